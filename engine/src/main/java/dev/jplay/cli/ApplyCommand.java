@@ -1,0 +1,193 @@
+package dev.jplay.cli;
+
+import dev.jplay.engine.connection.AgentJar;
+import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostKeyPolicy;
+import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.playbook.Playbook;
+import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.engine.run.ConsolePrinter;
+import dev.jplay.engine.run.JsonEventPrinter;
+import dev.jplay.engine.run.PlaybookRunner;
+import dev.jplay.engine.run.ReportCollector;
+import dev.jplay.engine.run.RunListener;
+import dev.jplay.engine.run.RunOptions;
+import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.inventory.Inventory;
+import dev.jplay.inventory.InventoryException;
+import dev.jplay.reports.EventStream;
+import dev.jplay.reports.ReportFiles;
+import dev.jplay.reports.RunReport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jplay apply PLAYBOOK -i INVENTORY}: runs a playbook, prints a recap, writes report.json. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = "Run a playbook against an inventory.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every host ok", "1:bad input", "2:a host failed", "3:interrupted",
+                "4:a host unreachable (6 = both)", "70:internal error"})
+public final class ApplyCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook YAML file.")
+    Path playbook;
+
+    @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE",
+            description = "Inventory file, directory, script, or comma-separated host list (repeatable). Default: localhost.")
+    List<String> inventory = new ArrayList<>();
+
+    @Option(names = {"-e", "--extra-vars"}, paramLabel = "VARS", description = "k=v pairs, JSON, or @file (repeatable; highest precedence).")
+    List<String> extraVars = new ArrayList<>();
+
+    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts with a pattern.")
+    String limit;
+
+    @Option(names = {"-t", "--tags"}, split = ",", description = "Only run tasks with these tags.")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--skip-tags", split = ",", description = "Skip tasks with these tags.")
+    List<String> skipTags = new ArrayList<>();
+
+    @Option(names = {"-C", "--check"}, description = "Report what would change; change nothing.")
+    boolean check;
+
+    @Option(names = {"-D", "--diff"}, description = "Show what changes in files (with --check: what would change).")
+    boolean diff;
+
+    @Option(names = {"-f", "--forks"}, defaultValue = "50", description = "Hosts worked on at once (default: ${DEFAULT-VALUE}).")
+    int forks;
+
+    @Option(names = "--strategy", description = "Override every play's strategy: linear or free.")
+    String strategy;
+
+    @Option(names = {"-v", "--verbose"}, description = "More output (repeatable).")
+    boolean[] verbose = new boolean[0];
+
+    @Option(names = "--json", description = "Stream JSON events on stdout (one per line) instead of human output.")
+    boolean json;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Write report.json and events.jsonl here (default: .jplay/runs/RUN_ID).")
+    Path reportDir;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts).")
+    Path knownHosts;
+
+    @Option(names = "--host-key-checking", defaultValue = "strict", paramLabel = "MODE",
+            description = "strict (default): unknown or changed host keys are refused; accept-new: record unknown keys, refuse changed ones.")
+    String hostKeyChecking;
+
+    @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "SSH connect timeout (default: ${DEFAULT-VALUE}).")
+    int connectTimeout;
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        Inventory inv;
+        Playbook pb;
+        RunOptions options;
+        try {
+            if (!Files.isRegularFile(playbook)) {
+                err.println("jplay: playbook " + playbook + " not found");
+                return ExitCodes.BAD_INPUT;
+            }
+            List<String> sources = inventory.isEmpty() ? List.of("localhost,") : inventory;
+            inv = Inventory.load(sources);
+            PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
+            pb = parser.parse(playbook);
+            Map<String, Object> extra = ExtraVars.parse(extraVars, f -> parser.loadVarsFile(f, dev.jplay.engine.yaml.Location.startOf(f)));
+            if (strategy != null && !Set.of("linear", "free").contains(strategy)) {
+                err.println("jplay: --strategy must be linear or free, got '" + strategy + "'");
+                return ExitCodes.BAD_INPUT;
+            }
+            options = new RunOptions(check, diff, forks, limit, new LinkedHashSet<>(tags), new LinkedHashSet<>(skipTags), extra,
+                    strategy, verbose.length, reportDir, sources);
+        } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
+            err.println("jplay: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        HostKeyPolicy policy = switch (hostKeyChecking) {
+            case "strict" -> HostKeyPolicy.STRICT;
+            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
+            default -> null;
+        };
+        if (policy == null) {
+            err.println("jplay: --host-key-checking must be strict or accept-new, got '" + hostKeyChecking + "'");
+            return ExitCodes.BAD_INPUT;
+        }
+        String runId = newRunId();
+        Path runDir = reportDir != null ? reportDir : Path.of(".jplay", "runs", runId);
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            err.println("jplay: cannot create run directory " + runDir + ": " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        SshSettings ssh = SshSettings.defaults().withHostKeyPolicy(policy).withConnectTimeout(Duration.ofSeconds(connectTimeout));
+        if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
+        ReportCollector collector = new ReportCollector();
+        List<RunListener> listeners = new ArrayList<>();
+        listeners.add(collector);
+        EventStream events = new EventStream();
+        try (OutputStream eventsFile = Files.newOutputStream(runDir.resolve(ReportFiles.EVENTS))) {
+            events.add(eventsFile);
+            if (json) events.add(System.out);
+            listeners.add(new JsonEventPrinter(events));
+            if (!json) listeners.add(new ConsolePrinter(System.out, System.console() != null, verbose.length));
+            PlaybookRunner.Outcome outcome;
+            try (Connections connections = Connections.builder().ssh(ssh).forks(forks).agentJar(AgentJar.embedded()).build();
+                 PlaybookRunner runner = new PlaybookRunner(inv, connections, options, RunListener.all(listeners))) {
+                Thread hook = new Thread(runner::interrupt, "jplay-interrupt");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    outcome = runner.run(pb);
+                } catch (PlaybookException e) {
+                    err.println("jplay: " + e.getMessage());
+                    writeReport(collector, runId, runDir, pb, options, ExitCodes.BAD_INPUT, "error");
+                    return ExitCodes.BAD_INPUT;
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // JVM is exiting: the hook already ran
+                    }
+                }
+            }
+            Path report = writeReport(collector, runId, runDir, pb, options, -1, null);
+            if (!json) err.println("report: " + report);
+            return outcome.exitCode();
+        } catch (IOException e) {
+            err.println("jplay: cannot write run files in " + runDir + ": " + e.getMessage());
+            return ExitCodes.INTERNAL;
+        }
+    }
+
+    private static Path writeReport(ReportCollector collector, String runId, Path runDir, Playbook pb, RunOptions options,
+                                    int exit, String outcome) throws IOException {
+        RunReport report = collector.report(runId, Main.VERSION, pb.file().toString(), options.inventorySources(),
+                options.check(), exit, outcome);
+        return ReportFiles.write(runDir, report);
+    }
+
+    static String newRunId() {
+        byte[] b = new byte[3];
+        new SecureRandom().nextBytes(b);
+        return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.reports.FailureInfo;
+import dev.jplay.reports.HostRecap;
+import dev.jplay.reports.TaskOutcome;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Human output, shaped like ansible-playbook's: PLAY and TASK headers, a line per host result, failures with
+ * where and why, then PLAY RECAP. Colour only on a terminal.
+ */
+public final class ConsolePrinter implements RunListener {
+    private final PrintStream out;
+    private final boolean color;
+    private final int verbosity;
+
+    public ConsolePrinter(PrintStream out, boolean color, int verbosity) {
+        this.out = out;
+        this.color = color;
+        this.verbosity = verbosity;
+    }
+
+    @Override
+    public synchronized void playStarted(String play, List<String> hosts) {
+        out.println();
+        out.println(header("PLAY [" + play + "]"));
+    }
+
+    @Override
+    public synchronized void batchStarted(String play, int batch, List<String> hosts) {
+        out.println(paint("batch " + batch + ": " + hosts.size() + " host(s)", "36"));
+    }
+
+    @Override
+    public synchronized void taskStarted(String play, String task, String location, boolean handler) {
+        out.println();
+        out.println(header((handler ? "RUNNING HANDLER [" : "TASK [") + task + "]"));
+        if (verbosity > 0) out.println("task path: " + location);
+    }
+
+    @Override
+    public synchronized void hostResult(TaskOutcome o) {
+        String item = o.item() == null ? "" : " (item=" + o.item() + ")";
+        switch (o.status()) {
+            case TaskOutcome.OK -> out.println(paint("ok: [" + o.host() + "]" + item + detail(o), "32"));
+            case TaskOutcome.CHANGED -> out.println(paint("changed: [" + o.host() + "]" + item + detail(o), "33"));
+            case TaskOutcome.SKIPPED -> {
+                if (verbosity > 0) out.println(paint("skipping: [" + o.host() + "]" + item, "36"));
+            }
+            case TaskOutcome.UNREACHABLE -> out.println(paint("unreachable: [" + o.host() + "]" + failure(o.error()), "31"));
+            case TaskOutcome.FAILED -> {
+                out.println(paint("failed: [" + o.host() + "]" + item + failure(o.error()), "31"));
+                if (o.ignored()) out.println(paint("...ignoring", "36"));
+            }
+            default -> out.println(o.status() + ": [" + o.host() + "]");
+        }
+    }
+
+    private String detail(TaskOutcome o) {
+        StringBuilder sb = new StringBuilder();
+        if ("debug".equals(o.module()) && o.msg() != null) sb.append(" => ").append(o.msg());
+        else if (verbosity > 0) {
+            if (o.stdout() != null && !o.stdout().isEmpty()) sb.append("\n  stdout: ").append(o.stdout().strip());
+            if (o.msg() != null) sb.append("\n  msg: ").append(o.msg());
+        }
+        if (o.diff() != null) sb.append("\n  diff: before=").append(o.diff().get("before")).append(" after=").append(o.diff().get("after"));
+        return sb.toString();
+    }
+
+    private static String failure(FailureInfo f) {
+        if (f == null) return "";
+        StringBuilder sb = new StringBuilder(" => ").append(f.step()).append('/').append(f.code()).append(": ").append(f.cause());
+        if (f.location() != null) sb.append("\n  at ").append(f.location());
+        if (f.detail() != null && f.detail().get("stderr_tail") instanceof String err) {
+            sb.append("\n  stderr: ").append(err.strip().replace("\n", "\n          "));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public synchronized void warning(String message) {
+        out.println(paint("[WARNING]: " + message, "35"));
+    }
+
+    @Override
+    public synchronized void runFinished(Map<String, HostRecap> recap, int exitCode) {
+        out.println();
+        out.println(header("PLAY RECAP"));
+        int width = recap.keySet().stream().mapToInt(String::length).max().orElse(10);
+        recap.forEach((host, r) -> {
+            String c = r.failed() > 0 || r.unreachable() > 0 ? "31" : r.changed() > 0 ? "33" : "32";
+            out.printf("%s : ok=%-4d changed=%-4d unreachable=%-4d failed=%-4d skipped=%-4d rescued=%-4d ignored=%-4d%n",
+                    paint(String.format("%-" + width + "s", host), c), r.ok(), r.changed(), r.unreachable(), r.failed(),
+                    r.skipped(), r.rescued(), r.ignored());
+        });
+        out.flush();
+    }
+
+    private String header(String text) {
+        int stars = Math.max(3, 79 - text.length() - 1);
+        return text + " " + "*".repeat(stars);
+    }
+
+    private String paint(String s, String code) {
+        return color ? "\u001b[" + code + "m" + s + "\u001b[0m" : s;
+    }
+}

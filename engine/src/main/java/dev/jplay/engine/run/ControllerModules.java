@@ -1,0 +1,162 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.engine.playbook.ModuleTask;
+import dev.jplay.engine.template.Expressions;
+import dev.jplay.engine.template.Templater;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Modules that run on the controller ({@code debug}, {@code set_fact}, {@code assert}, {@code fail}) and the
+ * controller-side half of {@code template} and {@code copy src=}: files are read and templates rendered
+ * here, then sent to the agent's {@code copy} as content.
+ */
+final class ControllerModules {
+    static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail");
+    /** Modules the agent runs; {@code template} travels as {@code copy}. */
+    static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
+            "image", "container");
+
+    private final Templater templater;
+    private final Expressions expressions;
+
+    ControllerModules(Templater templater, Expressions expressions) {
+        this.templater = templater;
+        this.expressions = expressions;
+    }
+
+    static Set<String> known() {
+        Set<String> all = new java.util.TreeSet<>(LOCAL);
+        all.addAll(AGENT);
+        return all;
+    }
+
+    boolean handles(String module) {
+        return LOCAL.contains(module);
+    }
+
+    static final class PrepareException extends Exception {
+        private final String code;
+
+        PrepareException(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        String code() {
+            return code;
+        }
+    }
+
+    TaskExecutor.AgentCall prepareAgentCall(ModuleTask task, Map<String, Object> args, Map<String, Object> vars, PlayContext play)
+            throws PrepareException {
+        switch (task.module()) {
+            case "template": {
+                Map<String, Object> a = new LinkedHashMap<>(args);
+                Path src = localFile(a.remove("src"), play, "templates", "template");
+                String text;
+                try {
+                    text = Files.readString(src, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new PrepareException("SRC_UNREADABLE", "template: cannot read " + src + ": " + e.getMessage());
+                }
+                String rendered = templater.renderString(text, vars, dev.jplay.engine.yaml.Location.startOf(src));
+                a.put("content", rendered);
+                return new TaskExecutor.AgentCall("copy", a);
+            }
+            case "copy": {
+                if (!args.containsKey("src")) return new TaskExecutor.AgentCall("copy", args);
+                Map<String, Object> a = new LinkedHashMap<>(args);
+                Path src = localFile(a.remove("src"), play, "files", "copy");
+                try {
+                    a.put("content_b64", Base64.getEncoder().encodeToString(Files.readAllBytes(src)));
+                } catch (IOException e) {
+                    throw new PrepareException("SRC_UNREADABLE", "copy: cannot read " + src + ": " + e.getMessage());
+                }
+                return new TaskExecutor.AgentCall("copy", a);
+            }
+            default:
+                return new TaskExecutor.AgentCall(task.module(), args);
+        }
+    }
+
+    /** A controller-side file: absolute, or relative to the playbook's {@code files/}/{@code templates/} dir, or to the playbook. */
+    private static Path localFile(Object src, PlayContext play, String subdir, String module) throws PrepareException {
+        if (!(src instanceof String s) || s.isBlank()) throw new PrepareException("ARG_MISSING", module + ": argument 'src' is required");
+        Path p = Path.of(s);
+        if (p.isAbsolute()) {
+            if (Files.isRegularFile(p)) return p;
+        } else {
+            for (Path candidate : List.of(play.playbookDir().resolve(subdir).resolve(p), play.playbookDir().resolve(p))) {
+                if (Files.isRegularFile(candidate)) return candidate;
+            }
+        }
+        if (Files.isDirectory(p) || Files.isDirectory(play.playbookDir().resolve(p))) {
+            throw new PrepareException("SRC_IS_DIR", module + ": src '" + s + "' is a directory; only files are supported");
+        }
+        throw new PrepareException("SRC_NOT_FOUND", module + ": src '" + s + "' not found (looked in " + play.playbookDir().resolve(subdir) + " and " + play.playbookDir() + ")");
+    }
+
+    Map<String, Object> run(ModuleTask task, Map<String, Object> args, Map<String, Object> vars, HostRun host,
+                            PlayContext play, RunOptions options) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("changed", false);
+        r.put("failed", false);
+        switch (task.module()) {
+            case "debug" -> {
+                if (args.containsKey("var")) {
+                    String name = String.valueOf(args.get("var"));
+                    Object value = templater.render("{{ " + name + " }}", vars, task.locationOf("debug"));
+                    r.put(name, value);
+                    r.put("msg", name + ": " + value);
+                } else {
+                    r.put("msg", String.valueOf(args.getOrDefault("msg", "Hello world!")));
+                }
+            }
+            case "set_fact" -> {
+                for (Map.Entry<String, Object> e : args.entrySet()) {
+                    if (e.getKey().equals("cacheable")) continue;
+                    host.facts.put(e.getKey(), e.getValue());
+                }
+                r.put("ansible_facts", new LinkedHashMap<>(args));
+            }
+            case "assert" -> {
+                List<Object> that = new ArrayList<>();
+                Object t = args.get("that");
+                if (t instanceof List<?> l) that.addAll(l);
+                else if (t != null) that.add(t);
+                if (that.isEmpty()) {
+                    fail(r, "args", "ARG_MISSING", "assert: argument 'that' is required");
+                    break;
+                }
+                for (Object cond : that) {
+                    if (!expressions.test(List.of(cond), vars, task.locationOf("assert"))) {
+                        Object msg = args.getOrDefault("fail_msg", args.get("msg"));
+                        fail(r, "assert", "ASSERTION_FAILED", msg != null ? String.valueOf(msg) : "assertion failed: " + cond);
+                        r.put("assertion", String.valueOf(cond));
+                        return r;
+                    }
+                }
+                r.put("msg", String.valueOf(args.getOrDefault("success_msg", "All assertions passed")));
+            }
+            case "fail" -> fail(r, "fail", "FAIL_MODULE", String.valueOf(args.getOrDefault("msg", "Failed as requested from task")));
+            default -> throw new IllegalStateException("not a controller module: " + task.module());
+        }
+        return r;
+    }
+
+    private static void fail(Map<String, Object> r, String step, String code, String msg) {
+        r.put("failed", true);
+        r.put("msg", msg);
+        r.put("_step", step);
+        r.put("_code", code);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.engine.connection.HostTarget;
+import dev.jplay.reports.FailureInfo;
+import dev.jplay.reports.HostRecap;
+import dev.jplay.reports.TaskOutcome;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One host's state for the whole run: its inventory vars, facts and registered results (they outlive plays,
+ * as in Ansible), its recap counters, and whether it failed or became unreachable.
+ */
+final class HostRun {
+    final String name;
+    final Map<String, Object> inventoryVars;
+    final HostTarget target;
+    /** set_fact values and registered results: above host and play vars, below task and extra vars. */
+    final Map<String, Object> facts = new ConcurrentHashMap<>();
+    /** Handler names or listen topics notified in the current play. */
+    final Set<String> notified = new LinkedHashSet<>();
+    private HostRecap recap = HostRecap.ZERO;
+    /** Failed in the current play: no more tasks for it in this play (rescue aside). */
+    volatile boolean failedInPlay;
+    volatile boolean unreachable;
+    volatile FailureInfo unreachableCause;
+
+    HostRun(String name, Map<String, Object> inventoryVars, HostTarget target) {
+        this.name = name;
+        this.inventoryVars = inventoryVars;
+        this.target = target;
+    }
+
+    synchronized void count(TaskOutcome o) {
+        recap = recap.add(o);
+    }
+
+    synchronized void countRescue() {
+        recap = recap.withRescue();
+    }
+
+    synchronized HostRecap recap() {
+        return recap;
+    }
+
+    boolean active() {
+        return !failedInPlay && !unreachable;
+    }
+
+    synchronized void notify(String handlerOrTopic) {
+        notified.add(handlerOrTopic);
+    }
+}

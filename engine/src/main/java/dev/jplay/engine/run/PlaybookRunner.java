@@ -1,0 +1,363 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostTarget;
+import dev.jplay.engine.playbook.Block;
+import dev.jplay.engine.playbook.ModuleTask;
+import dev.jplay.engine.playbook.Play;
+import dev.jplay.engine.playbook.Playbook;
+import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.engine.playbook.Task;
+import dev.jplay.engine.playbook.VarsFile;
+import dev.jplay.engine.template.Expressions;
+import dev.jplay.engine.template.Templater;
+import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.inventory.ConnectionVars;
+import dev.jplay.inventory.Host;
+import dev.jplay.inventory.HostConnectionInfo;
+import dev.jplay.inventory.Inventory;
+import dev.jplay.reports.HostRecap;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a playbook over an inventory: plays in order, each over its hosts in {@code serial} batches, tasks by
+ * the play's strategy — {@code linear} (each task on every host before the next task) or {@code free} (each
+ * host runs through the tasks at its own pace) — then the notified handlers. A host that fails stops for the
+ * rest of the play (unless rescued); an unreachable host stops for the rest of the run.
+ */
+public final class PlaybookRunner implements AutoCloseable {
+    private final Inventory inventory;
+    private final Connections connections;
+    private final RunOptions options;
+    private final RunListener listener;
+    private final Templater templater = new Templater();
+    private final Expressions expressions = new Expressions();
+    private final TaskExecutor executor;
+    private final ExecutorService workers;
+    private final Map<String, HostRun> hosts = new LinkedHashMap<>();
+    private final PlaybookParser varsLoader = new PlaybookParser(ControllerModules.known());
+    private volatile boolean stopRun;
+
+    public PlaybookRunner(Inventory inventory, Connections connections, RunOptions options, RunListener listener) {
+        this.inventory = inventory;
+        this.connections = connections;
+        this.options = options;
+        this.listener = listener;
+        ControllerModules cm = new ControllerModules(templater, expressions);
+        this.executor = new TaskExecutor(templater, expressions, connections, cm, options, listener);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(options.forks(), r -> {
+            Thread t = new Thread(r, "jplay-fork-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The modules a playbook may name (controller-side and agent-side). */
+    public static Set<String> knownModules() {
+        return ControllerModules.known();
+    }
+
+    /** What a run ended with. */
+    public record Outcome(Map<String, HostRecap> recap, int exitCode, boolean interrupted) {}
+
+    public Outcome run(Playbook playbook) {
+        listener.runStarted(playbook.file().toString());
+        boolean interrupted = false;
+        try {
+            for (Play play : playbook.plays()) {
+                if (stopRun) break;
+                runPlay(playbook, play);
+            }
+        } catch (RunInterruptedException e) {
+            interrupted = true;
+        }
+        Map<String, HostRecap> recap = new LinkedHashMap<>();
+        hosts.forEach((name, h) -> recap.put(name, h.recap()));
+        int exit = exitCode(recap, interrupted);
+        listener.runFinished(recap, exit);
+        return new Outcome(recap, exit, interrupted);
+    }
+
+    /** Ctrl-C: finish the calls in flight, start nothing new. */
+    public void interrupt() {
+        stopRun = true;
+    }
+
+    static int exitCode(Map<String, HostRecap> recap, boolean interrupted) {
+        if (interrupted) return 3;
+        int code = 0;
+        for (HostRecap r : recap.values()) {
+            if (r.failed() > 0) code |= 2;
+            if (r.unreachable() > 0) code |= 4;
+        }
+        return code;
+    }
+
+    private void runPlay(Playbook playbook, Play play) {
+        List<Host> selected = inventory.select(play.hosts());
+        if (options.limit() != null) {
+            Set<String> allowed = inventory.select(options.limit()).stream().map(Host::name).collect(Collectors.toSet());
+            selected = selected.stream().filter(h -> allowed.contains(h.name())).toList();
+        }
+        List<HostRun> playHosts = new ArrayList<>();
+        for (Host h : selected) {
+            HostRun run = hosts.computeIfAbsent(h.name(), name -> newHostRun(name));
+            if (!run.unreachable) playHosts.add(run);
+            run.failedInPlay = false;
+            run.notified.clear();
+        }
+        listener.playStarted(play.displayName(), playHosts.stream().map(h -> h.name).toList());
+        if (playHosts.isEmpty()) {
+            listener.warning("play '" + play.displayName() + "': no hosts matched '" + play.hosts() + "'"
+                    + (options.limit() != null ? " with --limit " + options.limit() : ""));
+            return;
+        }
+        Path dir = playbook.file().toAbsolutePath().getParent();
+        PlayContext ctx = new PlayContext(play, playVars(play), options.extraVars(), magicVars(dir), dir);
+        List<List<HostRun>> batches = SerialBatches.split(playHosts, play.serial());
+        int batchNo = 0;
+        for (List<HostRun> batch : batches) {
+            if (stopRun) throw new RunInterruptedException();
+            batchNo++;
+            if (batches.size() > 1) listener.batchStarted(play.displayName(), batchNo, batch.stream().map(h -> h.name).toList());
+            PlayState state = new PlayState();
+            String strategy = options.strategy() != null ? options.strategy() : play.strategy() == null ? "linear" : play.strategy();
+            TaskScope scope = TaskScope.root(play.tags());
+            if ("free".equals(strategy)) {
+                forEachHost(batch, h -> runTasks(ctx, List.of(h), play.tasks(), scope, state, false));
+            } else {
+                runTasks(ctx, batch, play.tasks(), scope, state, true);
+            }
+            runHandlers(ctx, batch, state);
+            long failed = batch.stream().filter(h -> h.failedInPlay || h.unreachable).count();
+            if (play.maxFailPercentage() != null && failed * 100.0 / batch.size() > play.maxFailPercentage()) {
+                listener.warning("play '" + play.displayName() + "': " + failed + " of " + batch.size()
+                        + " hosts failed in batch " + batchNo + ", over max_fail_percentage " + play.maxFailPercentage() + ": stopping");
+                stopRun = true;
+                return;
+            }
+            if (state.aborted) {
+                stopRun = true;
+                return;
+            }
+            if (batch.stream().noneMatch(HostRun::active) && batches.size() > 1 && play.maxFailPercentage() == null) {
+                // Ansible stops a serial play when a whole batch failed.
+                listener.warning("play '" + play.displayName() + "': every host of batch " + batchNo + " failed: stopping");
+                stopRun = true;
+                return;
+            }
+        }
+    }
+
+    /** Play-wide switches shared by the hosts of one batch. */
+    private static final class PlayState {
+        volatile boolean aborted; // any_errors_fatal tripped
+    }
+
+    private HostRun newHostRun(String name) {
+        Map<String, Object> vars = inventory.hostVars(name);
+        HostConnectionInfo info = ConnectionVars.resolve(name, vars);
+        HostTarget target;
+        if (info.isLocal()) {
+            target = HostTarget.local(name);
+        } else {
+            List<Path> keys = info.privateKeyFile() == null ? List.of() : List.of(Path.of(expandHome(info.privateKeyFile())));
+            target = new HostTarget(name, info.address(), info.port(), info.user(), keys, null, HostTarget.Kind.SSH);
+        }
+        return new HostRun(name, vars, target);
+    }
+
+    private static String expandHome(String p) {
+        return p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p;
+    }
+
+    private Map<String, Object> playVars(Play play) {
+        Map<String, Object> v = new LinkedHashMap<>(play.vars());
+        for (VarsFile f : play.varsFiles()) {
+            Path path = f.isTemplated()
+                    ? f.resolveRendered(templater.renderString(f.written(), mergedForFiles(v), f.location()))
+                    : f.path();
+            v.putAll(varsLoader.loadVarsFile(path, f.location()));
+        }
+        return v;
+    }
+
+    private Map<String, Object> mergedForFiles(Map<String, Object> playVars) {
+        Map<String, Object> m = new LinkedHashMap<>(playVars);
+        m.putAll(options.extraVars());
+        return m;
+    }
+
+    private Map<String, Object> magicVars(Path playbookDir) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> groups = new LinkedHashMap<>();
+        Map<String, List<String>> groupNames = new LinkedHashMap<>();
+        inventory.groups().forEach((name, g) -> groups.put(name, inventory.select(name).stream().map(Host::name).toList()));
+        for (Host h : inventory.hosts()) {
+            groupNames.put(h.name(), h.groupNames());
+        }
+        m.put("groups", groups);
+        m.put("_group_names_of", groupNames);
+        m.put("hostvars", new HostVarsView(inventory));
+        m.put("playbook_dir", playbookDir.toString());
+        m.put("ansible_check_mode", options.check());
+        m.put("jplay_check_mode", options.check());
+        return m;
+    }
+
+    /** {@code hostvars[name]}: computed on access, so 10,000 hosts cost nothing until used. */
+    private static final class HostVarsView extends AbstractMap<String, Object> {
+        private final Inventory inventory;
+
+        HostVarsView(Inventory inventory) {
+            this.inventory = inventory;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return key instanceof String s && inventory.host(s).isPresent() ? inventory.hostVars(s) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String s && inventory.host(s).isPresent();
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            Set<Entry<String, Object>> s = new LinkedHashSet<>();
+            for (Host h : inventory.hosts()) s.add(new SimpleImmutableEntry<>(h.name(), inventory.hostVars(h.name())));
+            return s;
+        }
+    }
+
+    private void runTasks(PlayContext ctx, List<HostRun> batch, List<Task> tasks, TaskScope scope, PlayState state, boolean announce) {
+        for (Task task : tasks) {
+            if (stopRun) throw new RunInterruptedException();
+            if (state.aborted) return;
+            List<HostRun> live = batch.stream().filter(HostRun::active).toList();
+            if (live.isEmpty()) return;
+            if (task instanceof Block b) {
+                runBlock(ctx, live, b, scope, state, announce);
+            } else if (task instanceof ModuleTask t) {
+                if (!selectedByTags(scope, t.tags())) continue;
+                if (announce) listener.taskStarted(ctx.name(), t.displayName(), t.location().toString(), false);
+                AtomicInteger failures = new AtomicInteger();
+                forEachHost(live, h -> {
+                    TaskExecutor.Verdict v = executor.run(ctx, h, t, scope);
+                    if (v == TaskExecutor.Verdict.FAILED) {
+                        h.failedInPlay = true;
+                        failures.incrementAndGet();
+                    }
+                });
+                if (failures.get() > 0 && ctx.play().anyErrorsFatal()) {
+                    listener.warning("any_errors_fatal: '" + t.displayName() + "' failed: ending the play for every host");
+                    state.aborted = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    private void runBlock(PlayContext ctx, List<HostRun> live, Block b, TaskScope scope, PlayState state, boolean announce) {
+        TaskScope inner = scope.enter(b.when(), b.tags(), b.vars(), b.environment(), b.ignoreErrors());
+        runTasks(ctx, live, b.block(), inner, state, announce);
+        List<HostRun> failed = live.stream().filter(h -> h.failedInPlay && !h.unreachable).toList();
+        if (!b.rescue().isEmpty() && !failed.isEmpty()) {
+            for (HostRun h : failed) {
+                h.failedInPlay = false;
+                h.countRescue();
+                h.facts.put("ansible_failed_task", Map.of("name", b.name() == null ? "" : b.name()));
+            }
+            runTasks(ctx, failed, b.rescue(), inner, state, announce);
+        }
+        if (!b.always().isEmpty()) {
+            List<HostRun> reachable = live.stream().filter(h -> !h.unreachable).toList();
+            Set<HostRun> wasFailed = new HashSet<>();
+            for (HostRun h : reachable) {
+                if (h.failedInPlay) wasFailed.add(h);
+                h.failedInPlay = false;
+            }
+            runTasks(ctx, reachable, b.always(), inner, state, announce);
+            for (HostRun h : wasFailed) h.failedInPlay = true;
+        }
+    }
+
+    private void runHandlers(PlayContext ctx, List<HostRun> batch, PlayState state) {
+        for (Task handler : ctx.play().handlers()) {
+            if (!(handler instanceof ModuleTask t)) continue;
+            List<HostRun> notified = batch.stream().filter(HostRun::active)
+                    .filter(h -> (t.name() != null && h.notified.contains(t.name())) || t.listen().stream().anyMatch(h.notified::contains))
+                    .toList();
+            if (notified.isEmpty()) continue;
+            listener.taskStarted(ctx.name(), t.displayName(), t.location().toString(), true);
+            forEachHost(notified, h -> {
+                if (executor.run(ctx, h, t, TaskScope.root(List.of())) == TaskExecutor.Verdict.FAILED) h.failedInPlay = true;
+            });
+        }
+        batch.forEach(h -> h.notified.clear());
+    }
+
+    /** Tags as ansible-playbook applies them ({@code always}, {@code never}, {@code all}, {@code tagged}, {@code untagged}). */
+    boolean selectedByTags(TaskScope scope, List<String> taskTags) {
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(taskTags);
+        for (String s : options.skipTags()) {
+            if (tags.contains(s) || (s.equals("tagged") && !tags.isEmpty()) || (s.equals("untagged") && tags.isEmpty())) return false;
+        }
+        Set<String> wanted = options.tags();
+        if (wanted.isEmpty() || wanted.contains("all")) return !tags.contains("never") || wanted.stream().anyMatch(tags::contains);
+        if (tags.contains("always")) return true;
+        if (wanted.contains("tagged") && !tags.isEmpty()) return true;
+        if (wanted.contains("untagged") && tags.isEmpty()) return true;
+        return wanted.stream().anyMatch(tags::contains);
+    }
+
+    private void forEachHost(List<HostRun> batch, java.util.function.Consumer<HostRun> work) {
+        if (batch.size() == 1) {
+            work.accept(batch.get(0));
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(batch.size());
+        for (HostRun h : batch) futures.add(workers.submit(() -> work.accept(h)));
+        RuntimeException first = null;
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re && first == null) first = re;
+                else if (e.getCause() instanceof Error err) throw err;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                futures.forEach(x -> x.cancel(true));
+                throw new RunInterruptedException();
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    /** Thrown for a located playbook problem found while running (e.g. an undefined variable in vars_files). */
+    public static PlaybookException located(PlaybookException e) {
+        return e;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.reports.HostRecap;
+import dev.jplay.reports.TaskOutcome;
+import java.util.List;
+import java.util.Map;
+
+/** Follows a run as it happens: the terminal printer, the JSON event stream and the report collector. */
+public interface RunListener {
+    default void runStarted(String playbook) {}
+
+    default void playStarted(String play, List<String> hosts) {}
+
+    default void batchStarted(String play, int batch, List<String> hosts) {}
+
+    default void taskStarted(String play, String task, String location, boolean handler) {}
+
+    /** Called from worker threads; implementations synchronise. */
+    default void hostResult(TaskOutcome outcome) {}
+
+    default void warning(String message) {}
+
+    default void runFinished(Map<String, HostRecap> recap, int exitCode) {}
+
+    static RunListener all(List<RunListener> listeners) {
+        return new RunListener() {
+            @Override public void runStarted(String p) { listeners.forEach(l -> l.runStarted(p)); }
+            @Override public void playStarted(String p, List<String> h) { listeners.forEach(l -> l.playStarted(p, h)); }
+            @Override public void batchStarted(String p, int b, List<String> h) { listeners.forEach(l -> l.batchStarted(p, b, h)); }
+            @Override public void taskStarted(String p, String t, String loc, boolean h) { listeners.forEach(l -> l.taskStarted(p, t, loc, h)); }
+            @Override public void hostResult(TaskOutcome o) { listeners.forEach(l -> l.hostResult(o)); }
+            @Override public void warning(String m) { listeners.forEach(l -> l.warning(m)); }
+            @Override public void runFinished(Map<String, HostRecap> r, int c) { listeners.forEach(l -> l.runFinished(r, c)); }
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package dev.jplay.engine.run;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How to run a playbook: the options of {@code jplay apply}.
+ *
+ * @param forks     at most this many hosts work at the same time
+ * @param limit     extra host pattern intersected with every play's hosts (null: none)
+ * @param tags      run only tasks with one of these tags (empty: all); tag {@code always} always runs
+ * @param skipTags  skip tasks with one of these tags
+ * @param strategy  overrides every play's strategy when not null ({@code linear} or {@code free})
+ */
+public record RunOptions(
+        boolean check,
+        boolean diff,
+        int forks,
+        String limit,
+        Set<String> tags,
+        Set<String> skipTags,
+        Map<String, Object> extraVars,
+        String strategy,
+        int verbosity,
+        Path runDir,
+        List<String> inventorySources) {
+
+    public RunOptions {
+        if (forks < 1) throw new IllegalArgumentException("forks must be at least 1, got " + forks);
+        tags = Set.copyOf(tags);
+        skipTags = Set.copyOf(skipTags);
+        extraVars = Map.copyOf(extraVars);
+        inventorySources = List.copyOf(inventorySources);
+    }
+
+    public static RunOptions defaults() {
+        return new RunOptions(false, false, 50, null, Set.of(), Set.of(), Map.of(), null, 0, null, List.of());
+    }
+
+    public RunOptions withCheck(boolean c) {
+        return new RunOptions(c, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources);
+    }
+
+    public RunOptions withRunDir(Path dir) {
+        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, dir, inventorySources);
+    }
+}

@@ -1,0 +1,354 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.engine.connection.AgentSession;
+import dev.jplay.engine.connection.ConnectionException;
+import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.playbook.Loop;
+import dev.jplay.engine.playbook.ModuleTask;
+import dev.jplay.engine.template.Expressions;
+import dev.jplay.engine.template.TemplateException;
+import dev.jplay.engine.template.Templater;
+import dev.jplay.engine.yaml.Location;
+import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.protocol.AgentResult;
+import dev.jplay.reports.FailureInfo;
+import dev.jplay.reports.TaskOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs one {@link ModuleTask} on one host: loop, {@code when}, templating of args, the module (on the
+ * controller or through the host's agent), {@code retries/until}, {@code changed_when}/{@code failed_when},
+ * {@code register} and {@code notify}. Reports every outcome to the listener and counts it in the recap.
+ */
+final class TaskExecutor {
+    private final Templater templater;
+    private final Expressions expressions;
+    private final Connections connections;
+    private final ControllerModules controllerModules;
+    private final RunOptions options;
+    private final RunListener listener;
+
+    TaskExecutor(Templater templater, Expressions expressions, Connections connections,
+                 ControllerModules controllerModules, RunOptions options, RunListener listener) {
+        this.templater = templater;
+        this.expressions = expressions;
+        this.connections = connections;
+        this.controllerModules = controllerModules;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** What the strategy needs to know after a task ran on a host. */
+    enum Verdict { OK, FAILED, UNREACHABLE }
+
+    Verdict run(PlayContext play, HostRun host, ModuleTask task, TaskScope scope) {
+        Map<String, Object> vars = play.varsFor(host, scope.vars(), task.vars());
+        Loop loop = task.loop();
+        if (loop == null) {
+            Single s = runOnce(play, host, task, scope, vars, null, null);
+            finish(host, task, vars, s.registered);
+            return s.verdict;
+        }
+        List<?> items;
+        try {
+            Object rendered = loop.items() instanceof String str ? templater.render(str, vars, loop.location()) : templater.render(loop.items(), vars, loop.location());
+            if (!(rendered instanceof List<?> l)) {
+                throw new PlaybookException(loop.location(), "loop must be a list, got " + describe(rendered));
+            }
+            items = l;
+        } catch (PlaybookException e) {
+            return report(host, task, play, null, failure(host, task, "template", "TEMPLATE", e.getMessage(), null), Instant.now(), 0);
+        }
+        List<Object> results = new ArrayList<>();
+        boolean anyChanged = false;
+        boolean anyFailed = false;
+        Verdict verdict = Verdict.OK;
+        for (int i = 0; i < items.size(); i++) {
+            Map<String, Object> itemVars = new LinkedHashMap<>(vars);
+            itemVars.put(loop.loopVar(), items.get(i));
+            if (loop.indexVar() != null) itemVars.put(loop.indexVar(), i);
+            // task vars may refer to the loop variable: they win over it only when they do not need it
+            Single s = runOnce(play, host, task, scope, itemVars, items.get(i), loop.label());
+            results.add(s.registered);
+            anyChanged |= Boolean.TRUE.equals(s.registered.get("changed"));
+            anyFailed |= Boolean.TRUE.equals(s.registered.get("failed"));
+            if (s.verdict == Verdict.UNREACHABLE) return Verdict.UNREACHABLE;
+            if (s.verdict == Verdict.FAILED) verdict = Verdict.FAILED;
+        }
+        Map<String, Object> registered = new LinkedHashMap<>();
+        registered.put("changed", anyChanged);
+        registered.put("failed", anyFailed);
+        registered.put("results", results);
+        registered.put("skipped", false);
+        finish(host, task, vars, registered);
+        return verdict;
+    }
+
+    private void finish(HostRun host, ModuleTask task, Map<String, Object> vars, Map<String, Object> registered) {
+        if (task.register() != null && registered != null) host.facts.put(task.register(), registered);
+        if (registered != null && Boolean.TRUE.equals(registered.get("changed")) && !Boolean.TRUE.equals(registered.get("failed"))) {
+            for (String n : task.notifies()) host.notify(n);
+        }
+    }
+
+    private record Single(Verdict verdict, Map<String, Object> registered) {}
+
+    private Single runOnce(PlayContext play, HostRun host, ModuleTask task, TaskScope scope, Map<String, Object> vars,
+                           Object item, String label) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Object shownItem = item == null ? null : label != null ? safeRender(label, vars, task.location()) : item;
+        try {
+            List<Object> when = new ArrayList<>(scope.when());
+            when.addAll(task.when());
+            if (!when.isEmpty() && !expressions.test(when, vars, task.locationOf("when"))) {
+                TaskOutcome o = outcome(host, task, play, shownItem, TaskOutcome.SKIPPED, false, false, null, started, t0, null);
+                emit(host, o);
+                return new Single(Verdict.OK, Map.of("changed", false, "failed", false, "skipped", true));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> args = (Map<String, Object>) templater.render(task.args(), vars, task.locationOf(task.module()));
+            Map<String, String> env = environment(scope, task, vars);
+            Map<String, Object> result;
+            int attempts = task.retry() == null ? 1 : Math.max(1, task.retry().retries() + 1);
+            int attempt = 0;
+            while (true) {
+                attempt++;
+                result = invoke(play, host, task, args, env, vars);
+                if (result == null) { // unreachable: already reported
+                    return new Single(Verdict.UNREACHABLE, null);
+                }
+                applyOverrides(task, vars, result);
+                if (task.retry() == null || task.retry().until().isEmpty()) break;
+                Map<String, Object> untilVars = withRegistered(vars, task, result);
+                if (expressions.test(task.retry().until(), untilVars, task.locationOf("until"))) break;
+                if (attempt >= attempts) {
+                    result.put("failed", true);
+                    result.putIfAbsent("msg", "");
+                    result.put("msg", "gave up after " + attempt + " attempts: until condition never held");
+                    result.put("_code", "RETRIES_EXHAUSTED");
+                    break;
+                }
+                result.put("attempts", attempt);
+                sleep(Duration.ofSeconds(task.retry().delaySeconds()));
+            }
+            result.put("attempts", attempt);
+            boolean failed = Boolean.TRUE.equals(result.get("failed"));
+            boolean changed = Boolean.TRUE.equals(result.get("changed"));
+            FailureInfo error = failed ? failureFrom(host, task, result) : null;
+            boolean ignored = failed && (task.ignoreErrors() || scope.ignoreErrors());
+            TaskOutcome o = outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
+                    changed, ignored, result, started, t0, error);
+            emit(host, o);
+            result.remove("_step");
+            result.remove("_code");
+            result.remove("_detail");
+            return new Single(failed && !ignored ? Verdict.FAILED : Verdict.OK, result);
+        } catch (PlaybookException e) {
+            boolean ignored = task.ignoreErrors() || scope.ignoreErrors();
+            String step = e instanceof TemplateException ? "template" : "condition";
+            FailureInfo f = failure(host, task, step, step.toUpperCase(), e.getMessage(), null);
+            TaskOutcome o = outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, ignored, null, started, t0, f);
+            emit(host, o);
+            Map<String, Object> reg = new LinkedHashMap<>();
+            reg.put("failed", true);
+            reg.put("changed", false);
+            reg.put("msg", e.getMessage());
+            return new Single(ignored ? Verdict.OK : Verdict.FAILED, reg);
+        }
+    }
+
+    /** The module's result as a mutable map (what {@code register} stores), or null when the host is unreachable. */
+    private Map<String, Object> invoke(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
+                                       Map<String, String> env, Map<String, Object> vars) {
+        if (controllerModules.handles(task.module())) {
+            return controllerModules.run(task, args, vars, host, play, options);
+        }
+        AgentCall call;
+        try {
+            call = controllerModules.prepareAgentCall(task, args, vars, play);
+        } catch (ControllerModules.PrepareException e) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("failed", true);
+            r.put("changed", false);
+            r.put("msg", e.getMessage());
+            r.put("_step", "args");
+            r.put("_code", e.code());
+            return r;
+        }
+        AgentSession session;
+        try {
+            session = connections.session(host.target);
+        } catch (ConnectionException e) {
+            markUnreachable(host, task, play, e);
+            return null;
+        }
+        Duration timeout = task.timeoutSeconds() == null ? null : Duration.ofSeconds(task.timeoutSeconds());
+        try {
+            AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
+            return toRegistered(r);
+        } catch (ExecutionException e) {
+            markUnreachable(host, task, play, Connections.unwrap(e.getCause()));
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunInterruptedException();
+        }
+    }
+
+    private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e) {
+        FailureInfo f = new FailureInfo(host.name, task.displayName(), task.location().toString(),
+                e.step().wireName(), e.code(), e.getMessage(), null);
+        host.unreachable = true;
+        host.unreachableCause = f;
+        TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
+                TaskOutcome.UNREACHABLE, false, false, null, null, null, null, e.getMessage(), null, Instant.now().toString(), 0, f);
+        emit(host, o);
+    }
+
+    /** Agent output is untrusted: copy only known, typed fields; module data goes under its own keys. */
+    static Map<String, Object> toRegistered(AgentResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (r.data() != null) {
+            for (Map.Entry<String, Object> e : r.data().entrySet()) {
+                if (!e.getKey().startsWith("_")) m.put(e.getKey(), e.getValue());
+            }
+        }
+        m.put("changed", r.changed());
+        m.put("failed", r.failed());
+        if (r.rc() != null) m.put("rc", r.rc());
+        if (r.stdout() != null) {
+            m.put("stdout", r.stdout());
+            m.put("stdout_lines", r.stdout().isEmpty() ? List.of() : List.of(r.stdout().split("\n", -1)));
+        }
+        if (r.stderr() != null) {
+            m.put("stderr", r.stderr());
+            m.put("stderr_lines", r.stderr().isEmpty() ? List.of() : List.of(r.stderr().split("\n", -1)));
+        }
+        if (r.msg() != null) m.put("msg", r.msg());
+        if (r.diff() != null) m.put("diff", r.diff());
+        if (r.error() != null) {
+            m.put("_step", r.error().step());
+            m.put("_code", r.error().code());
+            if (r.error().detail() != null) m.put("_detail", r.error().detail());
+            m.putIfAbsent("msg", r.error().message());
+        }
+        return m;
+    }
+
+    private void applyOverrides(ModuleTask task, Map<String, Object> vars, Map<String, Object> result) {
+        if (task.changedWhen() != null) {
+            result.put("changed", expressions.test(task.changedWhen(), withRegistered(vars, task, result), task.locationOf("changed_when")));
+        }
+        if (task.failedWhen() != null) {
+            boolean failed = expressions.test(task.failedWhen(), withRegistered(vars, task, result), task.locationOf("failed_when"));
+            result.put("failed", failed);
+            if (failed) {
+                result.putIfAbsent("msg", "failed_when condition held");
+                result.put("_step", "condition");
+                result.put("_code", "FAILED_WHEN");
+            } else {
+                result.remove("_step");
+                result.remove("_code");
+            }
+        }
+    }
+
+    /** Conditions see the result under the {@code register} name (as in Ansible) and as {@code result}. */
+    private static Map<String, Object> withRegistered(Map<String, Object> vars, ModuleTask task, Map<String, Object> result) {
+        Map<String, Object> v = new LinkedHashMap<>(vars);
+        v.put("result", result);
+        if (task.register() != null) v.put(task.register(), result);
+        return v;
+    }
+
+    private Map<String, String> environment(TaskScope scope, ModuleTask task, Map<String, Object> vars) {
+        if (scope.environment().isEmpty() && task.environment().isEmpty()) return null;
+        Map<String, Object> merged = new LinkedHashMap<>(scope.environment());
+        merged.putAll(task.environment());
+        Object rendered = templater.render(merged, vars, task.locationOf("environment"));
+        Map<String, String> env = new LinkedHashMap<>();
+        ((Map<?, ?>) rendered).forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
+        return env;
+    }
+
+    private FailureInfo failureFrom(HostRun host, ModuleTask task, Map<String, Object> result) {
+        String step = result.get("_step") instanceof String s ? s : "exec";
+        String code = result.get("_code") instanceof String c ? c : result.get("rc") instanceof Integer rc && rc != 0 ? "NON_ZERO_RC" : "MODULE_FAILED";
+        Map<String, Object> detail = new LinkedHashMap<>();
+        if (result.get("_detail") instanceof Map<?, ?> d) d.forEach((k, v) -> detail.put(String.valueOf(k), v));
+        if (result.get("rc") != null) detail.put("rc", result.get("rc"));
+        if (result.get("stderr") instanceof String err && !err.isBlank()) detail.put("stderr_tail", tail(err, 2000));
+        String msg = result.get("msg") instanceof String m && !m.isBlank() ? m : "module " + task.module() + " failed";
+        return failure(host, task, step, code, msg, detail.isEmpty() ? null : detail);
+    }
+
+    private static FailureInfo failure(HostRun host, ModuleTask task, String step, String code, String cause, Map<String, Object> detail) {
+        return new FailureInfo(host.name, task.displayName(), task.location().toString(), step, code, cause, detail);
+    }
+
+    private Verdict report(HostRun host, ModuleTask task, PlayContext play, Object item, FailureInfo f, Instant started, long t0) {
+        boolean ignored = task.ignoreErrors();
+        TaskOutcome o = outcome(host, task, play, item, TaskOutcome.FAILED, false, ignored, null, started, t0 == 0 ? System.nanoTime() : t0, f);
+        emit(host, o);
+        return ignored ? Verdict.OK : Verdict.FAILED;
+    }
+
+    private TaskOutcome outcome(HostRun host, ModuleTask task, PlayContext play, Object item, String status, boolean changed,
+                                boolean ignored, Map<String, Object> result, Instant started, long t0, FailureInfo error) {
+        boolean hide = task.noLog();
+        Integer rc = result != null && result.get("rc") instanceof Integer i ? i : null;
+        String stdout = hide || result == null ? null : (String) result.get("stdout");
+        String stderr = hide || result == null ? null : (String) result.get("stderr");
+        String msg = result == null ? (error == null ? null : error.cause()) : hide ? "(output hidden: no_log)" : stringOrNull(result.get("msg"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> diff = hide || result == null ? null : (Map<String, Object>) result.get("diff");
+        if (hide && error != null) error = new FailureInfo(error.host(), error.task(), error.location(), error.step(), error.code(), "(output hidden: no_log)", null);
+        return new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(), status,
+                changed, ignored, hide ? null : item, rc, stdout, stderr, msg, diff, started.toString(),
+                (System.nanoTime() - t0) / 1_000_000, error);
+    }
+
+    private void emit(HostRun host, TaskOutcome o) {
+        host.count(o);
+        listener.hostResult(o);
+    }
+
+    private Object safeRender(String label, Map<String, Object> vars, Location where) {
+        try {
+            return templater.render(label, vars, where);
+        } catch (PlaybookException e) {
+            return label;
+        }
+    }
+
+    private static String stringOrNull(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    static String tail(String s, int max) {
+        return s.length() <= max ? s : "..." + s.substring(s.length() - max);
+    }
+
+    private static String describe(Object o) {
+        return o == null ? "nothing" : o instanceof Map ? "a mapping" : o instanceof String s ? "the string '" + s + "'" : o.getClass().getSimpleName();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunInterruptedException();
+        }
+    }
+
+    /** A module call for the agent, after controller-side preparation (template rendering, local files). */
+    record AgentCall(String module, Map<String, Object> args) {}
+}
