@@ -1,28 +1,33 @@
 package dev.jplay.engine.playbook;
 
 import java.util.Collection;
-import java.util.Optional;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.TreeSet;
 
 /** "Did you mean" by edit distance: a typo of up to a third of the word (at most 3 edits). */
 final class Suggestions {
     private Suggestions() {}
 
-    static Optional<String> closest(String word, Collection<String> candidates) {
-        String best = null;
+    /** The closest candidates (all ties, sorted), empty when none is close enough. */
+    static List<String> closest(String word, Collection<String> candidates) {
+        List<String> best = new ArrayList<>();
         int bestDistance = Integer.MAX_VALUE;
         int allowed = Math.min(3, Math.max(1, word.length() / 3));
-        for (String c : candidates) {
+        for (String c : new TreeSet<>(candidates)) {
             int d = distance(word.toLowerCase(), c.toLowerCase());
-            if (d <= allowed && d < bestDistance) {
-                best = c;
-                bestDistance = d;
-            }
+            if (d > allowed || d > bestDistance) continue;
+            if (d < bestDistance) best.clear();
+            best.add(c);
+            bestDistance = d;
         }
-        return Optional.ofNullable(best);
+        return best;
     }
 
     static String didYouMean(String word, Collection<String> candidates) {
-        return closest(word, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
+        List<String> close = closest(word, candidates);
+        if (close.isEmpty()) return "";
+        return " (did you mean '" + String.join("' or '", close) + "'?)";
     }
 
     /** Damerau (optimal string alignment) distance: a transposition counts as one edit. */
