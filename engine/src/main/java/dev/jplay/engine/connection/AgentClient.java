@@ -1,0 +1,186 @@
+package dev.jplay.engine.connection;
+
+import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.AgentRequest;
+import dev.jplay.protocol.AgentResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The controller's side of the JSON-lines protocol with one running agent: writes pipelined requests, and a
+ * reader thread matches results to them by id. The first protocol violation or the agent's death fails every
+ * pending call and ends the session: after that, nothing the agent says is trusted.
+ */
+final class AgentClient implements AgentSession {
+    /** How long after the agent's own deadline the controller stops waiting for a result. */
+    static final Duration TIMEOUT_GRACE = Duration.ofSeconds(5);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    private final HostTarget target;
+    private final AgentProcess process;
+    private final BoundedLineReader lines;
+    private final AgentHello hello;
+    private final StartupReport startup;
+    private final AgentMessages messages = new AgentMessages();
+    private final ConcurrentHashMap<Long, CompletableFuture<AgentResult>> pending = new ConcurrentHashMap<>();
+    /** Ids the controller gave up on: their late results are dropped, not treated as violations. */
+    private final Map<Long, Boolean> abandoned = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final Thread reader;
+    private volatile ConnectionException failure;
+    private volatile boolean closing;
+
+    AgentClient(HostTarget target, AgentProcess process, BoundedLineReader lines, AgentHello hello, StartupReport startup) {
+        this.target = target;
+        this.process = process;
+        this.lines = lines;
+        this.hello = hello;
+        this.startup = startup;
+        this.reader = new Thread(this::readResults, "jplay-agent-reader-" + target.name());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override public HostTarget target() { return target; }
+    @Override public AgentHello hello() { return hello; }
+    @Override public StartupReport startup() { return startup; }
+    @Override public boolean isOpen() { return failure == null && !closing; }
+
+    @Override
+    public CompletableFuture<AgentResult> call(String module, Map<String, Object> args, boolean check, boolean diff,
+                                               Duration timeout, Map<String, String> env) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<AgentResult> result = new CompletableFuture<>();
+        pending.put(id, result);
+        ConnectionException dead = failure;
+        if (dead == null && closing) dead = error("SESSION_CLOSED", "the session is closed", null);
+        if (dead != null) {
+            pending.remove(id);
+            return CompletableFuture.failedFuture(dead);
+        }
+        AgentRequest request = AgentRequest.run(id, module, args, check, diff,
+                timeout == null ? null : timeout.toMillis(), env);
+        byte[] line;
+        try {
+            line = messages.encode(request);
+        } catch (IllegalArgumentException e) {
+            pending.remove(id);
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
+            send(line);
+        } catch (IOException e) {
+            fail(error("AGENT_EXITED", "cannot send request " + id + " (" + module + "): " + e.getMessage()
+                    + describeEnd(), e));
+            return result;
+        }
+        if (timeout != null) {
+            CompletableFuture.delayedExecutor(timeout.plus(TIMEOUT_GRACE).toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> giveUp(id, module, timeout));
+        }
+        return result;
+    }
+
+    private void giveUp(long id, String module, Duration timeout) {
+        CompletableFuture<AgentResult> f = pending.remove(id);
+        if (f == null) return;
+        abandoned.put(id, Boolean.TRUE);
+        f.completeExceptionally(error("TIMEOUT", "no result for " + module + " (request " + id + ") within its "
+                + timeout.toMillis() + " ms timeout + " + TIMEOUT_GRACE.toSeconds() + " s grace", null));
+    }
+
+    private synchronized void send(byte[] line) throws IOException {
+        OutputStream out = process.stdin();
+        out.write(line);
+        out.flush();
+    }
+
+    private void readResults() {
+        try {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isBlank()) continue;
+                AgentResult result;
+                try {
+                    result = messages.parseResult(line, id -> pending.containsKey(id) || abandoned.containsKey(id));
+                } catch (AgentMessages.ProtocolViolation v) {
+                    fail(error("PROTOCOL", "agent sent an invalid message (" + v.getMessage() + "): "
+                            + preview(line), null));
+                    process.destroy();
+                    return;
+                }
+                if (abandoned.remove(result.id()) != null) continue;
+                CompletableFuture<AgentResult> f = pending.remove(result.id());
+                if (f != null) f.complete(result);
+            }
+            if (closing) {
+                fail(error("SESSION_CLOSED", "the session was closed before the agent answered", null));
+            } else {
+                fail(error("AGENT_EXITED", "the agent exited" + describeEnd(), null));
+            }
+        } catch (BoundedLineReader.LineTooLongException e) {
+            fail(error("PROTOCOL", "agent sent a " + e.getMessage() + " (limit " + dev.jplay.protocol.Protocol.MAX_LINE_BYTES
+                    + " bytes)", e));
+            process.destroy();
+        } catch (IOException e) {
+            fail(error(closing ? "SESSION_CLOSED" : "AGENT_EXITED", "lost the agent's output: " + e.getMessage()
+                    + describeEnd(), e));
+        }
+    }
+
+    /** " (killed by signal KILL); stderr: ..." or "" when nothing is known. */
+    private String describeEnd() {
+        String exit = process.exitDescription(Duration.ofSeconds(2));
+        String stderr = process.stderrTail(Duration.ofMillis(500));
+        StringBuilder sb = new StringBuilder();
+        if (exit != null) sb.append(" (").append(exit).append(')');
+        if (!stderr.isEmpty()) sb.append("; stderr: ").append(stderr);
+        return sb.toString();
+    }
+
+    private void fail(ConnectionException e) {
+        synchronized (this) {
+            if (failure == null) failure = e;
+        }
+        for (Long id : pending.keySet()) {
+            CompletableFuture<AgentResult> f = pending.remove(id);
+            if (f != null) f.completeExceptionally(failure);
+        }
+    }
+
+    private ConnectionException error(String code, String message, Throwable cause) {
+        return new ConnectionException(target.describe(), Step.AGENT, code, message, cause);
+    }
+
+    private static String preview(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closing) return;
+            closing = true;
+        }
+        try {
+            // EOF on stdin: the agent finishes what is in flight, answers and exits.
+            process.stdin().close();
+        } catch (IOException e) {
+            // Already gone; destroy() below makes sure.
+        }
+        try {
+            reader.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.exitDescription(Duration.ofSeconds(2));
+        process.destroy();
+        fail(error("SESSION_CLOSED", "the session is closed", null));
+    }
+}

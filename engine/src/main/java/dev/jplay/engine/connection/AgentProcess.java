@@ -1,0 +1,22 @@
+package dev.jplay.engine.connection;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+
+/** The agent's stdio, whether it runs behind an SSH exec channel or as a local subprocess. */
+interface AgentProcess {
+
+    InputStream stdout();
+
+    OutputStream stdin();
+
+    /** The tail of the agent's stderr, waiting up to {@code wait} for it to end. */
+    String stderrTail(Duration wait);
+
+    /** How the agent ended ("exit status 1", "killed by signal KILL"), waiting up to {@code wait}; null if unknown. */
+    String exitDescription(Duration wait);
+
+    /** Ends the agent and its transport now; idempotent. */
+    void destroy();
+}

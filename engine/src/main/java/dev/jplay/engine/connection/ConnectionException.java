@@ -1,0 +1,42 @@
+package dev.jplay.engine.connection;
+
+import java.util.Locale;
+
+/**
+ * Reaching a host or talking to its agent failed. {@link #step()} says which phase, {@link #code()} is a
+ * stable machine-readable reason (e.g. {@code CONNECT_REFUSED}, {@code HOST_KEY_MISMATCH}, {@code JAVA_MISSING},
+ * {@code PROTOCOL}, {@code AGENT_EXITED}); the message names the host.
+ */
+public final class ConnectionException extends Exception {
+
+    public enum Step {
+        CONNECT, AUTH, HOSTKEY, UPLOAD, AGENT;
+
+        /** The lower-case name used in reports and {@link dev.jplay.protocol.AgentError#step()}. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final String host;
+    private final Step step;
+    private final String code;
+
+    public ConnectionException(String host, Step step, String code, String message, Throwable cause) {
+        super(host + ": " + step.wireName() + " failed [" + code + "]: " + message, cause);
+        this.host = host;
+        this.step = step;
+        this.code = code;
+    }
+
+    public ConnectionException(String host, Step step, String code, String message) {
+        this(host, step, code, message, null);
+    }
+
+    /** The host as {@link HostTarget#describe()} names it. */
+    public String host() { return host; }
+
+    public Step step() { return step; }
+
+    public String code() { return code; }
+}

@@ -1,0 +1,137 @@
+package dev.jplay.engine.connection;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The agent sessions of one run: opened at most once per host (by name) on a bounded pool of {@code forks}
+ * threads, reused for every task, closed together at the end.
+ */
+public final class Connections implements AutoCloseable {
+    private final SshAgentLauncher ssh;
+    private final LocalAgentLauncher local;
+    private final ExecutorService pool;
+    private final Map<String, CompletableFuture<AgentSession>> sessions = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Connections(Builder b) {
+        this.ssh = new SshAgentLauncher(b.ssh, b.jar);
+        this.local = new LocalAgentLauncher(b.jar, b.localAgentDir, b.ssh.agentStartTimeout());
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(b.forks, r -> {
+            Thread t = new Thread(r, "jplay-connect-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The session of {@code target}, opening it on the pool the first time; fails with a {@link ConnectionException}. */
+    public CompletableFuture<AgentSession> open(HostTarget target) {
+        Objects.requireNonNull(target, "target");
+        if (closed) throw new IllegalStateException("connections are closed");
+        return sessions.computeIfAbsent(target.name(), name -> CompletableFuture.supplyAsync(() -> {
+            try {
+                return target.kind() == HostTarget.Kind.LOCAL ? local.open(target) : ssh.open(target);
+            } catch (ConnectionException e) {
+                throw new CompletionException(e);
+            }
+        }, pool));
+    }
+
+    /** Opens all targets in parallel (bounded by forks); the map keeps the given order, keyed by host name. */
+    public Map<String, CompletableFuture<AgentSession>> openAll(Collection<HostTarget> targets) {
+        Map<String, CompletableFuture<AgentSession>> result = new LinkedHashMap<>();
+        for (HostTarget t : targets) result.put(t.name(), open(t));
+        return result;
+    }
+
+    /** Blocking form of {@link #open}. */
+    public AgentSession session(HostTarget target) throws ConnectionException {
+        try {
+            return open(target).get();
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionException(target.describe(), ConnectionException.Step.CONNECT, "INTERRUPTED",
+                    "interrupted while connecting", e);
+        }
+    }
+
+    /** The {@link ConnectionException} behind a failed {@link #open} future (unwrapping CompletionException). */
+    public static ConnectionException unwrap(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (c instanceof ConnectionException e) return e;
+        if (c instanceof RuntimeException r) throw r;
+        if (c instanceof Error e) throw e;
+        throw new IllegalStateException(c);
+    }
+
+    /** How many agent jars were uploaded to hosts in this run. */
+    public int uploads() {
+        return ssh.uploads();
+    }
+
+    /** Closes every session in parallel: agents get EOF, finish, exit; connections end. */
+    @Override
+    public void close() {
+        closed = true;
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        ExecutorService closer = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "jplay-disconnect");
+            t.setDaemon(true);
+            return t;
+        });
+        for (CompletableFuture<AgentSession> f : sessions.values()) {
+            closing.add(f.handle((s, e) -> s).thenAcceptAsync(s -> {
+                if (s != null) s.close();
+            }, closer));
+        }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        closer.shutdown();
+        pool.shutdownNow();
+    }
+
+    public static final class Builder {
+        private SshSettings ssh = SshSettings.defaults();
+        private int forks = 20;
+        private AgentJar jar;
+        private Path localAgentDir = Path.of(System.getProperty("user.home"), RemoteScripts.AGENT_DIR);
+
+        public Builder ssh(SshSettings settings) { this.ssh = Objects.requireNonNull(settings); return this; }
+
+        /** At most this many hosts are being connected at once (Ansible's forks). */
+        public Builder forks(int n) {
+            if (n < 1) throw new IllegalArgumentException("forks must be at least 1: " + n);
+            this.forks = n;
+            return this;
+        }
+
+        /** Defaults to {@link AgentJar#embedded()}. */
+        public Builder agentJar(AgentJar j) { this.jar = Objects.requireNonNull(j); return this; }
+
+        /** Where the local agent's jar is cached; defaults to ~/.jplay/agent. */
+        public Builder localAgentDir(Path dir) { this.localAgentDir = Objects.requireNonNull(dir); return this; }
+
+        public Connections build() {
+            if (jar == null) jar = AgentJar.embedded();
+            return new Connections(this);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.jplay.engine.connection;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A host to run an agent on. {@code name} is the inventory name used in messages; {@code address} is what
+ * is dialled and looked up in known_hosts. {@code passphrase} unlocks the identity files (null: none).
+ * An empty {@code identityFiles} means the usual ~/.ssh/id_ed25519, id_ecdsa and id_rsa.
+ */
+public record HostTarget(String name, String address, int port, String user, List<Path> identityFiles,
+                         String passphrase, Kind kind) {
+
+    public enum Kind { SSH, LOCAL }
+
+    public HostTarget {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        identityFiles = identityFiles == null ? List.of() : List.copyOf(identityFiles);
+        if (kind == Kind.SSH) {
+            Objects.requireNonNull(address, "address of " + name);
+            if (port < 1 || port > 65535) throw new IllegalArgumentException("port of " + name + " out of range: " + port);
+            if (user == null || user.isEmpty()) user = System.getProperty("user.name");
+        }
+    }
+
+    public static HostTarget ssh(String name, String address, String user, List<Path> identityFiles) {
+        return new HostTarget(name, address, 22, user, identityFiles, null, Kind.SSH);
+    }
+
+    /** The controller itself: the agent runs as a local subprocess, no SSH. */
+    public static HostTarget local(String name) {
+        return new HostTarget(name, null, 0, System.getProperty("user.name"), List.of(), null, Kind.LOCAL);
+    }
+
+    public HostTarget withPort(int newPort) {
+        return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind);
+    }
+
+    public HostTarget withIdentity(Path identityFile, String newPassphrase) {
+        return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind);
+    }
+
+    /** "web-1 (10.0.0.5)" or "web-1 (10.0.0.5:2222)": how messages name the host. */
+    public String describe() {
+        if (kind == Kind.LOCAL) return name + " (local)";
+        return name + " (" + address + (port == 22 ? "" : ":" + port) + ")";
+    }
+
+    @Override
+    public String toString() { // never print the passphrase
+        return "HostTarget[" + describe() + ", user=" + user + ", identityFiles=" + identityFiles
+                + (passphrase == null ? "" : ", passphrase=***") + ", kind=" + kind + "]";
+    }
+}

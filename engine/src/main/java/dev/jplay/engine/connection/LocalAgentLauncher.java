@@ -1,0 +1,111 @@
+package dev.jplay.engine.connection;
+
+import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.Protocol;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Starts the agent on the controller itself with the controller's own JVM, from a cached copy of the jar. */
+final class LocalAgentLauncher {
+    private final AgentJar jar;
+    private final Path cacheDir;
+    private final Duration startTimeout;
+
+    LocalAgentLauncher(AgentJar jar, Path cacheDir, Duration startTimeout) {
+        this.jar = jar;
+        this.cacheDir = cacheDir;
+        this.startTimeout = startTimeout;
+    }
+
+    AgentSession open(HostTarget target) throws ConnectionException {
+        long start = System.nanoTime();
+        String host = target.describe();
+        boolean written = ensureJar(host);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(AgentJvm.FLAGS);
+        command.add("-jar");
+        command.add(cacheDir.resolve(jar.fileName()).toString());
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new ConnectionException(host, Step.AGENT, "EXEC_FAILED", "cannot start " + command + ": " + e.getMessage(), e);
+        }
+        LocalAgentProcess agent = new LocalAgentProcess(process, target.name());
+        BoundedLineReader lines = new BoundedLineReader(agent.stdout(), Protocol.MAX_LINE_BYTES);
+        AtomicBoolean answered = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(startTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!answered.get()) {
+                timedOut.set(true);
+                agent.destroy();
+            }
+        });
+        String line;
+        try {
+            line = lines.readLine();
+        } catch (IOException e) {
+            line = null;
+        } finally {
+            answered.set(true);
+        }
+        if (line == null) {
+            agent.destroy();
+            throw AgentStartFailure.explain(host, agent.stderrTail(Duration.ofSeconds(1)),
+                    agent.exitDescription(Duration.ofSeconds(2)), timedOut.get());
+        }
+        try {
+            AgentHello hello = new AgentMessages().parseHello(line);
+            return new AgentClient(target, agent, lines, hello, new StartupReport(written, Duration.ZERO,
+                    Duration.ofNanos(System.nanoTime() - start)));
+        } catch (AgentMessages.ProtocolViolation v) {
+            agent.destroy();
+            throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the agent's first line is not a valid hello ("
+                    + v.getMessage() + ")");
+        }
+    }
+
+    /** Writes the cached jar when missing (temp file, verify, atomic rename); true if it wrote it. */
+    private boolean ensureJar(String host) throws ConnectionException {
+        Path target = cacheDir.resolve(jar.fileName());
+        if (Files.isRegularFile(target)) return false;
+        try {
+            Files.createDirectories(cacheDir);
+            try {
+                Files.setPosixFilePermissions(cacheDir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: nothing to tighten.
+            }
+            Path temp = Files.createTempFile(cacheDir, "." + jar.fileName(), ".tmp");
+            try {
+                Files.write(temp, jar.bytes());
+                if (!AgentJar.sha256Hex(Files.readAllBytes(temp)).equals(jar.sha256())) {
+                    throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the agent jar written to "
+                            + temp + " does not read back with SHA-256 " + jar.sha256());
+                }
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_FAILED", "cannot write the agent jar to " + target
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package dev.jplay.engine.connection;
+
+import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.Protocol;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.sshj.Config;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.sftp.FileAttributes;
+import net.schmizz.sshj.sftp.OpenMode;
+import net.schmizz.sshj.sftp.RemoteFile;
+import net.schmizz.sshj.sftp.SFTPClient;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+
+/**
+ * Opens one SSH connection to a host and starts the agent over it, uploading the jar only when the host has
+ * no cached copy of this exact build. One exec round trip in the common case.
+ */
+final class SshAgentLauncher {
+    private static final List<String> DEFAULT_IDENTITIES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
+
+    private final SshSettings settings;
+    private final AgentJar jar;
+    private final Config config;
+    private final AtomicInteger uploads = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+
+    SshAgentLauncher(SshSettings settings, AgentJar jar) {
+        this.settings = settings;
+        this.jar = jar;
+        DefaultConfig c = new DefaultConfig();
+        c.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        this.config = c; // shared: building the algorithm lists per connection is wasted work
+    }
+
+    /** How many times this launcher uploaded the agent jar. */
+    int uploads() {
+        return uploads.get();
+    }
+
+    AgentSession open(HostTarget target) throws ConnectionException {
+        long start = System.nanoTime();
+        SSHClient client = connect(target);
+        boolean started = false;
+        try {
+            authenticate(client, target);
+            Duration connect = since(start);
+            long agentStart = System.nanoTime();
+            Started agent = startAgent(client, target);
+            started = true;
+            return new AgentClient(target, agent.process, agent.lines, agent.hello,
+                    new StartupReport(agent.uploaded, connect, since(agentStart)));
+        } finally {
+            if (!started) disconnectQuietly(client);
+        }
+    }
+
+    private SSHClient connect(HostTarget target) throws ConnectionException {
+        String host = target.describe();
+        SSHClient client = new SSHClient(config);
+        client.setSocketFactory(new NoDelaySocketFactory());
+        client.setConnectTimeout((int) settings.connectTimeout().toMillis());
+        client.getConnection().getKeepAlive().setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+        KnownHostsVerifier verifier;
+        try {
+            verifier = new KnownHostsVerifier(settings.knownHosts(), settings.hostKeyPolicy(), target.address(), target.port());
+        } catch (IOException e) {
+            throw new ConnectionException(host, Step.HOSTKEY, "KNOWN_HOSTS_UNREADABLE",
+                    "cannot read " + settings.knownHosts() + ": " + e.getMessage(), e);
+        }
+        client.addHostKeyVerifier(verifier);
+        try {
+            client.connect(target.address(), target.port());
+            return client;
+        } catch (IOException | RuntimeException e) {
+            disconnectQuietly(client);
+            switch (verifier.refusal()) {
+                case MISMATCH:
+                    throw new ConnectionException(host, Step.HOSTKEY, "HOST_KEY_MISMATCH", "the host key "
+                            + verifier.offeredFingerprint() + " does not match the one recorded in " + verifier.path()
+                            + " (someone may be intercepting the connection; if the host was reinstalled, remove its"
+                            + " old entry)", e);
+                case UNKNOWN:
+                    throw new ConnectionException(host, Step.HOSTKEY, "HOST_KEY_UNKNOWN", "the host key "
+                            + verifier.offeredFingerprint() + " is not in " + verifier.path()
+                            + " (add it, or use host key policy ACCEPT_NEW)", e);
+                default:
+                    throw connectFailure(host, target, e);
+            }
+        }
+    }
+
+    private ConnectionException connectFailure(String host, HostTarget target, Exception e) {
+        String where = "cannot connect to " + target.address() + ":" + target.port() + ": ";
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root instanceof ConnectException) {
+            return new ConnectionException(host, Step.CONNECT, "CONNECT_REFUSED", where + root.getMessage(), e);
+        }
+        if (root instanceof SocketTimeoutException) {
+            return new ConnectionException(host, Step.CONNECT, "CONNECT_TIMEOUT",
+                    where + "no answer within " + settings.connectTimeout().toMillis() + " ms", e);
+        }
+        if (root instanceof NoRouteToHostException) {
+            return new ConnectionException(host, Step.CONNECT, "NO_ROUTE", where + root.getMessage(), e);
+        }
+        if (root instanceof UnknownHostException) {
+            return new ConnectionException(host, Step.CONNECT, "UNKNOWN_HOST", where + "unknown host " + root.getMessage(), e);
+        }
+        return new ConnectionException(host, Step.CONNECT, "CONNECT_FAILED", where + root, e);
+    }
+
+    private void authenticate(SSHClient client, HostTarget target) throws ConnectionException {
+        String host = target.describe();
+        List<Path> files = identityFiles(target);
+        if (files.isEmpty()) {
+            throw new ConnectionException(host, Step.AUTH, "NO_IDENTITY", "no identity file given and none of "
+                    + DEFAULT_IDENTITIES + " in ~/.ssh");
+        }
+        List<KeyProvider> keys = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                keys.add(target.passphrase() == null ? client.loadKeys(file.toString())
+                        : client.loadKeys(file.toString(), target.passphrase()));
+            } catch (IOException | RuntimeException e) {
+                throw new ConnectionException(host, Step.AUTH, "KEY_UNREADABLE", "cannot read identity file " + file
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            client.authPublickey(target.user(), keys);
+        } catch (UserAuthException e) {
+            if (mentionsPassphrase(e)) {
+                throw new ConnectionException(host, Step.AUTH, "KEY_PASSPHRASE", "cannot decrypt identity file(s) "
+                        + files + ": missing or wrong passphrase", e);
+            }
+            throw new ConnectionException(host, Step.AUTH, "AUTH_FAILED", "user " + target.user()
+                    + " was refused with identity file(s) " + files, e);
+        } catch (IOException e) {
+            throw new ConnectionException(host, Step.AUTH, "AUTH_FAILED", "authentication of user " + target.user()
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean mentionsPassphrase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (name.contains("KeyDecryption") || name.contains("PasswordFinder") || message.contains("passphrase")
+                    || message.contains("decrypt")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Path> identityFiles(HostTarget target) {
+        if (!target.identityFiles().isEmpty()) return target.identityFiles();
+        Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+        List<Path> found = new ArrayList<>();
+        for (String name : DEFAULT_IDENTITIES) {
+            if (Files.isReadable(ssh.resolve(name))) found.add(ssh.resolve(name));
+        }
+        return found;
+    }
+
+    private record Started(SshAgentProcess process, BoundedLineReader lines, AgentHello hello, boolean uploaded) {}
+
+    private Started startAgent(SSHClient client, HostTarget target) throws ConnectionException {
+        String host = target.describe();
+        SshAgentProcess first = exec(client, target, RemoteScripts.startOrRequestUpload(jar));
+        BoundedLineReader lines = new BoundedLineReader(first.stdout(), Protocol.MAX_LINE_BYTES);
+        String line = firstLine(target, first, lines);
+        boolean uploaded = false;
+        if (line.startsWith(RemoteScripts.UPLOAD_MARKER)) {
+            first.closeChannel();
+            String dir = line.substring(RemoteScripts.UPLOAD_MARKER.length()).strip() + "/" + RemoteScripts.AGENT_DIR;
+            String finalPath = dir + "/" + jar.fileName();
+            String tempPath = dir + "/." + jar.fileName() + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp";
+            upload(client, target, tempPath);
+            uploads.incrementAndGet();
+            uploaded = true;
+            first = exec(client, target, RemoteScripts.verifyAndStart(jar, tempPath, finalPath));
+            lines = new BoundedLineReader(first.stdout(), Protocol.MAX_LINE_BYTES);
+            line = firstLine(target, first, lines);
+            if (line.startsWith(RemoteScripts.BAD_DIGEST_MARKER)) {
+                first.closeChannel();
+                throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded agent jar " + tempPath
+                        + " has SHA-256 '" + line.substring(RemoteScripts.BAD_DIGEST_MARKER.length()).strip()
+                        + "', expected " + jar.sha256());
+            }
+        }
+        if (line.equals(RemoteScripts.NO_JAVA_MARKER)) {
+            first.closeChannel();
+            throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING",
+                    "no 'java' on the PATH of user " + target.user() + " (the agent needs Java 17 or newer)");
+        }
+        try {
+            return new Started(first, lines, new AgentMessages().parseHello(line), uploaded);
+        } catch (AgentMessages.ProtocolViolation v) {
+            first.closeChannel();
+            throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the agent's first line is not a valid hello ("
+                    + v.getMessage() + "): " + (line.length() > 200 ? line.substring(0, 200) + "..." : line));
+        }
+    }
+
+    private SshAgentProcess exec(SSHClient client, HostTarget target, String script) throws ConnectionException {
+        try {
+            Session session = client.startSession();
+            return new SshAgentProcess(client, session, session.exec(RemoteScripts.viaSh(script)), target.name());
+        } catch (IOException e) {
+            throw new ConnectionException(target.describe(), Step.AGENT, "EXEC_FAILED",
+                    "cannot start a command over SSH: " + e.getMessage(), e);
+        }
+    }
+
+    /** The first stdout line of a starting agent or script; a watchdog ends the channel if it takes too long. */
+    private String firstLine(HostTarget target, SshAgentProcess process, BoundedLineReader lines) throws ConnectionException {
+        AtomicBoolean answered = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(settings.agentStartTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!answered.get()) {
+                timedOut.set(true);
+                process.closeChannel();
+            }
+        });
+        String line;
+        try {
+            line = lines.readLine();
+        } catch (IOException e) {
+            line = null;
+        } finally {
+            answered.set(true);
+        }
+        if (line == null || timedOut.get()) {
+            String exit = process.exitDescription(Duration.ofSeconds(2));
+            String stderr = process.stderrTail(Duration.ofSeconds(1));
+            process.closeChannel();
+            throw AgentStartFailure.explain(target.describe(), stderr, exit, timedOut.get());
+        }
+        return line;
+    }
+
+    private void upload(SSHClient client, HostTarget target, String tempPath) throws ConnectionException {
+        try (SFTPClient sftp = client.newSFTPClient();
+             RemoteFile file = sftp.open(tempPath, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
+                     new FileAttributes.Builder().withPermissions(0600).build());
+             OutputStream out = file.new RemoteFileOutputStream(0, 16)) {
+            out.write(jar.bytes());
+        } catch (IOException e) {
+            throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot upload the agent jar ("
+                    + jar.size() + " bytes) to " + tempPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] randomBytes() {
+        byte[] b = new byte[6];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static void disconnectQuietly(SSHClient client) {
+        try {
+            client.disconnect();
+        } catch (IOException | RuntimeException e) {
+            // Nothing more to release.
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.jplay.engine.connection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
+
+/** An agent behind an SSH exec channel. Destroying it also ends the host's connection, which it owns. */
+final class SshAgentProcess implements AgentProcess {
+    private final SSHClient client;
+    private final Session session;
+    private final Session.Command command;
+    private final OutputTail stderr;
+
+    SshAgentProcess(SSHClient client, Session session, Session.Command command, String hostName) {
+        this.client = client;
+        this.session = session;
+        this.command = command;
+        this.stderr = new OutputTail(command.getErrorStream(), 4096, "jplay-agent-stderr-" + hostName);
+    }
+
+    @Override public InputStream stdout() { return command.getInputStream(); }
+    @Override public OutputStream stdin() { return command.getOutputStream(); }
+    @Override public String stderrTail(Duration wait) { return stderr.awaitTail(wait.toMillis()); }
+
+    @Override
+    public String exitDescription(Duration wait) {
+        try {
+            command.join(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException | RuntimeException e) {
+            // Not ended in time or connection lost: report what is known.
+        }
+        Signal signal = command.getExitSignal();
+        if (signal != null) return "killed by signal " + signal;
+        Integer status = command.getExitStatus();
+        return status == null ? null : "exit status " + status;
+    }
+
+    /** Closes this exec channel but keeps the connection (used between provisioning steps). */
+    void closeChannel() {
+        try {
+            command.close();
+        } catch (IOException | RuntimeException e) {
+            // Already closed by the other side.
+        }
+        try {
+            session.close();
+        } catch (IOException | RuntimeException e) {
+            // Same channel as the command.
+        }
+    }
+
+    @Override
+    public void destroy() {
+        closeChannel();
+        try {
+            client.disconnect();
+        } catch (IOException | RuntimeException e) {
+            // Best effort: the transport may already be down.
+        }
+    }
+}

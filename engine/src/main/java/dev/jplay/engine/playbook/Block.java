@@ -1,0 +1,33 @@
+package dev.jplay.engine.playbook;
+
+import dev.jplay.engine.yaml.Location;
+import java.util.List;
+import java.util.Map;
+
+/** {@code block:} with optional {@code rescue:} (runs when a block task fails) and {@code always:}. */
+public record Block(
+        String name,
+        List<Task> block,
+        List<Task> rescue,
+        List<Task> always,
+        List<Object> when,
+        List<String> tags,
+        Map<String, Object> vars,
+        boolean ignoreErrors,
+        Map<String, Object> environment,
+        String delegateTo,
+        boolean noLog,
+        Location location,
+        Map<String, Location> keyLocations) implements Task {
+
+    public Block {
+        block = List.copyOf(block);
+        rescue = List.copyOf(rescue);
+        always = List.copyOf(always);
+        when = List.copyOf(when);
+        tags = List.copyOf(tags);
+        vars = Frozen.map(vars);
+        environment = Frozen.map(environment);
+        keyLocations = Map.copyOf(keyLocations);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jplay.engine.playbook;
+
+import dev.jplay.engine.yaml.Location;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A task that runs one module. {@code args} are plain values, still containing templates. Nullable: name, loop,
+ * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, retry.
+ */
+/** {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify). */
+public record ModuleTask(
+        String name,
+        String module,
+        Map<String, Object> args,
+        List<Object> when,
+        Loop loop,
+        String register,
+        List<String> notifies,
+        boolean ignoreErrors,
+        List<Object> failedWhen,
+        List<Object> changedWhen,
+        List<String> tags,
+        Integer timeoutSeconds,
+        Map<String, Object> environment,
+        String delegateTo,
+        Map<String, Object> vars,
+        Retry retry,
+        boolean noLog,
+        List<String> listen,
+        Location location,
+        Map<String, Location> keyLocations) implements Task {
+
+    public ModuleTask {
+        when = List.copyOf(when);
+        notifies = List.copyOf(notifies);
+        tags = List.copyOf(tags);
+        listen = List.copyOf(listen);
+        args = Frozen.map(args);
+        vars = Frozen.map(vars);
+        environment = Frozen.map(environment);
+        keyLocations = Map.copyOf(keyLocations);
+    }
+
+    /** The name, or "module: args" as Ansible shows unnamed tasks. */
+    public String displayName() {
+        if (name != null) return name;
+        Object raw = args.get(PlaybookParser.RAW_PARAMS);
+        return module + (raw != null ? ": " + raw : args.isEmpty() ? "" : " " + args);
+    }
+}

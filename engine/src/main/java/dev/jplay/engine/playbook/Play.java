@@ -1,0 +1,43 @@
+package dev.jplay.engine.playbook;
+
+import dev.jplay.engine.yaml.Location;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One play. {@code vars} are plain values (templates inside are rendered lazily, when used). {@code serial} is
+ * null when absent. {@code gather_facts} is accepted and ignored.
+ */
+public record Play(
+        String name,
+        String hosts,
+        Map<String, Object> vars,
+        List<VarsFile> varsFiles,
+        List<Task> tasks,
+        List<Task> handlers,
+        Serial serial,
+        String strategy,
+        boolean anyErrorsFatal,
+        Double maxFailPercentage,
+        List<String> tags,
+        Location location,
+        Map<String, Location> keyLocations) {
+
+    public Play {
+        vars = Frozen.map(vars);
+        varsFiles = List.copyOf(varsFiles);
+        tasks = List.copyOf(tasks);
+        handlers = List.copyOf(handlers);
+        tags = List.copyOf(tags);
+        keyLocations = Map.copyOf(keyLocations);
+    }
+
+    /** Where {@code keyword}'s value was written, or the play itself when absent. */
+    public Location locationOf(String keyword) {
+        return keyLocations.getOrDefault(keyword, location);
+    }
+
+    public String displayName() {
+        return name != null ? name : hosts;
+    }
+}

@@ -1,0 +1,255 @@
+package dev.jplay.engine.template;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates an Ansible (Jinja) condition into JEXL, token by token (string literals are never touched):
+ *
+ * <ul>
+ *   <li>{@code P is [not] defined|undefined} → {@code [!]jp:defined('P')}: P must be a variable path; the test
+ *       looks it up without evaluating it, so an undefined P is not an error there.
+ *   <li>{@code X is [not] failed|changed|succeeded|skipped|none|string|number|mapping|sequence|boolean}
+ *       (and Ansible's aliases failure, change, success, successful, skip, iterable) → {@code [!]jp:failed(X)}.
+ *   <li>{@code A in B} → {@code A =~ B} and {@code A not in B} → {@code A !~ B} (JEXL's membership operators;
+ *       substring for strings, key for mappings, element for lists — see {@link ConditionArithmetic}).
+ *   <li>Jinja precedence for {@code not}: it binds looser than comparisons ({@code not a == b} is
+ *       {@code not (a == b)}), so {@code not X} becomes {@code !(X)} up to the next and/or at the same depth.
+ *   <li>{@code True/False/None} (any case Jinja accepts) → {@code true/false/null}.
+ *   <li>A condition wrapped in {@code {{ }}} is unwrapped (Ansible accepts it with a warning).
+ * </ul>
+ * Jinja filters ({@code | default(...)}) are not supported and rejected with a clear message.
+ */
+final class ConditionTranslator {
+    static final Map<String, String> TESTS = Map.ofEntries(
+            Map.entry("defined", "defined"), Map.entry("undefined", "undefined"),
+            Map.entry("failed", "failed"), Map.entry("failure", "failed"),
+            Map.entry("changed", "changed"), Map.entry("change", "changed"),
+            Map.entry("succeeded", "succeeded"), Map.entry("success", "succeeded"),
+            Map.entry("successful", "succeeded"),
+            Map.entry("skipped", "skipped"), Map.entry("skip", "skipped"),
+            Map.entry("none", "none"), Map.entry("string", "string"), Map.entry("number", "number"),
+            Map.entry("mapping", "mapping"), Map.entry("sequence", "sequence"), Map.entry("iterable", "sequence"),
+            Map.entry("boolean", "bool"));
+
+    private enum Kind { NAME, NUMBER, STRING, OP }
+
+    private record Token(Kind kind, String text, boolean spaceBefore) {
+        boolean is(String s) {
+            return text.equals(s) && kind != Kind.STRING;
+        }
+
+        boolean isWord(String s) {
+            return kind == Kind.NAME && text.equals(s);
+        }
+    }
+
+    private ConditionTranslator() {}
+
+    /** @throws IllegalArgumentException with a user-facing reason */
+    static String translate(String condition) {
+        String source = condition.strip();
+        if (source.startsWith("{{") && source.endsWith("}}")) source = source.substring(2, source.length() - 2);
+        List<Token> tokens = tokenize(source);
+        tokens = literals(tokens);
+        tokens = tests(tokens);
+        tokens = membership(tokens);
+        tokens = nots(tokens);
+        StringBuilder out = new StringBuilder();
+        for (Token t : tokens) {
+            if (t.spaceBefore && out.length() > 0) out.append(' ');
+            out.append(t.text);
+        }
+        return out.toString();
+    }
+
+    private static List<Token> tokenize(String s) {
+        List<Token> tokens = new ArrayList<>();
+        int i = 0;
+        boolean space = false;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (Character.isWhitespace(c)) {
+                space = true;
+                i++;
+                continue;
+            }
+            int start = i;
+            Kind kind;
+            if (c == '\'' || c == '"') {
+                i++;
+                while (i < s.length() && s.charAt(i) != c) i += s.charAt(i) == '\\' ? 2 : 1;
+                if (i >= s.length()) throw new IllegalArgumentException("unterminated string starting at column " + (start + 1));
+                i++;
+                kind = Kind.STRING;
+            } else if (Character.isDigit(c)) {
+                boolean afterDot = !tokens.isEmpty() && tokens.get(tokens.size() - 1).is(".");
+                while (i < s.length() && (Character.isDigit(s.charAt(i))
+                        || !afterDot && s.charAt(i) == '.' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) i++;
+                kind = Kind.NUMBER;
+            } else if (Character.isLetter(c) || c == '_') {
+                while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) i++;
+                kind = Kind.NAME;
+            } else {
+                String two = i + 1 < s.length() ? s.substring(i, i + 2) : "";
+                i += List.of("==", "!=", "<=", ">=", "&&", "||", "=~", "!~", "=^", "=$", "!^", "!$").contains(two) ? 2 : 1;
+                kind = Kind.OP;
+                if (s.substring(start, i).equals("|")) {
+                    throw new IllegalArgumentException("Jinja filters ('|') are not supported in conditions");
+                }
+            }
+            tokens.add(new Token(kind, s.substring(start, i), space));
+            space = false;
+        }
+        return tokens;
+    }
+
+    private static List<Token> literals(List<Token> in) {
+        List<Token> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            Token t = in.get(i);
+            boolean member = i > 0 && in.get(i - 1).is(".");
+            String literal = t.kind != Kind.NAME || member ? null : switch (t.text) {
+                case "True", "true" -> "true";
+                case "False", "false" -> "false";
+                case "None", "none" -> "null";
+                default -> null;
+            };
+            out.add(literal == null ? t : new Token(Kind.NAME, literal, t.spaceBefore));
+        }
+        return out;
+    }
+
+    private static List<Token> tests(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = 0; i < out.size(); i++) {
+            if (!out.get(i).isWord("is") || i > 0 && out.get(i - 1).is(".")) continue;
+            int start = operandStart(out, i - 1);
+            int testAt = i + 1;
+            boolean negate = testAt < out.size() && out.get(testAt).isWord("not");
+            if (negate) testAt++;
+            if (testAt >= out.size() || out.get(testAt).kind != Kind.NAME) {
+                throw new IllegalArgumentException("'is' must be followed by a test name such as 'defined'");
+            }
+            String written = out.get(testAt).text;
+            String test = TESTS.get(written);
+            if (test == null) {
+                throw new IllegalArgumentException("unknown test '" + written + "' (supported: "
+                        + String.join(", ", new java.util.TreeSet<>(TESTS.keySet())) + ")");
+            }
+            List<Token> operand = out.subList(start, i);
+            List<Token> call = new ArrayList<>();
+            call.add(new Token(Kind.OP, (negate ? "!" : "") + "jp:" + test + "(", operand.get(0).spaceBefore));
+            if (test.equals("defined") || test.equals("undefined")) {
+                StringBuilder path = new StringBuilder();
+                for (Token t : operand) path.append(t.text);
+                if (VarPath.parse(path.toString()) == null) {
+                    throw new IllegalArgumentException("'is " + written + "' needs a variable name, got '" + path + "'");
+                }
+                call.add(new Token(Kind.STRING, "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"")
+                        + "\"", false));
+            } else {
+                call.addAll(operand);
+            }
+            call.add(new Token(Kind.OP, ")", false));
+            out.subList(start, testAt + 1).clear();
+            out.addAll(start, call);
+            i = start + call.size() - 1;
+        }
+        return out;
+    }
+
+    /** Start of the postfix operand ending at {@code end}: a name with .keys, [indexes] and calls, or a (group). */
+    private static int operandStart(List<Token> tokens, int end) {
+        if (end < 0) throw new IllegalArgumentException("'is' needs a value on its left");
+        int j = end;
+        while (true) {
+            Token t = tokens.get(j);
+            if (t.is(")") || t.is("]")) {
+                j = matchingOpen(tokens, j);
+                if (j > 0 && (tokens.get(j - 1).kind == Kind.NAME || tokens.get(j - 1).is("]")
+                        || tokens.get(j - 1).is(")"))) {
+                    j--;
+                    continue;
+                }
+            } else if (t.kind == Kind.OP) {
+                throw new IllegalArgumentException("'is' needs a value on its left, found '" + t.text + "'");
+            }
+            if (j >= 2 && tokens.get(j - 1).is(".")) {
+                j -= 2;
+                continue;
+            }
+            return j;
+        }
+    }
+
+    private static int matchingOpen(List<Token> tokens, int close) {
+        boolean paren = tokens.get(close).is(")");
+        int depth = 0;
+        for (int j = close; j >= 0; j--) {
+            Token t = tokens.get(j);
+            if (paren ? t.is(")") : t.is("]")) {
+                depth++;
+            } else if ((paren ? opensParen(t) : t.is("[")) && --depth == 0) {
+                return j;
+            }
+        }
+        throw new IllegalArgumentException("unbalanced '" + tokens.get(close).text + "'");
+    }
+
+    /** "(" or a generated call opener such as "jp:failed(". */
+    private static boolean opensParen(Token t) {
+        return t.kind == Kind.OP && t.text.endsWith("(");
+    }
+
+    private static List<Token> membership(List<Token> in) {
+        List<Token> out = new ArrayList<>(in.size());
+        for (Token t : in) {
+            if (t.isWord("in")) {
+                Token prev = out.isEmpty() ? null : out.get(out.size() - 1);
+                if (prev != null && prev.isWord("not")) {
+                    out.set(out.size() - 1, new Token(Kind.OP, "!~", prev.spaceBefore));
+                } else {
+                    out.add(new Token(Kind.OP, "=~", t.spaceBefore));
+                }
+            } else {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Rewrites each {@code not X} as {@code !(X)}, X reaching the next and/or/?/:/, or closing bracket. */
+    private static List<Token> nots(List<Token> in) {
+        List<Token> out = new ArrayList<>(in.size() + 4);
+        for (int i = 0; i < in.size(); i++) {
+            Token t = in.get(i);
+            if (!t.isWord("not")) {
+                out.add(t);
+                continue;
+            }
+            int end = i + 1;
+            int depth = 0;
+            while (end < in.size()) {
+                Token u = in.get(end);
+                if (opensParen(u) || u.is("[") || u.is("{")) {
+                    depth++;
+                } else if (u.is(")") || u.is("]") || u.is("}")) {
+                    if (depth == 0) break;
+                    depth--;
+                } else if (depth == 0 && (u.isWord("and") || u.isWord("or") || u.is("&&") || u.is("||")
+                        || u.is("?") || u.is(":") || u.is(","))) {
+                    break;
+                }
+                end++;
+            }
+            if (end == i + 1) throw new IllegalArgumentException("'not' needs a value after it");
+            out.add(new Token(Kind.OP, "!(", t.spaceBefore));
+            out.addAll(nots(in.subList(i + 1, end)));
+            out.add(new Token(Kind.OP, ")", false));
+            i = end - 1;
+        }
+        return out;
+    }
+}

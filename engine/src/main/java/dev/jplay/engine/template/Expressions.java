@@ -1,0 +1,155 @@
+package dev.jplay.engine.template;
+
+import dev.jplay.engine.yaml.Location;
+import dev.jplay.engine.yaml.YamlNode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlContext;
+import org.apache.commons.jexl3.JexlEngine;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlExpression;
+import org.apache.commons.jexl3.JexlFeatures;
+import org.apache.commons.jexl3.introspection.JexlPermissions;
+
+/**
+ * Evaluates {@code when}/{@code failed_when}/{@code changed_when}/{@code until} conditions with Apache JEXL.
+ *
+ * <p>Ansible conditions are Jinja expressions; the common subset (==, !=, <, and/or/not, in, property and index
+ * access, literals) is JEXL syntax too. The differences — {@code is} tests, {@code in}, {@code not} precedence,
+ * {@code True/None} — are bridged by {@link ConditionTranslator}'s token-level translation (documented there),
+ * then JEXL parses and evaluates a real AST.
+ *
+ * <p>Sandbox: no {@code new}, no method calls on objects, no class lookup, no assignment, loops, lambdas, pragmas
+ * or scripts; the only functions are the {@code jp:} tests. Undefined variables and missing keys are errors (JEXL
+ * strict mode, plus {@link StrictMapUberspect} for map keys). A non-boolean result is an error, not truthiness.
+ * Variable values holding templates are rendered first, as Ansible does. Thread-safe; translations are cached.
+ */
+public final class Expressions {
+    private static final int CACHE_LIMIT = 10_000;
+    private static final Pattern JEXL_PREFIX = Pattern.compile("^\\S*@\\d+:\\d+\\s*");
+
+    private final Templater templater;
+    private final JexlEngine jexl;
+    private final Map<String, JexlExpression> compiled = new ConcurrentHashMap<>();
+
+    public Expressions(Templater templater) {
+        this.templater = templater;
+        JexlFeatures features = new JexlFeatures()
+                .newInstance(false).methodCall(false).loops(false).lambda(false).sideEffect(false)
+                .sideEffectGlobal(false).localVar(false).pragma(false).annotation(false).script(false)
+                .importPragma(false).namespacePragma(false)
+                .namespaceTest(ns -> ns.equals("jp"));
+        JexlPermissions permissions = new JexlPermissions.ClassPermissions(JexlPermissions.RESTRICTED,
+                AnsibleTests.class);
+        JexlEngine plain = new JexlBuilder().permissions(permissions).create();
+        this.jexl = new JexlBuilder()
+                .features(features)
+                .permissions(permissions)
+                .uberspect(new StrictMapUberspect(plain.getUberspect()))
+                .arithmetic(new ConditionArithmetic())
+                .strict(true).safe(false).silent(false)
+                .cache(0)
+                .create();
+    }
+
+    /**
+     * True when every condition holds. {@code condition} is a Boolean, an expression String, or a List of those
+     * (ANDed; empty = true).
+     *
+     * @throws TemplateException for undefined variables, syntax errors or non-boolean results, at {@code where}
+     */
+    public boolean test(Object condition, Map<String, Object> vars, Location where) {
+        if (condition instanceof List<?> all) {
+            for (Object c : all) {
+                if (!test(c, vars, where)) return false;
+            }
+            return true;
+        }
+        if (condition instanceof Boolean b) return b;
+        if (!(condition instanceof String text)) {
+            throw new TemplateException(where, "a condition must be a string or a boolean, got "
+                    + YamlNode.describe(condition));
+        }
+        Object result = evaluate(text, vars, where);
+        if (result instanceof Boolean b) return b;
+        throw new TemplateException(where, "condition '" + text + "' evaluated to " + YamlNode.describe(result)
+                + (result == null ? "" : " (" + result + ")") + ", not a boolean");
+    }
+
+    /** Evaluates one expression to its value. */
+    public Object evaluate(String expression, Map<String, Object> vars, Location where) {
+        JexlExpression compiledExpression = compile(expression, where);
+        try {
+            return compiledExpression.evaluate(new Context(vars, where));
+        } catch (JexlException.Variable e) {
+            String name = e.getVariable();
+            String problem = e.isUndefined() ? "undefined variable '" + name + "'" : "variable '" + name + "' is null";
+            throw new TemplateException(where, problem + " in condition '" + expression + "'", name, e);
+        } catch (JexlException.Property e) {
+            throw new TemplateException(where, "undefined key '" + e.getProperty() + "' in condition '" + expression
+                    + "'", e.getProperty(), e);
+        } catch (JexlException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TemplateException te) throw te;
+            String why = cause instanceof IllegalArgumentException ? cause.getMessage() : clean(e);
+            throw new TemplateException(where, "cannot evaluate condition '" + expression + "': " + why, null, e);
+        }
+    }
+
+    private JexlExpression compile(String expression, Location where) {
+        JexlExpression e = compiled.get(expression);
+        if (e != null) return e;
+        String translated;
+        try {
+            translated = ConditionTranslator.translate(expression);
+        } catch (IllegalArgumentException ex) {
+            throw new TemplateException(where, "invalid condition '" + expression + "': " + ex.getMessage(), null, ex);
+        }
+        try {
+            e = jexl.createExpression(translated);
+        } catch (JexlException ex) {
+            throw new TemplateException(where, "invalid condition '" + expression + "': " + clean(ex), null, ex);
+        }
+        if (compiled.size() >= CACHE_LIMIT) compiled.clear();
+        compiled.put(expression, e);
+        return e;
+    }
+
+    private static String clean(JexlException e) {
+        return JEXL_PREFIX.matcher(String.valueOf(e.getMessage())).replaceFirst("");
+    }
+
+    /** Read-only view of the variables for JEXL; values are rendered (lazy templates) when read. */
+    private final class Context implements JexlContext, JexlContext.NamespaceResolver {
+        private final Map<String, Object> vars;
+        private final Location where;
+
+        Context(Map<String, Object> vars, Location where) {
+            this.vars = vars;
+            this.where = where;
+        }
+
+        @Override
+        public Object get(String name) {
+            return templater.render(vars.get(name), vars, where);
+        }
+
+        @Override
+        public void set(String name, Object value) {
+            throw new UnsupportedOperationException("conditions cannot assign variables");
+        }
+
+        @Override
+        public boolean has(String name) {
+            return vars.containsKey(name);
+        }
+
+        @Override
+        public Object resolveNamespace(String name) {
+            return "jp".equals(name) ? new AnsibleTests(vars) : null;
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.jplay.engine.yaml;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Loads one YAML document safely into a {@link YamlNode} tree that keeps the location of every key and value.
+ *
+ * <p>Safety: only the standard tags (str, int, float, bool, null, seq, map) are accepted, so no Java type is ever
+ * instantiated; aliases in collections are capped (billion laughs), recursive aliases are rejected, the input size
+ * and the number of expanded nodes are bounded, and duplicate keys are errors located at the duplicate.
+ *
+ * <p>Typing follows YAML 1.1 as Ansible's PyYAML does for <em>values</em>: {@code yes/no/true/false/on/off}
+ * (any of the usual casings) are booleans, {@code 0755} is octal 493, {@code ~}/{@code null}/empty are null.
+ * Mapping <em>keys</em> always stay strings exactly as written, so {@code on:} is the key "on" and {@code 1:} the
+ * key "1". Dates stay strings. Quoting a value ({@code "yes"}, {@code '0755'}) keeps it a string.
+ */
+public final class YamlLoader {
+    public static final int DEFAULT_MAX_CODE_POINTS = 3 * 1024 * 1024;
+    public static final int DEFAULT_MAX_ALIASES = 50;
+    public static final int DEFAULT_MAX_NODES = 500_000;
+
+    private final int maxCodePoints;
+    private final int maxAliases;
+    private final int maxNodes;
+
+    public YamlLoader() {
+        this(DEFAULT_MAX_CODE_POINTS, DEFAULT_MAX_ALIASES, DEFAULT_MAX_NODES);
+    }
+
+    public YamlLoader(int maxCodePoints, int maxAliases, int maxNodes) {
+        this.maxCodePoints = maxCodePoints;
+        this.maxAliases = maxAliases;
+        this.maxNodes = maxNodes;
+    }
+
+    /**
+     * Loads {@code file}. An empty document is a null scalar at 1:1.
+     *
+     * @throws IOException when the file cannot be read (the caller knows who referenced it)
+     * @throws PlaybookException for any YAML problem, located in {@code file}
+     */
+    public YamlNode load(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return load(reader, file);
+        }
+    }
+
+    /** Loads YAML text as if it were the content of {@code file}. */
+    public YamlNode load(String text, Path file) {
+        return load(new StringReader(text), file);
+    }
+
+    private YamlNode load(Reader reader, Path file) {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(maxAliases);
+        options.setCodePointLimit(maxCodePoints);
+        options.setAllowRecursiveKeys(false);
+        options.setAllowDuplicateKeys(false);
+        ScalarConstructor constructor = new ScalarConstructor(options);
+        Yaml yaml = new Yaml(constructor, new Representer(new DumperOptions()), new DumperOptions(), options);
+        Node root;
+        try {
+            root = yaml.compose(reader);
+        } catch (MarkedYAMLException e) {
+            throw located(file, e);
+        } catch (YAMLException e) {
+            // Unmarked: e.g. the code point limit. Reported against the whole file.
+            throw new PlaybookException(Location.startOf(file), e.getMessage(), e);
+        }
+        if (root == null) return new YamlScalar(null, Location.startOf(file));
+        return new TreeBuilder(file, constructor).build(root);
+    }
+
+    private static PlaybookException located(Path file, MarkedYAMLException e) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        Location where = mark == null ? Location.startOf(file) : at(file, mark);
+        StringBuilder problem = new StringBuilder(e.getProblem() == null ? "invalid YAML" : e.getProblem());
+        if (e.getContext() != null) {
+            problem.append(" (").append(e.getContext());
+            if (e.getContextMark() != null) {
+                Location context = at(file, e.getContextMark());
+                problem.append(" at ").append(context.line()).append(':').append(context.column());
+            }
+            problem.append(')');
+        }
+        return new PlaybookException(where, problem.toString(), e);
+    }
+
+    static Location at(Path file, Mark mark) {
+        return new Location(file, mark.getLine() + 1, mark.getColumn() + 1);
+    }
+
+    /** Exposes SafeConstructor's scalar typing (YAML 1.1 ints, floats, booleans, nulls) node by node. */
+    private static final class ScalarConstructor extends SafeConstructor {
+        ScalarConstructor(LoaderOptions options) {
+            super(options);
+        }
+
+        Object scalar(ScalarNode node) {
+            return constructObject(node);
+        }
+    }
+
+    /** Converts snakeyaml's node graph (aliases are shared nodes) into an immutable located tree. */
+    private final class TreeBuilder {
+        private final Path file;
+        private final ScalarConstructor constructor;
+        private final Set<Node> inProgress = Collections.newSetFromMap(new IdentityHashMap<>());
+        private int nodes;
+
+        TreeBuilder(Path file, ScalarConstructor constructor) {
+            this.file = file;
+            this.constructor = constructor;
+        }
+
+        YamlNode build(Node node) {
+            Location where = at(file, node.getStartMark());
+            if (++nodes > maxNodes) {
+                throw new PlaybookException(where, "document expands to more than " + maxNodes
+                        + " values (aliases nested too deeply?)");
+            }
+            if (!inProgress.add(node)) {
+                throw new PlaybookException(where, "recursive alias: a value contains itself");
+            }
+            try {
+                if (node instanceof ScalarNode scalar) return new YamlScalar(scalarValue(scalar, where), where);
+                if (node instanceof SequenceNode seq) return sequence(seq, where);
+                return mapping((MappingNode) node, where);
+            } finally {
+                inProgress.remove(node);
+            }
+        }
+
+        private YamlSequence sequence(SequenceNode seq, Location where) {
+            requireTag(seq, Tag.SEQ, where);
+            List<YamlNode> items = new java.util.ArrayList<>(seq.getValue().size());
+            for (Node item : seq.getValue()) items.add(build(item));
+            return new YamlSequence(items, where);
+        }
+
+        private YamlMapping mapping(MappingNode map, Location where) {
+            requireTag(map, Tag.MAP, where);
+            Map<String, YamlMapping.Entry> entries = new LinkedHashMap<>();
+            List<YamlMapping> merges = new java.util.ArrayList<>();
+            for (NodeTuple tuple : map.getValue()) {
+                Node keyNode = tuple.getKeyNode();
+                Location keyAt = at(file, keyNode.getStartMark());
+                if (keyNode.getTag().equals(Tag.MERGE)) {
+                    merges.addAll(mergeSources(tuple.getValueNode(), keyAt));
+                    continue;
+                }
+                if (!(keyNode instanceof ScalarNode scalarKey)) {
+                    throw new PlaybookException(keyAt, "mapping keys must be plain strings, not a "
+                            + (keyNode instanceof SequenceNode ? "list" : "mapping"));
+                }
+                String key = scalarKey.getValue();
+                YamlMapping.Entry first = entries.get(key);
+                if (first != null) {
+                    throw new PlaybookException(keyAt, "duplicate key '" + key + "' (first defined at "
+                            + first.keyLocation().line() + ":" + first.keyLocation().column() + ")");
+                }
+                entries.put(key, new YamlMapping.Entry(key, keyAt, build(tuple.getValueNode())));
+            }
+            // YAML merge keys ("<<: *defaults"): explicit keys win, then earlier merged mappings.
+            for (YamlMapping source : merges) {
+                for (YamlMapping.Entry e : source.entries()) entries.putIfAbsent(e.key(), e);
+            }
+            return new YamlMapping(entries, where);
+        }
+
+        private List<YamlMapping> mergeSources(Node value, Location keyAt) {
+            YamlNode built = build(value);
+            if (built instanceof YamlMapping m) return List.of(m);
+            if (built instanceof YamlSequence s && s.items().stream().allMatch(YamlMapping.class::isInstance)) {
+                return s.items().stream().map(YamlMapping.class::cast).toList();
+            }
+            throw new PlaybookException(keyAt, "merge key '<<' needs a mapping or a list of mappings, got "
+                    + built.describe());
+        }
+
+        private Object scalarValue(ScalarNode node, Location where) {
+            Tag tag = node.getTag();
+            if (tag.equals(Tag.TIMESTAMP)) return node.getValue();
+            if (!(tag.equals(Tag.STR) || tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL)
+                    || tag.equals(Tag.NULL))) {
+                throw new PlaybookException(where, "unsupported tag " + tag.getValue()
+                        + " (only plain strings, numbers, booleans, null, lists and mappings are allowed)");
+            }
+            Object value;
+            try {
+                value = constructor.scalar(node);
+            } catch (YAMLException | NumberFormatException e) {
+                throw new PlaybookException(where, "invalid " + tag.getValue().replace(Tag.PREFIX, "")
+                        + " value '" + node.getValue() + "': " + e.getMessage(), e);
+            }
+            if (value instanceof BigInteger) {
+                throw new PlaybookException(where, "integer " + node.getValue() + " is out of range (64 bits)");
+            }
+            return value;
+        }
+
+        private void requireTag(Node node, Tag expected, Location where) {
+            if (!node.getTag().equals(expected)) {
+                throw new PlaybookException(where, "unsupported tag " + node.getTag().getValue()
+                        + " (only plain strings, numbers, booleans, null, lists and mappings are allowed)");
+            }
+        }
+    }
+}

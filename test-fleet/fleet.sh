@@ -1,0 +1,260 @@
+#!/bin/bash
+# A fleet of real SSH hosts on this machine, for tests and benchmarks.
+#
+# Each host is a network namespace with a veth on bridge jpbr0 and its own sshd (own host key, config, pid
+# file) listening on port 22 of its own address. Each sshd runs in a private mount namespace with tmpfs on
+# /root, /tmp, /var/lib/jplay and /run/jplay, so hosts share no state (and root's real ~/.bashrc is hidden).
+#
+#   fleet.sh up N [--prefix P] [--out DIR]   start N hosts P-1..P-N; writes client key, known_hosts, inventories
+#   fleet.sh down [--prefix P]               stop them and delete namespaces/veths (idempotent)
+#   fleet.sh status                          list fleets
+#   fleet.sh exec [--prefix P] I -- CMD...   run CMD inside host I (its network and mount namespaces)
+#   fleet.sh pgrep [--prefix P] I PATTERN    pids of host I's processes whose command line matches PATTERN
+#   fleet.sh pkill [--prefix P] I PATTERN [SIGNAL]
+#
+# Several fleets may run at once (distinct prefixes): each takes a /24 slot K of 10.213.0.0/16 and host I
+# gets 10.213.K.(10+I), so up to 244 hosts per fleet. The default prefix "jpf" usually gets slot 0.
+set -euo pipefail
+
+readonly BRIDGE=jpbr0
+readonly BRIDGE_ADDR=10.213.0.1/16
+readonly NET=10.213
+readonly ROOT=/run/jplay-fleet
+readonly MAX_HOSTS=244
+
+die() { echo "fleet.sh: $*" >&2; exit 1; }
+
+prefix=jpf
+out=
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) prefix="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --) args+=("$@"); break ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- "${args[@]+"${args[@]}"}"
+[ $# -ge 1 ] || die "usage: fleet.sh up N [--prefix P] [--out DIR] | down [--prefix P] | status | exec|pgrep|pkill ..."
+cmd="$1"; shift
+[[ "$prefix" =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "prefix '$prefix' must be 1-8 lowercase letters/digits, starting with a letter"
+state="$ROOT/$prefix"
+
+with_lock() { mkdir -p "$ROOT"; exec 9>"$ROOT/.lock"; flock 9; }
+
+host_dir() { echo "$state/h$1"; }
+host_pid() {
+  local f; f="$(host_dir "$1")/sshd.pid"
+  [ -s "$f" ] || die "host $prefix-$1 is not running (no $f)"
+  cat "$f"
+}
+
+# Lowest slot not taken by another fleet; called under the lock.
+allocate_slot() {
+  local k used
+  used=" $(cat "$ROOT"/*/slot 2>/dev/null | tr '\n' ' ') "
+  for k in $(seq 0 254); do
+    [[ "$used" == *" $k "* ]] || { echo "$k"; return; }
+  done
+  die "no free /24 slot left in $NET.0.0/16"
+}
+
+ensure_bridge() {
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$BRIDGE_ADDR" dev "$BRIDGE"
+  fi
+  ip link set "$BRIDGE" up
+  # With br_netfilter, bridged frames traverse FORWARD; Docker's DROP policy would cut host<->host traffic.
+  if command -v iptables >/dev/null; then
+    iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null \
+      || iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
+  fi
+}
+
+write_sshd_config() { # dir addr
+  cat >"$1/sshd_config" <<EOF
+Port 22
+ListenAddress $2
+HostKey $1/ssh_host_ed25519_key
+PidFile $1/sshd.pid
+AuthorizedKeysFile /root/.ssh/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes yes
+UseDNS no
+MaxStartups 500:30:1000
+MaxSessions 200
+AllowAgentForwarding no
+AllowTcpForwarding no
+X11Forwarding no
+PrintMotd no
+PrintLastLog no
+LogLevel ERROR
+Subsystem sftp internal-sftp
+EOF
+}
+
+host_up() { # i slot
+  local i="$1" ns="$prefix-$1" addr="$NET.$2.$((10 + $1))" veth="jpv$2x$1" dir
+  dir="$(host_dir "$i")"
+  mkdir -p "$dir"
+  ssh-keygen -q -t ed25519 -N '' -C "$ns" -f "$dir/ssh_host_ed25519_key"
+  write_sshd_config "$dir" "$addr"
+  echo "$addr" >"$dir/address"
+  ip netns add "$ns"
+  ip link add "$veth" type veth peer name eth0 netns "$ns"
+  ip link set "$veth" master "$BRIDGE" up
+  ip -n "$ns" addr add "$addr/16" dev eth0
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set eth0 up
+  # nsenter, not `ip netns exec`: the latter remounts /sys, losing the cgroup mounts runc needs in the host.
+  setsid nsenter --net="/run/netns/$ns" unshare --mount --propagation private sh -c "
+    set -e
+    mount -t tmpfs -o mode=0700 jplay-root /root
+    mount -t tmpfs -o mode=1777 jplay-tmp /tmp
+    mount -t tmpfs -o mode=0755 jplay-lib /var/lib/jplay
+    mount -t tmpfs -o mode=0755 jplay-run /run/jplay
+    mkdir -m 0700 /root/.ssh
+    cp '$state/client_key.pub' /root/.ssh/authorized_keys
+    chmod 0600 /root/.ssh/authorized_keys
+    exec /usr/sbin/sshd -D -f '$dir/sshd_config' -E '$dir/sshd.log'
+  " </dev/null >"$dir/start.log" 2>&1 &
+  # sshd writes its pid file once it listens.
+  local n
+  for n in $(seq 1 200); do
+    [ -s "$dir/sshd.pid" ] && return 0
+    sleep 0.025
+  done
+  die "sshd of $ns did not start: $(cat "$dir/start.log" "$dir/sshd.log" 2>/dev/null | tail -5)"
+}
+
+write_outputs() { # n slot
+  local n="$1" i dir
+  mkdir -p "$out"
+  [ "$out" = "$state" ] || cp "$state/client_key" "$state/client_key.pub" "$out/"
+  chmod 0600 "$out/client_key"
+  : >"$out/known_hosts"
+  {
+    echo "[fleet]"
+    for i in $(seq 1 "$n"); do echo "$prefix-$i ansible_host=$(cat "$(host_dir "$i")/address")"; done
+    echo
+    echo "[fleet:vars]"
+    echo "ansible_user=root"
+    echo "ansible_ssh_private_key_file=$out/client_key"
+    echo "ansible_ssh_common_args='-o UserKnownHostsFile=$out/known_hosts -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'"
+    echo "ansible_python_interpreter=/usr/bin/python3"
+  } >"$out/inventory.ini"
+  {
+    echo "all:"
+    echo "  vars:"
+    echo "    ansible_user: root"
+    echo "    ansible_ssh_private_key_file: $out/client_key"
+    echo "    jplay_known_hosts: $out/known_hosts"
+    echo "  children:"
+    echo "    fleet:"
+    echo "      hosts:"
+    for i in $(seq 1 "$n"); do
+      echo "        $prefix-$i:"
+      echo "          ansible_host: $(cat "$(host_dir "$i")/address")"
+    done
+  } >"$out/inventory.yml"
+  for i in $(seq 1 "$n"); do
+    dir="$(host_dir "$i")"
+    echo "$(cat "$dir/address") $(cut -d' ' -f1-2 "$dir/ssh_host_ed25519_key.pub")" >>"$out/known_hosts"
+  done
+  echo "$out" >"$state/out"
+}
+
+cmd_up() {
+  [ $# -eq 1 ] && [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le $MAX_HOSTS ] \
+    || die "up needs a host count 1..$MAX_HOSTS"
+  local n="$1" slot i failed=0
+  with_lock
+  [ ! -e "$state" ] || die "fleet '$prefix' already exists ($state): run 'fleet.sh down --prefix $prefix' first"
+  slot="$(allocate_slot)"
+  mkdir -p "$state" /run/sshd /var/lib/jplay /run/jplay
+  echo "$slot" >"$state/slot"
+  echo "$n" >"$state/count"
+  ensure_bridge
+  flock -u 9
+  [ -n "$out" ] || out="$state"
+  ssh-keygen -q -t ed25519 -N '' -C "jplay-fleet-$prefix" -f "$state/client_key"
+  local pids=()
+  for i in $(seq 1 "$n"); do
+    host_up "$i" "$slot" &
+    pids+=($!)
+  done
+  for i in "${pids[@]}"; do wait "$i" || failed=1; done
+  [ "$failed" = 0 ] || { cmd_down; die "bring-up of fleet '$prefix' failed (torn down)"; }
+  write_outputs "$n" "$slot"
+  echo "fleet $prefix: $n hosts $NET.$slot.11-$NET.$slot.$((10 + n)); files in $out"
+}
+
+cmd_down() {
+  [ -d "$state" ] || { remove_bridge_if_unused; return 0; }
+  local d ns pids
+  for d in "$state"/h*; do
+    [ -d "$d" ] || continue
+    ns="$prefix-${d##*/h}"
+    if [ -e "/run/netns/$ns" ]; then
+      # Every process in the host: its sshd, sessions and agents.
+      pids="$(ip netns pids "$ns" 2>/dev/null || true)"
+      [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+      ip netns del "$ns" 2>/dev/null || true
+    fi
+    ip link del "jpv$(cat "$state/slot" 2>/dev/null)x${d##*/h}" 2>/dev/null || true
+  done
+  rm -rf "$state"
+  remove_bridge_if_unused
+}
+
+remove_bridge_if_unused() {
+  with_lock
+  if ! ls -d "$ROOT"/*/ >/dev/null 2>&1 && ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link del "$BRIDGE" 2>/dev/null || true
+    iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
+  fi
+}
+
+cmd_status() {
+  local d p n live i
+  for d in "$ROOT"/*/; do
+    [ -d "$d" ] || continue
+    p="$(basename "$d")"; n="$(cat "$d/count" 2>/dev/null || echo 0)"; live=0
+    for i in $(seq 1 "$n"); do
+      [ -s "$d/h$i/sshd.pid" ] && kill -0 "$(cat "$d/h$i/sshd.pid")" 2>/dev/null && live=$((live + 1))
+    done
+    echo "$p slot=$(cat "$d/slot" 2>/dev/null) hosts=$n sshd_alive=$live out=$(cat "$d/out" 2>/dev/null)"
+  done
+}
+
+host_pgrep() { # i pattern
+  local pid all
+  all=" $(ip netns pids "$prefix-$1" | tr '\n' ' ') "
+  for pid in $(pgrep -f -- "$2" || true); do
+    [[ "$all" == *" $pid "* ]] && echo "$pid"
+  done
+  return 0
+}
+
+case "$cmd" in
+  up) cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  exec)
+    [ $# -ge 2 ] || die "usage: fleet.sh exec [--prefix P] I -- CMD..."
+    i="$1"; shift; [ "${1:-}" != "--" ] || shift
+    exec nsenter -t "$(host_pid "$i")" -n -m -- "$@" ;;
+  pgrep) [ $# -eq 2 ] || die "usage: fleet.sh pgrep [--prefix P] I PATTERN"; host_pgrep "$1" "$2" ;;
+  pkill)
+    [ $# -ge 2 ] || die "usage: fleet.sh pkill [--prefix P] I PATTERN [SIGNAL]"
+    victims="$(host_pgrep "$1" "$2")"
+    [ -n "$victims" ] || exit 1
+    kill -"${3:-TERM}" $victims ;;
+  *) die "unknown command '$cmd'" ;;
+esac
