@@ -17,6 +17,9 @@ final class HostRun {
     final String name;
     final Map<String, Object> inventoryVars;
     final HostTarget target;
+    final java.util.List<String> groupNames;
+    private PlayContext scopePlay;
+    private dev.jplay.engine.vars.VariableScope scope;
     /** set_fact values and registered results: above host and play vars, below task and extra vars. */
     final Map<String, Object> facts = new ConcurrentHashMap<>();
     /** Handler names or listen topics notified in the current play. */
@@ -27,10 +30,20 @@ final class HostRun {
     volatile boolean unreachable;
     volatile FailureInfo unreachableCause;
 
-    HostRun(String name, Map<String, Object> inventoryVars, HostTarget target) {
+    HostRun(String name, Map<String, Object> inventoryVars, HostTarget target, java.util.List<String> groupNames) {
         this.name = name;
+        this.groupNames = groupNames;
         this.inventoryVars = inventoryVars;
         this.target = target;
+    }
+
+    /** Built once per play: the layers that do not change from task to task. */
+    synchronized dev.jplay.engine.vars.VariableScope baseScope(PlayContext play) {
+        if (scopePlay != play) {
+            scope = play.baseScopeFor(this);
+            scopePlay = play;
+        }
+        return scope;
     }
 
     synchronized void count(TaskOutcome o) {

@@ -2,15 +2,15 @@ package dev.jplay.engine.run;
 
 import dev.jplay.engine.playbook.Play;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
+import dev.jplay.engine.vars.VariableScope;
+import dev.jplay.engine.vars.VariableScope.Layer;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A play as it runs: its resolved vars (vars_files loaded), the hosts it targets, and the variable
- * precedence for a task on a host — in one place:
- * extra vars &gt; task vars &gt; block vars &gt; registered results and set_fact &gt; play vars_files &gt;
- * play vars &gt; host vars (inventory: host &gt; child group &gt; parent group &gt; all) &gt; magic vars.
+ * A play as it runs: its resolved vars (vars_files loaded into the play vars) and the scope a task sees on a
+ * host. Magic vars ({@code groups}, {@code hostvars}, {@code playbook_dir}) sit lowest; {@code inventory_hostname}
+ * and {@code group_names} with the host vars.
  */
 final class PlayContext {
     private final Play play;
@@ -39,18 +39,24 @@ final class PlayContext {
         return playbookDir;
     }
 
-    Map<String, Object> varsFor(HostRun host, Map<String, Object> blockVars, Map<String, Object> taskVars) {
-        Map<String, Object> v = new LinkedHashMap<>(magic);
-        v.putAll(host.inventoryVars);
-        v.putAll(playVars);
-        v.putAll(host.facts);
-        v.putAll(blockVars);
-        v.putAll(taskVars);
-        v.putAll(extraVars);
-        v.put("inventory_hostname", host.name);
-        Object groupNames = magic.get("_group_names_of");
-        if (groupNames instanceof Map<?, ?> byHost) v.put("group_names", byHost.getOrDefault(host.name, List.of()));
-        v.remove("_group_names_of");
-        return v;
+    /** The variables of one task on one host; precedence is decided by {@link VariableScope}. */
+    VariableScope varsFor(HostRun host, Map<String, Object> blockVars, Map<String, Object> taskVars) {
+        return host.baseScope(this)
+                .with(Layer.TASK_VARS, blockVars)
+                .with(Layer.TASK_VARS, taskVars);
+    }
+
+    /** The part of a host's scope that is the same for every task of this play. */
+    VariableScope baseScopeFor(HostRun host) {
+        Map<String, Object> hostMagic = new HashMap<>(4);
+        hostMagic.put("inventory_hostname", host.name);
+        hostMagic.put("group_names", host.groupNames);
+        return VariableScope.empty()
+                .with(Layer.ROLE_DEFAULTS, magic)
+                .with(Layer.HOST_VARS, host.inventoryVars)
+                .with(Layer.HOST_VARS, hostMagic)
+                .with(Layer.PLAY_VARS, playVars)
+                .with(Layer.REGISTERED, host.facts)
+                .with(Layer.EXTRA_VARS, extraVars);
     }
 }

@@ -45,7 +45,7 @@ public final class PlaybookRunner implements AutoCloseable {
     private final RunOptions options;
     private final RunListener listener;
     private final Templater templater = new Templater();
-    private final Expressions expressions = new Expressions();
+    private final Expressions expressions = new Expressions(templater);
     private final TaskExecutor executor;
     private final ExecutorService workers;
     private final Map<String, HostRun> hosts = new LinkedHashMap<>();
@@ -179,7 +179,8 @@ public final class PlaybookRunner implements AutoCloseable {
             List<Path> keys = info.privateKeyFile() == null ? List.of() : List.of(Path.of(expandHome(info.privateKeyFile())));
             target = new HostTarget(name, info.address(), info.port(), info.user(), keys, null, HostTarget.Kind.SSH);
         }
-        return new HostRun(name, vars, target);
+        List<String> groupNames = inventory.host(name).map(Host::groupNames).orElse(List.of());
+        return new HostRun(name, vars, target, groupNames);
     }
 
     private static String expandHome(String p) {
@@ -206,13 +207,8 @@ public final class PlaybookRunner implements AutoCloseable {
     private Map<String, Object> magicVars(Path playbookDir) {
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> groups = new LinkedHashMap<>();
-        Map<String, List<String>> groupNames = new LinkedHashMap<>();
         inventory.groups().forEach((name, g) -> groups.put(name, inventory.select(name).stream().map(Host::name).toList()));
-        for (Host h : inventory.hosts()) {
-            groupNames.put(h.name(), h.groupNames());
-        }
         m.put("groups", groups);
-        m.put("_group_names_of", groupNames);
         m.put("hostvars", new HostVarsView(inventory));
         m.put("playbook_dir", playbookDir.toString());
         m.put("ansible_check_mode", options.check());

@@ -8,6 +8,8 @@ import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.template.Expressions;
 import dev.jplay.engine.template.TemplateException;
 import dev.jplay.engine.template.Templater;
+import dev.jplay.engine.vars.VariableScope;
+import dev.jplay.engine.vars.VariableScope.Layer;
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.protocol.AgentResult;
@@ -48,7 +50,7 @@ final class TaskExecutor {
     enum Verdict { OK, FAILED, UNREACHABLE }
 
     Verdict run(PlayContext play, HostRun host, ModuleTask task, TaskScope scope) {
-        Map<String, Object> vars = play.varsFor(host, scope.vars(), task.vars());
+        VariableScope vars = play.varsFor(host, scope.vars(), task.vars());
         Loop loop = task.loop();
         if (loop == null) {
             Single s = runOnce(play, host, task, scope, vars, null, null);
@@ -70,10 +72,8 @@ final class TaskExecutor {
         boolean anyFailed = false;
         Verdict verdict = Verdict.OK;
         for (int i = 0; i < items.size(); i++) {
-            Map<String, Object> itemVars = new LinkedHashMap<>(vars);
-            itemVars.put(loop.loopVar(), items.get(i));
-            if (loop.indexVar() != null) itemVars.put(loop.indexVar(), i);
-            // task vars may refer to the loop variable: they win over it only when they do not need it
+            VariableScope itemVars = vars.with(Layer.TASK_VARS, loop.loopVar(), items.get(i));
+            if (loop.indexVar() != null) itemVars = itemVars.with(Layer.TASK_VARS, loop.indexVar(), i);
             Single s = runOnce(play, host, task, scope, itemVars, items.get(i), loop.label());
             results.add(s.registered);
             anyChanged |= Boolean.TRUE.equals(s.registered.get("changed"));
@@ -99,7 +99,7 @@ final class TaskExecutor {
 
     private record Single(Verdict verdict, Map<String, Object> registered) {}
 
-    private Single runOnce(PlayContext play, HostRun host, ModuleTask task, TaskScope scope, Map<String, Object> vars,
+    private Single runOnce(PlayContext play, HostRun host, ModuleTask task, TaskScope scope, VariableScope vars,
                            Object item, String label) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -242,7 +242,7 @@ final class TaskExecutor {
         return m;
     }
 
-    private void applyOverrides(ModuleTask task, Map<String, Object> vars, Map<String, Object> result) {
+    private void applyOverrides(ModuleTask task, VariableScope vars, Map<String, Object> result) {
         if (task.changedWhen() != null) {
             result.put("changed", expressions.test(task.changedWhen(), withRegistered(vars, task, result), task.locationOf("changed_when")));
         }
@@ -261,11 +261,9 @@ final class TaskExecutor {
     }
 
     /** Conditions see the result under the {@code register} name (as in Ansible) and as {@code result}. */
-    private static Map<String, Object> withRegistered(Map<String, Object> vars, ModuleTask task, Map<String, Object> result) {
-        Map<String, Object> v = new LinkedHashMap<>(vars);
-        v.put("result", result);
-        if (task.register() != null) v.put(task.register(), result);
-        return v;
+    private static VariableScope withRegistered(VariableScope vars, ModuleTask task, Map<String, Object> result) {
+        VariableScope v = vars.with(Layer.TASK_VARS, "result", result);
+        return task.register() == null ? v : v.with(Layer.TASK_VARS, task.register(), result);
     }
 
     private Map<String, String> environment(TaskScope scope, ModuleTask task, Map<String, Object> vars) {
