@@ -48,7 +48,14 @@ public final class AgentMain {
     private final ExecutorService workers = Executors.newCachedThreadPool(new WorkerThreads());
     private volatile boolean outputBroken;
 
+    private final int maxLineBytes;
+
     AgentMain(ModuleRegistry registry, Path stateDir, OutputStream out, String agentId) {
+        this(registry, stateDir, out, agentId, Protocol.MAX_REQUEST_LINE_BYTES);
+    }
+
+    AgentMain(ModuleRegistry registry, Path stateDir, OutputStream out, String agentId, int maxLineBytes) {
+        this.maxLineBytes = maxLineBytes;
         this.registry = registry;
         this.stateDir = stateDir;
         this.out = out;
@@ -75,11 +82,11 @@ public final class AgentMain {
     /** Serves requests from {@code in} until end of input or {@code bye}; returns once in-flight work is done. */
     void serve(InputStream in) throws IOException {
         write(hello());
-        LineReader lines = new LineReader(in, Protocol.MAX_REQUEST_LINE_BYTES);
+        LineReader lines = new LineReader(in, maxLineBytes);
         byte[] line;
         while ((line = lines.next()) != null && !outputBroken) {
             if (line == LineReader.TOO_LONG) {
-                write(failure(-1, "BAD_REQUEST", "request line longer than " + Protocol.MAX_REQUEST_LINE_BYTES
+                write(failure(-1, "BAD_REQUEST", "request line longer than " + maxLineBytes
                         + " bytes; skipped"));
                 continue;
             }
