@@ -100,6 +100,9 @@ final class JsonCodec {
             g.writeStartArray();
             for (Object o : c) write(g, o);
             g.writeEndArray();
+        } else if (v instanceof java.nio.file.Path || v instanceof Enum || v instanceof java.time.temporal.Temporal
+                || v instanceof java.time.Duration || v instanceof CharSequence) {
+            g.writeString(v.toString()); // as a user reads them, not databind's URI/number forms
         } else {
             write(g, Databind.toPlain(v));
         }
