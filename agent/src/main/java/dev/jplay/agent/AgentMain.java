@@ -1,24 +1,21 @@
 package dev.jplay.agent;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleRegistry;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.modules.command.ProcessTrees;
 import dev.jplay.protocol.AgentError;
-import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.Protocol;
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,89 +25,121 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The agent: reads one JSON request per line on stdin, runs the module, writes one JSON result per line on
- * stdout. Exits when stdin closes, so it never outlives the controller's SSH channel.
+ * The agent: reads one JSON request per line on stdin, runs each on a worker thread, writes one JSON result
+ * per line on stdout (results of pipelined requests may come in any order). At end of input (or {@code bye})
+ * it waits for the requests in flight, kills any process tree a module left running, and exits, so it never
+ * outlives the controller's SSH channel.
+ *
+ * <p>stdout is the protocol channel: {@code main} points {@code System.out} at stderr and {@code System.in}
+ * at an empty stream before any module runs, and only {@link #write} touches the real stdout.
  */
 public final class AgentMain {
-    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** How long in-flight requests may still run after the controller closed stdin. */
+    static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+
     private final ModuleRegistry registry;
     private final Path stateDir;
     private final OutputStream out;
+    private final String agentId;
     private final ConcurrentMap<String, Object> agentState = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "jplay-agent-worker");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newCachedThreadPool(new WorkerThreads());
+    private volatile boolean outputBroken;
 
-    AgentMain(ModuleRegistry registry, Path stateDir, OutputStream out) {
+    private final int maxLineBytes;
+
+    AgentMain(ModuleRegistry registry, Path stateDir, OutputStream out, String agentId) {
+        this(registry, stateDir, out, agentId, Protocol.MAX_REQUEST_LINE_BYTES);
+    }
+
+    AgentMain(ModuleRegistry registry, Path stateDir, OutputStream out, String agentId, int maxLineBytes) {
+        this.maxLineBytes = maxLineBytes;
         this.registry = registry;
         this.stateDir = stateDir;
         this.out = out;
+        this.agentId = agentId;
     }
 
     public static void main(String[] args) throws IOException {
         Path stateDir = null;
+        String agentId = null;
         for (int i = 0; i < args.length; i++) {
             if ("--state-dir".equals(args[i]) && i + 1 < args.length) stateDir = Path.of(args[++i]);
+            else if ("--agent-id".equals(args[i]) && i + 1 < args.length) agentId = args[++i];
         }
         if (stateDir == null) stateDir = Path.of(System.getProperty("user.home"), ".jplay", "state");
-        // Module code must never write to stdout: that is the protocol channel.
-        PrintStream protocolOut = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        InputStream protocolIn = System.in;
         System.setOut(System.err);
-        new AgentMain(ModuleRegistry.standard(), stateDir, protocolOut).serve(System.in);
+        System.setIn(new ByteArrayInputStream(new byte[0]));
+        Runtime.getRuntime().addShutdownHook(new Reaper());
+        new AgentMain(ModuleRegistry.standard(), stateDir, protocolOut, agentId).serve(protocolIn);
         System.exit(0);
     }
 
-    void serve(java.io.InputStream in) throws IOException {
-        Map<String, Object> hello = new LinkedHashMap<>();
-        hello.put("type", "hello");
-        hello.put("protocol", Protocol.VERSION);
-        hello.put("java", System.getProperty("java.version"));
-        hello.put("pid", ProcessHandle.current().pid());
-        hello.put("modules", registry.names());
-        write(hello);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (line.isBlank()) continue;
-            JsonNode node;
+    /** Serves requests from {@code in} until end of input or {@code bye}; returns once in-flight work is done. */
+    void serve(InputStream in) throws IOException {
+        write(hello());
+        LineReader lines = new LineReader(in, maxLineBytes);
+        byte[] line;
+        while ((line = lines.next()) != null && !outputBroken) {
+            if (line == LineReader.TOO_LONG) {
+                write(failure(-1, "BAD_REQUEST", "request line longer than " + maxLineBytes
+                        + " bytes; skipped"));
+                continue;
+            }
+            if (isBlank(line)) continue;
+            Request req;
             try {
-                node = json.readTree(line);
-            } catch (IOException e) {
-                write(failure(-1, new AgentError("agent", "BAD_REQUEST", "unparseable request: " + e.getMessage(), null), 0));
+                req = Request.parse(JsonCodec.parse(line));
+            } catch (IOException | Request.Invalid e) {
+                long id = e instanceof Request.Invalid inv ? inv.id : -1;
+                write(failure(id, "BAD_REQUEST", "bad request: " + e.getMessage()));
                 continue;
             }
-            String type = node.path("type").asText("");
-            if ("bye".equals(type)) break;
-            if (!"run".equals(type)) {
-                write(failure(node.path("id").asLong(-1), new AgentError("agent", "BAD_REQUEST", "unknown request type '" + type + "'", null), 0));
-                continue;
-            }
-            AgentRequest req = json.treeToValue(node, AgentRequest.class);
-            workers.submit(() -> write(execute(req)));
+            if (req.isBye()) break;
+            workers.execute(new Job(req));
         }
-        // stdin closed: finish what is in flight (its results may still be read), then exit.
         workers.shutdown();
         try {
-            workers.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            if (!workers.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        ProcessTrees.killAll();
     }
 
-    AgentResult execute(AgentRequest req) {
+    private Map<String, Object> hello() {
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("type", "hello");
+        hello.put("protocol", Protocol.VERSION);
+        if (agentId != null) hello.put("agent", agentId);
+        hello.put("java", System.getProperty("java.version"));
+        try {
+            // /proc/self names the pid and belongs to the effective uid: cheaper at start-up than
+            // ProcessHandle, whose initialisation spins up lambdas.
+            Path self = Path.of("/proc/self");
+            hello.put("pid", Long.parseLong(Files.readSymbolicLink(self).toString()));
+            hello.put("uid", Files.getAttribute(self, "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            hello.put("pid", ProcessHandle.current().pid()); // not Linux; uid stays unknown
+        }
+        hello.put("modules", registry.names());
+        return hello;
+    }
+
+    AgentResult execute(Request req) {
         long start = System.nanoTime();
         TaskModule module = registry.get(req.module());
         if (module == null) {
-            return failure(req.id(), new AgentError("args", "MODULE_UNKNOWN",
-                    "no module named '" + req.module() + "' (agent has: " + String.join(", ", registry.names()) + ")", null), 0);
+            return failure(req.id(), new AgentError("args", "MODULE_UNKNOWN", "no module named '" + req.module()
+                    + "' (agent has: " + String.join(", ", registry.names()) + ")", null), 0);
         }
-        ModuleContext ctx = new ModuleContext(req.check(), req.diff(),
-                req.timeoutMs() == null ? null : Duration.ofMillis(req.timeoutMs()),
-                req.env() == null ? Map.of() : req.env(), stateDir, agentState);
+        ModuleContext ctx = new ModuleContext(req.check(), req.diff(), req.timeout(), req.env(), stateDir, agentState);
         try {
             ModuleResult r = module.run(new ModuleArgs(req.module(), req.args()), ctx);
             return r.toAgentResult(req.id(), elapsedMs(start));
@@ -126,23 +155,74 @@ public final class AgentMain {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static AgentResult failure(long id, AgentError error, long durationMs) {
-        return new AgentResult("result", id, "failed", false, null, null, null, error.message(), null, null, error, durationMs);
+    private static AgentResult failure(long id, String code, String message) {
+        return failure(id, new AgentError("agent", code, message, null), 0);
     }
 
-    private synchronized void write(Object message) {
+    private static AgentResult failure(long id, AgentError error, long durationMs) {
+        return new AgentResult("result", id, "failed", false, null, null, null, error.message(), null, null, error,
+                durationMs);
+    }
+
+    /** One whole line per message, never interleaved; a result that cannot be serialised becomes an error. */
+    private void write(Object message) {
+        byte[] bytes;
         try {
-            byte[] bytes = json.writeValueAsBytes(message);
-            out.write(bytes);
-            out.write('\n');
-            out.flush();
-        } catch (IOException e) {
-            // The controller is gone: nothing to report to, so stop.
-            System.exit(3);
+            bytes = JsonCodec.write(message instanceof AgentResult r ? WireFormat.toMap(r) : message);
+        } catch (IOException | RuntimeException e) {
+            long id = message instanceof AgentResult r ? r.id() : -1;
+            try {
+                bytes = JsonCodec.write(WireFormat.toMap(failure(id, new AgentError("agent", "RESULT_UNWRITABLE",
+                        "cannot serialise the result: " + e, null), 0)));
+            } catch (IOException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        synchronized (this) {
+            if (outputBroken) return;
+            try {
+                out.write(bytes);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                // The controller is gone: nothing to report to. Stop reading; serve() cleans up.
+                outputBroken = true;
+            }
         }
     }
 
-    static void ensurePrivateDir(Path dir) throws IOException {
-        Files.createDirectories(dir);
+    /*
+     * Named classes rather than lambdas: the first lambda costs ~10 ms of start-up (invokedynamic bootstrap)
+     * unless a CDS archive covers it.
+     */
+    private final class Job implements Runnable {
+        private final Request req;
+
+        Job(Request req) { this.req = req; }
+
+        @Override
+        public void run() { write(execute(req)); }
+    }
+
+    private static final class WorkerThreads implements java.util.concurrent.ThreadFactory {
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "jplay-agent-worker");
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    /** SIGTERM/SIGHUP (e.g. sshd closing the session) must not leave task processes behind either. */
+    private static final class Reaper extends Thread {
+        Reaper() { super("jplay-agent-reaper"); }
+
+        @Override
+        public void run() { ProcessTrees.killAll(); }
+    }
+
+    private static boolean isBlank(byte[] line) {
+        for (byte b : line) if (b != ' ' && b != '\t' && b != '\r') return false;
+        return true;
     }
 }

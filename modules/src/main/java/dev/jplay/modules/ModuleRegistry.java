@@ -1,5 +1,11 @@
 package dev.jplay.modules;
 
+import dev.jplay.modules.command.CommandModule;
+import dev.jplay.modules.command.ShellModule;
+import dev.jplay.modules.files.CopyModule;
+import dev.jplay.modules.files.FileModule;
+import dev.jplay.modules.files.StatModule;
+import dev.jplay.modules.waitfor.WaitForModule;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -10,6 +16,12 @@ public final class ModuleRegistry {
     public static ModuleRegistry standard() {
         ModuleRegistry r = new ModuleRegistry();
         r.add(new PingModule());
+        r.add(new CommandModule());
+        r.add(new ShellModule());
+        r.add(new CopyModule());
+        r.add(new FileModule());
+        r.add(new StatModule());
+        r.add(new WaitForModule());
         return r;
     }
 

@@ -18,6 +18,11 @@ public final class Protocol {
     public static final int MAX_LINE_BYTES = 8 * 1024 * 1024;
     /** stdout/stderr kept per result; the rest is cut and flagged as truncated. */
     public static final int MAX_OUTPUT_CHARS = 64 * 1024;
+    /**
+     * Upper bound for one request line to the agent (copy carries file content in it). A longer line is
+     * answered with a BAD_REQUEST error and skipped; the stream stays usable.
+     */
+    public static final int MAX_REQUEST_LINE_BYTES = 64 * 1024 * 1024;
 
     private Protocol() {}
 }

@@ -1,0 +1,159 @@
+package dev.jplay.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.modules.ModuleRegistry;
+import dev.jplay.modules.ModuleResult;
+import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.AgentRequest;
+import dev.jplay.protocol.AgentResult;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link AgentMain#serve} in-process; results are read back with the controller's databind records. */
+@Timeout(60)
+class AgentMainTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path dir;
+
+    private List<String> serve(ModuleRegistry registry, int maxLine, String... lines) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String input = String.join("\n", lines) + "\n";
+        new AgentMain(registry, dir, out, "test-id", maxLine)
+                .serve(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        return List.of(out.toString(StandardCharsets.UTF_8).split("\n"));
+    }
+
+    static String run(long id, String module, Map<String, Object> args) throws Exception {
+        return JSON.writeValueAsString(AgentRequest.run(id, module, args, false, false, null, null));
+    }
+
+    static Map<Long, AgentResult> results(List<String> lines) throws Exception {
+        Map<Long, AgentResult> byId = new HashMap<>();
+        for (String l : lines.subList(1, lines.size())) {
+            AgentResult r = JSON.readValue(l, AgentResult.class); // strict: unknown fields fail
+            byId.put(r.id(), r);
+        }
+        return byId;
+    }
+
+    @Test
+    void helloThenResultsReadableByTheControllersRecords() throws Exception {
+        Path f = dir.resolve("f");
+        List<String> lines = serve(ModuleRegistry.standard(), 1 << 20,
+                run(1, "ping", Map.of()),
+                run(2, "copy", Map.of("dest", f.toString(), "content", "x\ny\n")),
+                run(3, "shell", Map.of("cmd", "echo out; echo err >&2; exit 4")),
+                run(4, "nope", Map.of()));
+        Map<?, ?> hello = JSON.readValue(lines.get(0), Map.class);
+        assertEquals("hello", hello.get("type"));
+        assertEquals("test-id", hello.get("agent"));
+        assertEquals(ProcessHandle.current().pid(), ((Number) hello.get("pid")).longValue());
+        assertTrue(((List<?>) hello.get("modules")).containsAll(List.of("command", "shell", "copy", "file", "stat",
+                "wait_for", "ping")));
+        Map<Long, AgentResult> r = results(lines);
+        assertEquals(4, r.size());
+        assertEquals("pong", r.get(1L).data().get("ping"));
+        assertEquals("changed", r.get(2L).status());
+        assertEquals("x\ny\n", Files.readString(f));
+        assertEquals(4, r.get(3L).rc());
+        assertEquals("failed", r.get(3L).status());
+        assertEquals("out", r.get(3L).stdout());
+        assertEquals("err", r.get(3L).stderr());
+        assertEquals("MODULE_UNKNOWN", r.get(4L).error().code());
+    }
+
+    @Test
+    void badLinesHugeLinesAndCrashesAreAnsweredAndTheStreamGoesOn() throws Exception {
+        TaskModule crashing = new TaskModule() {
+            @Override public String name() { return "crash"; }
+            @Override public ModuleResult run(dev.jplay.modules.ModuleArgs a, dev.jplay.modules.ModuleContext c) {
+                throw new IllegalStateException("boom");
+            }
+        };
+        TaskModule unserialisable = new TaskModule() {
+            @Override public String name() { return "weird"; }
+            @Override public ModuleResult run(dev.jplay.modules.ModuleArgs a, dev.jplay.modules.ModuleContext c) {
+                return ModuleResult.ok().put("path", dir).build();
+            }
+        };
+        TaskModule unwritable = new TaskModule() {
+            @Override public String name() { return "unwritable"; }
+            @Override public ModuleResult run(dev.jplay.modules.ModuleArgs a, dev.jplay.modules.ModuleContext c) {
+                return ModuleResult.ok().put("self", new Object()).build();
+            }
+        };
+        ModuleRegistry registry = ModuleRegistry.standard().add(crashing).add(unserialisable).add(unwritable);
+        String huge = run(9, "ping", Map.of("data", "x".repeat(5000)));
+        List<String> lines = serve(registry, 1000,
+                "{not json",
+                huge,
+                "{\"type\":\"run\",\"id\":5,\"module\":\"ping\",\"args\":[1]}",
+                "",
+                run(6, "crash", Map.of()),
+                run(7, "weird", Map.of()),
+                run(10, "unwritable", Map.of()),
+                run(8, "ping", Map.of("data", "still here")));
+        assertEquals(8, lines.size(), lines.toString());
+        List<AgentResult> all = new ArrayList<>();
+        for (String l : lines.subList(1, lines.size())) all.add(JSON.readValue(l, AgentResult.class));
+        assertEquals("BAD_REQUEST", all.get(0).error().code());
+        assertEquals(-1, all.get(0).id());
+        assertTrue(all.get(1).error().message().contains("longer than 1000"), all.get(1).toString());
+        assertEquals(5, all.get(2).id());
+        assertTrue(all.get(2).error().message().contains("args"));
+        Map<Long, AgentResult> r = results(lines);
+        assertEquals("MODULE_CRASH", r.get(6L).error().code());
+        assertTrue(r.get(6L).error().message().contains("boom"));
+        assertEquals(dir.toString(), r.get(7L).data().get("path"));
+        assertEquals("still here", r.get(8L).data().get("ping"));
+        assertEquals("RESULT_UNWRITABLE", r.get(10L).error().code());
+    }
+
+    @Test
+    void pipelinedRequestsRunConcurrentlyAndEofWaitsForThem() throws Exception {
+        int n = 12;
+        String[] reqs = new String[n];
+        for (int i = 0; i < n; i++) reqs[i] = run(i, "shell", Map.of("cmd", "sleep 0.5; echo " + i));
+        long start = System.nanoTime();
+        List<String> lines = serve(ModuleRegistry.standard(), 1 << 20, reqs);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        Map<Long, AgentResult> r = results(lines);
+        assertEquals(n, r.size());
+        for (long i = 0; i < n; i++) assertEquals(String.valueOf(i), r.get(i).stdout());
+        assertTrue(ms < n * 500 / 2, "ran concurrently: " + ms + " ms");
+        assertFalse(lines.stream().anyMatch(String::isBlank));
+    }
+
+    @Test
+    void byeStopsReadingFurtherRequests() throws Exception {
+        List<String> lines = serve(ModuleRegistry.standard(), 1 << 20, run(1, "ping", Map.of()),
+                "{\"type\":\"bye\"}", run(2, "ping", Map.of()));
+        assertEquals(2, lines.size());
+        assertEquals(1, JSON.readValue(lines.get(1), AgentResult.class).id());
+    }
+
+    @Test
+    void lineReaderSkipsOverlongLinesWithoutLosingTheNext() throws Exception {
+        byte[] data = ("short\n" + "y".repeat(200_000) + "\nnext\nlast-no-newline").getBytes(StandardCharsets.UTF_8);
+        LineReader r = new LineReader(new ByteArrayInputStream(data), 100);
+        assertEquals("short", new String(r.next(), StandardCharsets.UTF_8));
+        assertTrue(r.next() == LineReader.TOO_LONG);
+        assertEquals("next", new String(r.next(), StandardCharsets.UTF_8));
+        assertEquals("last-no-newline", new String(r.next(), StandardCharsets.UTF_8));
+        assertEquals(null, r.next());
+    }
+}
