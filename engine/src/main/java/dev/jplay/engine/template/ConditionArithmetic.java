@@ -2,6 +2,7 @@ package dev.jplay.engine.template;
 
 import java.math.MathContext;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.commons.jexl3.JexlArithmetic;
 
 /**
@@ -26,6 +27,8 @@ public final class ConditionArithmetic extends JexlArithmetic {
     public Boolean contains(Object container, Object value) {
         if (container instanceof String s) return value != null && s.contains(String.valueOf(value));
         if (container instanceof Map<?, ?> m) return m.containsKey(value);
+        // JEXL compiles a string literal on the right of =~ into a Pattern; for Jinja's "in" it is still a string.
+        if (container instanceof Pattern p) return value != null && p.pattern().contains(String.valueOf(value));
         return super.contains(container, value);
     }
 }

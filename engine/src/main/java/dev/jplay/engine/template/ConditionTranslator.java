@@ -52,8 +52,8 @@ final class ConditionTranslator {
         String source = condition.strip();
         if (source.startsWith("{{") && source.endsWith("}}")) source = source.substring(2, source.length() - 2);
         List<Token> tokens = tokenize(source);
-        tokens = literals(tokens);
         tokens = tests(tokens);
+        tokens = literals(tokens);
         tokens = membership(tokens);
         tokens = nots(tokens);
         StringBuilder out = new StringBuilder();
@@ -246,7 +246,10 @@ final class ConditionTranslator {
             }
             if (end == i + 1) throw new IllegalArgumentException("'not' needs a value after it");
             out.add(new Token(Kind.OP, "!(", t.spaceBefore));
-            out.addAll(nots(in.subList(i + 1, end)));
+            List<Token> operand = nots(in.subList(i + 1, end));
+            Token first = operand.get(0);
+            operand.set(0, new Token(first.kind, first.text, false));
+            out.addAll(operand);
             out.add(new Token(Kind.OP, ")", false));
             i = end - 1;
         }
