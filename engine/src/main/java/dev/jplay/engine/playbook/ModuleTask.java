@@ -42,10 +42,10 @@ public record ModuleTask(
         keyLocations = Map.copyOf(keyLocations);
     }
 
-    /** The name, or "module: args" as Ansible shows unnamed tasks. */
+    /** The name, or the module (with its free-form args) as Ansible shows unnamed tasks. */
     public String displayName() {
         if (name != null) return name;
         Object raw = args.get(PlaybookParser.RAW_PARAMS);
-        return module + (raw != null ? ": " + raw : args.isEmpty() ? "" : " " + args);
+        return raw != null ? module + ": " + raw : module;
     }
 }
