@@ -239,10 +239,11 @@ public final class ContainerManager {
         for (String line : log.split("\n")) {
             try {
                 JsonNode entry = SpecRecord.MAPPER.readTree(line);
-                if (entry != null && "error".equals(entry.path("level").asText())) errors.add(entry.path("msg").asText());
+                String message = entry == null ? "" : entry.path("msg").asText();
+                if ("error".equals(entry.path("level").asText()) && !errors.contains(message)) errors.add(message);
             } catch (IOException notJson) {
                 // runc wrote a plain line (e.g. a Go panic): keep it, it explains the failure
-                if (!line.isBlank()) errors.add(line);
+                if (!line.isBlank() && !errors.contains(line)) errors.add(line);
             }
         }
         return errors;
@@ -260,7 +261,8 @@ public final class ContainerManager {
         } catch (IOException e) {
             throw new LaunchException(LaunchException.Step.STOP, "STATE_UNWRITABLE", "cannot write " + files.stopRequested(), e);
         }
-        supervisorPid(files).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy); // ends a backoff sleep early
+        Optional<Long> supervisor = supervisorAlive(files) ? supervisorPid(files) : Optional.empty();
+        supervisor.flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy); // ends a backoff sleep early
         long start = System.nanoTime();
         long graceNanos = Duration.ofSeconds(stopTimeoutSeconds).toNanos();
         long giveUpNanos = graceNanos + STOP_SLACK.toNanos();
@@ -268,7 +270,7 @@ public final class ContainerManager {
         long lastKill = 0;
         while (true) {
             state = runtime.state(name);
-            boolean supervised = supervisorAlive(files);
+            boolean supervised = supervisorAlive(files) || supervisor.map(ContainerManager::isRunning).orElse(false);
             if (state.isEmpty() && !supervised) return true;
             long elapsed = System.nanoTime() - start;
             if (state.isPresent()) {
@@ -336,6 +338,16 @@ public final class ContainerManager {
                 running ? null : files.readEpochMillis(files.finishedAt()),
                 restarts == null ? 0 : restarts,
                 record.imageDigest(), files.dir(), files.stdoutLog(), files.stderrLog(), runtime.name(), version);
+    }
+
+    /** True while the process exists and is not a zombie waiting for init to reap it. */
+    static boolean isRunning(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
     }
 
     private static Optional<Long> supervisorPid(ContainerFiles files) {

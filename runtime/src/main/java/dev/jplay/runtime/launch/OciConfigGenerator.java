@@ -30,14 +30,17 @@ public final class OciConfigGenerator {
     static final List<String> READONLY_PATHS = List.of(
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-    static final long NOFILE_LIMIT = 1_048_576;
+    /** Docker's (containerd's) default RLIMIT_NOFILE. */
+    static final long DOCKER_NOFILE_LIMIT = 1_048_576;
     static final long CPU_PERIOD_US = 100_000;
 
-    private final ObjectMapper mapper;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final long nofileLimit;
 
-    public OciConfigGenerator() { this(new ObjectMapper()); }
+    /** Docker's NOFILE limit, lowered to this process's hard limit (runc cannot raise it without CAP_SYS_RESOURCE). */
+    public OciConfigGenerator() { this(Math.min(DOCKER_NOFILE_LIMIT, openFilesHardLimit())); }
 
-    public OciConfigGenerator(ObjectMapper mapper) { this.mapper = mapper; }
+    public OciConfigGenerator(long nofileLimit) { this.nofileLimit = nofileLimit; }
 
     /** cgroup path for a container: one flat, named group per container so limits are easy to find. */
     public static String cgroupsPath(String containerName) { return "/jplay-" + containerName; }
@@ -76,8 +79,8 @@ public final class OciConfigGenerator {
         for (String set : List.of("bounding", "effective", "permitted")) strings(caps.putArray(set), DEFAULT_CAPABILITIES);
         ObjectNode nofile = process.putArray("rlimits").addObject();
         nofile.put("type", "RLIMIT_NOFILE");
-        nofile.put("hard", NOFILE_LIMIT);
-        nofile.put("soft", NOFILE_LIMIT);
+        nofile.put("hard", nofileLimit);
+        nofile.put("soft", nofileLimit);
         process.put("noNewPrivileges", true);
         return process;
     }
@@ -130,6 +133,21 @@ public final class OciConfigGenerator {
         m.put("type", type);
         m.put("source", source);
         strings(m.putArray("options"), List.of(options));
+    }
+
+    /** The hard "Max open files" of this process from /proc/self/limits; Docker's default if unreadable. */
+    static long openFilesHardLimit() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
+                    return fields[1].equals("unlimited") ? DOCKER_NOFILE_LIMIT : Long.parseLong(fields[1]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux procfs: fall through
+        }
+        return DOCKER_NOFILE_LIMIT;
     }
 
     private static void strings(ArrayNode array, List<String> values) {
