@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real runc, real cgroups, a busybox rootfs. Needs root. */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
-class ContainerManagerIT {
+class ContainerManagerIntegrationTest {
 
     @TempDir Path tmp;
     private Path stateDir;
@@ -90,6 +90,9 @@ class ContainerManagerIT {
         assertEquals("runc", status.runtime());
         assertEquals(runtime.version().version(), status.runtimeVersion());
         assertNotNull(status.startedAt());
+        if (CveAdvisor.compare(runtime.version().upstream(), "1.1.12") < 0) {
+            assertTrue(started.warnings().stream().anyMatch(w -> w.contains("CVE-2024-21626")), started.warnings().toString());
+        }
 
         String body = httpGet("http://127.0.0.1:" + port + "/index.html");
         assertEquals(token, body);
@@ -315,6 +318,50 @@ class ContainerManagerIT {
         }
         String procSys = out.get(out.size() - 1);
         assertTrue(procSys.contains(" /proc/sys ro,"), "/proc/sys read-only: " + procSys);
+    }
+
+    @Test
+    void containerOutlivesTheAgentProcessThatStartedIt() throws Exception {
+        ContainerImage image = image("orphan");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                AgentThatExits.class.getName(), stateDir.toString(), "orphan", image.rootfs().toString())
+                .redirectErrorStream(true).start();
+        names.add("orphan");
+        String output = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, agent.waitFor(), output);
+        int pid = Integer.parseInt(output.lines().reduce((a, b) -> b).orElseThrow());
+        Thread.sleep(300);
+        ContainerStatus status = manager.status("orphan");
+        assertEquals(ContainerState.RUNNING, status.state());
+        assertEquals(pid, status.pid());
+        assertFalse(manager.ensureStarted(ContainerSpec.builder("orphan").command("sleep", "1000").stopTimeout(0).build(),
+                new ContainerImage("sha256:agent", ImageConfig.EMPTY, image.rootfs())).changed(), "a new agent sees the same container");
+        ContainerResult stopped = manager.ensureStopped("orphan");
+        assertEquals(137, stopped.status().exitCode(), "the orphaned supervisor still records the exit code");
+    }
+
+    @Test
+    void networkNoneHasOnlyLoopback() throws Exception {
+        ContainerSpec spec = spec("nonet").command("sh", "-c", "tail -n +3 /proc/net/dev | cut -d: -f1").build();
+        manager.ensureStarted(spec, image("nonet"));
+        awaitState("nonet", ContainerState.STOPPED);
+        assertEquals("lo", manager.logs("nonet", 1000).stdout().trim());
+    }
+
+    @Test
+    void restartGivesANewProcessWithTheSameSpec() throws Exception {
+        ContainerSpec spec = spec("again").command("sleep", "1000").stopTimeout(0).build();
+        ContainerImage image = image("again");
+        ContainerResult first = manager.ensureStarted(spec, image);
+        ContainerResult restarted = manager.restart("again");
+        assertTrue(restarted.changed());
+        assertEquals(ContainerState.RUNNING, restarted.status().state());
+        assertNotEquals(first.status().pid(), restarted.status().pid());
+        assertFalse(ContainerManager.isRunning(first.status().pid()));
+        ContainerResult after = manager.ensureStarted(spec, image);
+        assertFalse(after.changed(), "restart kept the spec, so ensureStarted has nothing to do");
+        assertEquals(restarted.status().pid(), after.status().pid());
     }
 
     @Test
