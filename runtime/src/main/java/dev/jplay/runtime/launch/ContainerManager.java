@@ -50,7 +50,10 @@ public final class ContainerManager {
         this.runtime = runtime;
     }
 
-    /** Bundle exists with this spec (recreated if it differed); the container is not started. */
+    /**
+     * Bundle exists with this spec; the container is not started. A differing container is torn down (even if it
+     * was running) and recreated in state {@code created}.
+     */
     public ContainerResult ensurePresent(ContainerSpec spec, ContainerImage image) {
         return locked(spec.name(), () -> {
             Reconciled reconciled = reconcile(spec, image);
