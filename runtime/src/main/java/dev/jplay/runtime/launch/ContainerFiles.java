@@ -1,0 +1,68 @@
+package dev.jplay.runtime.launch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+
+/**
+ * The files of one container under {@code <state>/containers/<name>/}. The bundle is this directory itself
+ * ({@code config.json}; its {@code root.path} points at the caller's rootfs). The supervisor writes
+ * {@code supervisor.pid}, {@code started_at}/{@code finished_at} (epoch ms), {@code exit_code},
+ * {@code restart_count}; jplay writes {@code stop_requested} to stop it for good.
+ */
+record ContainerFiles(Path dir) {
+
+    Path config() { return dir.resolve("config.json"); }
+    Path spec() { return dir.resolve("spec.json"); }
+    Path stdoutLog() { return dir.resolve("stdout.log"); }
+    Path stderrLog() { return dir.resolve("stderr.log"); }
+    Path runtimeLog() { return dir.resolve("runc.log"); }
+    Path exitCode() { return dir.resolve("exit_code"); }
+    Path startedAt() { return dir.resolve("started_at"); }
+    Path finishedAt() { return dir.resolve("finished_at"); }
+    Path restartCount() { return dir.resolve("restart_count"); }
+    Path supervisorPid() { return dir.resolve("supervisor.pid"); }
+    Path supervisorScript() { return dir.resolve("supervise.sh"); }
+    Path stopRequested() { return dir.resolve("stop_requested"); }
+
+    boolean exists() { return Files.isRegularFile(spec()); }
+
+    Integer readInt(Path file) {
+        String text = readString(file);
+        if (text == null) return null;
+        try {
+            return Integer.valueOf(text);
+        } catch (NumberFormatException e) {
+            return null; // being rewritten; the caller polls again
+        }
+    }
+
+    Instant readEpochMillis(Path file) {
+        String text = readString(file);
+        try {
+            return text == null ? null : Instant.ofEpochMilli(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static String readString(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE", "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Write-then-rename, so readers (and a crash) never see half a file. */
+    static void writeAtomically(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

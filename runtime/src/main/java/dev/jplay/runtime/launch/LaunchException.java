@@ -1,0 +1,57 @@
+package dev.jplay.runtime.launch;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A container launch step failed. {@link #code()} is stable (UPPER_SNAKE, safe to match on); {@link #detail()} carries
+ * what helps a human: runtime exit code, the tail of the runtime's stderr, the bundle path.
+ */
+public class LaunchException extends RuntimeException {
+
+    /** The lifecycle step that failed; {@link #id()} is the lowercase name used in reports. */
+    public enum Step {
+        SPEC, CREATE, START, STOP, DELETE, INSPECT;
+
+        public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    private final Step step;
+    private final String code;
+    private final Map<String, Object> detail = new LinkedHashMap<>();
+
+    public LaunchException(Step step, String code, String message) {
+        this(step, code, message, null);
+    }
+
+    public LaunchException(Step step, String code, String message, Throwable cause) {
+        super(message, cause);
+        this.step = step;
+        this.code = code;
+    }
+
+    public LaunchException runtimeExitCode(int exitCode) { return detail("runtime_exit_code", exitCode); }
+
+    public LaunchException stderrTail(String stderr) { return detail("stderr", Tail.lastLines(stderr, 20, 4000)); }
+
+    public LaunchException bundle(Path bundle) { return detail("bundle", bundle == null ? null : bundle.toString()); }
+
+    public LaunchException detail(String key, Object value) {
+        if (value != null) detail.put(key, value);
+        return this;
+    }
+
+    public Step step() { return step; }
+
+    public String code() { return code; }
+
+    /** Unmodifiable view; keys are snake_case to match the agent protocol. */
+    public Map<String, Object> detail() { return java.util.Collections.unmodifiableMap(detail); }
+
+    @Override
+    public String getMessage() {
+        Object stderr = detail.get("stderr");
+        return stderr == null || stderr.toString().isBlank() ? super.getMessage() : super.getMessage() + ": " + stderr;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.jplay.runtime.launch;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Ansible/Docker {@code restart_policy}. A stop requested through jplay is never undone by any policy. */
+public enum RestartPolicy {
+    /** Never restart. */
+    NO("no"),
+    /** Restart after a non-zero exit, at most {@code restart_retries} times (0 = unlimited). */
+    ON_FAILURE("on-failure"),
+    /** Restart after every exit. */
+    ALWAYS("always");
+
+    private final String id;
+
+    RestartPolicy(String id) { this.id = id; }
+
+    @JsonValue
+    public String id() { return id; }
+
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static RestartPolicy parse(String value) {
+        String normalized = value == null ? "no" : value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (RestartPolicy policy : values()) {
+            if (policy.id.equals(normalized)) return policy;
+        }
+        throw new LaunchException(LaunchException.Step.SPEC, "BAD_RESTART_POLICY",
+                "restart_policy must be no, on-failure or always, got '" + value + "'");
+    }
+}

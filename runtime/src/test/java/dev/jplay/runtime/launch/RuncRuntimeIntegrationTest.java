@@ -1,0 +1,85 @@
+package dev.jplay.runtime.launch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The thin runc wrapper against the real binary. Needs root. */
+@EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+class RuncRuntimeIntegrationTest {
+    @TempDir Path tmp;
+    private RuncRuntime runtime;
+
+    @AfterEach
+    void cleanUp() {
+        if (runtime != null && runtime.state("rt").isPresent()) runtime.delete("rt", true);
+    }
+
+    @Test
+    void versionOfTheInstalledRunc() {
+        runtime = RuncRuntime.under(tmp);
+        RuncVersion version = runtime.version();
+        assertTrue(version.upstream().matches("\\d+\\.\\d+\\.\\d+.*"), version.toString());
+        assertTrue(version.spec().startsWith("1."), version.toString());
+        assertEquals(tmp.resolve("runc"), runtime.root());
+    }
+
+    @Test
+    void createStartKillDeleteWithState() throws Exception {
+        runtime = RuncRuntime.under(tmp);
+        Path rootfs = BusyboxRootfs.create(tmp.resolve("rootfs"));
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        var config = new OciConfigGenerator().generate(ContainerSpec.builder("rt").command("sleep", "1000").build(),
+                ImageConfig.EMPTY, rootfs);
+        new ObjectMapper().writeValue(bundle.resolve("config.json").toFile(), config);
+
+        runtime.create("rt", bundle, bundle.resolve("out.log"), bundle.resolve("err.log"));
+        RuncState created = runtime.state("rt").orElseThrow();
+        assertEquals("created", created.status());
+        assertEquals(bundle.toString(), created.bundle());
+        assertEquals(List.of("rt"), runtime.list().stream().map(RuncState::id).toList());
+
+        runtime.start("rt");
+        RuncState running = runtime.state("rt").orElseThrow();
+        assertTrue(running.isRunning());
+        assertTrue(running.pid() > 0);
+        assertTrue(Files.readString(Path.of("/proc", String.valueOf(running.pid()), "cmdline")).startsWith("sleep"));
+
+        runtime.kill("rt", "KILL");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!"stopped".equals(runtime.state("rt").orElseThrow().status()) && System.nanoTime() < deadline) Thread.sleep(10);
+        assertEquals("stopped", runtime.state("rt").orElseThrow().status());
+
+        runtime.delete("rt", false);
+        assertTrue(runtime.state("rt").isEmpty());
+        assertEquals(List.of(), runtime.list());
+    }
+
+    @Test
+    void failuresCarryRuncsExitCodeAndMessage() {
+        runtime = RuncRuntime.under(tmp);
+        LaunchException e = assertThrows(LaunchException.class, () -> runtime.kill("nope", "TERM"));
+        assertEquals(LaunchException.Step.STOP, e.step());
+        assertEquals("RUNTIME_FAILED", e.code());
+        assertEquals(1, e.detail().get("runtime_exit_code"));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void missingBinaryIsReported() {
+        runtime = new RuncRuntime(tmp.resolve("no-runc"), tmp.resolve("root"));
+        LaunchException e = assertThrows(LaunchException.class, runtime::version);
+        assertEquals("RUNTIME_NOT_FOUND", e.code());
+        assertTrue(e.getMessage().contains(tmp.resolve("no-runc").toString()));
+        runtime = null;
+    }
+}
