@@ -218,7 +218,7 @@ public final class AgentMain {
         Reaper() { super("jplay-agent-reaper"); }
 
         @Override
-        public void run() { ProcessTrees.killAll(); }
+        public void run() { ProcessTrees.shutdown(); }
     }
 
     private static boolean isBlank(byte[] line) {

@@ -27,12 +27,11 @@ final class ProcessRunner {
         Instant start = Instant.now();
         Process process;
         try {
-            process = pb.start();
+            process = ProcessTrees.start(pb);
         } catch (IOException e) {
             throw new ModuleException("exec", "EXEC_FAILED", module + ": cannot run " + argv.get(0)
                     + (chdir == null ? "" : " in " + chdir) + ": " + e.getMessage(), e).detail("cmd", argv);
         }
-        ProcessTrees.track(process.toHandle());
         try {
             OutputCapture out = new OutputCapture(process.getInputStream(), "jplay-stdout-" + process.pid());
             OutputCapture err = new OutputCapture(process.getErrorStream(), "jplay-stderr-" + process.pid());

@@ -1,5 +1,6 @@
 package dev.jplay.modules.command;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,16 +12,40 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProcessTrees {
     private static final Set<ProcessHandle> RUNNING = ConcurrentHashMap.newKeySet();
+    private static final Object STARTING = new Object();
+    private static boolean closed;
 
     private ProcessTrees() {}
 
-    static void track(ProcessHandle p) { RUNNING.add(p); }
+    /**
+     * Starts and tracks a process in one step under a lock that {@link #killAll} takes too: a process whose
+     * start races with the agent's exit is either never started or killed, never left behind.
+     */
+    static Process start(ProcessBuilder pb) throws IOException {
+        synchronized (STARTING) {
+            if (closed) throw new IOException("the agent is shutting down");
+            Process p = pb.start();
+            RUNNING.add(p.toHandle());
+            return p;
+        }
+    }
 
     static void untrack(ProcessHandle p) { RUNNING.remove(p); }
 
-    /** Kills every process tree a module started and that still runs. Called by the agent on exit. */
+    /** Kills every process tree a module started that still runs. The agent calls it when it stops serving. */
     public static void killAll() {
+        synchronized (STARTING) {
+            // holding the lock: a start in progress has been tracked
+        }
         for (ProcessHandle p : List.copyOf(RUNNING)) kill(p);
+    }
+
+    /** {@link #killAll} and refuse any later start: for the JVM's shutdown hook. */
+    public static void shutdown() {
+        synchronized (STARTING) {
+            closed = true;
+        }
+        killAll();
     }
 
     /**
