@@ -37,6 +37,7 @@ import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
  * no cached copy of this exact build. One exec round trip in the common case.
  */
 final class SshAgentLauncher {
+    private static final int UPLOAD_CHUNK = 32 * 1024;
     private static final List<String> DEFAULT_IDENTITIES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
 
     private final SshSettings settings;
@@ -266,7 +267,11 @@ final class SshAgentLauncher {
              RemoteFile file = sftp.open(tempPath, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
                      new FileAttributes.Builder().withPermissions(0600).build());
              OutputStream out = file.new RemoteFileOutputStream(0, 16)) {
-            out.write(jar.bytes());
+            // One SFTP write request per call: keep them below the server's packet limit.
+            byte[] bytes = jar.bytes();
+            for (int off = 0; off < bytes.length; off += UPLOAD_CHUNK) {
+                out.write(bytes, off, Math.min(UPLOAD_CHUNK, bytes.length - off));
+            }
         } catch (IOException e) {
             throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot upload the agent jar ("
                     + jar.size() + " bytes) to " + tempPath + ": " + e.getMessage(), e);
