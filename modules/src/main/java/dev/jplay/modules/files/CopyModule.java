@@ -46,6 +46,14 @@ public final class CopyModule implements TaskModule {
             dest = dest.toAbsolutePath();
             if (Files.isSymbolicLink(dest) && Files.exists(dest)) dest = dest.toRealPath();
             if (!Files.isDirectory(dest.getParent())) {
+                if (ctx.check()) {
+                    // An earlier task of the same run would create the directory: in check mode, report the file as new.
+                    ModuleResult.Builder wouldCreate = ModuleResult.changed(true).put("dest", dest.toString())
+                            .put("checksum", Sha256.of(content)).put("size", (long) content.length)
+                            .msg("directory " + dest.getParent() + " does not exist yet");
+                    if (ctx.diff()) wouldCreate.diff(DiffText.of(null), DiffText.of(content));
+                    return wouldCreate.build();
+                }
                 throw new ModuleException("exec", "DEST_DIR_MISSING", "copy: directory " + dest.getParent()
                         + " of dest does not exist");
             }
