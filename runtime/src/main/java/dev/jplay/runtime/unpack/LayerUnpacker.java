@@ -101,7 +101,11 @@ public final class LayerUnpacker {
                 tree.opaque(parent);
                 opaque.add(parent);
             } else if (!base.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)) { // .wh..wh.* is AUFS metadata
-                tree.whiteout(EntryPaths.child(parent, base.substring(WHITEOUT_PREFIX.length())));
+                String hidden = base.substring(WHITEOUT_PREFIX.length());
+                if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+                    throw new UnpackException("whiteout entry '" + entry.getName() + "' names no file");
+                }
+                tree.whiteout(EntryPaths.child(parent, hidden));
             }
             return;
         }
