@@ -362,6 +362,10 @@ public final class ConfinedTree {
         if (dirs.containsKey(rel)) {
             forgetUnder(rel);
         }
+        if (!xattrs.isEmpty()) { // inode numbers get reused: the file key check alone is not enough
+            String prefix = rel + "/";
+            xattrs.removeIf(x -> x.rel().equals(rel) || x.rel().startsWith(prefix));
+        }
     }
 
     private void forgetUnder(String rel) {

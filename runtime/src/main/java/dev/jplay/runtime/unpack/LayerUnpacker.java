@@ -112,13 +112,14 @@ public final class LayerUnpacker {
         FileMeta meta = new FileMeta(entry.getMode(), (int) entry.getLongUserId(), (int) entry.getLongGroupId(),
                 FileTime.from(entry.getLastModifiedTime().toInstant()),
                 entry.getLastAccessTime() == null ? null : entry.getLastAccessTime());
-        if (entry.isDirectory()) {
-            tree.directory(rel, meta);
-        } else if (entry.isSymbolicLink()) {
+        // link types first: commons-compress calls any name ending in '/' a directory
+        if (entry.isSymbolicLink()) {
             tree.symlink(rel, entry.getLinkName(), meta);
         } else if (entry.isLink()) {
             tree.hardlink(rel, EntryPaths.normalize(entry.getLinkName()));
             return; // a hardlink shares its target's inode and xattrs
+        } else if (entry.isDirectory()) {
+            tree.directory(rel, meta);
         } else if (entry.isFIFO()) {
             tree.fifo(rel, meta);
         } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
