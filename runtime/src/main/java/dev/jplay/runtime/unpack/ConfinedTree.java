@@ -69,19 +69,23 @@ public final class ConfinedTree {
     /** Creates or updates directory {@code rel} ({@code ""}: the root); its mtime is set by {@link #finish()}. */
     public void directory(String rel, FileMeta meta) throws IOException {
         Path path = root;
+        boolean created = false;
         if (!rel.isEmpty()) {
             path = child(rel);
             try {
                 Files.createDirectory(path);
+                created = true;
             } catch (FileAlreadyExistsException e) {
                 if (!isRealDirectory(path)) {
                     removeExisting(rel, path);
                     Files.createDirectory(path);
+                    created = true;
                 }
             }
         }
         boolean inheritsGid = dirs.getOrDefault(EntryPaths.parent(rel), false);
-        chownAndChmod(path, meta, defaults.dirMode(), inheritsGid || rel.isEmpty(), true);
+        // an existing directory (merged or the root) has an owner and mode we did not just choose
+        chownAndChmod(path, meta, created ? defaults.dirMode() : -1, inheritsGid || !created, true);
         dirs.put(rel, (meta.mode() & 02000) != 0);
         dirTimes.put(rel, meta);
     }
