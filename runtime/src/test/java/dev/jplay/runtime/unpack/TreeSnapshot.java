@@ -24,18 +24,23 @@ public final class TreeSnapshot {
 
     /** path → "type mode uid:gid size hash/target[ mtime]". */
     public static Map<String, String> of(Path root, boolean withMtimes) throws IOException {
+        return of(root, withMtimes, true);
+    }
+
+    /** Like {@link #of(Path, boolean)}, optionally leaving out directory mtimes. */
+    public static Map<String, String> of(Path root, boolean withMtimes, boolean directoryMtimes) throws IOException {
         Map<String, String> out = new TreeMap<>();
         Map<Object, List<String>> inodes = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                out.put(key(root, dir), describe(dir, attrs, withMtimes));
+                out.put(key(root, dir), describe(dir, attrs, withMtimes, directoryMtimes));
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                out.put(key(root, file), describe(file, attrs, withMtimes));
+                out.put(key(root, file), describe(file, attrs, withMtimes, directoryMtimes));
                 if (!attrs.isDirectory()) {
                     inodes.computeIfAbsent(attrs.fileKey(), k -> new ArrayList<>()).add(key(root, file));
                 }
@@ -58,7 +63,7 @@ public final class TreeSnapshot {
         return rel.isEmpty() ? "/" : rel;
     }
 
-    static String describe(Path p, BasicFileAttributes attrs, boolean withMtimes) throws IOException {
+    static String describe(Path p, BasicFileAttributes attrs, boolean withMtimes, boolean directoryMtimes) throws IOException {
         Map<String, Object> u = Files.readAttributes(p, "unix:mode,uid,gid,rdev", LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) u.get("mode");
         StringBuilder s = new StringBuilder();
@@ -70,7 +75,7 @@ public final class TreeSnapshot {
         } else if (attrs.isOther()) {
             s.append(" rdev=").append(u.get("rdev"));
         }
-        if (withMtimes && !attrs.isSymbolicLink()) {
+        if (withMtimes && !attrs.isSymbolicLink() && (!attrs.isDirectory() || directoryMtimes)) {
             s.append(" mtime=").append(attrs.lastModifiedTime().toMillis() / 1000);
         }
         return s.toString();
