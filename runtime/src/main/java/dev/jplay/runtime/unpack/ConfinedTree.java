@@ -96,8 +96,9 @@ public final class ConfinedTree {
         try (OutputStream out = createNew(rel, path)) {
             long remaining = size;
             while (remaining > 0) {
-                int n = content.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                if (n < 0) {
+                // fill the buffer first: fewer, larger write(2) calls than the inflater's small chunks
+                int n = content.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n <= 0) {
                     throw new UnpackException("truncated content for " + path + ": " + remaining + " bytes missing");
                 }
                 out.write(buffer, 0, n);

@@ -76,7 +76,6 @@ public final class LayerUnpacker {
                     throw new UnpackException("cannot unpack entry '" + entry.getName() + "' into " + tree.root()
                             + ": " + e, e);
                 }
-                in.skip(Long.MAX_VALUE); // rest of an entry we did not read (e.g. hardlink with a size)
             }
             tar.drain();
             tree.finish();

@@ -150,7 +150,9 @@ class UmociFidelityTest {
         UnpackResult zst = unpacker.unpack(new ByteArrayInputStream(TarBuilder.zstd(tar)),
                 "application/vnd.oci.image.layer.v1.tar+zstd", tmp.resolve("zst"), UnpackLimits.defaults());
         assertEquals(gz.diffId(), zst.diffId());
-        assertEquals(TreeSnapshot.of(tmp.resolve("gz"), true), TreeSnapshot.of(tmp.resolve("zst"), true));
+        Map<String, String> gzTree = TreeSnapshot.of(tmp.resolve("gz"), true);
+        gzTree.remove("/"); // no "./" entry: the root's mtime is the unpack time
+        assertEquals(gzTree, withoutRoot(TreeSnapshot.of(tmp.resolve("zst"), true)));
         // and a zstd stream from the zstd CLI (not only aircompressor's own encoder)
         Files.write(tmp.resolve("layer.tar"), tar);
         run(tmp, "zstd", "-q", "-19", "layer.tar", "-o", "layer.tar.zst");
@@ -158,7 +160,7 @@ class UmociFidelityTest {
             UnpackResult cli = unpacker.unpack(in, null, tmp.resolve("cli"), UnpackLimits.defaults());
             assertEquals(gz.diffId(), cli.diffId());
         }
-        assertEquals(TreeSnapshot.of(tmp.resolve("gz"), true), TreeSnapshot.of(tmp.resolve("cli"), true));
+        assertEquals(gzTree, withoutRoot(TreeSnapshot.of(tmp.resolve("cli"), true)));
     }
 
     private static List<String> ensureAll(LayerStore store, List<OciLayout.ImageLayer> layers) throws IOException {
@@ -177,17 +179,13 @@ class UmociFidelityTest {
         umoci.remove("/"); // overlay's root is the container's upper dir
         jplay.remove("/");
         assertTrue(umoci.size() > 20, "suspiciously small tree: " + umoci.keySet());
-        StringBuilder diff = new StringBuilder();
-        java.util.Set<String> all = new java.util.TreeSet<>(umoci.keySet());
-        all.addAll(jplay.keySet());
-        for (String path : all) {
-            if (!java.util.Objects.equals(umoci.get(path), jplay.get(path))) {
-                diff.append("\n").append(path).append("\n  umoci: ").append(umoci.get(path))
-                        .append("\n  jplay: ").append(jplay.get(path));
-            }
-        }
-        assertEquals("", diff.toString());
+        assertEquals("", TreeSnapshot.diff(umoci, jplay), "umoci (expected) vs jplay");
         assertEquals(umoci, jplay);
+    }
+
+    private static Map<String, String> withoutRoot(Map<String, String> tree) {
+        tree.remove("/");
+        return tree;
     }
 
     private static List<String> names(Path dir) throws IOException {

@@ -56,9 +56,9 @@ class LayerUnpackerTest {
         assertEquals(plain.diffId(), zstd.diffId());
         assertEquals(tar.length, gzip.bytes()); // includes the zero padding after the end-of-archive blocks
         assertEquals(9, gzip.entries());
-        Map<String, String> expected = TreeSnapshot.of(tmp.resolve("plain"), true);
-        assertEquals(expected, TreeSnapshot.of(tmp.resolve("gzip"), true));
-        assertEquals(expected, TreeSnapshot.of(tmp.resolve("zstd"), true));
+        Map<String, String> expected = withoutRoot(TreeSnapshot.of(tmp.resolve("plain"), true));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("gzip"), true)));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("zstd"), true)));
     }
 
     @Test
@@ -224,6 +224,12 @@ class LayerUnpackerTest {
 
     private UnpackResult unpack(byte[] blob, String mediaType, String dir) throws Exception {
         return unpacker.unpack(new ByteArrayInputStream(blob), mediaType, tmp.resolve(dir), UnpackLimits.defaults());
+    }
+
+    /** The root has no tar entry here: its mtime is whenever the unpack last wrote into it. */
+    static Map<String, String> withoutRoot(Map<String, String> tree) {
+        tree.remove("/");
+        return tree;
     }
 
     static int mode(Path p) throws Exception {

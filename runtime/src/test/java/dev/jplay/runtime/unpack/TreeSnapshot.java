@@ -58,6 +58,23 @@ public final class TreeSnapshot {
         return out;
     }
 
+    /** Human-readable differences between two snapshots, "" when equal. */
+    public static String diff(Map<String, String> expected, Map<String, String> actual) {
+        StringBuilder diff = new StringBuilder();
+        java.util.Set<String> all = new java.util.TreeSet<>(expected.keySet());
+        all.addAll(actual.keySet());
+        for (String path : all) {
+            if (!java.util.Objects.equals(expected.get(path), actual.get(path))) {
+                diff.append("\n").append(path).append("\n  expected: ").append(expected.get(path))
+                        .append("\n  actual:   ").append(actual.get(path));
+                if (diff.length() > 4000) {
+                    break;
+                }
+            }
+        }
+        return diff.toString();
+    }
+
     private static String key(Path root, Path p) {
         String rel = root.relativize(p).toString();
         return rel.isEmpty() ? "/" : rel;
