@@ -1,0 +1,238 @@
+package dev.jplay.runtime.unpack;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayerUnpackerTest {
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final String LONG = "very-long-directory-name-".repeat(4) + "/" + "and-a-long-file-name-".repeat(4) + ".txt";
+
+    @TempDir
+    Path tmp;
+
+    private final LayerUnpacker unpacker = new LayerUnpacker();
+
+    private byte[] sampleTar() {
+        return new TarBuilder()
+                .dir("etc", 0755)
+                .file("etc/hostname", "box\n")
+                .dir("tmp", 01777)
+                .file("bin/tool", "#!/bin/sh\necho hi\n".getBytes(StandardCharsets.UTF_8), 04755)
+                .hardlink("bin/tool-alias", "bin/tool")
+                .symlink("bin/sh", "/bin/busybox")
+                .file(LONG, "long")
+                .file("données/ñandú €.txt", "unicode")
+                .file("empty", new byte[0], 0600)
+                .tar();
+    }
+
+    @Test
+    void gzipZstdAndPlainGiveTheSameTreeAndTheTarsDiffId() throws Exception {
+        byte[] tar = sampleTar();
+        UnpackResult plain = unpack(tar, "application/vnd.oci.image.layer.v1.tar", "plain");
+        UnpackResult gzip = unpack(TarBuilder.gzip(tar), "application/vnd.docker.image.rootfs.diff.tar.gzip", "gzip");
+        UnpackResult zstd = unpack(TarBuilder.zstd(tar), "application/vnd.oci.image.layer.v1.tar+zstd", "zstd");
+
+        assertEquals(TarBuilder.sha256(tar), plain.diffId());
+        assertEquals(plain.diffId(), gzip.diffId());
+        assertEquals(plain.diffId(), zstd.diffId());
+        assertEquals(tar.length, gzip.bytes()); // includes the zero padding after the end-of-archive blocks
+        assertEquals(9, gzip.entries());
+        Map<String, String> expected = withoutRoot(TreeSnapshot.of(tmp.resolve("plain"), true));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("gzip"), true)));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("zstd"), true)));
+    }
+
+    @Test
+    void keepsTypesModesTimesAndLinks() throws Exception {
+        unpack(sampleTar(), null, "l");
+        Path l = tmp.resolve("l");
+        assertEquals(04755, mode(l.resolve("bin/tool")));
+        assertEquals(01777, mode(l.resolve("tmp")));
+        assertEquals(0600, mode(l.resolve("empty")));
+        assertEquals(0755, mode(l.resolve("bin"))); // implicit parent, like tar
+        assertEquals(Path.of("/bin/busybox"), Files.readSymbolicLink(l.resolve("bin/sh")));
+        assertEquals(Files.getAttribute(l.resolve("bin/tool"), "unix:ino"),
+                Files.getAttribute(l.resolve("bin/tool-alias"), "unix:ino"));
+        assertEquals("long", Files.readString(l.resolve(LONG)));
+        assertEquals("unicode", Files.readString(l.resolve("données/ñandú €.txt")));
+        // mtimes: directories set after their content, symlinks themselves (not their targets)
+        assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(l.resolve("etc"), NOFOLLOW));
+        assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(l.resolve("tmp"), NOFOLLOW));
+        assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(l.resolve("bin/sh"), NOFOLLOW));
+        assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(l.resolve("etc/hostname"), NOFOLLOW));
+    }
+
+    @Test
+    void laterEntriesReplaceEarlierOnes() throws Exception {
+        byte[] tar = new TarBuilder()
+                .file("a", "file first")
+                .dir("a", 0700)                 // file replaced by a directory
+                .file("a/inside", "x")
+                .dir("b", 0755)
+                .file("b/child", "y")
+                .file("b", "now a file")        // non-empty directory replaced by a file
+                .symlink("c", "a")
+                .file("c", "symlink replaced, not written through")
+                .tar();
+        unpack(tar, null, "r");
+        Path r = tmp.resolve("r");
+        assertEquals("x", Files.readString(r.resolve("a/inside")));
+        assertEquals(0700, mode(r.resolve("a")));
+        assertEquals("now a file", Files.readString(r.resolve("b")));
+        assertFalse(Files.isSymbolicLink(r.resolve("c")));
+        assertEquals("symlink replaced, not written through", Files.readString(r.resolve("c")));
+        assertEquals(List.of("x"), List.of(Files.readString(r.resolve("a/inside"))));
+    }
+
+    @Test
+    void decompressionBombStopsAtTheByteLimit() {
+        byte[] zeros = new byte[32 << 20];
+        byte[] blob = TarBuilder.gzip(new TarBuilder().file("zeros", zeros, 0644).tar());
+        assertTrue(blob.length < 100_000, "bomb must be small: " + blob.length);
+        UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
+                new ByteArrayInputStream(blob), null, tmp.resolve("bomb"), new UnpackLimits(100, 8 << 20, 1 << 16)));
+        assertTrue(e.getMessage().contains("limit of 8388608 bytes"), e.getMessage());
+    }
+
+    @Test
+    void entryCountIsLimited() {
+        TarBuilder b = new TarBuilder();
+        for (int i = 0; i < 50; i++) {
+            b.file("f" + i, "x");
+        }
+        byte[] tar = b.tar();
+        UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
+                new ByteArrayInputStream(tar), null, tmp.resolve("many"), new UnpackLimits(20, 1 << 20, 1 << 16)));
+        assertTrue(e.getMessage().contains("more than 20 entries"), e.getMessage());
+    }
+
+    @Test
+    void hugePaxHeaderIsRefusedBeforeItIsBuffered() {
+        TarBuilder b = new TarBuilder();
+        TarArchiveEntry e = b.newEntry("f", TarConstants.LF_NORMAL);
+        e.addPaxHeader("comment", "x".repeat(200_000));
+        byte[] tar = b.entry(e, new byte[0]).tar();
+        UnpackLimitException ex = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
+                new ByteArrayInputStream(tar), null, tmp.resolve("pax"), new UnpackLimits(10, 1 << 20, 64 << 10)));
+        assertTrue(ex.getMessage().contains("headers exceed the limit of 65536 bytes"), ex.getMessage());
+    }
+
+    @Test
+    void tarCliLayerHasTheSameDiffIdAsSha256sum() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/usr/share"));
+        Files.writeString(src.resolve("doc.txt"), "made by GNU tar\n");
+        Files.createSymbolicLink(src.resolve("link"), Path.of("doc.txt"));
+        Path tarFile = tmp.resolve("cli.tar");
+        Process p = new ProcessBuilder("tar", "-cf", tarFile.toString(), "-C", tmp.resolve("src").toString(), ".")
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        byte[] tar = Files.readAllBytes(tarFile);
+        UnpackResult r = unpack(tar, "application/vnd.oci.image.layer.v1.tar", "cli");
+        assertEquals(TarBuilder.sha256(tar), r.diffId());
+        assertEquals("made by GNU tar\n", Files.readString(tmp.resolve("cli/usr/share/doc.txt")));
+        assertEquals(Path.of("doc.txt"), Files.readSymbolicLink(tmp.resolve("cli/usr/share/link")));
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+    void ownersWhiteoutsOpaqueDirsAndBinaryXattrs() throws Exception {
+        TarBuilder b = new TarBuilder();
+        TarArchiveEntry owned = b.newEntry("home/user/file", TarConstants.LF_NORMAL);
+        owned.setUserId(1234);
+        owned.setGroupId(5678);
+        owned.setMode(02755);
+        owned.setSize(2);
+        owned.addPaxHeader("SCHILY.xattr.user.note", "é");
+        TarArchiveEntry link = b.newEntry("home/user/link", TarConstants.LF_SYMLINK);
+        link.setLinkName("file");
+        link.setUserId(4321);
+        byte[] tar = b.entry(owned, "hi".getBytes(StandardCharsets.UTF_8))
+                .entry(link, null)
+                .file("etc/.wh.removed", "")
+                .file("var/cache/.wh..wh..opq", "")
+                .file("var/cache/kept", "k")
+                .device("dev/sda", TarConstants.LF_BLK, 8, 0)
+                .tar();
+        UnpackResult r = unpack(tar, null, "w");
+        Path w = tmp.resolve("w");
+        assertEquals(1234, Files.getAttribute(w.resolve("home/user/file"), "unix:uid"));
+        assertEquals(5678, Files.getAttribute(w.resolve("home/user/file"), "unix:gid"));
+        assertEquals(02755, mode(w.resolve("home/user/file")));
+        assertEquals(4321, Files.getAttribute(w.resolve("home/user/link"), "unix:uid", NOFOLLOW));
+        assertEquals(0020000, (Integer) Files.getAttribute(w.resolve("etc/removed"), "unix:mode", NOFOLLOW) & 0170000);
+        assertEquals(0L, Files.getAttribute(w.resolve("etc/removed"), "unix:rdev", NOFOLLOW));
+        assertEquals("y", getfattr(w.resolve("var/cache"), "trusted.overlay.opaque"));
+        assertEquals(List.of("var/cache"), r.opaqueDirs());
+        assertEquals(List.of("dev/sda"), r.skippedDevices());
+        assertFalse(Files.exists(w.resolve("dev/sda"), NOFOLLOW));
+        assertArrayEquals("é".getBytes(StandardCharsets.UTF_8), userXattr(w.resolve("home/user/file"), "note"));
+        try (var siblings = Files.list(tmp)) {
+            assertTrue(siblings.noneMatch(p -> p.getFileName().toString().startsWith(".whiteout-")),
+                    "whiteout template left behind");
+        }
+    }
+
+    /** GNU tar writes binary xattr values raw; commons-compress would decode them as UTF-8 and mangle them. */
+    @Test
+    @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+    void binaryXattrValuesFromGnuTarSurviveByteForByte() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("xsrc"));
+        Files.writeString(src.resolve("ping"), "binary");
+        Process set = new ProcessBuilder("setfattr", "-n", "user.bin", "-v", "0x0001ff80c3",
+                src.resolve("ping").toString()).inheritIO().start();
+        assertEquals(0, set.waitFor());
+        Path tarFile = tmp.resolve("x.tar");
+        Process tar = new ProcessBuilder("tar", "--xattrs", "--xattrs-include=*", "-cf", tarFile.toString(),
+                "-C", src.toString(), "ping").inheritIO().start();
+        assertEquals(0, tar.waitFor());
+        unpack(Files.readAllBytes(tarFile), null, "x");
+        assertArrayEquals(new byte[] {0, 1, (byte) 0xff, (byte) 0x80, (byte) 0xc3},
+                userXattr(tmp.resolve("x/ping"), "bin"));
+    }
+
+    static byte[] userXattr(Path path, String name) throws Exception {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(path, UserDefinedFileAttributeView.class);
+        ByteBuffer value = ByteBuffer.allocate(view.size(name));
+        view.read(name, value);
+        return value.array();
+    }
+
+    static String getfattr(Path path, String name) throws Exception {
+        Process p = new ProcessBuilder("getfattr", "-h", "--only-values", "-n", name, path.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return p.waitFor() == 0 ? out : null;
+    }
+
+    private UnpackResult unpack(byte[] blob, String mediaType, String dir) throws Exception {
+        return unpacker.unpack(new ByteArrayInputStream(blob), mediaType, tmp.resolve(dir), UnpackLimits.defaults());
+    }
+
+    /** The root has no tar entry here: its mtime is whenever the unpack last wrote into it. */
+    static Map<String, String> withoutRoot(Map<String, String> tree) {
+        tree.remove("/");
+        return tree;
+    }
+
+    static int mode(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW) & 07777;
+    }
+}
