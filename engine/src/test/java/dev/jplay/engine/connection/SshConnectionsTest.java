@@ -52,7 +52,7 @@ class SshConnectionsTest {
         return Connections.builder().ssh(settings).forks(10).build();
     }
 
-    private static String jarOnHost(int i) {
+    private static String jarOnHost() {
         return "/root/.jplay/agent/" + AgentJar.embedded().fileName();
     }
 
@@ -71,7 +71,7 @@ class SshConnectionsTest {
             assertEquals(5, first.uploads());
         }
         for (int i = 1; i <= 5; i++) {
-            String stat = fleet.exec(i, "stat", "-c", "%i %Y %s %a", jarOnHost(i), "/root/.jplay/agent").trim();
+            String stat = fleet.exec(i, "stat", "-c", "%i %Y %s %a", jarOnHost(), "/root/.jplay/agent").trim();
             statsAfterUpload.add(stat);
             String[] lines = stat.split("\n");
             assertEquals(String.valueOf(AgentJar.embedded().size()), lines[0].split(" ")[2], "jar size on host " + i);
@@ -90,7 +90,7 @@ class SshConnectionsTest {
         }
         for (int i = 1; i <= 5; i++) {
             assertEquals(statsAfterUpload.get(i - 1),
-                    fleet.exec(i, "stat", "-c", "%i %Y %s %a", jarOnHost(i), "/root/.jplay/agent").trim(),
+                    fleet.exec(i, "stat", "-c", "%i %Y %s %a", jarOnHost(), "/root/.jplay/agent").trim(),
                     "the cached jar on host " + i + " was not rewritten");
         }
     }

@@ -1,0 +1,59 @@
+package dev.jplay.engine.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provisioning scripts, run by the local /bin/sh with a scratch $HOME. */
+class RemoteScriptsTest {
+    @TempDir
+    Path home;
+
+    private String sh(String script) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", RemoteScripts.viaSh(script)).redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
+    void asksForAnUploadAndPreparesAPrivateDirectoryWhenTheJarIsMissing() throws Exception {
+        AgentJar jar = AgentJar.of("not really a jar".getBytes(StandardCharsets.UTF_8));
+        assertEquals(RemoteScripts.UPLOAD_MARKER + home + "\n", sh(RemoteScripts.startOrRequestUpload(jar)));
+        Path dir = home.resolve(RemoteScripts.AGENT_DIR);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".jplay"))));
+    }
+
+    @Test
+    void refusesAnUploadWhoseDigestDiffersAndRemovesIt() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        Path temp = Files.writeString(home.resolve("upload's.tmp"), "corrupted bytes"); // a quote in the name, too
+        Path target = home.resolve(jar.fileName());
+        String out = sh(RemoteScripts.verifyAndStart(jar, temp.toString(), target.toString()));
+        assertEquals(RemoteScripts.BAD_DIGEST_MARKER + AgentJar.sha256Hex("corrupted bytes".getBytes(StandardCharsets.UTF_8)) + "\n", out);
+        assertFalse(Files.exists(temp));
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void movesAVerifiedUploadIntoPlace() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        Path temp = Files.writeString(home.resolve("upload.tmp"), "the real bytes");
+        Path target = home.resolve(jar.fileName());
+        String out = sh(RemoteScripts.verifyAndStart(jar, temp.toString(), target.toString()));
+        // The bytes are no jar, so java refuses them: but only after the rename.
+        assertTrue(out.contains("jarfile"), out);
+        assertEquals("the real bytes", Files.readString(target));
+        assertFalse(Files.exists(temp));
+    }
+}
