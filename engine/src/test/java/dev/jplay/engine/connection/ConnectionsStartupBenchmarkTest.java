@@ -17,7 +17,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Measures (and prints) how long bringing up agents on 10 and 50 hosts in parallel takes: cold (jar uploaded)
  * and warm (jar cached on the host, one exec). Asserts every host answered and the upload count.
  */
-@EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+@EnabledIfSystemProperty(named = "jplay.bench", matches = "true")
 class ConnectionsStartupBenchmarkTest {
     private static final int HOSTS = 50;
     private static TestFleet fleet;
