@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Expected orders follow Ansible 2.14 (checked against `ansible PATTERN --list-hosts` in AnsibleFidelityIT). */
+/** Expected orders follow Ansible 2.14 (checked against `ansible PATTERN --list-hosts` in AnsibleFidelityTest). */
 class HostPatternTest {
     @TempDir Path dir;
     private Inventory inv;
