@@ -23,6 +23,7 @@ public final class Inventory {
             Comparator.comparingInt(Group::depth).thenComparingInt(Group::priority).thenComparing(Group::name);
 
     private final Map<String, Host> hosts;
+    private final List<Host> hostList;
     private final Map<String, Group> groups;
     private final List<VarsDirectory.Layer> varsLayers;
     private final List<String> warnings;
@@ -31,6 +32,7 @@ public final class Inventory {
 
     Inventory(Map<String, Host> hosts, Map<String, Group> groups, List<VarsDirectory.Layer> varsLayers, List<String> warnings) {
         this.hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts));
+        this.hostList = List.copyOf(hosts.values());
         this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         this.varsLayers = List.copyOf(varsLayers);
         this.warnings = List.copyOf(warnings);
@@ -62,7 +64,7 @@ public final class Inventory {
 
     /** All hosts, in the order they were first defined. */
     public List<Host> hosts() {
-        return List.copyOf(hosts.values());
+        return hostList;
     }
 
     public Optional<Host> host(String name) {

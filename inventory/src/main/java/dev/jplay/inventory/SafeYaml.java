@@ -7,6 +7,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -26,7 +29,9 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * One instance reads one document.
  */
 final class SafeYaml {
-    private static final int MAX_ALIASES = 100;
+    private static final int MAX_ALIASES = 50;
+    /** Values a document may hold once aliases are expanded (copies and JSON output expand them). */
+    static final long MAX_EXPANDED_VALUES = 2_000_000;
     private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
 
     private final String origin;
@@ -78,11 +83,33 @@ final class SafeYaml {
 
     /** The Java value of a node: maps, lists, strings, numbers, booleans, nulls. */
     Object construct(Node node) {
+        Object value;
         try {
-            return constructor.construct(node);
+            value = constructor.construct(node);
         } catch (YAMLException e) {
             throw error(e);
         }
+        // Aliases share one Java object, but copying or printing the value expands them: bound that size.
+        if (expandedSize(value, new IdentityHashMap<>(), new IdentityHashMap<>()) > MAX_EXPANDED_VALUES) {
+            throw at(node, "value expands to more than " + MAX_EXPANDED_VALUES + " elements through aliases");
+        }
+        return value;
+    }
+
+    private long expandedSize(Object value, Map<Object, Long> sizes, Map<Object, Boolean> open) {
+        if (!(value instanceof Map || value instanceof List)) return 1;
+        Long known = sizes.get(value);
+        if (known != null) return known;
+        if (open.put(value, Boolean.TRUE) != null) throw new InventoryException(origin + ": recursive YAML alias");
+        long size = 1;
+        Iterable<?> children = value instanceof Map<?, ?> m ? m.values() : (List<?>) value;
+        for (Object child : children) {
+            size += expandedSize(child, sizes, open);
+            if (size > MAX_EXPANDED_VALUES) break;
+        }
+        open.remove(value);
+        sizes.put(value, size);
+        return size;
     }
 
     /** compose + construct; null for an empty document. */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (and their order) that host patterns select.
  */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
-class AnsibleFidelityIT {
+class AnsibleFidelityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path dir;
