@@ -125,7 +125,7 @@ public final class HtmlReportWriter {
     private static void recap(StringBuilder h, RunReport r) {
         h.append("<section id=\"recap\"><h2>Recap</h2>\n<table class=\"recap\"><thead><tr><th>host</th>");
         List<String> cols = List.of("ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored");
-        for (String c : cols) h.append("<th>").append(c).append("</th>");
+        for (String c : cols) h.append("<th class=\"n\">").append(c).append("</th>");
         h.append("</tr></thead><tbody>\n");
         Map<String, HostRecap> recap = r.recap() == null ? Map.of() : r.recap();
         recap.entrySet().stream()
@@ -150,7 +150,7 @@ public final class HtmlReportWriter {
     private static void results(StringBuilder h, RunReport r) {
         h.append("<section id=\"results\"><details><summary><h2>All results <small>").append(r.results().size())
                 .append("</small></h2></summary>\n<table class=\"results\"><thead><tr><th>host</th><th>play</th><th>task</th>")
-                .append("<th>status</th><th>time</th><th>location</th><th>message</th></tr></thead><tbody>\n");
+                .append("<th>status</th><th class=\"n\">time</th><th>location</th><th>message</th></tr></thead><tbody>\n");
         for (TaskOutcome o : r.results()) {
             String status = o.ignored() ? "ignored" : o.status();
             h.append("<tr><td class=\"h\">").append(Html.esc(o.host())).append("</td><td>").append(Html.esc(o.play()))

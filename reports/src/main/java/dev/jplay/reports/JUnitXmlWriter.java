@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import javax.xml.stream.XMLStreamWriter;
 public final class JUnitXmlWriter {
     public static final String FILE = "junit.xml";
     static final int OUTPUT_TAIL = 4000;
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT);
 
     private JUnitXmlWriter() {}
 
@@ -175,7 +177,7 @@ public final class JUnitXmlWriter {
     private static String timestamp(String iso) {
         if (iso == null) return null;
         try {
-            return LocalDateTime.ofInstant(Instant.parse(iso), ZoneOffset.UTC).withNano(0).toString();
+            return TIMESTAMP.format(LocalDateTime.ofInstant(Instant.parse(iso), ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             return null;
         }

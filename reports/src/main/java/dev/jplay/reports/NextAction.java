@@ -47,8 +47,8 @@ public final class NextAction {
                 default -> "start the agent by hand to see why it stops: " + ssh + " java -version; then read the agent's stderr above";
             };
             case "exec" -> switch (code) {
-                case "NON_ZERO_RC" -> "run the command on the host to reproduce it" + (d.get("rc") == null ? "" : " (it exited " + d.get("rc") + ")")
-                        + ": " + ssh + ", then read its stderr";
+                case "NON_ZERO_RC" -> "run the command on " + host + " to reproduce it" + (d.get("rc") == null ? "" : " (it exited " + d.get("rc") + ")")
+                        + (e == null ? "" : ": " + ssh) + ", and read its stderr";
                 case "TIMEOUT" -> "the task ran past its timeout: run it on " + host + " to see what hangs, or raise the task's timeout";
                 default -> "run the task's module on " + host + " again with -vv and read its stderr";
             };

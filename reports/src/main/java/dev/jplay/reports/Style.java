@@ -28,7 +28,7 @@ final class Style {
               border-bottom:1px solid var(--line);padding:6px 8px}
             td{padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
             td.h{font-weight:600;white-space:nowrap}
-            td.n{text-align:right;font-variant-numeric:tabular-nums}
+            td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
             td.zero{color:#c4c9d2}
             .c-ok{color:var(--ok);font-weight:600}.c-changed{color:var(--changed);font-weight:600}.c-failed{color:var(--failed);font-weight:700}
             .c-unreachable{color:var(--unreachable);font-weight:700}.c-skipped{color:var(--muted)}.c-ignored{color:var(--ignored)}
