@@ -67,7 +67,7 @@ public final class HtmlReportWriter {
 
     private static void failures(StringBuilder h, RunReport r) {
         List<FailureGroup> groups = FailureSummary.of(r);
-        h.append("<section id=\"failures\"><h2>Failures");
+        h.append("<section id=\"failures\"").append(groups.isEmpty() ? " class=\"clean\"" : "").append("><h2>Failures");
         if (groups.isEmpty()) {
             h.append("</h2>\n<p class=\"none\">No failures: every host finished its tasks.</p></section>\n");
             return;

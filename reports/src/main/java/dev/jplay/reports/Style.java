@@ -30,13 +30,14 @@ final class Style {
             td.h{font-weight:600;white-space:nowrap}
             td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
             td.zero{color:#c4c9d2}
+            td.n,td.loc,.pill,table.results td:nth-child(2){white-space:nowrap}
             .c-ok{color:var(--ok);font-weight:600}.c-changed{color:var(--changed);font-weight:600}.c-failed{color:var(--failed);font-weight:700}
             .c-unreachable{color:var(--unreachable);font-weight:700}.c-skipped{color:var(--muted)}.c-ignored{color:var(--ignored)}
             .c-rescued{color:#1565c0}
             table.recap{max-width:900px}
             tr.r-failed td.h{border-left:4px solid var(--failed)}tr.r-unreachable td.h{border-left:4px solid var(--unreachable)}
             tr.r-changed td.h{border-left:4px solid var(--changed)}tr.r-ok td.h{border-left:4px solid var(--ok)}
-            #failures{border-left:5px solid var(--failed)}
+            #failures{border-left:5px solid var(--failed)}#failures.clean{border-left-color:var(--ok)}
             p.none{color:var(--ok);font-weight:600;margin:0}
             article.group{border:1px solid var(--line);border-radius:6px;margin:0 0 14px;overflow:hidden}
             .ghead{display:flex;gap:14px;align-items:baseline;flex-wrap:wrap;background:#fdf1f1;padding:9px 12px;border-bottom:1px solid var(--line)}

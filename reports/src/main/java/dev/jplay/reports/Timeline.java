@@ -24,6 +24,8 @@ final class Timeline {
     static String svg(RunReport report, List<BatchStart> batches) {
         Instant runStart = parse(report.started());
         Map<String, List<TaskOutcome>> byHost = new LinkedHashMap<>();
+        // rows in inventory order (the recap's), then any host only the results name
+        if (report.recap() != null) report.recap().keySet().forEach(h -> byHost.put(h, new ArrayList<>()));
         long first = runStart == null ? Long.MAX_VALUE : runStart.toEpochMilli();
         long last = Long.MIN_VALUE;
         for (TaskOutcome o : report.results()) {
