@@ -16,7 +16,9 @@ import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
 import dev.jplay.reports.EventStream;
+import dev.jplay.reports.HtmlReportWriter;
 import dev.jplay.reports.ReportFiles;
+import dev.jplay.reports.RunArtifacts;
 import dev.jplay.reports.RunReport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -170,7 +172,7 @@ public final class ApplyCommand implements Callable<Integer> {
                 }
             }
             Path report = writeReport(collector, runId, runDir, pb, options, -1, null);
-            if (!json) err.println("report: " + report);
+            if (!json) err.println("report: " + report + " (html: " + report.resolveSibling(HtmlReportWriter.FILE) + ")");
             return outcome.exitCode();
         } catch (IOException e) {
             err.println("jplay: cannot write run files in " + runDir + ": " + e.getMessage());
@@ -182,7 +184,18 @@ public final class ApplyCommand implements Callable<Integer> {
                                     int exit, String outcome) throws IOException {
         RunReport report = collector.report(runId, Main.VERSION, pb.file().toString(), options.inventorySources(),
                 options.check(), exit, outcome);
-        return ReportFiles.write(runDir, report);
+        Path written = ReportFiles.write(runDir, report);
+        writeRunArtifacts(runDir, report);
+        return written;
+    }
+
+    /** junit.xml and report.html next to report.json. They are views of it: failing to write them does not fail the run. */
+    private static void writeRunArtifacts(Path runDir, RunReport report) {
+        try {
+            RunArtifacts.write(runDir, report);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("jplay: warning: cannot write junit.xml/report.html in " + runDir + ": " + e);
+        }
     }
 
     static String newRunId() {

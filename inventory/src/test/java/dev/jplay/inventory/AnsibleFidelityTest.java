@@ -170,20 +170,47 @@ class AnsibleFidelityTest {
         }
     }
 
+    @Test
+    void severalSourcesAndInlineListsMergeLikeAnsible() throws Exception {
+        Path ini = write("a/hosts.cfg", INI);
+        write("a/group_vars/web.yml", "env: from_a_group_vars\nshared: a\n");
+        Path yaml = write("b/hosts.yml", YAML + "web:\n  hosts: {h1: {v: from_b}}\n  vars: {env: from_b}\n");
+        write("b/group_vars/all.yml", "shared: b\n");
+        assertSame(ini.toString(), yaml.toString(), "extra1,extra2:2222,top1");
+    }
+
     private void assertSame(Path source) throws Exception {
-        Inventory inventory = Inventory.load(List.of(source.toString()));
+        assertSame(source.toString());
+    }
+
+    private void assertSame(String... sources) throws Exception {
+        Inventory inventory = Inventory.load(List.of(sources));
         InventoryJson json = new InventoryJson(inventory);
-        String ansibleList = run("ansible-inventory", "-i", source.toString(), "--list");
-        assertEquals(JSON.readTree(ansibleList), JSON.readTree(json.list()), "--list of " + source);
-        assertEquals(JSON.readTree(run("ansible-inventory", "-i", source.toString(), "--list", "--export")),
-                JSON.readTree(json.list(true)), "--list --export of " + source);
-        assertEquals(run("ansible-inventory", "-i", source.toString(), "--graph").strip(), json.graph(), "--graph of " + source);
+        List<String> args = new ArrayList<>();
+        for (String s : sources) {
+            args.add("-i");
+            args.add(s);
+        }
+        String shown = String.join(" ", args);
+        String ansibleList = run(command("ansible-inventory", args, "--list"));
+        assertEquals(JSON.readTree(ansibleList), JSON.readTree(json.list()), "--list of " + shown);
+        assertEquals(JSON.readTree(run(command("ansible-inventory", args, "--list", "--export"))),
+                JSON.readTree(json.list(true)), "--list --export of " + shown);
+        assertEquals(run(command("ansible-inventory", args, "--graph")).strip(), json.graph(), "--graph of " + shown);
         JsonNode hostvars = JSON.readTree(ansibleList).path("_meta").path("hostvars");
         for (Host host : inventory.hosts().subList(0, Math.min(3, inventory.hosts().size()))) {
-            assertEquals(JSON.readTree(run("ansible-inventory", "-i", source.toString(), "--host", host.name())),
+            assertEquals(JSON.readTree(run(command("ansible-inventory", args, "--host", host.name()))),
                     JSON.readTree(json.host(host.name())), "--host " + host.name());
         }
-        assertEquals(hostvars.size() > 0, true, "ansible saw hosts in " + source);
+        assertEquals(true, hostvars.size() > 0, "ansible saw hosts in " + shown);
+    }
+
+    private static String[] command(String program, List<String> args, String... more) {
+        List<String> all = new ArrayList<>();
+        all.add(program);
+        all.addAll(args);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private List<String> ansibleListHosts(Path inventory, String pattern) throws Exception {
