@@ -52,7 +52,11 @@ class RuncRuntimeIntegrationTest {
         RuncState running = runtime.state("rt").orElseThrow();
         assertTrue(running.isRunning());
         assertTrue(running.pid() > 0);
-        assertTrue(Files.readString(Path.of("/proc", String.valueOf(running.pid()), "cmdline")).startsWith("sleep"));
+        // runc start returns once the container's init was told to exec: the exec itself may land a moment later
+        Path cmdline = Path.of("/proc", String.valueOf(running.pid()), "cmdline");
+        long execDeadline = System.nanoTime() + 5_000_000_000L;
+        while (!Files.readString(cmdline).startsWith("sleep") && System.nanoTime() < execDeadline) Thread.sleep(10);
+        assertTrue(Files.readString(cmdline).startsWith("sleep"), () -> "cmdline: " + cmdline);
 
         runtime.kill("rt", "KILL");
         long deadline = System.nanoTime() + 5_000_000_000L;
