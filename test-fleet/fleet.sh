@@ -192,7 +192,22 @@ cmd_up() {
   for i in "${pids[@]}"; do wait "$i" || failed=1; done
   [ "$failed" = 0 ] || { cmd_down; die "bring-up of fleet '$prefix' failed (torn down)"; }
   write_outputs "$n" "$slot"
+  wait_reachable "$n" || { cmd_down; die "fleet '$prefix' came up but its hosts do not answer on port 22 (torn down)"; }
   echo "fleet $prefix: $n hosts $NET.$slot.11-$NET.$slot.$((10 + n)); files in $out"
+}
+
+# Every host's sshd must accept a TCP connection from here before the fleet is handed out: a test that
+# starts right away must not race the bridge and the veths settling.
+wait_reachable() { # n
+  local i addr t
+  for i in $(seq 1 "$1"); do
+    addr="$(cat "$(host_dir "$i")/address")"
+    for t in $(seq 1 100); do
+      if timeout 1 bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null; then break; fi
+      [ "$t" -lt 100 ] || { echo "fleet.sh: $addr:22 unreachable; bridge: $(ip -br link show "$BRIDGE" 2>&1)" >&2; return 1; }
+      sleep 0.1
+    done
+  done
 }
 
 cmd_down() {
