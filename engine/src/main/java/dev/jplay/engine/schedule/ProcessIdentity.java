@@ -1,5 +1,6 @@
 package dev.jplay.engine.schedule;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public record ProcessIdentity(@JsonProperty("pid") long pid, @JsonProperty("host
      * True when this process certainly no longer runs: it ran on this host and its pid is gone or now belongs
      * to a process started at another time. A process on another host is never declared dead.
      */
+    @JsonIgnore
     public boolean isDeadHere() {
         if (!hostName().equals(host)) return false;
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);

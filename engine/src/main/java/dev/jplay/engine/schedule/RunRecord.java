@@ -1,5 +1,6 @@
 package dev.jplay.engine.schedule;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.jplay.reports.HostRecap;
@@ -73,11 +74,13 @@ public record RunRecord(
         }
     }
 
+    @JsonIgnore
     public boolean isRunning() {
         return RUNNING.equals(outcome);
     }
 
     /** Whether {@code filter} (an outcome, or {@code failed} for any failure) matches this run. */
+    @JsonIgnore
     public boolean hasOutcome(String filter) {
         if (filter.equals(outcome)) return true;
         return filter.equals("failed") && List.of("failed", "unreachable", "failed_unreachable", ERROR).contains(outcome);
