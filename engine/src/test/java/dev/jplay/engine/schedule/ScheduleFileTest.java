@@ -78,7 +78,7 @@ class ScheduleFileTest {
         PlaybookException time = error(HEAD + "    cron: \"0 2 * * *\"\n    zone: UTC\n    window: {days: [sat], start: 1:00, end: \"05:00\"}\n");
         assertTrue(time.getMessage().contains(":7:34: window start must be a quoted time"), time.getMessage());
         PlaybookException day = error(HEAD + "    cron: \"0 2 * * *\"\n    zone: UTC\n    window: {days: [sat, caturday], start: \"01:00\", end: \"05:00\"}\n");
-        assertTrue(day.getMessage().contains(":7:24: 'caturday' is not a day"), day.getMessage());
+        assertTrue(day.getMessage().contains(":7:26: 'caturday' is not a day"), day.getMessage());
     }
 
     @Test
