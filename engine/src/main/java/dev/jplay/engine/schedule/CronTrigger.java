@@ -78,6 +78,16 @@ public final class CronTrigger {
         return regular;
     }
 
+    /** The last fire time at or before {@code t} (empty when the expression never fired before). */
+    public java.util.Optional<Instant> lastAtOrBefore(Instant t) {
+        Instant probe = t.plusNanos(1);
+        java.util.Optional<Instant> last = executionTime.lastExecution(probe.atZone(zone)).map(ZonedDateTime::toInstant);
+        // The DST-gap fire comes after cron-utils' last regular time: prefer it when it is the later one.
+        Instant from = last.orElse(t.minus(Duration.ofDays(366)));
+        Instant next = nextAfter(from);
+        return next.isAfter(t) ? last : java.util.Optional.of(next);
+    }
+
     /** Fire times in {@code (fromExclusive, toInclusive]}, at most {@code max} of them. */
     public List<Instant> between(Instant fromExclusive, Instant toInclusive, int max) {
         List<Instant> out = new ArrayList<>();

@@ -102,7 +102,7 @@ public final class Scheduler {
             if (since.equals(Instant.EPOCH)) continue; // never ran, no creation time: nothing can be missed
             List<Instant> missed = s.cron().between(since, now, 1000);
             if (missed.isEmpty()) continue;
-            Instant latest = missed.get(missed.size() - 1);
+            Instant latest = s.cron().lastAtOrBefore(now).orElse(missed.get(missed.size() - 1));
             String count = missed.size() >= 1000 ? "1000 or more" : String.valueOf(missed.size());
             if (s.missed() == MissedRunPolicy.SKIP) {
                 RunRecorder.skipped(history, clock, newRunId(), s, latest,

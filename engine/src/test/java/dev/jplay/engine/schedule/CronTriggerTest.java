@@ -62,6 +62,14 @@ class CronTriggerTest {
     }
 
     @Test
+    void lastFireAtOrBeforeAnInstantIncludingTheGapFire() {
+        CronTrigger daily = CronTrigger.parse("30 2 * * *", BERLIN);
+        assertEquals(Instant.parse("2026-06-10T00:30:00Z"), daily.lastAtOrBefore(Instant.parse("2026-06-10T00:30:00Z")).orElseThrow());
+        assertEquals(Instant.parse("2026-06-10T00:30:00Z"), daily.lastAtOrBefore(Instant.parse("2026-06-10T12:00:00Z")).orElseThrow());
+        assertEquals(Instant.parse("2026-03-29T01:00:00Z"), daily.lastAtOrBefore(Instant.parse("2026-03-29T12:00:00Z")).orElseThrow());
+    }
+
+    @Test
     void badExpressionsSayWhatIsWrong() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> CronTrigger.parse("0 2 * *", BERLIN))
                 .getMessage().contains("5 fields"));
