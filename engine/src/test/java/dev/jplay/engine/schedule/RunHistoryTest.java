@@ -90,7 +90,7 @@ class RunHistoryTest {
         Process writer = JavaProcess.start(dir, HistoryWriterMain.class.getName(), f.toString());
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && (!Files.exists(f) || Files.size(f) < 20_000)) Thread.sleep(20);
+            while (System.nanoTime() < deadline && (!Files.exists(f) || Files.size(f) < 30_000)) Thread.sleep(20);
             writer.destroyForcibly(); // SIGKILL, mid-stream
             assertTrue(writer.waitFor(10, TimeUnit.SECONDS));
         } finally {
@@ -98,7 +98,7 @@ class RunHistoryTest {
         }
         RunHistory h = new RunHistory(f);
         RunHistory.Contents c = h.read();
-        assertTrue(c.lines().size() > 50, "records written before the kill: " + c.lines().size());
+        assertTrue(c.lines().size() >= 30, "records written before the kill: " + c.lines().size());
         assertEquals(0, c.unreadableLines());
         // Every record before the kill is whole and in order; the history still takes appends.
         for (int i = 0; i < c.lines().size(); i++) assertEquals("w" + i, c.lines().get(i).runId());
