@@ -141,6 +141,7 @@ public final class ApplyCommand implements Callable<Integer> {
             err.println("jplay: cannot create run directory " + runDir + ": " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
+        ApplyHistoryHook history = ApplyHistoryHook.started(runId, playbook, options); // run history (jplay history)
         SshSettings ssh = SshSettings.defaults().withHostKeyPolicy(policy).withConnectTimeout(Duration.ofSeconds(connectTimeout));
         if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
         ReportCollector collector = new ReportCollector();
@@ -161,7 +162,7 @@ public final class ApplyCommand implements Callable<Integer> {
                     outcome = runner.run(pb);
                 } catch (PlaybookException e) {
                     err.println("jplay: " + e.getMessage());
-                    writeReport(collector, runId, runDir, pb, options, ExitCodes.BAD_INPUT, "error");
+                    history.finished(writeReport(collector, runId, runDir, pb, options, ExitCodes.BAD_INPUT, "error"));
                     return ExitCodes.BAD_INPUT;
                 } finally {
                     try {
@@ -172,10 +173,12 @@ public final class ApplyCommand implements Callable<Integer> {
                 }
             }
             Path report = writeReport(collector, runId, runDir, pb, options, -1, null);
+            history.finished(report);
             if (!json) err.println("report: " + report + " (html: " + report.resolveSibling(HtmlReportWriter.FILE) + ")");
             return outcome.exitCode();
         } catch (IOException e) {
             err.println("jplay: cannot write run files in " + runDir + ": " + e.getMessage());
+            history.failed(ExitCodes.INTERNAL, "cannot write run files in " + runDir + ": " + e.getMessage());
             return ExitCodes.INTERNAL;
         }
     }

@@ -51,6 +51,7 @@ public final class PlaybookRunner implements AutoCloseable {
     private final Map<String, HostRun> hosts = new LinkedHashMap<>();
     private final PlaybookParser varsLoader = new PlaybookParser(ControllerModules.known());
     private volatile boolean stopRun;
+    private volatile BatchGate batchGate = BatchGate.OPEN;
 
     public PlaybookRunner(Inventory inventory, Connections connections, RunOptions options, RunListener listener) {
         this.inventory = inventory;
@@ -91,6 +92,11 @@ public final class PlaybookRunner implements AutoCloseable {
         int exit = exitCode(recap, interrupted);
         listener.runFinished(recap, exit);
         return new Outcome(recap, exit, interrupted);
+    }
+
+    /** Consulted before each batch starts (scheduled rollouts: maintenance windows, graceful shutdown). */
+    public void setBatchGate(BatchGate gate) {
+        this.batchGate = gate == null ? BatchGate.OPEN : gate;
     }
 
     /** Ctrl-C: finish the calls in flight, start nothing new. */
@@ -134,6 +140,13 @@ public final class PlaybookRunner implements AutoCloseable {
         for (List<HostRun> batch : batches) {
             if (stopRun) throw new RunInterruptedException();
             batchNo++;
+            java.util.Optional<String> refused = batchGate.refusal(play.displayName(), batchNo, batches.size(),
+                    batch.stream().map(h -> h.name).toList());
+            if (refused.isPresent()) {
+                listener.warning("play '" + play.displayName() + "': batch " + batchNo + " not started: " + refused.get());
+                stopRun = true;
+                throw new RunInterruptedException();
+            }
             if (batches.size() > 1) listener.batchStarted(play.displayName(), batchNo, batch.stream().map(h -> h.name).toList());
             PlayState state = new PlayState();
             String strategy = options.strategy() != null ? options.strategy() : play.strategy() == null ? "linear" : play.strategy();
