@@ -119,7 +119,6 @@ public final class Ingest implements Closeable {
         out.force(true);
         out.close();
         store.publish(partial, expected);
-        Files.deleteIfExists(lockFile); // waiters holding the old inode will find the blob present
     }
 
     private void ensureWritable() throws IOException {
@@ -135,6 +134,9 @@ public final class Ingest implements Closeable {
         closed = true;
         try {
             if (out != null) out.close();
+            // Once the blob exists the lock file has served its purpose; a waiter still holding the old inode
+            // will find the blob present when it gets the lock.
+            if (store.has(expected)) Files.deleteIfExists(lockFile);
         } finally {
             try {
                 lockChannel.close();
