@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.stream.IntStream;
 
 /**
  * Places {@code count} replicas of an app ({@code app-0 .. app-N-1}) over hosts: evenly by weight, within each
@@ -193,64 +194,98 @@ public final class Placer {
     }
 
     private void placeRest(long[] quota, int[] placed, long[] load) {
-        int n = 0;
-        for (int i = 0; i < count; i++) if (placed[i] < 0) n++;
-        if (n == 0) return;
+        int[] pending = IntStream.range(0, count).filter(i -> placed[i] < 0).toArray();
+        if (pending.length == 0) return;
+        OpenGroups open = new OpenGroups(quota, load);
         double[] eg = new double[count];
         double[] eh = new double[count];
         int[] candidate = new int[count];
-        Preferences[] prefs = new Preferences[count];
-        PriorityQueue<Integer> queue = new PriorityQueue<>(n, (a, b) -> {
+        // First choices are independent of each other: rank them in parallel.
+        IntStream.of(pending).parallel().forEach(i -> {
+            int g = bestGroup(i, activeGroups, activeGroups.length);
+            eg[i] = groupScore(i, g);
+            candidate[i] = bestHost(i, g, null, null);
+            eh[i] = hostScore(i, candidate[i]);
+        });
+        PriorityQueue<Integer> queue = new PriorityQueue<>(pending.length, (a, b) -> {
             int c = Double.compare(eg[a], eg[b]);
             if (c != 0) return c;
             c = Double.compare(eh[a], eh[b]);
             return c != 0 ? c : Integer.compare(a, b);
         });
-        for (int i = 0; i < count; i++) {
-            if (placed[i] >= 0) continue;
-            int g = bestGroup(i);
-            int best = -1;
-            double bestScore = Double.POSITIVE_INFINITY;
-            for (int host : groupMembers[g]) {
-                double s = hostScore(i, host);
-                if (s < bestScore) {
-                    bestScore = s;
-                    best = host;
-                }
-            }
-            eg[i] = groupScore(i, g);
-            eh[i] = bestScore;
-            candidate[i] = best;
-            queue.add(i);
-        }
+        for (int i : pending) queue.add(i);
         while (!queue.isEmpty()) {
             int i = queue.poll();
             int host = candidate[i];
             if (load[host] < quota[host]) {
                 placed[i] = host;
                 load[host]++;
+                if (load[host] == quota[host]) open.hostFilled(hostGroup[host]);
                 continue;
             }
-            if (prefs[i] == null) prefs[i] = new Preferences(i, host);
-            int next = prefs[i].nextWithRoom(load, quota);
-            candidate[i] = next;
-            eg[i] = prefs[i].groupScore();
-            eh[i] = prefs[i].hostScore();
+            // Hosts only fill up, so every host ranked above a full one is full too: the next choice is simply
+            // the best host that still has room.
+            int g = bestGroup(i, open.groups, open.size);
+            candidate[i] = bestHost(i, g, load, quota);
+            eg[i] = groupScore(i, g);
+            eh[i] = hostScore(i, candidate[i]);
             queue.add(i);
         }
     }
 
+    /** Groups that still have a host with room; shrinks as hosts fill up, so late choices scan fewer groups. */
+    private final class OpenGroups {
+        final int[] groups;
+        final int[] position = new int[GROUPS];
+        final long[] room = new long[GROUPS];
+        int size;
+
+        OpenGroups(long[] quota, long[] load) {
+            groups = new int[activeGroups.length];
+            for (int g : activeGroups) {
+                for (int h : groupMembers[g]) room[g] += quota[h] > load[h] ? 1 : 0;
+                if (room[g] > 0) {
+                    position[g] = size;
+                    groups[size++] = g;
+                }
+            }
+        }
+
+        void hostFilled(int g) {
+            if (--room[g] > 0) return;
+            int last = groups[--size];
+            groups[position[g]] = last;
+            position[last] = position[g];
+        }
+    }
+
     /** The group an instance ranks first; the logarithm is skipped for groups whose bound cannot win. */
-    private int bestGroup(int instance) {
+    private int bestGroup(int instance, int[] groups, int size) {
         int best = -1;
         double bestScore = Double.POSITIVE_INFINITY;
         long key = instanceHash[instance];
-        for (int g : activeGroups) {
+        for (int k = 0; k < size; k++) {
+            int g = groups[k];
             if (Rendezvous.scoreLowerBound(key, GROUP_SEED + g, groupWeight[g]) >= bestScore) continue;
             double s = Rendezvous.score(key, GROUP_SEED + g, groupWeight[g]);
             if (s < bestScore) {
                 bestScore = s;
                 best = g;
+            }
+        }
+        return best;
+    }
+
+    /** The member of a group an instance ranks first, among those with room when {@code load} is given. */
+    private int bestHost(int instance, int group, long[] load, long[] quota) {
+        int best = -1;
+        double bestScore = Double.POSITIVE_INFINITY;
+        for (int host : groupMembers[group]) {
+            if (load != null && load[host] >= quota[host]) continue;
+            double s = hostScore(instance, host);
+            if (s < bestScore || s == bestScore && host < best) {
+                bestScore = s;
+                best = host;
             }
         }
         return best;
@@ -267,80 +302,5 @@ public final class Placer {
     private static long saturatedAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
-    }
-
-    /** One instance's ranking of hosts, computed lazily past its first choice: groups in order, hosts in order within each. */
-    private final class Preferences {
-        private final int instance;
-        private int[] groupOrder;
-        private int groupPos;
-        private int[] hostOrder;
-        private int hostPos;
-        private double currentGroupScore;
-        private double currentHostScore;
-
-        Preferences(int instance, int firstHost) {
-            this.instance = instance;
-            int g = hostGroup[firstHost];
-            enterGroup(g);
-            while (hostOrder[hostPos] != firstHost) hostPos++;
-        }
-
-        /** The next host in rank order that has room. Some host always has room: quotas add up to the count. */
-        int nextWithRoom(long[] load, long[] quota) {
-            while (true) {
-                hostPos++;
-                while (hostPos >= hostOrder.length) {
-                    if (groupOrder == null) sortGroups();
-                    groupPos++;
-                    if (groupPos >= groupOrder.length) throw new IllegalStateException("no host has room although quotas add up");
-                    enterGroup(groupOrder[groupPos]);
-                }
-                int host = hostOrder[hostPos];
-                if (load[host] < quota[host]) {
-                    currentHostScore = Placer.this.hostScore(instance, host);
-                    return host;
-                }
-            }
-        }
-
-        double groupScore() {
-            return currentGroupScore;
-        }
-
-        double hostScore() {
-            return currentHostScore;
-        }
-
-        private void enterGroup(int g) {
-            int[] members = groupMembers[g];
-            double[] scores = new double[members.length];
-            Integer[] order = new Integer[members.length];
-            for (int k = 0; k < members.length; k++) {
-                scores[k] = Placer.this.hostScore(instance, members[k]);
-                order[k] = k;
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
-            hostOrder = new int[members.length];
-            for (int k = 0; k < members.length; k++) hostOrder[k] = members[order[k]];
-            hostPos = 0;
-            currentGroupScore = Placer.this.groupScore(instance, g);
-        }
-
-        private void sortGroups() {
-            int current = hostGroup[hostOrder[0]];
-            double[] scores = new double[GROUPS];
-            Integer[] order = new Integer[activeGroups.length];
-            for (int k = 0; k < activeGroups.length; k++) {
-                scores[activeGroups[k]] = Placer.this.groupScore(instance, activeGroups[k]);
-                order[k] = activeGroups[k];
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
-            groupOrder = new int[order.length];
-            for (int k = 0; k < order.length; k++) {
-                groupOrder[k] = order[k];
-                if (order[k] == current) groupPos = k;
-            }
-        }
     }
 }
