@@ -1,0 +1,382 @@
+package dev.jplay.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jplay.engine.fleet.AppPlan;
+import dev.jplay.engine.fleet.FleetPlanner;
+import dev.jplay.engine.fleet.FleetState;
+import dev.jplay.engine.fleet.FleetStateException;
+import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.engine.fleet.PlacementException;
+import dev.jplay.engine.fleet.PlacementHost;
+import dev.jplay.engine.fleet.PlacementHosts;
+import dev.jplay.engine.fleet.PlanDiff;
+import dev.jplay.engine.fleet.ReplicaSpec;
+import dev.jplay.engine.ippool.IpPool;
+import dev.jplay.engine.ippool.IpPoolException;
+import dev.jplay.engine.ippool.IpPools;
+import dev.jplay.engine.yaml.Location;
+import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.engine.yaml.YamlLoader;
+import dev.jplay.engine.yaml.YamlMapping;
+import dev.jplay.engine.yaml.YamlNode;
+import dev.jplay.engine.yaml.YamlScalar;
+import dev.jplay.engine.yaml.YamlSequence;
+import dev.jplay.inventory.Host;
+import dev.jplay.inventory.Inventory;
+import dev.jplay.inventory.InventoryException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jplay plan PLAYBOOK -i INV [--json]}: for every play with {@code replicas:}, shows where each instance
+ * would run and which address it would get, and what changes against the persisted fleet state. Touches no host.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Show the placement and addresses of replicated apps, and what would change. Touches no host.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:planned", "1:bad input (playbook, inventory, pools, capacity)", "70:internal error"})
+public final class PlanCommand implements Callable<Integer> {
+    /** Changes listed in human output; --json lists all. */
+    private static final int MAX_LISTED_CHANGES = 50;
+
+    @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook YAML file.")
+    Path playbook;
+
+    @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE",
+            description = "Inventory file, directory, script, or comma-separated host list (repeatable). Default: localhost.")
+    List<String> inventory = new ArrayList<>();
+
+    @Option(names = {"-e", "--extra-vars"}, paramLabel = "VARS", description = "k=v pairs, JSON, or @file (repeatable; highest precedence).")
+    List<String> extraVars = new ArrayList<>();
+
+    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts with a pattern.")
+    String limit;
+
+    @Option(names = "--json", description = "Print the plan as one JSON document.")
+    boolean json;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Fleet state directory (default: .jplay/state).")
+    Path stateDir = FleetStateStore.DEFAULT_DIR;
+
+    @Option(names = "--write-state", description = "Record this plan as the fleet state, as apply does after a successful run.")
+    boolean writeState;
+
+    private final YamlLoader yaml = new YamlLoader();
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        List<PlannedPlay> plans = new ArrayList<>();
+        FleetStateStore store = new FleetStateStore(stateDir);
+        try {
+            if (!Files.isRegularFile(playbook)) {
+                err.println("jplay: playbook " + playbook + " not found");
+                return ExitCodes.BAD_INPUT;
+            }
+            Inventory inv = Inventory.load(inventory.isEmpty() ? List.of("localhost,") : inventory);
+            Map<String, Object> extra = ExtraVars.parse(extraVars, f -> yamlMap(f, Location.startOf(f)));
+            FleetPlanner planner = new FleetPlanner(store.loadAll());
+            Map<String, IpPool> poolsSeen = new LinkedHashMap<>();
+            for (YamlMapping play : plays()) {
+                Map<String, Object> raw = play.toJava();
+                ReplicaSpec spec;
+                try {
+                    var found = ReplicaSpec.fromPlayMap(raw);
+                    if (found.isEmpty()) continue;
+                    spec = found.get();
+                } catch (PlacementException e) {
+                    throw new PlaybookException(play.keyLocation(ReplicaSpec.KEYWORD), e.getMessage());
+                }
+                String pattern = hostPattern(play);
+                List<Host> hosts = inv.select(pattern);
+                if (limit != null) {
+                    List<String> allowed = inv.select(limit).stream().map(Host::name).toList();
+                    hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();
+                }
+                List<PlacementHost> placementHosts = new ArrayList<>(hosts.size());
+                for (Host h : hosts) placementHosts.add(PlacementHosts.fromVars(h.name(), inv.hostVars(h.name())));
+                IpPool pool = null;
+                if (spec.pool() != null) {
+                    Map<String, IpPool> pools = IpPools.parse(poolsVariable(play, raw, extra, inv, hosts));
+                    for (IpPool p : pools.values()) {
+                        IpPool before = poolsSeen.putIfAbsent(p.name(), p);
+                        if (before != null && !before.equals(p)) {
+                            throw new IpPoolException("ip pool '" + p.name() + "' is declared twice, differently: " + before + " and " + p);
+                        }
+                    }
+                    IpPools.checkNoOverlap(poolsSeen.values());
+                    pool = pools.get(spec.pool());
+                }
+                AppPlan plan = planner.plan(spec, placementHosts, pool);
+                plans.add(new PlannedPlay(displayName(raw, pattern), hosts.stream().map(Host::name).toList(), plan));
+            }
+        } catch (PlaybookException | InventoryException | PlacementException | IpPoolException | FleetStateException
+                 | IllegalArgumentException e) {
+            err.println("jplay: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        try {
+            OutputStream out = new BufferedOutputStream(new NonClosing(System.out), 1 << 16);
+            if (json) writeJson(plans, store, out);
+            else writeText(plans, store, new PrintStream(out, false, StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            err.println("jplay: cannot write the plan: " + e.getMessage());
+            return ExitCodes.INTERNAL;
+        }
+        if (writeState) {
+            try {
+                for (PlannedPlay p : plans) store.save(p.plan().next());
+            } catch (FleetStateException e) {
+                err.println("jplay: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private record PlannedPlay(String name, List<String> hosts, AppPlan plan) {}
+
+    private List<YamlMapping> plays() {
+        YamlNode root;
+        try {
+            root = yaml.load(playbook);
+        } catch (IOException e) {
+            throw new PlaybookException(Location.startOf(playbook), "cannot read playbook: " + e);
+        }
+        if (!(root instanceof YamlSequence seq)) throw new PlaybookException(root.location(), "a playbook must be a list of plays");
+        List<YamlMapping> plays = new ArrayList<>();
+        for (YamlNode item : seq.items()) {
+            if (!(item instanceof YamlMapping m)) throw new PlaybookException(item.location(), "a play must be a mapping");
+            plays.add(m);
+        }
+        return plays;
+    }
+
+    private static String hostPattern(YamlMapping play) {
+        YamlNode hosts = play.get("hosts");
+        if (hosts instanceof YamlScalar s && s.value() != null) return s.value().toString();
+        if (hosts instanceof YamlSequence seq) {
+            List<String> names = new ArrayList<>();
+            for (Object o : seq.toJava()) names.add(String.valueOf(o));
+            return String.join(",", names);
+        }
+        throw new PlaybookException(play.keyLocation("hosts"), "a play with replicas needs 'hosts'");
+    }
+
+    private static String displayName(Map<String, Object> raw, String pattern) {
+        Object name = raw.get("name");
+        return name != null ? name.toString() : pattern;
+    }
+
+    /**
+     * {@code jplay_ip_pools} by precedence: extra vars, the play's vars_files (last wins), its vars, then the
+     * targeted hosts' variables, which must then agree (pools are fleet-wide).
+     */
+    private Object poolsVariable(YamlMapping play, Map<String, Object> raw, Map<String, Object> extra, Inventory inv, List<Host> hosts) {
+        if (extra.containsKey(IpPools.VARIABLE)) return extra.get(IpPools.VARIABLE);
+        Object fromFiles = null;
+        if (raw.get("vars_files") instanceof List<?> files) {
+            Path dir = playbook.toAbsolutePath().getParent();
+            for (Object f : files) {
+                Map<String, Object> vars = yamlMap(dir.resolve(String.valueOf(f)), play.keyLocation("vars_files"));
+                if (vars.containsKey(IpPools.VARIABLE)) fromFiles = vars.get(IpPools.VARIABLE);
+            }
+        }
+        if (fromFiles != null) return fromFiles;
+        if (raw.get("vars") instanceof Map<?, ?> vars && vars.containsKey(IpPools.VARIABLE)) return vars.get(IpPools.VARIABLE);
+        Object found = null;
+        String foundOn = null;
+        for (Host h : hosts) {
+            Object v = inv.hostVars(h.name()).get(IpPools.VARIABLE);
+            if (v == null) continue;
+            if (found == null) {
+                found = v;
+                foundOn = h.name();
+            } else if (!Objects.equals(found, v)) {
+                throw new IpPoolException(IpPools.VARIABLE + " differs between hosts " + foundOn + " and " + h.name() + ": declare pools once (group_vars/all or the play)");
+            }
+        }
+        return found;
+    }
+
+    private Map<String, Object> yamlMap(Path file, Location referencedAt) {
+        YamlNode node;
+        try {
+            node = yaml.load(file);
+        } catch (IOException e) {
+            throw new PlaybookException(referencedAt, "cannot read vars file " + file + ": " + e);
+        }
+        if (node instanceof YamlScalar s && s.value() == null) return Map.of();
+        if (!(node instanceof YamlMapping m)) throw new PlaybookException(node.location(), "a vars file must be a mapping");
+        return m.toJava();
+    }
+
+    private void writeText(List<PlannedPlay> plans, FleetStateStore store, PrintStream out) {
+        if (plans.isEmpty()) out.println("no play of " + playbook + " declares replicas");
+        for (PlannedPlay p : plans) {
+            AppPlan plan = p.plan();
+            ReplicaSpec spec = plan.spec();
+            out.println("PLAY [" + p.name() + "] app " + spec.app() + ": " + spec.count() + " replicas over " + p.hosts().size()
+                    + " hosts" + (plan.pool() == null ? "" : ", ip pool " + plan.pool() + ", bridge " + plan.pool().bridgeName()));
+            Map<String, List<Integer>> byHost = plan.placement().byHost(p.hosts());
+            List<FleetState.Instance> instances = plan.next().instances();
+            StringBuilder line = new StringBuilder();
+            for (Map.Entry<String, List<Integer>> e : byHost.entrySet()) {
+                line.setLength(0);
+                line.append("  ").append(e.getKey()).append(": ").append(e.getValue().size()).append(" instance")
+                        .append(e.getValue().size() == 1 ? "" : "s");
+                String block = plan.next().hostBlocks().get(e.getKey());
+                if (block != null) line.append(" in ").append(block);
+                String sep = " - ";
+                for (int i : e.getValue()) {
+                    FleetState.Instance inst = instances.get(i);
+                    line.append(sep).append(inst.name());
+                    if (inst.ip() != null) line.append(' ').append(inst.ip());
+                    sep = ", ";
+                }
+                out.println(line);
+            }
+            Map<PlanDiff.Kind, Integer> counts = plan.diff().counts();
+            out.println("  changes vs " + (plan.previous() == null ? "no state (first run)" : store.fileOf(spec.app()).toString()) + ": "
+                    + counts.get(PlanDiff.Kind.ADD) + " to add, " + counts.get(PlanDiff.Kind.REMOVE) + " to remove, "
+                    + counts.get(PlanDiff.Kind.MOVE) + " to move, " + counts.get(PlanDiff.Kind.READDRESS) + " to readdress, "
+                    + counts.get(PlanDiff.Kind.UNCHANGED) + " unchanged");
+            int listed = 0;
+            int changed = plan.diff().changes().size() - counts.get(PlanDiff.Kind.UNCHANGED);
+            for (PlanDiff.Change c : plan.diff().changes()) {
+                if (c.kind() == PlanDiff.Kind.UNCHANGED) continue;
+                if (listed++ == MAX_LISTED_CHANGES) {
+                    out.println("    ... and " + (changed - MAX_LISTED_CHANGES) + " more (--json lists all)");
+                    break;
+                }
+                out.println("    " + describe(c));
+            }
+        }
+        out.flush();
+    }
+
+    private static String describe(PlanDiff.Change c) {
+        return switch (c.kind()) {
+            case ADD -> "+ " + c.instance() + " on " + c.toHost() + ip(" ", c.toIp());
+            case REMOVE -> "- " + c.instance() + " from " + c.fromHost() + ip(" releases ", c.fromIp());
+            case MOVE -> "> " + c.instance() + " " + c.fromHost() + " -> " + c.toHost()
+                    + (Objects.equals(c.fromIp(), c.toIp()) ? ip(" keeps ", c.toIp()) : ip(" ", c.fromIp()) + ip(" -> ", c.toIp()));
+            case READDRESS -> "~ " + c.instance() + " on " + c.toHost() + " " + c.fromIp() + " -> " + c.toIp();
+            case UNCHANGED -> "  " + c.instance();
+        };
+    }
+
+    private static String ip(String prefix, String ip) {
+        return ip == null ? "" : prefix + ip;
+    }
+
+    private void writeJson(List<PlannedPlay> plans, FleetStateStore store, OutputStream out) throws IOException {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            g.writeStringField("playbook", playbook.toString());
+            g.writeArrayFieldStart("plays");
+            for (PlannedPlay p : plans) {
+                AppPlan plan = p.plan();
+                g.writeStartObject();
+                g.writeStringField("play", p.name());
+                g.writeStringField("app", plan.spec().app());
+                g.writeNumberField("count", plan.spec().count());
+                g.writeStringField("state_file", store.fileOf(plan.spec().app()).toString());
+                g.writeBooleanField("first_run", plan.previous() == null);
+                if (plan.pool() == null) {
+                    g.writeNullField("pool");
+                } else {
+                    IpPool pool = plan.pool();
+                    g.writeObjectFieldStart("pool");
+                    g.writeStringField("name", pool.name());
+                    g.writeStringField("cidr", pool.cidr().toString());
+                    if (pool.gateway() != null) g.writeStringField("gateway", pool.gateway().toString());
+                    if (pool.perHost()) g.writeNumberField("per_host_prefix", pool.perHostPrefix());
+                    g.writeStringField("bridge", pool.bridgeName());
+                    g.writeEndObject();
+                }
+                g.writeArrayFieldStart("hosts");
+                List<FleetState.Instance> instances = plan.next().instances();
+                for (Map.Entry<String, List<Integer>> e : plan.placement().byHost(p.hosts()).entrySet()) {
+                    g.writeStartObject();
+                    g.writeStringField("host", e.getKey());
+                    String block = plan.next().hostBlocks().get(e.getKey());
+                    if (block != null) g.writeStringField("block", block);
+                    g.writeArrayFieldStart("instances");
+                    for (int i : e.getValue()) {
+                        FleetState.Instance inst = instances.get(i);
+                        g.writeStartObject();
+                        g.writeStringField("name", inst.name());
+                        g.writeNumberField("index", inst.index());
+                        if (inst.ip() != null) {
+                            g.writeStringField("ip", inst.ip());
+                            g.writeNumberField("prefix_len", inst.prefixLen());
+                            g.writeStringField("gateway", inst.gateway());
+                        }
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeObjectFieldStart("summary");
+                for (Map.Entry<PlanDiff.Kind, Integer> e : plan.diff().counts().entrySet()) {
+                    g.writeNumberField(e.getKey().name().toLowerCase(), e.getValue());
+                }
+                g.writeEndObject();
+                g.writeArrayFieldStart("changes");
+                for (PlanDiff.Change c : plan.diff().changes()) {
+                    if (c.kind() == PlanDiff.Kind.UNCHANGED) continue;
+                    g.writeStartObject();
+                    g.writeStringField("kind", c.kind().name().toLowerCase());
+                    g.writeStringField("instance", c.instance());
+                    if (c.fromHost() != null) g.writeStringField("from_host", c.fromHost());
+                    if (c.toHost() != null) g.writeStringField("to_host", c.toHost());
+                    if (c.fromIp() != null) g.writeStringField("from_ip", c.fromIp());
+                    if (c.toIp() != null) g.writeStringField("to_ip", c.toIp());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        out.write('\n');
+    }
+
+    /** Lets buffered writers close without closing System.out. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,4 @@
+package dev.jplay.engine.ippool;
+
+/** What one instance's interface is configured with. */
+public record InstanceAddress(IpAddress ip, int prefixLength, IpAddress gateway) {}

@@ -1,0 +1,112 @@
+package dev.jplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.engine.ippool.Cidr;
+import dev.jplay.engine.ippool.IpAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlanCommandTest {
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.execute(args);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static Path playbook(Path dir, int count, String cidr) throws IOException {
+        Path pb = dir.resolve("site.yml");
+        Files.writeString(pb, """
+                - name: deploy web
+                  hosts: web
+                  replicas: {app: web, count: %d, pool: web, max_per_host: 20}
+                  vars:
+                    jplay_ip_pools:
+                      web: {cidr: %s, exclude: [10.88.0.2, "10.88.0.100-10.88.0.120"]}
+                  tasks:
+                    - debug: msg=hi
+                - hosts: db
+                  tasks: []
+                """.formatted(count, cidr));
+        return pb;
+    }
+
+    @Test
+    void plansAsJsonAndDiffsAgainstTheWrittenState(@TempDir Path dir) throws IOException {
+        Path inv = dir.resolve("hosts.ini");
+        Files.writeString(inv, "[web]\nweb[01:10] ansible_connection=local\n[db]\ndb1\n");
+        Path state = dir.resolve("state");
+        Result r = run("plan", playbook(dir, 30, "10.88.0.0/24").toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode play = new ObjectMapper().readTree(r.out()).get("plays").get(0);
+        assertEquals("web", play.get("app").asText());
+        assertEquals(10, play.get("hosts").size());
+        Set<String> ips = new HashSet<>();
+        Cidr cidr = Cidr.parse("10.88.0.0/24");
+        for (JsonNode host : play.get("hosts")) {
+            assertEquals(3, host.get("instances").size(), "even spread: " + host);
+            for (JsonNode i : host.get("instances")) {
+                String ip = i.get("ip").asText();
+                assertTrue(cidr.contains(IpAddress.parse(ip)) && !ip.equals("10.88.0.2") && !ip.equals("10.88.0.1"), ip);
+                assertTrue(ips.add(ip), "duplicate " + ip);
+                assertEquals("10.88.0.1", i.get("gateway").asText());
+            }
+        }
+        assertEquals(30, play.get("summary").get("add").asInt());
+        assertTrue(Files.notExists(state), "plan alone writes nothing");
+
+        assertEquals(0, run("plan", playbook(dir, 30, "10.88.0.0/24").toString(), "-i", inv.toString(), "--state-dir", state.toString(), "--write-state").exit());
+        assertTrue(Files.isRegularFile(state.resolve("web.json")));
+
+        Result scaled = run("plan", playbook(dir, 33, "10.88.0.0/24").toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
+        JsonNode summary = new ObjectMapper().readTree(scaled.out()).get("plays").get(0).get("summary");
+        assertEquals(30, summary.get("unchanged").asInt());
+        assertEquals(3, summary.get("add").asInt());
+
+        Result human = run("plan", playbook(dir, 30, "10.89.0.0/24").toString(), "-i", inv.toString(), "--state-dir", state.toString());
+        assertEquals(0, human.exit(), human.err());
+        assertTrue(human.out().contains("30 to readdress"), human.out());
+        assertTrue(human.out().contains("web01: 3 instances"), human.out());
+    }
+
+    @Test
+    void anExhaustedPoolFailsBeforeAnythingRuns(@TempDir Path dir) throws IOException {
+        Path inv = dir.resolve("hosts.ini");
+        Files.writeString(inv, "[web]\nweb[01:10]\n");
+        Result r = run("plan", playbook(dir, 20, "10.88.0.0/28").toString(), "-i", inv.toString(), "--state-dir", dir.resolve("s").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("ip pool 'web' (10.88.0.0/28) is exhausted: 20 instances"), r.err());
+    }
+
+    @Test
+    void badReplicasAreLocatedInThePlaybook(@TempDir Path dir) throws IOException {
+        Path pb = dir.resolve("bad.yml");
+        Files.writeString(pb, "- hosts: all\n  replicas: {app: web, count: -1}\n");
+        Result r = run("plan", pb.toString(), "-i", "a,b", "--state-dir", dir.resolve("s").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("bad.yml:2:3") && r.err().contains("count"), r.err());
+    }
+}
