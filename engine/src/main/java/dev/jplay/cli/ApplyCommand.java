@@ -88,6 +88,9 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Write report.json and events.jsonl here (default: .jplay/runs/RUN_ID).")
     Path reportDir;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where replica placements and IP leases are kept (default: .jplay/state).")
+    Path stateDir;
+
     @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts).")
     Path knownHosts;
 
@@ -119,7 +122,7 @@ public final class ApplyCommand implements Callable<Integer> {
                 return ExitCodes.BAD_INPUT;
             }
             options = new RunOptions(check, diff, forks, limit, new LinkedHashSet<>(tags), new LinkedHashSet<>(skipTags), extra,
-                    strategy, verbose.length, reportDir, sources);
+                    strategy, verbose.length, reportDir, sources, stateDir);
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;

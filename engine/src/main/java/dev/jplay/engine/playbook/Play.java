@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * One play. {@code vars} are plain values (templates inside are rendered lazily, when used). {@code serial} is
- * null when absent. {@code gather_facts} is accepted and ignored.
+ * null when absent. {@code gather_facts} is accepted and ignored. {@code replicas} (null when absent) is the raw
+ * {@code replicas:} mapping ({@code app}, {@code count}, {@code pool}, {@code max_per_host}); its values may be
+ * templates, rendered with the play's vars when the play runs.
  */
 public record Play(
         String name,
@@ -20,6 +22,7 @@ public record Play(
         boolean anyErrorsFatal,
         Double maxFailPercentage,
         List<String> tags,
+        Map<String, Object> replicas,
         Location location,
         Map<String, Location> keyLocations) {
 
@@ -29,6 +32,7 @@ public record Play(
         tasks = List.copyOf(tasks);
         handlers = List.copyOf(handlers);
         tags = List.copyOf(tags);
+        replicas = replicas == null ? null : Frozen.map(replicas);
         keyLocations = Map.copyOf(keyLocations);
     }
 

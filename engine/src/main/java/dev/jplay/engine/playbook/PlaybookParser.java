@@ -26,7 +26,7 @@ public final class PlaybookParser {
     public static final String RAW_PARAMS = "_raw_params";
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
-            "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags");
+            "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas");
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
             "become", "become_user", "become_method", "remote_user", "connection", "environment", "vars_prompt",
             "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order", "run_once",
@@ -121,6 +121,7 @@ public final class PlaybookParser {
                 Fields.bool("any_errors_fatal", node.get("any_errors_fatal"), false),
                 percentage(node.get("max_fail_percentage")),
                 Fields.names("tags", node.get("tags"), true),
+                node.has("replicas") ? Fields.map("replicas", node.get("replicas")) : null,
                 node.location(),
                 TaskParser.keyLocations(node));
     }

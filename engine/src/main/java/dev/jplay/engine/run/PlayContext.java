@@ -18,8 +18,11 @@ final class PlayContext {
     private final Map<String, Object> extraVars;
     private final Map<String, Object> magic;
     private final Path playbookDir;
+    private final ReplicaLayers replicas;
 
-    PlayContext(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, Map<String, Object> magic, Path playbookDir) {
+    PlayContext(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, Map<String, Object> magic, Path playbookDir,
+                ReplicaLayers replicas) {
+        this.replicas = replicas;
         this.play = play;
         this.playVars = playVars;
         this.extraVars = extraVars;
@@ -56,6 +59,7 @@ final class PlayContext {
                 .with(Layer.HOST_VARS, host.inventoryVars)
                 .with(Layer.HOST_VARS, hostMagic)
                 .with(Layer.PLAY_VARS, playVars)
+                .with(Layer.PLAY_VARS, replicas == null ? Map.of() : replicas.layerOf(host.name))
                 .with(Layer.REGISTERED, host.facts)
                 .with(Layer.EXTRA_VARS, extraVars);
     }

@@ -1,6 +1,7 @@
 package dev.jplay.engine.run;
 
 import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.Block;
 import dev.jplay.engine.playbook.ModuleTask;
@@ -50,6 +51,7 @@ public final class PlaybookRunner implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<String, HostRun> hosts = new LinkedHashMap<>();
     private final PlaybookParser varsLoader = new PlaybookParser(ControllerModules.known());
+    private final FleetStateStore fleetState;
     private volatile boolean stopRun;
     private volatile BatchGate batchGate = BatchGate.OPEN;
 
@@ -58,6 +60,7 @@ public final class PlaybookRunner implements AutoCloseable {
         this.connections = connections;
         this.options = options;
         this.listener = listener;
+        this.fleetState = new FleetStateStore(options.stateDir());
         ControllerModules cm = new ControllerModules(templater, expressions);
         this.executor = new TaskExecutor(templater, expressions, connections, cm, options, listener);
         AtomicInteger n = new AtomicInteger();
@@ -134,8 +137,20 @@ public final class PlaybookRunner implements AutoCloseable {
             return;
         }
         Path dir = playbook.file().toAbsolutePath().getParent();
-        PlayContext ctx = new PlayContext(play, playVars(play), options.extraVars(), magicVars(dir), dir);
+        Map<String, Object> playVars = playVars(play);
+        ReplicaLayers replicas = play.replicas() == null ? null
+                : ReplicaLayers.plan(play, playVars, options.extraVars(), playHosts, fleetState, templater);
+        PlayContext ctx = new PlayContext(play, playVars, options.extraVars(), magicVars(dir), dir, replicas);
         List<List<HostRun>> batches = SerialBatches.split(playHosts, play.serial());
+        try {
+            runBatches(play, ctx, batches);
+        } finally {
+            boolean clean = playHosts.stream().allMatch(HostRun::active) && !stopRun;
+            if (replicas != null && clean && !options.check()) fleetState.save(replicas.plan().next());
+        }
+    }
+
+    private void runBatches(Play play, PlayContext ctx, List<List<HostRun>> batches) {
         int batchNo = 0;
         for (List<HostRun> batch : batches) {
             if (stopRun) throw new RunInterruptedException();

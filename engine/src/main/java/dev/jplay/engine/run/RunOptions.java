@@ -25,7 +25,8 @@ public record RunOptions(
         String strategy,
         int verbosity,
         Path runDir,
-        List<String> inventorySources) {
+        List<String> inventorySources,
+        Path stateDir) {
 
     public RunOptions {
         if (forks < 1) throw new IllegalArgumentException("forks must be at least 1, got " + forks);
@@ -33,17 +34,21 @@ public record RunOptions(
         skipTags = Set.copyOf(skipTags);
         extraVars = Map.copyOf(extraVars);
         inventorySources = List.copyOf(inventorySources);
+        if (stateDir == null) stateDir = DEFAULT_STATE_DIR;
     }
 
+    /** Where replica placements and address leases are kept between runs. */
+    public static final Path DEFAULT_STATE_DIR = Path.of(".jplay", "state");
+
     public static RunOptions defaults() {
-        return new RunOptions(false, false, 50, null, Set.of(), Set.of(), Map.of(), null, 0, null, List.of());
+        return new RunOptions(false, false, 50, null, Set.of(), Set.of(), Map.of(), null, 0, null, List.of(), null);
     }
 
     public RunOptions withCheck(boolean c) {
-        return new RunOptions(c, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources);
+        return new RunOptions(c, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources, stateDir);
     }
 
     public RunOptions withRunDir(Path dir) {
-        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, dir, inventorySources);
+        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, dir, inventorySources, stateDir);
     }
 }

@@ -1,0 +1,114 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.engine.fleet.AppPlan;
+import dev.jplay.engine.fleet.FleetPlanner;
+import dev.jplay.engine.fleet.FleetStateException;
+import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.engine.fleet.InstanceVars;
+import dev.jplay.engine.fleet.PlacementException;
+import dev.jplay.engine.fleet.PlacementHost;
+import dev.jplay.engine.fleet.PlacementHosts;
+import dev.jplay.engine.fleet.PlanDiff;
+import dev.jplay.engine.fleet.ReplicaSpec;
+import dev.jplay.engine.ippool.IpPool;
+import dev.jplay.engine.ippool.IpPoolException;
+import dev.jplay.engine.ippool.IpPools;
+import dev.jplay.engine.playbook.Play;
+import dev.jplay.engine.template.Templater;
+import dev.jplay.engine.vars.VariableScope;
+import dev.jplay.engine.vars.VariableScope.Layer;
+import dev.jplay.engine.yaml.PlaybookException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A play's {@code replicas:} turned into per-host variables before any host is touched: the placement and
+ * addresses of the app's instances ({@code jplay_instances} on each host, loop over it with
+ * {@code loop_var: instance}) and the instances that must go from a host ({@code jplay_removed_instances}:
+ * scaled away or moved elsewhere). An exhausted or overlapping pool is an error here, before the play runs.
+ * The new placement is saved only when the play ended without a failed or unreachable host, so a re-run
+ * plans the same changes again.
+ */
+final class ReplicaLayers {
+    static final String REMOVED = "jplay_removed_instances";
+
+    private final AppPlan plan;
+    private final Map<String, Map<String, Object>> layers;
+
+    private ReplicaLayers(AppPlan plan, Map<String, Map<String, Object>> layers) {
+        this.plan = plan;
+        this.layers = layers;
+    }
+
+    static ReplicaLayers plan(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, List<HostRun> hosts,
+                              FleetStateStore store, Templater templater) {
+        VariableScope scope = VariableScope.empty().with(Layer.PLAY_VARS, playVars).with(Layer.EXTRA_VARS, extraVars);
+        try {
+            Object rendered = templater.render(play.replicas(), scope, play.locationOf(ReplicaSpec.KEYWORD));
+            ReplicaSpec spec = ReplicaSpec.fromPlayMap(Map.of(ReplicaSpec.KEYWORD, rendered)).orElseThrow();
+            List<PlacementHost> placementHosts = new ArrayList<>(hosts.size());
+            for (HostRun h : hosts) placementHosts.add(PlacementHosts.fromVars(h.name, h.inventoryVars));
+            IpPool pool = null;
+            if (spec.pool() != null) {
+                Map<String, IpPool> pools = IpPools.parse(templater.render(poolsVariable(playVars, extraVars, hosts), scope,
+                        play.locationOf(ReplicaSpec.KEYWORD)));
+                IpPools.checkNoOverlap(pools.values());
+                pool = pools.get(spec.pool());
+                if (pool == null) {
+                    throw new IpPoolException("replicas of '" + spec.app() + "': no ip pool named '" + spec.pool()
+                            + "' in " + IpPools.VARIABLE + " (has: " + String.join(", ", pools.keySet()) + ")");
+                }
+            }
+            AppPlan plan = new FleetPlanner(store.loadAll()).plan(spec, placementHosts, pool);
+            List<String> names = hosts.stream().map(h -> h.name).toList();
+            Map<String, Map<String, Object>> layers = new LinkedHashMap<>();
+            InstanceVars.hostLayers(plan, names).forEach((h, l) -> layers.put(h, new LinkedHashMap<>(l)));
+            Map<String, List<Object>> removed = new LinkedHashMap<>();
+            for (PlanDiff.Change c : plan.diff().changes()) {
+                if (c.kind() == PlanDiff.Kind.REMOVE || c.kind() == PlanDiff.Kind.MOVE) {
+                    Map<String, Object> gone = new LinkedHashMap<>();
+                    gone.put("name", c.instance());
+                    gone.put("host", c.fromHost());
+                    if (c.fromIp() != null) gone.put("ip", c.fromIp());
+                    removed.computeIfAbsent(c.fromHost(), k -> new ArrayList<>()).add(gone);
+                }
+            }
+            for (String h : names) layers.computeIfAbsent(h, k -> new LinkedHashMap<>()).put(REMOVED, removed.getOrDefault(h, List.of()));
+            return new ReplicaLayers(plan, layers);
+        } catch (PlacementException | IpPoolException | FleetStateException e) {
+            throw new PlaybookException(play.locationOf(ReplicaSpec.KEYWORD), e.getMessage());
+        }
+    }
+
+    /** {@code jplay_ip_pools}: extra vars, then play vars (vars_files included), then the hosts' vars, which must agree. */
+    private static Object poolsVariable(Map<String, Object> playVars, Map<String, Object> extraVars, List<HostRun> hosts) {
+        if (extraVars.containsKey(IpPools.VARIABLE)) return extraVars.get(IpPools.VARIABLE);
+        if (playVars.containsKey(IpPools.VARIABLE)) return playVars.get(IpPools.VARIABLE);
+        Object found = null;
+        String foundOn = null;
+        for (HostRun h : hosts) {
+            Object v = h.inventoryVars.get(IpPools.VARIABLE);
+            if (v == null) continue;
+            if (found == null) {
+                found = v;
+                foundOn = h.name;
+            } else if (!Objects.equals(found, v)) {
+                throw new IpPoolException(IpPools.VARIABLE + " differs between hosts " + foundOn + " and " + h.name
+                        + ": declare pools once (group_vars/all or the play)");
+            }
+        }
+        if (found == null) throw new IpPoolException("replicas need " + IpPools.VARIABLE + " (in the play's vars, -e or the inventory)");
+        return found;
+    }
+
+    Map<String, Object> layerOf(String host) {
+        return layers.getOrDefault(host, Map.of());
+    }
+
+    AppPlan plan() {
+        return plan;
+    }
+}
