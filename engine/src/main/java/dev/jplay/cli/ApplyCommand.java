@@ -37,6 +37,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import dev.jplay.engine.run.FailureBudget;
+import dev.jplay.engine.run.RunJournal;
+import dev.jplay.reports.RunLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -101,9 +106,22 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "SSH connect timeout (default: ${DEFAULT-VALUE}).")
     int connectTimeout;
 
+    @Option(names = "--max-failures", paramLabel = "N|N%",
+            description = "Failure budget: failed or unreachable hosts are quarantined and the rollout goes on until more than N (or N% of a play's hosts) failed (default: 10%, at least 1).")
+    String maxFailures;
+
+    @Option(names = "--resume", paramLabel = "RUN",
+            description = "Continue an interrupted or failed run (id under .jplay/runs, or its directory) with the same batches, skipping the batches it completed.")
+    String resume;
+
+    @Option(names = "--retry-failed", paramLabel = "RUN",
+            description = "Run only on the hosts that failed or were unreachable in RUN.")
+    String retryFailed;
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
+        RunJournal.Doc resumed = null;
         Inventory inv;
         Playbook pb;
         RunOptions options;
@@ -121,8 +139,38 @@ public final class ApplyCommand implements Callable<Integer> {
                 err.println("jplay: --strategy must be linear or free, got '" + strategy + "'");
                 return ExitCodes.BAD_INPUT;
             }
-            options = new RunOptions(check, diff, forks, limit, new LinkedHashSet<>(tags), new LinkedHashSet<>(skipTags), extra,
-                    strategy, verbose.length, reportDir, sources, stateDir);
+            String effectiveLimit = limit;
+            if (retryFailed != null) {
+                List<String> failedHosts = failedHostsOf(retryFailed);
+                if (failedHosts.isEmpty()) {
+                    err.println("jplay: no host failed in run " + retryFailed + ": nothing to retry");
+                    return ExitCodes.OK;
+                }
+                if (limit != null) {
+                    Set<String> allowed = new java.util.HashSet<>();
+                    inv.select(limit).forEach(h -> allowed.add(h.name()));
+                    failedHosts = failedHosts.stream().filter(allowed::contains).toList();
+                }
+                String only = String.join(",", failedHosts);
+                effectiveLimit = only;
+                err.println("jplay: retrying on " + failedHosts.size() + " host(s) that failed in " + retryFailed + ": " + only);
+            }
+            if (resume != null) {
+                try {
+                    resumed = RunJournal.read(resume, RunLocator.DEFAULT_RUNS_DIR);
+                } catch (IOException e) {
+                    err.println("jplay: --resume " + resume + ": " + e.getMessage());
+                    return ExitCodes.BAD_INPUT;
+                }
+                if (resumed.playbook() != null && !Path.of(resumed.playbook()).toAbsolutePath().normalize()
+                        .equals(playbook.toAbsolutePath().normalize())) {
+                    err.println("jplay: --resume " + resume + " was a run of " + resumed.playbook() + ", not " + playbook);
+                    return ExitCodes.BAD_INPUT;
+                }
+            }
+            options = new RunOptions(check, diff, forks, effectiveLimit, new LinkedHashSet<>(tags), new LinkedHashSet<>(skipTags), extra,
+                    strategy, verbose.length, reportDir, sources, stateDir,
+                    maxFailures == null ? null : FailureBudget.parse(maxFailures));
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
@@ -159,8 +207,19 @@ public final class ApplyCommand implements Callable<Integer> {
             PlaybookRunner.Outcome outcome;
             try (Connections connections = Connections.builder().ssh(ssh).forks(forks).agentJar(AgentJar.embedded()).build();
                  PlaybookRunner runner = new PlaybookRunner(inv, connections, options, RunListener.all(listeners))) {
-                Thread hook = new Thread(runner::interrupt, "jplay-interrupt");
+                runner.setJournal(RunJournal.create(runDir, runId, playbook.toAbsolutePath().normalize().toString(), resumed));
+                // Ctrl-C / SIGTERM: start nothing new, let the calls in flight finish, and write the report before the JVM exits.
+                CountDownLatch reportWritten = new CountDownLatch(1);
+                Thread hook = new Thread(() -> {
+                    runner.interrupt();
+                    try {
+                        reportWritten.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "jplay-interrupt");
                 Runtime.getRuntime().addShutdownHook(hook);
+                this.reportWritten = reportWritten;
                 try {
                     outcome = runner.run(pb);
                 } catch (PlaybookException e) {
@@ -176,6 +235,7 @@ public final class ApplyCommand implements Callable<Integer> {
                 }
             }
             Path report = writeReport(collector, runId, runDir, pb, options, -1, null);
+            if (reportWritten != null) reportWritten.countDown();
             history.finished(report);
             if (!json) err.println("report: " + report + " (html: " + report.resolveSibling(HtmlReportWriter.FILE) + ")");
             return outcome.exitCode();
@@ -183,6 +243,23 @@ public final class ApplyCommand implements Callable<Integer> {
             err.println("jplay: cannot write run files in " + runDir + ": " + e.getMessage());
             history.failed(ExitCodes.INTERNAL, "cannot write run files in " + runDir + ": " + e.getMessage());
             return ExitCodes.INTERNAL;
+        }
+    }
+
+    private static final int INTERRUPT_GRACE_SECONDS = 30;
+    private CountDownLatch reportWritten;
+
+    /** Hosts with a failed or unreachable result in an earlier run's report. */
+    private static List<String> failedHostsOf(String run) {
+        try {
+            RunReport r = ReportFiles.read(RunLocator.locate(run, RunLocator.DEFAULT_RUNS_DIR));
+            List<String> hosts = new ArrayList<>();
+            r.recap().forEach((h, rc) -> {
+                if (rc.failed() > 0 || rc.unreachable() > 0) hosts.add(h);
+            });
+            return hosts;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--retry-failed " + run + ": " + e.getMessage());
         }
     }
 

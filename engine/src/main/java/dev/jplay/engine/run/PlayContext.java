@@ -19,15 +19,21 @@ final class PlayContext {
     private final Map<String, Object> magic;
     private final Path playbookDir;
     private final ReplicaLayers replicas;
+    private final int hostCount;
 
     PlayContext(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, Map<String, Object> magic, Path playbookDir,
-                ReplicaLayers replicas) {
+                ReplicaLayers replicas, int hostCount) {
         this.replicas = replicas;
+        this.hostCount = hostCount;
         this.play = play;
         this.playVars = playVars;
         this.extraVars = extraVars;
         this.magic = magic;
         this.playbookDir = playbookDir;
+    }
+
+    int hostCount() {
+        return hostCount;
     }
 
     String name() {

@@ -54,6 +54,7 @@ public final class PlaybookRunner implements AutoCloseable {
     private final FleetStateStore fleetState;
     private volatile boolean stopRun;
     private volatile BatchGate batchGate = BatchGate.OPEN;
+    private volatile RunJournal journal = RunJournal.create(null, null, null, null);
 
     public PlaybookRunner(Inventory inventory, Connections connections, RunOptions options, RunListener listener) {
         this.inventory = inventory;
@@ -83,9 +84,9 @@ public final class PlaybookRunner implements AutoCloseable {
         listener.runStarted(playbook.file().toString());
         boolean interrupted = false;
         try {
-            for (Play play : playbook.plays()) {
+            for (int i = 0; i < playbook.plays().size(); i++) {
                 if (stopRun) break;
-                runPlay(playbook, play);
+                runPlay(playbook, i, playbook.plays().get(i));
             }
         } catch (RunInterruptedException e) {
             interrupted = true;
@@ -98,6 +99,11 @@ public final class PlaybookRunner implements AutoCloseable {
     }
 
     /** Consulted before each batch starts (scheduled rollouts: maintenance windows, graceful shutdown). */
+    /** Where batches and their progress are recorded, for {@code --resume}; none by default. */
+    public void setJournal(RunJournal journal) {
+        this.journal = journal == null ? RunJournal.create(null, null, null, null) : journal;
+    }
+
     public void setBatchGate(BatchGate gate) {
         this.batchGate = gate == null ? BatchGate.OPEN : gate;
     }
@@ -117,7 +123,7 @@ public final class PlaybookRunner implements AutoCloseable {
         return code;
     }
 
-    private void runPlay(Playbook playbook, Play play) {
+    private void runPlay(Playbook playbook, int playIndex, Play play) {
         List<Host> selected = inventory.select(play.hosts());
         if (options.limit() != null) {
             Set<String> allowed = inventory.select(options.limit()).stream().map(Host::name).collect(Collectors.toSet());
@@ -140,39 +146,53 @@ public final class PlaybookRunner implements AutoCloseable {
         Map<String, Object> playVars = playVars(play);
         ReplicaLayers replicas = play.replicas() == null ? null
                 : ReplicaLayers.plan(play, playVars, options.extraVars(), playHosts, fleetState, templater);
-        PlayContext ctx = new PlayContext(play, playVars, options.extraVars(), magicVars(dir), dir, replicas);
+        PlayContext ctx = new PlayContext(play, playVars, options.extraVars(), magicVars(dir), dir, replicas, playHosts.size());
         List<List<HostRun>> batches = SerialBatches.split(playHosts, play.serial());
         try {
-            runBatches(play, ctx, batches);
+            runBatches(playIndex, play, ctx, batches);
         } finally {
             boolean clean = playHosts.stream().allMatch(HostRun::active) && !stopRun;
             if (replicas != null && clean && !options.check()) fleetState.save(replicas.plan().next());
         }
     }
 
-    private void runBatches(Play play, PlayContext ctx, List<List<HostRun>> batches) {
-        int batchNo = 0;
-        for (List<HostRun> batch : batches) {
+    private void runBatches(int playIndex, Play play, PlayContext ctx, List<List<HostRun>> computed) {
+        List<RunJournal.BatchEntry> planned = journal.batches(playIndex, play.displayName(),
+                computed.stream().map(b -> b.stream().map(h -> h.name).toList()).toList());
+        for (int i = 0; i < planned.size(); i++) {
             if (stopRun) throw new RunInterruptedException();
-            batchNo++;
-            java.util.Optional<String> refused = batchGate.refusal(play.displayName(), batchNo, batches.size(),
-                    batch.stream().map(h -> h.name).toList());
+            int batchNo = i + 1;
+            RunJournal.BatchEntry entry = planned.get(i);
+            List<HostRun> batch = entry.hosts().stream().map(hosts::get).toList();
+            if (RunJournal.DONE.equals(entry.status())) {
+                listener.warning("play '" + play.displayName() + "': batch " + batchNo + " (" + String.join(", ", entry.hosts())
+                        + ") completed in the resumed run: skipped");
+                continue;
+            }
+            java.util.Optional<String> refused = batchGate.refusal(play.displayName(), batchNo, planned.size(), entry.hosts());
             if (refused.isPresent()) {
                 listener.warning("play '" + play.displayName() + "': batch " + batchNo + " not started: " + refused.get());
                 stopRun = true;
                 throw new RunInterruptedException();
             }
-            if (batches.size() > 1) listener.batchStarted(play.displayName(), batchNo, batch.stream().map(h -> h.name).toList());
+            if (planned.size() > 1) listener.batchStarted(play.displayName(), batchNo, entry.hosts());
+            journal.mark(playIndex, i, RunJournal.RUNNING);
             PlayState state = new PlayState();
             String strategy = options.strategy() != null ? options.strategy() : play.strategy() == null ? "linear" : play.strategy();
             TaskScope scope = TaskScope.root(play.tags());
-            if ("free".equals(strategy)) {
-                forEachHost(batch, h -> runTasks(ctx, List.of(h), play.tasks(), scope, state, false));
-            } else {
-                runTasks(ctx, batch, play.tasks(), scope, state, true);
+            try {
+                if ("free".equals(strategy)) {
+                    forEachHost(batch, h -> runTasks(ctx, List.of(h), play.tasks(), scope, state, false));
+                } else {
+                    runTasks(ctx, batch, play.tasks(), scope, state, true);
+                }
+                runHandlers(ctx, batch, state);
+            } catch (RunInterruptedException e) {
+                journal.mark(playIndex, i, RunJournal.INTERRUPTED);
+                throw e;
             }
-            runHandlers(ctx, batch, state);
             long failed = batch.stream().filter(h -> h.failedInPlay || h.unreachable).count();
+            journal.mark(playIndex, i, failed == 0 ? RunJournal.DONE : RunJournal.FAILED);
             if (play.maxFailPercentage() != null && failed * 100.0 / batch.size() > play.maxFailPercentage()) {
                 listener.warning("play '" + play.displayName() + "': " + failed + " of " + batch.size()
                         + " hosts failed in batch " + batchNo + ", over max_fail_percentage " + play.maxFailPercentage() + ": stopping");
@@ -183,13 +203,27 @@ public final class PlaybookRunner implements AutoCloseable {
                 stopRun = true;
                 return;
             }
-            if (batch.stream().noneMatch(HostRun::active) && batches.size() > 1 && play.maxFailPercentage() == null) {
-                // Ansible stops a serial play when a whole batch failed.
-                listener.warning("play '" + play.displayName() + "': every host of batch " + batchNo + " failed: stopping");
+            String overBudget = failureBudgetExceeded(ctx);
+            if (overBudget != null) {
+                listener.warning("play '" + play.displayName() + "': " + overBudget + ": stopping the rollout after batch " + batchNo);
                 stopRun = true;
                 return;
             }
         }
+    }
+
+    /**
+     * The run's failure budget: failed or unreachable hosts are quarantined (they get no more tasks) and the
+     * rollout goes on while their number stays within the budget ({@code --max-failures}: a count or a
+     * percentage of the play's hosts; default 10%, at least one host). Null while within budget.
+     */
+    private String failureBudgetExceeded(PlayContext ctx) {
+        long failed = hosts.values().stream().filter(h -> h.failedInPlay || h.unreachable).count();
+        int total = ctx.hostCount();
+        long allowed = options.failureBudget().allowed(total);
+        if (failed <= allowed) return null;
+        return failed + " of " + total + " hosts failed or unreachable, over the failure budget of " + allowed
+                + " (" + options.failureBudget() + ")";
     }
 
     /** Play-wide switches shared by the hosts of one batch. */

@@ -26,7 +26,8 @@ public record RunOptions(
         int verbosity,
         Path runDir,
         List<String> inventorySources,
-        Path stateDir) {
+        Path stateDir,
+        FailureBudget failureBudget) {
 
     public RunOptions {
         if (forks < 1) throw new IllegalArgumentException("forks must be at least 1, got " + forks);
@@ -35,20 +36,21 @@ public record RunOptions(
         extraVars = Map.copyOf(extraVars);
         inventorySources = List.copyOf(inventorySources);
         if (stateDir == null) stateDir = DEFAULT_STATE_DIR;
+        if (failureBudget == null) failureBudget = FailureBudget.DEFAULT;
     }
 
     /** Where replica placements and address leases are kept between runs. */
     public static final Path DEFAULT_STATE_DIR = Path.of(".jplay", "state");
 
     public static RunOptions defaults() {
-        return new RunOptions(false, false, 50, null, Set.of(), Set.of(), Map.of(), null, 0, null, List.of(), null);
+        return new RunOptions(false, false, 50, null, Set.of(), Set.of(), Map.of(), null, 0, null, List.of(), null, null);
     }
 
     public RunOptions withCheck(boolean c) {
-        return new RunOptions(c, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources, stateDir);
+        return new RunOptions(c, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources, stateDir, failureBudget);
     }
 
     public RunOptions withRunDir(Path dir) {
-        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, dir, inventorySources, stateDir);
+        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, dir, inventorySources, stateDir, failureBudget);
     }
 }

@@ -52,7 +52,7 @@ public final class PlaybookRollout implements RolloutLauncher {
         try {
             inventory = Inventory.load(s.inventory());
             playbook = new PlaybookParser(PlaybookRunner.knownModules()).parse(Path.of(s.playbook()));
-            options = new RunOptions(false, false, forks, null, Set.of(), Set.of(), s.extraVars(), null, 0, runDir, s.inventory(), null);
+            options = new RunOptions(false, false, forks, null, Set.of(), Set.of(), s.extraVars(), null, 0, runDir, s.inventory(), null, null);
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             return new Result(RunRecord.ERROR, 1, null, null, "bad input: " + e.getMessage());
         }

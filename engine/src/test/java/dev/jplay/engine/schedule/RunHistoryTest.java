@@ -1,5 +1,7 @@
 package dev.jplay.engine.schedule;
 
+import dev.jplay.testing.JavaProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

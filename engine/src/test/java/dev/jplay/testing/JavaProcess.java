@@ -1,4 +1,4 @@
-package dev.jplay.engine.schedule;
+package dev.jplay.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts a JVM on the test classpath: the real processes that crash tests kill. */
-final class JavaProcess {
+public final class JavaProcess {
     private JavaProcess() {}
 
-    static Process start(Path workDir, String mainClass, String... args) throws IOException {
+    public static Process start(Path workDir, String mainClass, String... args) throws IOException {
         return builder(workDir, mainClass, args).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve("process-" + System.nanoTime() + ".log").toFile()).start();
     }
 
-    static ProcessBuilder builder(Path workDir, String mainClass, String... args) {
+    public static ProcessBuilder builder(Path workDir, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
@@ -26,7 +26,7 @@ final class JavaProcess {
     }
 
     /** Kills {@code p} and everything it started (agents, their commands), children first. */
-    static void killTree(ProcessHandle p) {
+    public static void killTree(ProcessHandle p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
     }
