@@ -7,7 +7,8 @@
  * {@code {"ip": "10.88.0.23", "prefix_len": 24, "gateway": "10.88.0.1", "bridge": "jplay0"}} (a
  * {@link dev.jplay.runtime.network.NetworkAttachment}; optional {@code ipv6}, {@code ipv6_gateway}, {@code mtu}). The
  * agent attaches, then launches with {@code ContainerSpec.Builder#networkMode(result.networkMode())}: runc joins the
- * namespace at {@code <stateDir>/network/netns/<container>}. Detach after the container is gone.
+ * namespace at {@code <stateDir>/network/netns/<container>}. Detach after the container is gone: DEL removes
+ * the veth at once, but a process still inside keeps its (then unconnected) namespace alive.
  *
  * <h2>Where namespaces live</h2>
  * Not in /run/netns: bind mounts under the agent's state directory. Hosts that share /run/netns (the test fleet's
@@ -17,8 +18,8 @@
  * <h2>What is routed</h2>
  * <ul>
  *   <li>The bridge gets the gateway address ({@code isGateway}), so the host itself reaches every container on it,
- *       and containers reach the host at the gateway. The bridge plugin also sets {@code net.ipv4.ip_forward=1} in
- *       the host's namespace. No NAT ({@code ipMasq: false}) and no port mapping: nothing is published on the host's
+ *       and containers reach the host at the gateway. The bridge plugin also turns on IPv4 forwarding (and IPv6
+ *       forwarding when an IPv6 gateway is given) in the host's namespace. No NAT ({@code ipMasq: false}) and no port mapping: nothing is published on the host's
  *       own addresses.</li>
  *   <li>Containers on one bridge reach each other directly, unless bridged traffic is filtered
  *       ({@code br_netfilter} loaded and a FORWARD policy of DROP, as Docker sets): then allow it with
