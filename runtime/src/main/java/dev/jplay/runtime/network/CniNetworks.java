@@ -229,7 +229,7 @@ public final class CniNetworks {
             }
             return null;
         } catch (SocketException e) {
-            throw new NetworkException(NetworkException.IP_IN_USE, "cannot list host interfaces to check " + ip + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("cannot list host interfaces to check " + ip, e);
         }
     }
 
