@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** A minimal container rootfs: the host's static busybox, its applet links, and small /etc files. */
-final class BusyboxRootfs {
+public final class BusyboxRootfs {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
 
     private BusyboxRootfs() {}
 
-    static Path create(Path dir) throws IOException {
+    public static Path create(Path dir) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(BUSYBOX, bin.resolve("busybox"), StandardCopyOption.COPY_ATTRIBUTES);
         for (String applet : applets()) {
@@ -39,7 +39,7 @@ final class BusyboxRootfs {
         return dir;
     }
 
-    static void write(Path file, String content) throws IOException {
+    public static void write(Path file, String content) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, content, StandardCharsets.UTF_8);
     }

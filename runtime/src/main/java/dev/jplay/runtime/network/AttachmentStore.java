@@ -1,0 +1,84 @@
+package dev.jplay.runtime.network;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** One small JSON file per attached container, written atomically (temp file + rename in the same directory). */
+final class AttachmentStore {
+    private static final String SUFFIX = ".json";
+
+    private final Path dir;
+    private final ObjectMapper mapper;
+
+    AttachmentStore(Path dir, ObjectMapper mapper) {
+        this.dir = dir;
+        this.mapper = mapper;
+    }
+
+    Path file(String container) { return dir.resolve(container + SUFFIX); }
+
+    Optional<AttachmentRecord> read(String container) {
+        Path file = file(container);
+        if (!Files.exists(file)) return Optional.empty();
+        try {
+            return Optional.of(mapper.readValue(file.toFile(), AttachmentRecord.class));
+        } catch (IOException | RuntimeException e) {
+            throw new NetworkException(NetworkException.STATE_FAILED, "cannot read attachment record " + file + ": " + e.getMessage(), e)
+                    .detail("path", file.toString());
+        }
+    }
+
+    List<AttachmentRecord> all() {
+        if (!Files.isDirectory(dir)) return List.of();
+        List<AttachmentRecord> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(SUFFIX)) read(name.substring(0, name.length() - SUFFIX.length())).ifPresent(records::add);
+            }
+        } catch (IOException e) {
+            throw new NetworkException(NetworkException.STATE_FAILED, "cannot list " + dir + ": " + e.getMessage(), e)
+                    .detail("path", dir.toString());
+        }
+        return records;
+    }
+
+    void write(AttachmentRecord record) {
+        Path file = file(record.container());
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + record.container(), ".tmp");
+            try {
+                mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), record);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new NetworkException(NetworkException.STATE_FAILED, "cannot write attachment record " + file + ": " + e.getMessage(), e)
+                    .detail("path", file.toString());
+        }
+    }
+
+    void delete(String container) {
+        Path file = file(container);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new NetworkException(NetworkException.STATE_FAILED, "cannot delete attachment record " + file + ": " + e.getMessage(), e)
+                    .detail("path", file.toString());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.jplay.runtime.network;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/**
+ * Where one container sits on its host's bridge, as the controller sends it per container:
+ * {@code {"ip": "10.88.0.23", "prefix_len": 24, "gateway": "10.88.0.1", "bridge": "jplay0"}}.
+ *
+ * <p>The gateway address ends up on the bridge (the host's side of the subnet); the container gets {@code ip} on
+ * {@code eth0} and a default route via the gateway.
+ *
+ * @param bridge Linux bridge on the host, created on first use; null = {@value #DEFAULT_BRIDGE}
+ * @param ip the container's IPv4 address (no prefix)
+ * @param prefixLen IPv4 prefix length of the bridge subnet, 8..30
+ * @param gateway the bridge's IPv4 address, inside the subnet, not {@code ip}
+ * @param ipv6 optional IPv6 address with prefix, e.g. {@code fd00:88::23/64}
+ * @param ipv6Gateway optional IPv6 gateway (the bridge's IPv6 address); only with {@code ipv6}
+ * @param mtu optional MTU of the bridge and the veth pair; null = the plugin's default (1500)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NetworkAttachment(
+        String bridge,
+        String ip,
+        @JsonProperty("prefix_len") int prefixLen,
+        String gateway,
+        String ipv6,
+        @JsonProperty("ipv6_gateway") String ipv6Gateway,
+        Integer mtu) {
+
+    public static final String DEFAULT_BRIDGE = "jplay0";
+    // Linux IFNAMSIZ is 16 including the NUL.
+    private static final Pattern INTERFACE_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,14}");
+
+    public NetworkAttachment {
+        bridge = bridge == null || bridge.isBlank() ? DEFAULT_BRIDGE : bridge;
+        if (!INTERFACE_NAME.matcher(bridge).matches()) {
+            throw bad("bridge must be a Linux interface name (1-15 of [a-zA-Z0-9_.-]), got '" + bridge + "'");
+        }
+        if (!Ipv4.isLiteral(ip)) throw bad("ip must be an IPv4 address like 10.88.0.23, got '" + ip + "'");
+        if (prefixLen < 8 || prefixLen > 30) throw bad("prefix_len must be 8..30, got " + prefixLen);
+        if (!Ipv4.isLiteral(gateway)) throw bad("gateway must be an IPv4 address like 10.88.0.1, got '" + gateway + "'");
+        int mask = Ipv4.mask(prefixLen);
+        int address = Ipv4.toInt(ip);
+        int gw = Ipv4.toInt(gateway);
+        if ((address & mask) != (gw & mask)) {
+            throw bad("gateway " + gateway + " is not in " + ip + "/" + prefixLen);
+        }
+        if (address == gw) throw bad("ip and gateway are both " + ip);
+        if ((address & ~mask) == 0 || (address | mask) == -1) {
+            throw bad(ip + " is the network or broadcast address of its /" + prefixLen);
+        }
+        if (ipv6 != null) requireIpv6(ipv6, true, "ipv6");
+        if (ipv6Gateway != null) {
+            if (ipv6 == null) throw bad("ipv6_gateway needs ipv6");
+            requireIpv6(ipv6Gateway, false, "ipv6_gateway");
+        }
+        if (mtu != null && (mtu < 576 || mtu > 65535)) throw bad("mtu must be 576..65535, got " + mtu);
+    }
+
+    /** On the default bridge, IPv4 only, default MTU. */
+    public static NetworkAttachment of(String ip, int prefixLen, String gateway) {
+        return new NetworkAttachment(null, ip, prefixLen, gateway, null, null, null);
+    }
+
+    public NetworkAttachment withBridge(String bridge) {
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+    }
+
+    public NetworkAttachment withIp(String ip) {
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+    }
+
+    public NetworkAttachment withIpv6(String ipv6, String ipv6Gateway) {
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+    }
+
+    public NetworkAttachment withMtu(Integer mtu) {
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+    }
+
+    /** {@code ip/prefix_len}, as CNI and iproute2 write it. */
+    public String cidr() { return ip + "/" + prefixLen; }
+
+    /** The host-side route that reaches this container's subnet from elsewhere. */
+    public String subnet() {
+        return Ipv4.format(Ipv4.toInt(ip) & Ipv4.mask(prefixLen)) + "/" + prefixLen;
+    }
+
+    private static void requireIpv6(String value, boolean withPrefix, String field) {
+        String address = value;
+        if (withPrefix) {
+            int slash = value.indexOf('/');
+            if (slash < 0) throw bad(field + " needs a prefix length, e.g. fd00:88::23/64, got '" + value + "'");
+            address = value.substring(0, slash);
+            String prefix = value.substring(slash + 1);
+            if (!prefix.matches("\\d{1,3}") || Integer.parseInt(prefix) > 128) {
+                throw bad(field + " has a bad prefix length: '" + value + "'");
+            }
+        }
+        // A literal containing ':' is never looked up in DNS.
+        if (!address.contains(":") || !address.matches("[0-9a-fA-F:.]+")) {
+            throw bad(field + " must be an IPv6 address, got '" + value + "'");
+        }
+        try {
+            InetAddress.getByName(address);
+        } catch (UnknownHostException e) {
+            throw bad(field + " must be an IPv6 address, got '" + value + "'");
+        }
+    }
+
+    private static NetworkException bad(String message) {
+        return new NetworkException(NetworkException.BAD_ATTACHMENT, message);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.jplay.runtime.network;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Attaching or detaching a container's network failed. {@link #step()} is always {@code network}; {@link #code()} is
+ * stable (UPPER_SNAKE, see the constants); {@link #detail()} has snake_case keys for the agent protocol: the plugin,
+ * its CNI error code and message, the netns path, the container holding a contested IP.
+ */
+public class NetworkException extends RuntimeException {
+    public static final String STEP = "network";
+
+    /** The attachment request itself is invalid (address syntax, gateway outside the subnet, bridge name...). */
+    public static final String BAD_ATTACHMENT = "BAD_ATTACHMENT";
+    /** A CNI plugin binary (bridge, static, loopback) is in none of the plugin directories. */
+    public static final String PLUGIN_MISSING = "PLUGIN_MISSING";
+    /** A plugin exited non-zero or printed no usable result; detail has its CNI {@code code} and {@code msg}. */
+    public static final String PLUGIN_FAILED = "PLUGIN_FAILED";
+    /** Another container on this host, or a host interface, already has the requested IP. */
+    public static final String IP_IN_USE = "IP_IN_USE";
+    /** The container's network namespace could not be created, found or removed. */
+    public static final String NETNS_FAILED = "NETNS_FAILED";
+    /** The attachment record under the state directory cannot be read or written. */
+    public static final String STATE_FAILED = "STATE_FAILED";
+
+    private final String code;
+    private final Map<String, Object> detail = new LinkedHashMap<>();
+
+    public NetworkException(String code, String message) {
+        this(code, message, null);
+    }
+
+    public NetworkException(String code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public NetworkException detail(String key, Object value) {
+        if (value != null) detail.put(key, value);
+        return this;
+    }
+
+    public String step() { return STEP; }
+
+    public String code() { return code; }
+
+    /** Unmodifiable view; keys are snake_case to match the agent protocol. */
+    public Map<String, Object> detail() { return Collections.unmodifiableMap(detail); }
+}

@@ -1,0 +1,41 @@
+/**
+ * On-host networking of containers: each container gets its own network namespace and IP on a Linux bridge of its
+ * host, through the reference CNI plugins ({@code bridge} + {@code static} IPAM, {@code loopback}) run by the CNI
+ * exec protocol. Entry point: {@link dev.jplay.runtime.network.CniNetworks}.
+ *
+ * <h2>Per container, from the controller</h2>
+ * {@code {"ip": "10.88.0.23", "prefix_len": 24, "gateway": "10.88.0.1", "bridge": "jplay0"}} (a
+ * {@link dev.jplay.runtime.network.NetworkAttachment}; optional {@code ipv6}, {@code ipv6_gateway}, {@code mtu}). The
+ * agent attaches, then launches with {@code ContainerSpec.Builder#networkMode(result.networkMode())}: runc joins the
+ * namespace at {@code <stateDir>/network/netns/<container>}. Detach after the container is gone: DEL removes
+ * the veth at once, but a process still inside keeps its (then unconnected) namespace alive.
+ *
+ * <h2>Where namespaces live</h2>
+ * Not in /run/netns: bind mounts under the agent's state directory. Hosts that share /run/netns (the test fleet's
+ * namespace "hosts", nested setups) have separate state directories, so two hosts can both have a container
+ * {@code web} and a bridge {@code jplay0}: bridges and veths live in each host's own network namespace.
+ *
+ * <h2>What is routed</h2>
+ * <ul>
+ *   <li>The bridge gets the gateway address ({@code isGateway}), so the host itself reaches every container on it,
+ *       and containers reach the host at the gateway. The bridge plugin also turns on IPv4 forwarding (and IPv6
+ *       forwarding when an IPv6 gateway is given) in the host's namespace. No NAT ({@code ipMasq: false}) and no port mapping: nothing is published on the host's
+ *       own addresses.</li>
+ *   <li>Containers on one bridge reach each other directly, unless bridged traffic is filtered
+ *       ({@code br_netfilter} loaded and a FORWARD policy of DROP, as Docker sets): then allow it with
+ *       {@code iptables -I FORWARD -i jplay0 -o jplay0 -j ACCEPT}.</li>
+ *   <li>Other machines reach a host's containers only through routes they are given. Give each host its own subnet
+ *       (e.g. host A 10.88.1.0/24 gateway 10.88.1.1, host B 10.88.2.0/24) and on every other machine (or the
+ *       default router) add {@code ip route add 10.88.1.0/24 via <host A's address>}; allow FORWARD from the
+ *       host's uplink to {@code jplay0} if its firewall drops forwarded packets. Replies need the reverse route
+ *       only if the client's network is not already routed from the container (its default route is the
+ *       gateway, then the host's own routing).</li>
+ *   <li>One /24 shared by all hosts does not work across hosts: every host puts the whole /24 on its own bridge
+ *       and every container has it on-link on {@code eth0}, so a packet for a container on another host is sent
+ *       (ARPed) into the local bridge, where nobody answers. Per-container /32 routes on each host
+ *       ({@code ip route add 10.88.0.57/32 via <owning host>}) fix host-to-remote-container traffic (longest
+ *       prefix wins) but not container-to-remote-container traffic (on-link inside the container). Recommended:
+ *       per-host subnets as above. jplay adds no routes itself.</li>
+ * </ul>
+ */
+package dev.jplay.runtime.network;

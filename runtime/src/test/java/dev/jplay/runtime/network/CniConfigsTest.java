@@ -1,0 +1,87 @@
+package dev.jplay.runtime.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The plugin configurations and result parsing, without running plugins. */
+class CniConfigsTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final CniConfigs configs = new CniConfigs(mapper);
+
+    @Test
+    void bridgeConfigPinsTheAddressWithStaticIpam() throws Exception {
+        ObjectNode config = configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1"));
+        JsonNode expected = mapper.readTree("""
+                {"cniVersion":"1.0.0","name":"jplay-jplay0","type":"bridge","bridge":"jplay0","isGateway":true,
+                 "ipMasq":false,"hairpinMode":false,
+                 "ipam":{"type":"static","addresses":[{"address":"10.88.0.23/24","gateway":"10.88.0.1"}],
+                         "routes":[{"dst":"0.0.0.0/0"}]}}""");
+        assertEquals(expected, config);
+    }
+
+    @Test
+    void ipv6AndMtuAreAddedWhenGiven() {
+        ObjectNode config = configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1")
+                .withBridge("br1").withMtu(1400).withIpv6("fd00:88::23/64", "fd00:88::1"));
+        assertEquals(1400, config.path("mtu").asInt());
+        assertEquals("br1", config.path("bridge").asText());
+        JsonNode v6 = config.path("ipam").path("addresses").get(1);
+        assertEquals("fd00:88::23/64", v6.path("address").asText());
+        assertEquals("fd00:88::1", v6.path("gateway").asText());
+        assertEquals("::/0", config.path("ipam").path("routes").get(1).path("dst").asText());
+    }
+
+    @Test
+    void checkGetsThePreviousResultWithoutChangingTheConfig() throws Exception {
+        ObjectNode config = configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1"));
+        ObjectNode check = configs.withPrevResult(config, mapper.readTree("{\"cniVersion\":\"1.0.0\"}"));
+        assertEquals("1.0.0", check.path("prevResult").path("cniVersion").asText());
+        assertFalse(config.has("prevResult"));
+    }
+
+    @Test
+    void resultParsingFindsContainerInterfaceAndHostVeth() throws Exception {
+        JsonNode result = mapper.readTree("""
+                {"cniVersion":"1.0.0","interfaces":[{"name":"jplay0","mac":"7e:54:ff:a3:a2:d1"},
+                  {"name":"vethc3c619d5","mac":"ee:92:d2:96:6a:aa"},
+                  {"name":"eth0","mac":"6a:37:f4:af:33:5f","sandbox":"/var/lib/jplay/network/netns/web"}],
+                 "ips":[{"interface":2,"address":"10.88.0.23/24","gateway":"10.88.0.1"}],"routes":[{"dst":"0.0.0.0/0"}],"dns":{}}""");
+        CniResult parsed = CniResult.parse(result, "eth0", "jplay0");
+        assertEquals(new CniResult("eth0", "6a:37:f4:af:33:5f", List.of("10.88.0.23/24"), "vethc3c619d5"), parsed);
+        NetworkException e = assertThrows(NetworkException.class, () -> CniResult.parse(result, "eth1", "jplay0"));
+        assertEquals("PLUGIN_FAILED", e.code());
+    }
+
+    @Test
+    void missingPluginIsReportedBeforeAnythingIsCreated(@TempDir Path tmp) throws Exception {
+        Path plugins = Files.createDirectories(tmp.resolve("cni"));
+        // bridge and loopback present (never run: the check comes first), the IPAM plugin bridge delegates to is not
+        for (String p : List.of("bridge", "loopback")) {
+            Files.writeString(plugins.resolve(p), "#!/bin/sh\nexit 1\n");
+            plugins.resolve(p).toFile().setExecutable(true);
+        }
+        CniNetworks networks = new CniNetworks(tmp.resolve("state"), List.of(plugins));
+        NetworkException e = assertThrows(NetworkException.class,
+                () -> networks.attach("web", NetworkAttachment.of("10.250.9.23", 24, "10.250.9.1").withBridge("jpnomiss0")));
+        assertEquals("PLUGIN_MISSING", e.code());
+        assertEquals("static", e.detail().get("plugin"));
+        assertEquals(plugins.toString(), e.detail().get("cni_path"));
+        assertFalse(Files.exists(networks.netnsPath("web")));
+
+        CniNetworks empty = new CniNetworks(tmp.resolve("state"), List.of(tmp.resolve("no-such-dir")));
+        assertEquals("bridge", assertThrows(NetworkException.class,
+                () -> empty.attach("web", NetworkAttachment.of("10.250.9.23", 24, "10.250.9.1"))).detail().get("plugin"));
+        assertNull(empty.attachments().get("web"));
+    }
+}
