@@ -1,0 +1,79 @@
+package dev.jplay.runtime.registry;
+
+import dev.jplay.runtime.image.Digest;
+import dev.jplay.runtime.image.Platform;
+import java.time.Duration;
+
+/**
+ * How to pull.
+ *
+ * @param platform which manifest to take from an index (default: the host's, {@link Platform#host()})
+ * @param parallelism layers downloaded at once (default 3)
+ * @param maxAttempts tries per request on 5xx and connection errors, including the first (default 5)
+ * @param initialBackoff wait before the first retry, doubled each time up to {@code maxBackoff}
+ * @param knownDigest offline shortcut: the caller already knows the reference resolves to this manifest/index
+ *     digest (e.g. from the image store); if everything it needs is in the content store, no request is made
+ * @param layerListener optional consumer of layer streams during the download, see {@link LayerListener}
+ */
+public record PullOptions(Platform platform, int parallelism, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+        Digest knownDigest, LayerListener layerListener) {
+
+    public PullOptions {
+        if (platform == null) platform = Platform.host();
+        if (parallelism < 1) throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
+        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+    }
+
+    public static PullOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private Platform platform = Platform.host();
+        private int parallelism = 3;
+        private int maxAttempts = 5;
+        private Duration initialBackoff = Duration.ofMillis(200);
+        private Duration maxBackoff = Duration.ofSeconds(5);
+        private Digest knownDigest;
+        private LayerListener layerListener;
+
+        public Builder platform(Platform platform) {
+            this.platform = platform;
+            return this;
+        }
+
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        public Builder knownDigest(Digest digest) {
+            this.knownDigest = digest;
+            return this;
+        }
+
+        public Builder layerListener(LayerListener listener) {
+            this.layerListener = listener;
+            return this;
+        }
+
+        public PullOptions build() {
+            return new PullOptions(platform, parallelism, maxAttempts, initialBackoff, maxBackoff, knownDigest, layerListener);
+        }
+    }
+}

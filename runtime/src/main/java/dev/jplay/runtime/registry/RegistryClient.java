@@ -1,0 +1,435 @@
+package dev.jplay.runtime.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.image.Descriptor;
+import dev.jplay.runtime.image.Digest;
+import dev.jplay.runtime.image.ImageReference;
+import dev.jplay.runtime.image.ManifestDocument;
+import dev.jplay.runtime.image.ManifestFormatException;
+import dev.jplay.runtime.image.MediaTypes;
+import dev.jplay.runtime.registry.PullException.Step;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Client for the OCI distribution API (Docker Registry HTTP API v2), pull side, over the JDK HttpClient.
+ *
+ * <p>Auth: anonymous first; on a 401 it answers the {@code WWW-Authenticate} challenge: {@code Basic} with the
+ * registry's credentials, or {@code Bearer} by fetching a token from the challenge's realm (with those
+ * credentials, if any). Tokens are cached per registry and scope until they expire.
+ *
+ * <p>Redirects are followed here, not by HttpClient, so that the {@code Authorization} header is only ever sent to
+ * the registry's own host: blob downloads that redirect to a storage host go there without credentials
+ * (CVE-2020-15157 class), and an https→http downgrade is refused.
+ *
+ * <p>Transport: https by default, trusting the JDK's CAs or, if given, only the CAs of one PEM file. Plain http is
+ * used only for hosts named insecure by the caller; unlike Docker there is no implicit exception for localhost.
+ */
+public final class RegistryClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_REDIRECTS = 5;
+    private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+
+    private final HttpClient http;
+    private final CredentialProvider credentials;
+    private final Set<String> insecureHosts;
+    private final Duration requestTimeout;
+    private final String userAgent;
+    private final ConcurrentMap<String, Token> tokens = new ConcurrentHashMap<>();
+    private final Set<String> basicHosts = ConcurrentHashMap.newKeySet();
+
+    private record Token(String value, Instant expires) {}
+
+    /** A blob body starting at {@code start} (0 when the registry ignored a Range request). */
+    public record BlobResponse(InputStream body, long start, long length, URI uri) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
+    }
+
+    private RegistryClient(Builder b) throws IOException {
+        HttpClient.Builder http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(b.connectTimeout);
+        if (b.caFile != null) http.sslContext(TlsTrust.trusting(b.caFile));
+        this.http = http.build();
+        this.credentials = b.credentials;
+        this.insecureHosts = Set.copyOf(b.insecureHosts);
+        this.requestTimeout = b.requestTimeout;
+        this.userAgent = b.userAgent;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The API base of a registry, e.g. {@code https://host:5000/v2/}. */
+    public URI baseUri(ImageReference ref) {
+        String host = ref.apiHost();
+        return URI.create((insecureHosts.contains(host) || insecureHosts.contains(ref.registry()) ? "http" : "https")
+                + "://" + host + "/v2/");
+    }
+
+    private URI manifestUri(ImageReference ref, String reference) {
+        return baseUri(ref).resolve(ref.repository() + "/manifests/" + reference);
+    }
+
+    private URI blobUri(ImageReference ref, Digest digest) {
+        return baseUri(ref).resolve(ref.repository() + "/blobs/" + digest);
+    }
+
+    /** HEAD on the manifest: the digest the reference currently points at, if the registry says (it should). */
+    public Optional<Digest> headManifest(ImageReference ref) throws PullException {
+        URI uri = manifestUri(ref, ref.manifestReference());
+        HttpResponse<InputStream> response = send(ref, uri, "HEAD", Map.of("Accept", MediaTypes.MANIFEST_ACCEPT), Step.RESOLVE, ref.digest());
+        closeQuietly(response.body());
+        check(response, Step.RESOLVE, ref.digest());
+        Optional<String> header = response.headers().firstValue("Docker-Content-Digest");
+        try {
+            return header.map(Digest::parse);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // another algorithm: fall back to a GET
+        }
+    }
+
+    /**
+     * GETs a manifest or index. With {@code expected} (an index entry) or a digest-pinned reference the bytes
+     * must hash to that digest; by tag they must match the registry's {@code Docker-Content-Digest}.
+     */
+    public ManifestDocument fetchManifest(ImageReference ref, Descriptor expected) throws PullException {
+        Digest pinned = expected != null ? expected.digest() : ref.digest();
+        String reference = pinned != null ? pinned.toString() : ref.tag();
+        URI uri = manifestUri(ref, reference);
+        HttpResponse<InputStream> response = send(ref, uri, "GET", Map.of("Accept", MediaTypes.MANIFEST_ACCEPT), Step.RESOLVE, pinned);
+        byte[] bytes;
+        try (InputStream body = response.body()) {
+            check(response, Step.RESOLVE, pinned);
+            bytes = body.readNBytes(MAX_MANIFEST_BYTES + 1);
+        } catch (IOException e) {
+            throw PullException.builder(Step.RESOLVE, PullException.CONNECTION, "reading manifest failed: " + e.getMessage())
+                    .url(uri).digest(pinned).retryable(true).build(e);
+        }
+        if (bytes.length > MAX_MANIFEST_BYTES) {
+            throw PullException.builder(Step.MANIFEST, PullException.INVALID_MANIFEST, "manifest larger than " + MAX_MANIFEST_BYTES + " bytes")
+                    .url(uri).build();
+        }
+        Digest actual = Digest.of(bytes);
+        Digest claimed = pinned;
+        if (claimed == null) {
+            claimed = response.headers().firstValue("Docker-Content-Digest").map(RegistryClient::parseDigestOrNull).orElse(null);
+        }
+        if (claimed != null && !claimed.equals(actual)) {
+            throw PullException.builder(Step.VERIFY, PullException.DIGEST_MISMATCH,
+                    "manifest content has digest " + actual + ", expected " + claimed).url(uri).digest(claimed).build();
+        }
+        if (expected != null && expected.size() != bytes.length) {
+            throw PullException.builder(Step.VERIFY, PullException.SIZE_MISMATCH,
+                    "manifest has " + bytes.length + " bytes, descriptor says " + expected.size()).url(uri).digest(pinned).build();
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse(null);
+        ManifestDocument document;
+        try {
+            document = ManifestDocument.parse(bytes, contentType);
+        } catch (ManifestFormatException e) {
+            throw PullException.builder(Step.MANIFEST, e.code(), e.getMessage()).url(uri).digest(actual).build(e);
+        }
+        if (expected != null && expected.mediaType() != null && !expected.mediaType().equals(document.mediaType())) {
+            throw PullException.builder(Step.MANIFEST, PullException.MEDIATYPE_MISMATCH, "index entry says '" + expected.mediaType()
+                    + "' but the manifest is '" + document.mediaType() + "'").url(uri).digest(actual).build();
+        }
+        return document;
+    }
+
+    /** Opens a blob download, from {@code offset} with a Range request when resuming. */
+    public BlobResponse openBlob(ImageReference ref, Digest digest, long offset) throws PullException {
+        URI uri = blobUri(ref, digest);
+        Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+        HttpResponse<InputStream> response = send(ref, uri, "GET", headers, Step.FETCH, digest);
+        try {
+            check(response, Step.FETCH, digest);
+        } catch (PullException e) {
+            closeQuietly(response.body());
+            throw e;
+        }
+        long start = 0;
+        if (response.statusCode() == 206) {
+            start = response.headers().firstValue("Content-Range").map(RegistryClient::rangeStart).orElse(-1L);
+            if (start != offset) {
+                closeQuietly(response.body());
+                throw PullException.builder(Step.FETCH, PullException.httpCode(206), "registry answered Range bytes=" + offset
+                        + "- with Content-Range starting at " + start).url(response.uri()).httpStatus(206).digest(digest).retryable(false).build();
+            }
+        }
+        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        return new BlobResponse(response.body(), start, length, response.uri());
+    }
+
+    private static long rangeStart(String contentRange) {
+        // bytes 100-199/200
+        try {
+            String spec = contentRange.trim().substring("bytes ".length());
+            return Long.parseLong(spec.substring(0, spec.indexOf('-')));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static Digest parseDigestOrNull(String text) {
+        try {
+            return Digest.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    // ---- transport: auth and redirects
+
+    private HttpResponse<InputStream> send(ImageReference ref, URI uri, String method, Map<String, String> headers, Step step, Digest digest)
+            throws PullException {
+        String origin = uri.getRawAuthority();
+        boolean atOrigin = true;
+        boolean authenticated = false;
+        URI current = uri;
+        for (int redirects = 0; ; ) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(current)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .timeout(requestTimeout)
+                    .header("User-Agent", userAgent);
+            headers.forEach(request::header);
+            if (atOrigin) authorization(ref).ifPresent(value -> request.header("Authorization", value));
+            HttpResponse<InputStream> response = exchange(request.build(), step, digest);
+            int status = response.statusCode();
+            if (status == 401 && atOrigin && !authenticated) {
+                String challenge = response.headers().firstValue("WWW-Authenticate").orElse(null);
+                closeQuietly(response.body());
+                authenticate(ref, challenge, current);
+                authenticated = true;
+                continue;
+            }
+            if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                closeQuietly(response.body());
+                String location = response.headers().firstValue("Location").orElseThrow(() -> PullException.builder(step,
+                        PullException.httpCode(status), "redirect without Location").url(response.uri()).httpStatus(status).digest(digest).build());
+                if (++redirects > MAX_REDIRECTS) {
+                    throw PullException.builder(step, PullException.REDIRECT_REJECTED, "more than " + MAX_REDIRECTS + " redirects")
+                            .url(current).httpStatus(status).digest(digest).build();
+                }
+                URI next = current.resolve(location);
+                if ("https".equals(current.getScheme()) && !"https".equals(next.getScheme()) && !insecureHosts.contains(next.getRawAuthority())) {
+                    throw PullException.builder(step, PullException.REDIRECT_REJECTED, "refusing redirect from https to " + next)
+                            .url(current).httpStatus(status).digest(digest).build();
+                }
+                // Credentials belong to the registry: once we leave its host, we never send them again.
+                atOrigin = atOrigin && origin.equalsIgnoreCase(next.getRawAuthority()) && current.getScheme().equals(next.getScheme());
+                current = next;
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(HttpRequest request, Step step, Digest digest) throws PullException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw PullException.builder(step, PullException.CONNECTION, request.method() + " failed: " + describe(e))
+                    .url(request.uri()).digest(digest).retryable(true).build(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw PullException.builder(step, PullException.INTERRUPTED, "interrupted").url(request.uri()).digest(digest).build(e);
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private static String pullScope(ImageReference ref) {
+        return "repository:" + ref.repository() + ":pull";
+    }
+
+    private Optional<String> authorization(ImageReference ref) {
+        Token token = tokens.get(ref.apiHost() + " " + pullScope(ref));
+        if (token != null && Instant.now().isBefore(token.expires())) return Optional.of("Bearer " + token.value());
+        if (basicHosts.contains(ref.apiHost())) return credentials.credentialsFor(ref.registry()).map(Credentials::basicHeader);
+        return Optional.empty();
+    }
+
+    private void authenticate(ImageReference ref, String header, URI uri) throws PullException {
+        AuthChallenge challenge = AuthChallenge.parse(header).orElseThrow(() -> PullException.builder(Step.AUTH,
+                PullException.UNAUTHORIZED, "401 without a WWW-Authenticate challenge").url(uri).httpStatus(401).build());
+        Optional<Credentials> creds = credentials.credentialsFor(ref.registry());
+        switch (challenge.scheme()) {
+            case "basic" -> {
+                if (creds.isEmpty()) {
+                    throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "registry " + ref.registry()
+                            + " requires basic auth and no credentials are configured for it").url(uri).httpStatus(401).build();
+                }
+                basicHosts.add(ref.apiHost());
+            }
+            case "bearer" -> {
+                String scope = challenge.param("scope") != null ? challenge.param("scope") : pullScope(ref);
+                tokens.put(ref.apiHost() + " " + pullScope(ref), fetchToken(challenge, scope, creds, uri));
+            }
+            default -> throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "unsupported auth scheme '"
+                    + challenge.scheme() + "'").url(uri).httpStatus(401).build();
+        }
+    }
+
+    private Token fetchToken(AuthChallenge challenge, String scope, Optional<Credentials> creds, URI registryUri) throws PullException {
+        String realm = challenge.param("realm");
+        if (realm == null) {
+            throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "bearer challenge without realm").url(registryUri).httpStatus(401).build();
+        }
+        StringBuilder query = new StringBuilder();
+        if (challenge.param("service") != null) query.append("service=").append(encode(challenge.param("service")));
+        query.append(query.length() > 0 ? "&" : "").append("scope=").append(encode(scope));
+        URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
+        if (!"https".equals(uri.getScheme()) && !insecureHosts.contains(uri.getRawAuthority())) {
+            throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "token realm " + realm
+                    + " is not https (name its host insecure to allow it)").url(uri).build();
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(requestTimeout).header("User-Agent", userAgent);
+        creds.ifPresent(c -> request.header("Authorization", c.basicHeader()));
+        HttpResponse<InputStream> response = exchange(request.build(), Step.AUTH, null);
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                String code = response.statusCode() == 401 || response.statusCode() == 403
+                        ? PullException.UNAUTHORIZED : PullException.httpCode(response.statusCode());
+                throw PullException.builder(Step.AUTH, code, "token request refused: " + errorText(body))
+                        .url(uri).httpStatus(response.statusCode()).retryable(response.statusCode() >= 500).build();
+            }
+            JsonNode json = JSON.readTree(body.readNBytes(1024 * 1024));
+            String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
+            if (token == null || token.isEmpty()) {
+                throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "token response without token").url(uri).build();
+            }
+            Duration lifetime = json.hasNonNull("expires_in") ? Duration.ofSeconds(json.get("expires_in").asLong()) : DEFAULT_TOKEN_LIFETIME;
+            // renew a little early so a token doesn't expire between check and use
+            return new Token(token, Instant.now().plus(lifetime).minusSeconds(Math.min(10, lifetime.toSeconds() / 2)));
+        } catch (IOException e) {
+            throw PullException.builder(Step.AUTH, PullException.CONNECTION, "reading token response failed: " + describe(e))
+                    .url(uri).retryable(true).build(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void check(HttpResponse<InputStream> response, Step step, Digest digest) throws PullException {
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) return;
+        String text = errorText(response.body());
+        if (status == 401 || status == 403) {
+            throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "access denied: " + text)
+                    .url(response.uri()).httpStatus(status).digest(digest).build();
+        }
+        if (status == 404) {
+            throw PullException.builder(step, PullException.NOT_FOUND, "not found: " + text)
+                    .url(response.uri()).httpStatus(status).digest(digest).build();
+        }
+        throw PullException.builder(step, PullException.httpCode(status), "registry error: " + text)
+                .url(response.uri()).httpStatus(status).digest(digest).retryable(status >= 500 || status == 429).build();
+    }
+
+    /** The registry's error JSON ({@code errors[].code/message}) as one line, or the raw start of the body. */
+    private static String errorText(InputStream body) {
+        try (body) {
+            byte[] bytes = body.readNBytes(8192);
+            if (bytes.length == 0) return "(empty body)";
+            try {
+                JsonNode errors = JSON.readTree(bytes).path("errors");
+                if (errors.isArray() && errors.size() > 0) {
+                    StringBuilder sb = new StringBuilder();
+                    for (JsonNode error : errors) {
+                        if (sb.length() > 0) sb.append("; ");
+                        sb.append(error.path("code").asText()).append(' ').append(error.path("message").asText());
+                    }
+                    return sb.toString();
+                }
+            } catch (IOException notJson) {
+                // fall through to raw text
+            }
+            String raw = new String(bytes, StandardCharsets.UTF_8).strip();
+            return raw.length() > 200 ? raw.substring(0, 200) + "…" : raw;
+        } catch (IOException e) {
+            return "(unreadable body: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the response is being discarded anyway
+        }
+    }
+
+    public static final class Builder {
+        private CredentialProvider credentials = CredentialProvider.anonymous();
+        private Path caFile;
+        private final Set<String> insecureHosts = new java.util.HashSet<>();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofMinutes(5);
+        private String userAgent = "jplay-agent/0.1";
+
+        public Builder credentials(CredentialProvider credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Trust only the CA certificates in this PEM file (instead of the JDK's). */
+        public Builder caFile(Path pem) {
+            this.caFile = pem;
+            return this;
+        }
+
+        /** Talk plain http to this {@code host[:port]} (and allow an http token realm there). */
+        public Builder insecure(String hostAndPort) {
+            insecureHosts.add(hostAndPort);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Time to the response headers of one request (a blob body may stream for longer). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        public Builder userAgent(String userAgent) {
+            this.userAgent = userAgent;
+            return this;
+        }
+
+        public RegistryClient build() throws IOException {
+            return new RegistryClient(this);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.jplay.runtime.store;
+
+import dev.jplay.runtime.image.Digest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Content-addressed blob store laid out like containerd's: {@code blobs/sha256/<hex>} for verified blobs and
+ * {@code ingest/<hex>.partial} for downloads in progress. A blob appears under {@code blobs/} only after its
+ * size and digest were checked and its bytes fsync'ed, by an atomic rename; so a present blob is a good blob.
+ *
+ * <p>Ingests of one digest are serialized, across threads by a semaphore and across processes by a file lock on
+ * {@code ingest/<hex>.lock}: the second of two parallel pulls waits, then finds the blob present.
+ */
+public final class ContentStore {
+    private final Path root;
+    private final Path blobs;
+    private final Path ingest;
+    private final ConcurrentMap<Digest, Semaphore> ingestLocks = new ConcurrentHashMap<>();
+
+    public ContentStore(Path root) throws IOException {
+        this.root = root;
+        this.blobs = root.resolve("blobs").resolve("sha256");
+        this.ingest = root.resolve("ingest");
+        Files.createDirectories(blobs);
+        Files.createDirectories(ingest);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path path(Digest digest) {
+        return blobs.resolve(digest.hex());
+    }
+
+    public boolean has(Digest digest) {
+        return Files.isRegularFile(path(digest));
+    }
+
+    public long size(Digest digest) throws IOException {
+        return Files.size(existing(digest));
+    }
+
+    public InputStream open(Digest digest) throws IOException {
+        return Files.newInputStream(existing(digest));
+    }
+
+    public byte[] read(Digest digest) throws IOException {
+        return Files.readAllBytes(existing(digest));
+    }
+
+    private Path existing(Digest digest) throws NoSuchFileException {
+        Path path = path(digest);
+        if (!Files.isRegularFile(path)) throw new NoSuchFileException(path.toString(), null, "blob " + digest + " not in store");
+        return path;
+    }
+
+    /** Deletes a blob; true if it was there. */
+    public boolean delete(Digest digest) throws IOException {
+        return Files.deleteIfExists(path(digest));
+    }
+
+    public Set<Digest> list() throws IOException {
+        Set<Digest> digests = new TreeSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(blobs)) {
+            for (Path entry : entries) {
+                try {
+                    digests.add(new Digest(entry.getFileName().toString()));
+                } catch (IllegalArgumentException notABlob) {
+                    // stray file (editor backup, lost+found): not ours to list
+                }
+            }
+        }
+        return digests;
+    }
+
+    /** Stores small content whose digest is computed here (manifests, configs); no-op if already present. */
+    public Digest put(byte[] content) throws IOException {
+        Digest digest = Digest.of(content);
+        write(digest, content.length, new ByteArrayInputStream(content));
+        return digest;
+    }
+
+    /** Streams {@code in} into the store, verifying it against {@code expected} and {@code size} (-1: unknown). */
+    public void write(Digest expected, long size, InputStream in) throws IOException {
+        try (Ingest ingest = ingest(expected, size)) {
+            if (ingest.isComplete()) return;
+            if (ingest.offset() > 0) ingest.discard(); // a stream can't be resumed; start over
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) ingest.write(buffer, 0, n);
+            ingest.commit();
+        }
+    }
+
+    /**
+     * Opens (or resumes) the ingest of one blob, waiting while another thread or process ingests the same digest.
+     * The caller must close it; an uncommitted ingest keeps its partial file for a later resume.
+     */
+    public Ingest ingest(Digest expected, long expectedSize) throws IOException {
+        Semaphore local = ingestLocks.computeIfAbsent(expected, d -> new Semaphore(1));
+        try {
+            local.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for the ingest lock of " + expected, e);
+        }
+        FileChannel lockChannel = null;
+        try {
+            Path lockFile = ingest.resolve(expected.hex() + ".lock");
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lockChannel.lock();
+            return new Ingest(this, expected, expectedSize, ingest.resolve(expected.hex() + ".partial"), lockFile,
+                    lockChannel, local::release);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(lockChannel);
+            local.release();
+            throw e;
+        }
+    }
+
+    /** Bytes already downloaded for a digest (0 if none): where a resumed download starts. */
+    public long partialOffset(Digest digest) {
+        try {
+            return Files.size(ingest.resolve(digest.hex() + ".partial"));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    void publish(Path partial, Digest digest) throws IOException {
+        Files.move(partial, path(digest), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(blobs);
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (UncheckedIOException | IOException e) {
+            // some filesystems refuse fsync on a directory; the rename itself is still atomic
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) return;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to add to the original failure
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.jplay.runtime.store;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jplay.runtime.image.Descriptor;
+import dev.jplay.runtime.image.Digest;
+import dev.jplay.runtime.image.ManifestDocument;
+import dev.jplay.runtime.image.ManifestFormatException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The names of pulled images: reference (e.g. {@code docker.io/library/nginx:1.25}) to the manifest (or index)
+ * digest it resolved to, kept in one small JSON file that is replaced atomically. With the content store it
+ * answers "which blobs are still needed", which is what {@link #prune} deletes by.
+ *
+ * <p>Thread-safe within one process (the agent is the only writer on a host).
+ */
+public final class ImageStore {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** One recorded image. */
+    public record ImageRecord(@JsonProperty("digest") Digest digest, @JsonProperty("mediaType") String mediaType,
+            @JsonProperty("recorded") Instant recorded) {}
+
+    private record IndexFile(@JsonProperty("images") Map<String, ImageRecord> images) {}
+
+    /** What a prune removed. */
+    public record PruneResult(Set<Digest> deleted, long bytesFreed) {}
+
+    private final Path file;
+    private final ContentStore content;
+    private final TreeMap<String, ImageRecord> images = new TreeMap<>();
+
+    public ImageStore(Path file, ContentStore content) throws IOException {
+        this.file = file;
+        this.content = content;
+        if (Files.exists(file)) {
+            IndexFile loaded = JSON.readValue(file.toFile(), IndexFile.class);
+            if (loaded.images() != null) images.putAll(loaded.images());
+        }
+    }
+
+    public synchronized void record(String reference, Digest manifestDigest, String mediaType) throws IOException {
+        images.put(reference, new ImageRecord(manifestDigest, mediaType, Instant.now()));
+        save();
+    }
+
+    /** Forgets a reference; true if it was recorded. Blobs stay until {@link #prune}. */
+    public synchronized boolean remove(String reference) throws IOException {
+        if (images.remove(reference) == null) return false;
+        save();
+        return true;
+    }
+
+    public synchronized Optional<ImageRecord> get(String reference) {
+        return Optional.ofNullable(images.get(reference));
+    }
+
+    public synchronized Map<String, ImageRecord> all() {
+        return Collections.unmodifiableMap(new TreeMap<>(images));
+    }
+
+    /**
+     * Deletes every blob not reachable from a recorded image or from {@code inUse} (digests of manifests, configs
+     * or layers that containers still use). Reachability follows index → manifests → config + layers.
+     */
+    public synchronized PruneResult prune(Set<Digest> inUse) throws IOException {
+        Set<Digest> keep = reachable(inUse);
+        Set<Digest> deleted = new java.util.TreeSet<>();
+        long freed = 0;
+        for (Digest digest : content.list()) {
+            if (keep.contains(digest)) continue;
+            long size = content.size(digest);
+            if (content.delete(digest)) {
+                deleted.add(digest);
+                freed += size;
+            }
+        }
+        return new PruneResult(deleted, freed);
+    }
+
+    private Set<Digest> reachable(Set<Digest> inUse) throws IOException {
+        Set<Digest> seen = new HashSet<>();
+        Deque<Digest> todo = new ArrayDeque<>(inUse);
+        images.values().forEach(r -> todo.add(r.digest()));
+        while (!todo.isEmpty()) {
+            Digest digest = todo.pop();
+            if (!seen.add(digest) || !content.has(digest)) continue;
+            for (Descriptor child : children(digest)) todo.add(child.digest());
+        }
+        return seen;
+    }
+
+    /** The blobs a manifest or index points at; none for a blob that is neither (a layer or config). */
+    private List<Descriptor> children(Digest digest) throws IOException {
+        if (content.size(digest) > 4 * 1024 * 1024) return List.of(); // manifests are small; skip reading layers
+        try {
+            ManifestDocument doc = ManifestDocument.parse(content.read(digest), null);
+            if (doc.isIndex()) return doc.index().manifests();
+            List<Descriptor> out = new java.util.ArrayList<>(doc.manifest().layers());
+            out.add(doc.manifest().config());
+            return out;
+        } catch (ManifestFormatException notAManifest) {
+            return List.of();
+        }
+    }
+
+    private void save() throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(temp, JSON.writeValueAsBytes(new IndexFile(images)));
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        ContentStore.fsyncDirectory(file.toAbsolutePath().getParent());
+    }
+}
