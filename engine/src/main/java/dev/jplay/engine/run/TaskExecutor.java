@@ -146,6 +146,7 @@ final class TaskExecutor {
             TaskOutcome o = outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
             emit(host, o);
+            emitWarnings(host, result);
             result.remove("_step");
             result.remove("_code");
             result.remove("_detail");
@@ -311,6 +312,15 @@ final class TaskExecutor {
         return new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(), status,
                 changed, ignored, hide ? null : item, rc, stdout, stderr, msg, diff, started.toString(),
                 (System.nanoTime() - t0) / 1_000_000, error);
+    }
+
+    /** A module may return {@code warnings: [strings]} (e.g. runtime CVE advisories): shown once per result. */
+    private void emitWarnings(HostRun host, Map<String, Object> result) {
+        if (result.get("warnings") instanceof List<?> warnings) {
+            for (Object w : warnings) {
+                if (w instanceof String text) listener.warning(host.name + ": " + text);
+            }
+        }
     }
 
     private void emit(HostRun host, TaskOutcome o) {
