@@ -57,7 +57,7 @@ public final class ImagePuller {
             try {
                 images.record(ref.toString(), result.resolvedDigest(), pull.topMediaType);
             } catch (IOException e) {
-                throw PullException.builder(Step.VERIFY, PullException.STORE_IO, "cannot record image " + ref + ": " + e.getMessage())
+                throw PullException.builder(Step.FETCH, PullException.STORE_IO, "cannot record image " + ref + ": " + e.getMessage())
                         .digest(result.resolvedDigest()).build(e);
             }
         }
@@ -241,7 +241,10 @@ public final class ImagePuller {
             if (pipe == null && store.has(digest)) return;
             try (Ingest ingest = store.ingest(digest, descriptor.size())) {
                 if (ingest.isComplete()) {
-                    if (pipe != null) replay(store.open(digest), pipe);
+                    if (pipe != null) {
+                        replay(store.open(digest), pipe);
+                        pipe.finish();
+                    }
                     return;
                 }
                 if (pipe != null && ingest.offset() > 0) replay(ingest.openWritten(), pipe);

@@ -39,7 +39,7 @@ public final class ImageStore {
 
     /** One recorded image. */
     public record ImageRecord(@JsonProperty("digest") Digest digest, @JsonProperty("mediaType") String mediaType,
-            @JsonProperty("recorded") Instant recorded) {}
+            @JsonProperty("recorded") String recorded) {}
 
     private record IndexFile(@JsonProperty("images") Map<String, ImageRecord> images) {}
 
@@ -60,7 +60,7 @@ public final class ImageStore {
     }
 
     public synchronized void record(String reference, Digest manifestDigest, String mediaType) throws IOException {
-        images.put(reference, new ImageRecord(manifestDigest, mediaType, Instant.now()));
+        images.put(reference, new ImageRecord(manifestDigest, mediaType, Instant.now().toString()));
         save();
     }
 
