@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -35,6 +36,7 @@ final class TaskExecutor {
     private final ControllerModules controllerModules;
     private final RunOptions options;
     private final RunListener listener;
+    private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     TaskExecutor(Templater templater, Expressions expressions, Connections connections,
                  ControllerModules controllerModules, RunOptions options, RunListener listener) {
@@ -314,11 +316,11 @@ final class TaskExecutor {
                 (System.nanoTime() - t0) / 1_000_000, error);
     }
 
-    /** A module may return {@code warnings: [strings]} (e.g. runtime CVE advisories): shown once per result. */
+    /** A module may return {@code warnings: [strings]} (e.g. runtime CVE advisories): each shown once per host and run. */
     private void emitWarnings(HostRun host, Map<String, Object> result) {
         if (result.get("warnings") instanceof List<?> warnings) {
             for (Object w : warnings) {
-                if (w instanceof String text) listener.warning(host.name + ": " + text);
+                if (w instanceof String text && warned.add(host.name + ": " + text)) listener.warning(host.name + ": " + text);
             }
         }
     }
