@@ -18,7 +18,8 @@ final class Failures {
 
     static ModuleException pull(ImageReference ref, PullException e) {
         if (PullException.LAYER_CONSUMER_FAILED.equals(e.code()) && e.getCause() != null) {
-            return unpack(ref, null, e.getCause());
+            PulledLayer layer = e.getCause() instanceof ImageEnsurer.LayerFailure f ? f.layer : null;
+            return unpack(ref, layer, e.getCause());
         }
         // The registry answered, but has no such manifest: the image (or tag) does not exist.
         String step = e.step() == PullException.Step.RESOLVE && PullException.NOT_FOUND.equals(e.code())

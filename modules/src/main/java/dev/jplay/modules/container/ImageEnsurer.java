@@ -88,9 +88,23 @@ final class ImageEnsurer {
         return (layer, compressed) -> {
             String diffId = layer.diffId().toString();
             if (host.layers.has(diffId)) return; // not reading: the puller drops the rest of the stream
-            host.layers.ensure(diffId, layer.mediaType(), () -> compressed, UnpackLimits.defaults());
+            try {
+                host.layers.ensure(diffId, layer.mediaType(), () -> compressed, UnpackLimits.defaults());
+            } catch (IOException e) {
+                throw new LayerFailure(layer, e);
+            }
             unpacked.incrementAndGet();
         };
+    }
+
+    /** Carries which layer failed through the puller's {@code LAYER_CONSUMER_FAILED}. */
+    static final class LayerFailure extends IOException {
+        final transient PulledLayer layer;
+
+        LayerFailure(PulledLayer layer, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.layer = layer;
+        }
     }
 
     private void unpackFromStore(ImageReference ref, PulledLayer layer) throws ModuleException {
