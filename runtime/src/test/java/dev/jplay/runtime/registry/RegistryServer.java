@@ -113,6 +113,8 @@ final class RegistryServer implements AutoCloseable {
             Process process = new ProcessBuilder("/usr/bin/docker-registry", "serve", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             RegistryServer server = new RegistryServer(process, port, certificate != null, dir, log);
+            // If the test JVM is killed (surefire timeout, Ctrl-C), don't leave the registry running.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
             try {
                 server.awaitReady(certificate);
             } catch (Exception e) {
