@@ -109,6 +109,8 @@ host_up() { # i slot
   ip netns add "$ns"
   ip link add "$veth" type veth peer name eth0 netns "$ns"
   ip link set "$veth" master "$BRIDGE" up
+  # A neighbour entry left by an earlier host with this address (another MAC) would black-hole the first connects.
+  ip neigh flush dev "$BRIDGE" to "$addr" 2>/dev/null || true
   ip -n "$ns" addr add "$addr/16" dev eth0
   ip -n "$ns" link set lo up
   ip -n "$ns" link set eth0 up

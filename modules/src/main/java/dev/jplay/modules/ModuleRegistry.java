@@ -2,6 +2,8 @@ package dev.jplay.modules;
 
 import dev.jplay.modules.command.CommandModule;
 import dev.jplay.modules.command.ShellModule;
+import dev.jplay.modules.container.ContainerModule;
+import dev.jplay.modules.container.ImageModule;
 import dev.jplay.modules.files.CopyModule;
 import dev.jplay.modules.files.FileModule;
 import dev.jplay.modules.files.StatModule;
@@ -22,6 +24,8 @@ public final class ModuleRegistry {
         r.add(new FileModule());
         r.add(new StatModule());
         r.add(new WaitForModule());
+        r.add(new ImageModule());
+        r.add(new ContainerModule());
         return r;
     }
 

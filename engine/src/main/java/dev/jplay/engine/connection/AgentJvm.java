@@ -11,5 +11,11 @@ final class AgentJvm {
     static final List<String> FLAGS = List.of(
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto");
 
+    /**
+     * The agent's locale: Java derives its file-name encoding ({@code sun.jnu.encoding}) from it, and a non-UTF-8
+     * one (POSIX, the default of a non-interactive ssh session) makes non-ASCII names in image layers unusable.
+     */
+    static final String LOCALE = "C.UTF-8";
+
     private AgentJvm() {}
 }

@@ -38,7 +38,9 @@ final class LocalAgentLauncher {
         command.add(cacheDir.resolve(jar.fileName()).toString());
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().put("LC_ALL", AgentJvm.LOCALE); // UTF-8 file names, see AgentJvm.LOCALE
+            process = builder.start();
         } catch (IOException e) {
             throw new ConnectionException(host, Step.AGENT, "EXEC_FAILED", "cannot start " + command + ": " + e.getMessage(), e);
         }

@@ -47,7 +47,8 @@ final class RemoteScripts {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
+    /** UTF-8 file names whatever the login locale: the JVM fixes its file-name encoding at start-up. */
     private static String javaCommand(String jarExpression) {
-        return "java " + AgentJvm.FLAGS.stream().collect(Collectors.joining(" ")) + " -jar " + jarExpression;
+        return "env LC_ALL=" + AgentJvm.LOCALE + " java " + AgentJvm.FLAGS.stream().collect(Collectors.joining(" ")) + " -jar " + jarExpression;
     }
 }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -35,6 +36,7 @@ final class TaskExecutor {
     private final ControllerModules controllerModules;
     private final RunOptions options;
     private final RunListener listener;
+    private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     TaskExecutor(Templater templater, Expressions expressions, Connections connections,
                  ControllerModules controllerModules, RunOptions options, RunListener listener) {
@@ -146,6 +148,7 @@ final class TaskExecutor {
             TaskOutcome o = outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
             emit(host, o);
+            emitWarnings(host, result);
             result.remove("_step");
             result.remove("_code");
             result.remove("_detail");
@@ -311,6 +314,15 @@ final class TaskExecutor {
         return new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(), status,
                 changed, ignored, hide ? null : item, rc, stdout, stderr, msg, diff, started.toString(),
                 (System.nanoTime() - t0) / 1_000_000, error);
+    }
+
+    /** A module may return {@code warnings: [strings]} (e.g. runtime CVE advisories): each shown once per host and run. */
+    private void emitWarnings(HostRun host, Map<String, Object> result) {
+        if (result.get("warnings") instanceof List<?> warnings) {
+            for (Object w : warnings) {
+                if (w instanceof String text && warned.add(host.name + ": " + text)) listener.warning(host.name + ": " + text);
+            }
+        }
     }
 
     private void emit(HostRun host, TaskOutcome o) {

@@ -135,6 +135,31 @@ public final class ContainerManager {
 
     public Path containerDir(String name) { return files(name).dir(); }
 
+    /**
+     * What {@code ensure*} would have to recreate, without touching anything: empty when no container of that name
+     * exists, an empty list when it matches, else one line per differing field (as in {@link ContainerResult#diff}).
+     * Lets a caller replace state it owns (e.g. a fresh rootfs) before the recreate.
+     */
+    public Optional<List<String>> differences(ContainerSpec spec, ContainerImage image) {
+        return locked(spec.name(), () -> {
+            ContainerFiles files = files(spec.name());
+            if (!files.exists()) return Optional.empty();
+            SpecRecord existing = SpecRecord.read(files.spec());
+            SpecRecord desired = SpecRecord.of(spec, image);
+            return Optional.of(existing.hash().equals(desired.hash()) ? List.of() : existing.diff(desired));
+        });
+    }
+
+    /** Names of all containers with a complete bundle. */
+    public List<String> names() {
+        if (!Files.isDirectory(containersDir)) return List.of();
+        try (Stream<Path> dirs = Files.list(containersDir)) {
+            return dirs.filter(d -> new ContainerFiles(d).exists()).map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE", "cannot list " + containersDir + ": " + e.getMessage(), e);
+        }
+    }
+
     // ---- reconcile ----
 
     private record Reconciled(boolean changed, List<String> diff) {}

@@ -100,7 +100,7 @@ public final class LayerStore {
                 result = unpacker.unpack(in, mediaType, staging.resolve("fs"), limits);
             }
             if (!result.diffId().equals(diffId)) {
-                throw new IOException("layer content has diff_id " + result.diffId() + ", expected " + diffId);
+                throw new LayerDigestMismatchException(diffId, result.diffId());
             }
             JSON.writeValue(staging.resolve("unpack.json").toFile(), result);
             Path target = layerDir(diffId);
@@ -118,6 +118,41 @@ public final class LayerStore {
                 Trees.delete(staging);
             }
         }
+    }
+
+    /** The diff_ids of all present layers. */
+    public java.util.Set<String> list() throws IOException {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        Path dir = root.resolve("layers").resolve("sha256");
+        if (!Files.isDirectory(dir)) {
+            return ids;
+        }
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String id = "sha256:" + entry.getFileName();
+                if (DIFF_ID.matcher(id).matches()) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Deletes a layer; true if it was there. The caller must know no rootfs uses it (an overlay mount would keep
+     * working on the deleted inodes, but a re-mount would fail).
+     */
+    public boolean delete(String diffId) throws IOException {
+        Path dir = layerDir(diffId);
+        if (!Files.exists(dir)) {
+            return false;
+        }
+        // rename first, so a half-deleted layer is never mistaken for a present one
+        Path tmp = Files.createDirectories(root.resolve("tmp"));
+        Path doomed = tmp.resolve("delete-" + hex(diffId).substring(0, 12) + "-" + System.nanoTime());
+        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
+        Trees.delete(doomed);
+        return true;
     }
 
     private static Path await(CompletableFuture<Path> running, String diffId) throws IOException {

@@ -1,0 +1,77 @@
+package dev.jplay.modules.container;
+
+import dev.jplay.modules.ModuleContext;
+import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.launch.ContainerManager;
+import dev.jplay.runtime.launch.RuncRuntime;
+import dev.jplay.runtime.snapshot.LayerStore;
+import dev.jplay.runtime.snapshot.Snapshotter;
+import dev.jplay.runtime.store.ContentStore;
+import dev.jplay.runtime.store.ImageStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The agent's container runtime on this host, one per state directory and agent process. Layout under the
+ * state directory, like containerd's: {@code images/{blobs,ingest}} (content store), {@code images/images.json}
+ * (reference → digest), {@code images/layers} (unpacked layers), {@code snapshots/<name>} (overlay rootfs per
+ * container), {@code containers/<name>} (bundles) and {@code runc/} (runc's state).
+ */
+final class ContainerHost {
+    final ContentStore content;
+    final ImageStore images;
+    final LayerStore layers;
+    final Snapshotter snapshots;
+    final RuncRuntime runtime;
+    final ContainerManager containers;
+
+    private ContainerHost(Path stateDir) throws IOException {
+        Path dir = stateDir.toAbsolutePath().normalize();
+        Path imagesDir = dir.resolve("images");
+        this.content = new ContentStore(imagesDir);
+        this.images = new ImageStore(imagesDir.resolve("images.json"), content);
+        this.layers = new LayerStore(imagesDir);
+        this.snapshots = new Snapshotter(layers, dir.resolve("snapshots"), Snapshotter.Mode.AUTO);
+        this.runtime = RuncRuntime.under(dir);
+        this.containers = new ContainerManager(dir, runtime);
+    }
+
+    /** The shared instance for this agent (stores keep in-process locks, so there must be only one). */
+    static ContainerHost of(ModuleContext ctx) throws ModuleException {
+        try {
+            return (ContainerHost) ctx.agentState().computeIfAbsent("container-host:" + ctx.stateDir(), key -> {
+                try {
+                    return new ContainerHost(ctx.stateDir());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw new ModuleException("store", "STORE_IO", "cannot open the container state in " + ctx.stateDir() + ": "
+                    + e.getCause().getMessage(), e.getCause()).detail("path", ctx.stateDir().toString());
+        }
+    }
+
+    /** Mounting, runc and cgroups need root; say so before anything half-happens. */
+    static void requireRoot(String module) throws ModuleException {
+        long uid = effectiveUid();
+        if (uid != 0) {
+            throw new ModuleException("launch", "NEEDS_ROOT", module + ": the agent runs as uid " + uid
+                    + " but images and containers need root (connect as root or use become)").detail("uid", uid);
+        }
+    }
+
+    static long effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("Uid:")) return Long.parseLong(line.split("\\s+")[2]); // real, effective, ...
+            }
+        } catch (IOException | RuntimeException e) {
+            // no procfs: fall through
+        }
+        return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.jplay.modules.container;
+
+import dev.jplay.modules.ModuleArgs;
+import dev.jplay.modules.ModuleContext;
+import dev.jplay.modules.ModuleException;
+import dev.jplay.modules.ModuleResult;
+import dev.jplay.modules.TaskModule;
+import dev.jplay.runtime.launch.ContainerImage;
+import dev.jplay.runtime.launch.ContainerLogs;
+import dev.jplay.runtime.launch.ContainerResult;
+import dev.jplay.runtime.launch.ContainerSpec;
+import dev.jplay.runtime.launch.ContainerState;
+import dev.jplay.runtime.launch.ContainerStatus;
+import dev.jplay.runtime.launch.LaunchException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code container}, after Ansible's {@code docker_container}: image (pulled and unpacked as by {@code image}
+ * unless present) → overlay rootfs per container ({@link dev.jplay.runtime.snapshot.Snapshotter}, mounted for as
+ * long as the container exists) → runc through {@link dev.jplay.runtime.launch.ContainerManager}.
+ *
+ * <p>Idempotent: same image manifest and same spec is {@code ok}. Anything else recreates the container from a
+ * fresh rootfs (as Docker gives a recreated container a new writable layer) and reports what differed.
+ */
+public final class ContainerModule implements TaskModule {
+    private static final Set<String> ARGS = new HashSet<>(ContainerArgs.SPEC_ARGS);
+    private static final long LOG_TAIL_BYTES = 4000;
+
+    static {
+        ARGS.addAll(ImageRequest.ARGS);
+        ARGS.addAll(List.of("image", "state", "pull", "logs"));
+    }
+
+    @Override
+    public String name() {
+        return "container";
+    }
+
+    @Override
+    public ModuleResult run(ModuleArgs args, ModuleContext ctx) throws ModuleException {
+        args.rejectUnknown(ARGS);
+        String state = args.string("state", "started");
+        if (!List.of("present", "started", "stopped", "absent", "restarted").contains(state)) {
+            throw new ModuleException("args", "ARG_VALUE", "container: state must be present, started, stopped, absent or restarted, got '"
+                    + state + "'");
+        }
+        ContainerSpec spec = ContainerArgs.spec(args);
+        if (!ctx.check()) ContainerHost.requireRoot(name());
+        ContainerHost host = ContainerHost.of(ctx);
+        try {
+            if (state.equals("absent")) return absent(spec.name(), host, ctx);
+            ImageRequest request = ImageRequest.from(args, "image", true, pullPolicy(args));
+            return ctx.check() ? check(spec, state, request, host) : apply(spec, state, request, host, args.bool("logs", false), ctx);
+        } catch (LaunchException e) {
+            throw Failures.launch(e);
+        }
+    }
+
+    private static PullPolicy pullPolicy(ModuleArgs args) throws ModuleException {
+        Object raw = args.raw().get("pull");
+        if (raw instanceof Boolean b) return b ? PullPolicy.ALWAYS : PullPolicy.MISSING; // Ansible's older boolean form
+        return PullPolicy.parse(args.string("pull", "missing"));
+    }
+
+    private ModuleResult apply(ContainerSpec spec, String state, ImageRequest request, ContainerHost host, boolean logs,
+            ModuleContext ctx) throws ModuleException {
+        String name = spec.name();
+        long t0 = System.nanoTime();
+        EnsuredImage image = new ImageEnsurer(host).ensure(request);
+        long t1 = System.nanoTime();
+        Path rootfs = host.snapshots.rootfs(name);
+        ContainerImage containerImage = new ContainerImage(image.manifestDigest().toString(), image.launchConfig(), rootfs);
+        ContainerStatus before = host.containers.status(name);
+        Optional<List<String>> differences = host.containers.differences(spec, containerImage);
+        boolean recreate = differences.isEmpty() || !differences.get().isEmpty();
+        if (recreate) {
+            // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
+            host.containers.ensureAbsent(name);
+            removeRootfs(host, name);
+        }
+        prepareRootfs(host, name, image);
+        long t2 = System.nanoTime();
+        ContainerResult result = switch (state) {
+            case "present" -> host.containers.ensurePresent(spec, containerImage);
+            case "stopped" -> {
+                host.containers.ensurePresent(spec, containerImage);
+                yield host.containers.ensureStopped(name);
+            }
+            case "restarted" -> {
+                ContainerResult started = host.containers.ensureStarted(spec, containerImage);
+                yield started.changed() ? started : host.containers.restart(name);
+            }
+            default -> host.containers.ensureStarted(spec, containerImage);
+        };
+        long t3 = System.nanoTime();
+        boolean changed = recreate || result.changed() || image.changed();
+        List<String> changes = differences.orElse(List.of("created"));
+        ModuleResult.Builder out = ModuleResult.changed(changed)
+                .msg(message(before, result.status(), recreate, changes))
+                .put("container", describe(result.status(), request, rootfs))
+                .put("image", image.toData())
+                .put("changes", recreate ? changes : List.of())
+                .put("warnings", result.warnings())
+                .put("timings_ms", Map.of("image", millis(t0, t1), "rootfs", millis(t1, t2), "container", millis(t2, t3)));
+        if (logs) {
+            ContainerLogs tail = host.containers.logs(name, LOG_TAIL_BYTES);
+            out.put("logs", Map.of("stdout", tail.stdout(), "stderr", tail.stderr()));
+        }
+        if (ctx.diff() && changed) diff(out, before, result.status(), recreate ? changes : List.of());
+        return out.build();
+    }
+
+    private ModuleResult check(ContainerSpec spec, String state, ImageRequest request, ContainerHost host) throws ModuleException {
+        ContainerStatus before = host.containers.status(spec.name());
+        Optional<EnsuredImage> image = request.policy() == PullPolicy.ALWAYS ? Optional.empty() : new ImageEnsurer(host).findLocal(request);
+        boolean changed;
+        String why;
+        if (image.isEmpty()) {
+            changed = true;
+            why = "image would be pulled";
+        } else {
+            ContainerImage containerImage = new ContainerImage(image.get().manifestDigest().toString(), image.get().launchConfig(),
+                    host.snapshots.rootfs(spec.name()));
+            Optional<List<String>> differences = host.containers.differences(spec, containerImage);
+            if (differences.isEmpty() || !differences.get().isEmpty()) {
+                changed = true;
+                why = differences.isEmpty() ? "would be created" : "would be recreated: " + String.join("; ", differences.get());
+            } else {
+                boolean running = before.state() == ContainerState.RUNNING || before.state() == ContainerState.RESTARTING;
+                changed = switch (state) {
+                    case "started" -> !running;
+                    case "stopped" -> running;
+                    case "restarted" -> true;
+                    default -> false;
+                };
+                why = changed ? "would be " + state : "is " + before.state().id();
+            }
+        }
+        return ModuleResult.changed(changed).msg("container " + spec.name() + " " + why)
+                .put("container", describe(before, request, host.snapshots.rootfs(spec.name()))).build();
+    }
+
+    private ModuleResult absent(String name, ContainerHost host, ModuleContext ctx) throws ModuleException {
+        ContainerStatus before = host.containers.status(name);
+        boolean hasRootfs = Files.exists(host.snapshots.rootfs(name).getParent());
+        boolean changed = before.state() != ContainerState.ABSENT || hasRootfs;
+        ContainerStatus after = before;
+        if (changed && !ctx.check()) {
+            after = host.containers.ensureAbsent(name).status();
+            removeRootfs(host, name);
+        }
+        ModuleResult.Builder out = ModuleResult.changed(changed).msg(changed ? "container " + name + " removed" : "container " + name + " is absent")
+                .put("container", describe(after, null, null));
+        if (ctx.diff() && changed) diff(out, before, after, List.of());
+        return out.build();
+    }
+
+    private static void prepareRootfs(ContainerHost host, String name, EnsuredImage image) throws ModuleException {
+        try {
+            host.snapshots.prepare(name, image.diffIds());
+        } catch (IOException e) {
+            ModuleException failure = Failures.mount(name, host.snapshots.rootfs(name), e);
+            try {
+                host.snapshots.remove(name);
+            } catch (IOException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
+    }
+
+    private static void removeRootfs(ContainerHost host, String name) throws ModuleException {
+        try {
+            host.snapshots.remove(name);
+        } catch (IOException e) {
+            throw Failures.mount(name, host.snapshots.rootfs(name), e);
+        }
+    }
+
+    /** What {@code docker inspect} would say. */
+    private static Map<String, Object> describe(ContainerStatus status, ImageRequest request, Path rootfs) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", status.name());
+        c.put("status", status.state().id());
+        c.put("running", status.isRunning());
+        c.put("pid", status.pid());
+        c.put("exit_code", status.exitCode());
+        c.put("started_at", status.startedAt() == null ? null : status.startedAt().toString());
+        c.put("finished_at", status.finishedAt() == null ? null : status.finishedAt().toString());
+        c.put("restart_count", status.restartCount());
+        if (request != null) c.put("image", request.reference().toString());
+        c.put("image_digest", status.imageDigest());
+        c.put("bundle", status.bundle() == null ? null : status.bundle().toString());
+        c.put("rootfs", status.state() == ContainerState.ABSENT || rootfs == null ? null : rootfs.toString());
+        c.put("stdout_log", status.stdoutLog() == null ? null : status.stdoutLog().toString());
+        c.put("stderr_log", status.stderrLog() == null ? null : status.stderrLog().toString());
+        c.put("runtime", status.runtime());
+        c.put("runtime_version", status.runtimeVersion());
+        return c;
+    }
+
+    private static String message(ContainerStatus before, ContainerStatus after, boolean recreate, List<String> changes) {
+        String name = after.name();
+        if (before.state() == ContainerState.ABSENT) return "container " + name + " created, " + after.state().id();
+        if (recreate) return "container " + name + " recreated (" + String.join("; ", changes) + "), " + after.state().id();
+        if (before.state() != after.state()) return "container " + name + " " + before.state().id() + " -> " + after.state().id();
+        return "container " + name + " is " + after.state().id();
+    }
+
+    /** before/after of the fields that changed ({@code "field: old -> new"} lines) plus the state. */
+    private static void diff(ModuleResult.Builder out, ContainerStatus before, ContainerStatus after, List<String> changes) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        Map<String, Object> a = new LinkedHashMap<>();
+        b.put("state", before.state().id());
+        a.put("state", after.state().id());
+        for (String line : changes) {
+            int colon = line.indexOf(": ");
+            int arrow = line.lastIndexOf(" -> ");
+            if (colon < 0 || arrow < colon) continue;
+            b.put(line.substring(0, colon), line.substring(colon + 2, arrow));
+            a.put(line.substring(0, colon), line.substring(arrow + 4));
+        }
+        out.diff(b, a);
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.jplay.modules.container;
+
+import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.image.Descriptor;
+import dev.jplay.runtime.image.ImageReference;
+import dev.jplay.runtime.registry.ImagePuller;
+import dev.jplay.runtime.registry.LayerListener;
+import dev.jplay.runtime.registry.PullException;
+import dev.jplay.runtime.registry.PullOptions;
+import dev.jplay.runtime.registry.PullResult;
+import dev.jplay.runtime.registry.PulledLayer;
+import dev.jplay.runtime.unpack.UnpackLimits;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes an image present in the content store and (optionally) unpacked in the layer store. Layers unpack while
+ * they download, through the puller's {@link LayerListener}; each unpack checks the layer's diff_id against the
+ * (digest-verified) config, so a layer in the store is always the one the image names.
+ */
+final class ImageEnsurer {
+    private final ContainerHost host;
+    private final LocalImages local;
+
+    ImageEnsurer(ContainerHost host) {
+        this.host = host;
+        this.local = new LocalImages(host.content, host.images);
+    }
+
+    /** The image if it is complete here (and unpacked, when the request wants that), without any network. */
+    Optional<EnsuredImage> findLocal(ImageRequest request) throws ModuleException {
+        long start = System.nanoTime();
+        try {
+            Optional<LocalImages.LocalImage> found = local.find(request.reference(), request.platform());
+            if (found.isEmpty()) return Optional.empty();
+            if (request.unpack() && !found.get().diffIds().stream().allMatch(host.layers::has)) return Optional.empty();
+            LocalImages.LocalImage image = found.get();
+            return Optional.of(new EnsuredImage(request.reference(), image.resolvedDigest(), image.manifestDigest(),
+                    image.configDigest(), image.config(), image.layers(), false, 0, 0, millisSince(start)));
+        } catch (IOException e) {
+            throw Failures.store("cannot read image " + request.reference() + " from the content store", host.content.root(), e);
+        }
+    }
+
+    /** Applies the pull policy: local if allowed and complete, else a pull (which skips blobs already here). */
+    EnsuredImage ensure(ImageRequest request) throws ModuleException {
+        if (request.policy() != PullPolicy.ALWAYS) {
+            Optional<EnsuredImage> present = findLocal(request);
+            if (present.isPresent()) return present.get();
+            if (request.policy() == PullPolicy.NEVER) {
+                throw new ModuleException("resolve", "IMAGE_NOT_PRESENT", "image " + request.reference()
+                        + " is not on this host and pull is 'never'").detail("image", request.reference().toString());
+            }
+        }
+        return pull(request);
+    }
+
+    private EnsuredImage pull(ImageRequest request) throws ModuleException {
+        long start = System.nanoTime();
+        ImageReference ref = request.reference();
+        AtomicInteger unpacked = new AtomicInteger();
+        PullOptions.Builder options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel());
+        if (request.unpack()) options.layerListener(unpackWhileDownloading(unpacked));
+        PullResult result;
+        try {
+            result = new ImagePuller(request.access().client(ref), host.content, host.images).pull(ref, options.build());
+        } catch (PullException e) {
+            throw Failures.pull(ref, e);
+        }
+        if (request.unpack()) {
+            // The listener saw every layer; this only catches a layer another process deleted meanwhile.
+            for (PulledLayer layer : result.layers()) {
+                if (!host.layers.has(layer.diffId().toString())) {
+                    unpackFromStore(ref, layer);
+                    unpacked.incrementAndGet();
+                }
+            }
+        }
+        List<Descriptor> layers = result.layers().stream()
+                .map(l -> Descriptor.of(l.mediaType(), l.digest(), l.size())).toList();
+        return new EnsuredImage(ref, result.resolvedDigest(), result.manifestDigest(), result.configDigest(), result.config(),
+                layers, result.changed(), result.bytesDownloaded(), unpacked.get(), millisSince(start));
+    }
+
+    private LayerListener unpackWhileDownloading(AtomicInteger unpacked) {
+        return (layer, compressed) -> {
+            String diffId = layer.diffId().toString();
+            if (host.layers.has(diffId)) return; // not reading: the puller drops the rest of the stream
+            try {
+                host.layers.ensure(diffId, layer.mediaType(), () -> compressed, UnpackLimits.defaults());
+            } catch (IOException e) {
+                throw new LayerFailure(layer, e);
+            }
+            unpacked.incrementAndGet();
+        };
+    }
+
+    /** Carries which layer failed through the puller's {@code LAYER_CONSUMER_FAILED}. */
+    static final class LayerFailure extends IOException {
+        final transient PulledLayer layer;
+
+        LayerFailure(PulledLayer layer, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.layer = layer;
+        }
+    }
+
+    private void unpackFromStore(ImageReference ref, PulledLayer layer) throws ModuleException {
+        try {
+            host.layers.ensure(layer.diffId().toString(), layer.mediaType(), () -> host.content.open(layer.digest()),
+                    UnpackLimits.defaults());
+        } catch (IOException e) {
+            throw Failures.unpack(ref, layer, e);
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.jplay.modules.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.image.Digest;
+import dev.jplay.runtime.image.ImageReference;
+import dev.jplay.runtime.launch.LaunchException;
+import dev.jplay.runtime.registry.PullException;
+import dev.jplay.runtime.registry.PullException.Step;
+import dev.jplay.runtime.registry.PulledLayer;
+import dev.jplay.runtime.snapshot.LayerDigestMismatchException;
+import dev.jplay.runtime.unpack.UnpackException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class FailuresTest {
+    static final ImageReference REF = ImageReference.parse("reg.example:5000/app/web:1");
+    static final Digest BLOB = Digest.of("blob".getBytes(StandardCharsets.UTF_8));
+    static final Digest DIFF = Digest.of("tar".getBytes(StandardCharsets.UTF_8));
+
+    @Test
+    void missingManifestIsLocatedAtManifestWithStatusAndUrl() {
+        String url = "http://reg.example:5000/v2/app/web/manifests/1";
+        ModuleException m = Failures.pull(REF, PullException.builder(Step.RESOLVE, PullException.NOT_FOUND, "not found: MANIFEST_UNKNOWN")
+                .url(url).httpStatus(404).build());
+        assertEquals("manifest", m.step());
+        assertEquals("NOT_FOUND", m.code());
+        assertEquals(404, m.detailMap().get("http_status"));
+        assertEquals(url, m.detailMap().get("url"));
+        assertEquals("reg.example:5000", m.detailMap().get("registry"));
+        assertTrue(m.getMessage().contains(REF.toString()), m::getMessage);
+    }
+
+    @Test
+    void otherPullFailuresKeepTheirStepCodeAndDigest() {
+        ModuleException down = Failures.pull(REF, PullException.builder(Step.RESOLVE, PullException.CONNECTION, "HEAD failed").build());
+        assertEquals("resolve", down.step());
+        assertEquals("CONNECTION", down.code());
+        ModuleException bad = Failures.pull(REF, PullException.builder(Step.VERIFY, PullException.DIGEST_MISMATCH, "blob has another digest")
+                .digest(BLOB).build());
+        assertEquals("verify", bad.step());
+        assertEquals(BLOB.toString(), bad.detailMap().get("digest"));
+        ModuleException auth = Failures.pull(REF, PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "denied").httpStatus(401).build());
+        assertEquals("auth", auth.step());
+        assertEquals(401, auth.detailMap().get("http_status"));
+    }
+
+    @Test
+    void layerConsumerFailuresNameTheLayer() {
+        PulledLayer layer = new PulledLayer(1, BLOB, 10, "application/vnd.oci.image.layer.v1.tar+gzip", DIFF, Path.of("/x"));
+        ModuleException mismatch = Failures.pull(REF, consumerFailed(new ImageEnsurer.LayerFailure(layer,
+                new LayerDigestMismatchException(DIFF.toString(), "sha256:" + "0".repeat(64)))));
+        assertEquals("verify", mismatch.step());
+        assertEquals("DIFF_ID_MISMATCH", mismatch.code());
+        assertEquals(BLOB.toString(), mismatch.detailMap().get("digest"));
+        assertEquals(DIFF.toString(), mismatch.detailMap().get("diff_id"));
+
+        ModuleException unpack = Failures.pull(REF, consumerFailed(new ImageEnsurer.LayerFailure(layer,
+                new UnpackException("entry 'etc/../../x' escapes the layer"))));
+        assertEquals("unpack", unpack.step());
+        assertEquals("UNPACK_FAILED", unpack.code());
+        assertTrue(unpack.getMessage().contains("etc/../../x"), unpack::getMessage);
+    }
+
+    private static PullException consumerFailed(IOException cause) {
+        return PullException.builder(Step.FETCH, PullException.LAYER_CONSUMER_FAILED, "layer consumer failed").build(cause);
+    }
+
+    @Test
+    void launchFailuresCarryRuntimeExitCodeAndStderr() {
+        ModuleException start = Failures.launch(new LaunchException(LaunchException.Step.START, "RUNTIME_FAILED", "runc could not start")
+                .runtimeExitCode(1).stderrTail("exec: \"nope\": executable file not found in $PATH").bundle(Path.of("/state/containers/web")));
+        assertEquals("start", start.step());
+        assertEquals("RUNTIME_FAILED", start.code());
+        assertEquals(1, start.detailMap().get("runtime_exit_code"));
+        assertTrue(String.valueOf(start.detailMap().get("stderr")).contains("executable file not found"));
+        assertEquals("/state/containers/web", start.detailMap().get("bundle"));
+        assertEquals("args", Failures.launch(new LaunchException(LaunchException.Step.SPEC, "BAD_CPUS", "cpus")).step());
+    }
+}
