@@ -6,12 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code jplay} command. */
 @Command(name = "jplay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deploys and rolls out containerized apps across a fleet of Linux hosts over SSH.",
-<<<<<<< HEAD
         subcommands = {ApplyCommand.class, PlanCommand.class, InventoryCommand.class, ReportCommand.class,
-                ScheduleCommand.class, SchedulerRunCommand.class, HistoryCommand.class, CommandLine.HelpCommand.class},
-=======
-        subcommands = {ApplyCommand.class, InventoryCommand.class, DevCommand.class, CommandLine.HelpCommand.class},
->>>>>>> containers
+                ScheduleCommand.class, SchedulerRunCommand.class, HistoryCommand.class, DevCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:every host ok",
