@@ -15,47 +15,68 @@ public final class ConsolePrinter implements RunListener {
     private final PrintStream out;
     private final boolean color;
     private final int verbosity;
+    /** On a terminal: a status line kept at the bottom (play, batch, task, hosts done, failures). */
+    private final boolean live;
+    private String play = "";
+    private String batch = "";
+    private String task = "";
+    private int taskTotal;
+    private int taskDone;
+    private int failures;
+    private int playHosts;
 
     public ConsolePrinter(PrintStream out, boolean color, int verbosity) {
         this.out = out;
         this.color = color;
+        this.live = color;
         this.verbosity = verbosity;
     }
 
     @Override
     public synchronized void playStarted(String play, List<String> hosts) {
-        out.println();
-        out.println(header("PLAY [" + play + "]"));
+        this.play = play;
+        this.playHosts = hosts.size();
+        this.batch = "";
+        this.taskTotal = hosts.size();
+        line("");
+        line(header("PLAY [" + play + "]"));
     }
 
     @Override
     public synchronized void batchStarted(String play, int batch, List<String> hosts) {
-        out.println(paint("batch " + batch + ": " + hosts.size() + " host(s)", "36"));
+        this.batch = "batch " + batch;
+        this.taskTotal = hosts.size();
+        line(paint("batch " + batch + ": " + hosts.size() + " host(s)", "36"));
     }
 
     @Override
     public synchronized void taskStarted(String play, String task, String location, boolean handler) {
-        out.println();
-        out.println(header((handler ? "RUNNING HANDLER [" : "TASK [") + task + "]"));
-        if (verbosity > 0) out.println("task path: " + location);
+        this.task = task;
+        this.taskDone = 0;
+        line("");
+        line(header((handler ? "RUNNING HANDLER [" : "TASK [") + task + "]"));
+        if (verbosity > 0) line("task path: " + location);
     }
 
     @Override
     public synchronized void hostResult(TaskOutcome o) {
+        if (o.item() == null) taskDone++;
+        if ((TaskOutcome.FAILED.equals(o.status()) && !o.ignored()) || TaskOutcome.UNREACHABLE.equals(o.status())) failures++;
         String item = o.item() == null ? "" : " (item=" + o.item() + ")";
         switch (o.status()) {
-            case TaskOutcome.OK -> out.println(paint("ok: [" + o.host() + "]" + item + detail(o), "32"));
-            case TaskOutcome.CHANGED -> out.println(paint("changed: [" + o.host() + "]" + item + detail(o), "33"));
+            case TaskOutcome.OK -> line(paint("ok: [" + o.host() + "]" + item + detail(o), "32"));
+            case TaskOutcome.CHANGED -> line(paint("changed: [" + o.host() + "]" + item + detail(o), "33"));
             case TaskOutcome.SKIPPED -> {
-                if (verbosity > 0) out.println(paint("skipping: [" + o.host() + "]" + item, "36"));
+                if (verbosity > 0) line(paint("skipping: [" + o.host() + "]" + item, "36"));
             }
-            case TaskOutcome.UNREACHABLE -> out.println(paint("unreachable: [" + o.host() + "]" + failure(o.error()), "31"));
+            case TaskOutcome.UNREACHABLE -> line(paint("unreachable: [" + o.host() + "]" + failure(o.error()), "31"));
             case TaskOutcome.FAILED -> {
-                out.println(paint("failed: [" + o.host() + "]" + item + failure(o.error()), "31"));
-                if (o.ignored()) out.println(paint("...ignoring", "36"));
+                line(paint("failed: [" + o.host() + "]" + item + failure(o.error()), "31"));
+                if (o.ignored()) line(paint("...ignoring", "36"));
             }
-            default -> out.println(o.status() + ": [" + o.host() + "]");
+            default -> line(o.status() + ": [" + o.host() + "]");
         }
+        status();
     }
 
     private String detail(TaskOutcome o) {
@@ -81,11 +102,12 @@ public final class ConsolePrinter implements RunListener {
 
     @Override
     public synchronized void warning(String message) {
-        out.println(paint("[WARNING]: " + message, "35"));
+        line(paint("[WARNING]: " + message, "35"));
     }
 
     @Override
     public synchronized void runFinished(Map<String, HostRecap> recap, int exitCode) {
+        if (live) out.print("\r\u001b[K");
         out.println();
         out.println(header("PLAY RECAP"));
         int width = recap.keySet().stream().mapToInt(String::length).max().orElse(10);
@@ -95,6 +117,25 @@ public final class ConsolePrinter implements RunListener {
                     paint(String.format("%-" + width + "s", host), c), r.ok(), r.changed(), r.unreachable(), r.failed(),
                     r.skipped(), r.rescued(), r.ignored());
         });
+        out.flush();
+    }
+
+    private void line(String text) {
+        if (live) out.print("\r\u001b[K");
+        out.println(text);
+        if (live) status();
+    }
+
+    /** The live status line (no newline), redrawn after every line printed above it. */
+    private void status() {
+        if (!live) return;
+        StringBuilder sb = new StringBuilder("\r\u001b[K\u001b[7m ").append(play);
+        if (!batch.isEmpty()) sb.append(" · ").append(batch);
+        if (!task.isEmpty()) sb.append(" · ").append(task).append(' ').append(Math.min(taskDone, taskTotal)).append('/').append(taskTotal);
+        sb.append(" · ").append(playHosts).append(" hosts");
+        if (failures > 0) sb.append(" · ").append(failures).append(" failed");
+        sb.append(" \u001b[0m");
+        out.print(sb);
         out.flush();
     }
 
