@@ -40,10 +40,17 @@ public final class AgentLaunch {
             "-XX:+UseSerialGC",             // least memory and threads for a small heap
             "-Xss512k",                     // worker threads only run modules
             "-XX:-UsePerfData",             // no hsperfdata file in /tmp, less start-up
+            // vfork+exec instead of posix_spawn of jspawnhelper, which then execs the command: one exec per
+            // command, not two (here 2.2 instead of 3.1 ms and a third less CPU per spawn of /bin/true).
+            // Deprecated in JDK 23+ (a warning on stderr), still honoured.
+            "-Djdk.lang.Process.launchMechanism=VFORK",
             "-Xshare:auto",                 // use CDS when the archive is valid, start without otherwise
             "-Xlog:disable", "-Xlog:all=warning:stderr"); // keep JVM warnings off the protocol channel
 
     public static final String MAIN_CLASS = "dev.jplay.agent.AgentMain";
+
+    /** The agent's locale: UTF-8 file names (layer entries) whatever the login locale; the JVM fixes its file-name encoding at start-up. */
+    public static final String LOCALE = "C.UTF-8";
 
     private AgentLaunch() {}
 

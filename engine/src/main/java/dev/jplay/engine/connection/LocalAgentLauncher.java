@@ -1,5 +1,6 @@
 package dev.jplay.engine.connection;
 
+import dev.jplay.agent.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.protocol.Protocol;
 import java.io.IOException;
@@ -33,13 +34,13 @@ final class LocalAgentLauncher {
         boolean written = ensureJar(host);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(AgentJvm.FLAGS);
+        command.addAll(AgentLaunch.JVM_FLAGS);
         command.add("-jar");
         command.add(cacheDir.resolve(jar.fileName()).toString());
         Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().put("LC_ALL", AgentJvm.LOCALE); // UTF-8 file names, see AgentJvm.LOCALE
+            builder.environment().put("LC_ALL", AgentLaunch.LOCALE); // UTF-8 file names, see AgentLaunch.LOCALE
             process = builder.start();
         } catch (IOException e) {
             throw new ConnectionException(host, Step.AGENT, "EXEC_FAILED", "cannot start " + command + ": " + e.getMessage(), e);

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
 class SshConnectionsTest {
     private static final int HOSTS = 6;
+    /** The agent JVM, not the sh that waits for it while it records the CDS archive of a first run. */
+    private static final String AGENT_JVM = "^java .*jplay-agent-";
     private static TestFleet fleet;
 
     @TempDir
@@ -76,8 +78,9 @@ class SshConnectionsTest {
             String[] lines = stat.split("\n");
             assertEquals(String.valueOf(AgentJar.embedded().size()), lines[0].split(" ")[2], "jar size on host " + i);
             assertEquals("700", lines[1].split(" ")[3], "agent directory mode on host " + i);
-            // No temp file left behind by the upload.
-            assertEquals(AgentJar.embedded().fileName(), fleet.exec(i, "ls", "-A", "/root/.jplay/agent").trim());
+            // No temp file left behind by the upload; the first agent recorded its CDS archive as it exited.
+            String jar = AgentJar.embedded().fileName();
+            assertEquals(jar + "\n" + jar + ".jsa", fleet.exec(i, "ls", "-A", "/root/.jplay/agent").trim());
         }
 
         try (Connections second = connections(settings())) {
@@ -85,6 +88,8 @@ class SshConnectionsTest {
                 AgentSession s = second.session(h);
                 assertFalse(s.startup().agentUploaded(), "second start on " + h.name() + " reuses the cached jar");
                 assertEquals("pong", s.call("ping", Map.of()).get(30, TimeUnit.SECONDS).data().get("ping"));
+                String maps = fleet.exec(hosts.indexOf(h) + 1, "cat", "/proc/" + s.hello().pid() + "/maps");
+                assertTrue(maps.contains(AgentJar.embedded().fileName() + ".jsa"), "agent on " + h.name() + " maps its CDS archive");
             }
             assertEquals(0, second.uploads());
         }
@@ -219,12 +224,12 @@ class SshConnectionsTest {
     void anAgentKilledOnTheHostFailsItsPendingCalls() throws Exception {
         try (Connections c = connections(settings())) {
             AgentSession s = c.session(fleet.target(3));
-            assertEquals(List.of(s.hello().pid()), fleet.pgrep(3, "jplay-agent-"));
-            fleet.pkill(3, "jplay-agent-", "STOP"); // frozen: the next call stays pending
+            assertEquals(List.of(s.hello().pid()), fleet.pgrep(3, AGENT_JVM));
+            fleet.pkill(3, AGENT_JVM, "STOP"); // frozen: the next call stays pending
             CompletableFuture<AgentResult> pending = s.call("ping", Map.of());
             Thread.sleep(200);
             assertFalse(pending.isDone());
-            fleet.pkill(3, "jplay-agent-", "KILL");
+            fleet.pkill(3, AGENT_JVM, "KILL");
             ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(20, TimeUnit.SECONDS));
             ConnectionException ce = assertInstanceOf(ConnectionException.class, e.getCause());
             assertEquals(ConnectionException.Step.AGENT, ce.step());
@@ -242,7 +247,7 @@ class SshConnectionsTest {
         try (Connections c = connections(settings())) {
             s = c.session(fleet.target(2));
             assertEquals("ok", s.call("ping", Map.of()).get(30, TimeUnit.SECONDS).status());
-            assertEquals(List.of(s.hello().pid()), fleet.pgrep(2, "jplay-agent-"));
+            assertEquals(List.of(s.hello().pid()), fleet.pgrep(2, AGENT_JVM));
         }
         assertFalse(s.isOpen());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
