@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,11 @@ class ConnectionFaultsIT {
     @BeforeEach
     void setUp() {
         runs = new FleetRuns(fleet, work);
+    }
+
+    @AfterEach
+    void tearDown() {
+        runs.awaitBackgroundRuns();
     }
 
     @Test
@@ -105,7 +111,7 @@ class ConnectionFaultsIT {
         assertEquals("TIMEOUT", f.code());
         assertTrue(f.cause().contains(fleet.name(2)) && f.cause().contains("3000 ms"), f.cause());
 
-        assertEquals(List.of("slow step=unreachable", "still there=ok"), outcomes(r, fleet.name(2)),
+        assertEquals(List.of("slow step=unreachable", "still there=changed"), outcomes(r, fleet.name(2)),
                 "left out of the rest of its play, back for the next one");
         HostRecap frozen = r.recap().get(fleet.name(2));
         assertEquals(1, frozen.unreachable());
@@ -202,7 +208,7 @@ class ConnectionFaultsIT {
 
         seen.removeAll(killed);
         assertFalse(seen.isEmpty(), "a new agent ran on host 3");
-        assertEquals(TaskOutcome.OK, outcome(r, fleet.name(3), "fresh agent").status());
+        assertEquals(TaskOutcome.CHANGED, outcome(r, fleet.name(3), "fresh agent").status());
         assertEquals(1, r.recap().get(fleet.name(3)).unreachable());
         for (int i : new int[] {1, 2, 4, 5}) assertEquals(2, r.recap().get(fleet.name(i)).ok(), fleet.name(i));
     }
@@ -220,14 +226,14 @@ class ConnectionFaultsIT {
         Path runDir = runs.newRunDir();
         CompletableFuture<Integer> run = runs.applyInBackground(pb, runDir);
         await("host 5 is done with the first task", Duration.ofSeconds(20),
-                () -> reported(runDir, fleet.name(5), "hold the play", TaskOutcome.OK)
+                () -> reported(runDir, fleet.name(5), "hold the play", TaskOutcome.CHANGED)
                         && !fleet.pgrep(1, "sleep 3").isEmpty());
         List<Long> killed = fleet.pgrep(5, "jplay-agent");
         assertEquals(1, killed.size(), "one idle agent on host 5: " + killed);
         fleet.pkill(5, "jplay-agent", "KILL");
         assertEquals(ExitCodes.OK, run.get(40, TimeUnit.SECONDS), "the idle agent's death cost nothing");
         RunReport r = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
-        assertEquals(List.of("hold the play=ok", "next task=ok"), outcomes(r, fleet.name(5)));
+        assertEquals(List.of("hold the play=changed", "next task=changed"), outcomes(r, fleet.name(5)));
         assertEquals(0, r.recap().get(fleet.name(5)).unreachable());
         assertTrue(r.failures().isEmpty(), () -> "failures: " + r.failures());
     }

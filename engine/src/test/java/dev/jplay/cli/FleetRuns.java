@@ -25,6 +25,7 @@ final class FleetRuns {
 
     private final TestFleet fleet;
     private final Path work;
+    private final List<CompletableFuture<Integer>> background = new ArrayList<>();
 
     FleetRuns(TestFleet fleet, Path work) {
         this.fleet = fleet;
@@ -65,7 +66,20 @@ final class FleetRuns {
     /** Starts a run on another thread, so the test can inject a fault while it is under way. */
     CompletableFuture<Integer> applyInBackground(Path playbook, Path runDir, String... extra) {
         String[] args = args(playbook, fleet.inventoryYaml(), runDir, extra).toArray(String[]::new);
-        return CompletableFuture.supplyAsync(() -> Main.execute(args));
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.execute(args));
+        background.add(run);
+        return run;
+    }
+
+    /** Lets runs that a failed test left behind end, so they do not overlap the next test's. */
+    void awaitBackgroundRuns() {
+        for (CompletableFuture<Integer> run : background) {
+            try {
+                run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the test that started it has failed already
+            }
+        }
     }
 
     /** The run's events so far (events.jsonl), one JSON object each. */
@@ -88,11 +102,12 @@ final class FleetRuns {
         return out;
     }
 
-    /** True once the run reported {@code status} for {@code host} in {@code task}. */
-    static boolean reported(Path runDir, String host, String task, String status) {
+    /** True once the run reported one of {@code statuses} for {@code host} in {@code task}. */
+    static boolean reported(Path runDir, String host, String task, String... statuses) {
+        List<String> wanted = List.of(statuses);
         return events(runDir).stream().anyMatch(e -> "host_result".equals(e.path("event").asText())
                 && host.equals(e.path("host").asText()) && task.equals(e.path("task").asText())
-                && status.equals(e.path("status").asText()));
+                && wanted.contains(e.path("status").asText()));
     }
 
     static List<String> warnings(Path runDir) {
