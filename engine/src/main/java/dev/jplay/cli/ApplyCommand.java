@@ -106,6 +106,11 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "SSH connect timeout (default: ${DEFAULT-VALUE}).")
     int connectTimeout;
 
+    @Option(names = "--task-timeout", defaultValue = "0", paramLabel = "SECONDS",
+            description = "Timeout of tasks that set no 'timeout' (default: 0 = none). A host that does not answer a few"
+                    + " seconds after it is unreachable; it is reconnected before the next play.")
+    int taskTimeout;
+
     @Option(names = "--max-failures", paramLabel = "N|N%",
             description = "Failure budget: failed or unreachable hosts are quarantined and the rollout goes on until more than N (or N% of a play's hosts) failed (default: 10%, at least 1).")
     String maxFailures;
@@ -170,7 +175,9 @@ public final class ApplyCommand implements Callable<Integer> {
             }
             options = new RunOptions(check, diff, forks, effectiveLimit, new LinkedHashSet<>(tags), new LinkedHashSet<>(skipTags), extra,
                     strategy, verbose.length, reportDir, sources, stateDir,
-                    maxFailures == null ? null : FailureBudget.parse(maxFailures));
+                    maxFailures == null ? null : FailureBudget.parse(maxFailures),
+                    taskTimeout > 0 ? Duration.ofSeconds(taskTimeout) : null);
+            if (taskTimeout < 0) throw new IllegalArgumentException("--task-timeout must not be negative: " + taskTimeout);
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;

@@ -120,6 +120,17 @@ public final class TestFleet implements AutoCloseable {
         run("pkill", "--prefix", prefix, String.valueOf(i), pattern, signal);
     }
 
+    /** The machine-side end of host i's veth pair (fleet.sh names it jpv{slot}x{i}; the slot is the address's third byte). */
+    public String veth(int i) {
+        String[] octets = address(i).split("\\.");
+        return "jpv" + octets[2] + "x" + i;
+    }
+
+    /** Cuts (or restores) host i's link to the bridge: its packets are dropped, its processes keep running. */
+    public void setLink(int i, boolean up) {
+        command("ip", "link", "set", veth(i), up ? "up" : "down");
+    }
+
     /** Adds a public key to root's authorized_keys on every host. */
     public void authorize(Path publicKey) throws IOException {
         String key = Files.readString(publicKey).trim();
@@ -141,6 +152,12 @@ public final class TestFleet implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(script.toString());
         command.addAll(List.of(args));
+        return command(command.toArray(String[]::new));
+    }
+
+    /** Runs a command on this machine; returns its stdout, fails on a non-zero exit. */
+    private static String command(String... args) {
+        List<String> command = List.of(args);
         Path errors = null;
         try {
             errors = Files.createTempFile("jplay-fleet", ".err");
@@ -149,10 +166,10 @@ public final class TestFleet implements AutoCloseable {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("fleet.sh " + String.join(" ", args) + " did not finish in 120 s");
+                throw new IllegalStateException(String.join(" ", args) + " did not finish in 120 s");
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException("fleet.sh " + String.join(" ", args) + " failed with exit status "
+                throw new IllegalStateException(String.join(" ", args) + " failed with exit status "
                         + p.exitValue() + ": " + Files.readString(errors).trim());
             }
             return out;

@@ -6,6 +6,7 @@ import dev.jplay.protocol.AgentResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,8 +77,7 @@ final class AgentClient implements AgentSession {
         try {
             send(line);
         } catch (IOException e) {
-            fail(error("AGENT_EXITED", "cannot send request " + id + " (" + module + "): " + e.getMessage()
-                    + describeEnd(), e));
+            fail(exited("AGENT_EXITED", "cannot send request " + id + " (" + module + "): " + e.getMessage(), e));
             return result;
         }
         if (timeout != null) {
@@ -122,26 +122,35 @@ final class AgentClient implements AgentSession {
             if (closing) {
                 fail(error("SESSION_CLOSED", "the session was closed before the agent answered", null));
             } else {
-                fail(error("AGENT_EXITED", "the agent exited" + describeEnd(), null));
+                fail(exited("AGENT_EXITED", "the agent exited", null));
             }
         } catch (BoundedLineReader.LineTooLongException e) {
             fail(error("PROTOCOL", "agent sent a " + e.getMessage() + " (limit " + dev.jplay.protocol.Protocol.MAX_LINE_BYTES
                     + " bytes)", e));
             process.destroy();
         } catch (IOException e) {
-            fail(error(closing ? "SESSION_CLOSED" : "AGENT_EXITED", "lost the agent's output: " + e.getMessage()
-                    + describeEnd(), e));
+            fail(exited(closing ? "SESSION_CLOSED" : "AGENT_EXITED", "lost the agent's output: " + e.getMessage(), e));
         }
     }
 
-    /** " (killed by signal KILL); stderr: ..." or "" when nothing is known. */
-    private String describeEnd() {
+    /**
+     * The agent is gone: the message gets " (killed by signal KILL); stderr: ..." and the detail {@code exit} and
+     * {@code stderr_tail}, as far as they are known.
+     */
+    private ConnectionException exited(String code, String message, Throwable cause) {
         String exit = process.exitDescription(Duration.ofSeconds(2));
         String stderr = process.stderrTail(Duration.ofMillis(500));
-        StringBuilder sb = new StringBuilder();
-        if (exit != null) sb.append(" (").append(exit).append(')');
-        if (!stderr.isEmpty()) sb.append("; stderr: ").append(stderr);
-        return sb.toString();
+        StringBuilder sb = new StringBuilder(message);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        if (exit != null) {
+            sb.append(" (").append(exit).append(')');
+            detail.put("exit", exit);
+        }
+        if (!stderr.isEmpty()) {
+            sb.append("; stderr: ").append(stderr);
+            detail.put("stderr_tail", stderr);
+        }
+        return new ConnectionException(target.describe(), Step.AGENT, code, sb.toString(), cause, detail);
     }
 
     private void fail(ConnectionException e) {
@@ -160,6 +169,21 @@ final class AgentClient implements AgentSession {
 
     private static String preview(String line) {
         return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+    }
+
+    /**
+     * The agent stopped answering (or died): fail what is pending and drop the transport on a background thread,
+     * so a frozen host cannot hold up the run. The agent gets EOF whenever its host's sshd notices.
+     */
+    @Override
+    public void abort() {
+        synchronized (this) {
+            closing = true;
+        }
+        fail(error("SESSION_CLOSED", "the session was abandoned: the agent stopped answering", null));
+        Thread t = new Thread(process::destroy, "jplay-abort-" + target.name());
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override

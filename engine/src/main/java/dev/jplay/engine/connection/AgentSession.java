@@ -34,6 +34,9 @@ public interface AgentSession extends AutoCloseable {
     /** False once the agent died, broke the protocol or the session was closed. */
     boolean isOpen();
 
+    /** Gives up on the agent at once: pending calls fail, the connection is dropped without waiting. Idempotent. */
+    void abort();
+
     /** Ends the agent (stdin EOF, it finishes what is in flight) and the connection. Idempotent. */
     @Override
     void close();

@@ -1,6 +1,7 @@
 package dev.jplay.engine.connection;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reaching a host or talking to its agent failed. {@link #step()} says which phase, {@link #code()} is a
@@ -21,12 +22,20 @@ public final class ConnectionException extends Exception {
     private final String host;
     private final Step step;
     private final String code;
+    private final Map<String, Object> detail;
 
     public ConnectionException(String host, Step step, String code, String message, Throwable cause) {
+        this(host, step, code, message, cause, Map.of());
+    }
+
+    /** {@code detail}: what is known beyond the message, e.g. an agent's {@code exit} and {@code stderr_tail}. */
+    public ConnectionException(String host, Step step, String code, String message, Throwable cause,
+                               Map<String, Object> detail) {
         super(host + ": " + step.wireName() + " failed [" + code + "]: " + message, cause);
         this.host = host;
         this.step = step;
         this.code = code;
+        this.detail = Map.copyOf(detail);
     }
 
     public ConnectionException(String host, Step step, String code, String message) {
@@ -39,4 +48,7 @@ public final class ConnectionException extends Exception {
     public Step step() { return step; }
 
     public String code() { return code; }
+
+    /** Structured facts for reports (empty when there are none). */
+    public Map<String, Object> detail() { return detail; }
 }

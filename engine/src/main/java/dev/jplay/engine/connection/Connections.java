@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,19 +17,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The agent sessions of one run: opened at most once per host (by name) on a bounded pool of {@code forks}
- * threads, reused for every task, closed together at the end.
+ * The agent sessions of one run: opened once per host (by name) on a bounded pool of {@code forks} threads,
+ * reused for every task, closed together at the end. A session that died after it was open (agent killed,
+ * connection lost, {@link #discard discarded} after a timeout) is reopened on next use with the
+ * {@link Reconnect} policy; a host that could not be reached at all is not retried (its failure is kept).
  */
 public final class Connections implements AutoCloseable {
     private final SshAgentLauncher ssh;
     private final LocalAgentLauncher local;
     private final ExecutorService pool;
     private final Map<String, CompletableFuture<AgentSession>> sessions = new ConcurrentHashMap<>();
+    /** Hosts that had an open session in this run: losing it means reconnecting, with retries. */
+    private final Set<String> connectedOnce = ConcurrentHashMap.newKeySet();
+    private final Reconnect reconnect;
     private volatile boolean closed;
 
     private Connections(Builder b) {
         this.ssh = new SshAgentLauncher(b.ssh, b.jar);
         this.local = new LocalAgentLauncher(b.jar, b.localAgentDir, b.ssh.agentStartTimeout());
+        this.reconnect = b.reconnect;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(b.forks, r -> {
             Thread t = new Thread(r, "jplay-connect-" + n.incrementAndGet());
@@ -41,17 +48,68 @@ public final class Connections implements AutoCloseable {
         return new Builder();
     }
 
-    /** The session of {@code target}, opening it on the pool the first time; fails with a {@link ConnectionException}. */
+    /**
+     * The session of {@code target}, opening it on the pool the first time, and reopening it (with retries) when
+     * it died since; fails with a {@link ConnectionException}.
+     */
     public CompletableFuture<AgentSession> open(HostTarget target) {
         Objects.requireNonNull(target, "target");
         if (closed) throw new IllegalStateException("connections are closed");
-        return sessions.computeIfAbsent(target.name(), name -> CompletableFuture.supplyAsync(() -> {
+        return sessions.compute(target.name(), (name, current) -> {
+            if (current == null) return start(target, connectedOnce.contains(name));
+            if (!isDead(current)) return current;
+            current.join().abort();
+            return start(target, true);
+        });
+    }
+
+    /**
+     * Gives up on the host's session (its agent timed out or died mid-task): it is dropped at once, without
+     * waiting for a frozen host, and the next {@link #open} reconnects.
+     */
+    public void discard(HostTarget target) {
+        CompletableFuture<AgentSession> f = sessions.remove(target.name());
+        if (f != null && f.isDone() && !f.isCompletedExceptionally()) f.join().abort();
+    }
+
+    /** True when the host had an open session in this run (so losing it is worth a reconnect). */
+    public boolean connectedOnce(HostTarget target) {
+        return connectedOnce.contains(target.name());
+    }
+
+    /** Drops whatever session the host has and opens a new one with the {@link Reconnect} policy (blocking). */
+    public AgentSession reconnect(HostTarget target) throws ConnectionException {
+        sessions.compute(target.name(), (name, current) -> {
+            if (current != null && !current.isDone()) return current; // already connecting
+            if (current != null && !current.isCompletedExceptionally()) current.join().abort();
+            return start(target, true);
+        });
+        return session(target);
+    }
+
+    private CompletableFuture<AgentSession> start(HostTarget target, boolean retry) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
-                return target.kind() == HostTarget.Kind.LOCAL ? local.open(target) : ssh.open(target);
+                AgentSession s = retry ? reconnect.open(() -> openOnce(target)) : openOnce(target);
+                connectedOnce.add(target.name());
+                return s;
             } catch (ConnectionException e) {
                 throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(new ConnectionException(target.describe(), ConnectionException.Step.CONNECT,
+                        "INTERRUPTED", "interrupted while reconnecting", e));
             }
-        }, pool));
+        }, pool);
+    }
+
+    private AgentSession openOnce(HostTarget target) throws ConnectionException {
+        return target.kind() == HostTarget.Kind.LOCAL ? local.open(target) : ssh.open(target);
+    }
+
+    /** Opened, then lost: the agent died, broke the protocol or was aborted. */
+    private static boolean isDead(CompletableFuture<AgentSession> f) {
+        return f.isDone() && !f.isCompletedExceptionally() && !f.join().isOpen();
     }
 
     /** Opens all targets in parallel (bounded by forks); the map keeps the given order, keyed by host name. */
@@ -113,6 +171,7 @@ public final class Connections implements AutoCloseable {
         private int forks = 20;
         private AgentJar jar;
         private Path localAgentDir = Path.of(System.getProperty("user.home"), RemoteScripts.AGENT_DIR);
+        private Reconnect reconnect = Reconnect.DEFAULT;
 
         public Builder ssh(SshSettings settings) { this.ssh = Objects.requireNonNull(settings); return this; }
 
@@ -128,6 +187,9 @@ public final class Connections implements AutoCloseable {
 
         /** Where the local agent's jar is cached; defaults to ~/.jplay/agent. */
         public Builder localAgentDir(Path dir) { this.localAgentDir = Objects.requireNonNull(dir); return this; }
+
+        /** How a lost session is reopened; defaults to {@link Reconnect#DEFAULT}. */
+        public Builder reconnect(Reconnect r) { this.reconnect = Objects.requireNonNull(r); return this; }
 
         public Connections build() {
             if (jar == null) jar = AgentJar.embedded();

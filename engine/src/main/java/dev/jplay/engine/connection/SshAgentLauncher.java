@@ -61,10 +61,28 @@ final class SshAgentLauncher {
 
     AgentSession open(HostTarget target) throws ConnectionException {
         long start = System.nanoTime();
-        SSHClient client = connect(target);
+        SSHClient client = newClient(target);
+        // A host whose sshd accepts TCP but never speaks (frozen, overloaded) would hold the handshake forever:
+        // the connect timeout bounds the whole of connect, key exchange and authentication.
+        AtomicBoolean settled = new AtomicBoolean(); // first of: handshake done, watchdog fired
+        AtomicBoolean timedOut = new AtomicBoolean();
+        CompletableFuture.delayedExecutor(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (settled.compareAndSet(false, true)) {
+                timedOut.set(true);
+                disconnectQuietly(client);
+            }
+        });
         boolean started = false;
         try {
-            authenticate(client, target);
+            try {
+                connect(client, target);
+                authenticate(client, target);
+            } catch (ConnectionException e) {
+                settled.set(true);
+                if (timedOut.get()) throw handshakeTimeout(target, e);
+                throw e;
+            }
+            if (!settled.compareAndSet(false, true)) throw handshakeTimeout(target, null);
             Duration connect = since(start);
             long agentStart = System.nanoTime();
             Started agent = startAgent(client, target);
@@ -76,12 +94,22 @@ final class SshAgentLauncher {
         }
     }
 
-    private SSHClient connect(HostTarget target) throws ConnectionException {
-        String host = target.describe();
+    private ConnectionException handshakeTimeout(HostTarget target, Exception cause) {
+        return new ConnectionException(target.describe(), Step.CONNECT, "CONNECT_TIMEOUT", "the SSH server at "
+                + target.address() + ":" + target.port() + " did not complete connect, key exchange and authentication within "
+                + settings.connectTimeout().toMillis() + " ms", cause);
+    }
+
+    private SSHClient newClient(HostTarget target) {
         SSHClient client = new SSHClient(config);
         client.setSocketFactory(new NoDelaySocketFactory());
         client.setConnectTimeout((int) settings.connectTimeout().toMillis());
         client.getConnection().getKeepAlive().setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+        return client;
+    }
+
+    private void connect(SSHClient client, HostTarget target) throws ConnectionException {
+        String host = target.describe();
         KnownHostsVerifier verifier;
         try {
             verifier = new KnownHostsVerifier(settings.knownHosts(), settings.hostKeyPolicy(), target.address(), target.port());
@@ -92,7 +120,6 @@ final class SshAgentLauncher {
         client.addHostKeyVerifier(verifier);
         try {
             client.connect(target.address(), target.port());
-            return client;
         } catch (IOException | RuntimeException e) {
             disconnectQuietly(client);
             switch (verifier.refusal()) {

@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.connection.HostTarget;
@@ -38,7 +39,8 @@ import java.util.stream.Collectors;
  * Runs a playbook over an inventory: plays in order, each over its hosts in {@code serial} batches, tasks by
  * the play's strategy — {@code linear} (each task on every host before the next task) or {@code free} (each
  * host runs through the tasks at its own pace) — then the notified handlers. A host that fails stops for the
- * rest of the play (unless rescued); an unreachable host stops for the rest of the run.
+ * rest of the play (unless rescued); an unreachable host stops for the rest of the play, and is reconnected
+ * before the next play if it had been reached once (see {@link #reconnectLost}).
  */
 public final class PlaybookRunner implements AutoCloseable {
     private final Inventory inventory;
@@ -129,9 +131,11 @@ public final class PlaybookRunner implements AutoCloseable {
             Set<String> allowed = inventory.select(options.limit()).stream().map(Host::name).collect(Collectors.toSet());
             selected = selected.stream().filter(h -> allowed.contains(h.name())).toList();
         }
+        List<HostRun> runs = new ArrayList<>();
+        for (Host h : selected) runs.add(hosts.computeIfAbsent(h.name(), name -> newHostRun(name)));
+        reconnectLost(play, runs);
         List<HostRun> playHosts = new ArrayList<>();
-        for (Host h : selected) {
-            HostRun run = hosts.computeIfAbsent(h.name(), name -> newHostRun(name));
+        for (HostRun run : runs) {
             if (!run.unreachable) playHosts.add(run);
             run.failedInPlay = false;
             run.notified.clear();
@@ -154,6 +158,26 @@ public final class PlaybookRunner implements AutoCloseable {
             boolean clean = playHosts.stream().allMatch(HostRun::active) && !stopRun;
             if (replicas != null && clean && !options.check()) fleetState.save(replicas.plan().next());
         }
+    }
+
+    /**
+     * A host lost in an earlier play (reached once, then its agent died or stopped answering) gets a reconnect
+     * with backoff before this play, and is back in the rollout if it answers. Ansible would leave it out for the
+     * rest of the run; a host that was never reached still is (it is retried with {@code --retry-failed}).
+     */
+    private void reconnectLost(Play play, List<HostRun> runs) {
+        List<HostRun> lost = runs.stream().filter(h -> h.unreachable && connections.connectedOnce(h.target)).toList();
+        if (lost.isEmpty()) return;
+        forEachHost(lost, h -> {
+            try {
+                connections.reconnect(h.target);
+                h.unreachable = false;
+                h.unreachableCause = null;
+                listener.warning(h.name + ": reconnected, back in the rollout for play '" + play.displayName() + "'");
+            } catch (ConnectionException e) {
+                listener.warning(h.name + ": still unreachable, left out of play '" + play.displayName() + "': " + e.getMessage());
+            }
+        });
     }
 
     private void runBatches(int playIndex, Play play, PlayContext ctx, List<List<HostRun>> computed) {

@@ -1,6 +1,7 @@
 package dev.jplay.engine.run;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,8 @@ import java.util.Set;
  * @param tags      run only tasks with one of these tags (empty: all); tag {@code always} always runs
  * @param skipTags  skip tasks with one of these tags
  * @param strategy  overrides every play's strategy when not null ({@code linear} or {@code free})
+ * @param taskTimeout the timeout of tasks that set none ({@code --task-timeout}; null: none). The agent ends a
+ *                  task at its timeout; a host that does not answer a few seconds later is unreachable.
  */
 public record RunOptions(
         boolean check,
@@ -27,7 +30,8 @@ public record RunOptions(
         Path runDir,
         List<String> inventorySources,
         Path stateDir,
-        FailureBudget failureBudget) {
+        FailureBudget failureBudget,
+        Duration taskTimeout) {
 
     public RunOptions {
         if (forks < 1) throw new IllegalArgumentException("forks must be at least 1, got " + forks);
@@ -37,6 +41,15 @@ public record RunOptions(
         inventorySources = List.copyOf(inventorySources);
         if (stateDir == null) stateDir = DEFAULT_STATE_DIR;
         if (failureBudget == null) failureBudget = FailureBudget.DEFAULT;
+        if (taskTimeout != null && (taskTimeout.isNegative() || taskTimeout.isZero())) taskTimeout = null;
+    }
+
+    /** Options without a run-level task timeout. */
+    public RunOptions(boolean check, boolean diff, int forks, String limit, Set<String> tags, Set<String> skipTags,
+                      Map<String, Object> extraVars, String strategy, int verbosity, Path runDir,
+                      List<String> inventorySources, Path stateDir, FailureBudget failureBudget) {
+        this(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources,
+                stateDir, failureBudget, null);
     }
 
     /** Where replica placements and address leases are kept between runs. */
@@ -47,10 +60,15 @@ public record RunOptions(
     }
 
     public RunOptions withCheck(boolean c) {
-        return new RunOptions(c, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources, stateDir, failureBudget);
+        return new RunOptions(c, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources, stateDir, failureBudget, taskTimeout);
     }
 
     public RunOptions withRunDir(Path dir) {
-        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, dir, inventorySources, stateDir, failureBudget);
+        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, dir, inventorySources, stateDir, failureBudget, taskTimeout);
+    }
+
+    /** Zero or null: tasks without a {@code timeout} have none. */
+    public RunOptions withTaskTimeout(Duration timeout) {
+        return new RunOptions(check, diff, forks, limit, tags, skipTags, extraVars, strategy, verbosity, runDir, inventorySources, stateDir, failureBudget, timeout);
     }
 }

@@ -192,11 +192,13 @@ final class TaskExecutor {
             markUnreachable(host, task, play, e);
             return null;
         }
-        Duration timeout = task.timeoutSeconds() == null ? null : Duration.ofSeconds(task.timeoutSeconds());
+        Duration timeout = task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
         try {
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             return toRegistered(r);
         } catch (ExecutionException e) {
+            // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
+            connections.discard(host.target);
             markUnreachable(host, task, play, Connections.unwrap(e.getCause()));
             return null;
         } catch (InterruptedException e) {
@@ -207,7 +209,7 @@ final class TaskExecutor {
 
     private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e) {
         FailureInfo f = new FailureInfo(host.name, task.displayName(), task.location().toString(),
-                e.step().wireName(), e.code(), e.getMessage(), null);
+                e.step().wireName(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
         host.unreachable = true;
         host.unreachableCause = f;
         TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
