@@ -6,26 +6,22 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.CRC32;
 
 /**
- * The agent jar the controller ships to hosts. Its cached copies are named by a CRC-32 of the content (and
- * its size): that only has to tell builds apart, and costs 1 ms where SHA-256 of the 5.4 MB jar cost 140 ms
- * of every controller start (C1 has no SHA intrinsic). Uploads are still checked on the host against the
- * SHA-256, computed only when an upload happens.
+ * The agent jar the controller ships to hosts, with its SHA-256: hosts cache it as
+ * {@code jplay-agent-<first 16 hex of the SHA-256>.jar}. The build writes the hash next to the embedded jar
+ * ({@code jplay-agent.jar.sha256}), so a controller start does not hash 5 MB (140 ms with C1, which has no
+ * SHA intrinsic); the host re-hashes an upload and refuses one that does not match it.
  */
 public final class AgentJar {
     static final String RESOURCE = "/dev/jplay/agent/jplay-agent.jar";
 
     private final byte[] bytes;
-    private final String fingerprint;
-    private volatile String sha256;
+    private final String sha256;
 
-    private AgentJar(byte[] bytes) {
+    private AgentJar(byte[] bytes, String sha256) {
         this.bytes = bytes;
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        this.fingerprint = String.format("%08x-%d", crc.getValue(), bytes.length);
+        this.sha256 = sha256;
     }
 
     /** The jar embedded in the engine at build time. */
@@ -35,14 +31,20 @@ public final class AgentJar {
                 throw new IllegalStateException("agent jar missing from the classpath at " + RESOURCE
                         + " (the engine build embeds it: mvn -pl engine -am package)");
             }
-            return new AgentJar(in.readAllBytes());
+            byte[] jar = in.readAllBytes();
+            String hash;
+            try (InputStream h = AgentJar.class.getResourceAsStream(RESOURCE + ".sha256")) {
+                hash = h == null ? null : new String(h.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            }
+            if (hash == null || !hash.matches("[0-9a-f]{64}")) hash = sha256Hex(jar); // a build without the hash file
+            return new AgentJar(jar, hash);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the embedded agent jar " + RESOURCE, e);
         }
     }
 
     public static AgentJar of(byte[] bytes) {
-        return new AgentJar(bytes.clone());
+        return new AgentJar(bytes.clone(), sha256Hex(bytes));
     }
 
     byte[] bytes() { return bytes; }
@@ -50,14 +52,12 @@ public final class AgentJar {
     public long size() { return bytes.length; }
 
     public String sha256() {
-        String s = sha256;
-        if (s == null) sha256 = s = sha256Hex(bytes);
-        return s;
+        return sha256;
     }
 
-    /** {@code jplay-agent-<CRC-32>-<size>.jar}: a new build does not reuse an old copy. */
+    /** {@code jplay-agent-<SHA-256 prefix>.jar}: a new build does not reuse an old copy. */
     public String fileName() {
-        return "jplay-agent-" + fingerprint + ".jar";
+        return "jplay-agent-" + sha256.substring(0, 16) + ".jar";
     }
 
     static String sha256Hex(byte[] data) {
