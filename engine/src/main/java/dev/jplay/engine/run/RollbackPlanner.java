@@ -78,7 +78,8 @@ final class RollbackPlanner implements RunListener {
 
     /** The containers to roll back on {@code host}, forgotten here so that nothing is rolled back twice. */
     private synchronized List<String> take(String play, String host) {
-        Set<String> names = replaced.getOrDefault(play, Map.of()).remove(host);
+        Map<String, Set<String>> byHost = replaced.get(play);
+        Set<String> names = byHost == null ? null : byHost.remove(host);
         return names == null ? List.of() : List.copyOf(names);
     }
 }
