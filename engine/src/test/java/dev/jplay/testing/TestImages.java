@@ -3,6 +3,7 @@ package dev.jplay.testing;
 import dev.jplay.engine.devimage.BusyboxImage;
 import dev.jplay.engine.devimage.RegistryUpload;
 import dev.jplay.runtime.image.ImageReference;
+import java.util.List;
 
 /** Real images in a real registry: the busybox web-server image of {@code jplay dev push-busybox-image}. */
 public final class TestImages {
@@ -16,8 +17,16 @@ public final class TestImages {
      * {@code httpd -f -p 8080 -h /www}) and pushes it to {@code registry} as {@code repositoryAndTag}.
      */
     public static Pushed pushBusybox(RegistryServer registry, String repositoryAndTag, String indexHtml) throws Exception {
+        return push(registry, repositoryAndTag, BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, indexHtml));
+    }
+
+    /** The busybox image with another default command, e.g. a release that never serves. */
+    public static Pushed pushBusybox(RegistryServer registry, String repositoryAndTag, String indexHtml, List<String> cmd) throws Exception {
+        return push(registry, repositoryAndTag, BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, indexHtml, cmd));
+    }
+
+    private static Pushed push(RegistryServer registry, String repositoryAndTag, BusyboxImage image) throws Exception {
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/" + repositoryAndTag);
-        BusyboxImage image = BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, indexHtml);
         String digest = new RegistryUpload(registry.hostPort(), true).push(ref, image);
         return new Pushed(ref.toString(), digest, image);
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The result of one task on one host (one loop item, when the task loops).
  * {@code status} is one of ok, changed, failed, skipped, unreachable; {@code ignored} marks a failure
- * that {@code ignore_errors} let pass.
+ * that {@code ignore_errors} let pass. {@code container} names the container of a {@code container} task's result.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskOutcome(
@@ -27,7 +27,22 @@ public record TaskOutcome(
         @JsonProperty("diff") Map<String, Object> diff,
         @JsonProperty("started") String started,
         @JsonProperty("duration_ms") long durationMs,
-        @JsonProperty("error") FailureInfo error) {
+        @JsonProperty("error") FailureInfo error,
+        @JsonProperty("container") String container) {
+
+    /** An outcome that names no container (every module but {@code container}). */
+    public TaskOutcome(String host, String play, String task, String module, String location, String status, boolean changed,
+            boolean ignored, Object item, Integer rc, String stdout, String stderr, String msg, Map<String, Object> diff,
+            String started, long durationMs, FailureInfo error) {
+        this(host, play, task, module, location, status, changed, ignored, item, rc, stdout, stderr, msg, diff, started,
+                durationMs, error, null);
+    }
+
+    /** The same outcome about container {@code name}: rollbacks find what a run changed by it. */
+    public TaskOutcome withContainer(String name) {
+        return new TaskOutcome(host, play, task, module, location, status, changed, ignored, item, rc, stdout, stderr, msg, diff,
+                started, durationMs, error, name);
+    }
 
     public static final String OK = "ok";
     public static final String CHANGED = "changed";

@@ -54,8 +54,13 @@ public final class BusyboxImage {
 
     /** The image with the given {@code index.html} content, built from {@code busybox} (a static binary). */
     public static BusyboxImage build(Path busybox, String indexHtml) throws IOException {
+        return build(busybox, indexHtml, List.of("httpd", "-f", "-p", Integer.toString(DEFAULT_PORT), "-h", "/www"));
+    }
+
+    /** The same image with another default command (e.g. a release that never serves, for health-gate tests). */
+    public static BusyboxImage build(Path busybox, String indexHtml, List<String> cmd) throws IOException {
         List<Layer> layers = List.of(baseLayer(busybox), wwwLayer(indexHtml));
-        Blob config = Blob.of(MediaTypes.OCI_CONFIG, config(layers));
+        Blob config = Blob.of(MediaTypes.OCI_CONFIG, config(layers, cmd));
         Blob manifest = Blob.of(MediaTypes.OCI_MANIFEST, manifest(config, layers));
         return new BusyboxImage(layers, config, manifest);
     }
@@ -94,7 +99,7 @@ public final class BusyboxImage {
         return tar.layer();
     }
 
-    private static byte[] config(List<Layer> layers) throws IOException {
+    private static byte[] config(List<Layer> layers, List<String> cmd) throws IOException {
         Platform platform = Platform.host();
         ObjectNode root = JSON.createObjectNode();
         root.put("created", "2000-01-01T00:00:00Z");
@@ -102,7 +107,8 @@ public final class BusyboxImage {
         root.put("os", platform.os());
         ObjectNode config = root.putObject("config");
         config.putArray("Env").add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        config.putArray("Cmd").add("httpd").add("-f").add("-p").add(Integer.toString(DEFAULT_PORT)).add("-h").add("/www");
+        ArrayNode cmdArray = config.putArray("Cmd");
+        cmd.forEach(cmdArray::add);
         config.put("WorkingDir", "/");
         config.putObject("ExposedPorts").putObject(DEFAULT_PORT + "/tcp");
         config.putObject("Labels").put("org.opencontainers.image.title", "jplay busybox httpd");

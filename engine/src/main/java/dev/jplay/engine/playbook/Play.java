@@ -8,7 +8,8 @@ import java.util.Map;
  * One play. {@code vars} are plain values (templates inside are rendered lazily, when used). {@code serial} is
  * null when absent. {@code gather_facts} is accepted and ignored. {@code replicas} (null when absent) is the raw
  * {@code replicas:} mapping ({@code app}, {@code count}, {@code pool}, {@code max_per_host}); its values may be
- * templates, rendered with the play's vars when the play runs.
+ * templates, rendered with the play's vars when the play runs. {@code rollback} says what to undo when a batch
+ * fails (see {@link RollbackPolicy}).
  */
 public record Play(
         String name,
@@ -23,6 +24,7 @@ public record Play(
         Double maxFailPercentage,
         List<String> tags,
         Map<String, Object> replicas,
+        RollbackPolicy rollback,
         Location location,
         Map<String, Location> keyLocations) {
 
@@ -34,6 +36,7 @@ public record Play(
         tags = List.copyOf(tags);
         replicas = replicas == null ? null : Frozen.map(replicas);
         keyLocations = Map.copyOf(keyLocations);
+        rollback = rollback == null ? RollbackPolicy.NONE : rollback;
     }
 
     /** Where {@code keyword}'s value was written, or the play itself when absent. */

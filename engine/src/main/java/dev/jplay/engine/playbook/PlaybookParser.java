@@ -26,7 +26,7 @@ public final class PlaybookParser {
     public static final String RAW_PARAMS = "_raw_params";
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
-            "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas");
+            "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback");
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
             "become", "become_user", "become_method", "remote_user", "connection", "environment", "vars_prompt",
             "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order", "run_once",
@@ -122,6 +122,7 @@ public final class PlaybookParser {
                 percentage(node.get("max_fail_percentage")),
                 Fields.names("tags", node.get("tags"), true),
                 node.has("replicas") ? Fields.map("replicas", node.get("replicas")) : null,
+                rollback(node.get("rollback")),
                 node.location(),
                 TaskParser.keyLocations(node));
     }
@@ -157,6 +158,13 @@ public final class PlaybookParser {
             if (!ok) throw Fields.wrongType("serial", batch, "a positive batch size or a percentage like \"30%\"");
         }
         return new Serial(node.toJava(), node.location());
+    }
+
+    private static RollbackPolicy rollback(YamlNode node) {
+        if (node == null || node instanceof YamlScalar s && (s.isNull() || Boolean.FALSE.equals(s.value()))) return RollbackPolicy.NONE;
+        RollbackPolicy policy = node instanceof YamlScalar s && s.value() instanceof String text ? RollbackPolicy.parse(text) : null;
+        if (policy == null) throw Fields.wrongType("rollback", node, "none, batch or all");
+        return policy;
     }
 
     private static Double percentage(YamlNode node) {

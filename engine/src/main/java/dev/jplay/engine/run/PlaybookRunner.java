@@ -14,9 +14,7 @@ import dev.jplay.engine.playbook.VarsFile;
 import dev.jplay.engine.template.Expressions;
 import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.yaml.PlaybookException;
-import dev.jplay.inventory.ConnectionVars;
 import dev.jplay.inventory.Host;
-import dev.jplay.inventory.HostConnectionInfo;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.reports.HostRecap;
 import java.nio.file.Path;
@@ -54,6 +52,7 @@ public final class PlaybookRunner implements AutoCloseable {
     private final Map<String, HostRun> hosts = new LinkedHashMap<>();
     private final PlaybookParser varsLoader = new PlaybookParser(ControllerModules.known());
     private final FleetStateStore fleetState;
+    private final RollbackPlanner rollbacks;
     private volatile boolean stopRun;
     private volatile BatchGate batchGate = BatchGate.OPEN;
     private volatile RunJournal journal = RunJournal.create(null, null, null, null);
@@ -62,10 +61,11 @@ public final class PlaybookRunner implements AutoCloseable {
         this.inventory = inventory;
         this.connections = connections;
         this.options = options;
-        this.listener = listener;
         this.fleetState = new FleetStateStore(options.stateDir());
+        this.rollbacks = new RollbackPlanner(connections, options, listener);
+        this.listener = RunListener.all(List.of(listener, rollbacks)); // the planner learns what each task replaced
         ControllerModules cm = new ControllerModules(templater, expressions);
-        this.executor = new TaskExecutor(templater, expressions, connections, cm, options, listener);
+        this.executor = new TaskExecutor(templater, expressions, connections, cm, options, this.listener);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(options.forks(), r -> {
             Thread t = new Thread(r, "jplay-fork-" + n.incrementAndGet());
@@ -217,6 +217,11 @@ public final class PlaybookRunner implements AutoCloseable {
             }
             long failed = batch.stream().filter(h -> h.failedInPlay || h.unreachable).count();
             journal.mark(playIndex, i, failed == 0 ? RunJournal.DONE : RunJournal.FAILED);
+            if (failed > 0 && rollbacks.afterFailedBatch(ctx, batchNo, batch, hosts)) { // play keyword rollback
+                listener.warning("play '" + play.displayName() + "': rolled back after batch " + batchNo + " (rollback: all): stopping");
+                stopRun = true;
+                return;
+            }
             if (play.maxFailPercentage() != null && failed * 100.0 / batch.size() > play.maxFailPercentage()) {
                 listener.warning("play '" + play.displayName() + "': " + failed + " of " + batch.size()
                         + " hosts failed in batch " + batchNo + ", over max_fail_percentage " + play.maxFailPercentage() + ": stopping");
@@ -257,20 +262,9 @@ public final class PlaybookRunner implements AutoCloseable {
 
     private HostRun newHostRun(String name) {
         Map<String, Object> vars = inventory.hostVars(name);
-        HostConnectionInfo info = ConnectionVars.resolve(name, vars);
-        HostTarget target;
-        if (info.isLocal()) {
-            target = HostTarget.local(name);
-        } else {
-            List<Path> keys = info.privateKeyFile() == null ? List.of() : List.of(Path.of(expandHome(info.privateKeyFile())));
-            target = new HostTarget(name, info.address(), info.port(), info.user(), keys, null, HostTarget.Kind.SSH);
-        }
+        HostTarget target = HostTargets.of(name, vars);
         List<String> groupNames = inventory.host(name).map(Host::groupNames).orElse(List.of());
         return new HostRun(name, vars, target, groupNames);
-    }
-
-    private static String expandHome(String p) {
-        return p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p;
     }
 
     private Map<String, Object> playVars(Play play) {

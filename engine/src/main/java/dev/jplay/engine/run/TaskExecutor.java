@@ -147,6 +147,7 @@ final class TaskExecutor {
             boolean ignored = failed && (task.ignoreErrors() || scope.ignoreErrors());
             TaskOutcome o = outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
+            if ("container".equals(task.module()) && args.get("name") instanceof String c) o = o.withContainer(c); // for RollbackPlanner
             emit(host, o);
             emitWarnings(host, result);
             result.remove("_step");

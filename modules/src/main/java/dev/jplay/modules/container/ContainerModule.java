@@ -37,6 +37,7 @@ public final class ContainerModule implements TaskModule {
     static {
         ARGS.addAll(ImageRequest.ARGS);
         ARGS.addAll(List.of("image", "state", "pull", "logs"));
+        ARGS.add("healthcheck"); // health gate and rollback: HealthGate, ContainerRollback
     }
 
     @Override
@@ -48,17 +49,19 @@ public final class ContainerModule implements TaskModule {
     public ModuleResult run(ModuleArgs args, ModuleContext ctx) throws ModuleException {
         args.rejectUnknown(ARGS);
         String state = args.string("state", "started");
-        if (!List.of("present", "started", "stopped", "absent", "restarted").contains(state)) {
-            throw new ModuleException("args", "ARG_VALUE", "container: state must be present, started, stopped, absent or restarted, got '"
+        if (!List.of("present", "started", "stopped", "absent", "restarted", "rolled_back").contains(state)) {
+            throw new ModuleException("args", "ARG_VALUE", "container: state must be present, started, stopped, absent, restarted or rolled_back, got '"
                     + state + "'");
         }
         ContainerSpec spec = ContainerArgs.spec(args);
+        HealthCheck health = HealthCheck.parse(args.map("healthcheck"));
         if (!ctx.check()) ContainerHost.requireRoot(name());
         ContainerHost host = ContainerHost.of(ctx);
         try {
             if (state.equals("absent")) return absent(spec.name(), host, ctx);
+            if (state.equals("rolled_back")) return new ContainerRollback(host, ctx).run(spec.name(), health);
             ImageRequest request = ImageRequest.from(args, "image", true, pullPolicy(args));
-            return ctx.check() ? check(spec, state, request, host) : apply(spec, state, request, host, args.bool("logs", false), ctx);
+            return ctx.check() ? check(spec, state, request, host) : apply(spec, state, request, host, args.bool("logs", false), health, ctx);
         } catch (LaunchException e) {
             throw Failures.launch(e);
         }
@@ -71,7 +74,7 @@ public final class ContainerModule implements TaskModule {
     }
 
     private ModuleResult apply(ContainerSpec spec, String state, ImageRequest request, ContainerHost host, boolean logs,
-            ModuleContext ctx) throws ModuleException {
+            HealthCheck health, ModuleContext ctx) throws ModuleException {
         String name = spec.name();
         long t0 = System.nanoTime();
         EnsuredImage image = new ImageEnsurer(host).ensure(request);
@@ -82,6 +85,7 @@ public final class ContainerModule implements TaskModule {
         Optional<List<String>> differences = host.containers.differences(spec, containerImage);
         boolean recreate = differences.isEmpty() || !differences.get().isEmpty();
         if (recreate) {
+            ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
             // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
             host.containers.ensureAbsent(name);
             removeRootfs(host, name);
@@ -101,6 +105,8 @@ public final class ContainerModule implements TaskModule {
             default -> host.containers.ensureStarted(spec, containerImage);
         };
         long t3 = System.nanoTime();
+        Map<String, Object> healthData = HealthGate.verify(host, spec, state, recreate || result.changed(), health,
+                HealthGate.hostAddress(spec), ctx); // health gate: fails at step "health" when unhealthy
         boolean changed = recreate || result.changed() || image.changed();
         List<String> changes = differences.orElse(List.of("created"));
         ModuleResult.Builder out = ModuleResult.changed(changed)
@@ -110,6 +116,7 @@ public final class ContainerModule implements TaskModule {
                 .put("changes", recreate ? changes : List.of())
                 .put("warnings", result.warnings())
                 .put("timings_ms", Map.of("image", millis(t0, t1), "rootfs", millis(t1, t2), "container", millis(t2, t3)));
+        if (healthData != null) out.put("health", healthData);
         if (logs) {
             ContainerLogs tail = host.containers.logs(name, LOG_TAIL_BYTES);
             out.put("logs", Map.of("stdout", tail.stdout(), "stderr", tail.stderr()));
@@ -156,6 +163,7 @@ public final class ContainerModule implements TaskModule {
         if (changed && !ctx.check()) {
             after = host.containers.ensureAbsent(name).status();
             removeRootfs(host, name);
+            ContainerRollback.forget(host, name, ctx);
         }
         ModuleResult.Builder out = ModuleResult.changed(changed).msg(changed ? "container " + name + " removed" : "container " + name + " is absent")
                 .put("container", describe(after, null, null));

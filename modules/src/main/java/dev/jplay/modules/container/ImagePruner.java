@@ -41,6 +41,8 @@ final class ImagePruner {
             ContainerStatus status = host.containers.status(name);
             if (status.imageDigest() != null) usedByContainers.add(Digest.parse(status.imageDigest()));
         }
+        // A container's previous revision (for rollback) keeps its image too.
+        host.containers.previousImageDigests().forEach(d -> usedByContainers.add(Digest.parse(d)));
         Set<Digest> roots = new HashSet<>(usedByContainers);
         host.images.all().values().forEach(r -> roots.add(r.digest()));
         LocalImages local = new LocalImages(host.content, host.images);

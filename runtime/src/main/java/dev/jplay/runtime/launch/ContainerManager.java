@@ -43,11 +43,13 @@ public final class ContainerManager {
     private final RuncRuntime runtime;
     private final OciConfigGenerator generator = new OciConfigGenerator();
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final PreviousRevisions previous;
     private volatile List<String> runtimeWarnings;
 
     public ContainerManager(Path stateDir, RuncRuntime runtime) {
         this.containersDir = stateDir.toAbsolutePath().resolve("containers");
         this.runtime = runtime;
+        this.previous = new PreviousRevisions(containersDir);
     }
 
     /**
@@ -158,6 +160,35 @@ public final class ContainerManager {
         } catch (IOException | UncheckedIOException e) {
             throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE", "cannot list " + containersDir + ": " + e.getMessage(), e);
         }
+    }
+
+    // ---- revisions (rollback) ----
+
+    /** What the container named {@code name} was created from; empty when it does not exist. */
+    public Optional<ContainerRevision> revision(String name) {
+        return locked(name, () -> files(name).exists() ? Optional.of(ContainerRevision.of(SpecRecord.read(files(name).spec()))) : Optional.empty());
+    }
+
+    /** Keeps the current revision as the one to roll back to; call before a recreate. False when there is none. */
+    public boolean keepAsPrevious(String name) {
+        return locked(name, () -> previous.keep(name, files(name)));
+    }
+
+    /** The revision kept by the last {@link #keepAsPrevious}, if any. */
+    public Optional<ContainerRevision> previous(String name) {
+        return locked(name, () -> previous.read(name));
+    }
+
+    public void forgetPrevious(String name) {
+        locked(name, () -> {
+            previous.forget(name);
+            return null;
+        });
+    }
+
+    /** Image digests of all kept previous revisions (a prune must keep these images). */
+    public java.util.Set<String> previousImageDigests() {
+        return previous.imageDigests();
     }
 
     // ---- reconcile ----

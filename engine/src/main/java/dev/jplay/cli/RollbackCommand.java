@@ -1,0 +1,152 @@
+package dev.jplay.cli;
+
+import dev.jplay.engine.connection.AgentJar;
+import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostKeyPolicy;
+import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.run.ChangedContainers;
+import dev.jplay.engine.run.ConsolePrinter;
+import dev.jplay.engine.run.HostTargets;
+import dev.jplay.engine.run.ReportCollector;
+import dev.jplay.engine.run.RollbackCalls;
+import dev.jplay.engine.run.RunListener;
+import dev.jplay.inventory.Inventory;
+import dev.jplay.inventory.InventoryException;
+import dev.jplay.reports.HostRecap;
+import dev.jplay.reports.ReportFiles;
+import dev.jplay.reports.RunArtifacts;
+import dev.jplay.reports.RunLocator;
+import dev.jplay.reports.RunReport;
+import dev.jplay.reports.TaskOutcome;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jplay rollback RUN -i INVENTORY}: puts back, on every host, the containers that run RUN replaced (as listed
+ * in its report.json), with {@code container: state=rolled_back}. Writes a report of its own.
+ */
+@Command(name = "rollback", mixinStandardHelpOptions = true,
+        description = "Roll back the containers a past run replaced, on every host it changed them.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every rollback ok (or nothing to roll back)", "1:bad input (run, inventory)", "2:a rollback failed",
+                "4:a host was unreachable (6 = both)"})
+public final class RollbackCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN", description = "A run id, a run directory, or a report.json.")
+    String run;
+
+    @Option(names = {"-i", "--inventory"}, required = true, paramLabel = "SOURCE",
+            description = "Inventory that says how to reach the run's hosts (repeatable).")
+    List<String> inventory = new ArrayList<>();
+
+    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only these hosts.")
+    String limit;
+
+    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where runs are kept (default: .jplay/runs).")
+    Path runsDir = RunLocator.DEFAULT_RUNS_DIR;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Where this rollback's report goes (default: .jplay/runs/RUN_ID).")
+    Path reportDir;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts).")
+    Path knownHosts;
+
+    @Option(names = "--host-key-checking", defaultValue = "strict", paramLabel = "MODE", description = "strict (default) or accept-new.")
+    String hostKeyChecking;
+
+    @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "SSH connect timeout (default: ${DEFAULT-VALUE}).")
+    int connectTimeout;
+
+    @Option(names = {"-v", "--verbose"}, description = "More output (repeatable).")
+    boolean[] verbose = new boolean[0];
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        RunReport past;
+        Inventory inv;
+        try {
+            past = ReportFiles.read(RunLocator.locate(run, runsDir));
+            inv = Inventory.load(inventory);
+        } catch (IOException | InventoryException e) {
+            err.println("jplay: rollback " + run + ": " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        if (past.check()) {
+            err.println("jplay: run " + past.runId() + " was a check run: it replaced nothing");
+            return ExitCodes.BAD_INPUT;
+        }
+        HostKeyPolicy policy = switch (hostKeyChecking) {
+            case "strict" -> HostKeyPolicy.STRICT;
+            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
+            default -> null;
+        };
+        if (policy == null) {
+            err.println("jplay: --host-key-checking must be strict or accept-new, got '" + hostKeyChecking + "'");
+            return ExitCodes.BAD_INPUT;
+        }
+        Map<String, Set<String>> changed = ChangedContainers.of(past.results());
+        Set<String> allowed = null;
+        if (limit != null) {
+            allowed = new HashSet<>();
+            for (var h : inv.select(limit)) allowed.add(h.name());
+        }
+        List<RollbackCalls.Work> work = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> e : changed.entrySet()) {
+            if (allowed != null && !allowed.contains(e.getKey())) continue;
+            if (inv.host(e.getKey()).isEmpty()) {
+                err.println("jplay: host " + e.getKey() + " of run " + past.runId() + " is not in the inventory: " + inventory);
+                return ExitCodes.BAD_INPUT;
+            }
+            work.add(new RollbackCalls.Work(HostTargets.of(e.getKey(), inv.hostVars(e.getKey())), List.copyOf(e.getValue())));
+        }
+        if (work.isEmpty()) {
+            err.println("jplay: run " + past.runId() + " replaced no container" + (limit != null ? " on " + limit : "") + ": nothing to roll back");
+            return ExitCodes.OK;
+        }
+        String runId = ApplyCommand.newRunId();
+        Path runDir = reportDir != null ? reportDir : Path.of(".jplay", "runs", runId);
+        ReportCollector collector = new ReportCollector();
+        RunListener listener = RunListener.all(List.of(collector, new ConsolePrinter(System.out, System.console() != null, verbose.length)));
+        String play = "rollback of " + past.runId();
+        SshSettings ssh = SshSettings.defaults().withHostKeyPolicy(policy).withConnectTimeout(Duration.ofSeconds(connectTimeout));
+        if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
+        Map<String, HostRecap> recap = new LinkedHashMap<>();
+        listener.runStarted(past.playbook());
+        listener.playStarted(play, work.stream().map(w -> w.target().name()).toList());
+        listener.taskStarted(play, "rollback", past.playbook(), false);
+        try (Connections connections = Connections.builder().ssh(ssh).forks(Math.max(1, work.size())).agentJar(AgentJar.embedded()).build()) {
+            for (TaskOutcome o : new RollbackCalls(connections, false, listener).run(play, past.playbook(), work)) {
+                recap.merge(o.host(), HostRecap.ZERO.add(o), (a, b) -> a.add(o));
+            }
+        }
+        int exit = 0;
+        for (HostRecap r : recap.values()) {
+            if (r.failed() > 0) exit |= ExitCodes.HOST_FAILED;
+            if (r.unreachable() > 0) exit |= ExitCodes.HOST_UNREACHABLE;
+        }
+        listener.runFinished(recap, exit);
+        try {
+            Files.createDirectories(runDir);
+            RunReport report = collector.report(runId, Main.VERSION, past.playbook(), inventory, false, -1, null);
+            Path written = ReportFiles.write(runDir, report);
+            RunArtifacts.write(runDir, report);
+            err.println("report: " + written);
+        } catch (IOException e) {
+            err.println("jplay: cannot write the rollback report in " + runDir + ": " + e.getMessage());
+        }
+        return exit;
+    }
+}

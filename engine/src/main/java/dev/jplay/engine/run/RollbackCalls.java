@@ -1,0 +1,123 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.engine.connection.AgentSession;
+import dev.jplay.engine.connection.ConnectionException;
+import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostTarget;
+import dev.jplay.protocol.AgentResult;
+import dev.jplay.reports.FailureInfo;
+import dev.jplay.reports.TaskOutcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Rolls containers back through the hosts' agents ({@code container: state=rolled_back}), all hosts at once, and
+ * reports each container as a result of its own: task {@code rollback: NAME}, module {@code container}.
+ */
+public final class RollbackCalls {
+    public static final String TASK_PREFIX = "rollback: ";
+    private static final int MAX_PARALLEL_HOSTS = 50;
+
+    private final Connections connections;
+    private final boolean diff;
+    private final RunListener listener;
+
+    public RollbackCalls(Connections connections, boolean diff, RunListener listener) {
+        this.connections = connections;
+        this.diff = diff;
+        this.listener = listener;
+    }
+
+    /** One host's work: the containers to roll back there, in order. */
+    public record Work(HostTarget target, List<String> containers) {}
+
+    /** Runs every host's rollbacks (each host's in order); returns the outcomes, already given to the listener. */
+    public List<TaskOutcome> run(String play, String location, List<Work> work) {
+        if (work.isEmpty()) return List.of();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(work.size(), MAX_PARALLEL_HOSTS), r -> {
+            Thread t = new Thread(r, "jplay-rollback");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<List<TaskOutcome>>> perHost = new ArrayList<>();
+            for (Work w : work) perHost.add(pool.submit(() -> rollBackHost(play, location, w)));
+            List<TaskOutcome> all = new ArrayList<>();
+            for (Future<List<TaskOutcome>> f : perHost) {
+                try {
+                    all.addAll(f.get());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RunInterruptedException();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException("rollback failed unexpectedly", e.getCause());
+                }
+            }
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<TaskOutcome> rollBackHost(String play, String location, Work w) {
+        List<TaskOutcome> outcomes = new ArrayList<>();
+        for (String name : w.containers()) {
+            TaskOutcome o = rollBack(play, location, w.target(), name);
+            listener.hostResult(o);
+            outcomes.add(o);
+            if (TaskOutcome.UNREACHABLE.equals(o.status())) break;
+        }
+        return outcomes;
+    }
+
+    private TaskOutcome rollBack(String play, String location, HostTarget target, String name) {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        String task = TASK_PREFIX + name;
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("name", name);
+        args.put("state", "rolled_back");
+        AgentResult r;
+        try {
+            AgentSession session = connections.session(target);
+            r = session.call("container", args, false, diff, null, null).get();
+        } catch (ConnectionException e) {
+            return unreachable(play, location, target, task, name, e, started, t0);
+        } catch (ExecutionException e) {
+            return unreachable(play, location, target, task, name, Connections.unwrap(e.getCause()), started, t0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunInterruptedException();
+        }
+        FailureInfo error = null;
+        if (r.failed()) {
+            Map<String, Object> detail = r.error() == null || r.error().detail() == null ? null : new LinkedHashMap<>(r.error().detail());
+            error = new FailureInfo(target.name(), task, location, r.error() == null ? "rollback" : r.error().step(),
+                    r.error() == null ? "MODULE_FAILED" : r.error().code(), r.msg() != null ? r.msg() : r.error() == null ? "rollback failed" : r.error().message(),
+                    detail);
+        }
+        String status = r.failed() ? TaskOutcome.FAILED : r.changed() ? TaskOutcome.CHANGED : TaskOutcome.OK;
+        String msg = r.msg() != null ? r.msg() : error != null ? error.cause() : null;
+        return new TaskOutcome(target.name(), play, task, "container", location, status, r.changed(), false, null, null, null, null,
+                msg, r.diff(), started.toString(), millisSince(t0), error).withContainer(name);
+    }
+
+    private static TaskOutcome unreachable(String play, String location, HostTarget target, String task, String name, ConnectionException e,
+            Instant started, long t0) {
+        FailureInfo f = new FailureInfo(target.name(), task, location, e.step().wireName(), e.code(), e.getMessage(), null);
+        return new TaskOutcome(target.name(), play, task, "container", location, TaskOutcome.UNREACHABLE, false, false, null, null, null,
+                null, e.getMessage(), null, started.toString(), millisSince(t0), f).withContainer(name);
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.jplay.modules.container;
+
+import dev.jplay.modules.ModuleContext;
+import dev.jplay.modules.ModuleException;
+import dev.jplay.modules.ModuleResult;
+import dev.jplay.runtime.image.Digest;
+import dev.jplay.runtime.image.ImageConfig;
+import dev.jplay.runtime.launch.ContainerImage;
+import dev.jplay.runtime.launch.ContainerResult;
+import dev.jplay.runtime.launch.ContainerRevision;
+import dev.jplay.runtime.launch.ContainerStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code container: state=rolled_back}: puts back the revision (spec and image) a container had before its last
+ * recreate, from what is already on the host — no registry needed, because a kept revision's image is never
+ * pruned. Only one revision is kept, and a rollback does not replace it: rolling back twice is {@code ok} the
+ * second time, not a roll forward.
+ */
+final class ContainerRollback {
+    private final ContainerHost host;
+    private final ModuleContext ctx;
+
+    ContainerRollback(ContainerHost host, ModuleContext ctx) {
+        this.host = host;
+        this.ctx = ctx;
+    }
+
+    /** Hook before a recreate: the container about to be replaced becomes the revision to roll back to. */
+    static void keepPrevious(ContainerHost host, String name, ModuleContext ctx) throws ModuleException {
+        if (host.containers.keepAsPrevious(name)) new HealthRecords(ctx.stateDir()).keepAsPrevious(name);
+    }
+
+    /** Hook on removal: nothing to roll back to, and the old image may be pruned. */
+    static void forget(ContainerHost host, String name, ModuleContext ctx) throws ModuleException {
+        host.containers.forgetPrevious(name);
+        new HealthRecords(ctx.stateDir()).forget(name);
+    }
+
+    /** @param override the task's healthcheck; null checks the restored revision as it was last checked */
+    ModuleResult run(String name, HealthCheck override) throws ModuleException {
+        Optional<ContainerRevision> previous = host.containers.previous(name);
+        Optional<ContainerRevision> current = host.containers.revision(name);
+        if (previous.isEmpty()) {
+            return ModuleResult.ok().msg("container " + name + " has no previous revision: nothing to roll back")
+                    .put("rolled_back", false).put("container", summary(host.containers.status(name))).build();
+        }
+        ContainerRevision target = previous.get();
+        if (current.isPresent() && current.get().specHash().equals(target.specHash())) {
+            return ModuleResult.ok().msg("container " + name + " already runs its previous revision (" + target.imageDigest() + ")")
+                    .put("rolled_back", false).put("container", summary(host.containers.status(name))).build();
+        }
+        Map<String, Object> from = current.map(ContainerRollback::revisionData).orElse(null);
+        if (ctx.check()) {
+            return ModuleResult.changed(true).msg("container " + name + " would be rolled back to " + target.imageDigest())
+                    .put("rolled_back", true).put("from", from).put("to", revisionData(target)).build();
+        }
+        LocalImages.LocalImage image = previousImage(name, target);
+        host.containers.ensureAbsent(name);
+        Path rootfs = prepareRootfs(name, image);
+        ImageConfig config = image.config();
+        ContainerImage containerImage = new ContainerImage(target.imageDigest(),
+                new dev.jplay.runtime.launch.ImageConfig(config.entrypoint(), config.cmd(), config.env(), config.workingDir(), config.user()),
+                rootfs);
+        ContainerResult started = host.containers.ensureStarted(target.spec(), containerImage);
+        HealthRecords records = new HealthRecords(ctx.stateDir());
+        HealthCheck check = override != null ? override : records.previousCheck(name);
+        records.saveCurrent(name, check);
+        Map<String, Object> health = check == null ? null
+                : HealthGate.await(host, name, check, true, HealthGate.hostAddress(target.spec()), ctx.timeout());
+        ModuleResult.Builder out = ModuleResult.changed(true)
+                .msg("container " + name + " rolled back to " + target.imageDigest() + ", " + started.status().state().id())
+                .put("rolled_back", true)
+                .put("from", from)
+                .put("to", revisionData(target))
+                .put("container", summary(started.status()));
+        if (health != null) out.put("health", health);
+        return out.build();
+    }
+
+    /** The kept revision's image, complete and unpacked on this host. */
+    private LocalImages.LocalImage previousImage(String name, ContainerRevision target) throws ModuleException {
+        Optional<LocalImages.LocalImage> image;
+        try {
+            image = new LocalImages(host.content, host.images).byManifest(Digest.parse(target.imageDigest()));
+        } catch (IOException e) {
+            throw Failures.store("cannot read image " + target.imageDigest() + " from the content store", host.content.root(), e);
+        }
+        List<String> missingLayers = image.map(i -> i.diffIds().stream().filter(d -> !host.layers.has(d)).toList()).orElse(List.of());
+        if (image.isEmpty() || !missingLayers.isEmpty()) {
+            throw new ModuleException("rollback", "PREVIOUS_IMAGE_MISSING", "cannot roll back container " + name + ": image "
+                    + target.imageDigest() + " of its previous revision is no longer complete on this host")
+                    .detail("container", name).detail("image_digest", target.imageDigest())
+                    .detail("missing_layers", missingLayers.isEmpty() ? null : missingLayers);
+        }
+        return image.get();
+    }
+
+    private Path prepareRootfs(String name, LocalImages.LocalImage image) throws ModuleException {
+        try {
+            host.snapshots.remove(name); // a fresh writable layer, as for any recreate
+            return host.snapshots.prepare(name, image.diffIds());
+        } catch (IOException e) {
+            throw Failures.mount(name, host.snapshots.rootfs(name), e);
+        }
+    }
+
+    private static Map<String, Object> revisionData(ContainerRevision revision) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("image_digest", revision.imageDigest());
+        data.put("spec_hash", revision.specHash());
+        return data;
+    }
+
+    private static Map<String, Object> summary(ContainerStatus status) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", status.name());
+        c.put("status", status.state().id());
+        c.put("pid", status.pid());
+        c.put("image_digest", status.imageDigest());
+        return c;
+    }
+}
