@@ -113,7 +113,7 @@ public final class ContainerModule implements TaskModule {
                 .put("container", describe(result.status(), request, rootfs))
                 .put("image", image.toData())
                 .put("changes", recreate ? changes : List.of())
-                .put("warnings", result.warnings())
+                .put("warnings", network.withWarnings(result.warnings()))
                 .put("timings_ms", Map.of("image", millis(t0, t1), "rootfs", millis(t1, t2), "container", millis(t2, t3)));
         network.report(out);
         if (logs) {

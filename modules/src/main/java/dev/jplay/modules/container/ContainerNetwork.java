@@ -11,7 +11,9 @@ import dev.jplay.runtime.network.CniNetworks;
 import dev.jplay.runtime.network.NetworkAttachment;
 import dev.jplay.runtime.network.NetworkException;
 import dev.jplay.runtime.network.NetworkStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +43,7 @@ final class ContainerNetwork {
     private AttachResult attached;
     /** Set by {@link #difference}: nothing to attach or detach. */
     private boolean inPlace;
+    private final List<String> warnings = new ArrayList<>();
 
     private ContainerNetwork(CniNetworks cni, String container, NetworkAttachment wanted) {
         this.cni = cni;
@@ -122,8 +125,36 @@ final class ContainerNetwork {
         if (wanted == null) {
             guarded(() -> cni.detach(container));
         } else {
+            warnIfBridgeMoves();
             attached = guarded(() -> cni.attach(container, wanted));
         }
+    }
+
+    /**
+     * A bridge carries one IPv4 subnet: the first attachment with another gateway moves it (a re-addressed pool), and
+     * the containers still on the old subnet lose their gateway until they are re-addressed too. Say which.
+     */
+    private void warnIfBridgeMoves() throws ModuleException {
+        Map<String, NetworkAttachment> all = guarded(cni::attachments);
+        List<String> stranded = new ArrayList<>();
+        for (Map.Entry<String, NetworkAttachment> e : all.entrySet()) {
+            NetworkAttachment other = e.getValue();
+            if (e.getKey().equals(container) || !other.bridge().equals(wanted.bridge())) continue;
+            if (other.gateway().equals(wanted.gateway()) && other.prefixLen() == wanted.prefixLen()) return; // already moved
+            stranded.add(e.getKey());
+        }
+        if (stranded.isEmpty()) return;
+        warnings.add("bridge " + wanted.bridge() + " moves to " + wanted.gateway() + "/" + wanted.prefixLen() + ": " + stranded.size()
+                + " container(s) on its old subnet are cut off from the host until they get an address of the new one ("
+                + String.join(", ", stranded.subList(0, Math.min(5, stranded.size()))) + (stranded.size() > 5 ? ", ..." : "") + ")");
+    }
+
+    /** {@code runtime} warnings plus the network's. */
+    List<String> withWarnings(List<String> runtime) {
+        if (warnings.isEmpty()) return runtime;
+        List<String> all = new ArrayList<>(runtime);
+        all.addAll(warnings);
+        return all;
     }
 
     /** True if an attachment is recorded for the container (intact or not). */
