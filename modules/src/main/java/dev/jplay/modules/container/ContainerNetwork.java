@@ -195,7 +195,10 @@ final class ContainerNetwork {
 
     static ModuleException failure(NetworkException e, String container) {
         ModuleException m = new ModuleException(NetworkException.STEP, e.code(), "container " + container + ": " + e.getMessage(), e);
-        for (Map.Entry<String, Object> d : e.detail().entrySet()) m.detail(d.getKey(), d.getValue());
+        for (Map.Entry<String, Object> d : e.detail().entrySet()) {
+            // IP_IN_USE names the container holding the address: keep "container" for the one that failed.
+            m.detail(d.getKey().equals("container") ? "other_container" : d.getKey(), d.getValue());
+        }
         return m.detail("container", container);
     }
 
