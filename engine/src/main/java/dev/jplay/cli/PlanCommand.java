@@ -16,6 +16,7 @@ import dev.jplay.engine.fleet.ReplicaSpec;
 import dev.jplay.engine.ippool.IpPool;
 import dev.jplay.engine.ippool.IpPoolException;
 import dev.jplay.engine.ippool.IpPools;
+import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.engine.yaml.YamlLoader;
@@ -78,6 +79,7 @@ public final class PlanCommand implements Callable<Integer> {
     boolean writeState;
 
     private final YamlLoader yaml = new YamlLoader();
+    private final Templater templater = new Templater();
 
     @Override
     public Integer call() {
@@ -95,11 +97,14 @@ public final class PlanCommand implements Callable<Integer> {
             Map<String, IpPool> poolsSeen = new LinkedHashMap<>();
             for (YamlMapping play : plays()) {
                 Map<String, Object> raw = play.toJava();
+                if (raw.get(ReplicaSpec.KEYWORD) == null) continue;
+                Location at = play.keyLocation(ReplicaSpec.KEYWORD);
+                Map<String, Object> vars = templateVars(play, raw, extra);
                 ReplicaSpec spec;
                 try {
-                    var found = ReplicaSpec.fromPlayMap(raw);
-                    if (found.isEmpty()) continue;
-                    spec = found.get();
+                    // As apply does: replicas and the pools may be templates over the play's vars and -e.
+                    spec = ReplicaSpec.fromPlayMap(Map.of(ReplicaSpec.KEYWORD, templater.render(raw.get(ReplicaSpec.KEYWORD), vars, at)))
+                            .orElseThrow();
                 } catch (PlacementException e) {
                     throw new PlaybookException(play.keyLocation(ReplicaSpec.KEYWORD), e.getMessage());
                 }
@@ -113,7 +118,7 @@ public final class PlanCommand implements Callable<Integer> {
                 for (Host h : hosts) placementHosts.add(PlacementHosts.fromVars(h.name(), inv.hostVars(h.name())));
                 IpPool pool = null;
                 if (spec.pool() != null) {
-                    Map<String, IpPool> pools = IpPools.parse(poolsVariable(play, raw, extra, inv, hosts));
+                    Map<String, IpPool> pools = IpPools.parse(templater.render(poolsVariable(play, raw, extra, inv, hosts), vars, at));
                     for (IpPool p : pools.values()) {
                         IpPool before = poolsSeen.putIfAbsent(p.name(), p);
                         if (before != null && !before.equals(p)) {
@@ -214,6 +219,18 @@ public final class PlanCommand implements Callable<Integer> {
             }
         }
         return found;
+    }
+
+    /** What templates in {@code replicas} and the pools see: the play's vars, its vars_files, then extra vars. */
+    private Map<String, Object> templateVars(YamlMapping play, Map<String, Object> raw, Map<String, Object> extra) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        if (raw.get("vars") instanceof Map<?, ?> playVars) playVars.forEach((k, v) -> vars.put(String.valueOf(k), v));
+        if (raw.get("vars_files") instanceof List<?> files) {
+            Path dir = playbook.toAbsolutePath().getParent();
+            for (Object f : files) vars.putAll(yamlMap(dir.resolve(String.valueOf(f)), play.keyLocation("vars_files")));
+        }
+        vars.putAll(extra);
+        return vars;
     }
 
     private Map<String, Object> yamlMap(Path file, Location referencedAt) {

@@ -55,6 +55,34 @@ class PlanCommandTest {
     }
 
     @Test
+    void templatedReplicasAndPoolsRenderWithPlayVarsAndExtraVarsAsApplyDoes(@TempDir Path dir) throws IOException {
+        Path inv = dir.resolve("hosts.ini");
+        Files.writeString(inv, "[web]\nweb[1:4] ansible_connection=local\n");
+        Path pb = dir.resolve("fleet.yml");
+        Files.writeString(pb, """
+                - hosts: web
+                  replicas: {app: web, count: "{{ replicas }}", pool: web}
+                  vars:
+                    replicas: 3
+                    cidr: 10.88.0.0/24
+                    jplay_ip_pools:
+                      web: {cidr: "{{ cidr }}"}
+                  tasks: []
+                """);
+        Result r = run("plan", pb.toString(), "-i", inv.toString(), "--json", "--state-dir", dir.resolve("state").toString(),
+                "-e", "replicas=8", "-e", "cidr=10.99.0.0/24");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode play = new ObjectMapper().readTree(r.out()).get("plays").get(0);
+        assertEquals(8, play.get("summary").get("add").asInt(), "count from -e");
+        for (JsonNode host : play.get("hosts")) {
+            for (JsonNode i : host.get("instances")) assertTrue(i.get("ip").asText().startsWith("10.99.0."), "cidr from -e: " + i);
+        }
+        Result defaults = run("plan", pb.toString(), "-i", inv.toString(), "--json", "--state-dir", dir.resolve("state").toString());
+        assertEquals(0, defaults.exit(), defaults.err());
+        assertEquals(3, new ObjectMapper().readTree(defaults.out()).get("plays").get(0).get("summary").get("add").asInt(), "count from vars");
+    }
+
+    @Test
     void plansAsJsonAndDiffsAgainstTheWrittenState(@TempDir Path dir) throws IOException {
         Path inv = dir.resolve("hosts.ini");
         Files.writeString(inv, "[web]\nweb[01:10] ansible_connection=local\n[db]\ndb1\n");

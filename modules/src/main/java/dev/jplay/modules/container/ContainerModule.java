@@ -15,6 +15,7 @@ import dev.jplay.runtime.launch.LaunchException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class ContainerModule implements TaskModule {
 
     static {
         ARGS.addAll(ImageRequest.ARGS);
-        ARGS.addAll(List.of("image", "state", "pull", "logs"));
+        ARGS.addAll(List.of("image", "state", "pull", "logs", ContainerNetwork.ARG));
         ARGS.add("healthcheck"); // health gate and rollback: HealthGate, ContainerRollback
     }
 
@@ -53,15 +54,18 @@ public final class ContainerModule implements TaskModule {
             throw new ModuleException("args", "ARG_VALUE", "container: state must be present, started, stopped, absent, restarted or rolled_back, got '"
                     + state + "'");
         }
-        ContainerSpec spec = ContainerArgs.spec(args);
+        ContainerSpec argSpec = ContainerArgs.spec(args);
         HealthCheck health = HealthCheck.parse(args.map("healthcheck"));
         if (!ctx.check()) ContainerHost.requireRoot(name());
         ContainerHost host = ContainerHost.of(ctx);
+        ContainerNetwork network = ContainerNetwork.of(args, ctx, argSpec.name());
+        ContainerSpec spec = network.applyTo(argSpec);
         try {
-            if (state.equals("absent")) return absent(spec.name(), host, ctx);
+            if (state.equals("absent")) return absent(spec.name(), host, network, ctx);
             if (state.equals("rolled_back")) return new ContainerRollback(host, ctx).run(spec.name(), health);
             ImageRequest request = ImageRequest.from(args, "image", true, pullPolicy(args));
-            return ctx.check() ? check(spec, state, request, host) : apply(spec, state, request, host, args.bool("logs", false), health, ctx);
+            return ctx.check() ? check(spec, state, request, host, network)
+                    : apply(spec, state, request, host, network, args.bool("logs", false), health, ctx);
         } catch (LaunchException e) {
             throw Failures.launch(e);
         }
@@ -73,8 +77,8 @@ public final class ContainerModule implements TaskModule {
         return PullPolicy.parse(args.string("pull", "missing"));
     }
 
-    private ModuleResult apply(ContainerSpec spec, String state, ImageRequest request, ContainerHost host, boolean logs,
-            HealthCheck health, ModuleContext ctx) throws ModuleException {
+    private ModuleResult apply(ContainerSpec spec, String state, ImageRequest request, ContainerHost host,
+            ContainerNetwork network, boolean logs, HealthCheck health, ModuleContext ctx) throws ModuleException {
         String name = spec.name();
         long t0 = System.nanoTime();
         EnsuredImage image = new ImageEnsurer(host).ensure(request);
@@ -82,13 +86,14 @@ public final class ContainerModule implements TaskModule {
         Path rootfs = host.snapshots.rootfs(name);
         ContainerImage containerImage = new ContainerImage(image.manifestDigest().toString(), image.launchConfig(), rootfs);
         ContainerStatus before = host.containers.status(name);
-        Optional<List<String>> differences = host.containers.differences(spec, containerImage);
+        Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network);
         boolean recreate = differences.isEmpty() || !differences.get().isEmpty();
         if (recreate) {
             ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
             // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
             host.containers.ensureAbsent(name);
             removeRootfs(host, name);
+            network.converge(); // runc joins the namespace at start: attach while no process is in it
         }
         prepareRootfs(host, name, image);
         long t2 = System.nanoTime();
@@ -106,7 +111,7 @@ public final class ContainerModule implements TaskModule {
         };
         long t3 = System.nanoTime();
         Map<String, Object> healthData = HealthGate.verify(host, spec, state, recreate || result.changed(), health,
-                HealthGate.hostAddress(spec), ctx); // health gate: fails at step "health" when unhealthy
+                network.address() != null ? network.address() : HealthGate.hostAddress(spec), ctx); // health gate: fails at step "health" when unhealthy
         boolean changed = recreate || result.changed() || image.changed();
         List<String> changes = differences.orElse(List.of("created"));
         ModuleResult.Builder out = ModuleResult.changed(changed)
@@ -114,9 +119,10 @@ public final class ContainerModule implements TaskModule {
                 .put("container", describe(result.status(), request, rootfs))
                 .put("image", image.toData())
                 .put("changes", recreate ? changes : List.of())
-                .put("warnings", result.warnings())
+                .put("warnings", network.withWarnings(result.warnings()))
                 .put("timings_ms", Map.of("image", millis(t0, t1), "rootfs", millis(t1, t2), "container", millis(t2, t3)));
         if (healthData != null) out.put("health", healthData);
+        network.report(out);
         if (logs) {
             ContainerLogs tail = host.containers.logs(name, LOG_TAIL_BYTES);
             out.put("logs", Map.of("stdout", tail.stdout(), "stderr", tail.stderr()));
@@ -125,7 +131,8 @@ public final class ContainerModule implements TaskModule {
         return out.build();
     }
 
-    private ModuleResult check(ContainerSpec spec, String state, ImageRequest request, ContainerHost host) throws ModuleException {
+    private ModuleResult check(ContainerSpec spec, String state, ImageRequest request, ContainerHost host, ContainerNetwork network)
+            throws ModuleException {
         ContainerStatus before = host.containers.status(spec.name());
         Optional<EnsuredImage> image = request.policy() == PullPolicy.ALWAYS ? Optional.empty() : new ImageEnsurer(host).findLocal(request);
         boolean changed;
@@ -136,7 +143,7 @@ public final class ContainerModule implements TaskModule {
         } else {
             ContainerImage containerImage = new ContainerImage(image.get().manifestDigest().toString(), image.get().launchConfig(),
                     host.snapshots.rootfs(spec.name()));
-            Optional<List<String>> differences = host.containers.differences(spec, containerImage);
+            Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network);
             if (differences.isEmpty() || !differences.get().isEmpty()) {
                 changed = true;
                 why = differences.isEmpty() ? "would be created" : "would be recreated: " + String.join("; ", differences.get());
@@ -151,11 +158,13 @@ public final class ContainerModule implements TaskModule {
                 why = changed ? "would be " + state : "is " + before.state().id();
             }
         }
-        return ModuleResult.changed(changed).msg("container " + spec.name() + " " + why)
-                .put("container", describe(before, request, host.snapshots.rootfs(spec.name()))).build();
+        ModuleResult.Builder out = ModuleResult.changed(changed).msg("container " + spec.name() + " " + why)
+                .put("container", describe(before, request, host.snapshots.rootfs(spec.name())));
+        network.report(out);
+        return out.build();
     }
 
-    private ModuleResult absent(String name, ContainerHost host, ModuleContext ctx) throws ModuleException {
+    private ModuleResult absent(String name, ContainerHost host, ContainerNetwork network, ModuleContext ctx) throws ModuleException {
         ContainerStatus before = host.containers.status(name);
         boolean hasRootfs = Files.exists(host.snapshots.rootfs(name).getParent());
         boolean changed = before.state() != ContainerState.ABSENT || hasRootfs;
@@ -165,10 +174,28 @@ public final class ContainerModule implements TaskModule {
             removeRootfs(host, name);
             ContainerRollback.forget(host, name, ctx);
         }
+        changed |= detachNetwork(network, ctx);
         ModuleResult.Builder out = ModuleResult.changed(changed).msg(changed ? "container " + name + " removed" : "container " + name + " is absent")
                 .put("container", describe(after, null, null));
         if (ctx.diff() && changed) diff(out, before, after, List.of());
         return out.build();
+    }
+
+    // ---- network (the container's own IP, see ContainerNetwork) ----
+
+    /** The container's differences plus a {@code network: old -> new} line; a container that does not exist stays empty. */
+    private static Optional<List<String>> withNetworkChange(Optional<List<String>> differences, ContainerNetwork network)
+            throws ModuleException {
+        Optional<String> change = network.difference();
+        if (differences.isEmpty() || change.isEmpty()) return differences;
+        List<String> all = new ArrayList<>(differences.get());
+        all.add(change.get());
+        return Optional.of(all);
+    }
+
+    /** After the container is gone: its attachment goes too. True if there was one (or, in check mode, would go). */
+    private static boolean detachNetwork(ContainerNetwork network, ModuleContext ctx) throws ModuleException {
+        return ctx.check() ? network.recorded() : network.detach();
     }
 
     private static void prepareRootfs(ContainerHost host, String name, EnsuredImage image) throws ModuleException {

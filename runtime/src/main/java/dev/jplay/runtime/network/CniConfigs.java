@@ -20,7 +20,10 @@ final class CniConfigs {
 
     /**
      * isGateway puts the gateway address on the bridge, so the host reaches its containers; ipMasq stays off
-     * (jplay never rewrites iptables); hairpin stays off (no port mapping back into the same bridge).
+     * (jplay never rewrites iptables); hairpin stays off (no port mapping back into the same bridge). forceAddress:
+     * a bridge carries one IPv4 subnet, and an attachment with another gateway moves it there (the plugin would
+     * otherwise refuse), as re-addressing a pool does; containers still on the old subnet lose their gateway until
+     * they are re-addressed too.
      */
     ObjectNode bridge(NetworkAttachment a) {
         ObjectNode config = mapper.createObjectNode()
@@ -29,6 +32,7 @@ final class CniConfigs {
                 .put("type", BRIDGE)
                 .put("bridge", a.bridge())
                 .put("isGateway", true)
+                .put("forceAddress", true)
                 .put("ipMasq", false)
                 .put("hairpinMode", false);
         if (a.mtu() != null) config.put("mtu", a.mtu());

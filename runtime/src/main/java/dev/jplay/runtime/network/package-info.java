@@ -21,6 +21,9 @@
  *       and containers reach the host at the gateway. The bridge plugin also turns on IPv4 forwarding (and IPv6
  *       forwarding when an IPv6 gateway is given) in the host's namespace. No NAT ({@code ipMasq: false}) and no port mapping: nothing is published on the host's
  *       own addresses.</li>
+ *   <li>A bridge carries one IPv4 subnet ({@code forceAddress}): an attachment with another gateway moves the bridge's
+ *       address to it, as when a pool is re-addressed; containers still on the old subnet lose their gateway (and
+ *       the host's route to them) until they are attached again with an address of the new one.</li>
  *   <li>Containers on one bridge reach each other directly, unless bridged traffic is filtered
  *       ({@code br_netfilter} loaded and a FORWARD policy of DROP, as Docker sets): then allow it with
  *       {@code iptables -I FORWARD -i jplay0 -o jplay0 -j ACCEPT}.</li>
