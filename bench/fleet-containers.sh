@@ -56,6 +56,8 @@ cleanup_reference() {
 cleanup() {
   set +e
   cleanup_reference
+  local s
+  for s in "$WORK"/cp/*; do [ -S "$s" ] && ssh -o ControlPath="$s" -O exit dummy >/dev/null 2>&1; done
   if [ -f "$WORK/hosts.yml" ] && [ -n "${IMAGE:-}" ]; then
     "$ROOT/jplay" apply "$ROOT/playbooks/examples/web-fleet.yml" -i "$WORK/hosts.yml" --known-hosts "$WORK/fleet/known_hosts" \
       --state-dir "$WORK/state" --report-dir "$WORK/run-cleanup" -e replicas=0 -e image="$IMAGE" -e cidr=$CIDR >/dev/null 2>&1 \
@@ -70,6 +72,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP   # so that an interrupted run cleans up too
 
 "$ROOT/jplay" --version >/dev/null # builds the CLI if needed, outside the timings
 [ ! -e "/run/jplay-fleet/$PREFIX" ] || { echo "a fleet '$PREFIX' exists already (not ours: left alone)" >&2; exit 1; }
