@@ -38,8 +38,8 @@ cpu_ms() { if [ -n "$CPUACCT" ]; then echo $(( $(cat "$CPUACCT/cpuacct.usage") /
 # (its runc state is on a tmpfs of that host), then whatever is left in the reference's netns is killed.
 cleanup_reference() {
   local i ns pids
-  [ -d "/run/jplay-fleet/$PREFIX" ] || return 0
   for i in $(seq 1 "$HOSTS"); do
+    [ -d "/run/jplay-fleet/$PREFIX" ] || break
     "$FLEET" exec --prefix $PREFIX "$i" -- sh -c '
       mountpoint -q /run/runc || exit 0
       for c in $(runc list -q 2>/dev/null); do runc delete -f "$c" >/dev/null 2>&1; done' 2>/dev/null
