@@ -2,6 +2,7 @@ package dev.jplay.engine.connection;
 
 import dev.jplay.agent.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,6 +1,7 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.IOException;
 import java.io.OutputStream;
