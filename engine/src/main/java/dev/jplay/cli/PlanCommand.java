@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -59,15 +60,8 @@ public final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook YAML file.")
     Path playbook;
 
-    @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE",
-            description = "Inventory file, directory, script, or comma-separated host list (repeatable). Default: localhost.")
-    List<String> inventory = new ArrayList<>();
-
-    @Option(names = {"-e", "--extra-vars"}, paramLabel = "VARS", description = "k=v pairs, JSON, or @file (repeatable; highest precedence).")
-    List<String> extraVars = new ArrayList<>();
-
-    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts with a pattern.")
-    String limit;
+    @Mixin
+    TargetOptions targets;
 
     @Option(names = "--json", description = "Print the plan as one JSON document.")
     boolean json;
@@ -91,8 +85,8 @@ public final class PlanCommand implements Callable<Integer> {
                 err.println("jplay: playbook " + playbook + " not found");
                 return ExitCodes.BAD_INPUT;
             }
-            Inventory inv = Inventory.load(inventory.isEmpty() ? List.of("localhost,") : inventory);
-            Map<String, Object> extra = ExtraVars.parse(extraVars, f -> yamlMap(f, Location.startOf(f)));
+            Inventory inv = Inventory.load(targets.inventorySources());
+            Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> yamlMap(f, Location.startOf(f)));
             FleetPlanner planner = new FleetPlanner(store.loadAll());
             Map<String, IpPool> poolsSeen = new LinkedHashMap<>();
             for (YamlMapping play : plays()) {
@@ -110,8 +104,8 @@ public final class PlanCommand implements Callable<Integer> {
                 }
                 String pattern = hostPattern(play);
                 List<Host> hosts = inv.select(pattern);
-                if (limit != null) {
-                    List<String> allowed = inv.select(limit).stream().map(Host::name).toList();
+                if (targets.limit != null) {
+                    List<String> allowed = inv.select(targets.limit).stream().map(Host::name).toList();
                     hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();
                 }
                 List<PlacementHost> placementHosts = new ArrayList<>(hosts.size());
