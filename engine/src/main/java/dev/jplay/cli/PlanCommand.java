@@ -188,31 +188,22 @@ public final class PlanCommand implements Callable<Integer> {
      * {@code jplay_ip_pools} by precedence: extra vars, the play's vars_files (last wins), its vars, then the
      * targeted hosts' variables, which must then agree (pools are fleet-wide).
      */
+    /** {@code jplay_ip_pools} as apply sees it; a value from vars_files wins over one in the play's vars. */
     private Object poolsVariable(YamlMapping play, Map<String, Object> raw, Map<String, Object> extra, Inventory inv, List<Host> hosts) {
-        if (extra.containsKey(IpPools.VARIABLE)) return extra.get(IpPools.VARIABLE);
-        Object fromFiles = null;
-        if (raw.get("vars_files") instanceof List<?> files) {
+        Map<String, Object> playVars = new LinkedHashMap<>();
+        if (raw.get("vars") instanceof Map<?, ?> vars && vars.containsKey(IpPools.VARIABLE)) {
+            playVars.put(IpPools.VARIABLE, vars.get(IpPools.VARIABLE));
+        }
+        if (!extra.containsKey(IpPools.VARIABLE) && raw.get("vars_files") instanceof List<?> files) {
+            Object fromFiles = null;
             Path dir = playbook.toAbsolutePath().getParent();
             for (Object f : files) {
                 Map<String, Object> vars = yamlMap(dir.resolve(String.valueOf(f)), play.keyLocation("vars_files"));
                 if (vars.containsKey(IpPools.VARIABLE)) fromFiles = vars.get(IpPools.VARIABLE);
             }
+            if (fromFiles != null) playVars.put(IpPools.VARIABLE, fromFiles);
         }
-        if (fromFiles != null) return fromFiles;
-        if (raw.get("vars") instanceof Map<?, ?> vars && vars.containsKey(IpPools.VARIABLE)) return vars.get(IpPools.VARIABLE);
-        Object found = null;
-        String foundOn = null;
-        for (Host h : hosts) {
-            Object v = inv.hostVars(h.name()).get(IpPools.VARIABLE);
-            if (v == null) continue;
-            if (found == null) {
-                found = v;
-                foundOn = h.name();
-            } else if (!Objects.equals(found, v)) {
-                throw new IpPoolException(IpPools.VARIABLE + " differs between hosts " + foundOn + " and " + h.name() + ": declare pools once (group_vars/all or the play)");
-            }
-        }
-        return found;
+        return IpPools.variableFor(extra, playVars, hosts.stream().map(Host::name).toList(), inv::hostVars);
     }
 
     /** What templates in {@code replicas} and the pools see: the play's vars, its vars_files, then extra vars. */
