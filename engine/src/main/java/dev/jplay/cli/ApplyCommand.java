@@ -116,6 +116,7 @@ public final class ApplyCommand implements Callable<Integer> {
         Inventory inv;
         Playbook pb;
         RunOptions options;
+        SshSettings ssh;
         try {
             if (!Files.isRegularFile(playbook)) {
                 err.println("jplay: playbook " + playbook + " not found");
@@ -164,14 +165,8 @@ public final class ApplyCommand implements Callable<Integer> {
                     maxFailures == null ? null : FailureBudget.parse(maxFailures),
                     taskTimeout > 0 ? Duration.ofSeconds(taskTimeout) : null);
             if (taskTimeout < 0) throw new IllegalArgumentException("--task-timeout must not be negative: " + taskTimeout);
-        } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
-            err.println("jplay: " + e.getMessage());
-            return ExitCodes.BAD_INPUT;
-        }
-        SshSettings ssh;
-        try {
             ssh = sshOptions.settings();
-        } catch (IllegalArgumentException e) {
+        } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
