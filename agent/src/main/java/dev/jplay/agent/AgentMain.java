@@ -9,6 +9,7 @@ import dev.jplay.modules.TaskModule;
 import dev.jplay.modules.command.ProcessTrees;
 import dev.jplay.protocol.AgentError;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -82,10 +83,10 @@ public final class AgentMain {
     /** Serves requests from {@code in} until end of input or {@code bye}; returns once in-flight work is done. */
     void serve(InputStream in) throws IOException {
         write(hello());
-        LineReader lines = new LineReader(in, maxLineBytes);
+        BoundedLineReader lines = new BoundedLineReader(in, maxLineBytes);
         byte[] line;
         while ((line = lines.next()) != null && !outputBroken) {
-            if (line == LineReader.TOO_LONG) {
+            if (line == BoundedLineReader.TOO_LONG) {
                 write(failure(-1, "BAD_REQUEST", "request line longer than " + maxLineBytes
                         + " bytes; skipped"));
                 continue;

@@ -145,15 +145,4 @@ class AgentMainTest {
         assertEquals(2, lines.size());
         assertEquals(1, JSON.readValue(lines.get(1), AgentResult.class).id());
     }
-
-    @Test
-    void lineReaderSkipsOverlongLinesWithoutLosingTheNext() throws Exception {
-        byte[] data = ("short\n" + "y".repeat(200_000) + "\nnext\nlast-no-newline").getBytes(StandardCharsets.UTF_8);
-        LineReader r = new LineReader(new ByteArrayInputStream(data), 100);
-        assertEquals("short", new String(r.next(), StandardCharsets.UTF_8));
-        assertTrue(r.next() == LineReader.TOO_LONG);
-        assertEquals("next", new String(r.next(), StandardCharsets.UTF_8));
-        assertEquals("last-no-newline", new String(r.next(), StandardCharsets.UTF_8));
-        assertEquals(null, r.next());
-    }
 }

@@ -2,7 +2,6 @@ package dev.jplay.cli;
 
 import dev.jplay.engine.connection.AgentJar;
 import dev.jplay.engine.connection.Connections;
-import dev.jplay.engine.connection.HostKeyPolicy;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
@@ -43,6 +42,7 @@ import dev.jplay.engine.run.FailureBudget;
 import dev.jplay.engine.run.RunJournal;
 import dev.jplay.reports.RunLocator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,15 +56,8 @@ public final class ApplyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook YAML file.")
     Path playbook;
 
-    @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE",
-            description = "Inventory file, directory, script, or comma-separated host list (repeatable). Default: localhost.")
-    List<String> inventory = new ArrayList<>();
-
-    @Option(names = {"-e", "--extra-vars"}, paramLabel = "VARS", description = "k=v pairs, JSON, or @file (repeatable; highest precedence).")
-    List<String> extraVars = new ArrayList<>();
-
-    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts with a pattern.")
-    String limit;
+    @Mixin
+    TargetOptions targets;
 
     @Option(names = {"-t", "--tags"}, split = ",", description = "Only run tasks with these tags.")
     List<String> tags = new ArrayList<>();
@@ -96,15 +89,8 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where replica placements and IP leases are kept (default: .jplay/state).")
     Path stateDir;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts).")
-    Path knownHosts;
-
-    @Option(names = "--host-key-checking", defaultValue = "strict", paramLabel = "MODE",
-            description = "strict (default): unknown or changed host keys are refused; accept-new: record unknown keys, refuse changed ones.")
-    String hostKeyChecking;
-
-    @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "SSH connect timeout (default: ${DEFAULT-VALUE}).")
-    int connectTimeout;
+    @Mixin
+    SshOptions sshOptions;
 
     @Option(names = "--task-timeout", defaultValue = "0", paramLabel = "SECONDS",
             description = "Timeout of tasks that set no 'timeout' (default: 0 = none). A host that does not answer a few"
@@ -130,30 +116,31 @@ public final class ApplyCommand implements Callable<Integer> {
         Inventory inv;
         Playbook pb;
         RunOptions options;
+        SshSettings ssh;
         try {
             if (!Files.isRegularFile(playbook)) {
                 err.println("jplay: playbook " + playbook + " not found");
                 return ExitCodes.BAD_INPUT;
             }
-            List<String> sources = inventory.isEmpty() ? List.of("localhost,") : inventory;
+            List<String> sources = targets.inventorySources();
             inv = Inventory.load(sources);
             PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
             pb = parser.parse(playbook);
-            Map<String, Object> extra = ExtraVars.parse(extraVars, f -> parser.loadVarsFile(f, dev.jplay.engine.yaml.Location.startOf(f)));
+            Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, dev.jplay.engine.yaml.Location.startOf(f)));
             if (strategy != null && !Set.of("linear", "free").contains(strategy)) {
                 err.println("jplay: --strategy must be linear or free, got '" + strategy + "'");
                 return ExitCodes.BAD_INPUT;
             }
-            String effectiveLimit = limit;
+            String effectiveLimit = targets.limit;
             if (retryFailed != null) {
                 List<String> failedHosts = failedHostsOf(retryFailed);
                 if (failedHosts.isEmpty()) {
                     err.println("jplay: no host failed in run " + retryFailed + ": nothing to retry");
                     return ExitCodes.OK;
                 }
-                if (limit != null) {
+                if (targets.limit != null) {
                     Set<String> allowed = new java.util.HashSet<>();
-                    inv.select(limit).forEach(h -> allowed.add(h.name()));
+                    inv.select(targets.limit).forEach(h -> allowed.add(h.name()));
                     failedHosts = failedHosts.stream().filter(allowed::contains).toList();
                 }
                 String only = String.join(",", failedHosts);
@@ -178,17 +165,9 @@ public final class ApplyCommand implements Callable<Integer> {
                     maxFailures == null ? null : FailureBudget.parse(maxFailures),
                     taskTimeout > 0 ? Duration.ofSeconds(taskTimeout) : null);
             if (taskTimeout < 0) throw new IllegalArgumentException("--task-timeout must not be negative: " + taskTimeout);
+            ssh = sshOptions.settings();
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
-            return ExitCodes.BAD_INPUT;
-        }
-        HostKeyPolicy policy = switch (hostKeyChecking) {
-            case "strict" -> HostKeyPolicy.STRICT;
-            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
-            default -> null;
-        };
-        if (policy == null) {
-            err.println("jplay: --host-key-checking must be strict or accept-new, got '" + hostKeyChecking + "'");
             return ExitCodes.BAD_INPUT;
         }
         String runId = newRunId();
@@ -200,8 +179,6 @@ public final class ApplyCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         ApplyHistoryHook history = ApplyHistoryHook.started(runId, playbook, options); // run history (jplay history)
-        SshSettings ssh = SshSettings.defaults().withHostKeyPolicy(policy).withConnectTimeout(Duration.ofSeconds(connectTimeout));
-        if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
         ReportCollector collector = new ReportCollector();
         List<RunListener> listeners = new ArrayList<>();
         listeners.add(collector);

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -59,15 +60,8 @@ public final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook YAML file.")
     Path playbook;
 
-    @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE",
-            description = "Inventory file, directory, script, or comma-separated host list (repeatable). Default: localhost.")
-    List<String> inventory = new ArrayList<>();
-
-    @Option(names = {"-e", "--extra-vars"}, paramLabel = "VARS", description = "k=v pairs, JSON, or @file (repeatable; highest precedence).")
-    List<String> extraVars = new ArrayList<>();
-
-    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Further limit the hosts with a pattern.")
-    String limit;
+    @Mixin
+    TargetOptions targets;
 
     @Option(names = "--json", description = "Print the plan as one JSON document.")
     boolean json;
@@ -91,8 +85,8 @@ public final class PlanCommand implements Callable<Integer> {
                 err.println("jplay: playbook " + playbook + " not found");
                 return ExitCodes.BAD_INPUT;
             }
-            Inventory inv = Inventory.load(inventory.isEmpty() ? List.of("localhost,") : inventory);
-            Map<String, Object> extra = ExtraVars.parse(extraVars, f -> yamlMap(f, Location.startOf(f)));
+            Inventory inv = Inventory.load(targets.inventorySources());
+            Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> yamlMap(f, Location.startOf(f)));
             FleetPlanner planner = new FleetPlanner(store.loadAll());
             Map<String, IpPool> poolsSeen = new LinkedHashMap<>();
             for (YamlMapping play : plays()) {
@@ -110,8 +104,8 @@ public final class PlanCommand implements Callable<Integer> {
                 }
                 String pattern = hostPattern(play);
                 List<Host> hosts = inv.select(pattern);
-                if (limit != null) {
-                    List<String> allowed = inv.select(limit).stream().map(Host::name).toList();
+                if (targets.limit != null) {
+                    List<String> allowed = inv.select(targets.limit).stream().map(Host::name).toList();
                     hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();
                 }
                 List<PlacementHost> placementHosts = new ArrayList<>(hosts.size());
@@ -194,31 +188,22 @@ public final class PlanCommand implements Callable<Integer> {
      * {@code jplay_ip_pools} by precedence: extra vars, the play's vars_files (last wins), its vars, then the
      * targeted hosts' variables, which must then agree (pools are fleet-wide).
      */
+    /** {@code jplay_ip_pools} as apply sees it; a value from vars_files wins over one in the play's vars. */
     private Object poolsVariable(YamlMapping play, Map<String, Object> raw, Map<String, Object> extra, Inventory inv, List<Host> hosts) {
-        if (extra.containsKey(IpPools.VARIABLE)) return extra.get(IpPools.VARIABLE);
-        Object fromFiles = null;
-        if (raw.get("vars_files") instanceof List<?> files) {
+        Map<String, Object> playVars = new LinkedHashMap<>();
+        if (raw.get("vars") instanceof Map<?, ?> vars && vars.containsKey(IpPools.VARIABLE)) {
+            playVars.put(IpPools.VARIABLE, vars.get(IpPools.VARIABLE));
+        }
+        if (!extra.containsKey(IpPools.VARIABLE) && raw.get("vars_files") instanceof List<?> files) {
+            Object fromFiles = null;
             Path dir = playbook.toAbsolutePath().getParent();
             for (Object f : files) {
                 Map<String, Object> vars = yamlMap(dir.resolve(String.valueOf(f)), play.keyLocation("vars_files"));
                 if (vars.containsKey(IpPools.VARIABLE)) fromFiles = vars.get(IpPools.VARIABLE);
             }
+            if (fromFiles != null) playVars.put(IpPools.VARIABLE, fromFiles);
         }
-        if (fromFiles != null) return fromFiles;
-        if (raw.get("vars") instanceof Map<?, ?> vars && vars.containsKey(IpPools.VARIABLE)) return vars.get(IpPools.VARIABLE);
-        Object found = null;
-        String foundOn = null;
-        for (Host h : hosts) {
-            Object v = inv.hostVars(h.name()).get(IpPools.VARIABLE);
-            if (v == null) continue;
-            if (found == null) {
-                found = v;
-                foundOn = h.name();
-            } else if (!Objects.equals(found, v)) {
-                throw new IpPoolException(IpPools.VARIABLE + " differs between hosts " + foundOn + " and " + h.name() + ": declare pools once (group_vars/all or the play)");
-            }
-        }
-        return found;
+        return IpPools.variableFor(extra, playVars, hosts.stream().map(Host::name).toList(), inv::hostVars);
     }
 
     /** What templates in {@code replicas} and the pools see: the play's vars, its vars_files, then extra vars. */

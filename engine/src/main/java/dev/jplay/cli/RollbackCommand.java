@@ -2,7 +2,6 @@ package dev.jplay.cli;
 
 import dev.jplay.engine.connection.AgentJar;
 import dev.jplay.engine.connection.Connections;
-import dev.jplay.engine.connection.HostKeyPolicy;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.ChangedContainers;
 import dev.jplay.engine.run.ConsolePrinter;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,14 +59,8 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where this rollback's report goes (default: .jplay/runs/RUN_ID).")
     Path reportDir;
 
-    @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts file (default: ~/.ssh/known_hosts).")
-    Path knownHosts;
-
-    @Option(names = "--host-key-checking", defaultValue = "strict", paramLabel = "MODE", description = "strict (default) or accept-new.")
-    String hostKeyChecking;
-
-    @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "SSH connect timeout (default: ${DEFAULT-VALUE}).")
-    int connectTimeout;
+    @Mixin
+    SshOptions sshOptions;
 
     @Option(names = {"-v", "--verbose"}, description = "More output (repeatable).")
     boolean[] verbose = new boolean[0];
@@ -88,13 +81,11 @@ public final class RollbackCommand implements Callable<Integer> {
             err.println("jplay: run " + past.runId() + " was a check run: it replaced nothing");
             return ExitCodes.BAD_INPUT;
         }
-        HostKeyPolicy policy = switch (hostKeyChecking) {
-            case "strict" -> HostKeyPolicy.STRICT;
-            case "accept-new" -> HostKeyPolicy.ACCEPT_NEW;
-            default -> null;
-        };
-        if (policy == null) {
-            err.println("jplay: --host-key-checking must be strict or accept-new, got '" + hostKeyChecking + "'");
+        SshSettings ssh;
+        try {
+            ssh = sshOptions.settings();
+        } catch (IllegalArgumentException e) {
+            err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
         Map<String, Set<String>> changed = ChangedContainers.of(past.results());
@@ -121,8 +112,6 @@ public final class RollbackCommand implements Callable<Integer> {
         ReportCollector collector = new ReportCollector();
         RunListener listener = RunListener.all(List.of(collector, new ConsolePrinter(System.out, System.console() != null, verbose.length)));
         String play = "rollback of " + past.runId();
-        SshSettings ssh = SshSettings.defaults().withHostKeyPolicy(policy).withConnectTimeout(Duration.ofSeconds(connectTimeout));
-        if (knownHosts != null) ssh = ssh.withKnownHosts(knownHosts);
         Map<String, HostRecap> recap = new LinkedHashMap<>();
         listener.runStarted(past.playbook());
         listener.playStarted(play, work.stream().map(w -> w.target().name()).toList());

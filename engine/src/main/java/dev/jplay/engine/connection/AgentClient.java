@@ -3,6 +3,7 @@ package dev.jplay.engine.connection;
 import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.BoundedLineReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package dev.jplay.engine.connection;
 
 import dev.jplay.agent.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -12,9 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Starts the agent on the controller itself with the controller's own JVM, from a cached copy of the jar. */
 final class LocalAgentLauncher {
@@ -47,26 +45,12 @@ final class LocalAgentLauncher {
         }
         LocalAgentProcess agent = new LocalAgentProcess(process, target.name());
         BoundedLineReader lines = new BoundedLineReader(agent.stdout(), Protocol.MAX_LINE_BYTES);
-        AtomicBoolean answered = new AtomicBoolean();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        CompletableFuture.delayedExecutor(startTimeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!answered.get()) {
-                timedOut.set(true);
-                agent.destroy();
-            }
-        });
-        String line;
-        try {
-            line = lines.readLine();
-        } catch (IOException e) {
-            line = null;
-        } finally {
-            answered.set(true);
-        }
+        FirstLine first = FirstLine.read(lines, startTimeout, agent::destroy);
+        String line = first.line();
         if (line == null) {
             agent.destroy();
             throw AgentStartFailure.explain(host, agent.stderrTail(Duration.ofSeconds(1)),
-                    agent.exitDescription(Duration.ofSeconds(2)), timedOut.get());
+                    agent.exitDescription(Duration.ofSeconds(2)), first.timedOut());
         }
         try {
             AgentHello hello = new AgentMessages().parseHello(line);

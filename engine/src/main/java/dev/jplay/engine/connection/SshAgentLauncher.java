@@ -1,6 +1,7 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -264,29 +265,14 @@ final class SshAgentLauncher {
 
     /** The first stdout line of a starting agent or script; a watchdog ends the channel if it takes too long. */
     private String firstLine(HostTarget target, SshAgentProcess process, BoundedLineReader lines) throws ConnectionException {
-        AtomicBoolean answered = new AtomicBoolean();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        CompletableFuture.delayedExecutor(settings.agentStartTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!answered.get()) {
-                timedOut.set(true);
-                process.closeChannel();
-            }
-        });
-        String line;
-        try {
-            line = lines.readLine();
-        } catch (IOException e) {
-            line = null;
-        } finally {
-            answered.set(true);
-        }
-        if (line == null || timedOut.get()) {
+        FirstLine first = FirstLine.read(lines, settings.agentStartTimeout(), process::closeChannel);
+        if (first.line() == null || first.timedOut()) {
             String exit = process.exitDescription(Duration.ofSeconds(2));
             String stderr = process.stderrTail(Duration.ofSeconds(1));
             process.closeChannel();
-            throw AgentStartFailure.explain(target.describe(), stderr, exit, timedOut.get());
+            throw AgentStartFailure.explain(target.describe(), stderr, exit, first.timedOut());
         }
-        return line;
+        return first.line();
     }
 
     private void upload(SSHClient client, HostTarget target, String tempPath) throws ConnectionException {

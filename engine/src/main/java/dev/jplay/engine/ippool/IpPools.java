@@ -5,7 +5,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the pools declared in the variable {@code jplay_ip_pools}:
@@ -28,6 +30,32 @@ public final class IpPools {
     private static final Set<String> KEYS = Set.of("cidr", "gateway", "exclude", "per_host_prefix");
 
     private IpPools() {}
+
+    /**
+     * The {@code jplay_ip_pools} value that applies to a play: from the extra vars, else from the play's vars
+     * (vars_files included), else from its hosts' vars, which must then agree; null if none declares it.
+     *
+     * @throws IpPoolException if two hosts declare different pools
+     */
+    public static Object variableFor(Map<String, Object> extraVars, Map<String, Object> playVars, List<String> hosts,
+            Function<String, Map<String, Object>> hostVars) {
+        if (extraVars.containsKey(VARIABLE)) return extraVars.get(VARIABLE);
+        if (playVars.containsKey(VARIABLE)) return playVars.get(VARIABLE);
+        Object found = null;
+        String foundOn = null;
+        for (String host : hosts) {
+            Object v = hostVars.apply(host).get(VARIABLE);
+            if (v == null) continue;
+            if (found == null) {
+                found = v;
+                foundOn = host;
+            } else if (!Objects.equals(found, v)) {
+                throw new IpPoolException(VARIABLE + " differs between hosts " + foundOn + " and " + host
+                        + ": declare pools once (group_vars/all or the play)");
+            }
+        }
+        return found;
+    }
 
     /** The pools of a {@code jplay_ip_pools} value (null: none). */
     public static Map<String, IpPool> parse(Object value) {

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A play's {@code replicas:} turned into per-host variables before any host is touched: the placement and
@@ -85,21 +84,9 @@ final class ReplicaLayers {
 
     /** {@code jplay_ip_pools}: extra vars, then play vars (vars_files included), then the hosts' vars, which must agree. */
     private static Object poolsVariable(Map<String, Object> playVars, Map<String, Object> extraVars, List<HostRun> hosts) {
-        if (extraVars.containsKey(IpPools.VARIABLE)) return extraVars.get(IpPools.VARIABLE);
-        if (playVars.containsKey(IpPools.VARIABLE)) return playVars.get(IpPools.VARIABLE);
-        Object found = null;
-        String foundOn = null;
-        for (HostRun h : hosts) {
-            Object v = h.inventoryVars.get(IpPools.VARIABLE);
-            if (v == null) continue;
-            if (found == null) {
-                found = v;
-                foundOn = h.name;
-            } else if (!Objects.equals(found, v)) {
-                throw new IpPoolException(IpPools.VARIABLE + " differs between hosts " + foundOn + " and " + h.name
-                        + ": declare pools once (group_vars/all or the play)");
-            }
-        }
+        Map<String, Map<String, Object>> varsByHost = new LinkedHashMap<>();
+        for (HostRun h : hosts) varsByHost.put(h.name, h.inventoryVars);
+        Object found = IpPools.variableFor(extraVars, playVars, List.copyOf(varsByHost.keySet()), varsByHost::get);
         if (found == null) throw new IpPoolException("replicas need " + IpPools.VARIABLE + " (in the play's vars, -e or the inventory)");
         return found;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -66,4 +66,23 @@ class IpPoolsTest {
         assertTrue(p.bridgeName().length() <= 15, p.bridgeName());
         assertTrue(p.bridgeName().startsWith("jp-front-"), p.bridgeName());
     }
+
+    @Test
+    void poolsVariableComesFromExtraVarsThenThePlayThenHostsThatMustAgree() {
+        Map<String, Map<String, Object>> hostVars = Map.of(
+                "a", Map.of(IpPools.VARIABLE, "from-hosts"), "b", Map.of(IpPools.VARIABLE, "from-hosts"), "c", Map.of());
+        List<String> hosts = List.of("a", "b", "c");
+        Map<String, Object> play = Map.of(IpPools.VARIABLE, "from-play");
+        Map<String, Object> extra = Map.of(IpPools.VARIABLE, "from-extra");
+        assertEquals("from-extra", IpPools.variableFor(extra, play, hosts, hostVars::get));
+        assertEquals("from-play", IpPools.variableFor(Map.of(), play, hosts, hostVars::get));
+        assertEquals("from-hosts", IpPools.variableFor(Map.of(), Map.of(), hosts, hostVars::get));
+        assertEquals(null, IpPools.variableFor(Map.of(), Map.of(), List.of("c"), hostVars::get));
+
+        Map<String, Map<String, Object>> disagreeing = Map.of(
+                "a", Map.of(IpPools.VARIABLE, "one"), "b", Map.of(IpPools.VARIABLE, "two"));
+        String message = assertThrows(IpPoolException.class,
+                () -> IpPools.variableFor(Map.of(), Map.of(), List.of("a", "b"), disagreeing::get)).getMessage();
+        assertTrue(message.contains("differs between hosts a and b"), message);
+    }
 }

@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.runtime.fs.FileTrees;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ public final class FileModule implements TaskModule {
 
     private Change absent(Path path, FileInfo before, ModuleContext ctx) throws IOException {
         if (!before.exists()) return new Change(false, null);
-        if (!ctx.check()) deleteTree(path);
+        if (!ctx.check()) FileTrees.deleteTree(path);
         return new Change(true, java.util.Map.of("path", path.toString(), "state", "absent"));
     }
 
@@ -171,7 +172,7 @@ public final class FileModule implements TaskModule {
             Path temp = path.resolveSibling("." + path.getFileName() + ".jplay-link-" + ProcessHandle.current().pid());
             Files.deleteIfExists(temp);
             Files.createSymbolicLink(temp, src);
-            if (before.isDirectory()) deleteTree(path);
+            if (before.isDirectory()) FileTrees.deleteTree(path);
             Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             attributes.apply(path);
         }
@@ -235,23 +236,5 @@ public final class FileModule implements TaskModule {
             }
         });
         return out;
-    }
-
-    /** Deletes a tree; walkFileTree does not follow links, so a link to elsewhere loses only the link. */
-    static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) throw e;
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

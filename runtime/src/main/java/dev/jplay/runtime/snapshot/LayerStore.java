@@ -1,5 +1,6 @@
 package dev.jplay.runtime.snapshot;
 
+import dev.jplay.runtime.fs.FileTrees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.runtime.unpack.LayerUnpacker;
 import dev.jplay.runtime.unpack.UnpackLimits;
@@ -115,7 +116,7 @@ public final class LayerStore {
             return fs(diffId);
         } finally {
             if (Files.exists(staging)) {
-                Trees.delete(staging);
+                FileTrees.deleteTreeIfExists(staging);
             }
         }
     }
@@ -151,7 +152,7 @@ public final class LayerStore {
         Path tmp = Files.createDirectories(root.resolve("tmp"));
         Path doomed = tmp.resolve("delete-" + hex(diffId).substring(0, 12) + "-" + System.nanoTime());
         Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-        Trees.delete(doomed);
+        FileTrees.deleteTreeIfExists(doomed);
         return true;
     }
 

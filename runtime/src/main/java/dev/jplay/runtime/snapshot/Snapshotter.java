@@ -1,5 +1,6 @@
 package dev.jplay.runtime.snapshot;
 
+import dev.jplay.runtime.fs.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +67,8 @@ public final class Snapshotter {
                 if (mode == Mode.OVERLAY) {
                     throw e;
                 }
-                Trees.delete(dir.resolve("work"));
-                Trees.delete(dir.resolve("upper"));
+                FileTrees.deleteTreeIfExists(dir.resolve("work"));
+                FileTrees.deleteTreeIfExists(dir.resolve("upper"));
             }
         }
         List<List<String>> opaque = new ArrayList<>();
@@ -81,7 +82,7 @@ public final class Snapshotter {
 
     private void mountOverlay(Path dir, List<Path> fsDirs) throws IOException {
         Path lower = dir.resolve("lower");
-        Trees.delete(lower);
+        FileTrees.deleteTreeIfExists(lower);
         Files.createDirectories(lower);
         Files.createDirectories(dir.resolve("upper"));
         Files.createDirectories(dir.resolve("work"));
@@ -119,7 +120,7 @@ public final class Snapshotter {
         if (isMounted(containerId)) {
             throw new IOException("rootfs of " + containerId + " is still mounted; not deleting " + containerDir(containerId));
         }
-        Trees.delete(containerDir(containerId));
+        FileTrees.deleteTreeIfExists(containerDir(containerId));
     }
 
     private Path containerDir(String containerId) {

@@ -1,16 +1,15 @@
 package dev.jplay.runtime.unpack;
 
+import dev.jplay.runtime.fs.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -362,7 +361,7 @@ public final class ConfinedTree {
         try {
             Files.delete(path);
         } catch (DirectoryNotEmptyException e) {
-            deleteTree(path);
+            FileTrees.deleteTree(path);
         }
         if (dirs.containsKey(rel)) {
             forgetUnder(rel);
@@ -382,25 +381,6 @@ public final class ConfinedTree {
             }
         }
         dirTimes.keySet().removeIf(d -> d.equals(rel) || d.startsWith(prefix));
-    }
-
-    static void deleteTree(Path top) throws IOException {
-        Files.walkFileTree(top, new SimpleFileVisitor<>() { // does not follow symlinks
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     // --- metadata ---------------------------------------------------------------------------------------------

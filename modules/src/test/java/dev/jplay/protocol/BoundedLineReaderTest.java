@@ -1,8 +1,9 @@
-package dev.jplay.engine.connection;
+package dev.jplay.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,5 +34,16 @@ class BoundedLineReaderTest {
     void acceptsALineExactlyAtTheBound() throws Exception {
         byte[] input = ("x".repeat(1000) + "\n").getBytes(StandardCharsets.UTF_8);
         assertEquals(1000, new BoundedLineReader(new ByteArrayInputStream(input), 1000).readLine().length());
+    }
+
+    @Test
+    void skipsOverlongLinesWithoutLosingTheNext() throws Exception {
+        byte[] data = ("short\n" + "y".repeat(200_000) + "\nnext\nlast-no-newline").getBytes(StandardCharsets.UTF_8);
+        BoundedLineReader r = new BoundedLineReader(new ByteArrayInputStream(data), 100);
+        assertEquals("short", new String(r.next(), StandardCharsets.UTF_8));
+        assertTrue(r.next() == BoundedLineReader.TOO_LONG);
+        assertEquals("next", new String(r.next(), StandardCharsets.UTF_8));
+        assertEquals("last-no-newline", new String(r.next(), StandardCharsets.UTF_8));
+        assertEquals(null, r.next());
     }
 }

@@ -1,20 +1,22 @@
-package dev.jplay.runtime.snapshot;
+package dev.jplay.runtime.fs;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Recursive delete that never follows symlinks (walkFileTree without FOLLOW_LINKS). */
-final class Trees {
-    private Trees() {}
+/**
+ * Recursive delete that never follows symlinks: walkFileTree without FOLLOW_LINKS visits a link as a file, so
+ * a link to elsewhere (in a rootfs, a user's tree) loses only the link, never its target.
+ */
+public final class FileTrees {
+    private FileTrees() {}
 
-    static void delete(Path top) throws IOException {
-        if (!Files.exists(top, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
+    /** Deletes {@code top} and everything under it; a missing {@code top} is an error (NoSuchFileException). */
+    public static void deleteTree(Path top) throws IOException {
         Files.walkFileTree(top, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
@@ -31,5 +33,12 @@ final class Trees {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /** Like {@link #deleteTree} but does nothing when {@code top} does not exist (not even as a dangling link). */
+    public static void deleteTreeIfExists(Path top) throws IOException {
+        if (Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+            deleteTree(top);
+        }
     }
 }
