@@ -124,6 +124,12 @@ run_jplay() {
   "$JAVA" -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure >"$RUNS/jplay.out"
   echo $(( ($(now) - t0) / 1000000 ))
 }
+run_jplay_writers0() { # ABLATE=1: the unpacker without parallel small-file writes
+  rm -rf "$RUNS/jplay"; cold
+  local t0; t0=$(now)
+  "$JAVA" -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --writers 0 >"$RUNS/jplay.out"
+  echo $(( ($(now) - t0) / 1000000 ))
+}
 run_skopeo_umoci() {
   rm -rf "$RUNS/oci" "$RUNS/bundle"; cold
   local t0; t0=$(now)
@@ -145,10 +151,12 @@ run_tar() {
   echo $(( ($(now) - t0) / 1000000 ))
 }
 
+TOOLS="jplay skopeo_umoci docker tar"
+[ -n "${ABLATE:-}" ] && TOOLS="jplay jplay_writers0 skopeo_umoci docker tar"
 declare -A TIMES
 JPLAY_INNER=()
 for run in $(seq "$N"); do
-  for tool in jplay skopeo_umoci docker tar; do
+  for tool in $TOOLS; do
     ms=$(run_$tool)
     TIMES[$tool]+="$ms "
     extra=""
@@ -172,7 +180,7 @@ read -r dmed _ _ <<<"$(echo "${TIMES[docker]}" | stats)"
 echo
 echo "cold pull+unpack of $IMAGE, N=$N each, alternating ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-22s %9s %9s %9s %12s\n' tool "median ms" "min ms" "max ms" "vs docker"
-for tool in jplay skopeo_umoci docker tar; do
+for tool in $TOOLS; do
   read -r med min max <<<"$(echo "${TIMES[$tool]}" | stats)"
   printf '%-22s %9d %9d %9d %11.2fx\n' "$tool" "$med" "$min" "$max" "$(echo "$med / $dmed" | bc -l)"
 done
