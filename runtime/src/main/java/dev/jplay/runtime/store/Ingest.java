@@ -28,6 +28,7 @@ public final class Ingest implements Closeable {
     private FileChannel out;
     private MessageDigest hash;
     private long offset;
+    private boolean verified;
     private boolean closed;
 
     Ingest(ContentStore store, Digest expected, long expectedSize, Path partial, Path lockFile, FileChannel lockChannel,
@@ -84,6 +85,7 @@ public final class Ingest implements Closeable {
             throw new ContentMismatchException(ContentMismatchException.Kind.SIZE, expected,
                     "blob " + expected + " is longer than its declared size " + expectedSize);
         }
+        if (verified) throw new IllegalStateException("blob " + expected + " was verified; nothing may be appended");
         ByteBuffer buffer = ByteBuffer.wrap(bytes, from, length);
         while (buffer.hasRemaining()) out.write(buffer);
         hash.update(bytes, from, length);
@@ -97,14 +99,19 @@ public final class Ingest implements Closeable {
         out.position(0);
         hash.reset();
         offset = 0;
+        verified = false;
     }
 
     /**
-     * Verifies size and digest, then makes the blob visible atomically. On a digest mismatch the partial file is
-     * deleted (its bytes are wrong, resuming it would never succeed).
+     * Checks size and digest of what was written, without making it durable or visible yet: a stream consumer can
+     * be told the bytes are good while {@link #commit()} still flushes them. On a digest mismatch the partial file
+     * is deleted (its bytes are wrong, resuming it would never succeed).
      */
-    public void commit() throws IOException {
+    public void verify() throws IOException {
         ensureWritable();
+        if (verified) {
+            return;
+        }
         if (expectedSize >= 0 && offset != expectedSize) {
             throw new ContentMismatchException(ContentMismatchException.Kind.SIZE, expected,
                     "blob " + expected + " has " + offset + " bytes, expected " + expectedSize);
@@ -116,6 +123,12 @@ public final class Ingest implements Closeable {
             throw new ContentMismatchException(ContentMismatchException.Kind.DIGEST, expected,
                     "blob content has digest " + actual + ", expected " + expected);
         }
+        verified = true;
+    }
+
+    /** Verifies (unless {@link #verify()} did), fsyncs, then makes the blob visible atomically. */
+    public void commit() throws IOException {
+        verify();
         out.force(true);
         out.close();
         store.publish(partial, expected);

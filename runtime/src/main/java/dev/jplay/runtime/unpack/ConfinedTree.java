@@ -17,8 +17,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes a tree under {@code root} and nowhere else, whatever names it is given.
@@ -31,11 +33,18 @@ import java.util.Map;
  * removed, not written through. Work deferred to the end (directory mtimes, xattrs) is re-validated against the
  * set of verified directories, so an entry replaced meanwhile by a symlink is never touched.
  *
+ * <p>Small regular files may be written by a few threads ({@link ParallelWrites}), but only into directories this
+ * tree created empty and under names it has not created yet, and only while the tree merely adds entries: anything
+ * that removes, replaces or inspects an existing entry, or touches a path being written, first waits for all writes.
+ *
  * <p>Not thread-safe; assumes nothing else writes under {@code root} meanwhile (it is a private staging dir).
  */
 public final class ConfinedTree {
     private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
     private static final int BUFFER = 1 << 18;
+    /** Files up to this size are read into memory and written by {@link ParallelWrites}. */
+    private static final int SMALL_FILE = 256 * 1024;
+    private static final int WRITES_IN_FLIGHT = 64;
 
     private final Path root;
     private final ProcessDefaults defaults;
@@ -44,12 +53,21 @@ public final class ConfinedTree {
     private final Map<String, Boolean> dirs = new HashMap<>();
     private final Map<String, FileMeta> dirTimes = new HashMap<>();
     private final List<PendingXattr> xattrs = new ArrayList<>();
+    /** Directories this tree created (so they started empty) and names it created: where a new file is safe. */
+    private final Set<String> freshDirs = new HashSet<>();
+    private final Set<String> created = new HashSet<>();
+    private final ParallelWrites writes;
     private final byte[] buffer = new byte[BUFFER];
     private Path whiteoutTemplate;
 
     private record PendingXattr(String rel, Object fileKey, String name, byte[] value) {}
 
     public ConfinedTree(Path root) throws IOException {
+        this(root, 0);
+    }
+
+    /** @param writerThreads threads writing small files in parallel; 0 writes everything on the caller's thread */
+    public ConfinedTree(Path root, int writerThreads) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         Files.createDirectories(this.root);
         BasicFileAttributes attrs = Files.readAttributes(this.root, BasicFileAttributes.class, NOFOLLOW);
@@ -59,6 +77,14 @@ public final class ConfinedTree {
         this.defaults = ProcessDefaults.get();
         this.special = new SpecialFiles(this.root);
         dirs.put("", (mode(this.root) & 02000) != 0);
+        if (writerThreads > 0) {
+            try (var children = Files.list(this.root)) {
+                if (children.findAny().isEmpty()) {
+                    freshDirs.add("");
+                }
+            }
+        }
+        this.writes = writerThreads > 0 ? new ParallelWrites(writerThreads, WRITES_IN_FLIGHT) : null;
     }
 
     public Path root() {
@@ -81,6 +107,9 @@ public final class ConfinedTree {
                     created = true;
                 }
             }
+            if (created) {
+                freshDirs.add(rel);
+            }
         }
         boolean inheritsGid = dirs.getOrDefault(EntryPaths.parent(rel), false);
         // an existing directory (merged or the root) has an owner and mode we did not just choose
@@ -92,6 +121,26 @@ public final class ConfinedTree {
     /** Creates regular file {@code rel} with {@code size} bytes from {@code content}. */
     public void file(String rel, InputStream content, long size, FileMeta meta) throws IOException {
         Path path = child(rel);
+        if (writes != null && size <= SMALL_FILE && freshDirs.contains(EntryPaths.parent(rel))
+                && !dirs.containsKey(rel) && created.add(rel)) {
+            byte[] bytes = content.readNBytes((int) size);
+            if (bytes.length < size) {
+                throw new UnpackException("truncated content for " + path + ": " + (size - bytes.length) + " bytes missing");
+            }
+            boolean inheritsGid = dirs.getOrDefault(EntryPaths.parent(rel), false);
+            int fileMode = defaults.fileMode();
+            writes.submit(rel, () -> {
+                try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    out.write(bytes);
+                } catch (IOException e) {
+                    throw new UnpackException("cannot write " + path + ": " + e, e);
+                }
+                chownAndChmod(path, meta, fileMode, inheritsGid, true);
+                setTimes(path, meta);
+            });
+            return;
+        }
+        created.add(rel);
         try (OutputStream out = createNew(rel, path)) {
             long remaining = size;
             while (remaining > 0) {
@@ -121,6 +170,7 @@ public final class ConfinedTree {
             throw new UnpackException("symlink " + child(rel) + " has an empty or invalid target");
         }
         Path path = child(rel);
+        created.add(rel);
         Path targetPath = path.getFileSystem().getPath(target);
         try {
             Files.createSymbolicLink(path, targetPath);
@@ -136,7 +186,9 @@ public final class ConfinedTree {
         if (targetRel.isEmpty() || targetRel.equals(rel)) {
             throw new UnpackException("hardlink " + root.resolve(rel) + " points to itself or the root");
         }
+        awaitWrites(); // the target may still be being written
         Path target = existingChild(targetRel);
+        created.add(rel);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(target, BasicFileAttributes.class, NOFOLLOW);
@@ -157,6 +209,7 @@ public final class ConfinedTree {
 
     public void fifo(String rel, FileMeta meta) throws IOException {
         Path path = child(rel);
+        created.add(rel);
         removeIfPresent(rel, path);
         special.mkfifo(rel);
         finishEntry(rel, path, meta, -1, false);
@@ -165,6 +218,7 @@ public final class ConfinedTree {
     /** A character ('c') or block ('b') device. */
     public void device(String rel, char type, long major, long minor, FileMeta meta) throws IOException {
         Path path = child(rel);
+        created.add(rel);
         removeIfPresent(rel, path);
         special.mknod(rel, type, major, minor);
         finishEntry(rel, path, meta, -1, false);
@@ -173,6 +227,7 @@ public final class ConfinedTree {
     /** Overlay whiteout: a 0:0 character device named {@code rel}, replacing whatever this tree has there. */
     public void whiteout(String rel) throws IOException {
         Path path = child(rel);
+        created.add(rel);
         removeIfPresent(rel, path);
         if (whiteoutTemplate == null) {
             whiteoutTemplate = SpecialFiles.newWhiteoutTemplate(root);
@@ -182,6 +237,7 @@ public final class ConfinedTree {
 
     /** Overlay opaque directory: hides the lower layers' content of {@code dirRel}. */
     public void opaque(String dirRel) throws IOException {
+        awaitWrites();
         Path dir = existingOrNewDirectory(dirRel);
         xattr(dirRel, dir, "trusted.overlay.opaque", new byte[] {'y'});
     }
@@ -192,12 +248,14 @@ public final class ConfinedTree {
     }
 
     private void xattr(String rel, Path path, String name, byte[] value) throws IOException {
+        awaitWrites(); // reads the entry's inode, which a write in flight may not have created yet
         Object key = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW).fileKey();
         xattrs.add(new PendingXattr(rel, key, name, value));
     }
 
     /** Removes whatever is at {@code rel} (recursively, never following symlinks); absent is fine. */
     public void remove(String rel) throws IOException {
+        awaitWrites();
         if (rel.isEmpty()) {
             throw new UnpackException("refusing to remove the tree root " + root);
         }
@@ -209,6 +267,7 @@ public final class ConfinedTree {
 
     /** Empties directory {@code rel} if it exists as a real directory. */
     public void clearDirectory(String rel) throws IOException {
+        awaitWrites();
         Path dir = rel.isEmpty() ? root : existingParentChild(rel);
         if (dir == null || !isRealDirectory(dir)) {
             return;
@@ -224,6 +283,7 @@ public final class ConfinedTree {
     /** Applies deferred xattrs, then directory times (after all content, since creating entries changes them). */
     public void finish() throws IOException {
         try {
+            awaitWrites();
             List<SpecialFiles.Xattr> valid = new ArrayList<>();
             for (PendingXattr x : xattrs) {
                 if (!dirs.containsKey(EntryPaths.parent(x.rel())) && !x.rel().isEmpty()) {
@@ -251,6 +311,7 @@ public final class ConfinedTree {
             }
             dirTimes.clear();
         } finally {
+            closeWrites();
             deleteWhiteoutTemplate();
         }
     }
@@ -265,7 +326,20 @@ public final class ConfinedTree {
 
     /** Releases temporary resources without applying deferred work (after a failure). */
     public void abandon() throws IOException {
+        closeWrites();
         deleteWhiteoutTemplate();
+    }
+
+    private void awaitWrites() throws IOException {
+        if (writes != null) {
+            writes.awaitAll();
+        }
+    }
+
+    private void closeWrites() {
+        if (writes != null) {
+            writes.close();
+        }
     }
 
     // --- resolution -------------------------------------------------------------------------------------------
@@ -274,6 +348,9 @@ public final class ConfinedTree {
     private Path child(String rel) throws IOException {
         if (rel.isEmpty()) {
             throw new UnpackException("an entry other than a directory would replace the tree root " + root);
+        }
+        if (writes != null && writes.touches(rel)) {
+            writes.awaitAll();
         }
         ensureDirectory(EntryPaths.parent(rel), rel);
         return root.resolve(rel);
@@ -331,6 +408,7 @@ public final class ConfinedTree {
                 Files.setAttribute(path, "unix:mode", 0755, NOFOLLOW);
             }
             dirs.put(rel, dirs.get(parent));
+            freshDirs.add(rel);
         } catch (FileAlreadyExistsException e) {
             requireDirectory(rel, Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW), forEntry);
             dirs.put(rel, (mode(path) & 02000) != 0);
@@ -358,6 +436,7 @@ public final class ConfinedTree {
 
     /** Removes the entry at {@code path}; directories recursively without following symlinks. */
     private void removeExisting(String rel, Path path) throws IOException {
+        awaitWrites(); // nothing is removed or replaced while files are being written
         try {
             Files.delete(path);
         } catch (DirectoryNotEmptyException e) {
@@ -381,6 +460,7 @@ public final class ConfinedTree {
             }
         }
         dirTimes.keySet().removeIf(d -> d.equals(rel) || d.startsWith(prefix));
+        freshDirs.removeIf(d -> d.equals(rel) || d.startsWith(prefix));
     }
 
     // --- metadata ---------------------------------------------------------------------------------------------

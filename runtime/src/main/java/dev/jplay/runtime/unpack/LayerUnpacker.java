@@ -29,14 +29,24 @@ public final class LayerUnpacker {
     private static final String OPAQUE = ".wh..wh..opq";
     private static final String XATTR_PREFIX = "SCHILY.xattr.";
 
+    /** Threads writing small files while the tar streams in: file creation is latency-bound, not CPU-bound. */
+    public static final int DEFAULT_WRITER_THREADS = 4;
+
     private final boolean createDevices;
+    private final int writerThreads;
 
     public LayerUnpacker() {
         this(false);
     }
 
     public LayerUnpacker(boolean createDevices) {
+        this(createDevices, DEFAULT_WRITER_THREADS);
+    }
+
+    /** @param writerThreads threads writing small files in parallel (0: all on the unpacking thread) */
+    public LayerUnpacker(boolean createDevices, int writerThreads) {
         this.createDevices = createDevices;
+        this.writerThreads = writerThreads;
     }
 
     /**
@@ -45,7 +55,7 @@ public final class LayerUnpacker {
      */
     public UnpackResult unpack(InputStream compressed, String mediaType, Path layerDir, UnpackLimits limits)
             throws IOException {
-        ConfinedTree tree = new ConfinedTree(layerDir);
+        ConfinedTree tree = new ConfinedTree(layerDir, writerThreads);
         MeteredInputStream tar = new MeteredInputStream(Compression.decompress(compressed, mediaType),
                 limits.maxUncompressedBytes());
         List<String> opaque = new ArrayList<>();
