@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HOSTS=${1:-10}
 REPLICAS=${2:-100}
-PREFIX=jpbfc
+PREFIX=${PREFIX:-jpb$$}  # per run: several benches may share this machine
 FLEET="$ROOT/test-fleet/fleet.sh"
 CIDR=10.88.0.0/24
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
