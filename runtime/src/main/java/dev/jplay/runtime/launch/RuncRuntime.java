@@ -106,6 +106,11 @@ public final class RuncRuntime {
         return stateFromRunc(id);
     }
 
+    /** The container's state if its state file and /proc show it running; empty means "not known to be running". */
+    public Optional<RuncState> runningFromStateFile(String id) {
+        return RuncStateFile.running(root.resolve(id));
+    }
+
     /** {@code runc state}: what runc itself says, for any status. */
     Optional<RuncState> stateFromRunc(String id) {
         if (!Files.isDirectory(root.resolve(id))) return Optional.empty();
