@@ -1,7 +1,9 @@
 package dev.jplay.runtime.network;
 
 import java.io.IOException;
+import java.net.NetworkInterface;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,13 +26,30 @@ final class AttachmentProbe {
             if (!Files.isSameFile(Path.of(record.netns()), proc.resolve("ns/net"))) return false;
             if (!hasLocalAddress(Files.readAllLines(proc.resolve("net/fib_trie")), a.ip())) return false;
             CniResult cni = CniResult.parse(record.bridgeResult(), record.interfaceName(), a.bridge());
-            if (cni.hostInterface() == null) return false;
-            Path veth = SYS_NET.resolve(cni.hostInterface());
-            return Files.readSymbolicLink(veth.resolve("master")).getFileName().toString().equals(a.bridge())
-                    && Files.readString(veth.resolve("operstate")).trim().equals("up");
+            return cni.hostInterface() != null && vethUpOnBridge(cni.hostInterface(), a.bridge());
         } catch (IOException | RuntimeException unsure) {
             return false;
         }
+    }
+
+    /**
+     * The host end exists and is up in this process's namespace (ioctl, as {@code ip link} sees it), and sits on the
+     * bridge. sysfs shows the namespace of whoever mounted /sys: a host that is itself a network namespace (the test
+     * fleets) sees another one there, told by a different ifindex; then the bridge port cannot be read and existence
+     * and link state is what is checked.
+     */
+    private static boolean vethUpOnBridge(String veth, String bridge) throws IOException {
+        NetworkInterface nic = NetworkInterface.getByName(veth);
+        if (nic == null || !nic.isUp()) return false;
+        Path sys = SYS_NET.resolve(veth);
+        String sysIndex;
+        try {
+            sysIndex = Files.readString(sys.resolve("ifindex")).trim();
+        } catch (NoSuchFileException otherNamespace) {
+            return true;
+        }
+        if (Integer.parseInt(sysIndex) != nic.getIndex()) return true; // sysfs of another namespace
+        return Files.readSymbolicLink(sys.resolve("master")).getFileName().toString().equals(bridge);
     }
 
     /** /proc/PID/net/fib_trie lists each local address as "|-- IP" followed by "/32 host LOCAL". */
