@@ -265,9 +265,9 @@ public final class ContainerManager {
         long start = System.nanoTime();
         for (int poll = 1; ; poll++) {
             if (Files.isDirectory(runtime.root().resolve(name))) {
-                // runc's state file says "running" without a spawn; ask runc itself only now and then (a runc whose
+                // runc's state file says "running" without a spawn; ask runc itself every 0.5 s only (a runc whose
                 // state file we cannot read), not on every 10 ms poll while the container is still being created.
-                Optional<RuncState> state = poll % 10 == 0 ? runtime.state(name) : runtime.runningFromStateFile(name);
+                Optional<RuncState> state = poll % 50 == 0 ? runtime.state(name) : runtime.runningFromStateFile(name);
                 if (state.isPresent() && state.get().isRunning()) return inspect(name);
             }
             if (Files.exists(files.exitCode())) {
