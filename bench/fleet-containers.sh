@@ -16,7 +16,7 @@ HOSTS=${1:-10}
 REPLICAS=${2:-100}
 # A fleet prefix of its own per run: fleets, netns and cgroups of concurrent runs (other engineers on this
 # machine) must not collide, and a run must never take down a fleet it did not bring up.
-PREFIX=jpb$$
+PREFIX=${PREFIX:-jpb$$}
 REF_NS=${PREFIX}r-          # the reference's instance netns (/run/netns is shared by all hosts) ...
 REF_CGROUP=/${PREFIX}r      # ... and cgroup parent: both named after the fleet, so cleanup finds exactly these
 FLEET="$ROOT/test-fleet/fleet.sh"

@@ -77,10 +77,10 @@ final class TaskExecutor {
             VariableScope itemVars = vars.with(Layer.TASK_VARS, loop.loopVar(), items.get(i));
             if (loop.indexVar() != null) itemVars = itemVars.with(Layer.TASK_VARS, loop.indexVar(), i);
             Single s = runOnce(play, host, task, scope, itemVars, items.get(i), loop.label());
+            if (s.verdict == Verdict.UNREACHABLE) return Verdict.UNREACHABLE; // no result to register (was an NPE)
             results.add(s.registered);
             anyChanged |= Boolean.TRUE.equals(s.registered.get("changed"));
             anyFailed |= Boolean.TRUE.equals(s.registered.get("failed"));
-            if (s.verdict == Verdict.UNREACHABLE) return Verdict.UNREACHABLE;
             if (s.verdict == Verdict.FAILED) verdict = Verdict.FAILED;
         }
         Map<String, Object> registered = new LinkedHashMap<>();

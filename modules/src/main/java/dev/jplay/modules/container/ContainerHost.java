@@ -27,6 +27,8 @@ final class ContainerHost {
     final Snapshotter snapshots;
     final RuncRuntime runtime;
     final ContainerManager containers;
+    /** Parsed manifests and configs, for this agent's lifetime. */
+    final LocalImages localImages;
 
     private ContainerHost(Path stateDir) throws IOException {
         Path dir = stateDir.toAbsolutePath().normalize();
@@ -37,6 +39,7 @@ final class ContainerHost {
         this.snapshots = new Snapshotter(layers, dir.resolve("snapshots"), Snapshotter.Mode.AUTO);
         this.runtime = RuncRuntime.under(dir);
         this.containers = new ContainerManager(dir, runtime);
+        this.localImages = new LocalImages(content, images);
     }
 
     /** The shared instance for this agent (stores keep in-process locks, so there must be only one). */

@@ -86,7 +86,7 @@ public final class ContainerModule implements TaskModule {
         Path rootfs = host.snapshots.rootfs(name);
         ContainerImage containerImage = new ContainerImage(image.manifestDigest().toString(), image.launchConfig(), rootfs);
         ContainerStatus before = host.containers.status(name);
-        Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network);
+        Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network, before);
         boolean recreate = differences.isEmpty() || !differences.get().isEmpty();
         if (recreate) {
             ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
@@ -143,7 +143,7 @@ public final class ContainerModule implements TaskModule {
         } else {
             ContainerImage containerImage = new ContainerImage(image.get().manifestDigest().toString(), image.get().launchConfig(),
                     host.snapshots.rootfs(spec.name()));
-            Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network);
+            Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network, before);
             if (differences.isEmpty() || !differences.get().isEmpty()) {
                 changed = true;
                 why = differences.isEmpty() ? "would be created" : "would be recreated: " + String.join("; ", differences.get());
@@ -184,9 +184,9 @@ public final class ContainerModule implements TaskModule {
     // ---- network (the container's own IP, see ContainerNetwork) ----
 
     /** The container's differences plus a {@code network: old -> new} line; a container that does not exist stays empty. */
-    private static Optional<List<String>> withNetworkChange(Optional<List<String>> differences, ContainerNetwork network)
-            throws ModuleException {
-        Optional<String> change = network.difference();
+    private static Optional<List<String>> withNetworkChange(Optional<List<String>> differences, ContainerNetwork network,
+            ContainerStatus before) throws ModuleException {
+        Optional<String> change = network.difference(before.pid());
         if (differences.isEmpty() || change.isEmpty()) return differences;
         List<String> all = new ArrayList<>(differences.get());
         all.add(change.get());

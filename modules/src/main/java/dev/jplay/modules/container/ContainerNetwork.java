@@ -104,10 +104,11 @@ final class ContainerNetwork {
     /**
      * What must change: empty when the recorded attachment is what is wanted and intact (or there is none and none is
      * wanted); else a {@code "network: old -> new"} line for the result's changes and diff. Runs the bridge plugin's
-     * CHECK only when there is a recorded attachment.
+     * CHECK only when there is a recorded attachment and {@code containerPid} (the running container's init, or null)
+     * does not show it intact.
      */
-    Optional<String> difference() throws ModuleException {
-        NetworkStatus status = guarded(() -> cni.check(container));
+    Optional<String> difference(Integer containerPid) throws ModuleException {
+        NetworkStatus status = guarded(() -> cni.check(container, containerPid == null ? 0 : containerPid));
         NetworkAttachment current = status.attachment();
         inPlace = wanted == null ? current == null : status.state() == NetworkStatus.State.ATTACHED && wanted.equals(current);
         if (inPlace) return Optional.empty();

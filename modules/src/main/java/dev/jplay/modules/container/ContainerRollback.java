@@ -87,7 +87,7 @@ final class ContainerRollback {
     private LocalImages.LocalImage previousImage(String name, ContainerRevision target) throws ModuleException {
         Optional<LocalImages.LocalImage> image;
         try {
-            image = new LocalImages(host.content, host.images).byManifest(Digest.parse(target.imageDigest()));
+            image = host.localImages.byManifest(Digest.parse(target.imageDigest()));
         } catch (IOException e) {
             throw Failures.store("cannot read image " + target.imageDigest() + " from the content store", host.content.root(), e);
         }

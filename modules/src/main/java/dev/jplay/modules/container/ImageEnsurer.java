@@ -26,7 +26,7 @@ final class ImageEnsurer {
 
     ImageEnsurer(ContainerHost host) {
         this.host = host;
-        this.local = new LocalImages(host.content, host.images);
+        this.local = host.localImages;
     }
 
     /** The image if it is complete here (and unpacked, when the request wants that), without any network. */

@@ -45,7 +45,7 @@ final class ImagePruner {
         host.containers.previousImageDigests().forEach(d -> usedByContainers.add(Digest.parse(d)));
         Set<Digest> roots = new HashSet<>(usedByContainers);
         host.images.all().values().forEach(r -> roots.add(r.digest()));
-        LocalImages local = new LocalImages(host.content, host.images);
+        LocalImages local = host.localImages;
         Set<String> keepLayers = local.diffIdsReachableFrom(roots);
         int layers = 0;
         for (String diffId : host.layers.list()) {

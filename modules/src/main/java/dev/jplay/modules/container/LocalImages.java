@@ -14,13 +14,21 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** Reads images that are already in the content store, without any network. */
+/**
+ * Reads images that are already in the content store, without any network. Parsed manifests and configs are kept
+ * for the agent's lifetime: a blob is named by its digest, so what it parses to never changes (its presence is still
+ * checked on every use, a prune may delete it).
+ */
 final class LocalImages {
     private final ContentStore content;
     private final ImageStore images;
+    private final Map<Digest, Optional<ManifestDocument>> manifests = new ConcurrentHashMap<>();
+    private final Map<Digest, ImageConfig> configs = new ConcurrentHashMap<>();
 
     LocalImages(ContentStore content, ImageStore images) {
         this.content = content;
@@ -64,7 +72,7 @@ final class LocalImages {
         for (Descriptor layer : doc.manifest().layers()) {
             if (!content.has(layer.digest())) return Optional.empty();
         }
-        ImageConfig config = ImageConfig.parse(content.read(configDigest));
+        ImageConfig config = config(configDigest);
         if (config.diffIds().size() != doc.manifest().layers().size()) return Optional.empty();
         return Optional.of(new LocalImage(top, doc.digest(), configDigest, config, doc.manifest().layers()));
     }
@@ -82,20 +90,38 @@ final class LocalImages {
             if (doc.isIndex()) {
                 doc.index().manifests().forEach(d -> todo.add(d.digest()));
             } else if (content.has(doc.manifest().config().digest())) {
-                ImageConfig config = ImageConfig.parse(content.read(doc.manifest().config().digest()));
+                ImageConfig config = config(doc.manifest().config().digest());
                 config.diffIds().forEach(d -> diffIds.add(d.toString()));
             }
         }
         return diffIds;
     }
 
-    /** Manifest or index at {@code digest}; null if the blob is something else. */
+    /** Manifest or index at {@code digest}; null if the blob is something else. The caller checked it is present. */
     private ManifestDocument parse(Digest digest) throws IOException {
+        Optional<ManifestDocument> known = manifests.get(digest);
+        if (known == null) {
+            known = Optional.ofNullable(parseUncached(digest));
+            manifests.put(digest, known);
+        }
+        return known.orElse(null);
+    }
+
+    private ManifestDocument parseUncached(Digest digest) throws IOException {
         if (content.size(digest) > 4 * 1024 * 1024) return null;
         try {
             return ManifestDocument.parse(content.read(digest), null);
         } catch (ManifestFormatException notAManifest) {
             return null;
         }
+    }
+
+    private ImageConfig config(Digest digest) throws IOException {
+        ImageConfig known = configs.get(digest);
+        if (known == null) {
+            known = ImageConfig.parse(content.read(digest));
+            configs.put(digest, known);
+        }
+        return known;
     }
 }

@@ -146,9 +146,11 @@ public final class ContainerManager {
         return locked(spec.name(), () -> {
             ContainerFiles files = files(spec.name());
             if (!files.exists()) return Optional.empty();
-            SpecRecord existing = SpecRecord.read(files.spec());
             SpecRecord desired = SpecRecord.of(spec, image);
-            return Optional.of(existing.hash().equals(desired.hash()) ? List.of() : existing.diff(desired));
+            String desiredHash = desired.hash();
+            if (desiredHash.equals(SpecRecord.summary(files.spec()).specHash())) return Optional.of(List.<String>of());
+            SpecRecord existing = SpecRecord.read(files.spec());
+            return Optional.of(existing.hash().equals(desiredHash) ? List.of() : existing.diff(desired));
         });
     }
 
@@ -198,11 +200,14 @@ public final class ContainerManager {
     private Reconciled reconcile(ContainerSpec spec, ContainerImage image) {
         ContainerFiles files = files(spec.name());
         SpecRecord desired = SpecRecord.of(spec, image);
+        String desiredHash = desired.hash();
+        // The recorded hash of what the bundle was generated from: equal means the same bundle, valid when written.
+        if (files.exists() && desiredHash.equals(SpecRecord.summary(files.spec()).specHash())) return new Reconciled(false, List.of());
         ObjectNode config = generator.generate(spec, image.config(), image.rootfs()); // validates before we touch anything
         List<String> diff = List.of();
         if (files.exists()) {
             SpecRecord existing = SpecRecord.read(files.spec());
-            if (existing.hash().equals(desired.hash())) return new Reconciled(false, List.of());
+            if (existing.hash().equals(desiredHash)) return new Reconciled(false, List.of());
             diff = existing.diff(desired);
             teardown(files, spec.name(), existing.spec().stopTimeout());
         }
@@ -258,9 +263,11 @@ public final class ContainerManager {
     /** Waits until the process runs, or its first run ended (an exit is a valid outcome; a runc error is not). */
     private ContainerStatus awaitStarted(ContainerFiles files, String name) {
         long start = System.nanoTime();
-        while (true) {
+        for (int poll = 1; ; poll++) {
             if (Files.isDirectory(runtime.root().resolve(name))) {
-                Optional<RuncState> state = runtime.state(name);
+                // runc's state file says "running" without a spawn; ask runc itself every 0.5 s only (a runc whose
+                // state file we cannot read), not on every 10 ms poll while the container is still being created.
+                Optional<RuncState> state = poll % 50 == 0 ? runtime.state(name) : runtime.runningFromStateFile(name);
                 if (state.isPresent() && state.get().isRunning()) return inspect(name);
             }
             if (Files.exists(files.exitCode())) {
@@ -374,7 +381,7 @@ public final class ContainerManager {
             return new ContainerStatus(name, ContainerState.ABSENT, null, null, null, null, 0, null, null, null, null,
                     runtime.name(), version);
         }
-        SpecRecord record = SpecRecord.read(files.spec());
+        SpecRecord.Summary record = SpecRecord.summary(files.spec());
         Optional<RuncState> state = runtime.state(name);
         boolean supervised = supervisorAlive(files);
         Integer exitCode = files.readInt(files.exitCode());

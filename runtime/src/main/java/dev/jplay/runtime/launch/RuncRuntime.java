@@ -95,8 +95,24 @@ public final class RuncRuntime {
         exec(LaunchException.Step.DELETE, force ? global("delete", "--force", id) : global("delete", id));
     }
 
-    /** The container's state, or empty when runc does not know it. */
+    /**
+     * The container's state, or empty when runc does not know it. A running container is recognised from runc's
+     * state file and /proc ({@link RuncStateFile}); only other states cost a {@code runc state}.
+     */
     public Optional<RuncState> state(String id) {
+        if (!Files.isDirectory(root.resolve(id))) return Optional.empty();
+        Optional<RuncState> running = RuncStateFile.running(root.resolve(id));
+        if (running.isPresent()) return running;
+        return stateFromRunc(id);
+    }
+
+    /** The container's state if its state file and /proc show it running; empty means "not known to be running". */
+    public Optional<RuncState> runningFromStateFile(String id) {
+        return RuncStateFile.running(root.resolve(id));
+    }
+
+    /** {@code runc state}: what runc itself says, for any status. */
+    Optional<RuncState> stateFromRunc(String id) {
         if (!Files.isDirectory(root.resolve(id))) return Optional.empty();
         Result result = run(global("state", id));
         if (result.exit != 0) {

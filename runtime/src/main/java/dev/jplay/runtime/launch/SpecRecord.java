@@ -1,5 +1,7 @@
 package dev.jplay.runtime.launch;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,6 +65,29 @@ record SpecRecord(ContainerSpec spec, String imageDigest, String rootfs) {
             throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE",
                     "cannot read container spec " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The top-level fields of a spec.json a status or an unchanged check needs; the spec itself is skipped unparsed. */
+    record Summary(String imageDigest, String specHash) {}
+
+    /** {@code image_digest} and {@code spec_hash} of {@code file}, read with the streaming parser (no data binding). */
+    static Summary summary(Path file) {
+        String imageDigest = null;
+        String specHash = null;
+        try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                if (name.equals("image_digest")) imageDigest = p.getValueAsString();
+                else if (name.equals("spec_hash")) specHash = p.getValueAsString();
+                else p.skipChildren();
+            }
+        } catch (IOException e) {
+            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE",
+                    "cannot read container spec " + file + ": " + e.getMessage(), e);
+        }
+        return new Summary(imageDigest, specHash);
     }
 
     /** "field: old -> new" for every differing field ({@code spec.} fields by their Ansible names). */

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /** One small JSON file per attached container, written atomically (temp file + rename in the same directory). */
@@ -17,6 +21,15 @@ final class AttachmentStore {
 
     private final Path dir;
     private final ObjectMapper mapper;
+    /**
+     * Records already parsed, by container, with the file version they were parsed from: a record is read for every
+     * container on every run (and all of them per attach), while it changes only when written (a new inode: rename).
+     */
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
+
+    private record FileVersion(Object fileKey, long modifiedMillis, long size) {}
+
+    private record Parsed(FileVersion version, AttachmentRecord record) {}
 
     AttachmentStore(Path dir, ObjectMapper mapper) {
         this.dir = dir;
@@ -27,9 +40,23 @@ final class AttachmentStore {
 
     Optional<AttachmentRecord> read(String container) {
         Path file = file(container);
-        if (!Files.exists(file)) return Optional.empty();
+        BasicFileAttributes attributes;
         try {
-            return Optional.of(mapper.readValue(file.toFile(), AttachmentRecord.class));
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException gone) {
+            parsed.remove(container);
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new NetworkException(NetworkException.STATE_FAILED, "cannot read attachment record " + file + ": " + e.getMessage(), e)
+                    .detail("path", file.toString());
+        }
+        FileVersion version = new FileVersion(attributes.fileKey(), attributes.lastModifiedTime().toMillis(), attributes.size());
+        Parsed known = parsed.get(container);
+        if (known != null && known.version.equals(version)) return Optional.of(known.record);
+        try {
+            AttachmentRecord record = mapper.readValue(file.toFile(), AttachmentRecord.class);
+            parsed.put(container, new Parsed(version, record));
+            return Optional.of(record);
         } catch (IOException | RuntimeException e) {
             throw new NetworkException(NetworkException.STATE_FAILED, "cannot read attachment record " + file + ": " + e.getMessage(), e)
                     .detail("path", file.toString());

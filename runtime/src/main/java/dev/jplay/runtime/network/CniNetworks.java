@@ -105,12 +105,20 @@ public final class CniNetworks {
 
     /** Whether the recorded attachment is really there (namespace mounted, bridge plugin CHECK passes). */
     public NetworkStatus check(String container) {
+        return check(container, 0);
+    }
+
+    /**
+     * As {@link #check(String)}, but when {@code pidInNamespace} (the container's running init) shows the attachment
+     * intact from /proc and /sys, the bridge plugin is not run ({@link AttachmentProbe}); 0 for no such process.
+     */
+    public NetworkStatus check(String container, long pidInNamespace) {
         requireName(container);
         lock.lock();
         try {
             Optional<AttachmentRecord> existing = store.read(container);
             if (existing.isEmpty()) return new NetworkStatus(container, NetworkStatus.State.ABSENT, null, null);
-            String problem = problem(existing.get());
+            String problem = AttachmentProbe.looksIntact(existing.get(), pidInNamespace) ? null : problem(existing.get());
             return new NetworkStatus(container, problem == null ? NetworkStatus.State.ATTACHED : NetworkStatus.State.BROKEN,
                     existing.get().attachment(), problem);
         } finally {

@@ -14,6 +14,7 @@ final class Mounts {
     private Mounts() {}
 
     static boolean isMountPoint(Path path) throws IOException {
+        if (onOtherDevice(path)) return true; // an overlay (or any other file system) mounted there: no mountinfo scan
         String target = path.toAbsolutePath().normalize().toString();
         for (String line : Files.readAllLines(MOUNTINFO, StandardCharsets.UTF_8)) {
             String[] fields = line.split(" ", 6);
@@ -22,6 +23,18 @@ final class Mounts {
             }
         }
         return false;
+    }
+
+    /** A directory on another device than its parent is a mount point (a bind mount of the same file system is not seen). */
+    private static boolean onOtherDevice(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null) return false;
+        try {
+            return !Files.getAttribute(absolute, "unix:dev").equals(Files.getAttribute(parent, "unix:dev"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static boolean overlaySupported() {

@@ -45,6 +45,7 @@ class RuncRuntimeIntegrationTest {
         runtime.create("rt", bundle, bundle.resolve("out.log"), bundle.resolve("err.log"));
         RuncState created = runtime.state("rt").orElseThrow();
         assertEquals("created", created.status());
+        assertTrue(RuncStateFile.running(runtime.root().resolve("rt")).isEmpty(), "created is not running: runc decides");
         assertEquals(bundle.toString(), created.bundle());
         assertEquals(List.of("rt"), runtime.list().stream().map(RuncState::id).toList());
 
@@ -52,6 +53,10 @@ class RuncRuntimeIntegrationTest {
         RuncState running = runtime.state("rt").orElseThrow();
         assertTrue(running.isRunning());
         assertTrue(running.pid() > 0);
+        // read from runc's state file and /proc, without a spawn: the same answer as `runc state`
+        RuncState fromFile = RuncStateFile.running(runtime.root().resolve("rt")).orElseThrow();
+        RuncState fromRunc = runtime.stateFromRunc("rt").orElseThrow();
+        assertEquals(new RuncState(fromRunc.id(), fromRunc.pid(), fromRunc.status(), fromRunc.bundle(), fromRunc.created()), fromFile);
         // runc start returns once the container's init was told to exec: the exec itself may land a moment later
         Path cmdline = Path.of("/proc", String.valueOf(running.pid()), "cmdline");
         long execDeadline = System.nanoTime() + 5_000_000_000L;
@@ -62,6 +67,7 @@ class RuncRuntimeIntegrationTest {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!"stopped".equals(runtime.state("rt").orElseThrow().status()) && System.nanoTime() < deadline) Thread.sleep(10);
         assertEquals("stopped", runtime.state("rt").orElseThrow().status());
+        assertTrue(RuncStateFile.running(runtime.root().resolve("rt")).isEmpty(), "a killed init is not running");
 
         runtime.delete("rt", false);
         assertTrue(runtime.state("rt").isEmpty());

@@ -147,6 +147,15 @@ class CniNetworksIntegrationTest {
         assertEquals("hello from web2", httpGet("http://" + NET + "12:8080/"), "the other container is untouched");
         assertEquals(Map.of("web2", attachment(12)), networks.attachments());
         System.out.printf("[measure] attach (netns + loopback + bridge/static ADD) %d ms; detach %d ms%n", attachMs, detachMs);
+
+        // With the container's pid, an intact attachment is seen from /proc and /sys alone; a missing address is not
+        // taken on trust: the plugin's CHECK runs and finds it.
+        int pid = containers.status(container("web2")).pid();
+        assertEquals(NetworkStatus.State.ATTACHED, networks.check("web2", pid).state());
+        run("nsenter", "--net=" + two.netnsPath(), "ip", "addr", "del", NET + "12/24", "dev", "eth0");
+        NetworkStatus noAddress = networks.check("web2", pid);
+        assertEquals(NetworkStatus.State.BROKEN, noAddress.state());
+        assertNotNull(noAddress.problem());
     }
 
     @Test
