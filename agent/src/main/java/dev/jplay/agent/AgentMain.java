@@ -77,6 +77,9 @@ public final class AgentMain {
         System.setIn(new ByteArrayInputStream(new byte[0]));
         Runtime.getRuntime().addShutdownHook(new Reaper());
         new AgentMain(ModuleRegistry.standard(), stateDir, protocolOut, agentId).serve(protocolIn);
+        // Everything is answered: end of output tells the controller we are done now, not after the JVM's exit
+        // work (writing its class-data archive on a first run takes seconds on a busy host).
+        protocolOut.close();
         System.exit(0);
     }
 

@@ -34,6 +34,10 @@ final class LocalAgentProcess implements AgentProcess {
 
     @Override
     public void destroy() {
-        process.destroyForcibly();
+        // SIGTERM first: a JVM ending its first run may still be writing its class-data archive; it gets a few
+        // seconds in the background (nobody waits), then it is killed.
+        process.destroy();
+        process.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                .whenComplete((p, timeout) -> { if (timeout != null) process.destroyForcibly(); });
     }
 }
