@@ -170,6 +170,56 @@ class WebFleetIT {
 
         System.out.printf("[figures] +2 hosts: %d instances moved (checks %d ms); new CIDR checks %d ms; load average %s%n",
                 moved.size(), probe2Millis, probe3Millis, Files.readString(Path.of("/proc/loadavg")).trim());
+
+        // 4. A rolling update to a new image version, two hosts per batch, while host 2 cannot reach the registry:
+        //    host 2 is quarantined (its instances keep running the old version), every other host is updated, and
+        //    the report says where and why.
+        TestImages.Pushed v2 = TestImages.pushBusybox(registry, "fleet/web:2", "version 2\n");
+        String blockRegistry = "OUTPUT -p tcp -d " + BRIDGE + " --dport " + registry.port() + " -j REJECT --reject-with tcp-reset";
+        fleet.exec(2, "sh", "-c", "iptables -I " + blockRegistry);
+        RunReport rolled;
+        long t7 = System.nanoTime();
+        try {
+            rolled = apply(ALL_HOSTS, "cidr=10.99.0.0/24", "image=" + v2.reference(), "batch=2");
+        } finally {
+            fleet.exec(2, "sh", "-c", "iptables -D " + blockRegistry);
+        }
+        System.out.printf("[figures] rolling update of %d instances, 2 hosts per batch, one host failing: %d ms%n", REPLICAS, millisSince(t7));
+        assertEquals(2, rolled.exitCode(), "a host failed");
+        String bad = fleet.name(2);
+        assertFalse(rolled.failures().isEmpty());
+        for (var f : rolled.failures()) {
+            assertEquals(bad, f.host(), "only host 2 failed: " + f);
+            assertEquals(DEPLOY_TASK, f.task());
+            assertTrue(f.location().contains("web-fleet.yml:" + deployTaskLine()), f.location());
+            assertTrue(Set.of("resolve", "fetch").contains(f.step()), "located at the pull: " + f);
+            assertEquals("CONNECTION", f.code(), f.toString());
+            assertTrue(f.cause().contains(registry.hostPort()) || String.valueOf(f.detail()).contains(registry.hostPort()),
+                    "names the registry: " + f);
+        }
+        long onBad = renumbered.instances().stream().filter(i -> i.host().equals(bad)).count();
+        long updated = rolled.results().stream().filter(r -> r.task().equals(DEPLOY_TASK) && r.changed()).count();
+        assertEquals(REPLICAS - onBad, updated, "every instance outside host 2 recreated on the new version");
+        assertTrue(rolled.recap().entrySet().stream().filter(e -> !e.getKey().equals(bad)).allMatch(e -> e.getValue().failed() == 0));
+        // everything still serves: host 2 on the old version, the others on the new one
+        assertEveryInstanceServes(renumbered, ALL_HOSTS);
+        for (int host = 1; host <= ALL_HOSTS; host++) {
+            int h = host;
+            String images = fleet.exec(h, "sh", "-c", "cat " + HOST_STATE + "/containers/*/spec.json | grep -o 'sha256:[0-9a-f]*' | sort -u || true");
+            if (h == 2) assertFalse(images.contains(v2.digest()), "host 2 kept the old version");
+            else if (renumbered.instances().stream().anyMatch(i -> i.host().equals(fleet.name(h)))) {
+                assertTrue(images.contains(v2.digest()), fleet.name(h) + " runs the new version: " + images);
+            }
+        }
+    }
+
+    /** Line of the deploy task in the example playbook (failures point at it). */
+    static String deployTaskLine() throws java.io.IOException {
+        List<String> lines = Files.readAllLines(examplePlaybook());
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("- name: " + DEPLOY_TASK)) return (i + 1) + ":";
+        }
+        throw new AssertionError("no task '" + DEPLOY_TASK + "' in the example");
     }
 
     // ---- running the example ----

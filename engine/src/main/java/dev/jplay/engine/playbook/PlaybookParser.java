@@ -1,5 +1,7 @@
 package dev.jplay.engine.playbook;
 
+import dev.jplay.engine.template.Templater;
+
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.engine.yaml.YamlLoader;
@@ -154,7 +156,7 @@ public final class PlaybookParser {
         for (YamlNode batch : batches) {
             boolean ok = batch instanceof YamlScalar s
                     && (s.value() instanceof Integer i && i > 0
-                        || s.value() instanceof String str && BATCH.matcher(str.trim()).matches());
+                        || s.value() instanceof String str && (BATCH.matcher(str.trim()).matches() || Templater.isTemplate(str)));
             if (!ok) throw Fields.wrongType("serial", batch, "a positive batch size or a percentage like \"30%\"");
         }
         return new Serial(node.toJava(), node.location());

@@ -151,7 +151,7 @@ public final class PlaybookRunner implements AutoCloseable {
         ReplicaLayers replicas = play.replicas() == null ? null
                 : ReplicaLayers.plan(play, playVars, options.extraVars(), playHosts, fleetState, templater);
         PlayContext ctx = new PlayContext(play, playVars, options.extraVars(), magicVars(dir), dir, replicas, playHosts.size());
-        List<List<HostRun>> batches = SerialBatches.split(playHosts, play.serial());
+        List<List<HostRun>> batches = SerialBatches.split(playHosts, renderedSerial(play, playVars));
         try {
             runBatches(playIndex, play, ctx, batches);
         } finally {
@@ -253,6 +253,16 @@ public final class PlaybookRunner implements AutoCloseable {
         if (failed <= allowed) return null;
         return failed + " of " + total + " hosts failed or unreachable, over the failure budget of " + allowed
                 + " (" + options.failureBudget() + ")";
+    }
+
+    /** {@code serial} may be a template ({@code serial: "{{ batch }}"}): rendered with the play's vars and extra vars. */
+    private dev.jplay.engine.playbook.Serial renderedSerial(Play play, Map<String, Object> playVars) {
+        dev.jplay.engine.playbook.Serial serial = play.serial();
+        if (serial == null || serial.raw() == null) return serial;
+        dev.jplay.engine.vars.VariableScope scope = dev.jplay.engine.vars.VariableScope.empty()
+                .with(dev.jplay.engine.vars.VariableScope.Layer.PLAY_VARS, playVars)
+                .with(dev.jplay.engine.vars.VariableScope.Layer.EXTRA_VARS, options.extraVars());
+        return new dev.jplay.engine.playbook.Serial(templater.render(serial.raw(), scope, serial.location()), serial.location());
     }
 
     /** Play-wide switches shared by the hosts of one batch. */
