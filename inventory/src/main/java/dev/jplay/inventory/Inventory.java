@@ -35,7 +35,7 @@ public final class Inventory {
         this.hostList = List.copyOf(hosts.values());
         this.groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         this.varsLayers = List.copyOf(varsLayers);
-        this.warnings = List.copyOf(warnings);
+        this.warnings = List.copyOf(new LinkedHashSet<>(warnings)); // a rebuilt builder repeats its warnings
     }
 
     /**
@@ -54,12 +54,19 @@ public final class Inventory {
     public static Inventory from(List<InventorySource> sources) {
         InventoryBuilder builder = new InventoryBuilder();
         for (InventorySource source : sources) source.populate(builder);
+        for (var steps = builder.takeDeferred(); !steps.isEmpty(); steps = builder.takeDeferred()) {
+            for (var step : steps) step.accept(builder.build(varsLayers(sources, builder)), builder);
+        }
+        return builder.build(varsLayers(sources, builder));
+    }
+
+    private static List<VarsDirectory.Layer> varsLayers(List<InventorySource> sources, InventoryBuilder builder) {
         List<VarsDirectory.Layer> layers = new ArrayList<>();
         for (InventorySource source : sources) {
             Optional<Path> dir = source.varsDirectory();
             if (dir.isPresent()) layers.add(VarsDirectory.load(dir.get(), builder.groupNames(), builder.hostNames()));
         }
-        return builder.build(layers);
+        return layers;
     }
 
     /** All hosts, in the order they were first defined. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * Collects groups, hosts and variables from {@link InventorySource}s, with Ansible's rules: a name added twice
@@ -23,6 +24,7 @@ public final class InventoryBuilder {
     private final Map<String, GroupData> groups = new LinkedHashMap<>();
     private final Map<String, HostData> hosts = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<BiConsumer<Inventory, InventoryBuilder>> deferred = new ArrayList<>();
 
     private static final class GroupData {
         final String name;
@@ -124,6 +126,23 @@ public final class InventoryBuilder {
         h.vars.put(key, value);
     }
 
+    /**
+     * Runs {@code step} once every source has been read, with the inventory built so far (variables of
+     * {@code group_vars/} and {@code host_vars/} included) and this builder to add to: how sources that derive
+     * groups and variables from other sources' hosts (like {@code jplay.constructed}) see all of them, wherever
+     * they are listed. Steps run in the order they were deferred.
+     */
+    public void afterSources(BiConsumer<Inventory, InventoryBuilder> step) {
+        deferred.add(step);
+    }
+
+    /** The steps deferred so far, removed from this builder. */
+    List<BiConsumer<Inventory, InventoryBuilder>> takeDeferred() {
+        List<BiConsumer<Inventory, InventoryBuilder>> steps = List.copyOf(deferred);
+        deferred.clear();
+        return steps;
+    }
+
     /** Records a problem that does not stop loading, like the warnings Ansible prints. */
     public void warn(String message) {
         warnings.add(message);
@@ -153,7 +172,10 @@ public final class InventoryBuilder {
         return false;
     }
 
-    /** Reconciles as Ansible does after all sources were read, and freezes the result. */
+    /**
+     * Reconciles as Ansible does after all sources were read, and freezes the result. May be called again after
+     * more additions (see {@link #afterSources}): reconciliation is idempotent.
+     */
     Inventory build(List<VarsDirectory.Layer> varsLayers) {
         GroupData all = groups.get(ALL);
         GroupData ungrouped = groups.get(UNGROUPED);

@@ -8,12 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,73 +42,7 @@ final class ScriptInventorySource implements InventorySource {
 
     @Override
     public void populate(InventoryBuilder inventory) {
-        Map<String, Object> listing = runForObject("--list");
-        Set<String> hosts = new LinkedHashSet<>();
-        Object meta = null;
-        for (Map.Entry<String, Object> e : listing.entrySet()) {
-            if (e.getKey().equals("_meta")) {
-                if (e.getValue() instanceof Map<?, ?> m && m.containsKey("hostvars")) meta = m.get("hostvars");
-            } else {
-                group(inventory, e.getKey(), e.getValue(), hosts);
-            }
-        }
-        for (String host : hosts) {
-            Object vars;
-            if (meta == null) {
-                vars = runForObject("--host", host);
-            } else if (meta instanceof Map<?, ?> m) {
-                vars = m.get(host);
-                if (vars == null) vars = Map.of();
-            } else {
-                throw new InventoryException(script + ": Improperly formatted host information for " + host + ": _meta.hostvars is not an object");
-            }
-            if (!(vars instanceof Map<?, ?> map)) {
-                throw new InventoryException(script + ": variables of host " + host + " must be a JSON object, got: " + vars);
-            }
-            map.forEach((k, v) -> inventory.setHostVariable(host, String.valueOf(k), v));
-        }
-    }
-
-    private void group(InventoryBuilder inventory, String group, Object data, Set<String> hosts) {
-        inventory.addGroup(group);
-        Map<?, ?> groupData;
-        if (!(data instanceof Map<?, ?> m)) {
-            groupData = Map.of("hosts", data == null ? List.of() : data);
-        } else if (!m.containsKey("hosts") && !m.containsKey("vars") && !m.containsKey("children")) {
-            // Ansible reads such an object as the variables of a host named like the group.
-            Map<String, Object> simplified = new LinkedHashMap<>();
-            simplified.put("hosts", List.of(group));
-            simplified.put("vars", m);
-            groupData = simplified;
-        } else {
-            groupData = m;
-        }
-        if (groupData.containsKey("hosts")) {
-            if (!(groupData.get("hosts") instanceof List<?> list)) {
-                throw new InventoryException(script + ": You defined a group '" + group + "' with bad data for the host list: " + data);
-            }
-            for (Object host : list) {
-                if (!(host instanceof String name)) throw new InventoryException(script + ": host names must be strings, got " + host + " in group " + group);
-                hosts.add(name);
-                inventory.addHost(name, group, null);
-            }
-        }
-        if (groupData.containsKey("vars")) {
-            if (!(groupData.get("vars") instanceof Map<?, ?> vars)) {
-                throw new InventoryException(script + ": You defined a group '" + group + "' with bad data for variables: " + data);
-            }
-            vars.forEach((k, v) -> inventory.setGroupVariable(group, String.valueOf(k), v));
-        }
-        if (groupData.get("children") instanceof Iterable<?> children) {
-            for (Object child : children) {
-                inventory.addGroup(String.valueOf(child));
-                try {
-                    inventory.addChild(group, String.valueOf(child));
-                } catch (InventoryException e) {
-                    throw new InventoryException(script + ": " + e.getMessage(), e);
-                }
-            }
-        }
+        new AnsibleListing(script.toString()).populate(inventory, runForObject("--list"), host -> runForObject("--host", host));
     }
 
     private Map<String, Object> runForObject(String... args) {
