@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +19,16 @@ import java.util.concurrent.TimeUnit;
  * An executable inventory script, run with Ansible's dynamic-inventory protocol: {@code SCRIPT --list} prints
  * a JSON object of groups ({@code {"hosts": [...], "children": [...], "vars": {...}}}, or a bare host list)
  * and optionally {@code "_meta": {"hostvars": {HOST: {...}}}}; without {@code _meta}, {@code SCRIPT --host
- * HOST} is run for each host.
+ * HOST} is run for each host. Used for executable files given as sources, and by the {@code jplay.script}
+ * plugin, which caches {@link #listing()}.
  */
-final class ScriptInventorySource implements InventorySource {
+public final class ScriptInventorySource implements InventorySource {
     static final Duration TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path script;
 
-    ScriptInventorySource(Path script) {
+    public ScriptInventorySource(Path script) {
         this.script = script;
     }
 
@@ -42,7 +44,25 @@ final class ScriptInventorySource implements InventorySource {
 
     @Override
     public void populate(InventoryBuilder inventory) {
-        new AnsibleListing(script.toString()).populate(inventory, runForObject("--list"), host -> runForObject("--host", host));
+        new AnsibleListing(script.toString()).populate(inventory, listing(), host -> Map.of());
+    }
+
+    /**
+     * The script's {@code --list} output, with {@code _meta.hostvars} filled by running {@code --host HOST}
+     * for each host if the script left it out: a complete listing, which can be cached.
+     */
+    public Map<String, Object> listing() {
+        Map<String, Object> list = runForObject("--list");
+        if (list.get("_meta") instanceof Map<?, ?> meta && meta.containsKey("hostvars")) return list;
+        Map<String, Object> hostVars = new LinkedHashMap<>();
+        new AnsibleListing(script.toString()).populate(new InventoryBuilder(), list, host -> {
+            Map<String, Object> vars = runForObject("--host", host);
+            hostVars.put(host, vars);
+            return vars;
+        });
+        Map<String, Object> complete = new LinkedHashMap<>(list);
+        complete.put("_meta", Map.of("hostvars", hostVars));
+        return complete;
     }
 
     private Map<String, Object> runForObject(String... args) {

@@ -10,6 +10,14 @@
  * says how to reach them, and {@link dev.jplay.inventory.InventoryJson} prints what {@code ansible-inventory}
  * prints.
  *
+ * <p>Built-in plugins ({@link dev.jplay.inventory.plugins}): {@code jplay.range} (fleets as host ranges and CIDR
+ * blocks), {@code jplay.http} (Ansible {@code --list} JSON over HTTP), {@code jplay.script} (an inventory script
+ * with a cache) and {@code jplay.constructed} (groups and variables computed from the other sources' hosts,
+ * like Ansible's {@code constructed}; it runs after all other sources through
+ * {@link dev.jplay.inventory.InventoryBuilder#afterSources}). Slow sources take {@code cache_ttl}: their
+ * listing is kept in {@code ~/.cache/jplay/inventory/SHA256.json} and, if the source later fails, reused with a
+ * warning.
+ *
  * <p>Known differences from Ansible: host order for patterns covering groups nested two or more levels under
  * several parents (Ansible iterates a Python set there, so its order depends on memory addresses; jplay uses
  * definition order); vault-encrypted files, TOML inventories and Ansible's Python inventory plugins are not
