@@ -357,7 +357,7 @@ class ImagePullerIntegrationTest {
     void layerListenerStreamFailsWhenTheDigestDoesNotMatch() throws Exception {
         Digest layer = big.layers.get(0).blob().digest();
         proxy.inject(r -> r.isBlobGet() && r.path().endsWith(layer.toString()), new FaultProxy.Corrupt(), 1);
-        List<Throwable> consumerErrors = new ArrayList<>();
+        List<Throwable> consumerErrors = java.util.Collections.synchronizedList(new ArrayList<>());
         PullOptions options = PullOptions.builder().layerListener((pulled, in) -> {
             try {
                 sha256(in);
@@ -368,6 +368,9 @@ class ImagePullerIntegrationTest {
         }).build();
         PullException e = assertThrows(PullException.class, () -> puller().pull(ref("big:v1"), options));
         assertEquals(PullException.DIGEST_MISMATCH, e.code());
+        // the consumer runs on its own thread: it sees the failure when the pull fails, not necessarily before
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (consumerErrors.isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
         assertEquals(1, consumerErrors.size());
         assertTrue(consumerErrors.get(0).getMessage().contains("DIGEST_MISMATCH"), consumerErrors.get(0).getMessage());
     }
