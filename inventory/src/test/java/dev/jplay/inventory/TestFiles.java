@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Writes inventory files for tests. */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {}
 
-    static Path write(Path dir, String relative, String... lines) {
+    public static Path write(Path dir, String relative, String... lines) {
         try {
             Path file = dir.resolve(relative);
             Files.createDirectories(file.getParent());
@@ -21,11 +21,11 @@ final class TestFiles {
         }
     }
 
-    static Inventory load(Path... sources) {
+    public static Inventory load(Path... sources) {
         return Inventory.load(List.of(sources).stream().map(Path::toString).toList());
     }
 
-    static List<String> names(List<Host> hosts) {
+    public static List<String> names(List<Host> hosts) {
         return hosts.stream().map(Host::name).toList();
     }
 }

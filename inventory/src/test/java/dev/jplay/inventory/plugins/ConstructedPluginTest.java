@@ -1,8 +1,9 @@
 package dev.jplay.inventory.plugins;
 
-import static dev.jplay.inventory.plugins.PluginFiles.load;
-import static dev.jplay.inventory.plugins.PluginFiles.names;
-import static dev.jplay.inventory.plugins.PluginFiles.write;
+import dev.jplay.inventory.TestFiles;
+import static dev.jplay.inventory.plugins.TestFiles.load;
+import static dev.jplay.inventory.plugins.TestFiles.names;
+import static dev.jplay.inventory.plugins.TestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
