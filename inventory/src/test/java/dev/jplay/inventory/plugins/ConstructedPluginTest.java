@@ -1,9 +1,8 @@
 package dev.jplay.inventory.plugins;
 
-import dev.jplay.inventory.TestFiles;
-import static dev.jplay.inventory.plugins.TestFiles.load;
-import static dev.jplay.inventory.plugins.TestFiles.names;
-import static dev.jplay.inventory.plugins.TestFiles.write;
+import static dev.jplay.inventory.TestFiles.load;
+import static dev.jplay.inventory.TestFiles.names;
+import static dev.jplay.inventory.TestFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,5 @@
 package dev.jplay.inventory.plugins;
 
-import dev.jplay.inventory.TestFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
