@@ -413,19 +413,7 @@ class ContainerManagerIntegrationTest {
     }
 
     private static String httpGet(String url) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                assertEquals(200, response.statusCode());
-                return response.body();
-            } catch (IOException notYetListening) {
-                if (System.nanoTime() > deadline) throw notYetListening;
-                Thread.sleep(20);
-            }
-        }
+        return HttpWait.get(url);
     }
 
     /** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session, ...]. */

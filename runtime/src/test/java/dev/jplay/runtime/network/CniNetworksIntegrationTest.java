@@ -1,5 +1,7 @@
 package dev.jplay.runtime.network;
 
+import dev.jplay.runtime.launch.HttpWait;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -272,19 +274,7 @@ class CniNetworksIntegrationTest {
     }
 
     private static String httpGet(String url) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                assertEquals(200, response.statusCode());
-                return response.body();
-            } catch (IOException notYetListening) {
-                if (System.nanoTime() > deadline) throw notYetListening;
-                Thread.sleep(20);
-            }
-        }
+        return HttpWait.get(url);
     }
 
     /** {@code ip ARGS}; output, or "" if it failed (cleanup of things that may be gone). */
