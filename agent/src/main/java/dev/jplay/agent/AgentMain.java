@@ -80,6 +80,9 @@ public final class AgentMain {
         // Everything is answered: end of output tells the controller we are done now, not after the JVM's exit
         // work (writing its class-data archive on a first run takes seconds on a busy host).
         protocolOut.close();
+        // Over SSH the channel's end of output comes only once stderr is closed too; the JVM's exit work (a
+        // first run writes its class-data archive) has nothing to say to the controller.
+        System.err.close();
         System.exit(0);
     }
 

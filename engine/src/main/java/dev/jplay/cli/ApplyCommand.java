@@ -98,7 +98,7 @@ public final class ApplyCommand implements Callable<Integer> {
     int taskTimeout;
 
     @Option(names = "--max-failures", paramLabel = "N|N%",
-            description = "Failure budget: failed or unreachable hosts are quarantined and the rollout goes on until more than N (or N% of a play's hosts) failed (default: 10%, at least 1).")
+            description = "Failure budget: failed or unreachable hosts are quarantined and the rollout goes on until more than N (or N%% of a play's hosts) failed (default: 10%%, at least 1).")
     String maxFailures;
 
     @Option(names = "--resume", paramLabel = "RUN",

@@ -54,9 +54,13 @@ final class SshAgentProcess implements AgentProcess {
         }
     }
 
+    /**
+     * Ends the connection without closing the channel first: sshd answers a channel close only once the command
+     * has exited, and a first-run agent JVM still writes its class-data archive after its last answer. The
+     * agent sees end of input either way; nothing waits for it.
+     */
     @Override
     public void destroy() {
-        closeChannel();
         try {
             client.disconnect();
         } catch (IOException | RuntimeException e) {

@@ -56,4 +56,43 @@ class RemoteScriptsTest {
         assertEquals("the real bytes", Files.readString(target));
         assertFalse(Files.exists(temp));
     }
+
+    /**
+     * A first run: the JVM closes its output once it has answered, then spends seconds writing its CDS archive.
+     * The controller must see the end of output then, not when the archive is written; the archive still lands.
+     */
+    @Test
+    void firstRunEndsTheOutputWhenTheAgentDoesNotWhenItsArchiveIsWritten() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        Path temp = Files.writeString(home.resolve("upload.tmp"), "the real bytes");
+        Path target = home.resolve(jar.fileName());
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        // A stand-in JVM: answers, closes stdout, then "writes the archive" for 3 s (reads a line of stdin first,
+        // so the test also proves the agent gets the channel's stdin, not /dev/null).
+        Path fakeJava = Files.writeString(bin.resolve("java"), """
+                #!/bin/sh
+                read -r request
+                echo "hello $request"
+                exec 1>&-
+                sleep 3
+                for a in "$@"; do case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;; esac; done
+                """);
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
+                RemoteScripts.viaSh(RemoteScripts.verifyAndStart(jar, temp.toString(), target.toString())));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        long start = System.nanoTime();
+        p.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        long eofMillis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("hello ping\n", out);
+        assertTrue(eofMillis < 2500, "end of output came after " + eofMillis + " ms, with the archive");
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertEquals("archive\n", Files.readString(home.resolve(jar.fileName() + ".jsa")));
+    }
 }
