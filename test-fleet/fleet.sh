@@ -219,6 +219,10 @@ cmd_down() {
     [ -d "$d" ] || continue
     ns="$prefix-${d##*/h}"
     if [ -e "/run/netns/$ns" ]; then
+      # Containers left running inside the host (their processes are in namespaces of their own, so killing the
+      # host's processes would orphan them): stop their supervisors, then delete them with runc while the host's
+      # sshd still holds the mount namespace where runc keeps their state.
+      delete_containers "${d##*/h}"
       # Every process in the host: its sshd, sessions and agents.
       pids="$(ip netns pids "$ns" 2>/dev/null || true)"
       [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
@@ -228,6 +232,19 @@ cmd_down() {
   done
   rm -rf "$state"
   remove_bridge_if_unused
+}
+
+delete_containers() { # i
+  local sshd sup
+  sshd="$(cat "$(host_dir "$1")/sshd.pid" 2>/dev/null || true)"
+  [ -n "$sshd" ] && kill -0 "$sshd" 2>/dev/null || return 0
+  sup="$(host_pgrep "$1" 'supervise[.]sh' | tr '\n' ' ')"
+  [ -z "${sup// /}" ] || kill -9 $sup 2>/dev/null || true
+  nsenter -t "$sshd" -n -m -- sh -c '
+    for r in /root/.jplay/state/runc /run/runc; do
+      [ -d "$r" ] || continue
+      for c in $(runc --root "$r" list -q 2>/dev/null); do runc --root "$r" delete -f "$c" >/dev/null 2>&1; done
+    done' 2>/dev/null || true
 }
 
 remove_bridge_if_unused() {
