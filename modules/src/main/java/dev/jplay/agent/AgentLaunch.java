@@ -28,8 +28,8 @@ import java.util.List;
  * ({@code dev.jplay.runtime.json.Json}; since the container runtime uses it too, databind is not even in the jar:
  * 3.6 -> 1.9 MB; a container run loads 2014 instead of 2769 classes, a pull+unpack takes ~340 instead of ~520 ms
  * of CPU on a first run). Its other start-up savings: no lambdas and no invokedynamic string concatenation on the
- * start-up path, no time-zone rules until a command runs (together ~40 ms). The shaded jar is 5.4 MB (12 MB, 3141 entries
- * uncompressed): commons-compress 2.3 MB, jackson 2.1 MB, aircompressor 0.2 MB, all pulled in by the container
+ * start-up path, no time-zone rules until a command runs (together ~40 ms). The shaded jar was 5.4 MB (12 MB, 3141
+ * entries uncompressed): commons-compress 2.3 MB, jackson 2.1 MB, aircompressor 0.2 MB, all pulled in by the container
  * runtime; jplay's own classes are 72 KB. Unused classes are never loaded: they cost upload time, not start-up.
  *
  * <p>JVM warnings (e.g. "Unable to use shared archive") go to <em>stdout</em> by default, which would corrupt
