@@ -11,6 +11,7 @@ import dev.jplay.protocol.AgentError;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
+import dev.jplay.runtime.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -100,7 +101,7 @@ public final class AgentMain {
             if (isBlank(line)) continue;
             Request req;
             try {
-                req = Request.parse(JsonCodec.parse(line));
+                req = Request.parse(Json.parse(line));
             } catch (IOException | Request.Invalid e) {
                 long id = e instanceof Request.Invalid inv ? inv.id : -1;
                 write(failure(id, "BAD_REQUEST", "bad request: " + e.getMessage()));
@@ -171,19 +172,18 @@ public final class AgentMain {
                 durationMs);
     }
 
-    /** One whole line per message, never interleaved; a result that cannot be serialised becomes an error. */
+    /**
+     * One whole line per message, never interleaved. Module results must be plain JSON values (maps, lists, strings,
+     * numbers, booleans, null); one that is not becomes a RESULT_UNWRITABLE error naming the value's type and key.
+     */
     private void write(Object message) {
         byte[] bytes;
         try {
-            bytes = JsonCodec.write(message instanceof AgentResult r ? WireFormat.toMap(r) : message);
-        } catch (IOException | RuntimeException e) {
+            bytes = Json.write(message instanceof AgentResult r ? WireFormat.toMap(r) : message);
+        } catch (RuntimeException e) {
             long id = message instanceof AgentResult r ? r.id() : -1;
-            try {
-                bytes = JsonCodec.write(WireFormat.toMap(failure(id, new AgentError("agent", "RESULT_UNWRITABLE",
-                        "cannot serialise the result: " + e, null), 0)));
-            } catch (IOException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            bytes = Json.write(WireFormat.toMap(failure(id, new AgentError("agent", "RESULT_UNWRITABLE",
+                    "cannot serialise the result: " + e.getMessage(), null), 0)));
         }
         synchronized (this) {
             if (outputBroken) return;

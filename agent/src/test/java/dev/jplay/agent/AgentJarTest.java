@@ -68,6 +68,17 @@ class AgentJarTest {
     }
 
     @Test
+    void jarHasNoJacksonDatabind() throws Exception {
+        // databind would cost every agent ~520 loaded classes and 1.4 MB of upload; JSON goes through runtime.json.Json.
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(JAR.toFile())) {
+            List<String> databind = zip.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(n -> n.startsWith("com/fasterxml/jackson/databind/")).toList();
+            assertEquals(List.of(), databind);
+            assertTrue(zip.getEntry("dev/jplay/runtime/json/Json.class") != null);
+        }
+    }
+
+    @Test
     void servesPipelinedRequestsExitsOnEofAndBuildsItsCdsArchive() throws Exception {
         Path archive = dir.resolve("agent.jsa");
         for (int launch = 1; launch <= 2; launch++) {

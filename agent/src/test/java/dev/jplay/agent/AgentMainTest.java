@@ -118,7 +118,9 @@ class AgentMainTest {
         Map<Long, AgentResult> r = results(lines);
         assertEquals("MODULE_CRASH", r.get(6L).error().code());
         assertTrue(r.get(6L).error().message().contains("boom"));
-        assertEquals(dir.toString(), r.get(7L).data().get("path"));
+        // Module results are plain JSON values: a Path is refused, naming where it was.
+        assertEquals("RESULT_UNWRITABLE", r.get(7L).error().code());
+        assertTrue(r.get(7L).error().message().contains("UnixPath at data.path as JSON"), r.get(7L).error().message());
         assertEquals("still here", r.get(8L).data().get("ping"));
         assertEquals("RESULT_UNWRITABLE", r.get(10L).error().code());
     }

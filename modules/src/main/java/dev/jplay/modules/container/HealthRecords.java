@@ -1,13 +1,11 @@
 package dev.jplay.modules.container;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Map;
 
 /**
  * The {@code healthcheck:} each container was last started with ({@code <state>/health/<name>.json}) and the one of
@@ -15,8 +13,6 @@ import java.util.Map;
  * it restores the way that revision was checked.
  */
 final class HealthRecords {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path dir;
 
     HealthRecords(Path stateDir) {
@@ -32,7 +28,7 @@ final class HealthRecords {
             }
             Files.createDirectories(dir);
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), check.raw());
+            Files.write(tmp, Json.write(check.raw()));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw Failures.store("cannot record the healthcheck of container '" + name + "'", file, e);
@@ -56,7 +52,7 @@ final class HealthRecords {
         Path file = previous(name);
         if (!Files.exists(file)) return null;
         try {
-            return HealthCheck.parse(JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {}));
+            return HealthCheck.parse(Json.parseObject(file));
         } catch (IOException e) {
             throw Failures.store("cannot read the healthcheck of the previous revision of '" + name + "'", file, e);
         }

@@ -1,7 +1,5 @@
 package dev.jplay.runtime.image;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -18,7 +16,6 @@ public record Digest(String hex) implements Comparable<Digest> {
     }
 
     /** Parses {@code sha256:<64 hex>}. */
-    @JsonCreator
     public static Digest parse(String text) {
         if (text == null) throw new IllegalArgumentException("digest is null");
         int colon = text.indexOf(':');
@@ -55,7 +52,6 @@ public record Digest(String hex) implements Comparable<Digest> {
         return hex.compareTo(other.hex);
     }
 
-    @JsonValue
     @Override
     public String toString() {
         return "sha256:" + hex;

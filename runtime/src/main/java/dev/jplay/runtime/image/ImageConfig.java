@@ -1,7 +1,6 @@
 package dev.jplay.runtime.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +25,6 @@ public record ImageConfig(
         Map<String, String> labels,
         List<Digest> diffIds) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public ImageConfig {
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
         cmd = cmd == null ? null : List.copyOf(cmd);
@@ -38,42 +35,46 @@ public record ImageConfig(
     }
 
     public static ImageConfig parse(byte[] json) throws IOException {
-        JsonNode root = JSON.readTree(json);
-        if (root == null || !root.isObject()) throw new IOException("image config is not a JSON object");
-        JsonNode config = root.path("config");
-        List<Digest> diffIds = new ArrayList<>();
-        for (JsonNode id : root.path("rootfs").path("diff_ids")) {
-            try {
-                diffIds.add(Digest.parse(id.asText()));
-            } catch (IllegalArgumentException e) {
-                throw new IOException("image config has an invalid diff_id: " + e.getMessage(), e);
-            }
+        Map<String, Object> root;
+        try {
+            root = Json.parseObject(json);
+        } catch (IOException e) {
+            throw new IOException("image config is not a JSON object: " + e.getMessage(), e);
         }
-        Set<String> ports = new LinkedHashSet<>();
-        config.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
-        Map<String, String> labels = new LinkedHashMap<>();
-        config.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return new ImageConfig(
-                text(root.get("os")),
-                text(root.get("architecture")),
-                strings(config.get("Entrypoint")),
-                strings(config.get("Cmd")),
-                strings(config.get("Env")),
-                text(config.get("WorkingDir")),
-                text(config.get("User")),
-                ports,
-                labels,
-                diffIds);
-    }
-
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
-    }
-
-    private static List<String> strings(JsonNode node) {
-        if (node == null || node.isNull()) return null;
-        List<String> out = new ArrayList<>();
-        node.forEach(n -> out.add(n.asText()));
-        return out;
+        try {
+            Map<String, Object> config = Json.object(root, "config");
+            if (config == null) config = Map.of();
+            Map<String, Object> rootfs = Json.object(root, "rootfs");
+            List<String> ids = rootfs == null ? null : Json.strings(rootfs, "diff_ids");
+            List<Digest> diffIds = new ArrayList<>();
+            for (String id : ids == null ? List.<String>of() : ids) {
+                try {
+                    diffIds.add(Digest.parse(id));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("image config has an invalid diff_id: " + e.getMessage(), e);
+                }
+            }
+            Map<String, Object> exposed = Json.object(config, "ExposedPorts");
+            Set<String> ports = exposed == null ? Set.of() : new LinkedHashSet<>(exposed.keySet());
+            Map<String, Object> labelValues = Json.object(config, "Labels");
+            Map<String, String> labels = new LinkedHashMap<>();
+            if (labelValues != null) {
+                // a null label reads as "null", as it always has (databind's asText)
+                for (String name : labelValues.keySet()) labels.put(name, String.valueOf(Json.string(labelValues, name)));
+            }
+            return new ImageConfig(
+                    Json.string(root, "os"),
+                    Json.string(root, "architecture"),
+                    Json.strings(config, "Entrypoint"),
+                    Json.strings(config, "Cmd"),
+                    Json.strings(config, "Env"),
+                    Json.string(config, "WorkingDir"),
+                    Json.string(config, "User"),
+                    ports,
+                    labels,
+                    diffIds);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("image config: " + e.getMessage(), e);
+        }
     }
 }

@@ -1,21 +1,24 @@
 package dev.jplay.runtime.image;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.jplay.runtime.json.Json;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** An image index (OCI) or manifest list (Docker): one manifest per platform. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImageIndex(
-        @JsonProperty("schemaVersion") int schemaVersion,
-        @JsonProperty("mediaType") String mediaType,
-        @JsonProperty("manifests") List<Descriptor> manifests) {
+        int schemaVersion,
+        String mediaType,
+        List<Descriptor> manifests) {
 
     public ImageIndex {
         manifests = manifests == null ? List.of() : List.copyOf(manifests);
+    }
+
+    /** From the index's JSON; unknown fields are ignored, a field of the wrong type fails (IllegalArgumentException). */
+    static ImageIndex fromJson(Map<String, Object> m) {
+        return new ImageIndex(ManifestJson.intOrZero(m, "schemaVersion"), Json.string(m, "mediaType"),
+                ManifestJson.descriptors(m, "manifests"));
     }
 
     /** The first image manifest whose platform the wanted platform accepts (entries in index order, as containerd). */

@@ -1,9 +1,8 @@
 package dev.jplay.runtime.image;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A fetched manifest or index, parsed only after its declared type is checked against its shape.
@@ -14,9 +13,6 @@ import java.io.IOException;
  * shapes is refused.
  */
 public record ManifestDocument(Digest digest, String mediaType, byte[] bytes, ImageManifest manifest, ImageIndex index) {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     public boolean isIndex() {
         return index != null;
     }
@@ -26,22 +22,28 @@ public record ManifestDocument(Digest digest, String mediaType, byte[] bytes, Im
      *     type is passed here)
      */
     public static ManifestDocument parse(byte[] bytes, String contentType) throws ManifestFormatException {
-        JsonNode root;
+        Object parsed;
         try {
-            root = JSON.readTree(bytes);
+            parsed = Json.parse(bytes);
         } catch (IOException e) {
             throw new ManifestFormatException(ManifestFormatException.INVALID_MANIFEST, "manifest is not valid JSON: " + e.getMessage(), e);
         }
-        if (root == null || !root.isObject()) {
+        if (!(parsed instanceof Map)) {
             throw new ManifestFormatException(ManifestFormatException.INVALID_MANIFEST, "manifest is not a JSON object");
         }
-        boolean looksLikeIndex = root.has("manifests");
-        boolean looksLikeManifest = root.has("config") || root.has("layers");
+        Map<String, Object> root = Json.asObject(parsed);
+        boolean looksLikeIndex = root.containsKey("manifests");
+        boolean looksLikeManifest = root.containsKey("config") || root.containsKey("layers");
         if (looksLikeIndex && looksLikeManifest) {
             throw new ManifestFormatException(ManifestFormatException.MEDIATYPE_MISMATCH,
                     "document has both 'manifests' and 'config'/'layers': ambiguous between index and manifest");
         }
-        String field = root.hasNonNull("mediaType") ? root.get("mediaType").asText() : null;
+        String field;
+        try {
+            field = Json.string(root, "mediaType");
+        } catch (IllegalArgumentException e) {
+            throw new ManifestFormatException(ManifestFormatException.INVALID_MANIFEST, "malformed manifest: " + e.getMessage(), e);
+        }
         String header = MediaTypes.base(contentType);
         boolean headerKnown = header != null && (MediaTypes.isIndex(header) || MediaTypes.isManifest(header));
         if (field != null && headerKnown && !field.equals(header)) {
@@ -63,14 +65,14 @@ public record ManifestDocument(Digest digest, String mediaType, byte[] bytes, Im
         try {
             Digest digest = Digest.of(bytes);
             if (declaredIndex) {
-                return new ManifestDocument(digest, mediaType, bytes, null, JSON.treeToValue(root, ImageIndex.class));
+                return new ManifestDocument(digest, mediaType, bytes, null, ImageIndex.fromJson(root));
             }
-            ImageManifest manifest = JSON.treeToValue(root, ImageManifest.class);
+            ImageManifest manifest = ImageManifest.fromJson(root);
             if (manifest.config() == null) {
                 throw new ManifestFormatException(ManifestFormatException.INVALID_MANIFEST, "manifest has no config descriptor");
             }
             return new ManifestDocument(digest, mediaType, bytes, manifest, null);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new ManifestFormatException(ManifestFormatException.INVALID_MANIFEST, "malformed " + mediaType + ": " + e.getMessage(), e);
         }
     }

@@ -1,22 +1,24 @@
 package dev.jplay.runtime.image;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.jplay.runtime.json.Json;
 import java.util.Locale;
+import java.util.Map;
 
 /** An image platform as found in an index entry: {@code linux/arm64/v8}. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Platform(
-        @JsonProperty("os") String os,
-        @JsonProperty("architecture") String architecture,
-        @JsonProperty("variant") String variant) {
+        String os,
+        String architecture,
+        String variant) {
 
     public Platform {
         if (os == null || os.isBlank()) throw new IllegalArgumentException("platform os is required");
         if (architecture == null || architecture.isBlank()) throw new IllegalArgumentException("platform architecture is required");
         if (variant != null && variant.isBlank()) variant = null;
+    }
+
+    /** From an index entry's {@code platform} object; other fields ({@code os.version}, {@code features}) are ignored. */
+    static Platform fromJson(Map<String, Object> m) {
+        return new Platform(Json.string(m, "os"), Json.string(m, "architecture"), Json.string(m, "variant"));
     }
 
     /** Parses {@code os/arch[/variant]}, e.g. {@code linux/arm/v7}. */

@@ -1,7 +1,6 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -14,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -203,7 +203,7 @@ public final class ContainerManager {
         String desiredHash = desired.hash();
         // The recorded hash of what the bundle was generated from: equal means the same bundle, valid when written.
         if (files.exists() && desiredHash.equals(SpecRecord.summary(files.spec()).specHash())) return new Reconciled(false, List.of());
-        ObjectNode config = generator.generate(spec, image.config(), image.rootfs()); // validates before we touch anything
+        Map<String, Object> config = generator.generate(spec, image.config(), image.rootfs()); // validates before we touch anything
         List<String> diff = List.of();
         if (files.exists()) {
             SpecRecord existing = SpecRecord.read(files.spec());
@@ -215,10 +215,10 @@ public final class ContainerManager {
         return new Reconciled(true, diff);
     }
 
-    private void writeBundle(ContainerFiles files, SpecRecord record, ObjectNode config) {
+    private void writeBundle(ContainerFiles files, SpecRecord record, Map<String, Object> config) {
         try {
             Files.createDirectories(files.dir());
-            ContainerFiles.writeAtomically(files.config(), SpecRecord.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+            ContainerFiles.writeAtomically(files.config(), new String(Json.writePretty(config), StandardCharsets.UTF_8));
             ContainerFiles.writeAtomically(files.supervisorScript(), SupervisorScript.render(files,
                     runtime.runCommand(record.spec().name(), files.dir(), files.runtimeLog()),
                     record.spec().restartPolicy(), record.spec().restartRetries()));
@@ -304,9 +304,10 @@ public final class ContainerManager {
         if (log == null) return errors;
         for (String line : log.split("\n")) {
             try {
-                JsonNode entry = SpecRecord.MAPPER.readTree(line);
-                String message = entry == null ? "" : entry.path("msg").asText();
-                if ("error".equals(entry.path("level").asText()) && !errors.contains(message)) errors.add(message);
+                if (Json.parse(line.getBytes(StandardCharsets.UTF_8)) instanceof Map<?, ?> entry && "error".equals(entry.get("level"))) {
+                    String message = entry.get("msg") == null ? "" : String.valueOf(entry.get("msg"));
+                    if (!errors.contains(message)) errors.add(message);
+                }
             } catch (IOException notJson) {
                 // runc wrote a plain line (e.g. a Go panic): keep it, it explains the failure
                 if (!line.isBlank() && !errors.contains(line)) errors.add(line);

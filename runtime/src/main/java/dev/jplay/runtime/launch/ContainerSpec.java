@@ -1,6 +1,5 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,13 +25,13 @@ public record ContainerSpec(
         String hostname,
         String memory,
         Double cpus,
-        @JsonProperty("read_only") boolean readOnly,
+        boolean readOnly,
         String user,
-        @JsonProperty("working_dir") String workingDir,
-        @JsonProperty("restart_policy") RestartPolicy restartPolicy,
-        @JsonProperty("restart_retries") int restartRetries,
-        @JsonProperty("network_mode") NetworkMode networkMode,
-        @JsonProperty("stop_timeout") int stopTimeout) {
+        String workingDir,
+        RestartPolicy restartPolicy,
+        int restartRetries,
+        NetworkMode networkMode,
+        int stopTimeout) {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
 

@@ -1,6 +1,5 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Where a container is in its lifecycle, as reported to the controller. */
@@ -16,6 +15,5 @@ public enum ContainerState {
     /** It ran and exited (see exit code), or was stopped. */
     STOPPED;
 
-    @JsonValue
     public String id() { return name().toLowerCase(Locale.ROOT); }
 }

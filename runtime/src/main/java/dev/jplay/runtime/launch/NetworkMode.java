@@ -1,7 +1,5 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * Ansible {@code network_mode}: {@code host} shares the host's network namespace, {@code none} gives a private
@@ -21,14 +19,12 @@ public record NetworkMode(Kind kind, String namespacePath) {
         }
     }
 
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static NetworkMode parse(String value) {
         if (value == null || value.isBlank() || value.equals("none")) return NONE;
         if (value.equals("host")) return HOST;
         return new NetworkMode(Kind.PATH, value);
     }
 
-    @JsonValue
     public String id() {
         return switch (kind) {
             case HOST -> "host";

@@ -1,10 +1,10 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds an OCI runtime-spec {@code config.json} with Docker's safe defaults: Docker's 14 default capabilities,
@@ -34,7 +34,6 @@ public final class OciConfigGenerator {
     static final long DOCKER_NOFILE_LIMIT = 1_048_576;
     static final long CPU_PERIOD_US = 100_000;
 
-    private final ObjectMapper mapper = new ObjectMapper();
     private final long nofileLimit;
 
     /** Docker's NOFILE limit, lowered to this process's hard limit (runc cannot raise it without CAP_SYS_RESOURCE). */
@@ -45,48 +44,50 @@ public final class OciConfigGenerator {
     /** cgroup path for a container: one flat, named group per container so limits are easy to find. */
     public static String cgroupsPath(String containerName) { return "/jplay-" + containerName; }
 
-    public ObjectNode generate(ContainerSpec spec, ImageConfig image, Path rootfs) {
+    /** The config as JSON values, keys in the order runc's config.json has always been written in. */
+    public Map<String, Object> generate(ContainerSpec spec, ImageConfig image, Path rootfs) {
         if (!rootfs.isAbsolute()) {
             throw new LaunchException(LaunchException.Step.SPEC, "BAD_ROOTFS", "rootfs must be an absolute path: " + rootfs);
         }
-        ObjectNode config = mapper.createObjectNode();
+        Map<String, Object> config = new LinkedHashMap<>();
         config.put("ociVersion", "1.0.2");
-        config.set("process", process(spec, image, rootfs));
-        ObjectNode root = config.putObject("root");
+        config.put("process", process(spec, image, rootfs));
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("path", rootfs.toString());
         root.put("readonly", spec.readOnly());
+        config.put("root", root);
         config.put("hostname", ProcessArgs.hostname(spec));
-        config.set("mounts", mounts(spec));
-        config.set("linux", linux(spec));
+        config.put("mounts", mounts(spec));
+        config.put("linux", linux(spec));
         return config;
     }
 
-    private ObjectNode process(ContainerSpec spec, ImageConfig image, Path rootfs) {
-        ObjectNode process = mapper.createObjectNode();
+    private Map<String, Object> process(ContainerSpec spec, ImageConfig image, Path rootfs) {
+        Map<String, Object> process = new LinkedHashMap<>();
         process.put("terminal", false);
         RootfsUsers.ResolvedUser user = RootfsUsers.read(rootfs).resolve(ProcessArgs.user(spec, image));
-        ObjectNode userNode = process.putObject("user");
+        Map<String, Object> userNode = new LinkedHashMap<>();
         userNode.put("uid", user.uid());
         userNode.put("gid", user.gid());
-        if (!user.additionalGids().isEmpty()) {
-            ArrayNode gids = userNode.putArray("additionalGids");
-            user.additionalGids().forEach(gids::add);
-        }
-        strings(process.putArray("args"), ProcessArgs.argv(spec, image));
-        strings(process.putArray("env"), ProcessArgs.env(spec, image));
+        if (!user.additionalGids().isEmpty()) userNode.put("additionalGids", List.copyOf(user.additionalGids()));
+        process.put("user", userNode);
+        process.put("args", ProcessArgs.argv(spec, image));
+        process.put("env", ProcessArgs.env(spec, image));
         process.put("cwd", ProcessArgs.workingDir(spec, image));
-        ObjectNode caps = process.putObject("capabilities");
-        for (String set : List.of("bounding", "effective", "permitted")) strings(caps.putArray(set), DEFAULT_CAPABILITIES);
-        ObjectNode nofile = process.putArray("rlimits").addObject();
+        Map<String, Object> caps = new LinkedHashMap<>();
+        for (String set : List.of("bounding", "effective", "permitted")) caps.put(set, DEFAULT_CAPABILITIES);
+        process.put("capabilities", caps);
+        Map<String, Object> nofile = new LinkedHashMap<>();
         nofile.put("type", "RLIMIT_NOFILE");
         nofile.put("hard", nofileLimit);
         nofile.put("soft", nofileLimit);
+        process.put("rlimits", List.of(nofile));
         process.put("noNewPrivileges", true);
         return process;
     }
 
-    private ArrayNode mounts(ContainerSpec spec) {
-        ArrayNode mounts = mapper.createArrayNode();
+    private List<Map<String, Object>> mounts(ContainerSpec spec) {
+        List<Map<String, Object>> mounts = new ArrayList<>();
         mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
         mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
         mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
@@ -100,39 +101,54 @@ public final class OciConfigGenerator {
         return mounts;
     }
 
-    private ObjectNode linux(ContainerSpec spec) {
-        ObjectNode linux = mapper.createObjectNode();
-        ArrayNode namespaces = linux.putArray("namespaces");
-        for (String type : List.of("pid", "ipc", "uts", "mount")) namespaces.addObject().put("type", type);
+    private Map<String, Object> linux(ContainerSpec spec) {
+        Map<String, Object> linux = new LinkedHashMap<>();
+        List<Map<String, Object>> namespaces = new ArrayList<>();
+        for (String type : List.of("pid", "ipc", "uts", "mount")) namespaces.add(namespace(type, null));
         NetworkMode network = spec.networkMode();
         if (network.kind() == NetworkMode.Kind.NONE) {
-            namespaces.addObject().put("type", "network");
+            namespaces.add(namespace("network", null));
         } else if (network.kind() == NetworkMode.Kind.PATH) {
-            namespaces.addObject().put("type", "network").put("path", network.namespacePath());
+            namespaces.add(namespace("network", network.namespacePath()));
         }
+        linux.put("namespaces", namespaces);
         linux.put("cgroupsPath", cgroupsPath(spec.name()));
-        ObjectNode resources = linux.putObject("resources");
+        Map<String, Object> resources = new LinkedHashMap<>();
         // Deny all device access; runc appends its default allow-list (null, zero, full, random, urandom, tty, ptmx).
-        resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
+        Map<String, Object> denyAll = new LinkedHashMap<>();
+        denyAll.put("allow", false);
+        denyAll.put("access", "rwm");
+        resources.put("devices", List.of(denyAll));
         if (spec.memory() != null) {
-            resources.putObject("memory").put("limit", MemorySize.parseBytes(spec.memory()));
+            resources.put("memory", Map.of("limit", MemorySize.parseBytes(spec.memory())));
         }
         if (spec.cpus() != null) {
-            ObjectNode cpu = resources.putObject("cpu");
+            Map<String, Object> cpu = new LinkedHashMap<>();
             cpu.put("quota", Math.round(spec.cpus() * CPU_PERIOD_US));
             cpu.put("period", CPU_PERIOD_US);
+            resources.put("cpu", cpu);
         }
-        strings(linux.putArray("maskedPaths"), MASKED_PATHS);
-        strings(linux.putArray("readonlyPaths"), READONLY_PATHS);
+        linux.put("resources", resources);
+        linux.put("maskedPaths", MASKED_PATHS);
+        linux.put("readonlyPaths", READONLY_PATHS);
         return linux;
     }
 
-    private void mount(ArrayNode mounts, String destination, String type, String source, String... options) {
-        ObjectNode m = mounts.addObject();
+    private static Map<String, Object> namespace(String type, String path) {
+        Map<String, Object> ns = new LinkedHashMap<>();
+        ns.put("type", type);
+        if (path != null) ns.put("path", path);
+        return ns;
+    }
+
+    private static void mount(List<Map<String, Object>> mounts, String destination, String type, String source,
+                              String... options) {
+        Map<String, Object> m = new LinkedHashMap<>();
         m.put("destination", destination);
         m.put("type", type);
         m.put("source", source);
-        strings(m.putArray("options"), List.of(options));
+        m.put("options", List.of(options));
+        mounts.add(m);
     }
 
     /** The hard "Max open files" of this process from /proc/self/limits; Docker's default if unreadable. */
@@ -148,9 +164,5 @@ public final class OciConfigGenerator {
             // not Linux procfs: fall through
         }
         return DOCKER_NOFILE_LIMIT;
-    }
-
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
     }
 }

@@ -1,7 +1,5 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Ansible/Docker {@code restart_policy}. A stop requested through jplay is never undone by any policy. */
@@ -17,10 +15,8 @@ public enum RestartPolicy {
 
     RestartPolicy(String id) { this.id = id; }
 
-    @JsonValue
     public String id() { return id; }
 
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static RestartPolicy parse(String value) {
         String normalized = value == null ? "no" : value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         for (RestartPolicy policy : values()) {

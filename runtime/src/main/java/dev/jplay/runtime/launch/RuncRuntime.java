@@ -1,7 +1,6 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +23,6 @@ public final class RuncRuntime {
 
     private final Path binary;
     private final Path root;
-    private final ObjectMapper mapper = new ObjectMapper();
     private volatile RuncVersion version;
 
     /**
@@ -120,8 +118,8 @@ public final class RuncRuntime {
             throw failure(LaunchException.Step.INSPECT, global("state", id), result);
         }
         try {
-            return Optional.of(mapper.readValue(result.stdout, RuncState.class));
-        } catch (IOException e) {
+            return Optional.of(RuncState.fromJson(Json.parseObject(result.stdout.getBytes(StandardCharsets.UTF_8))));
+        } catch (IOException | IllegalArgumentException e) {
             throw new LaunchException(LaunchException.Step.INSPECT, "RUNTIME_BAD_OUTPUT",
                     "cannot parse runc state of " + id + ": " + e.getMessage(), e);
         }
@@ -131,9 +129,13 @@ public final class RuncRuntime {
     public List<RuncState> list() {
         Result result = exec(LaunchException.Step.INSPECT, global("list", "--format", "json"));
         try {
-            List<RuncState> states = mapper.readValue(result.stdout, new TypeReference<List<RuncState>>() {});
-            return states == null ? List.of() : states;
-        } catch (IOException e) {
+            Object states = Json.parse(result.stdout.getBytes(StandardCharsets.UTF_8));
+            if (states == null) return List.of(); // runc prints null when it has no containers
+            if (!(states instanceof List<?> entries)) throw new IOException("expected a JSON array");
+            List<RuncState> out = new ArrayList<>();
+            for (Object entry : entries) out.add(RuncState.fromJson(Json.asObject(entry)));
+            return out;
+        } catch (IOException | IllegalArgumentException e) {
             throw new LaunchException(LaunchException.Step.INSPECT, "RUNTIME_BAD_OUTPUT",
                     "cannot parse runc list: " + e.getMessage(), e);
         }

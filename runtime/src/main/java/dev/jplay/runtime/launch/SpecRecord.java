@@ -1,20 +1,18 @@
 package dev.jplay.runtime.launch;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -23,104 +21,138 @@ import java.util.TreeSet;
  */
 record SpecRecord(ContainerSpec spec, String imageDigest, String rootfs) {
 
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
-
     static SpecRecord of(ContainerSpec spec, ContainerImage image) {
         return new SpecRecord(spec, image.digest(), image.rootfs().toString());
     }
 
-    ObjectNode toJson() {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.set("spec", MAPPER.valueToTree(spec));
+    /**
+     * {@code spec} (fields and {@code env} sorted by name, nulls kept), then {@code image_digest} and {@code rootfs}.
+     * This exact form is what {@link #hash()} digests: it is the one jackson-databind wrote (sorted properties and map
+     * entries) before the agent dropped databind, so a recorded hash stays valid across that upgrade.
+     */
+    Map<String, Object> toJson() {
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("spec", specJson(spec));
         node.put("image_digest", imageDigest);
         node.put("rootfs", rootfs);
         return node;
     }
 
+    private static Map<String, Object> specJson(ContainerSpec s) {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("command", s.command());
+        m.put("cpus", s.cpus());
+        m.put("entrypoint", s.entrypoint());
+        m.put("env", new TreeMap<>(s.env()));
+        m.put("hostname", s.hostname());
+        m.put("memory", s.memory());
+        List<Map<String, Object>> mounts = new ArrayList<>();
+        for (BindMount b : s.mounts()) {
+            Map<String, Object> mount = new TreeMap<>();
+            mount.put("readOnly", b.readOnly());
+            mount.put("source", b.source());
+            mount.put("target", b.target());
+            mounts.add(mount);
+        }
+        m.put("mounts", mounts);
+        m.put("name", s.name());
+        m.put("network_mode", s.networkMode().id());
+        m.put("read_only", s.readOnly());
+        m.put("restart_policy", s.restartPolicy().id());
+        m.put("restart_retries", s.restartRetries());
+        m.put("stop_timeout", s.stopTimeout());
+        m.put("user", s.user());
+        m.put("working_dir", s.workingDir());
+        return m;
+    }
+
+    private static ContainerSpec spec(Map<String, Object> m) {
+        List<BindMount> mounts = new ArrayList<>();
+        List<Object> entries = Json.list(m, "mounts");
+        if (entries != null) {
+            for (Object entry : entries) {
+                Map<String, Object> b = Json.asObject(entry);
+                mounts.add(new BindMount(Json.string(b, "source"), Json.string(b, "target"),
+                        Boolean.TRUE.equals(Json.booleanValue(b, "readOnly"))));
+            }
+        }
+        return new ContainerSpec(Json.string(m, "name"), Json.strings(m, "command"), Json.strings(m, "entrypoint"),
+                Json.stringMap(m, "env"), mounts, Json.string(m, "hostname"), Json.string(m, "memory"),
+                Json.doubleValue(m, "cpus"), Boolean.TRUE.equals(Json.booleanValue(m, "read_only")), Json.string(m, "user"),
+                Json.string(m, "working_dir"), RestartPolicy.parse(Json.string(m, "restart_policy")),
+                intOrZero(m, "restart_retries"), NetworkMode.parse(Json.string(m, "network_mode")),
+                intOrZero(m, "stop_timeout"));
+    }
+
+    private static int intOrZero(Map<String, Object> m, String key) {
+        Integer value = Json.intValue(m, key);
+        return value == null ? 0 : value;
+    }
+
     /** sha256 of the canonical JSON (sorted keys), stable across runs and JVMs. */
     String hash() {
         try {
-            byte[] canonical = MAPPER.writeValueAsBytes(toJson());
+            byte[] canonical = Json.write(toJson());
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (IOException | NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("cannot hash container spec", e);
         }
     }
 
-    String write() throws IOException {
-        ObjectNode node = toJson();
+    String write() {
+        Map<String, Object> node = toJson();
         node.put("spec_hash", hash());
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        return new String(Json.writePretty(node), StandardCharsets.UTF_8);
     }
 
     static SpecRecord read(Path file) {
         try {
-            JsonNode node = MAPPER.readTree(file.toFile());
-            ContainerSpec spec = MAPPER.treeToValue(node.get("spec"), ContainerSpec.class);
-            return new SpecRecord(spec, text(node, "image_digest"), text(node, "rootfs"));
-        } catch (IOException | IllegalArgumentException e) {
+            Map<String, Object> node = Json.parseObject(file);
+            Map<String, Object> spec = Json.object(node, "spec");
+            if (spec == null) throw new IOException("no 'spec' object");
+            return new SpecRecord(spec(spec), Json.string(node, "image_digest"), Json.string(node, "rootfs"));
+        } catch (IOException | RuntimeException e) {
             throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE",
                     "cannot read container spec " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** The top-level fields of a spec.json a status or an unchanged check needs; the spec itself is skipped unparsed. */
+    /** The top-level fields of a spec.json a status or an unchanged check needs. */
     record Summary(String imageDigest, String specHash) {}
 
-    /** {@code image_digest} and {@code spec_hash} of {@code file}, read with the streaming parser (no data binding). */
+    /** {@code image_digest} and {@code spec_hash} of {@code file}. */
     static Summary summary(Path file) {
-        String imageDigest = null;
-        String specHash = null;
-        try (JsonParser p = MAPPER.getFactory().createParser(file.toFile())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object");
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                if (name.equals("image_digest")) imageDigest = p.getValueAsString();
-                else if (name.equals("spec_hash")) specHash = p.getValueAsString();
-                else p.skipChildren();
-            }
-        } catch (IOException e) {
+        try {
+            Map<String, Object> node = Json.parseObject(file);
+            return new Summary(Json.string(node, "image_digest"), Json.string(node, "spec_hash"));
+        } catch (IOException | RuntimeException e) {
             throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE",
                     "cannot read container spec " + file + ": " + e.getMessage(), e);
         }
-        return new Summary(imageDigest, specHash);
     }
 
     /** "field: old -> new" for every differing field ({@code spec.} fields by their Ansible names). */
+    @SuppressWarnings("unchecked")
     List<String> diff(SpecRecord desired) {
         List<String> lines = new ArrayList<>();
-        ObjectNode before = toJson();
-        ObjectNode after = desired.toJson();
-        compare("", (ObjectNode) before.get("spec"), (ObjectNode) after.get("spec"), lines);
-        before.remove("spec");
-        after.remove("spec");
-        compare("", before, after, lines);
+        Map<String, Object> before = toJson();
+        Map<String, Object> after = desired.toJson();
+        compare((Map<String, Object>) before.remove("spec"), (Map<String, Object>) after.remove("spec"), lines);
+        compare(before, after, lines);
         return lines;
     }
 
-    private static void compare(String prefix, ObjectNode before, ObjectNode after, List<String> lines) {
-        TreeSet<String> names = new TreeSet<>();
-        before.fieldNames().forEachRemaining(names::add);
-        after.fieldNames().forEachRemaining(names::add);
+    private static void compare(Map<String, Object> before, Map<String, Object> after, List<String> lines) {
+        TreeSet<String> names = new TreeSet<>(before.keySet());
+        names.addAll(after.keySet());
         for (String name : names) {
-            JsonNode a = before.get(name);
-            JsonNode b = after.get(name);
-            if (a == null ? b != null && !b.isNull() : !a.equals(b) && !(a.isNull() && b == null)) {
-                lines.add(prefix + name + ": " + render(a) + " -> " + render(b));
-            }
+            Object a = before.get(name);
+            Object b = after.get(name);
+            if (!Objects.equals(a, b)) lines.add(name + ": " + render(a) + " -> " + render(b));
         }
     }
 
-    private static String render(JsonNode node) {
-        return node == null || node.isNull() ? "null" : node.isTextual() ? node.asText() : node.toString();
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+    private static String render(Object value) {
+        return value == null ? "null" : value instanceof String s ? s : Json.writeString(value);
     }
 }

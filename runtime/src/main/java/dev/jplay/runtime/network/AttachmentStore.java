@@ -1,6 +1,6 @@
 package dev.jplay.runtime.network;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -20,7 +20,6 @@ final class AttachmentStore {
     private static final String SUFFIX = ".json";
 
     private final Path dir;
-    private final ObjectMapper mapper;
     /**
      * Records already parsed, by container, with the file version they were parsed from: a record is read for every
      * container on every run (and all of them per attach), while it changes only when written (a new inode: rename).
@@ -31,9 +30,8 @@ final class AttachmentStore {
 
     private record Parsed(FileVersion version, AttachmentRecord record) {}
 
-    AttachmentStore(Path dir, ObjectMapper mapper) {
+    AttachmentStore(Path dir) {
         this.dir = dir;
-        this.mapper = mapper;
     }
 
     Path file(String container) { return dir.resolve(container + SUFFIX); }
@@ -54,7 +52,7 @@ final class AttachmentStore {
         Parsed known = parsed.get(container);
         if (known != null && known.version.equals(version)) return Optional.of(known.record);
         try {
-            AttachmentRecord record = mapper.readValue(file.toFile(), AttachmentRecord.class);
+            AttachmentRecord record = AttachmentRecord.fromJson(Json.parseObject(file));
             parsed.put(container, new Parsed(version, record));
             return Optional.of(record);
         } catch (IOException | RuntimeException e) {
@@ -84,7 +82,7 @@ final class AttachmentStore {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "." + record.container(), ".tmp");
             try {
-                mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), record);
+                Files.write(tmp, Json.writePretty(record.toJson()));
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {

@@ -1,8 +1,9 @@
 package dev.jplay.runtime.network;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The CNI network configurations jplay feeds to the plugins for one attachment: {@code bridge} with {@code static}
@@ -14,10 +15,6 @@ final class CniConfigs {
     static final String STATIC = "static";
     static final String LOOPBACK = "loopback";
 
-    private final ObjectMapper mapper;
-
-    CniConfigs(ObjectMapper mapper) { this.mapper = mapper; }
-
     /**
      * isGateway puts the gateway address on the bridge, so the host reaches its containers; ipMasq stays off
      * (jplay never rewrites iptables); hairpin stays off (no port mapping back into the same bridge). forceAddress:
@@ -25,43 +22,52 @@ final class CniConfigs {
      * otherwise refuse), as re-addressing a pool does; containers still on the old subnet lose their gateway until
      * they are re-addressed too.
      */
-    ObjectNode bridge(NetworkAttachment a) {
-        ObjectNode config = mapper.createObjectNode()
-                .put("cniVersion", CNI_VERSION)
-                .put("name", "jplay-" + a.bridge())
-                .put("type", BRIDGE)
-                .put("bridge", a.bridge())
-                .put("isGateway", true)
-                .put("forceAddress", true)
-                .put("ipMasq", false)
-                .put("hairpinMode", false);
+    Map<String, Object> bridge(NetworkAttachment a) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("cniVersion", CNI_VERSION);
+        config.put("name", "jplay-" + a.bridge());
+        config.put("type", BRIDGE);
+        config.put("bridge", a.bridge());
+        config.put("isGateway", true);
+        config.put("forceAddress", true);
+        config.put("ipMasq", false);
+        config.put("hairpinMode", false);
         if (a.mtu() != null) config.put("mtu", a.mtu());
-        ObjectNode ipam = config.putObject("ipam").put("type", STATIC);
-        ArrayNode addresses = ipam.putArray("addresses");
-        addresses.addObject().put("address", a.cidr()).put("gateway", a.gateway());
-        ArrayNode routes = ipam.putArray("routes");
-        routes.addObject().put("dst", "0.0.0.0/0");
+        List<Map<String, Object>> addresses = new ArrayList<>();
+        addresses.add(entry("address", a.cidr(), "gateway", a.gateway()));
+        List<Map<String, Object>> routes = new ArrayList<>();
+        routes.add(entry("dst", "0.0.0.0/0"));
         if (a.ipv6() != null) {
-            ObjectNode v6 = addresses.addObject().put("address", a.ipv6());
             if (a.ipv6Gateway() != null) {
-                v6.put("gateway", a.ipv6Gateway());
-                routes.addObject().put("dst", "::/0");
+                addresses.add(entry("address", a.ipv6(), "gateway", a.ipv6Gateway()));
+                routes.add(entry("dst", "::/0"));
+            } else {
+                addresses.add(entry("address", a.ipv6()));
             }
         }
+        Map<String, Object> ipam = new LinkedHashMap<>();
+        ipam.put("type", STATIC);
+        ipam.put("addresses", addresses);
+        ipam.put("routes", routes);
+        config.put("ipam", ipam);
         return config;
     }
 
-    ObjectNode loopback() {
-        return mapper.createObjectNode()
-                .put("cniVersion", CNI_VERSION)
-                .put("name", "jplay-lo")
-                .put("type", LOOPBACK);
+    Map<String, Object> loopback() {
+        return entry("cniVersion", CNI_VERSION, "name", "jplay-lo", "type", LOOPBACK);
     }
 
     /** The same configuration with the ADD result as {@code prevResult}, which CHECK requires. */
-    ObjectNode withPrevResult(ObjectNode config, com.fasterxml.jackson.databind.JsonNode result) {
-        ObjectNode copy = config.deepCopy();
-        copy.set("prevResult", result);
+    Map<String, Object> withPrevResult(Map<String, Object> config, Map<String, Object> result) {
+        Map<String, Object> copy = new LinkedHashMap<>(config);
+        copy.put("prevResult", result);
         return copy;
+    }
+
+    /** An object of string fields in the given order: name, value, name, value... */
+    private static Map<String, Object> entry(String... namesAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) m.put(namesAndValues[i], namesAndValues[i + 1]);
+        return m;
     }
 }

@@ -1,7 +1,5 @@
 package dev.jplay.runtime.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -43,12 +41,11 @@ public final class CniNetworks {
 
     /** @param pluginDirs searched in order for each plugin; all of them become the plugins' {@code CNI_PATH} */
     public CniNetworks(Path stateDir, List<Path> pluginDirs) {
-        ObjectMapper mapper = new ObjectMapper();
         Path root = stateDir.toAbsolutePath().normalize().resolve("network");
         this.namespaces = new NetworkNamespaces(root.resolve("netns"));
-        this.store = new AttachmentStore(root.resolve("attachments"), mapper);
-        this.plugins = new CniPlugins(pluginDirs, mapper);
-        this.configs = new CniConfigs(mapper);
+        this.store = new AttachmentStore(root.resolve("attachments"));
+        this.plugins = new CniPlugins(pluginDirs);
+        this.configs = new CniConfigs();
     }
 
     /** Where {@code container}'s namespace is (or would be) mounted. */
@@ -146,7 +143,7 @@ public final class CniNetworks {
         CniPlugins.Target eth = new CniPlugins.Target(cniId, netns, INTERFACE);
         try {
             plugins.invoke(CniPlugins.Command.ADD, configs.loopback(), new CniPlugins.Target(cniId, netns, "lo"));
-            JsonNode result = plugins.invoke(CniPlugins.Command.ADD, configs.bridge(attachment), eth);
+            Map<String, Object> result = plugins.invoke(CniPlugins.Command.ADD, configs.bridge(attachment), eth);
             CniResult.parse(result, INTERFACE, attachment.bridge()); // fails early on a result we could not report
             AttachmentRecord record = new AttachmentRecord(container, attachment, netns.toString(), cniId, INTERFACE, result);
             store.write(record);

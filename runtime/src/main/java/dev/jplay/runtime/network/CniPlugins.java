@@ -1,14 +1,13 @@
 package dev.jplay.runtime.network;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,12 +31,10 @@ final class CniPlugins {
     record Target(String containerId, Path netns, String ifName) {}
 
     private final List<Path> dirs;
-    private final ObjectMapper mapper;
 
-    CniPlugins(List<Path> dirs, ObjectMapper mapper) {
+    CniPlugins(List<Path> dirs) {
         if (dirs.isEmpty()) throw new IllegalArgumentException("no CNI plugin directory given");
         this.dirs = List.copyOf(dirs);
-        this.mapper = mapper;
     }
 
     List<Path> dirs() { return dirs; }
@@ -54,9 +51,9 @@ final class CniPlugins {
                 .detail("plugin", type).detail("cni_path", cniPath()));
     }
 
-    /** Runs one plugin; the returned node is its stdout JSON (the result for ADD, usually empty for DEL/CHECK). */
-    JsonNode invoke(Command command, ObjectNode config, Target target) {
-        String type = config.path("type").asText();
+    /** Runs one plugin; the returned object is its stdout JSON (the result for ADD, usually empty for DEL/CHECK). */
+    Map<String, Object> invoke(Command command, Map<String, Object> config, Target target) {
+        String type = String.valueOf(config.get("type"));
         Path binary = locate(type);
         ProcessBuilder pb = new ProcessBuilder(binary.toString());
         Map<String, String> env = pb.environment();
@@ -73,7 +70,7 @@ final class CniPlugins {
             CompletableFuture<String> stdout = readAsync(process.getInputStream());
             CompletableFuture<String> stderr = readAsync(process.getErrorStream());
             try (OutputStream stdin = process.getOutputStream()) {
-                stdin.write(mapper.writeValueAsBytes(config));
+                stdin.write(Json.write(config));
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -86,14 +83,14 @@ final class CniPlugins {
             Thread.currentThread().interrupt();
             throw failed(command, type, target, "interrupted");
         }
-        JsonNode json = parse(out.stdout);
-        if (out.exit != 0 || json.has("code") && json.has("msg") && !json.has("interfaces")) {
+        Map<String, Object> json = parse(out.stdout);
+        if (out.exit != 0 || json.containsKey("code") && json.containsKey("msg") && !json.containsKey("interfaces")) {
             NetworkException e = failed(command, type, target,
-                    json.has("msg") ? json.path("msg").asText() : "exit code " + out.exit + ": " + out.stderr.strip());
+                    json.containsKey("msg") ? text(json.get("msg")) : "exit code " + out.exit + ": " + out.stderr.strip());
             e.detail("exit_code", out.exit);
-            if (json.has("code")) e.detail("cni_code", json.path("code").asInt());
-            if (json.has("msg")) e.detail("cni_msg", json.path("msg").asText());
-            if (json.hasNonNull("details")) e.detail("cni_details", json.path("details").asText());
+            if (json.containsKey("code")) e.detail("cni_code", json.get("code") instanceof Number n ? n.intValue() : 0);
+            if (json.containsKey("msg")) e.detail("cni_msg", text(json.get("msg")));
+            if (json.get("details") != null) e.detail("cni_details", text(json.get("details")));
             if (!out.stderr.isBlank()) e.detail("stderr", out.stderr.strip());
             throw e;
         }
@@ -104,13 +101,20 @@ final class CniPlugins {
         return dirs.stream().map(Path::toString).collect(Collectors.joining(":"));
     }
 
-    private JsonNode parse(String stdout) {
-        if (stdout.isBlank()) return mapper.createObjectNode();
+    private static Map<String, Object> parse(String stdout) {
+        if (stdout.isBlank()) return new LinkedHashMap<>();
         try {
-            return mapper.readTree(stdout);
+            return Json.parseObject(stdout.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            return mapper.createObjectNode().put("msg", "unparsable plugin output: " + stdout.strip());
+            Map<String, Object> unparsable = new LinkedHashMap<>();
+            unparsable.put("msg", "unparsable plugin output: " + stdout.strip());
+            return unparsable;
         }
+    }
+
+    /** A plugin's error field as text; an object or array (never sent by the reference plugins) as its JSON. */
+    private static String text(Object value) {
+        return value instanceof String s ? s : Json.writeString(value);
     }
 
     private static NetworkException failed(Command command, String type, Target target, String why) {

@@ -1,9 +1,10 @@
 package dev.jplay.runtime.network;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.jplay.runtime.json.Json;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -21,14 +22,13 @@ import java.util.regex.Pattern;
  * @param ipv6Gateway optional IPv6 gateway (the bridge's IPv6 address); only with {@code ipv6}
  * @param mtu optional MTU of the bridge and the veth pair; null = the plugin's default (1500)
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetworkAttachment(
         String bridge,
         String ip,
-        @JsonProperty("prefix_len") int prefixLen,
+        int prefixLen,
         String gateway,
         String ipv6,
-        @JsonProperty("ipv6_gateway") String ipv6Gateway,
+        String ipv6Gateway,
         Integer mtu) {
 
     public static final String DEFAULT_BRIDGE = "jplay0";
@@ -80,6 +80,26 @@ public record NetworkAttachment(
 
     public NetworkAttachment withMtu(Integer mtu) {
         return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+    }
+
+    /** The JSON form shown above; optional fields that are null are left out. */
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bridge", bridge);
+        m.put("ip", ip);
+        m.put("prefix_len", prefixLen);
+        m.put("gateway", gateway);
+        if (ipv6 != null) m.put("ipv6", ipv6);
+        if (ipv6Gateway != null) m.put("ipv6_gateway", ipv6Gateway);
+        if (mtu != null) m.put("mtu", mtu);
+        return m;
+    }
+
+    /** From {@link #toJson()}'s form; validated like any other attachment. */
+    static NetworkAttachment fromJson(Map<String, Object> m) {
+        Integer prefixLen = Json.intValue(m, "prefix_len");
+        return new NetworkAttachment(Json.string(m, "bridge"), Json.string(m, "ip"), prefixLen == null ? 0 : prefixLen,
+                Json.string(m, "gateway"), Json.string(m, "ipv6"), Json.string(m, "ipv6_gateway"), Json.intValue(m, "mtu"));
     }
 
     /** {@code ip/prefix_len}, as CNI and iproute2 write it. */

@@ -1,7 +1,6 @@
 package dev.jplay.runtime.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,28 +31,33 @@ public final class DockerConfigCredentials implements CredentialProvider {
     }
 
     public static DockerConfigCredentials load(Path file) throws IOException {
-        JsonNode auths = new ObjectMapper().readTree(file.toFile()).path("auths");
         Map<String, Credentials> out = new HashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            JsonNode node = entry.getValue();
-            Credentials credentials;
-            if (node.hasNonNull("auth") && !node.get("auth").asText().isEmpty()) {
-                String decoded;
-                try {
-                    decoded = new String(Base64.getDecoder().decode(node.get("auth").asText().trim()), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new IOException(file + ": auths." + entry.getKey() + ".auth is not base64", e);
+        try {
+            Map<String, Object> auths = Json.object(Json.parseObject(file), "auths");
+            for (Map.Entry<String, Object> entry : auths == null ? Map.<String, Object>of().entrySet() : auths.entrySet()) {
+                if (!(entry.getValue() instanceof Map)) continue; // nothing we can use
+                Map<String, Object> node = Json.asObject(entry.getValue());
+                String auth = Json.string(node, "auth");
+                Credentials credentials;
+                if (auth != null && !auth.isEmpty()) {
+                    String decoded;
+                    try {
+                        decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException(file + ": auths." + entry.getKey() + ".auth is not base64", e);
+                    }
+                    int colon = decoded.indexOf(':');
+                    if (colon < 0) throw new IOException(file + ": auths." + entry.getKey() + ".auth is not user:password");
+                    credentials = new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+                } else if (Json.string(node, "username") != null && Json.string(node, "password") != null) {
+                    credentials = new Credentials(Json.string(node, "username"), Json.string(node, "password"));
+                } else {
+                    continue; // an entry kept for a credential helper: nothing we can use
                 }
-                int colon = decoded.indexOf(':');
-                if (colon < 0) throw new IOException(file + ": auths." + entry.getKey() + ".auth is not user:password");
-                credentials = new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
-            } else if (node.hasNonNull("username") && node.hasNonNull("password")) {
-                credentials = new Credentials(node.get("username").asText(), node.get("password").asText());
-            } else {
-                continue; // an entry kept for a credential helper: nothing we can use
+                out.put(normalize(entry.getKey()), credentials);
             }
-            out.put(normalize(entry.getKey()), credentials);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
         return new DockerConfigCredentials(out);
     }

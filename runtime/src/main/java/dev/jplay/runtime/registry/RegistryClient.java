@@ -1,7 +1,6 @@
 package dev.jplay.runtime.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageReference;
@@ -19,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,7 +45,6 @@ import javax.net.ssl.SSLSocketFactory;
  * used only for hosts named insecure by the caller; unlike Docker there is no implicit exception for localhost.
  */
 public final class RegistryClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_REDIRECTS = 5;
     private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
@@ -335,14 +334,19 @@ public final class RegistryClient {
                 throw PullException.builder(Step.AUTH, code, "token request refused: " + errorText(body))
                         .url(uri).httpStatus(response.status()).retryable(response.status() >= 500).build();
             }
-            JsonNode json = JSON.readTree(body.readNBytes(1024 * 1024));
-            String token = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
+            byte[] bytes = body.readNBytes(1024 * 1024);
+            Map<String, Object> json = bytes.length == 0 ? Map.of() : Json.parseObject(bytes);
+            String token = Json.string(json, "token") != null ? Json.string(json, "token") : Json.string(json, "access_token");
             if (token == null || token.isEmpty()) {
                 throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "token response without token").url(uri).build();
             }
-            Duration lifetime = json.hasNonNull("expires_in") ? Duration.ofSeconds(json.get("expires_in").asLong()) : DEFAULT_TOKEN_LIFETIME;
+            Duration lifetime = json.get("expires_in") instanceof Number seconds
+                    ? Duration.ofSeconds(seconds.longValue()) : DEFAULT_TOKEN_LIFETIME;
             // renew a little early so a token doesn't expire between check and use
             return new Token(token, Instant.now().plus(lifetime).minusSeconds(Math.min(10, lifetime.toSeconds() / 2)));
+        } catch (IllegalArgumentException e) {
+            throw PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "malformed token response: " + e.getMessage())
+                    .url(uri).build(e);
         } catch (IOException e) {
             throw PullException.builder(Step.AUTH, PullException.CONNECTION, "reading token response failed: " + describe(e))
                     .url(uri).retryable(true).build(e);
@@ -375,12 +379,13 @@ public final class RegistryClient {
             byte[] bytes = body.readNBytes(8192);
             if (bytes.length == 0) return "(empty body)";
             try {
-                JsonNode errors = JSON.readTree(bytes).path("errors");
-                if (errors.isArray() && errors.size() > 0) {
+                if (Json.parse(bytes) instanceof Map<?, ?> document && document.get("errors") instanceof List<?> errors
+                        && !errors.isEmpty()) {
                     StringBuilder sb = new StringBuilder();
-                    for (JsonNode error : errors) {
+                    for (Object error : errors) {
                         if (sb.length() > 0) sb.append("; ");
-                        sb.append(error.path("code").asText()).append(' ').append(error.path("message").asText());
+                        Map<?, ?> e = error instanceof Map<?, ?> m ? m : Map.of();
+                        sb.append(text(e.get("code"))).append(' ').append(text(e.get("message")));
                     }
                     return sb.toString();
                 }
@@ -392,6 +397,11 @@ public final class RegistryClient {
         } catch (IOException e) {
             return "(unreadable body: " + e.getMessage() + ")";
         }
+    }
+
+    /** A field of a registry error as text: absent or an object/array gives "" (as before). */
+    private static String text(Object value) {
+        return value == null || value instanceof Map || value instanceof List ? "" : String.valueOf(value);
     }
 
     private static void closeQuietly(InputStream in) {

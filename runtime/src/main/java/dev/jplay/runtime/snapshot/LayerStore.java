@@ -1,7 +1,7 @@
 package dev.jplay.runtime.snapshot;
 
 import dev.jplay.runtime.fs.FileTrees;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
 import dev.jplay.runtime.unpack.LayerUnpacker;
 import dev.jplay.runtime.unpack.UnpackLimits;
 import dev.jplay.runtime.unpack.UnpackResult;
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class LayerStore {
     private static final Pattern DIFF_ID = Pattern.compile("sha256:[0-9a-f]{64}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Opens a layer blob; called only when the layer must actually be unpacked. */
     @FunctionalInterface
@@ -62,7 +61,12 @@ public final class LayerStore {
 
     /** The unpack record of a present layer. */
     public UnpackResult result(String diffId) throws IOException {
-        return JSON.readValue(layerDir(diffId).resolve("unpack.json").toFile(), UnpackResult.class);
+        Path file = layerDir(diffId).resolve("unpack.json");
+        try {
+            return UnpackResult.fromJson(Json.parseObject(file));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot read unpack record " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -103,7 +107,7 @@ public final class LayerStore {
             if (!result.diffId().equals(diffId)) {
                 throw new LayerDigestMismatchException(diffId, result.diffId());
             }
-            JSON.writeValue(staging.resolve("unpack.json").toFile(), result);
+            Files.write(staging.resolve("unpack.json"), Json.write(result.toJson()));
             Path target = layerDir(diffId);
             Files.createDirectories(target.getParent());
             try {

@@ -1,13 +1,10 @@
 package dev.jplay.runtime.store;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ManifestDocument;
 import dev.jplay.runtime.image.ManifestFormatException;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,15 +31,23 @@ import java.util.TreeMap;
  * <p>Thread-safe within one process (the agent is the only writer on a host).
  */
 public final class ImageStore {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     /** One recorded image. */
-    public record ImageRecord(@JsonProperty("digest") Digest digest, @JsonProperty("mediaType") String mediaType,
-            @JsonProperty("recorded") String recorded) {}
+    public record ImageRecord(Digest digest, String mediaType, String recorded) {
 
-    private record IndexFile(@JsonProperty("images") Map<String, ImageRecord> images) {}
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("digest", digest == null ? null : digest.toString());
+            m.put("mediaType", mediaType);
+            m.put("recorded", recorded);
+            return m;
+        }
+
+        static ImageRecord fromJson(Map<String, Object> m) {
+            String digest = Json.string(m, "digest");
+            return new ImageRecord(digest == null ? null : Digest.parse(digest), Json.string(m, "mediaType"),
+                    Json.string(m, "recorded"));
+        }
+    }
 
     /** What a prune removed. */
     public record PruneResult(Set<Digest> deleted, long bytesFreed) {}
@@ -54,8 +60,17 @@ public final class ImageStore {
         this.file = file;
         this.content = content;
         if (Files.exists(file)) {
-            IndexFile loaded = JSON.readValue(file.toFile(), IndexFile.class);
-            if (loaded.images() != null) images.putAll(loaded.images());
+            try {
+                Map<String, Object> recorded = Json.object(Json.parseObject(file), "images");
+                if (recorded != null) {
+                    for (String reference : recorded.keySet()) {
+                        Map<String, Object> entry = Json.object(recorded, reference);
+                        images.put(reference, entry == null ? null : ImageRecord.fromJson(entry));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IOException("cannot read image records " + file + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -127,7 +142,9 @@ public final class ImageStore {
     private void save() throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(temp, JSON.writeValueAsBytes(new IndexFile(images)));
+        Map<String, Object> recorded = new LinkedHashMap<>();
+        images.forEach((reference, image) -> recorded.put(reference, image == null ? null : image.toJson()));
+        Files.write(temp, Json.writePretty(Map.of("images", recorded)));
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }

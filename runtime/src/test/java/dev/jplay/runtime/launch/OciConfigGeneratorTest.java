@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class OciConfigGeneratorTest {
 
     @Test
     void safeDefaultsLikeDocker() {
-        ObjectNode config = generator.generate(ContainerSpec.builder("web").build(), NGINX_LIKE, rootfs);
+        JsonNode config = generate(generator, ContainerSpec.builder("web").build(), NGINX_LIKE, rootfs);
         JsonNode process = config.get("process");
         assertEquals(14, process.at("/capabilities/bounding").size());
         assertEquals(strings(process.at("/capabilities/bounding")), strings(process.at("/capabilities/effective")));
@@ -54,7 +54,7 @@ class OciConfigGeneratorTest {
 
     @Test
     void imageDecidesWhenTaskIsSilent() {
-        JsonNode process = generator.generate(ContainerSpec.builder("web").build(), NGINX_LIKE, rootfs).get("process");
+        JsonNode process = generate(generator, ContainerSpec.builder("web").build(), NGINX_LIKE, rootfs).get("process");
         assertEquals(List.of("/docker-entrypoint.sh", "nginx", "-g", "daemon off;"), strings(process.get("args")));
         assertEquals("/srv", process.get("cwd").asText());
         assertEquals(1234, process.at("/user/uid").asInt());
@@ -68,7 +68,7 @@ class OciConfigGeneratorTest {
         Path data = Files.createDirectories(rootfs.resolveSibling(rootfs.getFileName() + "-data"));
         ContainerSpec spec = ContainerSpec.builder("db").memory("256m").cpus(1.5).readOnly(true).user("1000:1001")
                 .hostname("db1").networkMode(NetworkMode.parse("/run/netns/db")).mount(data.toString(), "/data", true).build();
-        ObjectNode config = generator.generate(spec, new ImageConfig(null, List.of("sh"), null, null, null), rootfs);
+        JsonNode config = generate(generator, spec, new ImageConfig(null, List.of("sh"), null, null, null), rootfs);
         assertEquals(256L << 20, config.at("/linux/resources/memory/limit").asLong());
         assertEquals(150_000, config.at("/linux/resources/cpu/quota").asLong());
         assertEquals(100_000, config.at("/linux/resources/cpu/period").asLong());
@@ -85,7 +85,7 @@ class OciConfigGeneratorTest {
 
     @Test
     void hostNetworkSharesTheHostNamespace() {
-        ObjectNode config = generator.generate(ContainerSpec.builder("h").networkMode(NetworkMode.HOST).build(),
+        JsonNode config = generate(generator, ContainerSpec.builder("h").networkMode(NetworkMode.HOST).build(),
                 new ImageConfig(null, List.of("sh"), null, null, null), rootfs);
         assertEquals(List.of("pid", "ipc", "uts", "mount"), namespaceTypes(config));
     }
@@ -93,7 +93,7 @@ class OciConfigGeneratorTest {
     @Test
     void onlyTaskMountsReachTheHost() {
         // Whatever the image says, the only mounts are the standard ones: ImageConfig cannot express host mounts.
-        ObjectNode config = generator.generate(ContainerSpec.builder("v").build(), NGINX_LIKE, rootfs);
+        JsonNode config = generate(generator, ContainerSpec.builder("v").build(), NGINX_LIKE, rootfs);
         for (JsonNode mount : config.get("mounts")) assertFalse(mount.get("type").asText().equals("bind"), mount.toString());
     }
 
@@ -117,8 +117,13 @@ class OciConfigGeneratorTest {
     void nofileDefaultIsDockersCappedByThisProcess() {
         long limit = OciConfigGenerator.openFilesHardLimit();
         assertTrue(limit > 0);
-        JsonNode config = new OciConfigGenerator().generate(ContainerSpec.builder("n").command("sh").build(), ImageConfig.EMPTY, rootfs);
+        JsonNode config = generate(new OciConfigGenerator(), ContainerSpec.builder("n").command("sh").build(), ImageConfig.EMPTY, rootfs);
         assertEquals(Math.min(limit, OciConfigGenerator.DOCKER_NOFILE_LIMIT), config.at("/process/rlimits/0/soft").asLong());
+    }
+
+    /** The generated config as a databind tree, for path-style assertions. */
+    private static JsonNode generate(OciConfigGenerator generator, ContainerSpec spec, ImageConfig image, Path rootfs) {
+        return new ObjectMapper().valueToTree(generator.generate(spec, image, rootfs));
     }
 
     private static List<String> namespaceTypes(JsonNode config) {

@@ -7,21 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jplay.runtime.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The plugin configurations and result parsing, without running plugins. */
 class CniConfigsTest {
     private final ObjectMapper mapper = new ObjectMapper();
-    private final CniConfigs configs = new CniConfigs(mapper);
+    private final CniConfigs configs = new CniConfigs();
+
+    private JsonNode tree(Map<String, Object> config) {
+        return mapper.valueToTree(config);
+    }
+
+    private static Map<String, Object> parse(String json) throws Exception {
+        return Json.parseObject(json.getBytes(StandardCharsets.UTF_8));
+    }
 
     @Test
     void bridgeConfigPinsTheAddressWithStaticIpam() throws Exception {
-        ObjectNode config = configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1"));
+        JsonNode config = tree(configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1")));
         JsonNode expected = mapper.readTree("""
                 {"cniVersion":"1.0.0","name":"jplay-jplay0","type":"bridge","bridge":"jplay0","isGateway":true,"forceAddress":true,
                  "ipMasq":false,"hairpinMode":false,
@@ -32,8 +42,8 @@ class CniConfigsTest {
 
     @Test
     void ipv6AndMtuAreAddedWhenGiven() {
-        ObjectNode config = configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1")
-                .withBridge("br1").withMtu(1400).withIpv6("fd00:88::23/64", "fd00:88::1"));
+        JsonNode config = tree(configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1")
+                .withBridge("br1").withMtu(1400).withIpv6("fd00:88::23/64", "fd00:88::1")));
         assertEquals(1400, config.path("mtu").asInt());
         assertEquals("br1", config.path("bridge").asText());
         JsonNode v6 = config.path("ipam").path("addresses").get(1);
@@ -44,15 +54,15 @@ class CniConfigsTest {
 
     @Test
     void checkGetsThePreviousResultWithoutChangingTheConfig() throws Exception {
-        ObjectNode config = configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1"));
-        ObjectNode check = configs.withPrevResult(config, mapper.readTree("{\"cniVersion\":\"1.0.0\"}"));
+        Map<String, Object> config = configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1"));
+        JsonNode check = tree(configs.withPrevResult(config, parse("{\"cniVersion\":\"1.0.0\"}")));
         assertEquals("1.0.0", check.path("prevResult").path("cniVersion").asText());
-        assertFalse(config.has("prevResult"));
+        assertFalse(config.containsKey("prevResult"));
     }
 
     @Test
     void resultParsingFindsContainerInterfaceAndHostVeth() throws Exception {
-        JsonNode result = mapper.readTree("""
+        Map<String, Object> result = parse("""
                 {"cniVersion":"1.0.0","interfaces":[{"name":"jplay0","mac":"7e:54:ff:a3:a2:d1"},
                   {"name":"vethc3c619d5","mac":"ee:92:d2:96:6a:aa"},
                   {"name":"eth0","mac":"6a:37:f4:af:33:5f","sandbox":"/var/lib/jplay/network/netns/web"}],

@@ -5,19 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.runtime.json.Json;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class NetworkAttachmentTest {
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static NetworkAttachment read(String json) throws Exception {
+        return NetworkAttachment.fromJson(Json.parseObject(json.getBytes(StandardCharsets.UTF_8)));
+    }
 
     @Test
     void readsWhatTheControllerSendsPerContainer() throws Exception {
-        NetworkAttachment a = mapper.readValue(
-                "{\"ip\": \"10.88.0.23\", \"prefix_len\": 24, \"gateway\": \"10.88.0.1\", \"bridge\": \"jplay0\"}",
-                NetworkAttachment.class);
+        NetworkAttachment a = read(
+                "{\"ip\": \"10.88.0.23\", \"prefix_len\": 24, \"gateway\": \"10.88.0.1\", \"bridge\": \"jplay0\"}");
         assertEquals(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1"), a);
         assertEquals("10.88.0.23/24", a.cidr());
         assertEquals("10.88.0.0/24", a.subnet());
@@ -26,12 +28,12 @@ class NetworkAttachmentTest {
 
     @Test
     void bridgeDefaultsToJplay0AndJsonRoundTrips() throws Exception {
-        NetworkAttachment a = mapper.readValue("{\"ip\":\"10.1.2.3\",\"prefix_len\":16,\"gateway\":\"10.1.0.1\"}", NetworkAttachment.class);
+        NetworkAttachment a = read("{\"ip\":\"10.1.2.3\",\"prefix_len\":16,\"gateway\":\"10.1.0.1\"}");
         assertEquals("jplay0", a.bridge());
         NetworkAttachment full = a.withBridge("br-apps").withMtu(1400).withIpv6("fd00:1::3/64", "fd00:1::1");
-        String json = mapper.writeValueAsString(full);
+        String json = Json.writeString(full.toJson());
         assertTrue(json.contains("\"prefix_len\":16") && json.contains("\"ipv6_gateway\":\"fd00:1::1\""), json);
-        assertEquals(full, mapper.readValue(json, NetworkAttachment.class));
+        assertEquals(full, read(json));
         assertEquals("10.1.0.0/16", full.subnet());
     }
 
