@@ -118,21 +118,24 @@ mkdir -p "$RUNS"
 cold() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 now() { date +%s%N; }
 
+# The JVM flags of a host's agent (C1 only, compile thresholds, serial GC...): the rows below run like the agent.
+AGENT_FLAGS=$("$JAVA" -cp "$JAR" dev.jplay.agent.AgentLaunch)
+
 run_jplay() {
   rm -rf "$RUNS/jplay"; cold
   local t0; t0=$(now)
-  "$JAVA" -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure >"$RUNS/jplay.out"
+  "$JAVA" $AGENT_FLAGS -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure >"$RUNS/jplay.out"
   echo $(( ($(now) - t0) / 1000000 ))
 }
 run_jplay_writers0() { # ABLATE=1: the unpacker without parallel small-file writes
   rm -rf "$RUNS/jplay"; cold
   local t0; t0=$(now)
-  "$JAVA" -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --writers 0 >"$RUNS/jplay.out"
+  "$JAVA" $AGENT_FLAGS -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --writers 0 >"$RUNS/jplay.out"
   echo $(( ($(now) - t0) / 1000000 ))
 }
 run_jplay_warm() { # the long-running agent: JIT already warm (one untimed fetch first, in the same JVM)
   rm -rf "$RUNS/jplay"; cold
-  "$JAVA" -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --warm >"$RUNS/jplay.out"
+  "$JAVA" $AGENT_FLAGS -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --warm >"$RUNS/jplay.out"
   sed -n 's/.*elapsed_ms=\([0-9]*\).*/\1/p' "$RUNS/jplay.out"
 }
 run_skopeo_umoci() {
@@ -194,4 +197,3 @@ printf '%-22s %9d %9d %9d %11.2fx\n' "jplay (inside the JVM)" "$med" "$min" "$ma
 echo "(vs docker: median / docker's median; below 1 is faster. jplay = a fresh JVM per run, wall time;"
 echo " jplay_warm = in-JVM time of a cold fetch after one warm-up fetch, like the long-running agent;"
 echo " tar = floor: local files, no download, no hashing)"
-echo "container cold start: skipped - the container task module (dev.jplay.modules.container) is not in this build"

@@ -79,6 +79,18 @@ class AgentJarTest {
     }
 
     @Test
+    void minimizedJarKeepsTheBenchmarkEntryPoints() throws Exception {
+        // bench/images.sh runs PullUnpack from this jar with the flags AgentLaunch prints; minimizeJar must not drop them.
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(JAR.toFile())) {
+            assertTrue(zip.getEntry("dev/jplay/runtime/bench/PullUnpack.class") != null);
+        }
+        Process p = launch(List.of("java", "-cp", JAR.toString(), AgentLaunch.class.getName()));
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(String.join(" ", AgentLaunch.JVM_FLAGS), printed);
+    }
+
+    @Test
     void servesPipelinedRequestsExitsOnEofAndBuildsItsCdsArchive() throws Exception {
         Path archive = dir.resolve("agent.jsa");
         for (int launch = 1; launch <= 2; launch++) {

@@ -60,6 +60,11 @@ public final class AgentLaunch {
 
     private AgentLaunch() {}
 
+    /** Prints {@link #JVM_FLAGS}, space-separated: benchmarks run the runtime with the flags a host's agent has. */
+    public static void main(String[] args) {
+        System.out.println(String.join(" ", JVM_FLAGS));
+    }
+
     /**
      * Arguments after {@code java} that use the AppCDS archive at {@code cdsArchivePath} when it exists and is
      * valid for this JDK and jar. On JDK 19+ {@code -XX:+AutoCreateSharedArchive} (re)creates a missing or
