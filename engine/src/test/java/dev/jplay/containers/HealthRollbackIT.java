@@ -148,6 +148,29 @@ class HealthRollbackIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void releaseThatCannotStartIsMarkedRecreatedAndRollsBack() throws Exception {
+        String name = newContainer();
+        assertTrue(run(container, release(name, v1, httpCheck())).isChanged());
+        Map<String, Object> broken = release(name, v1, null);
+        broken.put("command", List.of("/no/such/binary"));
+        ModuleException failed = assertThrows(ModuleException.class, () -> run(container, broken));
+        assertTrue(List.of("create", "start", "health").contains(failed.step()), () -> failed.step() + ": " + failed.getMessage());
+        assertEquals(true, failed.detailMap().get("recreated"),
+                () -> "the old container is gone: the failure must say so, for rollback: " + failed.detailMap());
+
+        ModuleResult rolledBack = run(container, Map.of("name", name, "state", "rolled_back"));
+        assertTrue(rolledBack.isChanged());
+        assertEquals(V1_TOKEN + "\n", get(port));
+
+        // A failure that leaves the old container in place (a bad image reference) is not marked.
+        ModuleException early = assertThrows(ModuleException.class, () -> run(container, Map.of("name", name,
+                "image", registry.hostPort() + "/it/none:1", "insecure", true, "network_mode", "host")));
+        assertFalse(early.detailMap().containsKey("recreated"), () -> early.step() + " " + early.detailMap());
+        assertEquals(V1_TOKEN + "\n", get(port));
+    }
+
+    @Test
     void failingCommandCheckAndWrongStatusAreLocated() throws Exception {
         String name = newContainer();
         ModuleException cmd = assertThrows(ModuleException.class, () -> run(container, release(name, v1,

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Which containers a run replaced, per host, from its results: {@code container} results that changed, and
- * those that failed their health gate after recreating the container (the failure is the reason to roll back).
+ * those that failed after the old container was removed for the new revision (detail {@code recreated}: the
+ * health gate, or the new one's mount, network, create or start), the failure being the reason to roll back.
  * A failure before the recreate (pull, args) left the old container in place and is not listed.
  */
 public final class ChangedContainers {
@@ -18,8 +19,8 @@ public final class ChangedContainers {
     public static boolean replaced(TaskOutcome o) {
         if (!"container".equals(o.module()) || o.container() == null) return false;
         if (TaskOutcome.CHANGED.equals(o.status())) return true;
-        return TaskOutcome.FAILED.equals(o.status()) && o.error() != null && "health".equals(o.error().step())
-                && o.error().detail() != null && Boolean.TRUE.equals(o.error().detail().get("recreated"));
+        return TaskOutcome.FAILED.equals(o.status()) && o.error() != null && o.error().detail() != null
+                && Boolean.TRUE.equals(o.error().detail().get("recreated"));
     }
 
     /** Host → container names, in the order the run first changed them. */

@@ -21,7 +21,7 @@ class ChangedContainersTest {
     }
 
     @Test
-    void changedContainersAndHealthFailuresAfterARecreateAreListedPerHostInOrder() {
+    void changedContainersAndFailuresAfterARecreateAreListedPerHostInOrder() {
         List<TaskOutcome> results = List.of(
                 outcome("h1", "container", TaskOutcome.CHANGED, "web", null),
                 outcome("h1", "container", TaskOutcome.CHANGED, "worker", null),
@@ -30,9 +30,12 @@ class ChangedContainersTest {
                 outcome("h3", "container", TaskOutcome.FAILED, "web", failure("h3", "health", Map.of("recreated", false))),
                 outcome("h4", "container", TaskOutcome.FAILED, "web", failure("h4", "resolve", Map.of())),
                 outcome("h5", "container", TaskOutcome.OK, "web", null),
-                outcome("h6", "command", TaskOutcome.CHANGED, null, null));
+                outcome("h6", "command", TaskOutcome.CHANGED, null, null),
+                // the old container was removed, then the new one failed to start: rolled back too
+                outcome("h7", "container", TaskOutcome.FAILED, "web", failure("h7", "start", Map.of("recreated", true))),
+                outcome("h8", "container", TaskOutcome.FAILED, "web", failure("h8", "start", Map.of())));
         Map<String, Set<String>> changed = ChangedContainers.of(results);
-        assertEquals(List.of("h1", "h2"), List.copyOf(changed.keySet()));
+        assertEquals(List.of("h1", "h2", "h7"), List.copyOf(changed.keySet()));
         assertEquals(List.of("web", "worker"), List.copyOf(changed.get("h1")));
         assertEquals(List.of("web"), List.copyOf(changed.get("h2")));
     }

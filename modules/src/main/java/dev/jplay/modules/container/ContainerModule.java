@@ -88,27 +88,38 @@ public final class ContainerModule implements TaskModule {
         ContainerStatus before = host.containers.status(name);
         Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network, before);
         boolean recreate = differences.isEmpty() || !differences.get().isEmpty();
-        if (recreate) {
-            ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
-            // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
-            host.containers.ensureAbsent(name);
-            removeRootfs(host, name);
-            network.converge(); // runc joins the namespace at start: attach while no process is in it
+        boolean replacedOld = false; // the old container is gone: a failure from here on is worth a rollback
+        ContainerResult result;
+        long t2;
+        try {
+            if (recreate) {
+                ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
+                // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
+                host.containers.ensureAbsent(name);
+                replacedOld = before.state() != ContainerState.ABSENT;
+                removeRootfs(host, name);
+                network.converge(); // runc joins the namespace at start: attach while no process is in it
+            }
+            prepareRootfs(host, name, image);
+            t2 = System.nanoTime();
+            result = switch (state) {
+                case "present" -> host.containers.ensurePresent(spec, containerImage);
+                case "stopped" -> {
+                    host.containers.ensurePresent(spec, containerImage);
+                    yield host.containers.ensureStopped(name);
+                }
+                case "restarted" -> {
+                    ContainerResult started = host.containers.ensureStarted(spec, containerImage);
+                    yield started.changed() ? started : host.containers.restart(name);
+                }
+                default -> host.containers.ensureStarted(spec, containerImage);
+            };
+        } catch (LaunchException e) {
+            ModuleException failure = Failures.launch(e);
+            throw replacedOld ? failure.detail("recreated", true) : failure;
+        } catch (ModuleException e) {
+            throw replacedOld ? e.detail("recreated", true) : e;
         }
-        prepareRootfs(host, name, image);
-        long t2 = System.nanoTime();
-        ContainerResult result = switch (state) {
-            case "present" -> host.containers.ensurePresent(spec, containerImage);
-            case "stopped" -> {
-                host.containers.ensurePresent(spec, containerImage);
-                yield host.containers.ensureStopped(name);
-            }
-            case "restarted" -> {
-                ContainerResult started = host.containers.ensureStarted(spec, containerImage);
-                yield started.changed() ? started : host.containers.restart(name);
-            }
-            default -> host.containers.ensureStarted(spec, containerImage);
-        };
         long t3 = System.nanoTime();
         Map<String, Object> healthData = HealthGate.verify(host, spec, state, recreate || result.changed(), health,
                 network.address() != null ? network.address() : HealthGate.hostAddress(spec), ctx); // health gate: fails at step "health" when unhealthy
