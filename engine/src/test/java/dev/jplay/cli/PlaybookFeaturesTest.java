@@ -106,6 +106,28 @@ class PlaybookFeaturesTest {
     }
 
     @Test
+    void loopWithParallelItemsRunsThemAtOnceAndKeepsTheirOrder() throws Exception {
+        long start = System.nanoTime();
+        RunReport r = apply("""
+                - hosts: a
+                  tasks:
+                    - name: slow
+                      shell: "sleep 1; echo {{ item }}"
+                      loop: [a, b, c, d, e, f]
+                      loop_control: {parallel: 6}
+                      register: out
+                    - name: joined
+                      debug: {msg: "{{#out.results}}{{stdout}},{{/out.results}}"}
+                """);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, r.exitCode(), () -> String.valueOf(r.failures()));
+        assertEquals(6, results(r, "a", "slow").size());
+        assertEquals("a,b,c,d,e,f,", results(r, "a", "joined").get(0).msg(), "registered results keep the items' order");
+        // Six 1 s items one after the other take at least 6 s; at once, about one.
+        assertTrue(millis < 5000, "took " + millis + " ms");
+    }
+
+    @Test
     void blockRescueAlwaysAndHandlers() throws Exception {
         RunReport r = apply("""
                 - hosts: web

@@ -32,7 +32,7 @@ final class TaskParser {
     static final Set<String> FREE_FORM_MODULES = Set.of("command", "shell", "raw", "script", "meta",
             "include_tasks", "import_tasks", "include_vars");
     private static final List<String> BUILTIN_PREFIXES = List.of("ansible.builtin.", "ansible.legacy.");
-    private static final Set<String> LOOP_CONTROL_KEYS = Set.of("loop_var", "index_var", "label");
+    private static final Set<String> LOOP_CONTROL_KEYS = Set.of("loop_var", "index_var", "label", "parallel");
 
     private final Set<String> knownModules;
 
@@ -199,20 +199,24 @@ final class TaskParser {
         String loopVar = Loop.DEFAULT_LOOP_VAR;
         String indexVar = null;
         String label = null;
+        int parallel = 1;
         if (node.has("loop_control")) {
             YamlMapping control = Fields.mapping("loop_control", node.get("loop_control"));
             for (String key : control.keys()) {
                 if (!LOOP_CONTROL_KEYS.contains(key)) {
                     throw new PlaybookException(control.keyLocation(key), "unsupported loop_control option '" + key
-                            + "' (supported: index_var, label, loop_var)" + Suggestions.didYouMean(key, LOOP_CONTROL_KEYS));
+                            + "' (supported: index_var, label, loop_var, parallel)" + Suggestions.didYouMean(key, LOOP_CONTROL_KEYS));
                 }
             }
             String var = Fields.identifier("loop_control.loop_var", control.get("loop_var"));
             if (var != null) loopVar = var;
             indexVar = Fields.identifier("loop_control.index_var", control.get("index_var"));
             label = Fields.text("loop_control.label", control.get("label"));
+            Integer n = Fields.count("loop_control.parallel", control.get("parallel"));
+            if (n != null && n == 0) throw Fields.wrongType("loop_control.parallel", control.get("parallel"), "a positive number of items");
+            if (n != null) parallel = n;
         }
-        return new Loop(raw, loopVar, indexVar, label, items.location());
+        return new Loop(raw, loopVar, indexVar, label, parallel, items.location());
     }
 
     private static Retry retry(YamlMapping node) {

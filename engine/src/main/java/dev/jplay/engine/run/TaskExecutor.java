@@ -23,6 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs one {@link ModuleTask} on one host: loop, {@code when}, templating of args, the module (on the
@@ -37,6 +41,13 @@ final class TaskExecutor {
     private final RunOptions options;
     private final RunListener listener;
     private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Threads for the items of loops with {@code loop_control.parallel}; idle ones end after a minute. */
+    private final ExecutorService itemPool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "jplay-loop-item");
+        t.setDaemon(true);
+        return t;
+    });
 
     TaskExecutor(Templater templater, Expressions expressions, Connections connections,
                  ControllerModules controllerModules, RunOptions options, RunListener listener) {
@@ -73,10 +84,16 @@ final class TaskExecutor {
         boolean anyChanged = false;
         boolean anyFailed = false;
         Verdict verdict = Verdict.OK;
+        List<Single> singles = loop.parallel() > 1 && items.size() > 1
+                ? runConcurrently(play, host, task, scope, vars, loop, items)
+                : null;
         for (int i = 0; i < items.size(); i++) {
-            VariableScope itemVars = vars.with(Layer.TASK_VARS, loop.loopVar(), items.get(i));
-            if (loop.indexVar() != null) itemVars = itemVars.with(Layer.TASK_VARS, loop.indexVar(), i);
-            Single s = runOnce(play, host, task, scope, itemVars, items.get(i), loop.label());
+            Single s;
+            if (singles != null) {
+                s = singles.get(i);
+            } else {
+                s = runOnce(play, host, task, scope, itemVars(vars, loop, items, i), items.get(i), loop.label());
+            }
             if (s.verdict == Verdict.UNREACHABLE) return Verdict.UNREACHABLE; // no result to register (was an NPE)
             results.add(s.registered);
             anyChanged |= Boolean.TRUE.equals(s.registered.get("changed"));
@@ -90,6 +107,52 @@ final class TaskExecutor {
         registered.put("skipped", false);
         finish(host, task, vars, registered);
         return verdict;
+    }
+
+    private static VariableScope itemVars(VariableScope vars, Loop loop, List<?> items, int i) {
+        VariableScope itemVars = vars.with(Layer.TASK_VARS, loop.loopVar(), items.get(i));
+        return loop.indexVar() != null ? itemVars.with(Layer.TASK_VARS, loop.indexVar(), i) : itemVars;
+    }
+
+    /**
+     * {@code loop_control.parallel}: up to that many items of this host in flight at once (the agent serves
+     * requests concurrently), every item run to its end as in a sequential loop; results in the items' order.
+     */
+    private List<Single> runConcurrently(PlayContext play, HostRun host, ModuleTask task, TaskScope scope, VariableScope vars,
+                                         Loop loop, List<?> items) {
+        Semaphore slots = new Semaphore(loop.parallel());
+        List<Future<Single>> futures = new ArrayList<>(items.size());
+        try {
+            for (int i = 0; i < items.size(); i++) {
+                VariableScope itemVars = itemVars(vars, loop, items, i);
+                Object item = items.get(i);
+                slots.acquire();
+                try {
+                    futures.add(itemPool.submit(() -> {
+                        try {
+                            return runOnce(play, host, task, scope, itemVars, item, loop.label());
+                        } finally {
+                            slots.release();
+                        }
+                    }));
+                } catch (RuntimeException e) {
+                    slots.release();
+                    throw e;
+                }
+            }
+            List<Single> singles = new ArrayList<>(items.size());
+            for (Future<Single> f : futures) singles.add(f.get());
+            return singles;
+        } catch (InterruptedException e) {
+            for (Future<Single> f : futures) f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RunInterruptedException();
+        } catch (ExecutionException e) {
+            for (Future<Single> f : futures) f.cancel(true);
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private void finish(HostRun host, ModuleTask task, Map<String, Object> vars, Map<String, Object> registered) {

@@ -237,6 +237,22 @@ class PlaybookParserTest {
     }
 
     @Test
+    void loopControlParallelIsAPositiveCountDefaultingToOne() {
+        ModuleTask parallel = (ModuleTask) parse(play("    - command: a\n      loop: [1, 2]\n      loop_control: {parallel: 8}\n"))
+                .plays().get(0).tasks().get(0);
+        assertEquals(8, parallel.loop().parallel());
+        ModuleTask plain = (ModuleTask) parse(play("    - command: a\n      loop: [1, 2]\n")).plays().get(0).tasks().get(0);
+        assertEquals(1, plain.loop().parallel());
+        PlaybookException zero = error(play("    - command: a\n      loop: [1]\n      loop_control: {parallel: 0}\n"));
+        assertTrue(zero.problem().contains("loop_control.parallel") && zero.problem().contains("positive"), zero.problem());
+        assertEquals(new Location(FILE, 5, 32), zero.location()); // the value
+        PlaybookException text = error(play("    - command: a\n      loop: [1]\n      loop_control: {parallel: many}\n"));
+        assertTrue(text.problem().contains("loop_control.parallel"), text.problem());
+        PlaybookException typo = error(play("    - command: a\n      loop: [1]\n      loop_control: {paralel: 2}\n"));
+        assertTrue(typo.problem().contains("did you mean 'parallel'"), typo.problem());
+    }
+
+    @Test
     void unsupportedKeywordsAreErrorsNotIgnored() {
         assertEquals("task keyword 'become' is not supported by jplay",
                 error(play("    - command: a\n      become: yes\n")).problem());

@@ -29,6 +29,13 @@ final class ContainerHost {
     final ContainerManager containers;
     /** Parsed manifests and configs, for this agent's lifetime. */
     final LocalImages localImages;
+    /** One container's requests run one at a time (a loop with parallel items may name it twice). */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> containerLocks =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    java.util.concurrent.locks.ReentrantLock lockFor(String container) {
+        return containerLocks.computeIfAbsent(container, n -> new java.util.concurrent.locks.ReentrantLock());
+    }
 
     private ContainerHost(Path stateDir) throws IOException {
         Path dir = stateDir.toAbsolutePath().normalize();

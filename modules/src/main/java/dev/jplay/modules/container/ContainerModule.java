@@ -60,6 +60,8 @@ public final class ContainerModule implements TaskModule {
         ContainerHost host = ContainerHost.of(ctx);
         ContainerNetwork network = ContainerNetwork.of(args, ctx, argSpec.name());
         ContainerSpec spec = network.applyTo(argSpec);
+        java.util.concurrent.locks.ReentrantLock lock = host.lockFor(spec.name());
+        lock.lock();
         try {
             if (state.equals("absent")) return absent(spec.name(), host, network, ctx);
             if (state.equals("rolled_back")) return new ContainerRollback(host, ctx).run(spec.name(), health);
@@ -68,6 +70,8 @@ public final class ContainerModule implements TaskModule {
                     : apply(spec, state, request, host, network, args.bool("logs", false), health, ctx);
         } catch (LaunchException e) {
             throw Failures.launch(e);
+        } finally {
+            lock.unlock();
         }
     }
 
