@@ -68,7 +68,10 @@ final class RemoteScripts {
                 + java + " -XX:ArchiveClassesAtExit=\"$J.jsa.$$\" -jar \"$J\" 0<&3 1>&4 2>&5 3<&- 4>&- 5>&- &\n"
                 + "agent=$!\n"
                 + "exec 0</dev/null 1>/dev/null 2>&1 3<&- 4>&- 5>&-\n"
-                + "wait $agent; rc=$?; mv -f \"$J.jsa.$$\" \"$J.jsa\" 2>/dev/null\n"
+                // Only a JVM that exited normally wrote its archive whole: a killed one leaves no archive behind.
+                + "wait $agent; rc=$?\n"
+                + "[ $rc -eq 0 ] && mv -f \"$J.jsa.$$\" \"$J.jsa\" 2>/dev/null\n"
+                + "rm -f \"$J.jsa.$$\"\n"
                 // A JVM killed by a signal: die of the same signal, so the controller sees "killed by signal".
                 + "[ $rc -gt 128 ] && kill -$((rc - 128)) $$\n"
                 + "exit $rc\n";

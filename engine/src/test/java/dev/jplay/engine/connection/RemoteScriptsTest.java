@@ -95,4 +95,34 @@ class RemoteScriptsTest {
         assertEquals(0, p.exitValue());
         assertEquals("archive\n", Files.readString(home.resolve(jar.fileName() + ".jsa")));
     }
+
+    /** A first-run JVM killed while writing its archive must not leave a torn archive for later agents. */
+    @Test
+    void anAgentKilledWhileWritingItsArchiveLeavesNoArchive() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        Path temp = Files.writeString(home.resolve("upload.tmp"), "the real bytes");
+        Path target = home.resolve(jar.fileName());
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path fakeJava = Files.writeString(bin.resolve("java"), """
+                #!/bin/sh
+                for a in "$@"; do case "$a" in -XX:ArchiveClassesAtExit=*) echo "half an archi" > "${a#*=}" ;; esac; done
+                echo hello
+                kill -KILL $$
+                """);
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
+                RemoteScripts.viaSh(RemoteScripts.verifyAndStart(jar, temp.toString(), target.toString())));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertEquals("hello\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(128 + 9, p.exitValue(), "dies of the agent's signal");
+        assertFalse(Files.exists(home.resolve(jar.fileName() + ".jsa")), "no torn archive installed");
+        try (var left = Files.list(home)) {
+            assertTrue(left.noneMatch(f -> f.getFileName().toString().contains(".jsa.")), "no temp archive left");
+        }
+    }
 }
