@@ -42,6 +42,7 @@ public final class ContainerManager {
     private final Path containersDir;
     private final RuncRuntime runtime;
     private final OciConfigGenerator generator = new OciConfigGenerator();
+    private final EtcFiles etcFiles = new EtcFiles();
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final PreviousRevisions previous;
     private volatile List<String> runtimeWarnings;
@@ -218,6 +219,11 @@ public final class ContainerManager {
     private void writeBundle(ContainerFiles files, SpecRecord record, Map<String, Object> config) {
         try {
             Files.createDirectories(files.dir());
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> mounts = (List<Map<String, Object>>) config.get("mounts");
+            List<Map<String, Object>> withEtc = new ArrayList<>(mounts);
+            withEtc.addAll(etcFiles.write(files.dir(), record.spec())); // hostname, hosts, resolv.conf
+            config.put("mounts", withEtc);
             ContainerFiles.writeAtomically(files.config(), new String(Json.writePretty(config), StandardCharsets.UTF_8));
             ContainerFiles.writeAtomically(files.supervisorScript(), SupervisorScript.render(files,
                     runtime.runCommand(record.spec().name(), files.dir(), files.runtimeLog()),

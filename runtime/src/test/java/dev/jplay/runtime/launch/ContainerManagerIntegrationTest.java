@@ -160,6 +160,33 @@ class ContainerManagerIntegrationTest {
     }
 
     @Test
+    void containerGetsItsOwnHostnameHostsAndResolvConf() throws Exception {
+        // Its own network namespace (none): localhost + its hostname, and the host's non-loopback resolvers.
+        ContainerSpec own = spec("etc-own").hostname("app-1")
+                .command("sh", "-c", "cat /etc/hostname; echo ---; cat /etc/hosts; echo ---; cat /etc/resolv.conf; echo ---; hostname").build();
+        manager.ensureStarted(own, image("etc-own"));
+        awaitState("etc-own", ContainerState.STOPPED);
+        String[] parts = manager.logs("etc-own", 10_000).stdout().split("---\n");
+        assertEquals("app-1\n", parts[0]);
+        assertEquals(EtcFiles.hosts("app-1"), parts[1]);
+        String hostResolv = Files.exists(EtcFiles.HOST_RESOLV_CONF) ? Files.readString(EtcFiles.HOST_RESOLV_CONF) : "";
+        String systemd = Files.exists(EtcFiles.SYSTEMD_RESOLV_CONF) ? Files.readString(EtcFiles.SYSTEMD_RESOLV_CONF) : null;
+        assertEquals(EtcFiles.resolvConf(hostResolv, systemd, true), parts[2]);
+        assertFalse(parts[2].contains("nameserver 127."), parts[2]);
+        assertEquals("app-1\n", parts[3]);
+
+        // Host network: the host's own files. A task's mount of /etc/hosts wins over the generated one.
+        Path myHosts = Files.writeString(tmp.resolve("my-hosts"), "10.0.0.9 db\n");
+        ContainerSpec host = spec("etc-host").networkMode(NetworkMode.HOST).mount(myHosts.toString(), "/etc/hosts", true)
+                .command("sh", "-c", "cat /etc/resolv.conf; echo ---; cat /etc/hosts").build();
+        manager.ensureStarted(host, image("etc-host"));
+        awaitState("etc-host", ContainerState.STOPPED);
+        String[] hostParts = manager.logs("etc-host", 10_000).stdout().split("---\n");
+        assertEquals(hostResolv, hostParts[0]);
+        assertEquals("10.0.0.9 db\n", hostParts[1]);
+    }
+
+    @Test
     void onFailureRestartsUpToRetries() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data-onfail"));
         ContainerSpec spec = spec("onfail").command("sh", "-c", "echo run >> /data/starts; exit 1")
