@@ -118,6 +118,27 @@ class ContainerFleetIT {
         }
         System.out.printf("[figures] first apply on %d hosts (pull+unpack+start): %d ms%n", HOSTS, firstMillis);
 
+        // jplay ps: every host's container, from its agent, in one table or one JSON document.
+        String table = ps();
+        assertTrue(table.startsWith("HOST"), table);
+        for (int i = 1; i <= HOSTS; i++) {
+            String name = fleet.name(i);
+            assertTrue(table.lines().anyMatch(l -> l.startsWith(name + " ") && l.contains("web-" + name) && l.contains("running")), table);
+        }
+        java.util.Map<?, ?> doc = new com.fasterxml.jackson.databind.ObjectMapper().readValue(ps("--json"), java.util.Map.class);
+        List<?> rows = (List<?>) doc.get("containers");
+        assertEquals(HOSTS, rows.size(), () -> String.valueOf(doc));
+        for (Object o : rows) {
+            java.util.Map<?, ?> row = (java.util.Map<?, ?>) o;
+            assertEquals("web-" + row.get("host"), row.get("name"));
+            assertEquals(true, row.get("running"));
+            assertEquals(web.digest(), row.get("image_digest"));
+            assertTrue(((Number) row.get("pid")).longValue() > 1);
+        }
+        assertEquals(List.of(), doc.get("failures"));
+        String one = ps("-l", fleet.name(2));
+        assertEquals(2, one.lines().count(), "header + the one host's container: " + one);
+
         long t1 = System.nanoTime();
         RunReport again = apply(playbook("started"));
         System.out.printf("[figures] re-apply on %d hosts: %d ms%n", HOSTS, (System.nanoTime() - t1) / 1_000_000);
@@ -126,6 +147,25 @@ class ContainerFleetIT {
             assertEquals(0, again.recap().get(fleet.name(i)).changed(), "re-apply changes nothing on " + fleet.name(i));
             assertEquals(1, again.recap().get(fleet.name(i)).ok());
         }
+    }
+
+    /** {@code jplay ps} on the fleet; its standard output (exit code 0 asserted). */
+    private static String ps(String... extra) {
+        List<String> args = new ArrayList<>(List.of("ps", "-i", fleet.inventoryYaml().toString(),
+                "--known-hosts", fleet.knownHosts().toString()));
+        args.addAll(List.of(extra));
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.execute(args.toArray(String[]::new));
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        return out;
     }
 
     private static String wget(int host, String path) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.jplay.modules;
 
 import dev.jplay.modules.command.CommandModule;
 import dev.jplay.modules.command.ShellModule;
+import dev.jplay.modules.container.ContainerInfoModule;
 import dev.jplay.modules.container.ContainerModule;
 import dev.jplay.modules.container.ImageModule;
 import dev.jplay.modules.files.CopyModule;
@@ -26,6 +27,7 @@ public final class ModuleRegistry {
         r.add(new WaitForModule());
         r.add(new ImageModule());
         r.add(new ContainerModule());
+        r.add(new ContainerInfoModule());
         return r;
     }
 

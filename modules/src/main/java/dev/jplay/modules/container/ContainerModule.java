@@ -236,7 +236,7 @@ public final class ContainerModule implements TaskModule {
     }
 
     /** What {@code docker inspect} would say. */
-    private static Map<String, Object> describe(ContainerStatus status, ImageRequest request, Path rootfs) {
+    static Map<String, Object> describe(ContainerStatus status, ImageRequest request, Path rootfs) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", status.name());
         c.put("status", status.state().id());

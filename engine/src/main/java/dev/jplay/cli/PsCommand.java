@@ -1,0 +1,188 @@
+package dev.jplay.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jplay.engine.connection.AgentJar;
+import dev.jplay.engine.connection.AgentSession;
+import dev.jplay.engine.connection.ConnectionException;
+import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.run.HostTargets;
+import dev.jplay.inventory.Host;
+import dev.jplay.inventory.Inventory;
+import dev.jplay.inventory.InventoryException;
+import dev.jplay.protocol.AgentResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jplay ps -i INVENTORY}: the containers on every host, from each host's agent ({@code container_info}), in
+ * one table (or {@code --json}): where each instance runs, whether it runs, its IP, image and restarts.
+ */
+@Command(name = "ps", mixinStandardHelpOptions = true,
+        description = "List the containers on the inventory's hosts: status, IP, image digest, restarts.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every host answered", "1:bad input (inventory, pattern)", "2:a host's agent could not list",
+                "4:a host was unreachable (6 = both)"})
+public final class PsCommand implements Callable<Integer> {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+
+    @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE", description = "Inventory (repeatable). Default: localhost.")
+    List<String> inventory = new ArrayList<>();
+
+    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only these hosts (default: all).")
+    String limit = "all";
+
+    @Option(names = {"-a", "--all"}, description = "Also list containers that are not running.")
+    boolean all;
+
+    @Option(names = "--json", description = "One JSON document: containers (each with its host) and failures.")
+    boolean json;
+
+    @Option(names = {"-f", "--forks"}, defaultValue = "50", description = "Hosts asked at once (default: ${DEFAULT-VALUE}).")
+    int forks;
+
+    @Mixin
+    SshOptions sshOptions;
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        List<Host> hosts;
+        Inventory inv;
+        SshSettings ssh;
+        try {
+            inv = inventory.isEmpty() ? Inventory.load(List.of("localhost,")) : Inventory.load(inventory);
+            hosts = inv.select(limit);
+            ssh = sshOptions.settings();
+        } catch (InventoryException | IllegalArgumentException e) {
+            err.println("jplay: ps: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        if (hosts.isEmpty()) {
+            err.println("jplay: ps: no host matches '" + limit + "'");
+            return ExitCodes.BAD_INPUT;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Map<String, Object>> failures = new ArrayList<>();
+        int exit = ExitCodes.OK;
+        try (Connections connections = Connections.builder().ssh(ssh).forks(Math.max(1, Math.min(forks, hosts.size())))
+                .agentJar(AgentJar.embedded()).build()) {
+            Map<String, CompletableFuture<AgentResult>> calls = new LinkedHashMap<>();
+            for (Host h : hosts) {
+                calls.put(h.name(), connections.open(HostTargets.of(h.name(), inv.hostVars(h.name())))
+                        .thenCompose(session -> session.call("container_info", Map.of())));
+            }
+            for (Map.Entry<String, CompletableFuture<AgentResult>> call : calls.entrySet()) {
+                String host = call.getKey();
+                try {
+                    AgentResult r = call.getValue().get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    if (r.failed()) {
+                        failures.add(failure(host, r.error() != null ? r.error().step() : "agent",
+                                r.error() != null ? r.error().code() : "FAILED", r.msg()));
+                        exit |= ExitCodes.HOST_FAILED;
+                        continue;
+                    }
+                    for (Map<String, Object> c : containers(r)) {
+                        if (!all && !Boolean.TRUE.equals(c.get("running"))) continue;
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("host", host);
+                        row.putAll(c);
+                        rows.add(row);
+                    }
+                } catch (ExecutionException e) {
+                    ConnectionException c = Connections.unwrap(e.getCause());
+                    failures.add(failure(host, c.step().wireName(), c.code(), c.getMessage()));
+                    exit |= ExitCodes.HOST_UNREACHABLE;
+                } catch (TimeoutException e) {
+                    failures.add(failure(host, "agent", "TIMEOUT", "no answer within " + CALL_TIMEOUT.toSeconds() + " s"));
+                    exit |= ExitCodes.HOST_UNREACHABLE;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return ExitCodes.INTERRUPTED;
+                }
+            }
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("containers", rows);
+            doc.put("failures", failures);
+            try {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            printTable(System.out, rows);
+            for (Map<String, Object> f : failures) {
+                err.println(f.get("host") + ": " + f.get("step") + "/" + f.get("code") + ": " + f.get("message"));
+            }
+        }
+        return exit;
+    }
+
+    /** The agent's answer is untrusted: only maps under data.containers are taken. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> containers(AgentResult r) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (r.data() != null && r.data().get("containers") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) out.add((Map<String, Object>) m);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> failure(String host, String step, String code, String message) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("host", host);
+        f.put("step", step);
+        f.put("code", code);
+        f.put("message", message);
+        return f;
+    }
+
+    static void printTable(PrintStream out, List<Map<String, Object>> rows) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"HOST", "CONTAINER", "STATUS", "IP", "IMAGE", "STARTED", "RESTARTS"});
+        for (Map<String, Object> r : rows) {
+            lines.add(new String[] {text(r.get("host")), text(r.get("name")), text(r.get("status")), text(r.get("ip")),
+                    shortDigest(r.get("image_digest")), text(r.get("started_at")), text(r.get("restart_count"))});
+        }
+        int[] width = new int[lines.get(0).length];
+        for (String[] l : lines) {
+            for (int i = 0; i < l.length; i++) width[i] = Math.max(width[i], l[i].length());
+        }
+        for (String[] l : lines) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < l.length; i++) {
+                sb.append(l[i]);
+                if (i < l.length - 1) sb.append(" ".repeat(width[i] - l[i].length() + 2));
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    private static String text(Object o) {
+        return o == null ? "-" : String.valueOf(o).replaceAll("\\p{Cntrl}", "?"); // agent data: no terminal control
+    }
+
+    private static String shortDigest(Object digest) {
+        String d = text(digest);
+        int colon = d.indexOf(':');
+        return colon > 0 && d.length() > colon + 13 ? d.substring(0, colon + 13) : d;
+    }
+}
