@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.engine.ippool.Cidr;
 import dev.jplay.engine.ippool.IpAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -19,22 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PlanCommandTest {
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Path playbook(Path dir, int count, String cidr) throws IOException {
@@ -69,7 +52,7 @@ class PlanCommandTest {
                       web: {cidr: "{{ cidr }}"}
                   tasks: []
                 """);
-        Result r = run("plan", pb.toString(), "-i", inv.toString(), "--json", "--state-dir", dir.resolve("state").toString(),
+        CliRun r = run("plan", pb.toString(), "-i", inv.toString(), "--json", "--state-dir", dir.resolve("state").toString(),
                 "-e", "replicas=8", "-e", "cidr=10.99.0.0/24");
         assertEquals(0, r.exit(), r.err());
         JsonNode play = new ObjectMapper().readTree(r.out()).get("plays").get(0);
@@ -77,7 +60,7 @@ class PlanCommandTest {
         for (JsonNode host : play.get("hosts")) {
             for (JsonNode i : host.get("instances")) assertTrue(i.get("ip").asText().startsWith("10.99.0."), "cidr from -e: " + i);
         }
-        Result defaults = run("plan", pb.toString(), "-i", inv.toString(), "--json", "--state-dir", dir.resolve("state").toString());
+        CliRun defaults = run("plan", pb.toString(), "-i", inv.toString(), "--json", "--state-dir", dir.resolve("state").toString());
         assertEquals(0, defaults.exit(), defaults.err());
         assertEquals(3, new ObjectMapper().readTree(defaults.out()).get("plays").get(0).get("summary").get("add").asInt(), "count from vars");
     }
@@ -87,7 +70,7 @@ class PlanCommandTest {
         Path inv = dir.resolve("hosts.ini");
         Files.writeString(inv, "[web]\nweb[01:10] ansible_connection=local\n[db]\ndb1\n");
         Path state = dir.resolve("state");
-        Result r = run("plan", playbook(dir, 30, "10.88.0.0/24").toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
+        CliRun r = run("plan", playbook(dir, 30, "10.88.0.0/24").toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode play = new ObjectMapper().readTree(r.out()).get("plays").get(0);
         assertEquals("web", play.get("app").asText());
@@ -109,12 +92,12 @@ class PlanCommandTest {
         assertEquals(0, run("plan", playbook(dir, 30, "10.88.0.0/24").toString(), "-i", inv.toString(), "--state-dir", state.toString(), "--write-state").exit());
         assertTrue(Files.isRegularFile(state.resolve("web.json")));
 
-        Result scaled = run("plan", playbook(dir, 33, "10.88.0.0/24").toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
+        CliRun scaled = run("plan", playbook(dir, 33, "10.88.0.0/24").toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
         JsonNode summary = new ObjectMapper().readTree(scaled.out()).get("plays").get(0).get("summary");
         assertEquals(30, summary.get("unchanged").asInt());
         assertEquals(3, summary.get("add").asInt());
 
-        Result human = run("plan", playbook(dir, 30, "10.89.0.0/24").toString(), "-i", inv.toString(), "--state-dir", state.toString());
+        CliRun human = run("plan", playbook(dir, 30, "10.89.0.0/24").toString(), "-i", inv.toString(), "--state-dir", state.toString());
         assertEquals(0, human.exit(), human.err());
         assertTrue(human.out().contains("30 to readdress"), human.out());
         assertTrue(human.out().contains("web01: 3 instances"), human.out());
@@ -124,7 +107,7 @@ class PlanCommandTest {
     void anExhaustedPoolFailsBeforeAnythingRuns(@TempDir Path dir) throws IOException {
         Path inv = dir.resolve("hosts.ini");
         Files.writeString(inv, "[web]\nweb[01:10]\n");
-        Result r = run("plan", playbook(dir, 20, "10.88.0.0/28").toString(), "-i", inv.toString(), "--state-dir", dir.resolve("s").toString());
+        CliRun r = run("plan", playbook(dir, 20, "10.88.0.0/28").toString(), "-i", inv.toString(), "--state-dir", dir.resolve("s").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("ip pool 'web' (10.88.0.0/28) is exhausted: 20 instances"), r.err());
     }
@@ -133,7 +116,7 @@ class PlanCommandTest {
     void badReplicasAreLocatedInThePlaybook(@TempDir Path dir) throws IOException {
         Path pb = dir.resolve("bad.yml");
         Files.writeString(pb, "- hosts: all\n  replicas: {app: web, count: -1}\n");
-        Result r = run("plan", pb.toString(), "-i", "a,b", "--state-dir", dir.resolve("s").toString());
+        CliRun r = run("plan", pb.toString(), "-i", "a,b", "--state-dir", dir.resolve("s").toString());
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("bad.yml:2:3") && r.err().contains("count"), r.err());
     }

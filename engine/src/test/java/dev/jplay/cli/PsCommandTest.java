@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,22 +16,8 @@ class PsCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.execute(args);
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** A loopback port nothing listens on (bound, then released). */
@@ -52,12 +35,12 @@ class PsCommandTest {
                     dead: {ansible_host: 127.0.0.1, ansible_port: %d, ansible_user: root}
                 """.formatted(closedPort()));
         Path knownHosts = Files.writeString(dir.resolve("known_hosts"), "");
-        Result table = run("ps", "-i", inventory.toString(), "--known-hosts", knownHosts.toString());
+        CliRun table = run("ps", "-i", inventory.toString(), "--known-hosts", knownHosts.toString());
         assertEquals(ExitCodes.HOST_UNREACHABLE, table.exit(), table.err());
         assertEquals("HOST  CONTAINER  STATUS  IP  IMAGE  STARTED  RESTARTS\n", table.out().replaceAll(" +", "  "));
         assertTrue(table.err().startsWith("dead: connect/CONNECT_REFUSED: "), table.err());
 
-        Result json = run("ps", "-i", inventory.toString(), "--known-hosts", knownHosts.toString(), "--json");
+        CliRun json = run("ps", "-i", inventory.toString(), "--known-hosts", knownHosts.toString(), "--json");
         assertEquals(ExitCodes.HOST_UNREACHABLE, json.exit());
         JsonNode doc = new ObjectMapper().readTree(json.out());
         assertEquals(0, doc.get("containers").size());
@@ -68,7 +51,7 @@ class PsCommandTest {
     @Test
     void aPatternMatchingNoHostIsBadInput() throws Exception {
         Path inventory = Files.writeString(dir.resolve("inv.yml"), "all:\n  hosts:\n    a: {jplay_connection: local}\n");
-        Result r = run("ps", "-i", inventory.toString(), "-l", "nothing*");
+        CliRun r = run("ps", "-i", inventory.toString(), "-l", "nothing*");
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("no host matches 'nothing*'"), r.err());
     }

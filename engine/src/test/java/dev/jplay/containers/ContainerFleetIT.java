@@ -154,18 +154,9 @@ class ContainerFleetIT {
         List<String> args = new ArrayList<>(List.of("ps", "-i", fleet.inventoryYaml().toString(),
                 "--known-hosts", fleet.knownHosts().toString()));
         args.addAll(List.of(extra));
-        java.io.PrintStream stdout = System.out;
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.execute(args.toArray(String[]::new));
-        } finally {
-            System.setOut(stdout);
-        }
-        String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, code, out);
-        return out;
+        dev.jplay.cli.CliRun run = dev.jplay.cli.CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.out() + run.err());
+        return run.out();
     }
 
     private static String wget(int host, String path) throws InterruptedException {

@@ -58,18 +58,32 @@ class RemoteScriptsTest {
     }
 
     /**
+     * Runs the first-run start script (a verified upload, no archive yet) with {@code fakeJava} as the {@code java}
+     * on the PATH; its stderr is discarded.
+     */
+    private Process firstRunWith(AgentJar jar, String fakeJava) throws Exception {
+        Path temp = Files.writeString(home.resolve("upload.tmp"), "the real bytes");
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path java = Files.writeString(bin.resolve("java"), fakeJava);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
+                RemoteScripts.viaSh(RemoteScripts.verifyAndStart(jar, temp.toString(), home.resolve(jar.fileName()).toString())));
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        return pb.start();
+    }
+
+    /**
      * A first run: the JVM closes its output once it has answered, then spends seconds writing its CDS archive.
      * The controller must see the end of output then, not when the archive is written; the archive still lands.
      */
     @Test
     void firstRunEndsTheOutputWhenTheAgentDoesNotWhenItsArchiveIsWritten() throws Exception {
         AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
-        Path temp = Files.writeString(home.resolve("upload.tmp"), "the real bytes");
-        Path target = home.resolve(jar.fileName());
-        Path bin = Files.createDirectories(home.resolve("bin"));
         // A stand-in JVM: answers, closes stdout, then "writes the archive" for 3 s (reads a line of stdin first,
         // so the test also proves the agent gets the channel's stdin, not /dev/null).
-        Path fakeJava = Files.writeString(bin.resolve("java"), """
+        Process p = firstRunWith(jar, """
                 #!/bin/sh
                 read -r request
                 echo "hello $request"
@@ -77,13 +91,6 @@ class RemoteScriptsTest {
                 sleep 3
                 for a in "$@"; do case "$a" in -XX:ArchiveClassesAtExit=*) echo archive > "${a#*=}" ;; esac; done
                 """);
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
-                RemoteScripts.viaSh(RemoteScripts.verifyAndStart(jar, temp.toString(), target.toString())));
-        pb.environment().put("HOME", home.toString());
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
         long start = System.nanoTime();
         p.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().flush();
@@ -100,22 +107,12 @@ class RemoteScriptsTest {
     @Test
     void anAgentKilledWhileWritingItsArchiveLeavesNoArchive() throws Exception {
         AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
-        Path temp = Files.writeString(home.resolve("upload.tmp"), "the real bytes");
-        Path target = home.resolve(jar.fileName());
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        Path fakeJava = Files.writeString(bin.resolve("java"), """
+        Process p = firstRunWith(jar, """
                 #!/bin/sh
                 for a in "$@"; do case "$a" in -XX:ArchiveClassesAtExit=*) echo "half an archi" > "${a#*=}" ;; esac; done
                 echo hello
                 kill -KILL $$
                 """);
-        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwx------"));
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
-                RemoteScripts.viaSh(RemoteScripts.verifyAndStart(jar, temp.toString(), target.toString())));
-        pb.environment().put("HOME", home.toString());
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
         p.getOutputStream().close();
         assertEquals("hello\n", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));

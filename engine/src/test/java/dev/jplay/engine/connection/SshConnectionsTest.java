@@ -78,9 +78,16 @@ class SshConnectionsTest {
             String[] lines = stat.split("\n");
             assertEquals(String.valueOf(AgentJar.embedded().size()), lines[0].split(" ")[2], "jar size on host " + i);
             assertEquals("700", lines[1].split(" ")[3], "agent directory mode on host " + i);
-            // No temp file left behind by the upload; the first agent recorded its CDS archive as it exited.
+            // No temp file left behind by the upload; the first agent records its CDS archive as it exits, after
+            // the controller has closed the session (nothing waits for that): wait for it here.
             String jar = AgentJar.embedded().fileName();
-            assertEquals(jar + "\n" + jar + ".jsa", fleet.exec(i, "ls", "-A", "/root/.jplay/agent").trim());
+            String listing = fleet.exec(i, "ls", "-A", "/root/.jplay/agent").trim();
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                 !listing.equals(jar + "\n" + jar + ".jsa") && System.nanoTime() < deadline; ) {
+                Thread.sleep(100);
+                listing = fleet.exec(i, "ls", "-A", "/root/.jplay/agent").trim();
+            }
+            assertEquals(jar + "\n" + jar + ".jsa", listing);
         }
 
         try (Connections second = connections(settings())) {
