@@ -193,6 +193,9 @@ class ApplyFleetIT {
         assertEquals(before, after, "same single jar, not rewritten");
         assertEquals(1, before.strip().lines().count());
         assertEquals("700", fleet.exec(4, "stat", "-c", "%a", "/root/.jplay/agent").trim());
-        assertFalse(fleet.pgrep(4, "jplay-agent").size() > 0, "agent exited with the run");
+        // The agent exits after the run (a first-run one once its CDS archive is written; nothing waits for that).
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!fleet.pgrep(4, "jplay-agent").isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertFalse(fleet.pgrep(4, "jplay-agent").size() > 0, "agent exited after the run");
     }
 }

@@ -120,7 +120,7 @@ class ConnectionFaultsIT {
         assertTrue(FleetRuns.warnings(runDir).stream().anyMatch(w -> w.startsWith(fleet.name(2) + ": reconnected")),
                 () -> "warnings: " + FleetRuns.warnings(runDir));
         // the abandoned agent got EOF once its sshd ran again, and exited like the new one
-        await("no agent left on host 2", Duration.ofSeconds(10), () -> fleet.pgrep(2, "jplay-agent").isEmpty());
+        await("no agent left on host 2", Duration.ofSeconds(30), () -> fleet.pgrep(2, "jplay-agent").isEmpty());
     }
 
     @Test

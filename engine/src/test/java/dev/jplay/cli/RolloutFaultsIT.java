@@ -185,7 +185,7 @@ class RolloutFaultsIT {
         // the controller closed its channels: every agent got EOF and exited
         for (int i = 1; i <= fleet.size(); i++) {
             int host = i;
-            await("no agent left on host " + host, Duration.ofSeconds(10), () -> fleet.pgrep(host, "jplay-agent").isEmpty());
+            await("no agent left on host " + host, Duration.ofSeconds(30), () -> fleet.pgrep(host, "jplay-agent").isEmpty());
         }
     }
 }
