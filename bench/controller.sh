@@ -175,6 +175,15 @@ for n in "${size_list[@]}"; do
   out=$(run_ansible "$n" "$work/ansible-$n-warmup.log") || exit 1; read -r aw _ <<<"$out"
   out=$(run_jplay "$n" "$work/jplay-$n-warmup.log" "$work/jplay-$n-warmup") || exit 1; read -r jw _ <<<"$out"
   printf '  %s hosts, first (untimed) run: ansible %.2f s, jplay %.2f s' "$n" "$aw" "$jw" >&2; echo " (uploads the agent, records CDS archives)" >&2
+  # The first agents write their CDS archives after the controller has returned: let them finish (up to 30 s).
+  for _ in $(seq 1 300); do
+    busy=0
+    for i in $(seq 1 "$n"); do
+      [ -z "$("$FLEET" pgrep --prefix "$prefix" "$i" 'jplay-agent-' 2>/dev/null)" ] || { busy=1; break; }
+    done
+    [ "$busy" = 0 ] && break
+    sleep 0.1
+  done
   a=() ac=() ah=() j=() jc=() jh=()
   for r in $(seq 1 "$runs"); do
     out=$(run_ansible "$n" "$work/ansible-$n-$r.log") || exit 1
