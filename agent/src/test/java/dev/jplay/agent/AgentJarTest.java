@@ -50,9 +50,14 @@ class AgentJarTest {
         return p;
     }
 
-    private Process launchShell(String java, Path archive) throws Exception {
-        return launch(List.of("sh", "-c", AgentLaunch.shellCommand(java, JAR.toString(), archive.toString(),
-                List.of("--state-dir", dir.resolve("state").toString()))));
+    /**
+     * Starts the agent the way the SSH layer does ({@link AgentLaunch#startScript}), from a copy of the jar in the
+     * test's directory: its archive is {@code <copy>.jsa}.
+     */
+    private Process launchShell(String java, Path jarCopy) throws Exception {
+        if (!Files.exists(jarCopy)) Files.copy(JAR, jarCopy);
+        return launch(List.of("sh", "-c", "J=" + AgentLaunch.quote(jarCopy.toString()) + "\n"
+                + AgentLaunch.startScript(AgentLaunch.quote(java), List.of("--state-dir", dir.resolve("state").toString()))));
     }
 
     private static void send(OutputStream in, AgentRequest req) throws Exception {
@@ -92,9 +97,10 @@ class AgentJarTest {
 
     @Test
     void servesPipelinedRequestsExitsOnEofAndBuildsItsCdsArchive() throws Exception {
-        Path archive = dir.resolve("agent.jsa");
+        Path jar = dir.resolve("agent.jar");
+        Path archive = dir.resolve("agent.jar.jsa");
         for (int launch = 1; launch <= 2; launch++) {
-            Process agent = launchShell("java", archive);
+            Process agent = launchShell("java", jar);
             BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
             Map<?, ?> hello = JSON.readValue(out.readLine(), Map.class); // nothing, not even a JVM warning, before it
             assertEquals("hello", hello.get("type"));
@@ -123,7 +129,7 @@ class AgentJarTest {
             assertTrue(Files.size(archive) > 100_000, "CDS archive written by the first run");
         }
         try (var s = Files.list(dir)) {
-            assertEquals(List.of("agent.jsa"), s.map(p -> p.getFileName().toString()).filter(f -> f.contains("jsa"))
+            assertEquals(List.of("agent.jar.jsa"), s.map(p -> p.getFileName().toString()).filter(f -> f.contains("jsa"))
                     .toList(), "no temp archive left");
         }
     }
@@ -131,7 +137,7 @@ class AgentJarTest {
     @Test
     void killingTheAgentKillsTheProcessesItsTasksStarted() throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java"));
-        cmd.addAll(AgentLaunch.javaArgs(JAR.toString(), null));
+        cmd.addAll(AgentLaunch.javaArgs(JAR.toString()));
         Process agent = launch(cmd);
         BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("hello", JSON.readValue(out.readLine(), Map.class).get("type"));
@@ -160,9 +166,10 @@ class AgentJarTest {
     @Test
     @EnabledIf("jdk25Installed")
     void theSameLaunchWorksOnJdk25() throws Exception {
-        Path archive = dir.resolve("agent25.jsa");
+        Path jar = dir.resolve("agent25.jar");
+        Path archive = dir.resolve("agent25.jar.jsa");
         for (int launch = 1; launch <= 2; launch++) {
-            Process agent = launchShell(JDK25.toString(), archive);
+            Process agent = launchShell(JDK25.toString(), jar);
             BufferedReader out = new BufferedReader(new InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
             Map<?, ?> hello = JSON.readValue(out.readLine(), Map.class);
             assertTrue(((String) hello.get("java")).startsWith("25"), hello.toString());

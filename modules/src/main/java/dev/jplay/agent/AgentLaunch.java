@@ -65,61 +65,49 @@ public final class AgentLaunch {
         System.out.println(String.join(" ", JVM_FLAGS));
     }
 
-    /**
-     * Arguments after {@code java} that use the AppCDS archive at {@code cdsArchivePath} when it exists and is
-     * valid for this JDK and jar. On JDK 19+ {@code -XX:+AutoCreateSharedArchive} (re)creates a missing or
-     * stale archive at exit; JDK 17 does not know that option ({@code -XX:+IgnoreUnrecognizedVMOptions} lets it
-     * start anyway) and only uses an existing archive: create it with {@link #shellCommand}.
-     *
-     * @param cdsArchivePath per jar content (e.g. next to the jar named by its SHA-256); null for no AppCDS
-     */
-    public static List<String> javaArgs(String jarPath, String cdsArchivePath) {
+    /** Arguments after {@code java} for a plain start without a class-data archive. */
+    public static List<String> javaArgs(String jarPath) {
         List<String> args = new ArrayList<>(JVM_FLAGS);
-        if (cdsArchivePath != null) {
-            args.add("-XX:+IgnoreUnrecognizedVMOptions");
-            args.add("-XX:+AutoCreateSharedArchive");
-            args.add("-XX:SharedArchiveFile=" + cdsArchivePath);
-        }
-        args.add("-jar");
-        args.add(jarPath);
-        return args;
-    }
-
-    /** Arguments after {@code java} for a first run that writes the AppCDS archive at exit (any JDK 17+). */
-    public static List<String> javaArgsCreatingArchive(String jarPath, String cdsArchivePath) {
-        List<String> args = new ArrayList<>(JVM_FLAGS);
-        args.add("-XX:ArchiveClassesAtExit=" + cdsArchivePath);
         args.add("-jar");
         args.add(jarPath);
         return args;
     }
 
     /**
-     * A POSIX sh command line that starts the agent: with the archive if it exists, otherwise creating it (in
-     * a temp file renamed into place, so concurrent first runs cannot leave a torn archive).
+     * POSIX sh that becomes the agent JVM of the jar at {@code $J} (the caller sets {@code J}) with its AppCDS
+     * archive {@code $J.jsa}; without one (a first run) it records the archive as the JVM exits, into a temp file
+     * renamed into place only after a normal exit, so concurrent or killed first runs cannot leave a torn archive.
+     * UTF-8 file names whatever the login locale: the JVM fixes its file-name encoding at start-up.
      *
-     * @param java      the java executable on the host, e.g. {@code java} or {@code /usr/lib/jvm/.../bin/java}
-     * @param agentArgs arguments for {@code AgentMain}, e.g. {@code --state-dir DIR --agent-id SHA}
+     * <p>A first run cannot exec: the shell must rename the archive after the JVM exits. The JVM runs in the
+     * background with the shell's stdin, stdout and stderr (passed on fds 3-5: an asynchronous command's stdin would
+     * otherwise be /dev/null) and the shell drops its own copies. Over SSH the controller thus sees the end of the
+     * agent's output when the agent closes it, not after the seconds the archive takes to write.
+     *
+     * @param java      the java command as a shell word, e.g. {@code java} or a {@link #quote quoted} path
+     * @param agentArgs arguments for {@code AgentMain}, e.g. {@code --state-dir DIR}
      */
-    public static String shellCommand(String java, String jarPath, String cdsArchivePath, List<String> agentArgs) {
-        String use = join(java, javaArgs(jarPath, cdsArchivePath), agentArgs);
-        String temp = cdsArchivePath + ".tmp";
-        // The temp name ends in the shell's pid ($$), outside the quotes so that sh expands it.
-        String create = join(java, javaArgsCreatingArchive(jarPath, temp + "\0PID"), agentArgs)
-                .replace("\0PID'", "'$$");
-        return "if [ -f " + quote(cdsArchivePath) + " ]; then exec " + use + "; else " + create
-                + "; rc=$?; mv -f " + quote(temp) + "$$ " + quote(cdsArchivePath) + " 2>/dev/null; exit $rc; fi";
-    }
-
-    private static String join(String java, List<String> javaArgs, List<String> agentArgs) {
-        StringBuilder sb = new StringBuilder(quote(java));
-        for (String a : javaArgs) sb.append(' ').append(quote(a));
-        for (String a : agentArgs) sb.append(' ').append(quote(a));
-        return sb.toString();
+    public static String startScript(String java, List<String> agentArgs) {
+        StringBuilder run = new StringBuilder("env LC_ALL=").append(LOCALE).append(' ').append(java);
+        for (String flag : JVM_FLAGS) run.append(' ').append(flag);
+        StringBuilder args = new StringBuilder();
+        for (String a : agentArgs) args.append(' ').append(quote(a));
+        return "[ -f \"$J.jsa\" ] && exec " + run + " -XX:SharedArchiveFile=\"$J.jsa\" -jar \"$J\"" + args + "\n"
+                + "exec 3<&0 4>&1 5>&2\n"
+                + run + " -XX:ArchiveClassesAtExit=\"$J.jsa.$$\" -jar \"$J\"" + args + " 0<&3 1>&4 2>&5 3<&- 4>&- 5>&- &\n"
+                + "agent=$!\n"
+                + "exec 0</dev/null 1>/dev/null 2>&1 3<&- 4>&- 5>&-\n"
+                // Only a JVM that exited normally wrote its archive whole: a killed one leaves no archive behind.
+                + "wait $agent; rc=$?\n"
+                + "[ $rc -eq 0 ] && mv -f \"$J.jsa.$$\" \"$J.jsa\" 2>/dev/null\n"
+                + "rm -f \"$J.jsa.$$\"\n"
+                // A JVM killed by a signal: die of the same signal, so the caller sees "killed by signal".
+                + "[ $rc -gt 128 ] && kill -$((rc - 128)) $$\n"
+                + "exit $rc\n";
     }
 
     /** Single-quotes for sh: nothing inside is expanded. */
-    static String quote(String s) {
+    public static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 }

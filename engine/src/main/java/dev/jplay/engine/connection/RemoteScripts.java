@@ -49,31 +49,11 @@ final class RemoteScripts {
     }
 
     static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
+        return AgentLaunch.quote(s);
     }
 
-    /**
-     * Becomes the agent JVM of the jar at $J using its CDS archive $J.jsa; without one, records it at exit.
-     * UTF-8 file names whatever the login locale: the JVM fixes its file-name encoding at start-up.
-     *
-     * <p>A first run cannot exec: the shell must rename the archive after the JVM exits. The JVM runs in the
-     * background with the channel's stdin, stdout and stderr (passed on fds 3-5: an asynchronous command's
-     * stdin would otherwise be /dev/null) and the shell drops its own copies. The controller sees the end of
-     * the agent's output when the agent closes it, not after the seconds the archive takes to write.
-     */
+    /** Becomes the agent JVM of the jar at $J, with its CDS archive (see {@link AgentLaunch#startScript}). */
     private static String startAgent() {
-        String java = "env LC_ALL=" + AgentLaunch.LOCALE + " java " + String.join(" ", AgentLaunch.JVM_FLAGS);
-        return "[ -f \"$J.jsa\" ] && exec " + java + " -XX:SharedArchiveFile=\"$J.jsa\" -jar \"$J\"\n"
-                + "exec 3<&0 4>&1 5>&2\n"
-                + java + " -XX:ArchiveClassesAtExit=\"$J.jsa.$$\" -jar \"$J\" 0<&3 1>&4 2>&5 3<&- 4>&- 5>&- &\n"
-                + "agent=$!\n"
-                + "exec 0</dev/null 1>/dev/null 2>&1 3<&- 4>&- 5>&-\n"
-                // Only a JVM that exited normally wrote its archive whole: a killed one leaves no archive behind.
-                + "wait $agent; rc=$?\n"
-                + "[ $rc -eq 0 ] && mv -f \"$J.jsa.$$\" \"$J.jsa\" 2>/dev/null\n"
-                + "rm -f \"$J.jsa.$$\"\n"
-                // A JVM killed by a signal: die of the same signal, so the controller sees "killed by signal".
-                + "[ $rc -gt 128 ] && kill -$((rc - 128)) $$\n"
-                + "exit $rc\n";
+        return AgentLaunch.startScript("java", java.util.List.of());
     }
 }
