@@ -1,7 +1,5 @@
 package dev.jplay.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.jplay.engine.connection.AgentJar;
 import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.ConnectionException;
@@ -12,6 +10,7 @@ import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.reports.ReportFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -121,7 +120,7 @@ public final class PsCommand implements Callable<Integer> {
             doc.put("containers", rows);
             doc.put("failures", failures);
             try {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+                System.out.println(ReportFiles.json().writeValueAsString(doc));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

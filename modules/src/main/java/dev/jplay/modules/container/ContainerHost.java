@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The agent's container runtime on this host, one per state directory and agent process. Layout under the
@@ -29,12 +31,14 @@ final class ContainerHost {
     final ContainerManager containers;
     /** Parsed manifests and configs, for this agent's lifetime. */
     final LocalImages localImages;
-    /** One container's requests run one at a time (a loop with parallel items may name it twice). */
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.locks.ReentrantLock> containerLocks =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * One container's requests run one at a time (a loop with parallel items may name it twice). A whole request,
+     * not one runtime operation: ContainerManager's own per-operation lock also holds a file lock, so it cannot nest.
+     */
+    private final ConcurrentHashMap<String, ReentrantLock> containerLocks = new ConcurrentHashMap<>();
 
-    java.util.concurrent.locks.ReentrantLock lockFor(String container) {
-        return containerLocks.computeIfAbsent(container, n -> new java.util.concurrent.locks.ReentrantLock());
+    ReentrantLock lockFor(String container) {
+        return containerLocks.computeIfAbsent(container, n -> new ReentrantLock());
     }
 
     private ContainerHost(Path stateDir) throws IOException {

@@ -7,6 +7,7 @@ import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
 import dev.jplay.runtime.launch.LaunchException;
 import dev.jplay.runtime.network.CniNetworks;
+import dev.jplay.runtime.network.NetworkException;
 import dev.jplay.runtime.network.NetworkAttachment;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,7 @@ public final class ContainerInfoModule implements TaskModule {
         args.rejectUnknown(ARGS);
         String only = args.string("name", null);
         ContainerHost host = ContainerHost.of(ctx);
-        CniNetworks cni = (CniNetworks) ctx.agentState().computeIfAbsent("cni-networks:" + ctx.stateDir(),
-                key -> new CniNetworks(ctx.stateDir()));
+        CniNetworks cni = ContainerNetwork.networks(ctx);
         List<Map<String, Object>> containers = new ArrayList<>();
         try {
             Map<String, NetworkAttachment> attachments = cni.attachments();
@@ -47,6 +47,9 @@ public final class ContainerInfoModule implements TaskModule {
             }
         } catch (LaunchException e) {
             throw Failures.launch(e);
+        } catch (NetworkException | java.io.UncheckedIOException e) {
+            throw new ModuleException(NetworkException.STEP, "NETWORK_STATE", "container_info: cannot read the network "
+                    + "attachments under " + ctx.stateDir() + ": " + e.getMessage(), e).detail("path", ctx.stateDir().toString());
         }
         return ModuleResult.ok().msg(containers.size() + " container(s)").put("containers", containers).build();
     }

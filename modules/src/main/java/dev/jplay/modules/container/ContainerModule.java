@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code container}, after Ansible's {@code docker_container}: image (pulled and unpacked as by {@code image}
@@ -60,7 +61,7 @@ public final class ContainerModule implements TaskModule {
         ContainerHost host = ContainerHost.of(ctx);
         ContainerNetwork network = ContainerNetwork.of(args, ctx, argSpec.name());
         ContainerSpec spec = network.applyTo(argSpec);
-        java.util.concurrent.locks.ReentrantLock lock = host.lockFor(spec.name());
+        ReentrantLock lock = host.lockFor(spec.name());
         lock.lock();
         try {
             if (state.equals("absent")) return absent(spec.name(), host, network, ctx);

@@ -58,9 +58,13 @@ final class ContainerNetwork {
             throw new ModuleException("args", "ARG_CONFLICT", "container: network and network_mode exclude each other "
                     + "(network puts the container in its own namespace)");
         }
-        CniNetworks cni = (CniNetworks) ctx.agentState().computeIfAbsent("cni-networks:" + ctx.stateDir(),
+        return new ContainerNetwork(networks(ctx), container, wanted);
+    }
+
+    /** This agent's one {@link CniNetworks} for its state directory, shared by all its requests. */
+    static CniNetworks networks(ModuleContext ctx) {
+        return (CniNetworks) ctx.agentState().computeIfAbsent("cni-networks:" + ctx.stateDir(),
                 key -> new CniNetworks(ctx.stateDir()));
-        return new ContainerNetwork(cni, container, wanted);
     }
 
     /** {@code network} as an attachment; null when absent. Numbers may come as text (rendered templates). */
