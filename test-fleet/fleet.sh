@@ -115,8 +115,13 @@ host_up() { # i slot
   ip -n "$ns" link set lo up
   ip -n "$ns" link set eth0 up
   # nsenter, not `ip netns exec`: the latter remounts /sys, losing the cgroup mounts runc needs in the host.
+  # The new mount namespace starts as a copy of this machine's: drop the copies of whatever is mounted below
+  # the host-private directories (a container rootfs of the machine's own jplay, say), so that a host shows
+  # only its own mounts.
   setsid nsenter --net="/run/netns/$ns" unshare --mount --propagation private sh -c "
     set -e
+    awk '{print \$5}' /proc/self/mountinfo | grep -E '^/(root|tmp|var/lib/jplay|run/jplay)/' | sort -r \\
+      | while read -r m; do umount -l \"\$m\" 2>/dev/null || true; done
     mount -t tmpfs -o mode=0700 jplay-root /root
     mount -t tmpfs -o mode=1777 jplay-tmp /tmp
     mount -t tmpfs -o mode=0755 jplay-lib /var/lib/jplay

@@ -9,6 +9,7 @@ import dev.jplay.engine.run.ConsolePrinter;
 import dev.jplay.engine.run.JsonEventPrinter;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.run.ReportCollector;
+import dev.jplay.engine.run.RunJournal;
 import dev.jplay.engine.run.RunListener;
 import dev.jplay.engine.run.RunOptions;
 import dev.jplay.engine.yaml.PlaybookException;
@@ -70,6 +71,9 @@ public final class PlaybookRollout implements RolloutLauncher {
                     .agentJar(AgentJar.embedded()).build();
                  PlaybookRunner runner = new PlaybookRunner(inventory, connections, options, listener)) {
                 runner.setBatchGate(request.gate());
+                // The same journal as apply's: `jplay apply --resume RUN_DIR` continues an interrupted scheduled run.
+                runner.setJournal(RunJournal.create(runDir, request.runId(),
+                        Path.of(s.playbook()).toAbsolutePath().normalize().toString(), null));
                 try {
                     outcome = runner.run(playbook);
                 } catch (PlaybookException e) {

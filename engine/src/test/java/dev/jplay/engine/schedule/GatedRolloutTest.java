@@ -75,5 +75,14 @@ class GatedRolloutTest {
         assertEquals(1, report.recap().get("a").changed());
         assertEquals(0, report.recap().getOrDefault("b", dev.jplay.reports.HostRecap.ZERO).ok());
         assertTrue(console.toString().contains("batch 2 not started"), console.toString());
+
+        // The scheduled run kept apply's journal: `jplay apply --resume RUN_DIR` finishes it without redoing batch 1.
+        Files.delete(dir.resolve("a.done"));
+        Path resumedRun = dir.resolve("resumed");
+        int code = dev.jplay.cli.Main.execute(new String[] {"apply", playbook.toString(), "-i", inventory.toString(),
+                "--report-dir", resumedRun.toString(), "--resume", dir.resolve("run").toString()});
+        assertEquals(0, code);
+        assertTrue(Files.exists(dir.resolve("b.done")), "batch 2 ran on b");
+        assertTrue(!Files.exists(dir.resolve("a.done")), "batch 1 was skipped");
     }
 }

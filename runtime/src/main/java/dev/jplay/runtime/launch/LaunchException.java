@@ -49,9 +49,23 @@ public class LaunchException extends RuntimeException {
     /** Unmodifiable view; keys are snake_case to match the agent protocol. */
     public Map<String, Object> detail() { return java.util.Collections.unmodifiableMap(detail); }
 
+    /**
+     * The message, plus the runtime's stderr where it adds something: a start failure already quotes runc's own
+     * error log, which is the same text as its stderr, and each cause should be printed once (the report keeps
+     * the stderr in {@link #detail()}).
+     */
     @Override
     public String getMessage() {
+        String message = super.getMessage();
         Object stderr = detail.get("stderr");
-        return stderr == null || stderr.toString().isBlank() ? super.getMessage() : super.getMessage() + ": " + stderr;
+        if (stderr == null || stderr.toString().isBlank() || saysAll(message, stderr.toString())) return message;
+        return message + ": " + stderr;
+    }
+
+    private static boolean saysAll(String message, String stderr) {
+        for (String line : stderr.split("\n")) {
+            if (!line.isBlank() && !message.contains(line.strip())) return false;
+        }
+        return true;
     }
 }

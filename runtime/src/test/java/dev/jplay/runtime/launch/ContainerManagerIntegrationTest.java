@@ -399,6 +399,9 @@ class ContainerManagerIntegrationTest {
         assertEquals(LaunchException.Step.START, e.step());
         assertEquals("RUNTIME_FAILED", e.code());
         assertTrue(e.getMessage().contains("/no/such/binary"), e.getMessage());
+        // The cause once in the message (runc's error log and its stderr say the same); the report keeps stderr.
+        assertEquals(1, e.getMessage().split("stat /no/such/binary", -1).length - 1, e.getMessage());
+        assertTrue(String.valueOf(e.detail().get("stderr")).contains("/no/such/binary"), e.detail().toString());
         assertEquals(manager.containerDir("noexec").toString(), e.detail().get("bundle"));
         Thread.sleep(500);
         assertEquals(ContainerState.STOPPED, manager.status("noexec").state(), "a failed start is not retried forever");

@@ -28,6 +28,18 @@ class SmallPartsTest {
     }
 
     @Test
+    void launchMessagesSayEachCauseOnce() {
+        String cause = "runc run failed: exec: \"/x\": stat /x: no such file or directory";
+        LaunchException quoted = new LaunchException(LaunchException.Step.START, "RUNTIME_FAILED",
+                "runc could not start container 'c': " + cause).stderrTail(cause + "\n");
+        assertEquals("runc could not start container 'c': " + cause, quoted.getMessage());
+        assertEquals(cause, quoted.detail().get("stderr").toString().strip(), "the report keeps runc's stderr");
+        LaunchException plain = new LaunchException(LaunchException.Step.CREATE, "RUNTIME_FAILED", "runc create c failed")
+                .stderrTail("container with id exists: c");
+        assertEquals("runc create c failed: container with id exists: c", plain.getMessage());
+    }
+
+    @Test
     void runcVersionOutputIsParsed() {
         RuncVersion v = RuncVersion.parse("runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1+deb12u1\nspec: 1.0.2-dev\ngo: go1.19.8\n");
         assertEquals("1.1.5+ds1", v.version());
