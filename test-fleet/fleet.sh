@@ -6,6 +6,11 @@
 # /root, /tmp, /var/lib/jplay and /run/jplay, so hosts share no state (and root's real ~/.bashrc is hidden).
 #
 #   fleet.sh up N [--prefix P] [--out DIR]   start N hosts P-1..P-N; writes client key, known_hosts, inventories
+#        [--profile bare [--sudo-password PW [--password-hosts 2,4]] [--bastion-hosts 3,4]]
+#                                            hosts like fresh cloud VMs (see bare-profile.sh): user debian with
+#                                            sudo (a password on --password-hosts, default the even hosts), no
+#                                            Java/runc/CNI, apt from a local repository; --bastion-hosts accept
+#                                            SSH only from host 1
 #   fleet.sh down [--prefix P]               stop them and delete namespaces/veths (idempotent)
 #   fleet.sh status                          list fleets
 #   fleet.sh exec [--prefix P] I -- CMD...   run CMD inside host I (its network and mount namespaces)
@@ -26,11 +31,19 @@ die() { echo "fleet.sh: $*" >&2; exit 1; }
 
 prefix=jpf
 out=
+profile=root
+sudo_password=
+password_hosts=
+bastion_hosts=
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --profile) profile="$2"; shift 2 ;;
+    --sudo-password) sudo_password="$2"; shift 2 ;;
+    --password-hosts) password_hosts="$2"; shift 2 ;;
+    --bastion-hosts) bastion_hosts="$2"; shift 2 ;;
     --) args+=("$@"); break ;;
     *) args+=("$1"); shift ;;
   esac
@@ -40,6 +53,9 @@ set -- "${args[@]+"${args[@]}"}"
 cmd="$1"; shift
 [[ "$prefix" =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "prefix '$prefix' must be 1-8 lowercase letters/digits, starting with a letter"
 state="$ROOT/$prefix"
+[ "$profile" = root ] || [ "$profile" = bare ] || die "unknown profile '$profile' (root or bare)"
+# shellcheck source=bare-profile.sh
+. "$(dirname "$0")/bare-profile.sh"
 
 with_lock() { mkdir -p "$ROOT"; exec 9>"$ROOT/.lock"; flock 9; }
 
@@ -181,24 +197,34 @@ cmd_up() {
   [ $# -eq 1 ] && [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le $MAX_HOSTS ] \
     || die "up needs a host count 1..$MAX_HOSTS"
   local n="$1" slot i failed=0
+  if [ "$profile" = bare ]; then
+    if [ -n "$sudo_password" ] && [ -z "$password_hosts" ]; then
+      password_hosts="$(seq 2 2 "$n" | paste -sd, -)"
+    fi
+    # Built once per machine, outside the lock: the first build takes a minute.
+    bare_rootfs
+    bare_repo
+  fi
   with_lock
   [ ! -e "$state" ] || die "fleet '$prefix' already exists ($state): run 'fleet.sh down --prefix $prefix' first"
   slot="$(allocate_slot)"
   mkdir -p "$state" /run/sshd /var/lib/jplay /run/jplay
   echo "$slot" >"$state/slot"
   echo "$n" >"$state/count"
+  echo "$profile" >"$state/profile"
   ensure_bridge
+  [ "$profile" = root ] || bare_serve_repo
   flock -u 9
   [ -n "$out" ] || out="$state"
   ssh-keygen -q -t ed25519 -N '' -C "jplay-fleet-$prefix" -f "$state/client_key"
   local pids=()
   for i in $(seq 1 "$n"); do
-    host_up "$i" "$slot" &
+    if [ "$profile" = bare ]; then bare_host_up "$i" "$slot" & else host_up "$i" "$slot" & fi
     pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i" || failed=1; done
   [ "$failed" = 0 ] || { cmd_down; die "bring-up of fleet '$prefix' failed (torn down)"; }
-  write_outputs "$n" "$slot"
+  if [ "$profile" = bare ]; then bare_outputs "$n" "$slot"; else write_outputs "$n" "$slot"; fi
   wait_reachable "$n" || { cmd_down; die "fleet '$prefix' came up but its hosts do not answer on port 22 (torn down)"; }
   echo "fleet $prefix: $n hosts $NET.$slot.11-$NET.$slot.$((10 + n)); files in $out"
 }
@@ -207,10 +233,14 @@ cmd_up() {
 # starts right away must not race the bridge and the veths settling.
 wait_reachable() { # n
   local i addr t
+  local via
   for i in $(seq 1 "$1"); do
     addr="$(cat "$(host_dir "$i")/address")"
+    # A host behind the bastion is checked from the bastion's network namespace.
+    via=()
+    [ -n "$bastion_hosts" ] && in_list "$i" "$bastion_hosts" && via=(nsenter --net="/run/netns/$prefix-1")
     for t in $(seq 1 100); do
-      if timeout 1 bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null; then break; fi
+      if "${via[@]}" timeout 1 bash -c "exec 3<>/dev/tcp/$addr/22" 2>/dev/null; then break; fi
       [ "$t" -lt 100 ] || { echo "fleet.sh: $addr:22 unreachable; bridge: $(ip -br link show "$BRIDGE" 2>&1)" >&2; return 1; }
       sleep 0.1
     done
@@ -246,7 +276,7 @@ delete_containers() { # i
   sup="$(host_pgrep "$1" 'supervise[.]sh' | tr '\n' ' ')"
   [ -z "${sup// /}" ] || kill -9 $sup 2>/dev/null || true
   nsenter -t "$sshd" -n -m -- sh -c '
-    for r in /root/.jplay/state/runc /run/runc; do
+    for r in /root/.jplay/state/runc /run/runc /run/jplay/runc /var/lib/jplay/runc; do
       [ -d "$r" ] || continue
       for c in $(runc --root "$r" list -q 2>/dev/null); do runc --root "$r" delete -f "$c" >/dev/null 2>&1; done
     done' 2>/dev/null || true
@@ -256,6 +286,7 @@ remove_bridge_if_unused() {
   with_lock
   if ! ls -d "$ROOT"/*/ >/dev/null 2>&1 && ip link show "$BRIDGE" >/dev/null 2>&1; then
     ip link del "$BRIDGE" 2>/dev/null || true
+    bare_stop_repo
     iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
   fi
 }
@@ -288,6 +319,10 @@ case "$cmd" in
   exec)
     [ $# -ge 2 ] || die "usage: fleet.sh exec [--prefix P] I -- CMD..."
     i="$1"; shift; [ "${1:-}" != "--" ] || shift
+    # A bare host has its own PID and UTS namespaces too.
+    if [ "$(cat "$state/profile" 2>/dev/null)" = bare ]; then
+      exec nsenter -t "$(host_pid "$i")" -n -m -p -u -- "$@"
+    fi
     exec nsenter -t "$(host_pid "$i")" -n -m -- "$@" ;;
   pgrep) [ $# -eq 2 ] || die "usage: fleet.sh pgrep [--prefix P] I PATTERN"; host_pgrep "$1" "$2" ;;
   pkill)

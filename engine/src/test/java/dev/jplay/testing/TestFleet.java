@@ -21,17 +21,37 @@ public final class TestFleet implements AutoCloseable {
     private final String prefix;
     private final Path dir;
     private final int size;
+    private final String user;
     private final List<String> addresses = new ArrayList<>();
 
-    private TestFleet(Path script, String prefix, Path dir, int size) {
+    private TestFleet(Path script, String prefix, Path dir, int size, String user) {
         this.script = script;
         this.prefix = prefix;
         this.dir = dir;
         this.size = size;
+        this.user = user;
     }
 
     /** Starts {@code hosts} hosts named {@code <prefix>-1..N} for the test class {@code owner}. */
     public static TestFleet start(Class<?> owner, int hosts) {
+        return start(owner, hosts, "root", List.of());
+    }
+
+    /**
+     * Starts {@code hosts} bare hosts, like fresh cloud VMs (fleet.sh's bare profile: user {@value #BARE_USER}
+     * with sudo, root login off, no Java/runc/CNI). {@code options} go to {@code fleet.sh up}, e.g.
+     * {@code --sudo-password PW --password-hosts 2} or {@code --bastion-hosts 3}. The first start on a machine
+     * builds the shared root filesystem (about two minutes).
+     */
+    public static TestFleet startBare(Class<?> owner, int hosts, String... options) {
+        List<String> args = new ArrayList<>(List.of("--profile", "bare"));
+        args.addAll(List.of(options));
+        return start(owner, hosts, BARE_USER, args);
+    }
+
+    public static final String BARE_USER = "debian";
+
+    private static TestFleet start(Class<?> owner, int hosts, String user, List<String> options) {
         Path script = locateScript();
         String prefix = prefixFor(owner);
         Path dir;
@@ -40,13 +60,15 @@ public final class TestFleet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TestFleet fleet = new TestFleet(script, prefix, dir, hosts);
+        TestFleet fleet = new TestFleet(script, prefix, dir, hosts, user);
         fleet.run("down", "--prefix", prefix); // leftovers of a crashed earlier run with the same prefix
         try {
-            fleet.run("up", String.valueOf(hosts), "--prefix", prefix, "--out", dir.toString());
+            List<String> up = new ArrayList<>(List.of("up", String.valueOf(hosts), "--prefix", prefix, "--out", dir.toString()));
+            up.addAll(options);
+            fleet.run(up.toArray(String[]::new));
             for (String line : Files.readAllLines(dir.resolve("inventory.ini"))) {
                 int at = line.indexOf(" ansible_host=");
-                if (at > 0) fleet.addresses.add(line.substring(at + " ansible_host=".length()).trim());
+                if (at > 0) fleet.addresses.add(line.substring(at + " ansible_host=".length()).trim().split(" ", 2)[0]);
             }
         } catch (IOException | RuntimeException e) {
             fleet.close();
@@ -88,9 +110,12 @@ public final class TestFleet implements AutoCloseable {
     /** Scratch directory of this fleet (removed on close). */
     public Path dir() { return dir; }
 
-    /** Host i as root with the fleet's client key. */
+    /** The login user: root, or {@value #BARE_USER} on bare hosts. */
+    public String user() { return user; }
+
+    /** Host i as the login user with the fleet's client key. */
     public HostTarget target(int i) {
-        return HostTarget.ssh(name(i), address(i), "root", List.of(clientKey()));
+        return HostTarget.ssh(name(i), address(i), user, List.of(clientKey()));
     }
 
     public List<HostTarget> targets() {
@@ -155,6 +180,8 @@ public final class TestFleet implements AutoCloseable {
         return command(command.toArray(String[]::new));
     }
 
+    private static final int COMMAND_TIMEOUT_SECONDS = 600;
+
     /** Runs a command on this machine; returns its stdout, fails on a non-zero exit. */
     private static String command(String... args) {
         List<String> command = List.of(args);
@@ -164,9 +191,10 @@ public final class TestFleet implements AutoCloseable {
             Process p = new ProcessBuilder(command).redirectError(errors.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            // Generous: the first bare fleet on a machine builds its root filesystem with mmdebstrap first.
+            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", args) + " did not finish in 120 s");
+                throw new IllegalStateException(String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT_SECONDS + " s");
             }
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", args) + " failed with exit status "
