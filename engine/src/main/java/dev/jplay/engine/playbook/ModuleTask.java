@@ -27,6 +27,8 @@ public record ModuleTask(
         Map<String, Object> vars,
         Retry retry,
         boolean noLog,
+        String connection,
+        boolean runOnce,
         List<String> listen,
         Location location,
         Map<String, Location> keyLocations) implements Task {
@@ -42,9 +44,14 @@ public record ModuleTask(
         keyLocations = Map.copyOf(keyLocations);
     }
 
-    /** The name, or the module (with its free-form args) as Ansible shows unnamed tasks. */
+    /**
+     * The title of the task everywhere it is shown (terminal, events, reports): its name; unnamed, the module with
+     * its free-form arguments, or for a {@code no_log} task the module alone, as Ansible titles it, since the
+     * arguments may hold what no_log hides.
+     */
     public String displayName() {
         if (name != null) return name;
+        if (noLog) return module;
         Object raw = args.get(PlaybookParser.RAW_PARAMS);
         return raw != null ? module + ": " + raw : module;
     }
