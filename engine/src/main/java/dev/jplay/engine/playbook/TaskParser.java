@@ -207,7 +207,7 @@ final class TaskParser {
         Map<String, Object> args;
         if (value instanceof YamlScalar s && s.value() instanceof String text && !text.isBlank()) {
             String[] parts = text.strip().split("\\s+", 2);
-            module = shortName(parts[0]);
+            module = knownModule(keyword, shortName(parts[0]), value);
             args = parts.length < 2 ? Map.of() : textArgs(module, parts[1], value.location());
         } else if (value instanceof YamlMapping m) {
             Map<String, Object> all = new LinkedHashMap<>(m.toJava());
@@ -215,16 +215,18 @@ final class TaskParser {
             if (!(name instanceof String n) || n.isBlank()) {
                 throw new PlaybookException(value.location(), keyword + " needs 'module: NAME' next to the module's arguments");
             }
-            module = shortName(n.strip());
+            module = knownModule(keyword, shortName(n.strip()), value);
             args = all;
         } else {
             throw Fields.wrongType(keyword, value, "\"MODULE ARGS\" or a mapping with 'module:'");
         }
-        if (!knownModules.contains(module)) {
-            throw new PlaybookException(value.location(), "unknown module '" + module + "' in " + keyword
-                    + Suggestions.didYouMean(module, knownModules));
-        }
         return new Action(module, args);
+    }
+
+    private String knownModule(String keyword, String module, YamlNode value) {
+        if (knownModules.contains(module)) return module;
+        throw new PlaybookException(value.location(), "unknown module '" + module + "' in " + keyword
+                + Suggestions.didYouMean(module, knownModules));
     }
 
     private String moduleKey(YamlMapping node) {
