@@ -38,11 +38,16 @@ final class ExecutionTargets {
     Where of(HostRun host, String connection, String delegate) {
         if (delegate != null && !delegate.equals(host.name)) {
             HostTarget target = delegates.computeIfAbsent(delegate, d -> HostTargets.of(d, inventory.varsOfAnyHost(d)));
-            return new Where(target.kind() == HostTarget.Kind.LOCAL ? CONTROLLER : target, delegate);
+            return new Where(canonical(target), delegate);
         }
-        if (connection == null || connection.equals(kindName(host.target))) return new Where(host.target, null);
+        if (connection == null || connection.equals(kindName(host.target))) return new Where(canonical(host.target), null);
         if (connection.equals("local")) return new Where(CONTROLLER, ConnectionVars.isLocalhost(host.name) ? null : CONTROLLER.name());
         return new Where(HostTargets.of(host.name, host.inventoryVars, connection), null); // ssh to a host the inventory calls local
+    }
+
+    /** The controller's one agent speaks as "localhost (local)", whichever local host it serves. */
+    private static HostTarget canonical(HostTarget t) {
+        return t.kind() == HostTarget.Kind.LOCAL ? CONTROLLER : t;
     }
 
     private static String kindName(HostTarget t) {

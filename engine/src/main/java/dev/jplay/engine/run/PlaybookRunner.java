@@ -83,6 +83,9 @@ public final class PlaybookRunner implements AutoCloseable {
     public record Outcome(Map<String, HostRecap> recap, int exitCode, boolean interrupted) {}
 
     public Outcome run(Playbook playbook) {
+        for (Play play : playbook.plays()) { // before anything runs
+            if ("free".equals(strategy(play))) refuseRunOnce(play.tasks(), play.handlers());
+        }
         listener.runStarted(playbook.file().toString());
         boolean interrupted = false;
         try {
@@ -181,8 +184,7 @@ public final class PlaybookRunner implements AutoCloseable {
     }
 
     private void runBatches(int playIndex, Play play, PlayContext ctx, List<List<HostRun>> computed) {
-        String strategy = options.strategy() != null ? options.strategy() : play.strategy() == null ? "linear" : play.strategy();
-        if ("free".equals(strategy)) refuseRunOnce(play.tasks(), play.handlers());
+        String strategy = strategy(play);
         List<RunJournal.BatchEntry> planned = journal.batches(playIndex, play.displayName(),
                 computed.stream().map(b -> b.stream().map(h -> h.name).toList()).toList());
         for (int i = 0; i < planned.size(); i++) {
@@ -264,6 +266,10 @@ public final class PlaybookRunner implements AutoCloseable {
                 .with(dev.jplay.engine.vars.VariableScope.Layer.PLAY_VARS, playVars)
                 .with(dev.jplay.engine.vars.VariableScope.Layer.EXTRA_VARS, options.extraVars());
         return new dev.jplay.engine.playbook.Serial(templater.render(serial.raw(), scope, serial.location()), serial.location());
+    }
+
+    private String strategy(Play play) {
+        return options.strategy() != null ? options.strategy() : play.strategy() == null ? "linear" : play.strategy();
     }
 
     /** Play-wide switches shared by the hosts of one batch. */
