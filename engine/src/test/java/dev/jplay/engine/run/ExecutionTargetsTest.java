@@ -52,6 +52,9 @@ class ExecutionTargetsTest {
         ExecutionTargets.Where local = targets.of(web1, "local", null);
         assertSame(ExecutionTargets.CONTROLLER, local.target());
         assertEquals("localhost", local.shownAs(), "web1's task ran on the controller");
+        ExecutionTargets.Where onLocalhost = targets.of(run(inv, "127.0.0.1"), "local", null); // hosts: localhost + connection: local
+        assertSame(ExecutionTargets.CONTROLLER, onLocalhost.target());
+        assertNull(onLocalhost.shownAs());
     }
 
     @Test
