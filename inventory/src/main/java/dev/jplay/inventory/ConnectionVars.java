@@ -33,6 +33,11 @@ public final class ConnectionVars {
 
     private ConnectionVars() {}
 
+    /** True for the names Ansible treats as the controller itself ({@code localhost}, {@code 127.0.0.1}, {@code ::1}). */
+    public static boolean isLocalhost(String name) {
+        return HostAddress.isLocalhost(name);
+    }
+
     /** Connection settings of an inventory host (or the implicit localhost). */
     public static HostConnectionInfo of(Inventory inventory, String host) {
         return resolve(host, inventory.hostVars(host));

@@ -120,6 +120,23 @@ public final class Inventory {
             if (!HostAddress.isLocalhost(name)) throw new InventoryException("unknown host: " + name);
             host = implicitLocalhost(name);
         }
+        Map<String, Object> frozen = merged(host);
+        mergedVars.put(name, frozen);
+        return frozen;
+    }
+
+    /**
+     * The variables of any host name: an inventory host's (or the implicit localhost's) {@link #hostVars}, else
+     * those a host the inventory does not list would have as a member of {@code all} only, as Ansible gives a
+     * {@code delegate_to} target it does not know (its name is then its address).
+     */
+    public Map<String, Object> varsOfAnyHost(String name) {
+        if (hosts.containsKey(name) || HostAddress.isLocalhost(name)) return hostVars(name);
+        return merged(new Host(name, Map.of(), List.of(), true));
+    }
+
+    private Map<String, Object> merged(Host host) {
+        String name = host.name();
         List<Group> sorted = new ArrayList<>(host.groupNames().size());
         for (String g : host.groupNames()) sorted.add(groups.get(g));
         sorted.sort(PRECEDENCE);
@@ -131,9 +148,7 @@ public final class Inventory {
         }
         vars.putAll(host.vars());
         for (VarsDirectory.Layer layer : varsLayers) vars.putAll(layer.host(name));
-        Map<String, Object> frozen = Collections.unmodifiableMap(vars);
-        mergedVars.put(name, frozen);
-        return frozen;
+        return Collections.unmodifiableMap(vars);
     }
 
     /**

@@ -153,7 +153,8 @@ public final class HtmlReportWriter {
                 .append("<th>status</th><th class=\"n\">time</th><th>location</th><th>message</th></tr></thead><tbody>\n");
         for (TaskOutcome o : r.results()) {
             String status = o.ignored() ? "ignored" : o.status();
-            h.append("<tr><td class=\"h\">").append(Html.esc(o.host())).append("</td><td>").append(Html.esc(o.play()))
+            String where = o.delegatedTo() == null ? o.host() : o.host() + " -> " + o.delegatedTo();
+            h.append("<tr><td class=\"h\">").append(Html.esc(where)).append("</td><td>").append(Html.esc(o.play()))
                     .append("</td><td>").append(Html.esc(JUnitXmlWriter.caseName(o))).append("</td><td><span class=\"pill s-")
                     .append(Html.esc(status)).append("\">").append(Html.esc(status)).append("</span></td><td class=\"n\">")
                     .append(Html.esc(Durations.human(o.durationMs()))).append("</td><td class=\"loc\">").append(Html.esc(o.location()))

@@ -17,7 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The agent sessions of one run: opened once per host (by name) on a bounded pool of {@code forks} threads,
+ * The agent sessions of one run: opened once per host ({@link HostTarget#sessionKey}: by name, the controller once)
+ * on a bounded pool of {@code forks} threads,
  * reused for every task, closed together at the end. A session that died after it was open (agent killed,
  * connection lost, {@link #discard discarded} after a timeout) is reopened on next use with the
  * {@link Reconnect} policy; a host that could not be reached at all is not retried (its failure is kept).
@@ -55,8 +56,8 @@ public final class Connections implements AutoCloseable {
     public CompletableFuture<AgentSession> open(HostTarget target) {
         Objects.requireNonNull(target, "target");
         if (closed) throw new IllegalStateException("connections are closed");
-        return sessions.compute(target.name(), (name, current) -> {
-            if (current == null) return start(target, connectedOnce.contains(name));
+        return sessions.compute(target.sessionKey(), (key, current) -> {
+            if (current == null) return start(target, connectedOnce.contains(key));
             if (!isDead(current)) return current;
             current.join().abort();
             return start(target, true);
@@ -68,18 +69,18 @@ public final class Connections implements AutoCloseable {
      * waiting for a frozen host, and the next {@link #open} reconnects.
      */
     public void discard(HostTarget target) {
-        CompletableFuture<AgentSession> f = sessions.remove(target.name());
+        CompletableFuture<AgentSession> f = sessions.remove(target.sessionKey());
         if (f != null && f.isDone() && !f.isCompletedExceptionally()) f.join().abort();
     }
 
     /** True when the host had an open session in this run (so losing it is worth a reconnect). */
     public boolean connectedOnce(HostTarget target) {
-        return connectedOnce.contains(target.name());
+        return connectedOnce.contains(target.sessionKey());
     }
 
     /** Drops whatever session the host has and opens a new one with the {@link Reconnect} policy (blocking). */
     public AgentSession reconnect(HostTarget target) throws ConnectionException {
-        sessions.compute(target.name(), (name, current) -> {
+        sessions.compute(target.sessionKey(), (key, current) -> {
             if (current != null && !current.isDone()) return current; // already connecting
             if (current != null && !current.isCompletedExceptionally()) current.join().abort();
             return start(target, true);
@@ -91,7 +92,7 @@ public final class Connections implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 AgentSession s = retry ? reconnect.open(() -> openOnce(target)) : openOnce(target);
-                connectedOnce.add(target.name());
+                connectedOnce.add(target.sessionKey());
                 return s;
             } catch (ConnectionException e) {
                 throw new CompletionException(e);

@@ -34,6 +34,15 @@ public record HostTarget(String name, String address, int port, String user, Lis
         return new HostTarget(name, null, 0, System.getProperty("user.name"), List.of(), null, Kind.LOCAL);
     }
 
+    /**
+     * What a run keeps one agent session for: a remote host by its inventory name (its delegated tasks share it),
+     * and the controller once whatever name reaches it ({@code localhost}, {@code connection: local}), since
+     * every local agent would be the same process on the same machine. Not a valid host name, so no clash.
+     */
+    public String sessionKey() {
+        return kind == Kind.LOCAL ? "(local)" : name;
+    }
+
     public HostTarget withPort(int newPort) {
         return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind);
     }

@@ -17,6 +17,8 @@ public record Block(
         Map<String, Object> environment,
         String delegateTo,
         boolean noLog,
+        String connection,
+        boolean runOnce,
         Location location,
         Map<String, Location> keyLocations) implements Task {
 

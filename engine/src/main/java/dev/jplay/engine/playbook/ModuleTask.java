@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * A task that runs one module. {@code args} are plain values, still containing templates. Nullable: name, loop,
- * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, retry.
+ * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, connection (null = the
+ * inventory's), retry. delegateTo, connection, runOnce and noLog are the effective values (inherited from the
+ * block and play); {@code local_action} is parsed into delegateTo {@code localhost}.
  */
 /** {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify). */
 public record ModuleTask(
@@ -27,6 +29,8 @@ public record ModuleTask(
         Map<String, Object> vars,
         Retry retry,
         boolean noLog,
+        String connection,
+        boolean runOnce,
         List<String> listen,
         Location location,
         Map<String, Location> keyLocations) implements Task {
@@ -42,9 +46,14 @@ public record ModuleTask(
         keyLocations = Map.copyOf(keyLocations);
     }
 
-    /** The name, or the module (with its free-form args) as Ansible shows unnamed tasks. */
+    /**
+     * The title of the task everywhere it is shown (terminal, events, reports): its name; unnamed, the module with
+     * its free-form arguments, or for a {@code no_log} task the module alone, as Ansible titles it, since the
+     * arguments may hold what no_log hides.
+     */
     public String displayName() {
         if (name != null) return name;
+        if (noLog) return module;
         Object raw = args.get(PlaybookParser.RAW_PARAMS);
         return raw != null ? module + ": " + raw : module;
     }

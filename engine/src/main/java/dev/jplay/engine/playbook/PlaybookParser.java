@@ -28,11 +28,12 @@ public final class PlaybookParser {
     public static final String RAW_PARAMS = "_raw_params";
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
-            "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback");
+            "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
+            "connection", "no_log", "run_once");
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
-            "become", "become_user", "become_method", "remote_user", "connection", "environment", "vars_prompt",
-            "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order", "run_once",
-            "throttle", "collections", "module_defaults", "force_handlers", "check_mode", "diff", "no_log", "port");
+            "become", "become_user", "become_method", "remote_user", "environment", "vars_prompt",
+            "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
+            "throttle", "collections", "module_defaults", "force_handlers", "check_mode", "diff", "port");
     private static final Pattern BATCH = Pattern.compile("\\d+%?");
 
     private final YamlLoader loader;
@@ -106,10 +107,16 @@ public final class PlaybookParser {
                         + String.join(", ", new TreeSet<>(PLAY_KEYWORDS)) + ")");
             }
         }
-        List<Task> taskList = tasks.tasks("tasks", node.get("tasks"), false);
-        List<Task> handlers = tasks.tasks("handlers", node.get("handlers"), true);
+        TaskParser.Inherited inherited = TaskParser.Inherited.NONE.under(node); // connection, no_log, run_once
+        List<Task> taskList = tasks.tasks("tasks", node.get("tasks"), false, inherited);
+        List<Task> handlers = tasks.tasks("handlers", node.get("handlers"), true, inherited);
         checkNotifyTargets(taskList, handlers);
         checkNotifyTargets(handlers, handlers);
+        RollbackPolicy rollback = rollback(node.get("rollback"));
+        if (rollback != RollbackPolicy.NONE) {
+            checkRollbackTargets(taskList);
+            checkRollbackTargets(handlers);
+        }
         String strategy = Fields.text("strategy", node.get("strategy"));
         return new Play(
                 Fields.text("name", node.get("name")),
@@ -124,7 +131,7 @@ public final class PlaybookParser {
                 percentage(node.get("max_fail_percentage")),
                 Fields.names("tags", node.get("tags"), true),
                 node.has("replicas") ? Fields.map("replicas", node.get("replicas")) : null,
-                rollback(node.get("rollback")),
+                rollback,
                 node.location(),
                 TaskParser.keyLocations(node));
     }
@@ -176,6 +183,24 @@ public final class PlaybookParser {
             return n.doubleValue();
         }
         throw Fields.wrongType("max_fail_percentage", node, "a number from 0 to 100");
+    }
+
+    /**
+     * {@code rollback} restores containers on the play's hosts; a container task that runs elsewhere (delegated,
+     * or through a connection keyword) would be rolled back on the wrong host, so the pair is refused.
+     */
+    private static void checkRollbackTargets(List<Task> tasks) {
+        for (Task t : tasks) {
+            if (t instanceof Block b) {
+                checkRollbackTargets(b.block());
+                checkRollbackTargets(b.rescue());
+                checkRollbackTargets(b.always());
+            } else if (t instanceof ModuleTask m && m.module().equals("container") && (m.delegateTo() != null || m.connection() != null)) {
+                String how = m.delegateTo() != null ? "delegate_to: " + m.delegateTo() : "connection: " + m.connection();
+                throw new PlaybookException(m.location(), "a container task with " + how + " runs its container on another host"
+                        + " than the play's, which the play's rollback cannot follow: drop one of them");
+            }
+        }
     }
 
     /** A notify that matches no handler name or listen topic is a typo: report it where it was written. */

@@ -1,6 +1,7 @@
 package dev.jplay.engine.playbook;
 
 import dev.jplay.engine.yaml.Location;
+import dev.jplay.inventory.ConnectionVars;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.engine.yaml.YamlMapping;
 import dev.jplay.engine.yaml.YamlNode;
@@ -20,14 +21,18 @@ import java.util.TreeSet;
 final class TaskParser {
     static final Set<String> TASK_KEYWORDS = Set.of("name", "when", "loop", "loop_control", "register", "notify",
             "ignore_errors", "failed_when", "changed_when", "tags", "timeout", "environment", "delegate_to", "vars",
-            "retries", "until", "delay", "no_log", "listen", "args");
+            "retries", "until", "delay", "no_log", "listen", "args", "connection", "run_once");
     static final Set<String> BLOCK_KEYWORDS = Set.of("name", "block", "rescue", "always", "when", "tags", "vars",
-            "ignore_errors", "environment", "delegate_to", "no_log");
+            "ignore_errors", "environment", "delegate_to", "no_log", "connection", "run_once");
+    /** Keys that name the module and its arguments in one value ({@code local_action} also delegates to localhost). */
+    static final List<String> ACTION_KEYWORDS = List.of("action", "local_action");
     /** Ansible task keywords jplay does not implement: an error, never silently ignored. */
-    static final Set<String> UNSUPPORTED_KEYWORDS = Set.of("action", "local_action", "become", "become_user",
-            "become_method", "become_flags", "become_exe", "remote_user", "connection", "run_once", "check_mode",
+    static final Set<String> UNSUPPORTED_KEYWORDS = Set.of("become", "become_user",
+            "become_method", "become_flags", "become_exe", "remote_user", "check_mode",
             "diff", "async", "poll", "throttle", "any_errors_fatal", "collections", "module_defaults", "debugger",
             "port", "delegate_facts", "ignore_unreachable");
+    /** The transports jplay has, under the names Ansible accepts for them (as the inventory's ansible_connection). */
+    private static final Map<String, String> CONNECTIONS = Map.of("local", "local", "ssh", "ssh", "smart", "ssh", "paramiko", "ssh");
     /** Modules whose string argument is a command line rather than key=value pairs. */
     static final Set<String> FREE_FORM_MODULES = Set.of("command", "shell", "raw", "script", "meta",
             "include_tasks", "import_tasks", "include_vars");
@@ -40,31 +45,72 @@ final class TaskParser {
         this.knownModules = knownModules;
     }
 
+    /**
+     * The keywords a task takes from its block or play unless it sets them itself (Ansible's inheritance): how to
+     * reach the host, where to delegate, whether to run once and whether to hide results.
+     */
+    record Inherited(String connection, String delegateTo, boolean noLog, boolean runOnce) {
+        static final Inherited NONE = new Inherited(null, null, false, false);
+
+        /** The values {@code node} sets itself, else these. */
+        Inherited under(YamlMapping node) {
+            return new Inherited(
+                    node.has("connection") ? TaskParser.connection(node.get("connection")) : connection,
+                    node.has("delegate_to") ? Fields.text("delegate_to", node.get("delegate_to")) : delegateTo,
+                    Fields.bool("no_log", node.get("no_log"), noLog),
+                    Fields.bool("run_once", node.get("run_once"), runOnce));
+        }
+    }
+
     List<Task> tasks(String keyword, YamlNode node, boolean handlers) {
+        return tasks(keyword, node, handlers, Inherited.NONE);
+    }
+
+    List<Task> tasks(String keyword, YamlNode node, boolean handlers, Inherited outer) {
         List<Task> out = new ArrayList<>();
         for (YamlNode item : Fields.list(keyword, node)) {
             if (!(item instanceof YamlMapping task)) throw Fields.wrongType("a task", item, "a mapping");
-            out.add(task(task, handlers));
+            out.add(task(task, handlers, outer));
         }
         return out;
     }
 
     Task task(YamlMapping node, boolean handler) {
-        if (node.has("block")) return block(node, handler);
+        return task(node, handler, Inherited.NONE);
+    }
+
+    Task task(YamlMapping node, boolean handler, Inherited outer) {
+        if (node.has("block")) return block(node, handler, outer);
         for (String key : List.of("rescue", "always")) {
             if (node.has(key)) {
                 throw new PlaybookException(node.keyLocation(key), "'" + key + "' is only valid next to 'block'");
             }
         }
         String moduleKey = moduleKey(node);
-        String module = shortName(moduleKey);
         Map<String, Location> at = keyLocations(node);
         if (!handler && node.has("listen")) {
             throw new PlaybookException(node.keyLocation("listen"), "'listen' is only valid in handlers");
         }
         Map<String, Object> args = new LinkedHashMap<>(Fields.map("args", node.get("args")));
-        args.putAll(moduleArgs(module, node.get(moduleKey)));
+        String module;
+        Inherited own = outer.under(node);
+        if (ACTION_KEYWORDS.contains(moduleKey)) {
+            Action action = action(moduleKey, node.get(moduleKey));
+            module = action.module();
+            args.putAll(action.args());
+            at.put(module, node.get(moduleKey).location());
+            if (moduleKey.equals("local_action")) {
+                if (node.has("delegate_to")) {
+                    throw new PlaybookException(node.keyLocation("delegate_to"), "'local_action' runs on localhost: it takes no 'delegate_to'");
+                }
+                own = new Inherited(own.connection(), "localhost", own.noLog(), own.runOnce());
+            }
+        } else {
+            module = shortName(moduleKey);
+            args.putAll(moduleArgs(module, node.get(moduleKey)));
+        }
         at.put("module", node.keyLocation(moduleKey));
+        checkDelegation(own, node);
         String name = Fields.text("name", node.get("name"));
         List<String> listen = Fields.names("listen", node.get("listen"), false);
         if (handler && name == null && listen.isEmpty()) {
@@ -84,16 +130,18 @@ final class TaskParser {
                 Fields.names("tags", node.get("tags"), true),
                 positive("timeout", node.get("timeout")),
                 Fields.map("environment", node.get("environment")),
-                Fields.text("delegate_to", node.get("delegate_to")),
+                own.delegateTo(),
                 Fields.map("vars", node.get("vars")),
                 retry(node),
-                Fields.bool("no_log", node.get("no_log"), false),
+                own.noLog(),
+                own.connection(),
+                own.runOnce(),
                 listen,
                 node.location(),
                 at);
     }
 
-    private Block block(YamlMapping node, boolean handler) {
+    private Block block(YamlMapping node, boolean handler, Inherited outer) {
         for (String key : node.keys()) {
             if (!BLOCK_KEYWORDS.contains(key)) {
                 throw new PlaybookException(node.keyLocation(key), "'" + key + "' is not allowed on a block (allowed: "
@@ -101,28 +149,91 @@ final class TaskParser {
                         + Suggestions.didYouMean(key, BLOCK_KEYWORDS));
             }
         }
-        List<Task> body = tasks("block", node.get("block"), handler);
+        Inherited inner = outer.under(node);
+        List<Task> body = tasks("block", node.get("block"), handler, inner);
         if (body.isEmpty()) throw new PlaybookException(node.get("block").location(), "block has no tasks");
         return new Block(
                 Fields.text("name", node.get("name")),
                 body,
-                tasks("rescue", node.get("rescue"), handler),
-                tasks("always", node.get("always"), handler),
+                tasks("rescue", node.get("rescue"), handler, inner),
+                tasks("always", node.get("always"), handler, inner),
                 Fields.conditions("when", node.get("when")),
                 Fields.names("tags", node.get("tags"), true),
                 Fields.map("vars", node.get("vars")),
                 Fields.bool("ignore_errors", node.get("ignore_errors"), false),
                 Fields.map("environment", node.get("environment")),
-                Fields.text("delegate_to", node.get("delegate_to")),
-                Fields.bool("no_log", node.get("no_log"), false),
+                inner.delegateTo(),
+                inner.noLog(),
+                inner.connection(),
+                inner.runOnce(),
                 node.location(),
                 keyLocations(node));
     }
 
+    /** {@code connection:} as a task, block or play keyword: one of the transports jplay has, normalised. */
+    static String connection(YamlNode node) {
+        String value = Fields.text("connection", node);
+        if (value == null) return null;
+        String known = CONNECTIONS.get(value.strip());
+        if (known == null) {
+            throw Fields.wrongType("connection", node, "local or ssh (jplay has no other transport; smart and paramiko mean ssh)");
+        }
+        return known;
+    }
+
+    /**
+     * A delegated task runs through its delegate's connection; a {@code connection:} keyword over it (the task's,
+     * its block's or its play's) would have to choose between the two, so jplay refuses the pair rather than
+     * pick one silently. {@code connection: local} with a delegation to localhost says the same thing twice.
+     */
+    private static void checkDelegation(Inherited own, YamlMapping node) {
+        if (own.delegateTo() == null || own.connection() == null) return;
+        if (own.connection().equals("local") && ConnectionVars.isLocalhost(own.delegateTo().strip())) return;
+        Location at = node.has("delegate_to") ? node.keyLocation("delegate_to")
+                : node.has("local_action") ? node.keyLocation("local_action") : node.location();
+        throw new PlaybookException(at, "delegate_to: " + own.delegateTo() + " runs the task through that host's connection,"
+                + " and connection: " + own.connection() + " applies to this task too (set here, on its block or on its play):"
+                + " drop one of them");
+    }
+
+    private record Action(String module, Map<String, Object> args) {}
+
+    /**
+     * {@code action:}/{@code local_action:} values: {@code "command echo hi"} (the module, then its arguments as
+     * they would follow its key) or a mapping with {@code module:} and the arguments.
+     */
+    private Action action(String keyword, YamlNode value) {
+        String module;
+        Map<String, Object> args;
+        if (value instanceof YamlScalar s && s.value() instanceof String text && !text.isBlank()) {
+            String[] parts = text.strip().split("\\s+", 2);
+            module = knownModule(keyword, shortName(parts[0]), value);
+            args = parts.length < 2 ? Map.of() : textArgs(module, parts[1], value.location());
+        } else if (value instanceof YamlMapping m) {
+            Map<String, Object> all = new LinkedHashMap<>(m.toJava());
+            Object name = all.remove("module");
+            if (!(name instanceof String n) || n.isBlank()) {
+                throw new PlaybookException(value.location(), keyword + " needs 'module: NAME' next to the module's arguments");
+            }
+            module = knownModule(keyword, shortName(n.strip()), value);
+            args = all;
+        } else {
+            throw Fields.wrongType(keyword, value, "\"MODULE ARGS\" or a mapping with 'module:'");
+        }
+        return new Action(module, args);
+    }
+
+    private String knownModule(String keyword, String module, YamlNode value) {
+        if (knownModules.contains(module)) return module;
+        throw new PlaybookException(value.location(), "unknown module '" + module + "' in " + keyword
+                + Suggestions.didYouMean(module, knownModules));
+    }
+
     private String moduleKey(YamlMapping node) {
+        List<String> actions = ACTION_KEYWORDS.stream().filter(node::has).toList();
         List<String> candidates = new ArrayList<>();
         for (String key : node.keys()) {
-            if (TASK_KEYWORDS.contains(key)) continue;
+            if (TASK_KEYWORDS.contains(key) || ACTION_KEYWORDS.contains(key)) continue;
             if (UNSUPPORTED_KEYWORDS.contains(key)) {
                 throw new PlaybookException(node.keyLocation(key), "task keyword '" + key + "' is not supported by jplay");
             }
@@ -130,6 +241,14 @@ final class TaskParser {
                 throw new PlaybookException(node.keyLocation(key), "'" + key + "' is not supported: use 'loop'");
             }
             candidates.add(key);
+        }
+        if (!actions.isEmpty()) {
+            if (actions.size() > 1 || !candidates.isEmpty()) {
+                String other = actions.size() > 1 ? actions.get(1) : candidates.get(0);
+                throw new PlaybookException(node.keyLocation(other), "'" + actions.get(0) + "' already names the module"
+                        + " of this task: '" + other + "' cannot name another (a task runs exactly one module)");
+            }
+            return actions.get(0);
         }
         if (candidates.isEmpty()) {
             throw new PlaybookException(node.location(), "task has no module: its keys " + node.keys()
@@ -167,17 +286,19 @@ final class TaskParser {
     private static Map<String, Object> moduleArgs(String module, YamlNode value) {
         if (value == null || value instanceof YamlScalar s && s.isNull()) return Map.of();
         if (value instanceof YamlMapping m) return m.toJava();
-        if (value instanceof YamlScalar s) {
-            String text = String.valueOf(s.value());
-            if (FREE_FORM_MODULES.contains(module)) return FreeFormArgs.freeForm(text);
-            try {
-                return FreeFormArgs.keyValues(text);
-            } catch (IllegalArgumentException e) {
-                throw new PlaybookException(value.location(), "module '" + module + "' takes key=value arguments or a"
-                        + " mapping; '" + e.getMessage() + "' is not key=value");
-            }
-        }
+        if (value instanceof YamlScalar s) return textArgs(module, String.valueOf(s.value()), value.location());
         throw Fields.wrongType("arguments of module '" + module + "'", value, "a mapping or a key=value string");
+    }
+
+    /** One-line arguments: a command line for free-form modules, key=value words for the others. */
+    private static Map<String, Object> textArgs(String module, String text, Location at) {
+        if (FREE_FORM_MODULES.contains(module)) return FreeFormArgs.freeForm(text);
+        try {
+            return FreeFormArgs.keyValues(text);
+        } catch (IllegalArgumentException e) {
+            throw new PlaybookException(at, "module '" + module + "' takes key=value arguments or a"
+                    + " mapping; '" + e.getMessage() + "' is not key=value");
+        }
     }
 
     private static Loop loop(YamlMapping node) {

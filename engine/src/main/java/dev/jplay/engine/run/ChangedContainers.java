@@ -17,7 +17,7 @@ public final class ChangedContainers {
     private ChangedContainers() {}
 
     public static boolean replaced(TaskOutcome o) {
-        if (!"container".equals(o.module()) || o.container() == null) return false;
+        if (!"container".equals(o.module()) || o.container() == null || o.delegatedTo() != null) return false; // not on o.host()
         if (TaskOutcome.CHANGED.equals(o.status())) return true;
         return TaskOutcome.FAILED.equals(o.status()) && o.error() != null && o.error().detail() != null
                 && Boolean.TRUE.equals(o.error().detail().get("recreated"));

@@ -63,18 +63,19 @@ public final class ConsolePrinter implements RunListener {
         if (o.item() == null) taskDone++;
         if ((TaskOutcome.FAILED.equals(o.status()) && !o.ignored()) || TaskOutcome.UNREACHABLE.equals(o.status())) failures++;
         String item = o.item() == null ? "" : " (item=" + o.item() + ")";
+        String host = o.delegatedTo() == null ? o.host() : o.host() + " -> " + o.delegatedTo(); // Ansible's [web1 -> lb1]
         switch (o.status()) {
-            case TaskOutcome.OK -> line(paint("ok: [" + o.host() + "]" + item + detail(o), "32"));
-            case TaskOutcome.CHANGED -> line(paint("changed: [" + o.host() + "]" + item + detail(o), "33"));
+            case TaskOutcome.OK -> line(paint("ok: [" + host + "]" + item + detail(o), "32"));
+            case TaskOutcome.CHANGED -> line(paint("changed: [" + host + "]" + item + detail(o), "33"));
             case TaskOutcome.SKIPPED -> {
-                if (verbosity > 0) line(paint("skipping: [" + o.host() + "]" + item, "36"));
+                if (verbosity > 0) line(paint("skipping: [" + host + "]" + item, "36"));
             }
-            case TaskOutcome.UNREACHABLE -> line(paint("unreachable: [" + o.host() + "]" + failure(o.error()), "31"));
+            case TaskOutcome.UNREACHABLE -> line(paint("unreachable: [" + host + "]" + failure(o.error()), "31"));
             case TaskOutcome.FAILED -> {
-                line(paint("failed: [" + o.host() + "]" + item + failure(o.error()), "31"));
+                line(paint("failed: [" + host + "]" + item + failure(o.error()), "31"));
                 if (o.ignored()) line(paint("...ignoring", "36"));
             }
-            default -> line(o.status() + ": [" + o.host() + "]");
+            default -> line(o.status() + ": [" + host + "]");
         }
         status();
     }

@@ -12,8 +12,13 @@ public final class HostTargets {
     private HostTargets() {}
 
     public static HostTarget of(String name, Map<String, Object> hostVars) {
+        return of(name, hostVars, null);
+    }
+
+    /** With {@code connection} ({@code local}/{@code ssh}, the playbook keyword) over the inventory's, when not null. */
+    public static HostTarget of(String name, Map<String, Object> hostVars, String connection) {
         HostConnectionInfo info = ConnectionVars.resolve(name, hostVars);
-        if (info.isLocal()) return HostTarget.local(name);
+        if (connection == null ? info.isLocal() : connection.equals("local")) return HostTarget.local(name);
         List<Path> keys = info.privateKeyFile() == null ? List.of() : List.of(Path.of(expandHome(info.privateKeyFile())));
         return new HostTarget(name, info.address(), info.port(), info.user(), keys, null, HostTarget.Kind.SSH);
     }

@@ -65,7 +65,7 @@ public final class PlaybookRunner implements AutoCloseable {
         this.rollbacks = new RollbackPlanner(connections, options, listener);
         this.listener = RunListener.all(List.of(listener, rollbacks)); // the planner learns what each task replaced
         ControllerModules cm = new ControllerModules(templater, expressions);
-        this.executor = new TaskExecutor(templater, expressions, connections, cm, options, this.listener);
+        this.executor = new TaskExecutor(templater, expressions, connections, cm, new ExecutionTargets(inventory), options, this.listener);
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(options.forks(), r -> {
             Thread t = new Thread(r, "jplay-fork-" + n.incrementAndGet());
@@ -83,6 +83,9 @@ public final class PlaybookRunner implements AutoCloseable {
     public record Outcome(Map<String, HostRecap> recap, int exitCode, boolean interrupted) {}
 
     public Outcome run(Playbook playbook) {
+        for (Play play : playbook.plays()) { // before anything runs
+            if ("free".equals(strategy(play))) refuseRunOnce(play.tasks(), play.handlers());
+        }
         listener.runStarted(playbook.file().toString());
         boolean interrupted = false;
         try {
@@ -181,6 +184,7 @@ public final class PlaybookRunner implements AutoCloseable {
     }
 
     private void runBatches(int playIndex, Play play, PlayContext ctx, List<List<HostRun>> computed) {
+        String strategy = strategy(play);
         List<RunJournal.BatchEntry> planned = journal.batches(playIndex, play.displayName(),
                 computed.stream().map(b -> b.stream().map(h -> h.name).toList()).toList());
         for (int i = 0; i < planned.size(); i++) {
@@ -202,7 +206,6 @@ public final class PlaybookRunner implements AutoCloseable {
             if (planned.size() > 1) listener.batchStarted(play.displayName(), batchNo, entry.hosts());
             journal.mark(playIndex, i, RunJournal.RUNNING);
             PlayState state = new PlayState();
-            String strategy = options.strategy() != null ? options.strategy() : play.strategy() == null ? "linear" : play.strategy();
             TaskScope scope = TaskScope.root(play.tags());
             try {
                 if ("free".equals(strategy)) {
@@ -263,6 +266,10 @@ public final class PlaybookRunner implements AutoCloseable {
                 .with(dev.jplay.engine.vars.VariableScope.Layer.PLAY_VARS, playVars)
                 .with(dev.jplay.engine.vars.VariableScope.Layer.EXTRA_VARS, options.extraVars());
         return new dev.jplay.engine.playbook.Serial(templater.render(serial.raw(), scope, serial.location()), serial.location());
+    }
+
+    private String strategy(Play play) {
+        return options.strategy() != null ? options.strategy() : play.strategy() == null ? "linear" : play.strategy();
     }
 
     /** Play-wide switches shared by the hosts of one batch. */
@@ -343,15 +350,8 @@ public final class PlaybookRunner implements AutoCloseable {
             } else if (task instanceof ModuleTask t) {
                 if (!selectedByTags(scope, t.tags())) continue;
                 if (announce) listener.taskStarted(ctx.name(), t.displayName(), t.location().toString(), false);
-                AtomicInteger failures = new AtomicInteger();
-                forEachHost(live, h -> {
-                    TaskExecutor.Verdict v = executor.run(ctx, h, t, scope);
-                    if (v == TaskExecutor.Verdict.FAILED) {
-                        h.failedInPlay = true;
-                        failures.incrementAndGet();
-                    }
-                });
-                if (failures.get() > 0 && ctx.play().anyErrorsFatal()) {
+                int failures = runOnHosts(ctx, live, t, scope);
+                if (failures > 0 && ctx.play().anyErrorsFatal()) {
                     listener.warning("any_errors_fatal: '" + t.displayName() + "' failed: ending the play for every host");
                     state.aborted = true;
                     return;
@@ -392,11 +392,54 @@ public final class PlaybookRunner implements AutoCloseable {
                     .toList();
             if (notified.isEmpty()) continue;
             listener.taskStarted(ctx.name(), t.displayName(), t.location().toString(), true);
-            forEachHost(notified, h -> {
-                if (executor.run(ctx, h, t, TaskScope.root(List.of())) == TaskExecutor.Verdict.FAILED) h.failedInPlay = true;
-            });
+            runOnHosts(ctx, notified, t, TaskScope.root(List.of()));
         }
         batch.forEach(h -> h.notified.clear());
+    }
+
+    /**
+     * Runs a task on each host (at once, up to forks), or with {@code run_once} on the first only, its result
+     * applying to all of them; a run_once failure fails them all, as in Ansible. Returns how many hosts failed.
+     */
+    private int runOnHosts(PlayContext ctx, List<HostRun> hosts, ModuleTask t, TaskScope scope) {
+        AtomicInteger failures = new AtomicInteger();
+        if (t.runOnce()) {
+            HostRun first = hosts.get(0);
+            List<HostRun> rest = hosts.subList(1, hosts.size());
+            TaskExecutor.Verdict v = executor.run(ctx, first, t, scope, rest);
+            if (v == TaskExecutor.Verdict.OK) return 0;
+            if (v == TaskExecutor.Verdict.FAILED) first.failedInPlay = true;
+            for (HostRun h : rest) {
+                executor.failedWithRunOnce(ctx, h, t, first.name, v);
+                h.failedInPlay = true;
+            }
+            return hosts.size();
+        }
+        forEachHost(hosts, h -> {
+            TaskExecutor.Verdict v = executor.run(ctx, h, t, scope);
+            if (v == TaskExecutor.Verdict.FAILED) {
+                h.failedInPlay = true;
+                failures.incrementAndGet();
+            }
+        });
+        return failures.get();
+    }
+
+    /**
+     * Under the free strategy each host goes through the tasks on its own, so there is no batch-wide "first
+     * host" for run_once to pick: refused where it was written rather than run once per host.
+     */
+    private static void refuseRunOnce(List<Task> tasks, List<Task> handlers) {
+        for (List<Task> list : List.of(tasks, handlers)) {
+            for (Task task : list) {
+                if (task.runOnce()) {
+                    throw new PlaybookException(task.locationOf("run_once"), "run_once needs the linear strategy (this play"
+                            + " runs with strategy free, where each host runs the tasks on its own)");
+                }
+                if (task instanceof Block b) refuseRunOnce(b.block(), List.of());
+                if (task instanceof Block b) refuseRunOnce(b.rescue(), b.always());
+            }
+        }
     }
 
     /** Tags as ansible-playbook applies them ({@code always}, {@code never}, {@code all}, {@code tagged}, {@code untagged}). */

@@ -30,14 +30,16 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Runs one {@link ModuleTask} on one host: loop, {@code when}, templating of args, the module (on the
- * controller or through the host's agent), {@code retries/until}, {@code changed_when}/{@code failed_when},
- * {@code register} and {@code notify}. Reports every outcome to the listener and counts it in the recap.
+ * controller or through the agent {@link ExecutionTargets} picks: the host's, the controller's, a delegate's),
+ * {@code retries/until}, {@code changed_when}/{@code failed_when}, {@code register} and {@code notify}. Reports
+ * every outcome to the listener and counts it in the recap.
  */
 final class TaskExecutor {
     private final Templater templater;
     private final Expressions expressions;
     private final Connections connections;
     private final ControllerModules controllerModules;
+    private final ExecutionTargets targets;
     private final RunOptions options;
     private final RunListener listener;
     private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -50,8 +52,9 @@ final class TaskExecutor {
     });
 
     TaskExecutor(Templater templater, Expressions expressions, Connections connections,
-                 ControllerModules controllerModules, RunOptions options, RunListener listener) {
+                 ControllerModules controllerModules, ExecutionTargets targets, RunOptions options, RunListener listener) {
         this.templater = templater;
+        this.targets = targets;
         this.expressions = expressions;
         this.connections = connections;
         this.controllerModules = controllerModules;
@@ -63,11 +66,19 @@ final class TaskExecutor {
     enum Verdict { OK, FAILED, UNREACHABLE }
 
     Verdict run(PlayContext play, HostRun host, ModuleTask task, TaskScope scope) {
+        return run(play, host, task, scope, List.of());
+    }
+
+    /**
+     * @param alsoFor the other hosts of a {@code run_once} task's batch: the result is theirs too (registered
+     *                var, set_fact facts, notified handlers), as in Ansible
+     */
+    Verdict run(PlayContext play, HostRun host, ModuleTask task, TaskScope scope, List<HostRun> alsoFor) {
         VariableScope vars = play.varsFor(host, scope.vars(), task.vars());
         Loop loop = task.loop();
         if (loop == null) {
             Single s = runOnce(play, host, task, scope, vars, null, null);
-            finish(host, task, vars, s.registered);
+            finish(host, alsoFor, task, s.registered);
             return s.verdict;
         }
         List<?> items;
@@ -105,7 +116,7 @@ final class TaskExecutor {
         registered.put("failed", anyFailed);
         registered.put("results", results);
         registered.put("skipped", false);
-        finish(host, task, vars, registered);
+        finish(host, alsoFor, task, registered);
         return verdict;
     }
 
@@ -155,11 +166,46 @@ final class TaskExecutor {
         }
     }
 
-    private void finish(HostRun host, ModuleTask task, Map<String, Object> vars, Map<String, Object> registered) {
-        if (task.register() != null && registered != null) host.facts.put(task.register(), registered);
-        if (registered != null && Boolean.TRUE.equals(registered.get("changed")) && !Boolean.TRUE.equals(registered.get("failed"))) {
-            for (String n : task.notifies()) host.notify(n);
+    private void finish(HostRun host, List<HostRun> alsoFor, ModuleTask task, Map<String, Object> registered) {
+        if (registered == null) return;
+        boolean notify = Boolean.TRUE.equals(registered.get("changed")) && !Boolean.TRUE.equals(registered.get("failed"));
+        List<HostRun> all = new ArrayList<>(alsoFor.size() + 1);
+        all.add(host);
+        all.addAll(alsoFor);
+        for (HostRun h : all) {
+            if (h != host) shareFacts(registered, h); // the host that ran it has them from set_fact already
+            if (task.register() != null) h.facts.put(task.register(), registered);
+            if (notify) for (String n : task.notifies()) h.notify(n);
         }
+    }
+
+    /** {@code set_fact} facts in a result (or in each loop item's) given to another host of a run_once batch. */
+    private static void shareFacts(Map<String, Object> registered, HostRun to) {
+        if (registered.get("ansible_facts") instanceof Map<?, ?> facts) {
+            facts.forEach((k, v) -> {
+                if (!"cacheable".equals(k)) to.facts.put(String.valueOf(k), v);
+            });
+        }
+        if (registered.get("results") instanceof List<?> items) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> m) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> r = (Map<String, Object>) m;
+                    shareFacts(r, to);
+                }
+            }
+        }
+    }
+
+    /**
+     * A host of a run_once batch whose one run (on {@code ranOn}) failed or could not reach its host: it fails
+     * too (Ansible fails every host of the batch), saying where the task ran.
+     */
+    void failedWithRunOnce(PlayContext play, HostRun host, ModuleTask task, String ranOn, Verdict verdict) {
+        String why = verdict == Verdict.UNREACHABLE ? "could not run: " + ranOn + " was unreachable" : "failed on " + ranOn;
+        FailureInfo f = failure(host, task, "run_once", "RUN_ONCE_FAILED", "run_once task " + why
+                + "; it runs once for the whole batch", Map.of("ran_on", ranOn));
+        emit(host, outcome(host, task, play, null, TaskOutcome.FAILED, false, false, null, Instant.now(), System.nanoTime(), f));
     }
 
     private record Single(Verdict verdict, Map<String, Object> registered) {}
@@ -180,12 +226,20 @@ final class TaskExecutor {
             @SuppressWarnings("unchecked")
             Map<String, Object> args = (Map<String, Object>) templater.render(task.args(), vars, task.locationOf(task.module()));
             Map<String, String> env = environment(scope, task, vars);
+            ExecutionTargets.Where where;
+            try {
+                where = targets.of(host, task.connection(), delegate(task, vars));
+            } catch (dev.jplay.inventory.InventoryException e) {
+                FailureInfo f = failure(host, task, "args", "DELEGATE_INVALID", "delegate_to: " + e.getMessage(), null);
+                emit(host, outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, f));
+                return new Single(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", f.cause()));
+            }
             Map<String, Object> result;
             int attempts = task.retry() == null ? 1 : Math.max(1, task.retry().retries() + 1);
             int attempt = 0;
             while (true) {
                 attempt++;
-                result = invoke(play, host, task, args, env, vars);
+                result = invoke(play, host, task, args, env, vars, where);
                 if (result == null) { // unreachable: already reported
                     return new Single(Verdict.UNREACHABLE, null);
                 }
@@ -211,7 +265,7 @@ final class TaskExecutor {
             TaskOutcome o = outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
             if ("container".equals(task.module()) && args.get("name") instanceof String c) o = o.withContainer(c); // for RollbackPlanner
-            emit(host, o);
+            emit(host, o.withDelegate(where.shownAs()));
             emitWarnings(host, result);
             result.remove("_step");
             result.remove("_code");
@@ -233,7 +287,7 @@ final class TaskExecutor {
 
     /** The module's result as a mutable map (what {@code register} stores), or null when the host is unreachable. */
     private Map<String, Object> invoke(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
-                                       Map<String, String> env, Map<String, Object> vars) {
+                                       Map<String, String> env, Map<String, Object> vars, ExecutionTargets.Where where) {
         if (controllerModules.handles(task.module())) {
             return controllerModules.run(task, args, vars, host, play, options);
         }
@@ -251,9 +305,9 @@ final class TaskExecutor {
         }
         AgentSession session;
         try {
-            session = connections.session(host.target);
+            session = connections.session(where.target());
         } catch (ConnectionException e) {
-            markUnreachable(host, task, play, e);
+            markUnreachable(host, task, play, e, where.shownAs());
             return null;
         }
         Duration timeout = task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
@@ -262,8 +316,8 @@ final class TaskExecutor {
             return toRegistered(r);
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
-            connections.discard(host.target);
-            markUnreachable(host, task, play, Connections.unwrap(e.getCause()));
+            connections.discard(where.target());
+            markUnreachable(host, task, play, Connections.unwrap(e.getCause()), where.shownAs());
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -271,14 +325,26 @@ final class TaskExecutor {
         }
     }
 
-    private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e) {
+    private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, String shownAs) {
         FailureInfo f = new FailureInfo(host.name, task.displayName(), task.location().toString(),
                 e.step().wireName(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
         host.unreachable = true;
         host.unreachableCause = f;
         TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
                 TaskOutcome.UNREACHABLE, false, false, null, null, null, null, e.getMessage(), null, Instant.now().toString(), 0, f);
-        emit(host, o);
+        emit(host, o.withDelegate(shownAs));
+    }
+
+    /** {@code delegate_to} rendered with the host's vars (a loop's item included), or null. */
+    private String delegate(ModuleTask task, VariableScope vars) {
+        if (task.delegateTo() == null) return null;
+        Object rendered = templater.render(task.delegateTo(), vars, task.locationOf("delegate_to"));
+        String name = rendered == null ? "" : String.valueOf(rendered).strip();
+        if (name.isEmpty() || rendered instanceof Map || rendered instanceof List) {
+            throw new TemplateException(task.locationOf("delegate_to"), "delegate_to must name one host, got "
+                    + (name.isEmpty() ? "nothing" : describe(rendered)) + " from '" + task.delegateTo() + "'");
+        }
+        return name;
     }
 
     /** Agent output is untrusted: copy only known, typed fields; module data goes under its own keys. */

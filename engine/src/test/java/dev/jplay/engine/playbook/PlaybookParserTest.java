@@ -288,8 +288,8 @@ class PlaybookParserTest {
         assertEquals(new Location(FILE, 1, 3), hosts.location());
         assertEquals("hosts is required", hosts.problem());
         assertEquals("'rescue' is only valid next to 'block'", error(play("    - rescue: []\n")).problem());
-        assertEquals("'loop' is not allowed on a block (allowed: always, block, delegate_to, environment, "
-                + "ignore_errors, name, no_log, rescue, tags, vars, when)",
+        assertEquals("'loop' is not allowed on a block (allowed: always, block, connection, delegate_to, environment, "
+                + "ignore_errors, name, no_log, rescue, run_once, tags, vars, when)",
                 error(play("    - block: [{ping: }]\n      loop: [1]\n")).problem());
     }
 
