@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
@@ -12,9 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
@@ -23,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LayerUnpackerTest {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final int S_IFIFO = 0010000;
+    private static final Instant ATIME = Instant.parse("2022-05-06T07:08:09.1234567Z");
     private static final String LONG = "very-long-directory-name-".repeat(4) + "/" + "and-a-long-file-name-".repeat(4) + ".txt";
 
     @TempDir
@@ -189,6 +199,104 @@ class LayerUnpackerTest {
             assertTrue(siblings.noneMatch(p -> p.getFileName().toString().startsWith(".whiteout-")),
                     "whiteout template left behind");
         }
+    }
+
+    /**
+     * Opening a FIFO blocks until a writer comes (and opening a device reaches its driver): a FIFO in a layer hung
+     * the agent for good when its mode and times were set through an opened descriptor.
+     */
+    @Test
+    void fifoGetsItsModeAndTimesWithoutBeingOpened() throws Exception {
+        TarBuilder b = new TarBuilder();
+        TarArchiveEntry pipe = b.newEntry("run/app/pipe", TarConstants.LF_FIFO);
+        pipe.setMode(0640);
+        pipe.setLastAccessTime(FileTime.from(ATIME));
+        byte[] tar = b.dir("run", 0755).entry(pipe, null).fifo("run/plain", 0600).tar();
+        UnpackResult r = unpackWithin(Duration.ofSeconds(20), new LayerUnpacker(), tar, "fifo");
+        Path fifo = tmp.resolve("fifo/run/app/pipe");
+        assertEquals(S_IFIFO, type(fifo));
+        assertEquals(0640, mode(fifo));
+        assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(fifo, NOFOLLOW));
+        assertEquals(FileTime.from(ATIME), Files.getAttribute(fifo, "lastAccessTime", NOFOLLOW));
+        assertEquals(S_IFIFO, type(tmp.resolve("fifo/run/plain")));
+        assertEquals(0600, mode(tmp.resolve("fifo/run/plain")));
+        assertEquals(TarBuilder.MTIME, Files.getAttribute(tmp.resolve("fifo/run/plain"), "lastAccessTime", NOFOLLOW));
+        assertEquals(3, r.entries());
+    }
+
+    /** Devices (created on request) and FIFOs owned by another user: owner, then mode (chown clears setuid/setgid). */
+    @Test
+    @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+    void devicesAndOwnedFifosAreNeverOpened() throws Exception {
+        TarBuilder b = new TarBuilder();
+        TarArchiveEntry pipe = b.newEntry("srv/pipe", TarConstants.LF_FIFO);
+        pipe.setMode(06710);
+        pipe.setUserId(1234);
+        pipe.setGroupId(5678);
+        TarArchiveEntry tty = b.newEntry("dev/tty9", TarConstants.LF_CHR);
+        tty.setDevMajor(4);
+        tty.setDevMinor(9);
+        tty.setMode(0620);
+        tty.setGroupId(5);
+        TarArchiveEntry loop = b.newEntry("dev/loop200", TarConstants.LF_BLK);
+        loop.setDevMajor(7);
+        loop.setDevMinor(200);
+        loop.setMode(0660);
+        loop.setUserId(0);
+        loop.setGroupId(6);
+        byte[] tar = b.entry(pipe, null).entry(tty, null).entry(loop, null).hardlink("srv/pipe-link", "srv/pipe").tar();
+        UnpackResult r = unpackWithin(Duration.ofSeconds(20), new LayerUnpacker(true), tar, "dev");
+        Path dev = tmp.resolve("dev");
+        assertEquals(List.of(), r.skippedDevices());
+        assertEquals(S_IFIFO, type(dev.resolve("srv/pipe")));
+        assertEquals(06710, mode(dev.resolve("srv/pipe")));
+        assertEquals(1234, Files.getAttribute(dev.resolve("srv/pipe"), "unix:uid", NOFOLLOW));
+        assertEquals(5678, Files.getAttribute(dev.resolve("srv/pipe"), "unix:gid", NOFOLLOW));
+        assertEquals(Files.getAttribute(dev.resolve("srv/pipe"), "unix:ino", NOFOLLOW),
+                Files.getAttribute(dev.resolve("srv/pipe-link"), "unix:ino", NOFOLLOW));
+        assertEquals(0020000, type(dev.resolve("dev/tty9")));
+        assertEquals((4L << 8) | 9, Files.getAttribute(dev.resolve("dev/tty9"), "unix:rdev", NOFOLLOW));
+        assertEquals(0620, mode(dev.resolve("dev/tty9")));
+        assertEquals(5, Files.getAttribute(dev.resolve("dev/tty9"), "unix:gid", NOFOLLOW));
+        assertEquals(0060000, type(dev.resolve("dev/loop200")));
+        assertEquals((7L << 8) | 200, Files.getAttribute(dev.resolve("dev/loop200"), "unix:rdev", NOFOLLOW));
+        assertEquals(0660, mode(dev.resolve("dev/loop200")));
+        assertEquals(6, Files.getAttribute(dev.resolve("dev/loop200"), "unix:gid", NOFOLLOW));
+        for (String p : List.of("srv/pipe", "dev/tty9", "dev/loop200")) {
+            assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(dev.resolve(p), NOFOLLOW), p);
+        }
+    }
+
+    /**
+     * Runs an unpack on a daemon thread so that a hang fails this test instead of stalling the suite: a thread
+     * stuck in open(2) on a FIFO cannot be interrupted.
+     */
+    private UnpackResult unpackWithin(Duration limit, LayerUnpacker unpacker, byte[] tar, String dir) throws Exception {
+        CompletableFuture<UnpackResult> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(unpacker.unpack(new ByteArrayInputStream(tar), null, tmp.resolve(dir), UnpackLimits.defaults()));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "unpack-under-test");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            StringBuilder stack = new StringBuilder();
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                stack.append("\n  at ").append(frame);
+            }
+            return fail("unpack still running after " + limit + ":" + stack);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    static int type(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW) & 0170000;
     }
 
     /** GNU tar writes binary xattr values raw; commons-compress would decode them as UTF-8 and mangle them. */
