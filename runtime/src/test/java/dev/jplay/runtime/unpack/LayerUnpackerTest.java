@@ -121,6 +121,87 @@ class LayerUnpackerTest {
         UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
                 new ByteArrayInputStream(blob), null, tmp.resolve("bomb"), new UnpackLimits(100, 8 << 20, 1 << 16)));
         assertTrue(e.getMessage().contains("limit of 8388608 bytes"), e.getMessage());
+        assertEquals(UnpackLimitException.LIMIT, e.code());
+        assertTrue(e.bytesWritten() > 8 << 20, "bytes written: " + e.bytesWritten());
+        assertFalse(Files.exists(tmp.resolve("bomb"), NOFOLLOW));
+    }
+
+    /** A real gzip layer of 64 MiB of zeros (about 64 KiB): over 1000 times its size, far past a cap of 100. */
+    private static byte[] zerosLayer(int mebibytes) {
+        return TarBuilder.gzip(new TarBuilder().dir("data", 0755).file("data/zeros", new byte[mebibytes << 20], 0644).tar());
+    }
+
+    @Test
+    void expansionRatioIsCappedPastTheFloorAndWhatWasWrittenIsRemoved() throws Exception {
+        byte[] blob = zerosLayer(64);
+        assertTrue(blob.length < 100_000, "bomb must be small: " + blob.length);
+        Path layer = tmp.resolve("ratio");
+        UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
+                new ByteArrayInputStream(blob), null, layer, UnpackLimits.defaults().withExpansion(100, 4 << 20)));
+        assertEquals(UnpackLimitException.EXPANSION, e.code());
+        // the inflater reads ahead (up to 64 KiB of compressed input, 64 MiB of zeros here), so the measured ratio
+        // lags a little at such a low floor; at the default floor of 1 GiB the lag is negligible
+        assertTrue(e.bytesWritten() > 4 << 20 && e.bytesWritten() < 16 << 20, "stopped after " + e.bytesWritten());
+        assertTrue(e.getMessage().contains("expands more than 100 times"), e.getMessage());
+        assertTrue(e.getMessage().contains(layer.toString()), e.getMessage());
+        assertFalse(Files.exists(layer, NOFOLLOW), "the partial layer is removed");
+
+        // below the floor any ratio is fine; a ratio of 0 is no cap
+        unpacker.unpack(new ByteArrayInputStream(blob), null, tmp.resolve("floor"), UnpackLimits.defaults().withExpansion(100, 65 << 20));
+        assertEquals(64L << 20, Files.size(tmp.resolve("floor/data/zeros")));
+        unpacker.unpack(new ByteArrayInputStream(blob), null, tmp.resolve("nocap"), UnpackLimits.defaults().withExpansion(0, 0));
+        assertEquals(64L << 20, Files.size(tmp.resolve("nocap/data/zeros")));
+    }
+
+    /** A reserve above what the real filesystem has free: the first free-space check stops the unpack. */
+    @Test
+    void freeSpaceReserveStopsTheUnpackAndEmptiesTheGivenDirectory() throws Exception {
+        byte[] blob = zerosLayer(64);
+        Path layer = Files.createDirectories(tmp.resolve("reserve"));
+        long reserve = Files.getFileStore(tmp).getUsableSpace() + (1L << 40);
+        UnpackLimits limits = UnpackLimits.defaults().withExpansion(0, 0).withFreeSpaceReserve(reserve, 0);
+        UnpackLimitException e = assertThrows(UnpackLimitException.class,
+                () -> unpacker.unpack(new ByteArrayInputStream(blob), null, layer, limits));
+        assertEquals(UnpackLimitException.DISK_RESERVE, e.code());
+        // checked every min(32 MiB, reserve / 8) of tar
+        assertTrue(e.bytesWritten() >= 32 << 20 && e.bytesWritten() < 33 << 20, "stopped after " + e.bytesWritten());
+        assertTrue(e.getMessage().contains("free-space reserve of " + reserve + " bytes"), e.getMessage());
+        assertTrue(Files.isDirectory(layer), "a directory the caller made stays");
+        try (var left = Files.list(layer)) {
+            assertEquals(List.of(), left.toList(), "but what was written into it is removed");
+        }
+        assertEquals(1L << 30, UnpackLimits.defaults().reserveOf(10L << 30)); // 5% of 10 GiB is less than 1 GiB
+        assertEquals(5L << 30, UnpackLimits.defaults().reserveOf(100L << 30));
+    }
+
+    /**
+     * A small tmpfs: the unpack stops at the reserve, not at ENOSPC, and what it wrote is gone. Never fills a real
+     * disk (the filesystem is 48 MiB of memory).
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+    void reserveHoldsOnASmallFilesystem() throws Exception {
+        Path mount = Files.createDirectories(tmp.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=48m", "jplay-unpack-test", mount.toString());
+        try {
+            long total = Files.getFileStore(mount).getTotalSpace();
+            UnpackLimits limits = UnpackLimits.defaults().withExpansion(0, 0).withFreeSpaceReserve(8 << 20, 0);
+            UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
+                    new ByteArrayInputStream(zerosLayer(100)), null, mount.resolve("layer"), limits));
+            assertEquals(UnpackLimitException.DISK_RESERVE, e.code());
+            // 40 MiB may be written; free space is checked every reserve / 8 = 1 MiB
+            assertTrue(e.bytesWritten() > 38 << 20 && e.bytesWritten() <= 42 << 20, "stopped after " + e.bytesWritten());
+            assertFalse(Files.exists(mount.resolve("layer"), NOFOLLOW));
+            assertEquals(total, Files.getFileStore(mount).getUsableSpace(), "everything written was removed");
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     @Test
