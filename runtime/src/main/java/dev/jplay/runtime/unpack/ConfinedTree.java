@@ -30,8 +30,9 @@ import java.util.Set;
  * directory, never a symlink (a symlinked parent is an error, not something to follow or re-resolve); the last
  * component is never followed: files are created with O_EXCL, metadata calls use NOFOLLOW (fchmod on an
  * O_NOFOLLOW descriptor, lchown, utimensat(AT_SYMLINK_NOFOLLOW)), FIFOs and devices are never opened at all,
- * and an existing entry of another kind is removed, not written through. Work deferred to the end (directory mtimes, xattrs) is re-validated against the
- * set of verified directories, so an entry replaced meanwhile by a symlink is never touched.
+ * and an existing entry of another kind is removed, not written through. Work deferred to the end (directory
+ * mtimes, xattrs) is re-validated against the set of verified directories, so an entry replaced meanwhile by a
+ * symlink is never touched.
  *
  * <p>Small regular files may be written by a few threads ({@link ParallelWrites}), but only into directories this
  * tree created empty and under names it has not created yet, and only while the tree merely adds entries: anything

@@ -66,9 +66,11 @@ class LayerUnpackerTest {
         assertEquals(plain.diffId(), zstd.diffId());
         assertEquals(tar.length, gzip.bytes()); // includes the zero padding after the end-of-archive blocks
         assertEquals(9, gzip.entries());
-        Map<String, String> expected = withoutRoot(TreeSnapshot.of(tmp.resolve("plain"), true));
-        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("gzip"), true)));
-        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("zstd"), true)));
+        // directory mtimes left out: implicit parents (bin, données) take the time of the unpack, which may tick
+        // over a second between the three; explicit directories' times are checked in keepsTypesModesTimesAndLinks
+        Map<String, String> expected = withoutRoot(TreeSnapshot.of(tmp.resolve("plain"), true, false));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("gzip"), true, false)));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("zstd"), true, false)));
     }
 
     @Test
