@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.engine.devimage.BusyboxImage;
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
@@ -16,6 +17,7 @@ import dev.jplay.modules.container.ContainerModule;
 import dev.jplay.modules.container.ImageModule;
 import dev.jplay.testing.RegistryServer;
 import dev.jplay.testing.TestImages;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,18 +25,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -197,6 +208,95 @@ class ContainerModulesIT {
             assertEquals(0, blobs.count());
         }
         assertFalse(run(image, "prune", true).isChanged());
+    }
+
+    /** A layer written as a stream (a bomb of zeros never sits in memory uncompressed): gzip blob and diff_id. */
+    private static Object[] gzipLayer(TarEntries entries) throws Exception {
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        ByteArrayOutputStream blob = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(blob);
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(new DigestOutputStream(gzip, sha256))) {
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            entries.write(tar);
+        }
+        return new Object[] {blob.toByteArray(), Digest.parse("sha256:" + HexFormat.of().formatHex(sha256.digest()))};
+    }
+
+    @FunctionalInterface
+    private interface TarEntries {
+        void write(TarArchiveOutputStream tar) throws IOException;
+    }
+
+    private static TestImages.Pushed pushWithLayer(String repositoryAndTag, Object[] layer) throws Exception {
+        BusyboxImage image = web.image().withLayer((byte[]) layer[0], (Digest) layer[1]);
+        return TestImages.push(registry, repositoryAndTag, image);
+    }
+
+    /** A FIFO in a layer hung the agent for good: the unpacker opened it (to set its mode) and waited for a writer. */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a thread stuck in open(2) ignores interrupts
+    void imageWithAFifoInALayerPullsAndRuns() throws Exception {
+        Object[] layer = gzipLayer(tar -> {
+            TarArchiveEntry pipe = new TarArchiveEntry("srv/pipe", TarConstants.LF_FIFO);
+            pipe.setMode(0620);
+            pipe.setIds(33, 33);
+            tar.putArchiveEntry(pipe);
+            tar.closeArchiveEntry();
+            TarArchiveEntry console = new TarArchiveEntry("srv/console", TarConstants.LF_CHR);
+            console.setDevMajor(5);
+            console.setDevMinor(1);
+            tar.putArchiveEntry(console);
+            tar.closeArchiveEntry();
+        });
+        TestImages.Pushed fifo = pushWithLayer("it/fifo:1", layer);
+        String name = containerName("fifo");
+        int port = RegistryServer.freePort("127.0.0.1");
+        ModuleResult started = run(container, "name", name, "image", fifo.reference(), "insecure", true, "network_mode", "host",
+                "command", List.of("httpd", "-f", "-p", "127.0.0.1:" + port, "-h", "/www"), "stop_timeout", 1);
+        assertEquals("running", map(started, "container").get("status"));
+        assertEquals(TOKEN + "\n", get(port));
+        Path pipe = Path.of((String) map(started, "container").get("rootfs")).resolve("srv/pipe");
+        assertEquals(0010620, Files.getAttribute(pipe, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        assertEquals(33, Files.getAttribute(pipe, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(pipe.resolveSibling("console"), LinkOption.NOFOLLOW_LINKS), "devices are not created");
+    }
+
+    /**
+     * A small layer that expands to far more (a real gzip of zeros, over 1000 times): past the floor the task
+     * sets, the ratio cap stops it at step unpack, naming the layer and how far it got, and nothing of it stays.
+     * The same task without a cap unpacks it.
+     */
+    @Test
+    void aLayerExpandingPastTheRatioCapFailsAtUnpackAndLeavesNothing() throws Exception {
+        Object[] bomb = gzipLayer(tar -> {
+            TarArchiveEntry zeros = new TarArchiveEntry("data/zeros");
+            zeros.setSize(128L << 20);
+            tar.putArchiveEntry(zeros);
+            byte[] chunk = new byte[1 << 20];
+            for (int i = 0; i < 128; i++) tar.write(chunk);
+            tar.closeArchiveEntry();
+        });
+        byte[] blob = (byte[]) bomb[0];
+        assertTrue(blob.length < 200_000, "a small layer: " + blob.length + " bytes");
+        TestImages.Pushed pushed = pushWithLayer("it/bomb:1", bomb);
+        ModuleException e = assertThrows(ModuleException.class, () -> run(image, "name", pushed.reference(), "insecure", true,
+                "unpack_max_ratio", 100, "unpack_ratio_floor", "8m"));
+        assertEquals("unpack", e.step());
+        assertEquals("UNPACK_EXPANSION_LIMIT", e.code());
+        assertEquals(Digest.of(blob).toString(), e.detailMap().get("digest"));
+        assertEquals(bomb[1].toString(), e.detailMap().get("diff_id"));
+        long written = ((Number) e.detailMap().get("bytes_written")).longValue();
+        assertTrue(written > 8 << 20 && written < 32 << 20, "stopped after " + written + " bytes");
+        assertTrue(e.getMessage().contains("unpack_max_ratio"), e::getMessage);
+        Path layers = stateDir.resolve("images");
+        assertFalse(Files.exists(layers.resolve("layers/sha256/" + ((Digest) bomb[1]).hex())), "no layer kept");
+        try (Stream<Path> files = Files.walk(layers.resolve("tmp"))) {
+            assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "nothing of the layer left in tmp");
+        }
+
+        ModuleResult unbounded = run(image, "name", pushed.reference(), "insecure", true, "unpack_max_ratio", 0);
+        assertEquals(1, map(unbounded, "image").get("layers_unpacked"), "the two busybox layers were already there");
+        assertEquals(128L << 20, Files.size(layers.resolve("layers/sha256/" + ((Digest) bomb[1]).hex() + "/fs/data/zeros")));
     }
 
     @Test

@@ -25,7 +25,8 @@ public final class TestImages {
         return push(registry, repositoryAndTag, BusyboxImage.build(BusyboxImage.DEFAULT_BUSYBOX, indexHtml, cmd));
     }
 
-    private static Pushed push(RegistryServer registry, String repositoryAndTag, BusyboxImage image) throws Exception {
+    /** Pushes an image built by the caller (e.g. the busybox image with a layer of its own). */
+    public static Pushed push(RegistryServer registry, String repositoryAndTag, BusyboxImage image) throws Exception {
         ImageReference ref = ImageReference.parse(registry.hostPort() + "/" + repositoryAndTag);
         String digest = new RegistryUpload(registry.hostPort(), true).push(ref, image);
         return new Pushed(ref.toString(), digest, image);

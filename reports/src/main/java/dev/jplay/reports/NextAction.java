@@ -56,7 +56,13 @@ public final class NextAction {
             case "condition" -> "a condition at " + where + " held (failed_when/until): check the registered result it tests";
             case "args" -> "fix the task's arguments at " + where;
             case "assert", "fail" -> "the playbook failed on purpose at " + where + ": the message says what to fix";
-            case "unpack" -> "check free space and inodes under the content store on " + host + ": " + ssh + " df -h -i";
+            case "unpack" -> switch (code) {
+                case "UNPACK_EXPANSION_LIMIT" -> "a layer expands far more than its compressed size (a decompression bomb, or a"
+                        + " big very compressible file): if the image is trusted, raise the task's unpack_max_ratio or unpack_ratio_floor";
+                case "UNPACK_DISK_RESERVE" -> "free space under the agent's state directory on " + host + " (" + ssh
+                        + " df -h), or lower the task's unpack_min_free";
+                default -> "check free space and inodes under the content store on " + host + ": " + ssh + " df -h -i";
+            };
             case "mount" -> "check overlayfs works on " + host + " (kernel module overlay, a filesystem that supports it)";
             case "create", "start", "launch" -> "run the container by hand to see runc's error: " + ssh + " runc list";
             case "health" -> "the app started but its health check failed: read its logs on " + host;

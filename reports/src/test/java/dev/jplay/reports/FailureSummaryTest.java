@@ -57,6 +57,10 @@ class FailureSummaryTest {
         assertTrue(NextAction.suggest(mismatch).contains("ssh-keygen -R"));
         FailureInfo rc = new FailureInfo("web-1", "t", null, "exec", "NON_ZERO_RC", "non-zero return code", Map.of("rc", 7));
         assertEquals("run the command on web-1 to reproduce it (it exited 7), and read its stderr", NextAction.suggest(rc));
+        FailureInfo bomb = new FailureInfo("h", "t", null, "unpack", "UNPACK_EXPANSION_LIMIT", "expands", null);
+        assertTrue(NextAction.suggest(bomb).contains("unpack_max_ratio"), NextAction.suggest(bomb));
+        FailureInfo full = new FailureInfo("h", "t", null, "unpack", "UNPACK_DISK_RESERVE", "reserve", null);
+        assertTrue(NextAction.suggest(full).contains("unpack_min_free"), NextAction.suggest(full));
         FailureInfo registry = new FailureInfo("h", "t", null, "manifest", "MANIFEST_UNKNOWN", "no such tag",
                 Map.of("image", "registry.local/app:1.2"));
         assertTrue(NextAction.suggest(registry).contains("skopeo inspect docker://registry.local/app:1.2"));

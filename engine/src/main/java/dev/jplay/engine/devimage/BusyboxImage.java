@@ -43,13 +43,15 @@ public final class BusyboxImage {
     public record Layer(Blob blob, Digest diffId) {}
 
     private final List<Layer> layers;
+    private final List<String> cmd;
     private final Blob config;
     private final Blob manifest;
 
-    private BusyboxImage(List<Layer> layers, Blob config, Blob manifest) {
+    private BusyboxImage(List<Layer> layers, List<String> cmd) throws IOException {
         this.layers = List.copyOf(layers);
-        this.config = config;
-        this.manifest = manifest;
+        this.cmd = List.copyOf(cmd);
+        this.config = Blob.of(MediaTypes.OCI_CONFIG, config(layers, cmd));
+        this.manifest = Blob.of(MediaTypes.OCI_MANIFEST, manifest(config, layers));
     }
 
     /** The image with the given {@code index.html} content, built from {@code busybox} (a static binary). */
@@ -59,10 +61,14 @@ public final class BusyboxImage {
 
     /** The same image with another default command (e.g. a release that never serves, for health-gate tests). */
     public static BusyboxImage build(Path busybox, String indexHtml, List<String> cmd) throws IOException {
-        List<Layer> layers = List.of(baseLayer(busybox), wwwLayer(indexHtml));
-        Blob config = Blob.of(MediaTypes.OCI_CONFIG, config(layers, cmd));
-        Blob manifest = Blob.of(MediaTypes.OCI_MANIFEST, manifest(config, layers));
-        return new BusyboxImage(layers, config, manifest);
+        return new BusyboxImage(List.of(baseLayer(busybox), wwwLayer(indexHtml)), cmd);
+    }
+
+    /** This image with one more layer on top: {@code gzippedTar}, whose uncompressed tar hashes to {@code diffId}. */
+    public BusyboxImage withLayer(byte[] gzippedTar, Digest diffId) throws IOException {
+        List<Layer> more = new ArrayList<>(layers);
+        more.add(new Layer(Blob.of(MediaTypes.OCI_LAYER_GZIP, gzippedTar), diffId));
+        return new BusyboxImage(more, cmd);
     }
 
     public List<Layer> layers() {

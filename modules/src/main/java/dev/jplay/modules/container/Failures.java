@@ -47,13 +47,16 @@ final class Failures {
         if (cause instanceof LayerDigestMismatchException mismatch) {
             step = "verify";
             code = "DIFF_ID_MISMATCH";
-        } else if (cause instanceof UnpackLimitException) {
-            code = "UNPACK_LIMIT";
+        } else if (cause instanceof UnpackLimitException limit) {
+            code = limit.code();
         } else if (!(cause instanceof UnpackException)) {
             code = cause instanceof IOException ? "UNPACK_IO" : "UNPACK_FAILED";
         }
-        ModuleException m = new ModuleException(step, code, "image " + ref + ": " + cause.getMessage(), failure)
+        ModuleException m = new ModuleException(step, code, "image " + ref + ": " + cause.getMessage() + hint(code), failure)
                 .detail("image", ref.toString());
+        if (cause instanceof UnpackLimitException limit && limit.bytesWritten() >= 0) {
+            m.detail("bytes_written", limit.bytesWritten()); // already removed again
+        }
         if (cause instanceof LayerDigestMismatchException mismatch) {
             m.detail("diff_id", mismatch.expected()).detail("actual_diff_id", mismatch.actual());
         }
@@ -61,6 +64,16 @@ final class Failures {
             m.detail("digest", layer.digest().toString()).detail("diff_id", layer.diffId().toString());
         }
         return m;
+    }
+
+    /** What to change when a layer hit a bound that a task can move. */
+    private static String hint(String code) {
+        return switch (code) {
+            case UnpackLimitException.EXPANSION -> "; if the image is trusted, raise unpack_max_ratio or"
+                    + " unpack_ratio_floor (unpack_max_ratio: 0 lifts the cap)";
+            case UnpackLimitException.DISK_RESERVE -> "; free space on the host, or lower unpack_min_free";
+            default -> "";
+        };
     }
 
     static ModuleException launch(LaunchException e) {

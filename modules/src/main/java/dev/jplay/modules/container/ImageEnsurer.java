@@ -62,7 +62,7 @@ final class ImageEnsurer {
         ImageReference ref = request.reference();
         AtomicInteger unpacked = new AtomicInteger();
         PullOptions.Builder options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel());
-        if (request.unpack()) options.layerListener(unpackWhileDownloading(unpacked));
+        if (request.unpack()) options.layerListener(unpackWhileDownloading(unpacked, request.limits()));
         PullResult result;
         try {
             result = new ImagePuller(request.access().client(ref), host.content, host.images).pull(ref, options.build());
@@ -73,7 +73,7 @@ final class ImageEnsurer {
             // The listener saw every layer; this only catches a layer another process deleted meanwhile.
             for (PulledLayer layer : result.layers()) {
                 if (!host.layers.has(layer.diffId().toString())) {
-                    unpackFromStore(ref, layer);
+                    unpackFromStore(ref, layer, request.limits());
                     unpacked.incrementAndGet();
                 }
             }
@@ -84,12 +84,12 @@ final class ImageEnsurer {
                 layers, result.changed(), result.bytesDownloaded(), unpacked.get(), millisSince(start));
     }
 
-    private LayerListener unpackWhileDownloading(AtomicInteger unpacked) {
+    private LayerListener unpackWhileDownloading(AtomicInteger unpacked, UnpackLimits limits) {
         return (layer, compressed) -> {
             String diffId = layer.diffId().toString();
             if (host.layers.has(diffId)) return; // not reading: the puller drops the rest of the stream
             try {
-                host.layers.ensure(diffId, layer.mediaType(), () -> compressed, UnpackLimits.defaults());
+                host.layers.ensure(diffId, layer.mediaType(), () -> compressed, limits);
             } catch (IOException e) {
                 throw new LayerFailure(layer, e);
             }
@@ -107,10 +107,10 @@ final class ImageEnsurer {
         }
     }
 
-    private void unpackFromStore(ImageReference ref, PulledLayer layer) throws ModuleException {
+    private void unpackFromStore(ImageReference ref, PulledLayer layer, UnpackLimits limits) throws ModuleException {
         try {
             host.layers.ensure(layer.diffId().toString(), layer.mediaType(), () -> host.content.open(layer.digest()),
-                    UnpackLimits.defaults());
+                    limits);
         } catch (IOException e) {
             throw Failures.unpack(ref, layer, e);
         }

@@ -1,6 +1,7 @@
 package dev.jplay.modules.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.modules.ModuleException;
@@ -12,6 +13,7 @@ import dev.jplay.runtime.registry.PullException.Step;
 import dev.jplay.runtime.registry.PulledLayer;
 import dev.jplay.runtime.snapshot.LayerDigestMismatchException;
 import dev.jplay.runtime.unpack.UnpackException;
+import dev.jplay.runtime.unpack.UnpackLimitException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,6 +66,29 @@ class FailuresTest {
         assertEquals("unpack", unpack.step());
         assertEquals("UNPACK_FAILED", unpack.code());
         assertTrue(unpack.getMessage().contains("etc/../../x"), unpack::getMessage);
+    }
+
+    @Test
+    void layerThatHitAGrowthBoundSaysWhichBoundHowFarItGotAndWhatToChange() {
+        PulledLayer layer = new PulledLayer(0, BLOB, 20 << 20, "application/vnd.oci.image.layer.v1.tar+gzip", DIFF, Path.of("/x"));
+        ModuleException ratio = Failures.pull(REF, consumerFailed(new ImageEnsurer.LayerFailure(layer, new IOException(
+                "unpacking layer failed", new UnpackLimitException(UnpackLimitException.EXPANSION, "layer expands more than 100 times",
+                1_100_000_000L)))));
+        assertEquals("unpack", ratio.step());
+        assertEquals("UNPACK_EXPANSION_LIMIT", ratio.code());
+        assertEquals(1_100_000_000L, ratio.detailMap().get("bytes_written"));
+        assertEquals(BLOB.toString(), ratio.detailMap().get("digest"));
+        assertTrue(ratio.getMessage().contains("unpack_max_ratio"), ratio::getMessage);
+
+        ModuleException disk = Failures.unpack(REF, layer, new UnpackLimitException(UnpackLimitException.DISK_RESERVE,
+                "below its free-space reserve", 33_554_432L));
+        assertEquals("UNPACK_DISK_RESERVE", disk.code());
+        assertEquals(33_554_432L, disk.detailMap().get("bytes_written"));
+        assertTrue(disk.getMessage().contains("unpack_min_free"), disk::getMessage);
+
+        ModuleException entries = Failures.unpack(REF, layer, new UnpackLimitException("layer has more than 1000000 entries"));
+        assertEquals("UNPACK_LIMIT", entries.code());
+        assertFalse(entries.detailMap().containsKey("bytes_written"), "unknown, so not reported");
     }
 
     private static PullException consumerFailed(IOException cause) {

@@ -142,6 +142,13 @@ public final class RegistryClient {
             throw PullException.builder(Step.MANIFEST, PullException.INVALID_MANIFEST, "manifest larger than " + MAX_MANIFEST_BYTES + " bytes")
                     .url(uri).build();
         }
+        // A connection closed early ends a Content-Length body without an error: that is a lost response, worth
+        // asking again for, not wrong content (a full-length body with wrong bytes stays a DIGEST_MISMATCH below).
+        long length = response.contentLength();
+        if (length >= 0 && bytes.length < length) {
+            throw PullException.builder(Step.RESOLVE, PullException.TRUNCATED, "manifest body ended after " + bytes.length
+                    + " of " + length + " bytes").url(uri).digest(pinned).retryable(true).build();
+        }
         Digest actual = Digest.of(bytes);
         Digest claimed = pinned;
         if (claimed == null) {

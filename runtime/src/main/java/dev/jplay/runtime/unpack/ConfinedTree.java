@@ -29,9 +29,10 @@ import java.util.Set;
  * {@code ..}; every parent directory is either one this tree created or verified with {@code lstat} to be a real
  * directory, never a symlink (a symlinked parent is an error, not something to follow or re-resolve); the last
  * component is never followed: files are created with O_EXCL, metadata calls use NOFOLLOW (fchmod on an
- * O_NOFOLLOW descriptor, lchown, utimensat(AT_SYMLINK_NOFOLLOW)), and an existing entry of another kind is
- * removed, not written through. Work deferred to the end (directory mtimes, xattrs) is re-validated against the
- * set of verified directories, so an entry replaced meanwhile by a symlink is never touched.
+ * O_NOFOLLOW descriptor, lchown, utimensat(AT_SYMLINK_NOFOLLOW)), FIFOs and devices are never opened at all,
+ * and an existing entry of another kind is removed, not written through. Work deferred to the end (directory
+ * mtimes, xattrs) is re-validated against the set of verified directories, so an entry replaced meanwhile by a
+ * symlink is never touched.
  *
  * <p>Small regular files may be written by a few threads ({@link ParallelWrites}), but only into directories this
  * tree created empty and under names it has not created yet, and only while the tree merely adds entries: anything
@@ -208,20 +209,30 @@ public final class ConfinedTree {
     }
 
     public void fifo(String rel, FileMeta meta) throws IOException {
-        Path path = child(rel);
-        created.add(rel);
-        removeIfPresent(rel, path);
-        special.mkfifo(rel);
-        finishEntry(rel, path, meta, -1, false);
+        specialFile(rel, 'p', 0, 0, meta);
     }
 
     /** A character ('c') or block ('b') device. */
     public void device(String rel, char type, long major, long minor, FileMeta meta) throws IOException {
+        specialFile(rel, type, major, minor, meta);
+    }
+
+    /**
+     * A FIFO or device, never opened (see {@link SpecialFiles}): created with its times, then lchown, then chmod(2)
+     * by path, after chown, which clears setuid/setgid. chmod(2) does not open the file; it would follow a symlink,
+     * but the entry is the node just created in a verified directory, which lstat confirms before the call.
+     */
+    private void specialFile(String rel, char type, long major, long minor, FileMeta meta) throws IOException {
         Path path = child(rel);
         created.add(rel);
         removeIfPresent(rel, path);
-        special.mknod(rel, type, major, minor);
-        finishEntry(rel, path, meta, -1, false);
+        special.create(rel, type, major, minor, meta.mtime(), meta.accessTime());
+        boolean inheritsGid = dirs.getOrDefault(EntryPaths.parent(rel), false);
+        chown(path, meta, inheritsGid);
+        if (Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW).isSymbolicLink()) {
+            throw new UnpackException(path + " was replaced by a symlink while it was being created");
+        }
+        Files.setAttribute(path, "unix:mode", meta.mode()); // chmod(2); the JDK's NOFOLLOW variant opens the file
     }
 
     /** Overlay whiteout: a 0:0 character device named {@code rel}, replacing whatever this tree has there. */
@@ -475,6 +486,14 @@ public final class ConfinedTree {
     /** Skips the calls whose result the kernel already gave us (owner = our uid/gid, mode = default mode). */
     private void chownAndChmod(Path path, FileMeta meta, int createdMode, boolean ownerUnknown, boolean hasMode)
             throws IOException {
+        boolean chowned = chown(path, meta, ownerUnknown);
+        if (hasMode && (chowned || meta.mode() != createdMode)) {
+            Files.setAttribute(path, "unix:mode", meta.mode(), NOFOLLOW); // fchmod on an O_NOFOLLOW fd
+        }
+    }
+
+    /** lchown where the owner may differ from {@code meta}'s; true if it was called. */
+    private boolean chown(Path path, FileMeta meta, boolean ownerUnknown) throws IOException {
         boolean chowned = false;
         if (ownerUnknown || meta.uid() != defaults.uid()) {
             Files.setAttribute(path, "unix:uid", meta.uid(), NOFOLLOW);
@@ -484,9 +503,7 @@ public final class ConfinedTree {
             Files.setAttribute(path, "unix:gid", meta.gid(), NOFOLLOW);
             chowned = true;
         }
-        if (hasMode && (chowned || meta.mode() != createdMode)) {
-            Files.setAttribute(path, "unix:mode", meta.mode(), NOFOLLOW); // fchmod on an O_NOFOLLOW fd
-        }
+        return chowned;
     }
 
     private static void setTimes(Path path, FileMeta meta) throws IOException {

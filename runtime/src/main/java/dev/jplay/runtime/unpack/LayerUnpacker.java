@@ -1,9 +1,12 @@
 package dev.jplay.runtime.unpack;
 
+import dev.jplay.runtime.fs.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -51,18 +54,21 @@ public final class LayerUnpacker {
 
     /**
      * Unpacks {@code compressed} (gzip, zstd or plain tar, chosen by {@code mediaType}, sniffed if the type is
-     * null or unknown) into {@code layerDir} (created if absent; normally empty).
+     * null or unknown) into {@code layerDir} (created if absent; normally empty). On failure what was written is
+     * removed (and {@code layerDir} too, if this created it) before the exception is thrown.
      */
     public UnpackResult unpack(InputStream compressed, String mediaType, Path layerDir, UnpackLimits limits)
             throws IOException {
+        boolean existed = Files.exists(layerDir, LinkOption.NOFOLLOW_LINKS);
         ConfinedTree tree = new ConfinedTree(layerDir, writerThreads);
-        MeteredInputStream tar = new MeteredInputStream(Compression.decompress(compressed, mediaType),
-                limits.maxUncompressedBytes());
+        MeteredInputStream tar = null;
         List<String> opaque = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         long entries = 0;
-        boolean done = false;
         try {
+            GrowthGuard guard = new GrowthGuard(limits, tree.root());
+            tar = new MeteredInputStream(guard.uncompressed(Compression.decompress(guard.compressed(compressed),
+                    mediaType)), limits.maxUncompressedBytes());
             TarArchiveInputStream in = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
             while (true) {
                 tar.openHeaderWindow(limits.maxHeaderBytes());
@@ -89,15 +95,41 @@ public final class LayerUnpacker {
             }
             tar.drain();
             tree.finish();
-            done = true;
         } catch (UnpackLimitException e) {
-            throw new UnpackLimitException(e.getMessage() + " (layer directory " + tree.root() + ")");
-        } finally {
-            if (!done) {
-                tree.abandon();
-            }
+            UnpackLimitException located = e.locate(" (layer directory " + tree.root() + ")",
+                    tar == null ? 0 : tar.position());
+            cleanUp(tree, existed, located);
+            throw located;
+        } catch (IOException | RuntimeException | Error e) {
+            cleanUp(tree, existed, e);
+            throw e;
         }
         return new UnpackResult(tar.diffId(), entries, tar.position(), opaque, skipped);
+    }
+
+    /**
+     * After a failure nothing of the layer stays (a half-written layer only fills the disk): the tree's threads
+     * and temporary files, then what it wrote, and {@code layerDir} itself unless it was there before.
+     */
+    private static void cleanUp(ConfinedTree tree, boolean existed, Throwable failure) {
+        try {
+            tree.abandon();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            if (!existed) {
+                FileTrees.deleteTreeIfExists(tree.root());
+            } else {
+                try (var children = Files.list(tree.root())) {
+                    for (Path child : (Iterable<Path>) children::iterator) {
+                        FileTrees.deleteTreeIfExists(child);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private void apply(TarArchiveEntry entry, InputStream content, ConfinedTree tree, List<String> opaque,

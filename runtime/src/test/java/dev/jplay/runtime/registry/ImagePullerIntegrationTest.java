@@ -265,6 +265,47 @@ class ImagePullerIntegrationTest {
         assertArrayEquals(big.layers.get(0).blob().bytes(), store.read(layer));
     }
 
+    /** A registry or proxy that drops one response: a manifest body shorter than its Content-Length is retried. */
+    @Test
+    void aManifestCutShortIsTruncatedAndRetried() throws Exception {
+        proxy.inject(ImagePullerIntegrationTest::isManifestGet, new FaultProxy.Truncate(100), 1);
+        PullResult result = puller().pull(ref("team/app:v1"), fastRetries().build());
+        assertEquals(app.manifest.digest(), result.manifestDigest());
+        assertArrayEquals(app.manifest.bytes(), store.read(app.manifest.digest()));
+        assertEquals(2, manifestGets());
+
+        ContentStore other = new ContentStore(work.resolve("other"));
+        proxy.inject(ImagePullerIntegrationTest::isManifestGet, new FaultProxy.Truncate(100), 1);
+        PullException e = assertThrows(PullException.class, () -> new ImagePuller(RegistryClient.builder()
+                .insecure(proxy.hostPort()).build(), other, null).pull(ref("team/app:v1"), fastRetries().maxAttempts(1).build()));
+        assertEquals(PullException.Step.RESOLVE, e.step());
+        assertEquals(PullException.TRUNCATED, e.code());
+        assertTrue(e.retryable());
+        assertTrue(e.getMessage().contains("100 of " + app.manifest.bytes().length + " bytes"), e.getMessage());
+        assertEquals(app.manifest.digest(), e.digest());
+        assertFalse(other.has(app.manifest.digest()));
+    }
+
+    /** Wrong bytes of the full length are what the registry serves: asking again would not help. */
+    @Test
+    void aManifestOfFullLengthWithWrongBytesIsNotRetried() throws Exception {
+        proxy.inject(ImagePullerIntegrationTest::isManifestGet, new FaultProxy.Corrupt(), 1);
+        PullException e = assertThrows(PullException.class, () -> puller().pull(ref("team/app:v1"), fastRetries().build()));
+        assertEquals(PullException.Step.VERIFY, e.step());
+        assertEquals(PullException.DIGEST_MISMATCH, e.code());
+        assertFalse(e.retryable());
+        assertEquals(1, manifestGets());
+        assertFalse(store.has(app.manifest.digest()));
+    }
+
+    private static boolean isManifestGet(FaultProxy.Request r) {
+        return r.method().equals("GET") && r.path().contains("/manifests/");
+    }
+
+    private long manifestGets() {
+        return proxy.requests().stream().filter(ImagePullerIntegrationTest::isManifestGet).count();
+    }
+
     @Test
     void corruptBytesFailVerificationAndAreNotKept() throws Exception {
         Digest layer = app.layers.get(1).blob().digest();

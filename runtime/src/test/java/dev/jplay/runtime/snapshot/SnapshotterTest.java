@@ -45,6 +45,7 @@ class SnapshotterTest {
                 .dir("opt/app", 0750).file("opt/app/old", "old").file("opt/app/sub/deep", "deep")
                 .dir("data", 0755).file("data/inner", "inner")
                 .file("bin/tool", "tool".getBytes(StandardCharsets.UTF_8), 04755).hardlink("bin/alias", "bin/tool")
+                .fifo("run/pipe", 0620) // the copy fallback recreates it, never opening it
                 .tar();
         byte[] upper = new TarBuilder()
                 .file("etc/.wh.removed", "")
@@ -99,6 +100,7 @@ class SnapshotterTest {
         assertEquals("data is a file now", Files.readString(merged.resolve("data")));
         assertEquals(Files.getAttribute(merged.resolve("bin/tool"), "unix:ino"),
                 Files.getAttribute(merged.resolve("bin/alias"), "unix:ino"));
+        assertEquals(0010620, Files.getAttribute(flat.resolve("run/pipe"), "unix:mode", LinkOption.NOFOLLOW_LINKS));
 
         Map<String, String> viaOverlay = TreeSnapshot.of(merged, false);
         Map<String, String> viaCopy = TreeSnapshot.of(flat, false);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
@@ -12,9 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
@@ -23,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LayerUnpackerTest {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final int S_IFIFO = 0010000;
+    private static final Instant ATIME = Instant.parse("2022-05-06T07:08:09.1234567Z");
     private static final String LONG = "very-long-directory-name-".repeat(4) + "/" + "and-a-long-file-name-".repeat(4) + ".txt";
 
     @TempDir
@@ -56,9 +66,11 @@ class LayerUnpackerTest {
         assertEquals(plain.diffId(), zstd.diffId());
         assertEquals(tar.length, gzip.bytes()); // includes the zero padding after the end-of-archive blocks
         assertEquals(9, gzip.entries());
-        Map<String, String> expected = withoutRoot(TreeSnapshot.of(tmp.resolve("plain"), true));
-        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("gzip"), true)));
-        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("zstd"), true)));
+        // directory mtimes left out: implicit parents (bin, données) take the time of the unpack, which may tick
+        // over a second between the three; explicit directories' times are checked in keepsTypesModesTimesAndLinks
+        Map<String, String> expected = withoutRoot(TreeSnapshot.of(tmp.resolve("plain"), true, false));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("gzip"), true, false)));
+        assertEquals(expected, withoutRoot(TreeSnapshot.of(tmp.resolve("zstd"), true, false)));
     }
 
     @Test
@@ -111,6 +123,87 @@ class LayerUnpackerTest {
         UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
                 new ByteArrayInputStream(blob), null, tmp.resolve("bomb"), new UnpackLimits(100, 8 << 20, 1 << 16)));
         assertTrue(e.getMessage().contains("limit of 8388608 bytes"), e.getMessage());
+        assertEquals(UnpackLimitException.LIMIT, e.code());
+        assertTrue(e.bytesWritten() > 8 << 20, "bytes written: " + e.bytesWritten());
+        assertFalse(Files.exists(tmp.resolve("bomb"), NOFOLLOW));
+    }
+
+    /** A real gzip layer of 64 MiB of zeros (about 64 KiB): over 1000 times its size, far past a cap of 100. */
+    private static byte[] zerosLayer(int mebibytes) {
+        return TarBuilder.gzip(new TarBuilder().dir("data", 0755).file("data/zeros", new byte[mebibytes << 20], 0644).tar());
+    }
+
+    @Test
+    void expansionRatioIsCappedPastTheFloorAndWhatWasWrittenIsRemoved() throws Exception {
+        byte[] blob = zerosLayer(64);
+        assertTrue(blob.length < 100_000, "bomb must be small: " + blob.length);
+        Path layer = tmp.resolve("ratio");
+        UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
+                new ByteArrayInputStream(blob), null, layer, UnpackLimits.defaults().withExpansion(100, 4 << 20)));
+        assertEquals(UnpackLimitException.EXPANSION, e.code());
+        // the inflater reads ahead (up to 64 KiB of compressed input, 64 MiB of zeros here), so the measured ratio
+        // lags a little at such a low floor; at the default floor of 1 GiB the lag is negligible
+        assertTrue(e.bytesWritten() > 4 << 20 && e.bytesWritten() < 16 << 20, "stopped after " + e.bytesWritten());
+        assertTrue(e.getMessage().contains("expands more than 100 times"), e.getMessage());
+        assertTrue(e.getMessage().contains(layer.toString()), e.getMessage());
+        assertFalse(Files.exists(layer, NOFOLLOW), "the partial layer is removed");
+
+        // below the floor any ratio is fine; a ratio of 0 is no cap
+        unpacker.unpack(new ByteArrayInputStream(blob), null, tmp.resolve("floor"), UnpackLimits.defaults().withExpansion(100, 65 << 20));
+        assertEquals(64L << 20, Files.size(tmp.resolve("floor/data/zeros")));
+        unpacker.unpack(new ByteArrayInputStream(blob), null, tmp.resolve("nocap"), UnpackLimits.defaults().withExpansion(0, 0));
+        assertEquals(64L << 20, Files.size(tmp.resolve("nocap/data/zeros")));
+    }
+
+    /** A reserve above what the real filesystem has free: the first free-space check stops the unpack. */
+    @Test
+    void freeSpaceReserveStopsTheUnpackAndEmptiesTheGivenDirectory() throws Exception {
+        byte[] blob = zerosLayer(64);
+        Path layer = Files.createDirectories(tmp.resolve("reserve"));
+        long reserve = Files.getFileStore(tmp).getUsableSpace() + (1L << 40);
+        UnpackLimits limits = UnpackLimits.defaults().withExpansion(0, 0).withFreeSpaceReserve(reserve, 0);
+        UnpackLimitException e = assertThrows(UnpackLimitException.class,
+                () -> unpacker.unpack(new ByteArrayInputStream(blob), null, layer, limits));
+        assertEquals(UnpackLimitException.DISK_RESERVE, e.code());
+        // checked every min(32 MiB, reserve / 8) of tar
+        assertTrue(e.bytesWritten() >= 32 << 20 && e.bytesWritten() < 33 << 20, "stopped after " + e.bytesWritten());
+        assertTrue(e.getMessage().contains("free-space reserve of " + reserve + " bytes"), e.getMessage());
+        assertTrue(Files.isDirectory(layer), "a directory the caller made stays");
+        try (var left = Files.list(layer)) {
+            assertEquals(List.of(), left.toList(), "but what was written into it is removed");
+        }
+        assertEquals(1L << 30, UnpackLimits.defaults().reserveOf(10L << 30)); // 5% of 10 GiB is less than 1 GiB
+        assertEquals(5L << 30, UnpackLimits.defaults().reserveOf(100L << 30));
+    }
+
+    /**
+     * A small tmpfs: the unpack stops at the reserve, not at ENOSPC, and what it wrote is gone. Never fills a real
+     * disk (the filesystem is 48 MiB of memory).
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+    void reserveHoldsOnASmallFilesystem() throws Exception {
+        Path mount = Files.createDirectories(tmp.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=48m", "jplay-unpack-test", mount.toString());
+        try {
+            long total = Files.getFileStore(mount).getTotalSpace();
+            UnpackLimits limits = UnpackLimits.defaults().withExpansion(0, 0).withFreeSpaceReserve(8 << 20, 0);
+            UnpackLimitException e = assertThrows(UnpackLimitException.class, () -> unpacker.unpack(
+                    new ByteArrayInputStream(zerosLayer(100)), null, mount.resolve("layer"), limits));
+            assertEquals(UnpackLimitException.DISK_RESERVE, e.code());
+            // 40 MiB may be written; free space is checked every reserve / 8 = 1 MiB
+            assertTrue(e.bytesWritten() > 38 << 20 && e.bytesWritten() <= 42 << 20, "stopped after " + e.bytesWritten());
+            assertFalse(Files.exists(mount.resolve("layer"), NOFOLLOW));
+            assertEquals(total, Files.getFileStore(mount).getUsableSpace(), "everything written was removed");
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     @Test
@@ -189,6 +282,104 @@ class LayerUnpackerTest {
             assertTrue(siblings.noneMatch(p -> p.getFileName().toString().startsWith(".whiteout-")),
                     "whiteout template left behind");
         }
+    }
+
+    /**
+     * Opening a FIFO blocks until a writer comes (and opening a device reaches its driver): a FIFO in a layer hung
+     * the agent for good when its mode and times were set through an opened descriptor.
+     */
+    @Test
+    void fifoGetsItsModeAndTimesWithoutBeingOpened() throws Exception {
+        TarBuilder b = new TarBuilder();
+        TarArchiveEntry pipe = b.newEntry("run/app/pipe", TarConstants.LF_FIFO);
+        pipe.setMode(0640);
+        pipe.setLastAccessTime(FileTime.from(ATIME));
+        byte[] tar = b.dir("run", 0755).entry(pipe, null).fifo("run/plain", 0600).tar();
+        UnpackResult r = unpackWithin(Duration.ofSeconds(20), new LayerUnpacker(), tar, "fifo");
+        Path fifo = tmp.resolve("fifo/run/app/pipe");
+        assertEquals(S_IFIFO, type(fifo));
+        assertEquals(0640, mode(fifo));
+        assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(fifo, NOFOLLOW));
+        assertEquals(FileTime.from(ATIME), Files.getAttribute(fifo, "lastAccessTime", NOFOLLOW));
+        assertEquals(S_IFIFO, type(tmp.resolve("fifo/run/plain")));
+        assertEquals(0600, mode(tmp.resolve("fifo/run/plain")));
+        assertEquals(TarBuilder.MTIME, Files.getAttribute(tmp.resolve("fifo/run/plain"), "lastAccessTime", NOFOLLOW));
+        assertEquals(3, r.entries());
+    }
+
+    /** Devices (created on request) and FIFOs owned by another user: owner, then mode (chown clears setuid/setgid). */
+    @Test
+    @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+    void devicesAndOwnedFifosAreNeverOpened() throws Exception {
+        TarBuilder b = new TarBuilder();
+        TarArchiveEntry pipe = b.newEntry("srv/pipe", TarConstants.LF_FIFO);
+        pipe.setMode(06710);
+        pipe.setUserId(1234);
+        pipe.setGroupId(5678);
+        TarArchiveEntry tty = b.newEntry("dev/tty9", TarConstants.LF_CHR);
+        tty.setDevMajor(4);
+        tty.setDevMinor(9);
+        tty.setMode(0620);
+        tty.setGroupId(5);
+        TarArchiveEntry loop = b.newEntry("dev/loop200", TarConstants.LF_BLK);
+        loop.setDevMajor(7);
+        loop.setDevMinor(200);
+        loop.setMode(0660);
+        loop.setUserId(0);
+        loop.setGroupId(6);
+        byte[] tar = b.entry(pipe, null).entry(tty, null).entry(loop, null).hardlink("srv/pipe-link", "srv/pipe").tar();
+        UnpackResult r = unpackWithin(Duration.ofSeconds(20), new LayerUnpacker(true), tar, "dev");
+        Path dev = tmp.resolve("dev");
+        assertEquals(List.of(), r.skippedDevices());
+        assertEquals(S_IFIFO, type(dev.resolve("srv/pipe")));
+        assertEquals(06710, mode(dev.resolve("srv/pipe")));
+        assertEquals(1234, Files.getAttribute(dev.resolve("srv/pipe"), "unix:uid", NOFOLLOW));
+        assertEquals(5678, Files.getAttribute(dev.resolve("srv/pipe"), "unix:gid", NOFOLLOW));
+        assertEquals(Files.getAttribute(dev.resolve("srv/pipe"), "unix:ino", NOFOLLOW),
+                Files.getAttribute(dev.resolve("srv/pipe-link"), "unix:ino", NOFOLLOW));
+        assertEquals(0020000, type(dev.resolve("dev/tty9")));
+        assertEquals((4L << 8) | 9, Files.getAttribute(dev.resolve("dev/tty9"), "unix:rdev", NOFOLLOW));
+        assertEquals(0620, mode(dev.resolve("dev/tty9")));
+        assertEquals(5, Files.getAttribute(dev.resolve("dev/tty9"), "unix:gid", NOFOLLOW));
+        assertEquals(0060000, type(dev.resolve("dev/loop200")));
+        assertEquals((7L << 8) | 200, Files.getAttribute(dev.resolve("dev/loop200"), "unix:rdev", NOFOLLOW));
+        assertEquals(0660, mode(dev.resolve("dev/loop200")));
+        assertEquals(6, Files.getAttribute(dev.resolve("dev/loop200"), "unix:gid", NOFOLLOW));
+        for (String p : List.of("srv/pipe", "dev/tty9", "dev/loop200")) {
+            assertEquals(TarBuilder.MTIME, Files.getLastModifiedTime(dev.resolve(p), NOFOLLOW), p);
+        }
+    }
+
+    /**
+     * Runs an unpack on a daemon thread so that a hang fails this test instead of stalling the suite: a thread
+     * stuck in open(2) on a FIFO cannot be interrupted.
+     */
+    private UnpackResult unpackWithin(Duration limit, LayerUnpacker unpacker, byte[] tar, String dir) throws Exception {
+        CompletableFuture<UnpackResult> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(unpacker.unpack(new ByteArrayInputStream(tar), null, tmp.resolve(dir), UnpackLimits.defaults()));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "unpack-under-test");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            StringBuilder stack = new StringBuilder();
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                stack.append("\n  at ").append(frame);
+            }
+            return fail("unpack still running after " + limit + ":" + stack);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    static int type(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW) & 0170000;
     }
 
     /** GNU tar writes binary xattr values raw; commons-compress would decode them as UTF-8 and mangle them. */

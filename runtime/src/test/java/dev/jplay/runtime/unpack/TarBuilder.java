@@ -74,6 +74,12 @@ public final class TarBuilder {
         return put(e, null);
     }
 
+    public TarBuilder fifo(String name, int mode) {
+        TarArchiveEntry e = entry(name, TarConstants.LF_FIFO);
+        e.setMode(mode);
+        return put(e, null);
+    }
+
     /** An arbitrary entry, customised by the caller (owner, xattrs, times). */
     public TarBuilder entry(TarArchiveEntry e, byte[] content) {
         return put(e, content);
