@@ -257,6 +257,7 @@ public final class ImagePuller {
                     try {
                         download(descriptor, ingest, pipe);
                         commit(ingest, descriptor, pipe);
+                        if (options.progress() != null) options.progress().ended(digest);
                         return;
                     } catch (PullException e) {
                         PullException stalled = stalled(e, "fetching blob " + digest + " after " + ingest.offset() + " of "
@@ -273,8 +274,6 @@ public final class ImagePuller {
                 PullException failure = storeFailure(digest, e);
                 if (pipe != null) pipe.fail(e);
                 throw failure;
-            } finally {
-                if (options.progress() != null) options.progress().ended(digest);
             }
         }
 
@@ -304,6 +303,7 @@ public final class ImagePuller {
         private void download(Descriptor descriptor, Ingest ingest, StreamPipe pipe) throws PullException, IOException {
             Digest digest = descriptor.digest();
             long offset = ingest.offset();
+            if (options.progress() != null) options.progress().received(digest, offset, descriptor.size());
             try (RegistryClient.BlobResponse response = registry.openBlob(ref, digest, offset)) {
                 fetches.incrementAndGet();
                 long skip = offset - response.start(); // the registry ignored our Range: drop what we have

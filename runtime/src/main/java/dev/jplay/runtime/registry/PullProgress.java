@@ -10,6 +10,6 @@ public interface PullProgress {
     /** {@code received} of {@code size} bytes of {@code blob} are in the store's ingest. */
     void received(Digest blob, long received, long size);
 
-    /** {@code blob} is complete, or its download ended in a failure. */
+    /** {@code blob} is complete. (After a failure nothing is said: what it was doing stays the last word.) */
     void ended(Digest blob);
 }
