@@ -209,9 +209,10 @@ public final class AgentMain {
             for (ProcessHandle p : killed) pids.add(p.pid());
             detail.put("killed_pids", pids);
         }
+        // What it was doing is in the detail (the terminal prints it as "doing:"), not repeated here.
         String message = req.module() + " did not finish within its " + job.deadline.toMillis() + " ms deadline ("
                 + (req.timeout() != null ? "the task's timeout" : "the module's default; a task's timeout: changes it")
-                + ") while " + (running ? activity : "waiting for a worker thread")
+                + ")" + (running ? "" : " and never got a worker thread")
                 + (killed.isEmpty() ? "" : "; killed " + killed.size() + " process(es) it started");
         return failure(req.id(), new AgentError(job.activity.step(), "TIMEOUT", message, detail), elapsedMs(job.queuedAt));
     }
