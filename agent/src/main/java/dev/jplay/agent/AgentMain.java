@@ -31,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -83,6 +82,7 @@ public final class AgentMain {
         this.stateDir = stateDir;
         this.out = out;
         this.agentId = agentId;
+        watchdog.start();
     }
 
     public static void main(String[] args) throws IOException {
@@ -140,7 +140,7 @@ public final class AgentMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        watchdog.shutdown();
+        watchdog.interrupt();
         ProcessTrees.killAll();
     }
 
@@ -260,28 +260,32 @@ public final class AgentMain {
      * Named classes rather than lambdas: the first lambda costs ~10 ms of start-up (invokedynamic bootstrap)
      * unless a CDS archive covers it.
      */
-    private final class Job implements Runnable {
+    private final class Job implements Runnable, Watchdog.Deadline {
         final Request req;
         final Duration deadline;
         final Activity activity = new Activity();
         final long queuedAt = System.nanoTime();
+        private final long expiresAt;
         private final AtomicBoolean answered = new AtomicBoolean();
         /** The thread running this job, null before and after; guarded by this. */
         private Thread worker;
-        private volatile ScheduledFuture<?> expiry;
 
         Job(Request req) {
             this.req = req;
             Duration t = req.timeout();
             this.deadline = t == null || t.isNegative() || t.isZero() ? ModuleDeadlines.defaultFor(req.module()) : t;
+            this.expiresAt = queuedAt + deadline.plus(WATCHDOG_GRACE).toNanos();
         }
 
         void arm() {
             synchronized (unanswered) {
                 unanswered[0]++;
             }
-            expiry = watchdog.arm(new Expiry(this), deadline.plus(WATCHDOG_GRACE).toMillis());
+            watchdog.arm(this);
         }
+
+        @Override
+        public long expiresAtNanos() { return expiresAt; }
 
         @Override
         public void run() {
@@ -302,8 +306,7 @@ public final class AgentMain {
         /** The first of worker and watchdog to claim the job answers it. */
         boolean claim() {
             if (!answered.compareAndSet(false, true)) return false;
-            ScheduledFuture<?> f = expiry;
-            if (f != null) f.cancel(false);
+            watchdog.disarm(this);
             return true;
         }
 
@@ -315,26 +318,20 @@ public final class AgentMain {
         }
 
         synchronized Thread worker() { return worker; }
-    }
 
-    /** The watchdog's task for one job: answer TIMEOUT, kill what the job started, interrupt its worker. */
-    private final class Expiry implements Runnable {
-        private final Job job;
-
-        Expiry(Job job) { this.job = job; }
-
+        /** Past the deadline: answer TIMEOUT, kill the process trees this job started, interrupt its worker. */
         @Override
-        public void run() {
-            if (!job.claim()) return;
-            Thread worker = job.worker();
-            List<ProcessHandle> killed = worker == null ? List.of() : ProcessTrees.killStartedBy(worker);
-            job.deliver(timedOut(job, killed, worker != null));
-            synchronized (job) {
+        public void expire() {
+            if (!claim()) return;
+            Thread w = worker();
+            List<ProcessHandle> killed = w == null ? List.of() : ProcessTrees.killStartedBy(w);
+            deliver(timedOut(this, killed, w != null));
+            synchronized (this) {
                 // Still this job's thread (it clears the field under the same lock when it returns).
-                if (job.worker != null) job.worker.interrupt();
+                if (worker != null) worker.interrupt();
             }
-            System.err.println("jplay-agent: request " + job.req.id() + " (" + job.req.module() + ") passed its deadline"
-                    + " while " + job.activity.describe() + "; answered TIMEOUT, worker interrupted");
+            System.err.println("jplay-agent: request " + req.id() + " (" + req.module() + ") passed its deadline while "
+                    + activity.describe() + "; answered TIMEOUT, worker interrupted");
         }
     }
 

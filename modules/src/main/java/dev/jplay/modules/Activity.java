@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class Activity {
     private volatile String step = "exec";
     private volatile Object doing;
-    private final Map<String, Object> lanes = new ConcurrentSkipListMap<>();
+    /** Created by the first lane: most requests never open one. */
+    private volatile Map<String, Object> lanes;
 
     /** The request's current step (a report's {@code step}: exec, fetch, unpack, create, start, health, ...) and what it does. */
     public void now(String step, Object what) {
@@ -26,11 +27,19 @@ public final class Activity {
 
     /** One of several things this request does at once (e.g. a layer download), under a key such as its digest. */
     public void lane(String key, Object what) {
-        lanes.put(key, what);
+        Map<String, Object> m = lanes;
+        if (m == null) {
+            synchronized (this) {
+                if (lanes == null) lanes = new ConcurrentSkipListMap<>();
+                m = lanes;
+            }
+        }
+        m.put(key, what);
     }
 
     public void endLane(String key) {
-        lanes.remove(key);
+        Map<String, Object> m = lanes;
+        if (m != null) m.remove(key);
     }
 
     public String step() { return step; }
@@ -40,7 +49,8 @@ public final class Activity {
         StringBuilder sb = new StringBuilder();
         Object d = doing;
         if (d != null) sb.append(d);
-        for (Object lane : lanes.values()) {
+        Map<String, Object> m = lanes;
+        for (Object lane : m == null ? Map.of().values() : m.values()) {
             if (sb.length() > 0) sb.append("; ");
             sb.append(lane);
         }
