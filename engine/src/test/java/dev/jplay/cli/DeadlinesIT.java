@@ -78,17 +78,12 @@ class DeadlinesIT {
                     - name: after
                       command: "true"
                 """.formatted(fleet.name(1)));
-        long start = System.nanoTime();
-        RunReport r = runs.apply(pb);
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        Timed run = timed(pb);
+        RunReport r = run.report();
+        long seconds = run.seconds();
 
         assertEquals(ExitCodes.HOST_FAILED, r.exitCode());
-        FailureInfo f = only(r);
-        assertEquals(fleet.name(1), f.host());
-        assertEquals("read the fifo", f.task());
-        assertTrue(f.location().endsWith(locate(pb, "name: read the fifo")), f.location());
-        assertEquals("exec", f.step());
-        assertEquals("TIMEOUT", f.code());
+        FailureInfo f = located(r, 1, pb, "read the fifo", "exec");
         assertEquals("running cat /tmp/deadline.fifo", f.detail().get("activity"), f.detail().toString());
         assertTrue(fleet.pgrep(1, "cat /tmp/deadline.fifo").isEmpty(), "the blocked cat was killed");
         // the run moved on: the other hosts ran the next task, the failed one left the play
@@ -111,15 +106,11 @@ class DeadlinesIT {
                     - name: after
                       command: "true"
                 """.formatted(registry.reference(), fleet.name(2)));
-        long start = System.nanoTime();
-        RunReport r = runs.apply(pb);
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        Timed run = timed(pb);
+        RunReport r = run.report();
+        long seconds = run.seconds();
 
-        FailureInfo f = only(r);
-        assertEquals(fleet.name(2), f.host());
-        assertTrue(f.location().endsWith(locate(pb, "name: pull from a stalling registry")), f.location());
-        assertEquals("fetch", f.step());
-        assertEquals("TIMEOUT", f.code());
+        FailureInfo f = located(r, 2, pb, "pull from a stalling registry", "fetch");
         assertEquals(registry.layerDigest, f.detail().get("digest"));
         assertTrue(f.cause().contains("pull progress timeout 2000 ms") && f.cause().contains("after " + StallingRegistry.SENT + " of"),
                 f.cause());
@@ -141,16 +132,12 @@ class DeadlinesIT {
                     - name: after
                       command: "true"
                 """.formatted(registry.reference(), fleet.name(3)));
-        long start = System.nanoTime();
-        RunReport r = runs.apply(pb);
-        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        Timed run = timed(pb);
+        RunReport r = run.report();
+        long seconds = run.seconds();
 
         // the socket read is stuck (progress timeout 60 s): only the watchdog can answer, at 3 s + its 2 s grace
-        FailureInfo f = only(r);
-        assertEquals(fleet.name(3), f.host());
-        assertTrue(f.location().endsWith(locate(pb, "name: pull past its timeout")), f.location());
-        assertEquals("fetch", f.step());
-        assertEquals("TIMEOUT", f.code());
+        FailureInfo f = located(r, 3, pb, "pull past its timeout", "fetch");
         String activity = String.valueOf(f.detail().get("activity"));
         assertTrue(activity.contains("fetching blob " + registry.layerDigest + " (" + StallingRegistry.SENT + " of"), activity);
         assertTrue(activity.contains("unpacking layer " + registry.layerDigest + " at entry 'payload.bin'"), activity);
@@ -183,12 +170,7 @@ class DeadlinesIT {
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         RunReport r = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
-        FailureInfo f = only(r);
-        assertEquals(fleet.name(2), f.host());
-        assertEquals("slow step", f.task());
-        assertTrue(f.location().endsWith(locate(pb, "name: slow step")), f.location());
-        assertEquals("agent", f.step());
-        assertEquals("TIMEOUT", f.code());
+        FailureInfo f = located(r, 2, pb, "slow step", "agent");
         assertEquals("command", f.detail().get("module"));
         assertEquals(3000, ((Number) f.detail().get("timeout_ms")).intValue());
         assertTrue(String.valueOf(f.detail().get("activity")).startsWith("unknown"), f.detail().toString());
@@ -199,8 +181,23 @@ class DeadlinesIT {
         await("the resumed agent got EOF and exited", Duration.ofSeconds(30), () -> fleet.pgrep(2, "jplay-agent").isEmpty());
     }
 
-    private static FailureInfo only(RunReport r) {
+    private record Timed(RunReport report, long seconds) {}
+
+    private Timed timed(Path playbook) throws Exception {
+        long start = System.nanoTime();
+        RunReport r = runs.apply(playbook);
+        return new Timed(r, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+    }
+
+    /** The run's only failure: on host {@code host}, task {@code task} at its file:line:col, {@code step}/TIMEOUT. */
+    private static FailureInfo located(RunReport r, int host, Path playbook, String task, String step) throws Exception {
         assertEquals(1, r.failures().size(), () -> "failures: " + r.failures());
-        return r.failures().get(0);
+        FailureInfo f = r.failures().get(0);
+        assertEquals(fleet.name(host), f.host());
+        assertEquals(task, f.task());
+        assertTrue(f.location().endsWith(locate(playbook, "name: " + task)), f.location());
+        assertEquals(step, f.step());
+        assertEquals("TIMEOUT", f.code());
+        return f;
     }
 }
