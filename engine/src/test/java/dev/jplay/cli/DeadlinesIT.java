@@ -90,6 +90,8 @@ class DeadlinesIT {
         assertEquals(List.of("make a fifo=changed", "read the fifo=failed"), outcomes(r, fleet.name(1)));
         for (int i : new int[] {2, 3}) {
             assertEquals(List.of("make a fifo=changed", "read the fifo=skipped", "after=changed"), outcomes(r, fleet.name(i)));
+            assertEquals(2, r.recap().get(fleet.name(i)).ok(), "the recap counts the task after the stuck one");
+            assertEquals(1, r.recap().get(fleet.name(i)).skipped());
         }
         assertEquals(1, r.recap().get(fleet.name(1)).failed());
         assertTrue(seconds < 20, "run took " + seconds + " s");
@@ -175,7 +177,11 @@ class DeadlinesIT {
         assertEquals(3000, ((Number) f.detail().get("timeout_ms")).intValue());
         assertTrue(String.valueOf(f.detail().get("activity")).startsWith("unknown"), f.detail().toString());
         assertEquals(List.of("slow step=unreachable"), outcomes(r, fleet.name(2)));
-        for (int i : new int[] {1, 3}) assertEquals(List.of("slow step=changed", "after=changed"), outcomes(r, fleet.name(i)));
+        for (int i : new int[] {1, 3}) {
+            assertEquals(List.of("slow step=changed", "after=changed"), outcomes(r, fleet.name(i)));
+            assertEquals(2, r.recap().get(fleet.name(i)).ok());
+        }
+        assertEquals(1, r.recap().get(fleet.name(2)).unreachable());
         // 3 s deadline + 5 s grace, then on: bounded
         assertTrue(seconds < 20, "run took " + seconds + " s");
         await("the resumed agent got EOF and exited", Duration.ofSeconds(30), () -> fleet.pgrep(2, "jplay-agent").isEmpty());
