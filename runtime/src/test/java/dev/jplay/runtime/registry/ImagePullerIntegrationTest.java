@@ -322,6 +322,19 @@ class ImagePullerIntegrationTest {
     }
 
     @Test
+    void aRegistryThatAcceptsButNeverAnswersEndsThePullAtItsProgressTimeout() throws Exception {
+        proxy.inject(r -> r.method().equals("HEAD"), new FaultProxy.Delay(20_000), 100);
+        long start = System.nanoTime();
+        PullException e = assertThrows(PullException.class, () -> puller(Duration.ofMillis(500)).pull(ref("team/app:v1"),
+                fastRetries().progressTimeout(Duration.ofMillis(500)).build()));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(PullException.TIMEOUT, e.code());
+        assertTrue(e.getMessage().contains("fetching the manifest of " + ref("team/app:v1")), e.getMessage());
+        assertEquals(1, proxy.requests().stream().filter(r -> r.method().equals("HEAD")).count(), "not retried");
+        assertTrue(ms < 5_000, "ended after " + ms + " ms");
+    }
+
+    @Test
     void aPullMayTakeLongerThanItsProgressTimeoutWhileBytesKeepComing() throws Exception {
         Digest layer = app.layers.get(1).blob().digest(); // 200 KB: 4 pieces, 250 ms apart: ~1 s in all
         proxy.inject(r -> r.isBlobGet() && r.path().endsWith(layer.toString()), new FaultProxy.Trickle(250), 1);
