@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * reader thread matches results to them by id. The first protocol violation or the agent's death fails every
  * pending call and ends the session: after that, nothing the agent says is trusted.
  *
- * <p>Every request carries its deadline (the caller's timeout or the module's default, {@link ModuleDeadlines}); the
- * agent answers {@code TIMEOUT} at it by itself. This side is the backstop for an agent that does not answer at all
+ * <p>Every request has a deadline: the caller's timeout, sent with it, or else the module's default, which both sides
+ * take from {@link ModuleDeadlines} (the agent is built with the controller), so that the agent can say which one
+ * ran out. The agent answers {@code TIMEOUT} at it by itself. This side is the backstop for an agent that does not answer at all
  * (its JVM frozen, the link cut): {@link #TIMEOUT_GRACE} after the deadline the call fails with {@code agent/TIMEOUT}.
  */
 final class AgentClient implements AgentSession {
@@ -75,8 +76,9 @@ final class AgentClient implements AgentSession {
             pending.remove(id);
             return CompletableFuture.failedFuture(dead);
         }
-        Duration deadline = ModuleDeadlines.effective(module, timeout == null || timeout.isZero() ? null : timeout);
-        AgentRequest request = AgentRequest.run(id, module, args, check, diff, deadline.toMillis(), env);
+        Duration given = timeout == null || timeout.isZero() ? null : timeout;
+        Duration deadline = ModuleDeadlines.effective(module, given);
+        AgentRequest request = AgentRequest.run(id, module, args, check, diff, given == null ? null : given.toMillis(), env);
         byte[] line;
         try {
             line = messages.encode(request);
