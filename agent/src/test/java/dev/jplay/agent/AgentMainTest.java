@@ -179,6 +179,27 @@ class AgentMainTest {
     }
 
     @Test
+    void watchdogKillsTheProcessTreesTheStuckRequestStarted() throws Exception {
+        Path fifo = dir.resolve("sticks.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        dev.jplay.modules.command.StartsThenSticks module = new dev.jplay.modules.command.StartsThenSticks(fifo);
+        AgentResult r = results(serve(ModuleRegistry.standard().add(module), 1 << 20,
+                run(1, "starts_then_sticks", Map.of(), 200))).get(1L);
+        assertEquals("TIMEOUT", r.error().code());
+        assertEquals("opening " + fifo, r.error().detail().get("activity"));
+        ProcessHandle shell = module.started.get(0);
+        List<Long> killed = ((List<?>) r.error().detail().get("killed_pids")).stream().map(p -> ((Number) p).longValue()).toList();
+        assertTrue(killed.contains(shell.pid()) && killed.size() == 2, "sh and its sleep: " + killed);
+        for (Object pid : killed) {
+            ProcessHandle p = ProcessHandle.of(((Number) pid).longValue()).orElse(null);
+            if (p != null) assertTrue(p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS) != null && !p.isAlive(), "killed " + pid);
+        }
+        try (java.io.FileOutputStream w = new java.io.FileOutputStream(fifo.toFile())) {
+            w.write('x'); // release the abandoned worker
+        }
+    }
+
+    @Test
     void commandPastItsDeadlineIsKilledAndSaysWhatItRan() throws Exception {
         Path fifo = dir.resolve("cmd.fifo");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());

@@ -2,8 +2,10 @@ package dev.jplay.modules.command;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,11 +48,11 @@ public final class ProcessTrees {
      * overran its deadline with it. Returns the processes signalled.
      */
     public static List<ProcessHandle> killStartedBy(Thread worker) {
-        List<ProcessHandle> killed = new ArrayList<>();
+        Set<ProcessHandle> killed = new LinkedHashSet<>(); // kill() may name a child twice (signalled in both passes)
         for (Map.Entry<ProcessHandle, Thread> e : List.copyOf(RUNNING.entrySet())) {
             if (e.getValue() == worker) killed.addAll(kill(e.getKey()));
         }
-        return killed;
+        return List.copyOf(killed);
     }
 
     /** {@link #killAll} and refuse any later start: for the JVM's shutdown hook. */
