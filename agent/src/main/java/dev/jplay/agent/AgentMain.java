@@ -1,7 +1,9 @@
 package dev.jplay.agent;
 
+import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
+import dev.jplay.modules.ModuleDeadlines;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleRegistry;
 import dev.jplay.modules.ModuleResult;
@@ -21,13 +23,16 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent: reads one JSON request per line on stdin, runs each on a worker thread, writes one JSON result
@@ -35,12 +40,24 @@ import java.util.concurrent.TimeUnit;
  * it waits for the requests in flight, kills any process tree a module left running, and exits, so it never
  * outlives the controller's SSH channel.
  *
+ * <p>Every request has a deadline: the task's {@code timeout} or its module's default ({@link ModuleDeadlines}).
+ * A request still running {@link #WATCHDOG_GRACE} after it is answered by the {@link Watchdog}: code
+ * {@code TIMEOUT} with what the module was doing ({@link Activity}), even when the worker is stuck in a call
+ * nothing can interrupt (an open() of a FIFO); its process trees are killed, the worker interrupted and, if it
+ * still does not return, abandoned: its late result is dropped.
+ *
  * <p>stdout is the protocol channel: {@code main} points {@code System.out} at stderr and {@code System.in}
  * at an empty stream before any module runs, and only {@link #write} touches the real stdout.
  */
 public final class AgentMain {
     /** How long in-flight requests may still run after the controller closed stdin. */
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    /**
+     * How long after a request's deadline the watchdog answers for it: a module that keeps the deadline itself
+     * (a command kills its process tree, then collects the output) reports first, with its own detail. The
+     * controller stops waiting later still (its grace is 5 s).
+     */
+    static final Duration WATCHDOG_GRACE = Duration.ofSeconds(2);
 
     private final ModuleRegistry registry;
     private final Path stateDir;
@@ -48,6 +65,9 @@ public final class AgentMain {
     private final String agentId;
     private final ConcurrentMap<String, Object> agentState = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(new WorkerThreads());
+    private final Watchdog watchdog = new Watchdog();
+    /** Requests taken but not yet answered (by their worker or by the watchdog); guarded by itself. */
+    private final int[] unanswered = new int[1];
     private volatile boolean outputBroken;
 
     private final int maxLineBytes;
@@ -62,6 +82,7 @@ public final class AgentMain {
         this.stateDir = stateDir;
         this.out = out;
         this.agentId = agentId;
+        watchdog.start();
     }
 
     public static void main(String[] args) throws IOException {
@@ -108,17 +129,31 @@ public final class AgentMain {
                 continue;
             }
             if (req.isBye()) break;
-            workers.execute(new Job(req));
+            Job job = new Job(req);
+            job.arm();
+            workers.execute(job);
         }
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                workers.shutdownNow();
-            }
+            // Answered is enough: a worker the watchdog abandoned may never return.
+            if (!awaitAnswers(DRAIN_TIMEOUT.toMillis())) workers.shutdownNow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        watchdog.interrupt();
         ProcessTrees.killAll();
+    }
+
+    private boolean awaitAnswers(long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (unanswered) {
+            while (unanswered[0] > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) return false;
+                unanswered.wait(left);
+            }
+            return true;
+        }
     }
 
     private Map<String, Object> hello() {
@@ -140,23 +175,46 @@ public final class AgentMain {
         return hello;
     }
 
-    AgentResult execute(Request req) {
+    AgentResult execute(Request req, Duration deadline, Activity activity) {
         long start = System.nanoTime();
         TaskModule module = registry.get(req.module());
         if (module == null) {
             return failure(req.id(), new AgentError("args", "MODULE_UNKNOWN", "no module named '" + req.module()
                     + "' (agent has: " + String.join(", ", registry.names()) + ")", null), 0);
         }
-        ModuleContext ctx = new ModuleContext(req.check(), req.diff(), req.timeout(), req.env(), stateDir, agentState);
+        ModuleContext ctx = new ModuleContext(req.check(), req.diff(), deadline, req.env(), stateDir, agentState, activity);
         try {
             ModuleResult r = module.run(new ModuleArgs(req.module(), req.args()), ctx);
             return r.toAgentResult(req.id(), elapsedMs(start));
         } catch (ModuleException e) {
+            // A module that kept its deadline itself: say what it was doing, as the watchdog would.
+            if ("TIMEOUT".equals(e.code()) && !e.detailMap().containsKey("activity")) e.detail("activity", activity.describe());
             return failure(req.id(), e.toError(), elapsedMs(start));
         } catch (RuntimeException | Error e) {
             return failure(req.id(), new AgentError("exec", "MODULE_CRASH", req.module() + " crashed: " + e,
                     Map.of("exception", e.getClass().getName())), elapsedMs(start));
         }
+    }
+
+    /** The watchdog's answer for a request past its deadline. */
+    private static AgentResult timedOut(Job job, List<ProcessHandle> killed, boolean running) {
+        Request req = job.req;
+        Map<String, Object> detail = new LinkedHashMap<>();
+        String activity = job.activity.describe();
+        detail.put("activity", activity);
+        detail.put("timeout_ms", job.deadline.toMillis());
+        detail.put("deadline", req.timeout() != null ? "task timeout" : "module default");
+        if (!killed.isEmpty()) {
+            List<Long> pids = new ArrayList<>(killed.size());
+            for (ProcessHandle p : killed) pids.add(p.pid());
+            detail.put("killed_pids", pids);
+        }
+        // What it was doing is in the detail (the terminal prints it as "doing:"), not repeated here.
+        String message = req.module() + " did not finish within its " + job.deadline.toMillis() + " ms deadline ("
+                + (req.timeout() != null ? "the task's timeout" : "the module's default; a task's timeout: changes it")
+                + ")" + (running ? "" : " and never got a worker thread")
+                + (killed.isEmpty() ? "" : "; killed " + killed.size() + " process(es) it started");
+        return failure(req.id(), new AgentError(job.activity.step(), "TIMEOUT", message, detail), elapsedMs(job.queuedAt));
     }
 
     private static long elapsedMs(long startNanos) {
@@ -202,13 +260,79 @@ public final class AgentMain {
      * Named classes rather than lambdas: the first lambda costs ~10 ms of start-up (invokedynamic bootstrap)
      * unless a CDS archive covers it.
      */
-    private final class Job implements Runnable {
-        private final Request req;
+    private final class Job implements Runnable, Watchdog.Deadline {
+        final Request req;
+        final Duration deadline;
+        final Activity activity = new Activity();
+        final long queuedAt = System.nanoTime();
+        private final long expiresAt;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        /** The thread running this job, null before and after; guarded by this. */
+        private Thread worker;
 
-        Job(Request req) { this.req = req; }
+        Job(Request req) {
+            this.req = req;
+            Duration t = req.timeout();
+            this.deadline = t == null || t.isNegative() || t.isZero() ? ModuleDeadlines.defaultFor(req.module()) : t;
+            this.expiresAt = queuedAt + deadline.plus(WATCHDOG_GRACE).toNanos();
+        }
+
+        void arm() {
+            synchronized (unanswered) {
+                unanswered[0]++;
+            }
+            watchdog.arm(this);
+        }
 
         @Override
-        public void run() { write(execute(req)); }
+        public long expiresAtNanos() { return expiresAt; }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                worker = Thread.currentThread();
+            }
+            try {
+                AgentResult result = execute(req, deadline, activity);
+                if (claim()) deliver(result);
+            } finally {
+                synchronized (this) {
+                    worker = null;
+                }
+                Thread.interrupted(); // the watchdog's interrupt was for this job, not the pool thread's next one
+            }
+        }
+
+        /** The first of worker and watchdog to claim the job answers it. */
+        boolean claim() {
+            if (!answered.compareAndSet(false, true)) return false;
+            watchdog.disarm(this);
+            return true;
+        }
+
+        void deliver(AgentResult result) {
+            write(result);
+            synchronized (unanswered) {
+                if (--unanswered[0] == 0) unanswered.notifyAll();
+            }
+        }
+
+        synchronized Thread worker() { return worker; }
+
+        /** Past the deadline: answer TIMEOUT, kill the process trees this job started, interrupt its worker. */
+        @Override
+        public void expire() {
+            if (!claim()) return;
+            Thread w = worker();
+            List<ProcessHandle> killed = w == null ? List.of() : ProcessTrees.killStartedBy(w);
+            deliver(timedOut(this, killed, w != null));
+            synchronized (this) {
+                // Still this job's thread (it clears the field under the same lock when it returns).
+                if (worker != null) worker.interrupt();
+            }
+            System.err.println("jplay-agent: request " + req.id() + " (" + req.module() + ") passed its deadline while "
+                    + activity.describe() + "; answered TIMEOUT, worker interrupted");
+        }
     }
 
     private static final class WorkerThreads implements java.util.concurrent.ThreadFactory {

@@ -125,6 +125,110 @@ class AgentMainTest {
         assertEquals("RESULT_UNWRITABLE", r.get(10L).error().code());
     }
 
+    static String run(long id, String module, Map<String, Object> args, long timeoutMs) throws Exception {
+        return JSON.writeValueAsString(AgentRequest.run(id, module, args, false, false, timeoutMs, null));
+    }
+
+    /**
+     * A module stuck where no interrupt reaches it: open() of a FIFO nobody writes blocks in the kernel. The
+     * watchdog answers TIMEOUT at the deadline + grace with the module's activity, the worker is abandoned, the
+     * agent answers the next request and serve() returns without waiting for the stuck thread.
+     */
+    @Test
+    void watchdogAnswersARequestStuckInAnUninterruptibleCallWithItsActivity() throws Exception {
+        Path fifo = dir.resolve("never-written.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        List<Thread> stuck = new ArrayList<>();
+        TaskModule reader = new TaskModule() {
+            @Override public String name() { return "read_fifo"; }
+            @Override public ModuleResult run(dev.jplay.modules.ModuleArgs a, dev.jplay.modules.ModuleContext c) {
+                stuck.add(Thread.currentThread());
+                c.activity().now("read", "opening " + fifo + " for reading");
+                try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
+                    return ModuleResult.ok().put("read", in.read()).build();
+                } catch (java.io.IOException e) {
+                    return ModuleResult.ok().failed(true).msg("unexpected: " + e).build();
+                }
+            }
+        };
+        long start = System.nanoTime();
+        List<String> lines = serve(ModuleRegistry.standard().add(reader), 1 << 20,
+                run(1, "read_fifo", Map.of(), 300),
+                run(2, "ping", Map.of()));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        Map<Long, AgentResult> r = results(lines);
+        assertEquals("pong", r.get(2L).data().get("ping"), "the agent served on");
+        AgentResult timedOut = r.get(1L);
+        assertEquals("failed", timedOut.status());
+        assertEquals("TIMEOUT", timedOut.error().code());
+        assertEquals("read", timedOut.error().step());
+        assertEquals("opening " + fifo + " for reading", timedOut.error().detail().get("activity"));
+        assertEquals(300, ((Number) timedOut.error().detail().get("timeout_ms")).intValue());
+        assertEquals("task timeout", timedOut.error().detail().get("deadline"));
+        assertTrue(timedOut.error().message().contains("within its 300 ms deadline"), timedOut.error().message());
+        // answered at the deadline + the watchdog's grace, not when (never) the read returns
+        long expected = 300 + AgentMain.WATCHDOG_GRACE.toMillis();
+        assertTrue(ms >= expected && ms < expected + 3000, "took " + ms + " ms");
+        assertTrue(stuck.get(0).isAlive(), "the worker is still blocked in open(): abandoned, not waited for");
+        // let the abandoned worker go: its late result must be dropped (a writer opens the FIFO)
+        try (java.io.FileOutputStream w = new java.io.FileOutputStream(fifo.toFile())) {
+            w.write('x');
+        }
+        stuck.get(0).join(5000);
+        assertFalse(stuck.get(0).isAlive());
+    }
+
+    @Test
+    void watchdogKillsTheProcessTreesTheStuckRequestStarted() throws Exception {
+        Path fifo = dir.resolve("sticks.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        dev.jplay.modules.command.StartsThenSticks module = new dev.jplay.modules.command.StartsThenSticks(fifo);
+        AgentResult r = results(serve(ModuleRegistry.standard().add(module), 1 << 20,
+                run(1, "starts_then_sticks", Map.of(), 200))).get(1L);
+        assertEquals("TIMEOUT", r.error().code());
+        assertEquals("opening " + fifo, r.error().detail().get("activity"));
+        ProcessHandle shell = module.started.get(0);
+        List<Long> killed = ((List<?>) r.error().detail().get("killed_pids")).stream().map(p -> ((Number) p).longValue()).toList();
+        assertTrue(killed.contains(shell.pid()) && killed.size() == 2, "sh and its sleep: " + killed);
+        for (Object pid : killed) {
+            ProcessHandle p = ProcessHandle.of(((Number) pid).longValue()).orElse(null);
+            if (p != null) assertTrue(p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS) != null && !p.isAlive(), "killed " + pid);
+        }
+        try (java.io.FileOutputStream w = new java.io.FileOutputStream(fifo.toFile())) {
+            w.write('x'); // release the abandoned worker
+        }
+    }
+
+    @Test
+    void commandPastItsDeadlineIsKilledAndSaysWhatItRan() throws Exception {
+        Path fifo = dir.resolve("cmd.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        List<String> lines = serve(ModuleRegistry.standard(), 1 << 20,
+                run(1, "command", Map.of("argv", List.of("cat", fifo.toString())), 300));
+        AgentResult r = results(lines).get(1L);
+        assertEquals("TIMEOUT", r.error().code());
+        assertEquals("exec", r.error().step());
+        assertEquals("running cat " + fifo, r.error().detail().get("activity"));
+        List<?> pids = (List<?>) r.error().detail().get("pids");
+        for (Object pid : pids) {
+            assertFalse(ProcessHandle.of(((Number) pid).longValue()).map(ProcessHandle::isAlive).orElse(false), "killed " + pid);
+        }
+    }
+
+    @Test
+    void aRequestWithoutTimeoutGetsItsModulesDefaultDeadline() throws Exception {
+        TaskModule deadline = new TaskModule() {
+            @Override public String name() { return "ping"; }
+            @Override public ModuleResult run(dev.jplay.modules.ModuleArgs a, dev.jplay.modules.ModuleContext c) {
+                return ModuleResult.ok().put("timeout_ms", c.timeout().toMillis()).build();
+            }
+        };
+        Map<Long, AgentResult> r = results(serve(new ModuleRegistry().add(deadline), 1 << 20,
+                run(1, "ping", Map.of()), run(2, "ping", Map.of(), 1234)));
+        assertEquals(dev.jplay.modules.ModuleDeadlines.defaultFor("ping").toMillis(), ((Number) r.get(1L).data().get("timeout_ms")).longValue());
+        assertEquals(1234, ((Number) r.get(2L).data().get("timeout_ms")).longValue());
+    }
+
     @Test
     void pipelinedRequestsRunConcurrentlyAndEofWaitsForThem() throws Exception {
         int n = 12;

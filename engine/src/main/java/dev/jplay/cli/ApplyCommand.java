@@ -93,8 +93,9 @@ public final class ApplyCommand implements Callable<Integer> {
     SshOptions sshOptions;
 
     @Option(names = "--task-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Timeout of tasks that set no 'timeout' (default: 0 = none). A host that does not answer a few"
-                    + " seconds after it is unreachable; it is reconnected before the next play.")
+            description = "Timeout of tasks that set no 'timeout' (default: 0 = each module's default deadline, see"
+                    + " docs/deadlines.md). A host that does not answer a few seconds after it is unreachable; it is"
+                    + " reconnected before the next play.")
     int taskTimeout;
 
     @Option(names = "--max-failures", paramLabel = "N|N%",

@@ -99,6 +99,8 @@ public final class ReportCommand implements Callable<Integer> {
                 out.println("    hosts: " + list(g.hosts()));
                 out.println("    tasks: " + list(g.tasks()));
                 out.println("    first: " + t(g.firstLocation()) + " (" + t(g.firstFailure().task()) + " on " + t(g.firstFailure().host()) + ")");
+                Object doing = g.firstFailure().detail() == null ? null : g.firstFailure().detail().get("activity");
+                if (doing instanceof String d) out.println("    doing: " + t(d));
                 Object stderr = g.firstFailure().detail() == null ? null : g.firstFailure().detail().get("stderr_tail");
                 if (stderr instanceof String s && !s.isBlank()) {
                     for (String line : lastLines(s)) out.println("    stderr| " + line);

@@ -21,6 +21,7 @@ public final class NextAction {
         String where = f.location() == null ? "the task" : f.location();
         Map<String, Object> d = f.detail() == null ? Map.of() : f.detail();
 
+        if (code.equals("TIMEOUT")) return timeout(step, d, host, ssh);
         if (REGISTRY_STEPS.contains(step) || code.startsWith("REGISTRY_")) return registry(step, code, d, host);
         return switch (step) {
             case "connect" -> switch (code) {
@@ -68,6 +69,21 @@ public final class NextAction {
             case "health" -> "the app started but its health check failed: read its logs on " + host;
             default -> "read the cause and stderr above; rerun with -vv for more detail";
         };
+    }
+
+    /** Every deadline ends as TIMEOUT, with what the agent was doing (detail {@code activity}) when it knew. */
+    private static String timeout(String step, Map<String, Object> d, String host, String ssh) {
+        if (step.equals("agent")) {
+            return "the agent on " + host + " stopped answering (frozen JVM, full disk, cut link): check it is alive and"
+                    + " its load: " + ssh + " 'uptime; pgrep -af jplay-agent'";
+        }
+        if (REGISTRY_STEPS.contains(step)) {
+            return "the registry sent nothing for the pull progress timeout: check " + host + " reaches "
+                    + (d.get("url") != null ? d.get("url") : "the registry") + " and that the registry is healthy; raise"
+                    + " pull_progress_timeout for a slow mirror";
+        }
+        return "it hung while " + d.getOrDefault("activity", "running") + ": look at that on " + host
+                + " (" + ssh + "), or raise the task's timeout if it only needs longer";
     }
 
     private static String registry(String step, String code, Map<String, Object> d, String host) {

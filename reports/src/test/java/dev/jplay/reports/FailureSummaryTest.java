@@ -69,4 +69,18 @@ class FailureSummaryTest {
         FailureInfo java = new FailureInfo("h", "t", null, "agent", "JAVA_MISSING", "no java", null);
         assertTrue(NextAction.suggest(java).contains("Java 17"));
     }
+
+    @Test
+    void aTimeoutSuggestionSaysWhatHungWhereItIsKnown() {
+        FailureInfo stuck = new FailureInfo("web-1", "t", null, "exec", "TIMEOUT", "did not finish",
+                Map.of("activity", "running cat /tmp/x.fifo"));
+        assertTrue(NextAction.suggest(stuck).startsWith("it hung while running cat /tmp/x.fifo: look at that on web-1"),
+                NextAction.suggest(stuck));
+        FailureInfo stalled = new FailureInfo("web-1", "t", null, "fetch", "TIMEOUT", "no data",
+                Map.of("url", "http://r:5000/v2/a/blobs/sha256:1"));
+        assertTrue(NextAction.suggest(stalled).contains("http://r:5000/v2/a/blobs/sha256:1")
+                && NextAction.suggest(stalled).contains("pull_progress_timeout"), NextAction.suggest(stalled));
+        FailureInfo frozen = new FailureInfo("web-1", "t", null, "agent", "TIMEOUT", "no answer", null);
+        assertTrue(NextAction.suggest(frozen).contains("stopped answering"), NextAction.suggest(frozen));
+    }
 }

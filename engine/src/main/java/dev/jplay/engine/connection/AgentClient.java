@@ -1,6 +1,7 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.modules.ModuleDeadlines;
 import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,11 +21,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * The controller's side of the JSON-lines protocol with one running agent: writes pipelined requests, and a
  * reader thread matches results to them by id. The first protocol violation or the agent's death fails every
  * pending call and ends the session: after that, nothing the agent says is trusted.
+ *
+ * <p>Every request has a deadline: the caller's timeout, sent with it, or else the module's default, which both sides
+ * take from {@link ModuleDeadlines} (the agent is built with the controller), so that the agent can say which one
+ * ran out. The agent answers {@code TIMEOUT} at it by itself. This side is the backstop for an agent that does not answer at all
+ * (its JVM frozen, the link cut): {@link #TIMEOUT_GRACE} after the deadline the call fails with {@code agent/TIMEOUT}.
  */
 final class AgentClient implements AgentSession {
     /** How long after the agent's own deadline the controller stops waiting for a result. */
     static final Duration TIMEOUT_GRACE = Duration.ofSeconds(5);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** One timer thread for every session's backstops; a call that is answered cancels (removes) its entry. */
+    private static final ScheduledThreadPoolExecutor BACKSTOPS = backstopTimer();
 
     private final HostTarget target;
     private final AgentProcess process;
@@ -66,8 +76,9 @@ final class AgentClient implements AgentSession {
             pending.remove(id);
             return CompletableFuture.failedFuture(dead);
         }
-        AgentRequest request = AgentRequest.run(id, module, args, check, diff,
-                timeout == null ? null : timeout.toMillis(), env);
+        Duration given = timeout == null || timeout.isZero() ? null : timeout;
+        Duration deadline = ModuleDeadlines.effective(module, given);
+        AgentRequest request = AgentRequest.run(id, module, args, check, diff, given == null ? null : given.toMillis(), env);
         byte[] line;
         try {
             line = messages.encode(request);
@@ -81,19 +92,33 @@ final class AgentClient implements AgentSession {
             fail(exited("AGENT_EXITED", "cannot send request " + id + " (" + module + "): " + e.getMessage(), e));
             return result;
         }
-        if (timeout != null) {
-            CompletableFuture.delayedExecutor(timeout.plus(TIMEOUT_GRACE).toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> giveUp(id, module, timeout));
-        }
+        ScheduledFuture<?> backstop = BACKSTOPS.schedule(() -> giveUp(id, module, deadline),
+                deadline.plus(TIMEOUT_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        result.whenComplete((r, e) -> backstop.cancel(false));
         return result;
     }
 
-    private void giveUp(long id, String module, Duration timeout) {
+    private void giveUp(long id, String module, Duration deadline) {
         CompletableFuture<AgentResult> f = pending.remove(id);
         if (f == null) return;
         abandoned.put(id, Boolean.TRUE);
-        f.completeExceptionally(error("TIMEOUT", "no result for " + module + " (request " + id + ") within its "
-                + timeout.toMillis() + " ms timeout + " + TIMEOUT_GRACE.toSeconds() + " s grace", null));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("module", module);
+        detail.put("timeout_ms", deadline.toMillis());
+        detail.put("activity", "unknown: the agent sent nothing, not even its own TIMEOUT (frozen, or the link is cut)");
+        f.completeExceptionally(new ConnectionException(target.describe(), Step.AGENT, "TIMEOUT", "no answer to " + module
+                + " (request " + id + ") within its " + deadline.toMillis() + " ms deadline + " + TIMEOUT_GRACE.toSeconds()
+                + " s grace", null, detail));
+    }
+
+    private static ScheduledThreadPoolExecutor backstopTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "jplay-agent-backstop");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     private synchronized void send(byte[] line) throws IOException {

@@ -95,6 +95,7 @@ public final class ConsolePrinter implements RunListener {
         if (f == null) return "";
         StringBuilder sb = new StringBuilder(" => ").append(f.step()).append('/').append(f.code()).append(": ").append(f.cause());
         if (f.location() != null) sb.append("\n  at ").append(f.location());
+        if (f.detail() != null && f.detail().get("activity") instanceof String doing) sb.append("\n  doing: ").append(doing);
         if (f.detail() != null && f.detail().get("stderr_tail") instanceof String err) {
             sb.append("\n  stderr: ").append(err.strip().replace("\n", "\n          "));
         }

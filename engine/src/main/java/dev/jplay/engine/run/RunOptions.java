@@ -14,8 +14,9 @@ import java.util.Set;
  * @param tags      run only tasks with one of these tags (empty: all); tag {@code always} always runs
  * @param skipTags  skip tasks with one of these tags
  * @param strategy  overrides every play's strategy when not null ({@code linear} or {@code free})
- * @param taskTimeout the timeout of tasks that set none ({@code --task-timeout}; null: none). The agent ends a
- *                  task at its timeout; a host that does not answer a few seconds later is unreachable.
+ * @param taskTimeout the timeout of tasks that set none ({@code --task-timeout}; null: the module's default deadline,
+ *                  {@link dev.jplay.modules.ModuleDeadlines}). The agent ends a task at its deadline; a host that
+ *                  does not answer a few seconds later is unreachable.
  */
 public record RunOptions(
         boolean check,

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -95,6 +96,25 @@ class AgentClientTest {
             assertEquals("TIMEOUT", ((ConnectionException) e.getCause()).code());
             assertTrue(ms >= AgentClient.TIMEOUT_GRACE.toMillis(), "gave up after " + ms + " ms");
             assertTrue(client.isOpen(), "a timed-out call does not end the session");
+            ConnectionException c = (ConnectionException) e.getCause();
+            assertEquals("ping", c.detail().get("module"));
+            assertEquals(100L, c.detail().get("timeout_ms"));
+            assertTrue(String.valueOf(c.detail().get("activity")).startsWith("unknown"), c.detail().toString());
         }
+    }
+
+    @Test
+    void aGivenTimeoutTravelsWithTheRequestTheModulesDefaultIsLeftToTheAgent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path seen = dir.resolve("requests");
+        try (AgentClient client = start(HELLO + "read a; echo \"$a\" >> " + seen
+                + "; echo '{\"type\":\"result\",\"id\":1,\"status\":\"ok\"}'; read b; echo \"$b\" >> " + seen
+                + "; echo '{\"type\":\"result\",\"id\":2,\"status\":\"ok\"}'; read c")) {
+            client.call("ping", Map.of()).get(20, TimeUnit.SECONDS);
+            client.call("command", Map.of(), false, false, java.time.Duration.ofSeconds(7), null).get(20, TimeUnit.SECONDS);
+        }
+        List<String> lines = java.nio.file.Files.readAllLines(seen);
+        assertFalse(lines.get(0).contains("timeout_ms"), lines.get(0)); // the agent applies the default and says so
+        assertTrue(lines.get(1).contains("\"timeout_ms\":7000"), lines.get(1));
     }
 }

@@ -56,6 +56,7 @@ final class CommandTask {
             String s = args.string("stdin") + (args.bool("stdin_add_newline", true) ? "\n" : "");
             stdin = s.getBytes(StandardCharsets.UTF_8);
         }
+        ctx.activity().now("exec", "running " + String.join(" ", argv) + (chdir == null ? "" : " in " + chdir));
         ProcessRunner.Outcome o = ProcessRunner.run(module, argv, chdir, ctx.env(), stdin, ctx.timeout(),
                 args.bool("strip_empty_ends", true));
         ModuleResult.Builder r = ModuleResult.changed(true).rc(o.rc()).stdout(o.stdout()).stderr(o.stderr())

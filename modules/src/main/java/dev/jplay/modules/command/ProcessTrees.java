@@ -2,7 +2,9 @@ package dev.jplay.modules.command;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * it exits: a task's children must not outlive the agent.
  */
 public final class ProcessTrees {
-    private static final Set<ProcessHandle> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Running processes and the thread that started each (the agent's worker for one request). */
+    private static final Map<ProcessHandle, Thread> RUNNING = new ConcurrentHashMap<>();
     private static final Object STARTING = new Object();
     private static boolean closed;
 
@@ -25,7 +28,7 @@ public final class ProcessTrees {
         synchronized (STARTING) {
             if (closed) throw new IOException("the agent is shutting down");
             Process p = pb.start();
-            RUNNING.add(p.toHandle());
+            RUNNING.put(p.toHandle(), Thread.currentThread());
             return p;
         }
     }
@@ -37,7 +40,19 @@ public final class ProcessTrees {
         synchronized (STARTING) {
             // holding the lock: a start in progress has been tracked
         }
-        for (ProcessHandle p : List.copyOf(RUNNING)) kill(p);
+        for (ProcessHandle p : List.copyOf(RUNNING.keySet())) kill(p);
+    }
+
+    /**
+     * Kills the process trees {@code worker} started that still run: the agent's watchdog ends a request that
+     * overran its deadline with it. Returns the processes signalled.
+     */
+    public static List<ProcessHandle> killStartedBy(Thread worker) {
+        Set<ProcessHandle> killed = new LinkedHashSet<>(); // kill() may name a child twice (signalled in both passes)
+        for (Map.Entry<ProcessHandle, Thread> e : List.copyOf(RUNNING.entrySet())) {
+            if (e.getValue() == worker) killed.addAll(kill(e.getKey()));
+        }
+        return List.copyOf(killed);
     }
 
     /** {@link #killAll} and refuse any later start: for the JVM's shutdown hook. */

@@ -86,7 +86,7 @@ public final class ContainerModule implements TaskModule {
             ContainerNetwork network, boolean logs, HealthCheck health, ModuleContext ctx) throws ModuleException {
         String name = spec.name();
         long t0 = System.nanoTime();
-        EnsuredImage image = new ImageEnsurer(host).ensure(request);
+        EnsuredImage image = new ImageEnsurer(host, ctx.activity()).ensure(request);
         long t1 = System.nanoTime();
         Path rootfs = host.snapshots.rootfs(name);
         ContainerImage containerImage = new ContainerImage(image.manifestDigest().toString(), image.launchConfig(), rootfs);
@@ -100,12 +100,16 @@ public final class ContainerModule implements TaskModule {
             if (recreate) {
                 ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
                 // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
+                ctx.activity().now("create", "runc: removing the previous container " + name);
                 host.containers.ensureAbsent(name);
                 replacedOld = before.state() != ContainerState.ABSENT;
                 removeRootfs(host, name);
+                ctx.activity().now("network", "attaching " + name + " to its network (CNI)");
                 network.converge(); // runc joins the namespace at start: attach while no process is in it
             }
+            ctx.activity().now("mount", "mounting the root filesystem of " + name);
             prepareRootfs(host, name, image);
+            ctx.activity().now(state.equals("present") ? "create" : "start", "runc: " + state + " " + name);
             t2 = System.nanoTime();
             result = switch (state) {
                 case "present" -> host.containers.ensurePresent(spec, containerImage);

@@ -72,7 +72,8 @@ final class ContainerRollback {
         HealthCheck check = override != null ? override : records.previousCheck(name);
         records.saveCurrent(name, check);
         Map<String, Object> health = check == null ? null
-                : HealthGate.await(host, name, check, true, HealthGate.hostAddress(target.spec()), ctx.timeout());
+                : HealthGate.await(host, name, check, true, HealthGate.hostAddress(target.spec()), ctx.timeout(),
+                        ctx.activity());
         ModuleResult.Builder out = ModuleResult.changed(true)
                 .msg("container " + name + " rolled back to " + target.imageDigest() + ", " + started.status().state().id())
                 .put("rolled_back", true)

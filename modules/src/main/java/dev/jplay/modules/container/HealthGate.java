@@ -1,5 +1,6 @@
 package dev.jplay.modules.container;
 
+import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.runtime.launch.ContainerExec;
@@ -47,12 +48,12 @@ final class HealthGate {
             String address, ModuleContext ctx) throws ModuleException {
         new HealthRecords(ctx.stateDir()).saveCurrent(spec.name(), check);
         if (check == null || !(state.equals("started") || state.equals("restarted"))) return null;
-        return await(host, spec.name(), check, restarted, address, ctx.timeout());
+        return await(host, spec.name(), check, restarted, address, ctx.timeout(), ctx.activity());
     }
 
     /** Waits for health; throws a located failure at step {@code health} if the container does not get there. */
     static Map<String, Object> await(ContainerHost host, String name, HealthCheck check, boolean restarted, String address,
-            Duration taskTimeout) throws ModuleException {
+            Duration taskTimeout, Activity activity) throws ModuleException {
         if (check.needsAddress() && address == null) {
             throw new ModuleException("args", "ARG_VALUE", "container: healthcheck of '" + name + "' needs the container's address "
                     + "(network_mode host) or an explicit target: a full http URL, tcp host:port, or cmd");
@@ -74,6 +75,7 @@ final class HealthGate {
                         + " instead of healthy", last, attempts, failures, start);
             }
             attempts++;
+            activity.now("health", "health check " + attempts + " of " + name + ": " + check.describe(address));
             long checkedAt = System.nanoTime();
             last = status.state() == ContainerState.RESTARTING
                     ? new HealthProbe.Attempt("CONTAINER_RESTARTING", "the container exited and is being restarted", null, null)

@@ -1,5 +1,6 @@
 package dev.jplay.modules.container;
 
+import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.ImageReference;
@@ -23,10 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ImageEnsurer {
     private final ContainerHost host;
     private final LocalImages local;
+    private final Activity activity;
 
     ImageEnsurer(ContainerHost host) {
+        this(host, new Activity());
+    }
+
+    /** @param activity where a pull says what it is doing (blob downloads, layer unpacks) */
+    ImageEnsurer(ContainerHost host, Activity activity) {
         this.host = host;
         this.local = host.localImages;
+        this.activity = activity;
     }
 
     /** The image if it is complete here (and unpacked, when the request wants that), without any network. */
@@ -61,11 +69,15 @@ final class ImageEnsurer {
         long start = System.nanoTime();
         ImageReference ref = request.reference();
         AtomicInteger unpacked = new AtomicInteger();
-        PullOptions.Builder options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel());
-        if (request.unpack()) options.layerListener(unpackWhileDownloading(unpacked, request.limits()));
+        PullActivity pullActivity = new PullActivity(activity);
+        PullOptions.Builder options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel())
+                .progressTimeout(request.progressTimeout()).progress(pullActivity);
+        if (request.unpack()) options.layerListener(unpackWhileDownloading(unpacked, pullActivity, request.limits()));
         PullResult result;
+        activity.now("fetch", "pulling " + ref);
         try {
-            result = new ImagePuller(request.access().client(ref), host.content, host.images).pull(ref, options.build());
+            result = new ImagePuller(request.access().client(ref, request.progressTimeout()), host.content, host.images)
+                    .pull(ref, options.build());
         } catch (PullException e) {
             throw Failures.pull(ref, e);
         }
@@ -73,7 +85,8 @@ final class ImageEnsurer {
             // The listener saw every layer; this only catches a layer another process deleted meanwhile.
             for (PulledLayer layer : result.layers()) {
                 if (!host.layers.has(layer.diffId().toString())) {
-                    unpackFromStore(ref, layer, request.limits());
+                    activity.now("unpack", "unpacking layer " + layer.digest() + " from the content store");
+                    unpackFromStore(ref, layer, pullActivity, request.limits());
                     unpacked.incrementAndGet();
                 }
             }
@@ -84,11 +97,11 @@ final class ImageEnsurer {
                 layers, result.changed(), result.bytesDownloaded(), unpacked.get(), millisSince(start));
     }
 
-    private LayerListener unpackWhileDownloading(AtomicInteger unpacked, UnpackLimits limits) {
+    private LayerListener unpackWhileDownloading(AtomicInteger unpacked, PullActivity pullActivity, UnpackLimits limits) {
         return (layer, compressed) -> {
             String diffId = layer.diffId().toString();
             if (host.layers.has(diffId)) return; // not reading: the puller drops the rest of the stream
-            try {
+            try (PullActivity.Unpacking lane = pullActivity.unpacking(layer)) {
                 host.layers.ensure(diffId, layer.mediaType(), () -> compressed, limits);
             } catch (IOException e) {
                 throw new LayerFailure(layer, e);
@@ -107,8 +120,8 @@ final class ImageEnsurer {
         }
     }
 
-    private void unpackFromStore(ImageReference ref, PulledLayer layer, UnpackLimits limits) throws ModuleException {
-        try {
+    private void unpackFromStore(ImageReference ref, PulledLayer layer, PullActivity pullActivity, UnpackLimits limits) throws ModuleException {
+        try (PullActivity.Unpacking lane = pullActivity.unpacking(layer)) {
             host.layers.ensure(layer.diffId().toString(), layer.mediaType(), () -> host.content.open(layer.digest()),
                     limits);
         } catch (IOException e) {

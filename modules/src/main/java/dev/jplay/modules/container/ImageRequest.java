@@ -6,19 +6,25 @@ import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.fs.ByteSize;
 import dev.jplay.runtime.image.Platform;
 import dev.jplay.runtime.unpack.UnpackLimits;
+import dev.jplay.runtime.registry.PullOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which image, from where and how: the pull arguments shared by {@code image} and {@code container}. */
+/**
+ * Which image, from where and how: the pull arguments shared by {@code image} and {@code container}.
+ * {@code pull_progress_timeout} (seconds, default 60): the pull fails when no byte came for that long.
+ */
 record ImageRequest(ImageReference reference, Platform platform, RegistryAccess access, int parallel, boolean unpack,
-        PullPolicy policy, UnpackLimits limits) {
+        PullPolicy policy, UnpackLimits limits, Duration progressTimeout) {
 
     /** Argument names this reads, besides the one naming the image. */
     static final List<String> ARGS;
 
     static {
         List<String> args = new ArrayList<>(RegistryAccess.ARGS);
-        args.addAll(List.of("platform", "parallel", "unpack_max_ratio", "unpack_ratio_floor", "unpack_min_free"));
+        args.addAll(List.of("platform", "parallel", "unpack_max_ratio", "unpack_ratio_floor", "unpack_min_free",
+                "pull_progress_timeout"));
         ARGS = List.copyOf(args);
     }
 
@@ -34,7 +40,12 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
         if (parallel < 1 || parallel > 32) {
             throw new ModuleException("args", "ARG_VALUE", "parallel must be between 1 and 32, got " + parallel);
         }
-        return new ImageRequest(ref, platform, RegistryAccess.from(args), (int) parallel, unpack, policy, limits(args));
+        long progress = args.number("pull_progress_timeout", PullOptions.DEFAULT_PROGRESS_TIMEOUT.toSeconds());
+        if (progress < 1) {
+            throw new ModuleException("args", "ARG_VALUE", "pull_progress_timeout must be at least 1 (seconds), got " + progress);
+        }
+        return new ImageRequest(ref, platform, RegistryAccess.from(args), (int) parallel, unpack, policy, limits(args),
+                Duration.ofSeconds(progress));
     }
 
     /**

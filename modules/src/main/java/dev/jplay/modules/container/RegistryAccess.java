@@ -9,6 +9,7 @@ import dev.jplay.runtime.registry.DockerConfigCredentials;
 import dev.jplay.runtime.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,8 +33,9 @@ record RegistryAccess(boolean insecure, Path caFile, String username, String pas
                 auth == null ? null : Path.of(auth));
     }
 
-    RegistryClient client(ImageReference ref) throws ModuleException {
-        RegistryClient.Builder builder = RegistryClient.builder().credentials(credentials(ref));
+    /** @param readTimeout the longest silence on a connection: the pull's progress timeout */
+    RegistryClient client(ImageReference ref, Duration readTimeout) throws ModuleException {
+        RegistryClient.Builder builder = RegistryClient.builder().credentials(credentials(ref)).requestTimeout(readTimeout);
         if (insecure) builder.insecure(ref.registry()).insecure(ref.apiHost());
         if (caFile != null) builder.caFile(caFile);
         try {

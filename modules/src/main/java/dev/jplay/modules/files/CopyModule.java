@@ -42,6 +42,7 @@ public final class CopyModule implements TaskModule {
             throw new ModuleException("args", "DEST_IS_DIRECTORY", "copy: dest '" + destArg
                     + "' is a directory; give the full file name in dest (copy sends content, not a named file)");
         }
+        ctx.activity().now("exec", "copying " + content.length + " bytes to " + dest);
         try {
             dest = dest.toAbsolutePath();
             if (Files.isSymbolicLink(dest) && Files.exists(dest)) dest = dest.toRealPath();

@@ -39,6 +39,7 @@ public final class FileModule implements TaskModule {
         boolean force = args.bool("force", false);
         boolean recurse = args.bool("recurse", false);
         String src = args.string("src", null);
+        ctx.activity().now("exec", "file: " + args.string("state", "file") + " " + path + (recurse ? " (recurse)" : ""));
         try {
             FileInfo before = FileInfo.read(path, false);
             String state = args.string("state", before.isDirectory() ? "directory" : "file");

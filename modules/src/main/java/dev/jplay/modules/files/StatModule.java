@@ -26,6 +26,7 @@ public final class StatModule implements TaskModule {
         boolean checksum = args.bool("checksum", args.bool("get_checksum", true));
         boolean follow = args.bool("follow", false);
         Map<String, Object> stat = new LinkedHashMap<>();
+        ctx.activity().now("exec", "stat " + path + (checksum ? " (with its checksum)" : ""));
         try {
             FileInfo info = FileInfo.read(path, follow);
             stat.put("exists", info.exists());

@@ -71,6 +71,7 @@ public final class WaitForModule implements TaskModule {
             condition = () -> wantPresent ? fileMatches(path, regex) : Files.exists(path) ? null : List.of();
         }
         long start = System.nanoTime();
+        ctx.activity().now("exec", "waiting for " + what + " to be " + state);
         try {
             Thread.sleep(delayMs);
             while (true) {

@@ -15,6 +15,7 @@ import dev.jplay.runtime.store.ImageStore;
 import dev.jplay.runtime.store.Ingest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,8 @@ import java.util.stream.Collectors;
  * <p>Blobs already in the store are not fetched, so pulling a present image costs one HEAD request (or none with a
  * digest-pinned reference or {@link PullOptions#knownDigest()}). Requests failing with 5xx or connection errors are
  * retried with exponential backoff; an interrupted blob download resumes from its partial ingest with a Range
- * request.
+ * request. A pull whose connections all stay silent for {@link PullOptions#progressTimeout()} fails with
+ * {@code TIMEOUT}: the client's read timeout must be that progress timeout (see {@link #stalled}).
  */
 public final class ImagePuller {
     private static final int BUFFER = 128 * 1024;
@@ -70,6 +72,8 @@ public final class ImagePuller {
         private final PullOptions options;
         private final AtomicLong downloaded = new AtomicLong();
         private final AtomicInteger fetches = new AtomicInteger();
+        /** When any of this pull's connections last received bytes (nanoTime): the progress deadline's origin. */
+        private final AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         private String topMediaType;
 
         Pull(ImageReference ref, PullOptions options) {
@@ -153,6 +157,7 @@ public final class ImagePuller {
         private void keep(ManifestDocument document) throws PullException {
             fetches.incrementAndGet();
             downloaded.addAndGet(document.bytes().length);
+            lastProgress.set(System.nanoTime());
             try {
                 store.put(document.bytes());
             } catch (IOException e) {
@@ -252,8 +257,12 @@ public final class ImagePuller {
                     try {
                         download(descriptor, ingest, pipe);
                         commit(ingest, descriptor, pipe);
+                        if (options.progress() != null) options.progress().ended(digest);
                         return;
                     } catch (PullException e) {
+                        PullException stalled = stalled(e, "fetching blob " + digest + " after " + ingest.offset() + " of "
+                                + descriptor.size() + " bytes");
+                        if (stalled != null) throw stalled;
                         if (!e.retryable() || attempt >= options.maxAttempts()) throw e;
                         sleep(backoff(attempt), e);
                     }
@@ -268,6 +277,22 @@ public final class ImagePuller {
             }
         }
 
+        /**
+         * A read that timed out has seen no byte on its connection for the progress timeout (the client's read
+         * timeout). If no other connection of this pull received any meanwhile, the pull is stuck: TIMEOUT, not
+         * retried (another try would only wait as long again). If others did, this connection alone stalled: null,
+         * and it is retried like any broken connection, resuming where it stopped.
+         */
+        private PullException stalled(PullException e, String doing) {
+            if (!(e.getCause() instanceof SocketTimeoutException t) || !"Read timed out".equals(t.getMessage())) return null;
+            long silentNanos = System.nanoTime() - lastProgress.get();
+            long limit = options.progressTimeout().toNanos();
+            if (silentNanos < limit - limit / 100) return null;
+            return PullException.builder(Step.FETCH, PullException.TIMEOUT, "no data from the registry for "
+                    + silentNanos / 1_000_000 + " ms (pull progress timeout " + limit / 1_000_000 + " ms) while " + doing)
+                    .url(e.url()).digest(e.digest()).retryable(false).build(e.getCause());
+        }
+
         private void replay(InputStream in, StreamPipe pipe) throws IOException {
             try (in) {
                 byte[] buffer = new byte[BUFFER];
@@ -278,6 +303,7 @@ public final class ImagePuller {
         private void download(Descriptor descriptor, Ingest ingest, StreamPipe pipe) throws PullException, IOException {
             Digest digest = descriptor.digest();
             long offset = ingest.offset();
+            if (options.progress() != null) options.progress().received(digest, offset, descriptor.size());
             try (RegistryClient.BlobResponse response = registry.openBlob(ref, digest, offset)) {
                 fetches.incrementAndGet();
                 long skip = offset - response.start(); // the registry ignored our Range: drop what we have
@@ -307,6 +333,8 @@ public final class ImagePuller {
                                 .digest(digest).build(e);
                     }
                     downloaded.addAndGet(n - from);
+                    lastProgress.set(System.nanoTime());
+                    if (options.progress() != null) options.progress().received(digest, ingest.offset(), descriptor.size());
                     if (pipe != null) pipe.write(buffer, from, n - from);
                 }
                 if (ingest.offset() < descriptor.size()) {
@@ -336,6 +364,8 @@ public final class ImagePuller {
                 try {
                     return request.send();
                 } catch (PullException e) {
+                    PullException stalled = stalled(e, "fetching the manifest of " + ref);
+                    if (stalled != null) throw stalled;
                     if (!e.retryable() || attempt >= options.maxAttempts()) throw e;
                     sleep(backoff(attempt), e);
                 }

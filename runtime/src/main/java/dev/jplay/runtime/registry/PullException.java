@@ -31,6 +31,8 @@ public final class PullException extends Exception {
     public static final String STORE_IO = "STORE_IO";
     public static final String LAYER_CONSUMER_FAILED = "LAYER_CONSUMER_FAILED";
     public static final String INTERRUPTED = "INTERRUPTED";
+    /** No byte from the registry for the pull's progress timeout. */
+    public static final String TIMEOUT = "TIMEOUT";
 
     private final Step step;
     private final String code;

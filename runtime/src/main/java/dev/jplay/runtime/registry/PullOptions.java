@@ -14,14 +14,29 @@ import java.time.Duration;
  * @param knownDigest offline shortcut: the caller already knows the reference resolves to this manifest/index
  *     digest (e.g. from the image store); if everything it needs is in the content store, no request is made
  * @param layerListener optional consumer of layer streams during the download, see {@link LayerListener}
+ * @param progressTimeout the pull fails with {@code TIMEOUT} when none of its connections received a byte for this
+ *     long (containerd's {@code image_pull_progress_timeout}): a pull may take as long as bytes keep coming, a
+ *     stalled registry ends it. Default {@link #DEFAULT_PROGRESS_TIMEOUT}.
+ * @param progress optional observer of received bytes, see {@link PullProgress}
  */
 public record PullOptions(Platform platform, int parallelism, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-        Digest knownDigest, LayerListener layerListener) {
+        Digest knownDigest, LayerListener layerListener, Duration progressTimeout, PullProgress progress) {
+
+    /**
+     * 60 s, where containerd takes 5 min: a registry that sends headers and then nothing for a minute over a live
+     * TCP connection is not slow but stuck, and a deploy should say so while someone still watches; the
+     * {@code pull_progress_timeout} argument raises it for slow mirrors of huge images.
+     */
+    public static final Duration DEFAULT_PROGRESS_TIMEOUT = Duration.ofSeconds(60);
 
     public PullOptions {
         if (platform == null) platform = Platform.host();
         if (parallelism < 1) throw new IllegalArgumentException("parallelism must be >= 1, got " + parallelism);
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+        if (progressTimeout == null) progressTimeout = DEFAULT_PROGRESS_TIMEOUT;
+        if (progressTimeout.isNegative() || progressTimeout.isZero()) {
+            throw new IllegalArgumentException("progressTimeout must be positive, got " + progressTimeout);
+        }
     }
 
     public static PullOptions defaults() {
@@ -40,6 +55,8 @@ public record PullOptions(Platform platform, int parallelism, int maxAttempts, D
         private Duration maxBackoff = Duration.ofSeconds(5);
         private Digest knownDigest;
         private LayerListener layerListener;
+        private Duration progressTimeout = DEFAULT_PROGRESS_TIMEOUT;
+        private PullProgress progress;
 
         public Builder platform(Platform platform) {
             this.platform = platform;
@@ -72,8 +89,19 @@ public record PullOptions(Platform platform, int parallelism, int maxAttempts, D
             return this;
         }
 
+        public Builder progressTimeout(Duration timeout) {
+            this.progressTimeout = timeout;
+            return this;
+        }
+
+        public Builder progress(PullProgress progress) {
+            this.progress = progress;
+            return this;
+        }
+
         public PullOptions build() {
-            return new PullOptions(platform, parallelism, maxAttempts, initialBackoff, maxBackoff, knownDigest, layerListener);
+            return new PullOptions(platform, parallelism, maxAttempts, initialBackoff, maxBackoff, knownDigest, layerListener,
+                    progressTimeout, progress);
         }
     }
 }

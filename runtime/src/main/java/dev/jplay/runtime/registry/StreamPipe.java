@@ -67,6 +67,14 @@ final class StreamPipe {
                         next = chunks.take();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        // A failed pull interrupts its consumers right after handing them the failure: a consumer
+                        // still working through earlier chunks must learn that reason, not "interrupted".
+                        for (Object queued : chunks) {
+                            if (queued instanceof IOException error) {
+                                ended = true;
+                                throw new IOException(error.getMessage(), error);
+                            }
+                        }
                         throw new IOException("interrupted while waiting for layer bytes", e);
                     }
                     if (next == END) {

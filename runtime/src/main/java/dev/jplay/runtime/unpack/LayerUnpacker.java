@@ -77,6 +77,7 @@ public final class LayerUnpacker {
                 if (entry == null) {
                     break;
                 }
+                UnpackProgress.entry(entry.getName());
                 if (++entries > limits.maxEntries()) {
                     throw new UnpackLimitException("layer has more than " + limits.maxEntries() + " entries");
                 }

@@ -44,7 +44,7 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    sealed interface Fault permits Status, Truncate, Corrupt, Drop, RedirectTo, Delay, ContentType {}
+    sealed interface Fault permits Status, Truncate, Corrupt, Drop, RedirectTo, Delay, ContentType, Stall, Trickle {}
 
     record Status(int code) implements Fault {}
 
@@ -65,6 +65,12 @@ final class FaultProxy implements AutoCloseable {
 
     /** Forwards, but answers with this Content-Type. */
     record ContentType(String value) implements Fault {}
+
+    /** Sends the headers and {@code afterBytes} of the body, then nothing for {@code millis} (the connection open), then the rest. */
+    record Stall(long afterBytes, long millis) implements Fault {}
+
+    /** Sends the body in 64 KiB pieces with a pause of {@code millis} before each: slow, never stalled. */
+    record Trickle(long millis) implements Fault {}
 
     private record Injection(Predicate<Request> match, Fault fault, AtomicInteger remaining) {}
 
@@ -204,10 +210,22 @@ final class FaultProxy implements AutoCloseable {
             long corruptAt = fault instanceof Corrupt ? response.headers().firstValueAsLong("Content-Length").orElse(1) / 2 : -1;
             long position = 0;
             byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = body.read(buffer)) > 0; ) {
+            for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                 if (corruptAt >= position && corruptAt < position + n) buffer[(int) (corruptAt - position)] ^= 0x5a;
                 int allowed = (int) Math.min(n, limit - position);
-                out.write(buffer, 0, allowed);
+                if (fault instanceof Trickle trickle) {
+                    out.flush();
+                    Thread.sleep(trickle.millis());
+                }
+                if (fault instanceof Stall stall && position <= stall.afterBytes() && stall.afterBytes() < position + allowed) {
+                    int first = (int) (stall.afterBytes() - position);
+                    out.write(buffer, 0, first);
+                    out.flush();
+                    Thread.sleep(stall.millis());
+                    out.write(buffer, first, allowed - first);
+                } else {
+                    out.write(buffer, 0, allowed);
+                }
                 position += allowed;
                 if (position >= limit) break;
             }

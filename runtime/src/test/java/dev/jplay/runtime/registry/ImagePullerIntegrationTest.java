@@ -331,6 +331,64 @@ class ImagePullerIntegrationTest {
         assertEquals(PullException.CONNECTION, e.code());
     }
 
+    /** The client's read timeout is the pull's progress timeout, as RegistryAccess sets it. */
+    private ImagePuller puller(Duration progressTimeout) throws Exception {
+        return new ImagePuller(RegistryClient.builder().insecure(proxy.hostPort()).requestTimeout(progressTimeout).build(), store, images);
+    }
+
+    @Test
+    void aBodyThatStallsEndsThePullAtItsProgressTimeoutNotRetried() throws Exception {
+        Digest layer = big.layers.get(0).blob().digest();
+        proxy.inject(r -> r.isBlobGet() && r.path().endsWith(layer.toString()), new FaultProxy.Stall(200_000, 20_000), 1);
+        List<String> seen = new ArrayList<>();
+        PullProgress progress = new PullProgress() {
+            @Override public void received(Digest blob, long received, long size) {
+                if (blob.equals(layer)) seen.add(received + "/" + size);
+            }
+            @Override public void ended(Digest blob) { }
+        };
+        long start = System.nanoTime();
+        PullException e = assertThrows(PullException.class, () -> puller(Duration.ofMillis(500)).pull(ref("big:v1"),
+                fastRetries().progressTimeout(Duration.ofMillis(500)).progress(progress).build()));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(PullException.Step.FETCH, e.step());
+        assertEquals(PullException.TIMEOUT, e.code());
+        assertEquals(layer, e.digest());
+        assertTrue(e.getMessage().contains("pull progress timeout 500 ms") && e.getMessage().contains("after 200000 of 3"),
+                e.getMessage());
+        assertFalse(e.retryable());
+        assertEquals(1, blobGets(layer), "a stalled pull is not retried");
+        assertTrue(ms < 5_000, "ended after " + ms + " ms, not after the 20 s stall");
+        assertTrue(seen.contains("200000/" + big.layers.get(0).blob().bytes().length), "progress said how far: " + seen);
+    }
+
+    @Test
+    void aRegistryThatAcceptsButNeverAnswersEndsThePullAtItsProgressTimeout() throws Exception {
+        proxy.inject(r -> r.method().equals("HEAD"), new FaultProxy.Delay(20_000), 100);
+        long start = System.nanoTime();
+        PullException e = assertThrows(PullException.class, () -> puller(Duration.ofMillis(500)).pull(ref("team/app:v1"),
+                fastRetries().progressTimeout(Duration.ofMillis(500)).build()));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(PullException.TIMEOUT, e.code());
+        assertTrue(e.getMessage().contains("fetching the manifest of " + ref("team/app:v1")), e.getMessage());
+        assertEquals(1, proxy.requests().stream().filter(r -> r.method().equals("HEAD")).count(), "not retried");
+        assertTrue(ms < 5_000, "ended after " + ms + " ms");
+    }
+
+    @Test
+    void aPullMayTakeLongerThanItsProgressTimeoutWhileBytesKeepComing() throws Exception {
+        Digest layer = app.layers.get(1).blob().digest(); // 200 KB: 4 pieces, 250 ms apart: ~1 s in all
+        proxy.inject(r -> r.isBlobGet() && r.path().endsWith(layer.toString()), new FaultProxy.Trickle(250), 1);
+        long start = System.nanoTime();
+        PullResult result = puller(Duration.ofMillis(600)).pull(ref("team/app:v1"),
+                fastRetries().progressTimeout(Duration.ofMillis(600)).build());
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms > 600, "took " + ms + " ms: longer than the progress timeout in all");
+        assertTrue(store.has(layer));
+        assertEquals(1, blobGets(layer), "never stalled, never retried");
+        assertEquals(2, result.layers().size());
+    }
+
     @Test
     void rejectsAManifestWhoseContentTypeDisagreesWithItsMediaType() throws Exception {
         proxy.inject(r -> r.method().equals("GET") && r.path().contains("/manifests/"), new FaultProxy.ContentType(MediaTypes.OCI_INDEX), 1);

@@ -1,0 +1,40 @@
+package dev.jplay.modules;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Each agent module's default deadline: how long a request may run when its task sets no {@code timeout:} (and
+ * the run no {@code --task-timeout}). The agent ends a request at its deadline; the controller stops waiting a
+ * few seconds later. The table is documented in docs/deadlines.md (a test keeps the two equal).
+ */
+public final class ModuleDeadlines {
+    /** For a module the table does not name. */
+    public static final Duration FALLBACK = Duration.ofMinutes(10);
+
+    private static final Map<String, Duration> DEFAULTS = Map.of(
+            "ping", Duration.ofSeconds(30),
+            "stat", Duration.ofMinutes(5),           // a checksum reads the whole file: 5 min is ~100 GB here
+            "file", Duration.ofMinutes(10),          // recurse over a large tree
+            "copy", Duration.ofMinutes(10),          // copy and template
+            "container_info", Duration.ofMinutes(2),
+            "command", Duration.ofHours(1),          // builds, migrations: long, but not endless
+            "shell", Duration.ofHours(1),
+            "wait_for", Duration.ofHours(1),         // its own timeout (300 s by default) ends it first
+            "image", Duration.ofHours(1),            // a pull also fails after pull_progress_timeout without a byte
+            "container", Duration.ofHours(1));       // pull + unpack + start + health gate
+
+    private ModuleDeadlines() {}
+
+    public static Duration defaultFor(String module) {
+        return DEFAULTS.getOrDefault(module, FALLBACK);
+    }
+
+    /** {@code timeout} if given, else the module's default. */
+    public static Duration effective(String module, Duration timeout) {
+        return timeout != null ? timeout : defaultFor(module);
+    }
+
+    /** The table, for documentation checks. */
+    public static Map<String, Duration> table() { return DEFAULTS; }
+}
