@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,9 @@ class LayerStoreRaceTest {
             pool.shutdownNow();
         }
         assertEquals("ID=test\n", Files.readString(first.fs(diffId).resolve("etc/os-release")));
+        try (var left = Files.list(tmp.resolve("tmp"))) {
+            assertEquals(List.of(), left.toList(), "the second copy and both lock files are gone");
+        }
     }
 
     /** A blob that opens only once both unpacks have started: both then unpack, neither finds the other's layer. */
