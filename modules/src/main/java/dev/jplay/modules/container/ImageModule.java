@@ -83,13 +83,11 @@ public final class ImageModule implements TaskModule {
     private boolean absent(ImageRequest request, ContainerHost host, ModuleContext ctx, ModuleResult.Builder result)
             throws ModuleException {
         String key = request.reference().toString();
-        boolean recorded = host.images.get(key).isPresent();
-        if (recorded && !ctx.check()) {
-            try {
-                host.images.remove(key);
-            } catch (IOException e) {
-                throw Failures.store("image: cannot forget " + key, host.content.root(), e);
-            }
+        boolean recorded;
+        try {
+            recorded = ctx.check() ? host.images.get(key).isPresent() : host.images.remove(key);
+        } catch (IOException e) {
+            throw Failures.store("image: cannot forget " + key, host.content.root(), e);
         }
         result.msg(recorded ? "removed " + key + " (blobs stay until prune)" : "image is absent");
         return recorded;
