@@ -75,8 +75,9 @@ public final class ImageModule implements TaskModule {
         }
         EnsuredImage image = ensurer.ensure(request);
         result.put("image", image.toData());
-        result.msg(image.pulled() ? "pulled " + image.bytesDownloaded() + " bytes in " + image.millis() + " ms"
-                : image.layersUnpacked() > 0 ? "unpacked " + image.layersUnpacked() + " layers" : "image is present");
+        String did = image.pulled() ? "pulled " + image.bytesDownloaded() + " bytes in " + image.millis() + " ms"
+                : image.layersUnpacked() > 0 ? "unpacked " + image.layersUnpacked() + " layers" : "image is present";
+        result.msg(image.reclaimedBytes() > 0 ? did + "; reclaimed " + image.reclaimedBytes() + " bytes left by interrupted pulls" : did);
         return image.changed();
     }
 
