@@ -60,12 +60,32 @@ public final class FileClaim implements Closeable {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            channel.lock();
+            waitForLock(channel, file);
             return new FileClaim(key, channel);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
             release(key, slot);
             throw e;
+        }
+    }
+
+    /**
+     * Polls with {@code tryLock} instead of blocking in {@code lock()}: the kernel's deadlock detection for fcntl
+     * locks counts a whole process as the holder, so two agents whose pull threads each held one layer's ingest lock
+     * and waited for the other's got EDEADLK ("Resource deadlock avoided", seen in SharedHostStoresIT) although
+     * each lock was released by its own, unblocked thread. The pause doubles from 1 to 50 ms: what waits here
+     * waits for another agent's download or mount, which takes far longer.
+     */
+    private static void waitForLock(FileChannel channel, Path file) throws IOException {
+        long pauseMillis = 1;
+        while (channel.tryLock() == null) {
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted waiting for the lock " + file);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 50);
         }
     }
 
