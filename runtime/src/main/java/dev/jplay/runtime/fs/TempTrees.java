@@ -26,7 +26,7 @@ import java.util.List;
  *
  * <p>A tree without a lock file was left by an agent from before this scheme. No lock can tell whether such an
  * agent still works in it, so it goes only once nothing in it has changed for {@link #LEGACY_IDLE} (an unpack
- * writes files continuously).
+ * creates files continuously). Such trees stop appearing once every host runs an agent with this scheme.
  */
 public final class TempTrees {
     static final String LOCK_SUFFIX = ".lock";
@@ -34,9 +34,15 @@ public final class TempTrees {
     public static final Duration LEGACY_IDLE = Duration.ofHours(1);
 
     private final Path dir;
+    private final Duration legacyIdle;
 
     public TempTrees(Path dir) {
+        this(dir, LEGACY_IDLE);
+    }
+
+    TempTrees(Path dir, Duration legacyIdle) {
         this.dir = dir;
+        this.legacyIdle = legacyIdle;
     }
 
     public Path dir() {
@@ -107,7 +113,7 @@ public final class TempTrees {
     }
 
     private long sweepLegacy(Path tree) throws IOException {
-        Instant idleSince = Instant.now().minus(LEGACY_IDLE);
+        Instant idleSince = Instant.now().minus(legacyIdle);
         if (changedSince(tree, idleSince)) return 0;
         // Renamed into a tree of our own first: of two sweeping agents only one gets it.
         try (Reservation mine = reserve("legacy-")) {
@@ -120,29 +126,39 @@ public final class TempTrees {
         }
     }
 
-    /** Whether anything in {@code top} (itself included) was modified after {@code instant}; stops at the first. */
+    /**
+     * Whether anything in {@code top} (itself included) changed after {@code instant}; stops at the first. By ctime,
+     * not mtime: an unpack sets each file's mtime to the layer's (often years ago) right after writing it, while
+     * ctime cannot be set back.
+     */
     static boolean changedSince(Path top, Instant instant) throws IOException {
         FileTime limit = FileTime.from(instant);
         boolean[] changed = {false};
         try {
             Files.walkFileTree(top, new SimpleFileVisitor<>() {
                 @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                    return check(attrs);
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    return check(d);
                 }
 
                 @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    return check(attrs);
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    return check(file);
                 }
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE; // vanished meanwhile: its directory's mtime tells
+                    return FileVisitResult.CONTINUE; // vanished meanwhile: its directory's ctime tells
                 }
 
-                private FileVisitResult check(BasicFileAttributes attrs) {
-                    if (attrs.lastModifiedTime().compareTo(limit) > 0) {
+                private FileVisitResult check(Path path) throws IOException {
+                    FileTime ctime;
+                    try {
+                        ctime = (FileTime) Files.getAttribute(path, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+                    } catch (NoSuchFileException gone) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (ctime.compareTo(limit) > 0) {
                         changed[0] = true;
                         return FileVisitResult.TERMINATE;
                     }

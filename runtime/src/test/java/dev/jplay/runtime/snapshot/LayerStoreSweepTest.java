@@ -12,8 +12,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -96,22 +94,6 @@ class LayerStoreSweepTest {
             assertTrue(Files.isRegularFile(mine.path().resolve("fs/file")), "ours stayed");
         }
         assertEquals(List.of(), tmpEntries(), "closing a reservation removes its tree and lock file");
-    }
-
-    @Test
-    void aTreeFromBeforeLockFilesGoesOnlyWhenIdle() throws Exception {
-        Path tmp = Files.createDirectories(root.resolve("tmp"));
-        Path idle = Files.createDirectories(tmp.resolve("0123456789ab-111/fs"));
-        Files.write(idle.resolve("f"), new byte[500]);
-        Path busy = Files.createDirectories(tmp.resolve("0123456789ab-222/fs"));
-        Files.write(busy.resolve("f"), new byte[700]);
-        FileTime old = FileTime.from(Instant.now().minus(TempTrees.LEGACY_IDLE).minusSeconds(60));
-        for (Path p : List.of(idle.resolve("f"), idle, idle.getParent(), busy.getParent(), busy)) {
-            Files.setLastModifiedTime(p, old);
-        }
-        // busy/f was just written: an old agent may still be unpacking there
-        assertEquals(500, new LayerStore(root).sweepTemp());
-        assertEquals(List.of("0123456789ab-222"), tmpEntries());
     }
 
     /** Another agent's sweep, in its own JVM; prints the bytes it reclaimed. */
