@@ -193,5 +193,4 @@ public final class ContentStore {
             // some filesystems refuse fsync on a directory; the rename itself is still atomic
         }
     }
-
 }
