@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The agent's container runtime on this host, one per state directory and agent process. Layout under the
  * state directory, like containerd's: {@code images/{blobs,ingest}} (content store), {@code images/images.json}
  * (reference → digest), {@code images/layers} (unpacked layers), {@code snapshots/<name>} (overlay rootfs per
- * container), {@code containers/<name>} (bundles) and {@code runc/} (runc's state).
+ * container), {@code containers/<name>} (bundles) and {@code runc/} (runc's state). Agents of concurrent runs may
+ * share one state directory: each store locks across processes itself (docs/image-store.md).
  */
 final class ContainerHost {
     final ContentStore content;

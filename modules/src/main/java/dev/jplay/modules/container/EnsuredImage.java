@@ -16,9 +16,10 @@ import java.util.Map;
  * @param manifestDigest this platform's manifest: the identity a container is created from
  * @param pulled whether anything was downloaded
  * @param layersUnpacked layers unpacked in this run (0 when all were already in the layer store)
+ * @param reclaimedBytes what the pull deleted first of the leftovers of interrupted pulls (no live agent's)
  */
 record EnsuredImage(ImageReference reference, Digest digest, Digest manifestDigest, Digest configDigest, ImageConfig config,
-        List<Descriptor> layers, boolean pulled, long bytesDownloaded, int layersUnpacked, long millis) {
+        List<Descriptor> layers, boolean pulled, long bytesDownloaded, int layersUnpacked, long reclaimedBytes, long millis) {
 
     boolean changed() {
         return pulled || layersUnpacked > 0;
@@ -51,6 +52,7 @@ record EnsuredImage(ImageReference reference, Digest digest, Digest manifestDige
         data.put("config", configSummary());
         data.put("bytes_downloaded", bytesDownloaded);
         data.put("layers_unpacked", layersUnpacked);
+        data.put("reclaimed_bytes", reclaimedBytes);
         data.put("duration_ms", millis);
         return data;
     }

@@ -46,7 +46,7 @@ final class ImageEnsurer {
             if (request.unpack() && !found.get().diffIds().stream().allMatch(host.layers::has)) return Optional.empty();
             LocalImages.LocalImage image = found.get();
             return Optional.of(new EnsuredImage(request.reference(), image.resolvedDigest(), image.manifestDigest(),
-                    image.configDigest(), image.config(), image.layers(), false, 0, 0, millisSince(start)));
+                    image.configDigest(), image.config(), image.layers(), false, 0, 0, 0, millisSince(start)));
         } catch (IOException e) {
             throw Failures.store("cannot read image " + request.reference() + " from the content store", host.content.root(), e);
         }
@@ -68,6 +68,7 @@ final class ImageEnsurer {
     private EnsuredImage pull(ImageRequest request) throws ModuleException {
         long start = System.nanoTime();
         ImageReference ref = request.reference();
+        long reclaimed = reclaimAbandoned();
         AtomicInteger unpacked = new AtomicInteger();
         PullActivity pullActivity = new PullActivity(activity);
         PullOptions.Builder options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel())
@@ -94,7 +95,20 @@ final class ImageEnsurer {
         List<Descriptor> layers = result.layers().stream()
                 .map(l -> Descriptor.of(l.mediaType(), l.digest(), l.size())).toList();
         return new EnsuredImage(ref, result.resolvedDigest(), result.manifestDigest(), result.configDigest(), result.config(),
-                layers, result.changed(), result.bytesDownloaded(), unpacked.get(), millisSince(start));
+                layers, result.changed(), result.bytesDownloaded(), unpacked.get(), reclaimed, millisSince(start));
+    }
+
+    /**
+     * Deletes what interrupted pulls left behind (half-unpacked layers, partial ingests that cannot be resumed) and
+     * no live agent owns, before this pull adds its own; returns the bytes reclaimed. A few directory listings when
+     * there is nothing to do.
+     */
+    private long reclaimAbandoned() throws ModuleException {
+        try {
+            return host.layers.sweepTemp() + host.content.sweepIngests();
+        } catch (IOException e) {
+            throw Failures.store("cannot remove what interrupted pulls left in the image store", host.content.root(), e);
+        }
     }
 
     private LayerListener unpackWhileDownloading(AtomicInteger unpacked, PullActivity pullActivity, UnpackLimits limits) {

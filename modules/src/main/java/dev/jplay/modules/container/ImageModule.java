@@ -75,21 +75,20 @@ public final class ImageModule implements TaskModule {
         }
         EnsuredImage image = ensurer.ensure(request);
         result.put("image", image.toData());
-        result.msg(image.pulled() ? "pulled " + image.bytesDownloaded() + " bytes in " + image.millis() + " ms"
-                : image.layersUnpacked() > 0 ? "unpacked " + image.layersUnpacked() + " layers" : "image is present");
+        String did = image.pulled() ? "pulled " + image.bytesDownloaded() + " bytes in " + image.millis() + " ms"
+                : image.layersUnpacked() > 0 ? "unpacked " + image.layersUnpacked() + " layers" : "image is present";
+        result.msg(image.reclaimedBytes() > 0 ? did + "; reclaimed " + image.reclaimedBytes() + " bytes left by interrupted pulls" : did);
         return image.changed();
     }
 
     private boolean absent(ImageRequest request, ContainerHost host, ModuleContext ctx, ModuleResult.Builder result)
             throws ModuleException {
         String key = request.reference().toString();
-        boolean recorded = host.images.get(key).isPresent();
-        if (recorded && !ctx.check()) {
-            try {
-                host.images.remove(key);
-            } catch (IOException e) {
-                throw Failures.store("image: cannot forget " + key, host.content.root(), e);
-            }
+        boolean recorded;
+        try {
+            recorded = ctx.check() ? host.images.get(key).isPresent() : host.images.remove(key);
+        } catch (IOException e) {
+            throw Failures.store("image: cannot forget " + key, host.content.root(), e);
         }
         result.msg(recorded ? "removed " + key + " (blobs stay until prune)" : "image is absent");
         return recorded;

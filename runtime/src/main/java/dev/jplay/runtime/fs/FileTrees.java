@@ -17,10 +17,17 @@ public final class FileTrees {
 
     /** Deletes {@code top} and everything under it; a missing {@code top} is an error (NoSuchFileException). */
     public static void deleteTree(Path top) throws IOException {
+        deleteTreeCounting(top);
+    }
+
+    /** As {@link #deleteTree}; returns the bytes of the regular files it deleted (what a cleanup reclaimed). */
+    public static long deleteTreeCounting(Path top) throws IOException {
+        long[] bytes = {0};
         Files.walkFileTree(top, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Files.delete(file);
+                if (attrs.isRegularFile()) bytes[0] += attrs.size();
                 return FileVisitResult.CONTINUE;
             }
 
@@ -33,6 +40,7 @@ public final class FileTrees {
                 return FileVisitResult.CONTINUE;
             }
         });
+        return bytes[0];
     }
 
     /** Like {@link #deleteTree} but does nothing when {@code top} does not exist (not even as a dangling link). */

@@ -1,14 +1,12 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -485,8 +483,9 @@ public final class ContainerManager {
         try {
             Files.createDirectories(containersDir);
             Path lockFile = containersDir.resolve("." + name + ".lock");
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
+            // FileClaim waits by polling: a blocking fcntl lock got EDEADLK when two agents' threads held and wanted
+            // each other's containers (the kernel counts a whole process as one holder).
+            try (FileClaim ignored = FileClaim.acquire(lockFile)) {
                 return action.get();
             }
         } catch (IOException e) {

@@ -1,16 +1,18 @@
 package dev.jplay.runtime.network;
 
+import dev.jplay.runtime.fs.FileClaim;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +23,8 @@ import java.util.regex.Pattern;
  *
  * <p>State, under {@code <stateDir>/network/}: {@code netns/<container>} (the namespace's bind mount) and
  * {@code attachments/<container>.json} (what was attached, including the plugin's result), so detach and check
- * work after an agent restart. One agent per state directory: operations are serialized in this JVM only.
+ * work after an agent restart. Operations are serialized in this JVM and across agents sharing the state directory
+ * (a file lock on {@code network/.lock}): two agents attaching one IP at once give it to one container.
  */
 public final class CniNetworks {
     /** The container's interface name. */
@@ -32,7 +35,8 @@ public final class CniNetworks {
     private final AttachmentStore store;
     private final CniPlugins plugins;
     private final CniConfigs configs;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Held for each operation: agents on one host share the state (IP checks, records, namespaces). */
+    private final Path lockFile;
 
     /** Plugins from /opt/cni/bin and /usr/lib/cni. */
     public CniNetworks(Path stateDir) {
@@ -44,6 +48,7 @@ public final class CniNetworks {
         Path root = stateDir.toAbsolutePath().normalize().resolve("network");
         this.namespaces = new NetworkNamespaces(root.resolve("netns"));
         this.store = new AttachmentStore(root.resolve("attachments"));
+        this.lockFile = root.resolve(".lock");
         this.plugins = new CniPlugins(pluginDirs);
         this.configs = new CniConfigs();
     }
@@ -62,8 +67,7 @@ public final class CniNetworks {
      */
     public AttachResult attach(String container, NetworkAttachment attachment) {
         requireName(container);
-        lock.lock();
-        try {
+        try (StateLock held = lockState()) {
             plugins.requireAll(List.of(CniConfigs.BRIDGE, CniConfigs.STATIC, CniConfigs.LOOPBACK));
             Optional<AttachmentRecord> existing = store.read(container);
             if (existing.isPresent() && existing.get().attachment().equals(attachment) && problem(existing.get()) == null) {
@@ -76,8 +80,6 @@ public final class CniNetworks {
                 namespaces.remove(namespaces.path(container)); // left by a crash between namespace and record
             }
             return result(setUp(container, attachment), true);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -87,16 +89,13 @@ public final class CniNetworks {
      */
     public boolean detach(String container) {
         requireName(container);
-        lock.lock();
-        try {
+        try (StateLock held = lockState()) {
             Optional<AttachmentRecord> existing = store.read(container);
             if (existing.isPresent()) {
                 teardown(existing.get());
                 return true;
             }
             return namespaces.remove(namespaces.path(container));
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -111,27 +110,44 @@ public final class CniNetworks {
      */
     public NetworkStatus check(String container, long pidInNamespace) {
         requireName(container);
-        lock.lock();
-        try {
+        try (StateLock held = lockState()) {
             Optional<AttachmentRecord> existing = store.read(container);
             if (existing.isEmpty()) return new NetworkStatus(container, NetworkStatus.State.ABSENT, null, null);
             String problem = AttachmentProbe.looksIntact(existing.get(), pidInNamespace) ? null : problem(existing.get());
             return new NetworkStatus(container, problem == null ? NetworkStatus.State.ATTACHED : NetworkStatus.State.BROKEN,
                     existing.get().attachment(), problem);
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Every recorded attachment on this host, by container name. */
     public Map<String, NetworkAttachment> attachments() {
-        lock.lock();
-        try {
+        try (StateLock held = lockState()) {
             Map<String, NetworkAttachment> all = new LinkedHashMap<>();
             for (AttachmentRecord r : store.all()) all.put(r.container(), r.attachment());
             return Collections.unmodifiableMap(all);
-        } finally {
-            lock.unlock();
+        }
+    }
+
+    /** The operation lock: one in this JVM and across agents; an operation that saw an IP free keeps it free. */
+    private StateLock lockState() {
+        try {
+            Files.createDirectories(lockFile.getParent());
+            return new StateLock(FileClaim.acquire(lockFile));
+        } catch (IOException e) {
+            throw new NetworkException(NetworkException.STATE_FAILED, "cannot lock " + lockFile + ": " + e.getMessage(), e)
+                    .detail("path", lockFile.toString());
+        }
+    }
+
+    private record StateLock(FileClaim claim) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                claim.close();
+            } catch (IOException e) {
+                throw new NetworkException(NetworkException.STATE_FAILED, "cannot unlock " + claim.file() + ": " + e.getMessage(), e)
+                        .detail("path", claim.file().toString());
+            }
         }
     }
 

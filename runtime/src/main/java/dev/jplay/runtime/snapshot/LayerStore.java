@@ -1,6 +1,6 @@
 package dev.jplay.runtime.snapshot;
 
-import dev.jplay.runtime.fs.FileTrees;
+import dev.jplay.runtime.fs.TempTrees;
 import dev.jplay.runtime.json.Json;
 import dev.jplay.runtime.unpack.LayerUnpacker;
 import dev.jplay.runtime.unpack.UnpackLimits;
@@ -8,8 +8,10 @@ import dev.jplay.runtime.unpack.UnpackResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CompletableFuture;
@@ -22,10 +24,13 @@ import java.util.regex.Pattern;
  * Unpacked layers keyed by diff_id: {@code <root>/layers/sha256/<hex>/fs} (overlay lower form) and
  * {@code unpack.json} beside it. A layer is unpacked into {@code <root>/tmp} and renamed into place only once its
  * diff_id is verified, so a present layer is always complete. Concurrent requests for the same layer share one
- * unpack; different layers unpack in parallel (the caller chooses how many threads).
+ * unpack; different layers unpack in parallel (the caller chooses how many threads). Agents on one host may share
+ * the store: each temp tree is owned through a lock ({@link TempTrees}), and a layer another agent installed first
+ * counts as installed.
  */
 public final class LayerStore {
     private static final Pattern DIFF_ID = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final String UNPACK_RECORD = "unpack.json";
 
     /** Opens a layer blob; called only when the layer must actually be unpacked. */
     @FunctionalInterface
@@ -35,6 +40,7 @@ public final class LayerStore {
 
     private final Path root;
     private final LayerUnpacker unpacker;
+    private final TempTrees temps;
     private final ConcurrentMap<String, CompletableFuture<Path>> inflight = new ConcurrentHashMap<>();
 
     public LayerStore(Path root) {
@@ -44,6 +50,7 @@ public final class LayerStore {
     public LayerStore(Path root, LayerUnpacker unpacker) {
         this.root = root.toAbsolutePath().normalize();
         this.unpacker = unpacker;
+        this.temps = new TempTrees(this.root.resolve("tmp"));
     }
 
     public Path root() {
@@ -61,7 +68,7 @@ public final class LayerStore {
 
     /** The unpack record of a present layer. */
     public UnpackResult result(String diffId) throws IOException {
-        Path file = layerDir(diffId).resolve("unpack.json");
+        Path file = layerDir(diffId).resolve(UNPACK_RECORD);
         try {
             return UnpackResult.fromJson(Json.parseObject(file));
         } catch (IllegalArgumentException e) {
@@ -97,32 +104,50 @@ public final class LayerStore {
     }
 
     private Path unpack(String diffId, String mediaType, BlobOpener blob, UnpackLimits limits) throws IOException {
-        Path tmp = Files.createDirectories(root.resolve("tmp"));
-        Path staging = Files.createTempDirectory(tmp, hex(diffId).substring(0, 12) + "-");
-        try {
+        try (TempTrees.Reservation staging = temps.reserve(hex(diffId).substring(0, 12) + "-")) {
+            Files.createDirectory(staging.path());
             UnpackResult result;
             try (InputStream in = blob.open()) {
-                result = unpacker.unpack(in, mediaType, staging.resolve("fs"), limits);
+                result = unpacker.unpack(in, mediaType, staging.path().resolve("fs"), limits);
             }
             if (!result.diffId().equals(diffId)) {
                 throw new LayerDigestMismatchException(diffId, result.diffId());
             }
-            Files.write(staging.resolve("unpack.json"), Json.write(result.toJson()));
-            Path target = layerDir(diffId);
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-                // another process finished the same layer first; its copy is as good as ours
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot rename " + staging + " to " + target + " atomically", e);
-            }
+            Files.write(staging.path().resolve(UNPACK_RECORD), Json.write(result.toJson()));
+            install(staging.path(), diffId);
             return fs(diffId);
-        } finally {
-            if (Files.exists(staging)) {
-                FileTrees.deleteTreeIfExists(staging);
-            }
         }
+    }
+
+    /**
+     * Renames a verified layer into place. Another agent on this host may have installed the same layer first (two
+     * runs pulling one image): rename(2) then refuses with ENOTEMPTY (EEXIST on some file systems), and a complete
+     * layer already there is as good as ours, which the caller's reservation then deletes.
+     */
+    private void install(Path staging, String diffId) throws IOException {
+        Path target = layerDir(diffId);
+        Files.createDirectories(target.getParent());
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + staging + " to " + target + " atomically", e);
+        } catch (FileSystemException raced) {
+            if (!isComplete(target)) throw raced;
+        }
+    }
+
+    /** A layer directory is complete when it has both parts: only a rename of a finished unpack creates one. */
+    private static boolean isComplete(Path layerDir) {
+        return Files.isDirectory(layerDir.resolve("fs"), LinkOption.NOFOLLOW_LINKS)
+                && Files.isRegularFile(layerDir.resolve(UNPACK_RECORD), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Deletes the temp trees of unpacks and deletions that no live agent owns (one killed or timed out mid-unpack);
+     * returns the bytes reclaimed. Trees of unpacks still running, here or in another agent, stay.
+     */
+    public long sweepTemp() throws IOException {
+        return temps.sweep();
     }
 
     /** The diff_ids of all present layers. */
@@ -153,10 +178,13 @@ public final class LayerStore {
             return false;
         }
         // rename first, so a half-deleted layer is never mistaken for a present one
-        Path tmp = Files.createDirectories(root.resolve("tmp"));
-        Path doomed = tmp.resolve("delete-" + hex(diffId).substring(0, 12) + "-" + System.nanoTime());
-        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-        FileTrees.deleteTreeIfExists(doomed);
+        try (TempTrees.Reservation doomed = temps.reserve("delete-" + hex(diffId).substring(0, 12) + "-")) {
+            try {
+                Files.move(dir, doomed.path(), StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException raced) {
+                return false; // another agent deleted it first
+            }
+        } // closing the reservation deletes the tree
         return true;
     }
 

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.snapshot;
 
+import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.fs.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,12 @@ public final class Snapshotter {
      * @param layersBottomToTop diff_ids in image config order (base layer first)
      */
     public Path prepare(String containerId, List<String> layersBottomToTop) throws IOException {
+        try (FileClaim lock = lock(containerId)) {
+            return prepareLocked(containerId, layersBottomToTop);
+        }
+    }
+
+    private Path prepareLocked(String containerId, List<String> layersBottomToTop) throws IOException {
         Path dir = containerDir(containerId);
         Path rootfs = dir.resolve("rootfs");
         List<Path> fsDirs = new ArrayList<>();
@@ -108,6 +115,12 @@ public final class Snapshotter {
 
     /** Unmounts the overlay (no-op for copies and unmounted containers); the upper dir is kept. */
     public void unmount(String containerId) throws IOException {
+        try (FileClaim lock = lock(containerId)) {
+            unmountLocked(containerId);
+        }
+    }
+
+    private void unmountLocked(String containerId) throws IOException {
         Path rootfs = rootfs(containerId);
         if (Mounts.isMountPoint(rootfs)) {
             Mounts.run(List.of("umount", rootfs.toString()), containerDir(containerId));
@@ -116,11 +129,24 @@ public final class Snapshotter {
 
     /** Unmounts and deletes everything of {@code containerId}; the layers stay in the store. */
     public void remove(String containerId) throws IOException {
-        unmount(containerId);
-        if (isMounted(containerId)) {
-            throw new IOException("rootfs of " + containerId + " is still mounted; not deleting " + containerDir(containerId));
+        try (FileClaim lock = lock(containerId)) {
+            unmountLocked(containerId);
+            if (isMounted(containerId)) {
+                throw new IOException("rootfs of " + containerId + " is still mounted; not deleting " + containerDir(containerId));
+            }
+            FileTrees.deleteTreeIfExists(containerDir(containerId));
         }
-        FileTrees.deleteTreeIfExists(containerDir(containerId));
+    }
+
+    /**
+     * One rootfs operation per container at a time, across agents on this host: two that both saw no mount would
+     * otherwise both mount (two overlays stacked on one rootfs, sharing one upper dir). The lock file sits beside
+     * the container's directory (ids never start with a dot) and stays, like the container manager's.
+     */
+    private FileClaim lock(String containerId) throws IOException {
+        Path dir = containerDir(containerId);
+        Files.createDirectories(root);
+        return FileClaim.acquire(root.resolve("." + dir.getFileName() + ".lock"));
     }
 
     private Path containerDir(String containerId) {

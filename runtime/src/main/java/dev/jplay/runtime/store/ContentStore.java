@@ -1,5 +1,6 @@
 package dev.jplay.runtime.store;
 
+import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.image.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,25 +12,26 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Semaphore;
 
 /**
  * Content-addressed blob store laid out like containerd's: {@code blobs/sha256/<hex>} for verified blobs and
  * {@code ingest/<hex>.partial} for downloads in progress. A blob appears under {@code blobs/} only after its
  * size and digest were checked and its bytes fsync'ed, by an atomic rename; so a present blob is a good blob.
  *
- * <p>Ingests of one digest are serialized, across threads by a semaphore and across processes by a file lock on
- * {@code ingest/<hex>.lock}: the second of two parallel pulls waits, then finds the blob present.
+ * <p>Ingests of one digest are serialized, across threads and processes (two agents on one host) by a
+ * {@link FileClaim} on {@code ingest/<hex>.lock}: the second of two parallel pulls waits, then finds the blob
+ * present.
  */
 public final class ContentStore {
+    private static final String PARTIAL = ".partial";
     private final Path root;
     private final Path blobs;
     private final Path ingest;
-    private final ConcurrentMap<Digest, Semaphore> ingestLocks = new ConcurrentHashMap<>();
 
     public ContentStore(Path root) throws IOException {
         this.root = root;
@@ -111,31 +113,68 @@ public final class ContentStore {
      * The caller must close it; an uncommitted ingest keeps its partial file for a later resume.
      */
     public Ingest ingest(Digest expected, long expectedSize) throws IOException {
-        Semaphore local = ingestLocks.computeIfAbsent(expected, d -> new Semaphore(1));
+        FileClaim lock = FileClaim.acquire(lockFile(expected));
         try {
-            local.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for the ingest lock of " + expected, e);
-        }
-        FileChannel lockChannel = null;
-        try {
-            Path lockFile = ingest.resolve(expected.hex() + ".lock");
-            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lockChannel.lock();
-            return new Ingest(this, expected, expectedSize, ingest.resolve(expected.hex() + ".partial"), lockFile,
-                    lockChannel, local::release);
+            return new Ingest(this, expected, expectedSize, partialFile(expected), lock);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(lockChannel);
-            local.release();
+            lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Deletes partial ingests that can never be resumed and that no live ingest holds: those of blobs that are
+     * present by now, and empty ones; returns the bytes reclaimed. A non-empty partial of an absent blob stays:
+     * the next pull of it resumes there with a Range request.
+     */
+    public long sweepIngests() throws IOException {
+        List<Path> partials = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(ingest, "*" + PARTIAL)) {
+            entries.forEach(partials::add);
+        }
+        long reclaimed = 0;
+        for (Path partial : partials) {
+            String name = partial.getFileName().toString();
+            Digest digest;
+            try {
+                digest = new Digest(name.substring(0, name.length() - PARTIAL.length()));
+            } catch (IllegalArgumentException notOurs) {
+                continue;
+            }
+            if (!has(digest) && sizeOrZero(partial) > 0) continue;
+            Optional<FileClaim> claim = FileClaim.tryAcquire(lockFile(digest));
+            if (claim.isEmpty()) continue; // a live ingest holds it
+            try (FileClaim held = claim.get()) {
+                boolean present = has(digest);
+                long size = sizeOrZero(partial);
+                if (!present && size > 0) continue; // written to since we looked: resumable now
+                if (Files.deleteIfExists(partial)) reclaimed += size;
+                if (present) held.closeAndDelete(); // as Ingest#close does once the blob exists
+            }
+        }
+        return reclaimed;
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+
+    private Path lockFile(Digest digest) {
+        return ingest.resolve(digest.hex() + ".lock");
+    }
+
+    private Path partialFile(Digest digest) {
+        return ingest.resolve(digest.hex() + PARTIAL);
     }
 
     /** Bytes already downloaded for a digest (0 if none): where a resumed download starts. */
     public long partialOffset(Digest digest) {
         try {
-            return Files.size(ingest.resolve(digest.hex() + ".partial"));
+            return Files.size(partialFile(digest));
         } catch (IOException e) {
             return 0;
         }
@@ -152,15 +191,6 @@ public final class ContentStore {
             channel.force(true);
         } catch (UncheckedIOException | IOException e) {
             // some filesystems refuse fsync on a directory; the rename itself is still atomic
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel == null) return;
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing to add to the original failure
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.store;
 
+import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ManifestDocument;
@@ -8,9 +9,11 @@ import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -28,7 +31,8 @@ import java.util.TreeMap;
  * digest it resolved to, kept in one small JSON file that is replaced atomically. With the content store it
  * answers "which blobs are still needed", which is what {@link #prune} deletes by.
  *
- * <p>Thread-safe within one process (the agent is the only writer on a host).
+ * <p>Safe for several agents on one host: each change re-reads the file under a lock ({@code images.json.lock})
+ * before writing it, so two agents recording different images both keep theirs.
  */
 public final class ImageStore {
     /** One recorded image. */
@@ -52,46 +56,77 @@ public final class ImageStore {
     /** What a prune removed. */
     public record PruneResult(Set<Digest> deleted, long bytesFreed) {}
 
+    private record FileVersion(Object fileKey, long modifiedMillis, long size) {}
+
     private final Path file;
+    /** Held while reading, changing and writing the file: agents on one host share it. */
+    private final Path lockFile;
     private final ContentStore content;
     private final TreeMap<String, ImageRecord> images = new TreeMap<>();
+    private FileVersion loaded;
 
     public ImageStore(Path file, ContentStore content) throws IOException {
         this.file = file;
+        this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
         this.content = content;
-        if (Files.exists(file)) {
-            try {
-                Map<String, Object> recorded = Json.object(Json.parseObject(file), "images");
-                if (recorded != null) {
-                    for (String reference : recorded.keySet()) {
-                        Map<String, Object> entry = Json.object(recorded, reference);
-                        images.put(reference, entry == null ? null : ImageRecord.fromJson(entry));
-                    }
-                }
-            } catch (IllegalArgumentException e) {
-                throw new IOException("cannot read image records " + file + ": " + e.getMessage(), e);
-            }
-        }
+        refresh();
     }
 
     public synchronized void record(String reference, Digest manifestDigest, String mediaType) throws IOException {
-        images.put(reference, new ImageRecord(manifestDigest, mediaType, Instant.now().toString()));
-        save();
+        try (FileClaim lock = FileClaim.acquire(lockFile)) {
+            refresh(); // another agent may have recorded an image since we read the file
+            images.put(reference, new ImageRecord(manifestDigest, mediaType, Instant.now().toString()));
+            save();
+        }
     }
 
     /** Forgets a reference; true if it was recorded. Blobs stay until {@link #prune}. */
     public synchronized boolean remove(String reference) throws IOException {
-        if (images.remove(reference) == null) return false;
-        save();
-        return true;
+        try (FileClaim lock = FileClaim.acquire(lockFile)) {
+            refresh();
+            if (images.remove(reference) == null) return false;
+            save();
+            return true;
+        }
     }
 
-    public synchronized Optional<ImageRecord> get(String reference) {
+    public synchronized Optional<ImageRecord> get(String reference) throws IOException {
+        refresh();
         return Optional.ofNullable(images.get(reference));
     }
 
-    public synchronized Map<String, ImageRecord> all() {
+    public synchronized Map<String, ImageRecord> all() throws IOException {
+        refresh();
         return Collections.unmodifiableMap(new TreeMap<>(images));
+    }
+
+    /** Re-reads the file if it changed since we last read it (every save is a rename: a new file). */
+    private void refresh() throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException none) {
+            images.clear();
+            loaded = null;
+            return;
+        }
+        FileVersion version = new FileVersion(attributes.fileKey(), attributes.lastModifiedTime().toMillis(), attributes.size());
+        if (version.equals(loaded)) return;
+        TreeMap<String, ImageRecord> read = new TreeMap<>();
+        try {
+            Map<String, Object> recorded = Json.object(Json.parseObject(file), "images");
+            if (recorded != null) {
+                for (String reference : recorded.keySet()) {
+                    Map<String, Object> entry = Json.object(recorded, reference);
+                    read.put(reference, entry == null ? null : ImageRecord.fromJson(entry));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot read image records " + file + ": " + e.getMessage(), e);
+        }
+        images.clear();
+        images.putAll(read);
+        loaded = version;
     }
 
     /**
@@ -99,7 +134,13 @@ public final class ImageStore {
      * or layers that containers still use). Reachability follows index → manifests → config + layers.
      */
     public synchronized PruneResult prune(Set<Digest> inUse) throws IOException {
-        Set<Digest> keep = reachable(inUse);
+        try (FileClaim lock = FileClaim.acquire(lockFile)) {
+            refresh();
+            return deleteAllBut(reachable(inUse));
+        }
+    }
+
+    private PruneResult deleteAllBut(Set<Digest> keep) throws IOException {
         Set<Digest> deleted = new java.util.TreeSet<>();
         long freed = 0;
         for (Digest digest : content.list()) {

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.store;
 
+import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.image.Digest;
 import java.io.Closeable;
 import java.io.IOException;
@@ -21,9 +22,7 @@ public final class Ingest implements Closeable {
     private final Digest expected;
     private final long expectedSize;
     private final Path partial;
-    private final Path lockFile;
-    private final FileChannel lockChannel;
-    private final Runnable releaseLocal;
+    private final FileClaim lock;
     private final boolean complete;
     private FileChannel out;
     private MessageDigest hash;
@@ -31,15 +30,12 @@ public final class Ingest implements Closeable {
     private boolean verified;
     private boolean closed;
 
-    Ingest(ContentStore store, Digest expected, long expectedSize, Path partial, Path lockFile, FileChannel lockChannel,
-            Runnable releaseLocal) throws IOException {
+    Ingest(ContentStore store, Digest expected, long expectedSize, Path partial, FileClaim lock) throws IOException {
         this.store = store;
         this.expected = expected;
         this.expectedSize = expectedSize;
         this.partial = partial;
-        this.lockFile = lockFile;
-        this.lockChannel = lockChannel;
-        this.releaseLocal = releaseLocal;
+        this.lock = lock;
         this.complete = store.has(expected);
         if (!complete) openPartial();
     }
@@ -147,15 +143,11 @@ public final class Ingest implements Closeable {
         closed = true;
         try {
             if (out != null) out.close();
+        } finally {
             // Once the blob exists the lock file has served its purpose; a waiter still holding the old inode
             // will find the blob present when it gets the lock.
-            if (store.has(expected)) Files.deleteIfExists(lockFile);
-        } finally {
-            try {
-                lockChannel.close();
-            } finally {
-                releaseLocal.run();
-            }
+            if (store.has(expected)) lock.closeAndDelete();
+            else lock.close();
         }
     }
 

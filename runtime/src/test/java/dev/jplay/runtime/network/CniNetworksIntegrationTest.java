@@ -194,6 +194,42 @@ class CniNetworksIntegrationTest {
     }
 
     @Test
+    void twoAgentsAttachingOneIpAtOnceGiveItToOneContainer() throws Exception {
+        // Each agent has its own CniNetworks on the host's one state directory.
+        CniNetworks other = new CniNetworks(stateDir);
+        for (int round = 0; round < 5; round++) {
+            String c = "c", d = "d";
+            int ip = 40 + round;
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.concurrent.Future<String> first = pool.submit(() -> attachOrCode(networks, c, together, ip));
+                java.util.concurrent.Future<String> second = pool.submit(() -> attachOrCode(other, d, together, ip));
+                List<String> outcomes = new ArrayList<>(List.of(first.get(60, java.util.concurrent.TimeUnit.SECONDS),
+                        second.get(60, java.util.concurrent.TimeUnit.SECONDS)));
+                java.util.Collections.sort(outcomes);
+                assertEquals(List.of("IP_IN_USE", "attached"), outcomes, "round " + round);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(1, networks.attachments().size(), "round " + round + ": " + networks.attachments());
+            networks.detach(c);
+            networks.detach(d);
+        }
+    }
+
+    private static String attachOrCode(CniNetworks networks, String container, java.util.concurrent.CyclicBarrier together,
+            int host) throws Exception {
+        together.await();
+        try {
+            networks.attach(container, attachment(host));
+            return "attached";
+        } catch (NetworkException e) {
+            return e.code();
+        }
+    }
+
+    @Test
     void anIpAnotherContainerOrTheHostHasIsRefused() {
         networks.attach("a", attachment(31));
         NetworkException taken = assertThrows(NetworkException.class, () -> networks.attach("b", attachment(31)));

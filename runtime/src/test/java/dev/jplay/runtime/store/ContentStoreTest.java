@@ -147,4 +147,32 @@ class ContentStoreTest {
         assertFalse(reloaded.remove("docker.io/library/app:v1"));
         assertTrue(new ImageStore(file, content).all().isEmpty());
     }
+
+    @Test
+    void sweepKeepsResumablePartialsAndLiveIngestsAndDropsTheUselessOnes() throws Exception {
+        ContentStore store = new ContentStore(root);
+        byte[] resumable = random(10_000, 11);
+        byte[] published = random(10_000, 12);
+        byte[] empty = random(10_000, 13);
+        byte[] live = random(10_000, 14);
+        try (Ingest i = store.ingest(Digest.of(resumable), resumable.length)) {
+            i.write(resumable, 0, 4000); // then the agent died: a later pull resumes at 4000
+        }
+        try (Ingest i = store.ingest(Digest.of(published), published.length)) {
+            i.write(published, 0, 3000);
+        }
+        Files.write(store.path(Digest.of(published)), published); // another copy made it meanwhile
+        try (Ingest i = store.ingest(Digest.of(empty), empty.length)) {
+            // the download failed before its first byte
+        }
+        try (Ingest running = store.ingest(Digest.of(live), live.length)) {
+            assertEquals(3000, store.sweepIngests(), "only the partial of a present blob held bytes worth reclaiming");
+            assertTrue(Files.exists(root.resolve("ingest/" + Digest.of(live).hex() + ".partial")), "a live ingest keeps its file");
+        }
+        assertEquals(4000, store.partialOffset(Digest.of(resumable)), "a resumable download stays");
+        assertEquals(0, store.partialOffset(Digest.of(published)));
+        assertFalse(Files.exists(root.resolve("ingest/" + Digest.of(published).hex() + ".lock")), "its lock went with it");
+        assertFalse(Files.exists(root.resolve("ingest/" + Digest.of(empty).hex() + ".partial")));
+        assertArrayEquals(published, store.read(Digest.of(published)), "the blob itself is untouched");
+    }
 }
