@@ -1,0 +1,106 @@
+package dev.jplay.engine.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.spi.ToolProvider;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime builder's logic, without running jlink: cache key, modules, command line, packing. */
+class AgentRuntimeBuilderTest {
+    @TempDir
+    Path tmp;
+
+    private Path fakeJdk(String name, String release) throws Exception {
+        Path jdk = Files.createDirectories(tmp.resolve(name));
+        Files.writeString(jdk.resolve("release"), release);
+        return jdk;
+    }
+
+    private static final String JDK17 = "JAVA_VERSION=\"17.0.15\"\nOS_NAME=\"Linux\"\nOS_ARCH=\"x86_64\"\nLIBC=\"gnu\"\n"
+            + "MODULES=\"java.base java.logging jdk.crypto.ec jdk.unsupported\"\n";
+
+    @Test
+    void theCacheKeyIsStableForOneJdkAndDiffersForAnother() throws Exception {
+        Path cache = tmp.resolve("cache");
+        AgentRuntimeBuilder a = new AgentRuntimeBuilder(fakeJdk("a", JDK17), cache);
+        assertEquals(a.cacheKey(), new AgentRuntimeBuilder(fakeJdk("a2", JDK17), cache).cacheKey(), "same release file, same key");
+        String other = JDK17.replace("17.0.15", "17.0.16");
+        assertNotEquals(a.cacheKey(), new AgentRuntimeBuilder(fakeJdk("b", other), cache).cacheKey());
+        assertTrue(a.cacheKey().matches("[0-9a-f]{64}"));
+        assertNull(a.cached(), "nothing built yet: no runtime, and no build either");
+    }
+
+    @Test
+    void linksTheAgentsModulesAndTheServiceModulesTheJdkHas() throws Exception {
+        AgentRuntimeBuilder withEc = new AgentRuntimeBuilder(fakeJdk("a", JDK17), tmp.resolve("cache"));
+        assertEquals(List.of("java.base", "jdk.unsupported", "jdk.crypto.ec"), withEc.modules());
+        // JDK 22+ moved SunEC into java.base: a JDK without the module must not be asked for it.
+        AgentRuntimeBuilder without = new AgentRuntimeBuilder(fakeJdk("b", JDK17.replace(" jdk.crypto.ec", "")), tmp.resolve("cache"));
+        assertEquals(List.of("java.base", "jdk.unsupported"), without.modules());
+        Path image = tmp.resolve("image");
+        assertEquals(List.of(tmp.resolve("a/bin/jlink").toString(), "--add-modules", "java.base,jdk.unsupported,jdk.crypto.ec",
+                "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=0", "--output", image.toString()),
+                withEc.jlinkCommand(image));
+    }
+
+    @Test
+    void thePlatformIsTheJdksUnlessATestPretends() throws Exception {
+        AgentRuntimeBuilder b = new AgentRuntimeBuilder(fakeJdk("a", JDK17), tmp.resolve("cache"));
+        assertEquals(new HostPlatform("Linux", "x86_64", "gnu"), b.platform());
+        assertEquals("aarch64", b.pretendingPlatform(new HostPlatform("Linux", "aarch64", "gnu")).platform().arch());
+    }
+
+    /** The agent jar needs no module beyond the list (jdeps of the jar this build embeds). */
+    @Test
+    void theModuleListCoversWhatJdepsFindsInTheAgentJar() throws Exception {
+        Path jar = tmp.resolve("agent.jar");
+        Files.write(jar, AgentJar.embedded().bytes());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc = ToolProvider.findFirst("jdeps").orElseThrow().run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err, "--ignore-missing-deps", "--multi-release", "17", "--print-module-deps", jar.toString());
+        assertEquals(0, rc, out.toString(StandardCharsets.UTF_8));
+        Set<String> needed = new HashSet<>(List.of(out.toString(StandardCharsets.UTF_8).strip().split(",")));
+        assertTrue(needed.contains("java.base"), needed.toString());
+        assertTrue(AgentRuntimeBuilder.MODULES.containsAll(needed), "jdeps says " + needed + ", the list has " + AgentRuntimeBuilder.MODULES);
+    }
+
+    @Test
+    void packingIsReproducibleAndKeepsExecutableBits() throws Exception {
+        Path image = Files.createDirectories(tmp.resolve("img/bin"));
+        Files.writeString(image.resolve("java"), "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(image.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(tmp.resolve("img/lib"));
+        Files.writeString(tmp.resolve("img/lib/modules"), "x".repeat(1000));
+        Properties first = AgentRuntimeBuilder.pack(tmp.resolve("img"), tmp.resolve("a.tar.gz"));
+        Files.setLastModifiedTime(tmp.resolve("img/lib/modules"), java.nio.file.attribute.FileTime.fromMillis(123456789L));
+        Properties second = AgentRuntimeBuilder.pack(tmp.resolve("img"), tmp.resolve("b.tar.gz"));
+        assertEquals(first.getProperty("sha256"), second.getProperty("sha256"), "file times do not change the archive");
+        assertEquals(AgentJar.sha256Hex(Files.readAllBytes(tmp.resolve("a.tar.gz"))), first.getProperty("sha256"));
+        assertEquals("1018", first.getProperty("unpacked"));
+        List<String> entries = new java.util.ArrayList<>();
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(tmp.resolve("a.tar.gz")));
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                entries.add(e.getName() + " " + Integer.toOctalString(e.getMode() & 0777));
+            }
+        }
+        assertEquals(List.of("bin/ 755", "bin/java 755", "lib/ 755", "lib/modules 644"), entries);
+    }
+}
