@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Makes the Java runtime pushed to hosts without Java: {@code jlink} of a controller JDK (the one jplay runs on,
@@ -199,7 +200,7 @@ public final class AgentRuntimeBuilder {
 
     /**
      * The image as a reproducible tar.gz (entries sorted, fixed times and owner, modes kept), so the same JDK gives
-     * the same SHA-256 on every controller. Returns the archive's facts.
+     * the same SHA-256 on every controller; links within the image stay links. Returns the archive's facts.
      */
     static Properties pack(Path image, Path archive) throws IOException {
         List<Path> paths;
@@ -216,6 +217,20 @@ public final class AgentRuntimeBuilder {
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Path p : paths) {
                 String name = image.relativize(p).toString().replace('\\', '/');
+                if (Files.isSymbolicLink(p)) { // legal/<module>/LICENSE -> ../java.base/LICENSE
+                    Path target = Files.readSymbolicLink(p);
+                    if (target.isAbsolute() || !p.getParent().resolve(target).normalize().startsWith(image)) {
+                        throw new IOException("the jlink image links outside itself: " + p + " -> " + target);
+                    }
+                    TarArchiveEntry link = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
+                    link.setLinkName(target.toString());
+                    link.setModTime(0);
+                    link.setIds(0, 0);
+                    link.setNames("", "");
+                    tar.putArchiveEntry(link);
+                    tar.closeArchiveEntry();
+                    continue;
+                }
                 boolean dir = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 TarArchiveEntry e = new TarArchiveEntry(dir ? name + "/" : name);
                 e.setModTime(0);

@@ -3,6 +3,7 @@ package dev.jplay.engine.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -88,6 +89,7 @@ class AgentRuntimeBuilderTest {
         Files.setPosixFilePermissions(image.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.createDirectories(tmp.resolve("img/lib"));
         Files.writeString(tmp.resolve("img/lib/modules"), "x".repeat(1000));
+        Files.createSymbolicLink(tmp.resolve("img/lib/same"), Path.of("modules")); // as jlink links legal/ files
         Properties first = AgentRuntimeBuilder.pack(tmp.resolve("img"), tmp.resolve("a.tar.gz"));
         Files.setLastModifiedTime(tmp.resolve("img/lib/modules"), java.nio.file.attribute.FileTime.fromMillis(123456789L));
         Properties second = AgentRuntimeBuilder.pack(tmp.resolve("img"), tmp.resolve("b.tar.gz"));
@@ -98,9 +100,12 @@ class AgentRuntimeBuilderTest {
         try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(tmp.resolve("a.tar.gz")));
              TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                entries.add(e.getName() + " " + Integer.toOctalString(e.getMode() & 0777));
+                entries.add(e.getName() + (e.isSymbolicLink() ? " -> " + e.getLinkName() : " " + Integer.toOctalString(e.getMode() & 0777)));
             }
         }
-        assertEquals(List.of("bin/ 755", "bin/java 755", "lib/ 755", "lib/modules 644"), entries);
+        assertEquals(List.of("bin/ 755", "bin/java 755", "lib/ 755", "lib/modules 644", "lib/same -> modules"), entries);
+        Files.createSymbolicLink(tmp.resolve("img/lib/out"), Path.of("/etc/passwd"));
+        assertThrows(java.io.IOException.class, () -> AgentRuntimeBuilder.pack(tmp.resolve("img"), tmp.resolve("c.tar.gz")),
+                "a link leaving the image is refused");
     }
 }
