@@ -14,7 +14,8 @@ import dev.jplay.agent.AgentLaunch;
  * answer, and the controller pushes a runtime ({@link #installRuntimeAndStart}) only then: a host with Java costs
  * no extra round trip.
  *
- * <p>Next to each cached jar lives an AppCDS archive of the agent's classes ({@code JAR.jsa}): the first
+ * <p>Next to each cached jar lives an AppCDS archive of the agent's classes ({@code JAR.jsa}, or {@code JAR.<runtime>.jsa}
+ * for a pushed runtime): the first
  * agent of a jar records it when it exits (into a temp file renamed into place, so concurrent first runs
  * cannot leave a torn archive); later agents map it and start in about half the CPU time.
  */
@@ -113,18 +114,18 @@ final class RemoteScripts {
         if (java.given() != null) {
             String g = java.given();
             String path = g.startsWith("~/") ? "\"$HOME\"/" + quote(g.substring(2)) : quote(g);
-            return "JAVA=" + path + "\n"
+            return "JAVA=" + path + "\nS=\n"
                     + "[ -x \"$JAVA\" ] || { " + platform() + "echo \"" + NO_JAVA_MARKER + "given $P $HOME\"; exit 127; }\n";
         }
         String runtimeJava = java.runtimeDir() == null ? null
                 : "\"$HOME/" + RUNTIME_DIR + "/" + java.runtimeDir() + "/bin/java\"";
         if (java.runtimeOnly()) {
-            return "JAVA=" + runtimeJava + "\n"
+            return "JAVA=" + runtimeJava + "\nS=." + java.runtimeDir() + "\n"
                     + "[ -x \"$JAVA\" ] || { mkdir -p \"$HOME/" + RUNTIME_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/"
                     + RUNTIME_DIR + "\" || exit 1; " + platform() + "echo \"" + UPLOAD_RUNTIME_MARKER + "$P $HOME\"; exit 0; }\n";
         }
-        return "JAVA=\n"
-                + (runtimeJava == null ? "" : "[ -x " + runtimeJava + " ] && JAVA=" + runtimeJava + "\n")
+        return "JAVA=\nS=\n"
+                + (runtimeJava == null ? "" : "[ -x " + runtimeJava + " ] && { JAVA=" + runtimeJava + "; S=." + java.runtimeDir() + "; }\n")
                 // A java on the PATH: its major version from the release file of its JDK (no JVM start); a java
                 // without one is tried as before and refused with JAVA_TOO_OLD if it is.
                 + "W=missing\n"
@@ -159,8 +160,11 @@ final class RemoteScripts {
         return AgentLaunch.quote(s);
     }
 
-    /** Becomes the agent JVM of the jar at $J on $JAVA, with its CDS archive (see {@link AgentLaunch#startScript}). */
+    /**
+     * Becomes the agent JVM of the jar at $J on $JAVA, with its CDS archive (see {@link AgentLaunch#startScript}); on a
+     * pushed runtime the archive's name has the runtime's ($S), as an archive maps only into the JVM that wrote it.
+     */
     private static String startAgent() {
-        return AgentLaunch.startScript("\"$JAVA\"", java.util.List.of());
+        return AgentLaunch.startScript("\"$JAVA\"", "$J$S.jsa", java.util.List.of());
     }
 }

@@ -149,6 +149,15 @@ class AgentRuntimePushIT {
                     + ", startup " + s.startup());
         }
         assertEquals(dir, fleet.exec(4, "ls", "-A", d).strip(), "the leftovers are gone, the runtime is in place");
+        // The first agent on the runtime writes its class archive as it exits, named for the runtime (an archive maps
+        // only into the JVM that wrote it): seconds on a busy machine.
+        String archive = "/home/debian/.jplay/agent/" + AgentJar.embedded().fileName() + "." + dir + ".jsa";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!fleet.exec(4, "sh", "-c", "[ -f " + archive + " ] && echo yes || echo no").strip().equals("yes")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("yes", fleet.exec(4, "sh", "-c", "[ -f " + archive + " ] && echo yes || echo no").strip(), archive);
         // Measured: agent hello on the pushed runtime, a second connection (its CDS archive was written on exit).
         try (Connections c = Connections.builder().ssh(settings()).runtimes(runtimes).build()) {
             AgentSession s = c.session(fleet.target(4));

@@ -173,6 +173,8 @@ class RemoteScriptsTest {
         Path installed = home.resolve(RemoteScripts.RUNTIME_DIR).resolve(runtime.dirName());
         assertTrue(Files.isExecutable(installed.resolve("bin/java")));
         assertEquals("base\n", Files.readString(installed.resolve("lib/server/classes.jsa")), "base CDS archive dumped on the host");
+        assertTrue(r.out().contains("-XX:ArchiveClassesAtExit=" + home.resolve(RemoteScripts.AGENT_DIR).resolve(jar.fileName())
+                + "." + runtime.dirName() + ".jsa."), "the agent's own archive is named for the runtime: " + r.out());
         assertFalse(Files.exists(temp), "upload removed");
         assertFalse(Files.exists(Path.of(temp + ".d")), "no unpack directory left");
         assertFalse(Files.exists(oldUpload), "an old interrupted upload is cleaned up");
