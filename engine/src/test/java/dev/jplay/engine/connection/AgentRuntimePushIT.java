@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hosts without Java, like fresh cloud VMs (the fleet's bare profile, login user {@code debian}): {@code jplay apply}
  * pushes a runtime made for the agent once per host and runs tasks on it; the next run pushes nothing. A runtime
  * for another platform is refused before anything is uploaded, and leftovers of an interrupted upload are not used.
- * Hosts 1-2: the apply runs; host 3: the platform check; host 4: the interrupted upload.
+ * Hosts 1-2: the apply runs; host 3: the platform check; host 4: the interrupted upload; host 5: an old Java.
  */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
 class AgentRuntimePushIT {
@@ -40,7 +40,7 @@ class AgentRuntimePushIT {
 
     @BeforeAll
     static void up() {
-        fleet = TestFleet.startBare(AgentRuntimePushIT.class, 4);
+        fleet = TestFleet.startBare(AgentRuntimePushIT.class, 5);
     }
 
     @AfterAll
@@ -163,6 +163,21 @@ class AgentRuntimePushIT {
             AgentSession s = c.session(fleet.target(4));
             assertEquals(null, s.startup().runtime());
             System.out.println("second connection to host 4: " + s.startup());
+        }
+    }
+
+    /** A java on the PATH that does not tell its version in a release file and turns out too old: a runtime is pushed. */
+    @Test
+    void anOldJavaWithoutAReleaseFileGetsARuntimePushed() throws Exception {
+        // Java 11's answer to the agent's class files, from a java the start script cannot date beforehand.
+        fleet.exec(5, "sh", "-c", "printf '%s\\n' '#!/bin/sh' 'echo \"Error: LinkageError occurred while loading main class"
+                + " dev.jplay.agent.AgentMain: java.lang.UnsupportedClassVersionError: ... this version of the Java Runtime only"
+                + " recognizes class file versions up to 55.0\" >&2' 'exit 1' > /usr/local/bin/java && chmod 755 /usr/local/bin/java");
+        try (Connections c = Connections.builder().ssh(settings()).build()) {
+            AgentSession s = c.session(fleet.target(5));
+            assertEquals("ok", s.call("ping", Map.of()).get(60, TimeUnit.SECONDS).status());
+            assertEquals(1, c.runtimeUploads());
+            assertEquals(System.getProperty("java.version"), s.hello().javaVersion());
         }
     }
 }
