@@ -6,9 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -155,8 +152,9 @@ public final class AgentRuntimeBuilder {
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 runtime = read(dir, took);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException e) {
-                runtime = read(dir, null); // another controller finished first: use its copy
+            } catch (IOException e) {
+                if (!Files.isRegularFile(dir.resolve(INFO))) throw e;
+                runtime = read(dir, null); // another controller finished first (rename onto its directory failed): use its copy
             }
             return runtime;
         } finally {

@@ -108,4 +108,66 @@ class AgentRuntimeBuilderTest {
         assertThrows(java.io.IOException.class, () -> AgentRuntimeBuilder.pack(tmp.resolve("img"), tmp.resolve("c.tar.gz")),
                 "a link leaving the image is refused");
     }
+
+    /** A JDK whose jlink is a script: makes an image with a bin/java and counts its runs in {@code runs}. */
+    private Path jdkWithFakeJlink(String name, String jlinkBody) throws Exception {
+        Path jdk = fakeJdk(name, JDK17);
+        Path jlink = Files.createDirectories(jdk.resolve("bin")).resolve("jlink");
+        Files.writeString(jlink, "#!/bin/sh\necho run >> " + jdk.resolve("runs") + "\n" + jlinkBody);
+        Files.setPosixFilePermissions(jlink, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return jdk;
+    }
+
+    private static final String MAKE_IMAGE = "for a in \"$@\"; do out=$a; done\n" // --output is the last argument
+            + "mkdir -p \"$out/bin\" && printf '#!/bin/sh\\n' > \"$out/bin/java\" && chmod 755 \"$out/bin/java\"\n";
+
+    @Test
+    void buildsOncePerJdkAndLaterBuildersUseTheCache() throws Exception {
+        Path jdk = jdkWithFakeJlink("a", MAKE_IMAGE);
+        Path cache = tmp.resolve("cache");
+        AgentRuntime built = new AgentRuntimeBuilder(jdk, cache).get();
+        assertTrue(built.built() != null, "built in this process");
+        assertEquals(AgentJar.sha256Hex(Files.readAllBytes(built.archive())), built.sha256());
+        AgentRuntime again = new AgentRuntimeBuilder(jdk, cache).get();
+        assertEquals(built.sha256(), again.sha256());
+        assertNull(again.built(), "from the cache");
+        assertEquals(1, Files.readAllLines(jdk.resolve("runs")).size(), "jlink ran once");
+        try (var entries = Files.list(cache)) {
+            assertEquals(List.of(new AgentRuntimeBuilder(jdk, cache).cacheKey().substring(0, 16)),
+                    entries.map(p -> p.getFileName().toString()).toList(), "no temp directory left behind");
+        }
+    }
+
+    @Test
+    void concurrentBuildersOfOneJdkAgreeOnOneCacheEntry() throws Exception {
+        Path jdk = jdkWithFakeJlink("a", "sleep 0.3\n" + MAKE_IMAGE);
+        Path cache = tmp.resolve("cache");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<AgentRuntime>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) runs.add(pool.submit(() -> new AgentRuntimeBuilder(jdk, cache).get()));
+            Set<String> shas = new HashSet<>();
+            for (var r : runs) shas.add(r.get(60, java.util.concurrent.TimeUnit.SECONDS).sha256());
+            assertEquals(1, shas.size(), "every builder got the same runtime: " + shas);
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var entries = Files.list(cache)) {
+            assertEquals(1, entries.count(), "one cache entry, no temp directories");
+        }
+    }
+
+    @Test
+    void aFailingJlinkIsAnErrorWithItsOutputAndLeavesNoCacheEntry() throws Exception {
+        Path jdk = jdkWithFakeJlink("a", "echo 'Error: Module jdk.unsupported not found' >&2\nexit 1\n");
+        Path cache = tmp.resolve("cache");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> new AgentRuntimeBuilder(jdk, cache).get());
+        assertTrue(e.getMessage().contains("exit 1") && e.getMessage().contains("Module jdk.unsupported not found"), e.getMessage());
+        try (var entries = Files.list(cache)) {
+            assertEquals(0, entries.count());
+        }
+        java.io.IOException jre = assertThrows(java.io.IOException.class,
+                () -> new AgentRuntimeBuilder(fakeJdk("jre", JDK17), cache).get());
+        assertTrue(jre.getMessage().contains("no jlink") && jre.getMessage().contains(AgentRuntimeBuilder.JDK_ENV), jre.getMessage());
+    }
 }
