@@ -66,7 +66,9 @@ public final class AgentRuntimeBuilder {
     private final Path cacheRoot;
     private final HostPlatform platformOverride;
     private Map<String, String> release;
-    private AgentRuntime runtime;
+    private volatile AgentRuntime runtime;
+    /** Held while building: connects to hosts with Java only look at the cache and must not wait for a jlink. */
+    private final Object building = new Object();
 
     AgentRuntimeBuilder(Path jdk, Path cacheRoot, HostPlatform platformOverride) {
         this.jdk = jdk.toAbsolutePath().normalize();
@@ -117,8 +119,9 @@ public final class AgentRuntimeBuilder {
     }
 
     /** The cached runtime of this JDK, or null when none was built yet (never builds: cheap enough for every connect). */
-    synchronized AgentRuntime cached() {
-        if (runtime != null) return runtime;
+    AgentRuntime cached() {
+        AgentRuntime r = runtime;
+        if (r != null) return r;
         try {
             Path dir = cacheRoot.resolve(cacheKey().substring(0, 16));
             if (!Files.isRegularFile(dir.resolve(INFO))) return null;
@@ -130,9 +133,15 @@ public final class AgentRuntimeBuilder {
     }
 
     /** The runtime, built now (once per JDK, for every host and run) unless it is cached. */
-    synchronized AgentRuntime get() throws IOException {
-        AgentRuntime c = cached();
-        if (c != null) return c;
+    AgentRuntime get() throws IOException {
+        synchronized (building) {
+            AgentRuntime c = cached();
+            if (c != null) return c;
+            return build();
+        }
+    }
+
+    private AgentRuntime build() throws IOException {
         String key = cacheKey().substring(0, 16);
         Path dir = cacheRoot.resolve(key);
         Files.createDirectories(cacheRoot);

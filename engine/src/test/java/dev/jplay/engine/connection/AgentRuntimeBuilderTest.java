@@ -170,4 +170,26 @@ class AgentRuntimeBuilderTest {
                 () -> new AgentRuntimeBuilder(fakeJdk("jre", JDK17), cache).get());
         assertTrue(jre.getMessage().contains("no jlink") && jre.getMessage().contains(AgentRuntimeBuilder.JDK_ENV), jre.getMessage());
     }
+
+    /** Hosts with Java only ask for the cached runtime while another host's build runs: they must not wait for it. */
+    @Test
+    void lookingForTheCachedRuntimeDoesNotWaitForABuild() throws Exception {
+        Path jdk = jdkWithFakeJlink("a", "while [ ! -f " + tmp.resolve("go") + " ]; do sleep 0.05; done\n" + MAKE_IMAGE);
+        AgentRuntimeBuilder builder = new AgentRuntimeBuilder(jdk, tmp.resolve("cache"));
+        var build = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return builder.get();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(jdk.resolve("runs")) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(Files.exists(jdk.resolve("runs")), "jlink started");
+        assertNull(java.util.concurrent.CompletableFuture.supplyAsync(builder::cached).get(5, java.util.concurrent.TimeUnit.SECONDS),
+                "no runtime yet, answered while jlink runs");
+        Files.writeString(tmp.resolve("go"), "");
+        AgentRuntime built = build.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(built, builder.cached());
+    }
 }
