@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Hosts without Java, like fresh cloud VMs (the fleet's bare profile, login user {@code debian}): {@code jplay apply}
  * pushes a runtime made for the agent once per host and runs tasks on it; the next run pushes nothing. A runtime
  * for another platform is refused before anything is uploaded, and leftovers of an interrupted upload are not used.
- * Hosts 1-2: the apply runs; host 3: the platform check; host 4: the interrupted upload; host 5: an old Java.
+ * Hosts 1-2: the apply runs; host 3: the platform check; host 4: the interrupted upload; host 5: an old Java;
+ * host 6: a runtime from another JDK than the controller's.
  */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
 class AgentRuntimePushIT {
@@ -40,7 +41,7 @@ class AgentRuntimePushIT {
 
     @BeforeAll
     static void up() {
-        fleet = TestFleet.startBare(AgentRuntimePushIT.class, 5);
+        fleet = TestFleet.startBare(AgentRuntimePushIT.class, 6);
     }
 
     @AfterAll
@@ -178,6 +179,23 @@ class AgentRuntimePushIT {
             assertEquals("ok", s.call("ping", Map.of()).get(60, TimeUnit.SECONDS).status());
             assertEquals(1, c.runtimeUploads());
             assertEquals(System.getProperty("java.version"), s.hello().javaVersion());
+        }
+    }
+
+    /**
+     * {@value AgentRuntimeBuilder#JDK_ENV} names another JDK to make runtimes from: here a JDK 25 without jmods (jlink
+     * links from its run-time image), when this machine has one.
+     */
+    @Test
+    void aRuntimeFromAnotherJdkRunsTheAgent() throws Exception {
+        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jdk25.resolve("bin/jlink")), "no JDK 25 here");
+        AgentRuntimeBuilder runtimes = new AgentRuntimeBuilder(jdk25, work.resolve("cache"));
+        try (Connections c = Connections.builder().ssh(settings()).runtimes(runtimes).build()) {
+            AgentSession s = c.session(fleet.target(6));
+            assertEquals("ok", s.call("ping", Map.of()).get(60, TimeUnit.SECONDS).status());
+            assertTrue(s.hello().javaVersion().startsWith("25"), s.hello().javaVersion());
+            System.out.println("runtime from JDK 25 pushed: " + s.startup().runtime().describe());
         }
     }
 }
