@@ -31,6 +31,16 @@ final class RemoteScripts {
     static final String RUNTIME_DIR = ".jplay/runtime";
     /** Leftovers of interrupted runtime uploads older than this are removed by the next install. */
     static final int STALE_UPLOAD_MINUTES = 60;
+    /**
+     * Runtimes no agent started on for this long are removed by the next install (a controller's new JDK makes a new
+     * runtime: without this each JDK update would leave ~46 MB behind on every host).
+     */
+    static final int UNUSED_RUNTIME_DAYS = 30;
+    /**
+     * Marks when an agent last started on a runtime: its mtime, updated by a redirection of the builtin {@code true}
+     * (no fork; not {@code :}, whose failed redirection would end the script, as for every special builtin).
+     */
+    static final String USED_MARK = ".used";
 
     private RemoteScripts() {}
 
@@ -82,7 +92,8 @@ final class RemoteScripts {
      * into a temp directory, dumps the JVM's base CDS archive there (the agent's own archive builds on it) and
      * renames the directory into place, so no half runtime is ever at the path the start script looks at. Then
      * continues as {@link #startOrRequestUpload} with that runtime. Also removes leftovers of uploads interrupted
-     * more than {@value #STALE_UPLOAD_MINUTES} minutes ago (a younger one may be a concurrent run's).
+     * more than {@value #STALE_UPLOAD_MINUTES} minutes ago (a younger one may be a concurrent run's) and runtimes
+     * no agent started on for {@value #UNUSED_RUNTIME_DAYS} days.
      */
     static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar) {
         String t = quote(tempPath);
@@ -103,6 +114,8 @@ final class RemoteScripts {
                 + "rm -f " + t + "\n"
                 + "find \"$HOME/" + RUNTIME_DIR + "\" -maxdepth 1 -name '.*.tmp*' -mmin +" + STALE_UPLOAD_MINUTES
                 + " -exec rm -rf {} + 2>/dev/null\n"
+                + "find \"$HOME/" + RUNTIME_DIR + "\" -mindepth 2 -maxdepth 2 -name " + USED_MARK + " -mtime +" + UNUSED_RUNTIME_DAYS
+                + " 2>/dev/null | while IFS= read -r m; do [ \"${m%/*}\" = " + f + " ] || rm -rf \"${m%/*}\"; done\n"
                 + startOrRequestUpload(jar, JavaChoice.runtime(runtime.dirName()));
     }
 
@@ -119,13 +132,17 @@ final class RemoteScripts {
         }
         String runtimeJava = java.runtimeDir() == null ? null
                 : "\"$HOME/" + RUNTIME_DIR + "/" + java.runtimeDir() + "/bin/java\"";
+        String used = java.runtimeDir() == null ? null
+                : "true 2>/dev/null > \"$HOME/" + RUNTIME_DIR + "/" + java.runtimeDir() + "/" + USED_MARK + "\"";
         if (java.runtimeOnly()) {
             return "JAVA=" + runtimeJava + "\nS=." + java.runtimeDir() + "\n"
                     + "[ -x \"$JAVA\" ] || { mkdir -p \"$HOME/" + RUNTIME_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/"
-                    + RUNTIME_DIR + "\" || exit 1; " + platform() + "echo \"" + UPLOAD_RUNTIME_MARKER + "$P $HOME\"; exit 0; }\n";
+                    + RUNTIME_DIR + "\" || exit 1; " + platform() + "echo \"" + UPLOAD_RUNTIME_MARKER + "$P $HOME\"; exit 0; }\n"
+                    + used + "\n";
         }
         return "JAVA=\nS=\n"
-                + (runtimeJava == null ? "" : "[ -x " + runtimeJava + " ] && { JAVA=" + runtimeJava + "; S=." + java.runtimeDir() + "; }\n")
+                + (runtimeJava == null ? "" : "[ -x " + runtimeJava + " ] && { JAVA=" + runtimeJava + "; S=." + java.runtimeDir()
+                        + "; " + used + "; }\n")
                 // A java on the PATH: its major version from the release file of its JDK (no JVM start); a java
                 // without one is tried as before and refused with JAVA_TOO_OLD if it is.
                 + "W=missing\n"

@@ -182,6 +182,36 @@ class RemoteScriptsTest {
         assertTrue(Files.exists(young), "a young upload may be a concurrent run's: kept");
     }
 
+    /** Each JDK update on the controller makes a new runtime: the old ones go once no agent started on them for a month. */
+    @Test
+    void anInstallRemovesRuntimesUnusedForAMonthAndStartsMarkTheirRuntimeUsed() throws Exception {
+        AgentJar jar = cachedJar();
+        Path runtimes = home.resolve(RemoteScripts.RUNTIME_DIR);
+        fakeJava(runtimes.resolve("aaaaaaaaaaaaaaaa"), "old-java", null);
+        fakeJava(runtimes.resolve("bbbbbbbbbbbbbbbb"), "recent-java", null);
+        Path oldMark = Files.writeString(runtimes.resolve("aaaaaaaaaaaaaaaa").resolve(RemoteScripts.USED_MARK), "");
+        Path recentMark = Files.writeString(runtimes.resolve("bbbbbbbbbbbbbbbb").resolve(RemoteScripts.USED_MARK), "");
+        long day = 86_400_000L;
+        Files.setLastModifiedTime(oldMark, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 40 * day));
+        Files.setLastModifiedTime(recentMark, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 20 * day));
+        AgentRuntime runtime = packedRuntime();
+        Path temp = upload(runtime, "dddd", Files.readAllBytes(runtime.archive()));
+        assertTrue(bare(RemoteScripts.installRuntimeAndStart(runtime, temp.toString(), jar)).out().startsWith("pushed-java "));
+        assertFalse(Files.exists(runtimes.resolve("aaaaaaaaaaaaaaaa")), "unused for 40 days: removed");
+        assertTrue(Files.exists(runtimes.resolve("bbbbbbbbbbbbbbbb/bin/java")), "used 20 days ago: kept");
+        Path newMark = runtimes.resolve(runtime.dirName()).resolve(RemoteScripts.USED_MARK);
+        assertTrue(Files.exists(newMark), "the start marked the new runtime used");
+        // A start on a runtime found in place marks it too.
+        assertTrue(bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.auto("bbbbbbbbbbbbbbbb"))).out()
+                .startsWith("recent-java "));
+        assertTrue(Files.getLastModifiedTime(recentMark).toMillis() > System.currentTimeMillis() - day, "marked used now");
+        // A mark that cannot be written (here a directory in its place: root may write anywhere) does not stop the start.
+        Files.delete(recentMark);
+        Files.createDirectory(recentMark);
+        Result r = bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.runtime("bbbbbbbbbbbbbbbb")));
+        assertTrue(r.out().startsWith("recent-java "), r.out());
+    }
+
     @Test
     void aRuntimeInstalledMeanwhileByAnotherRunIsKeptAndTheUploadDropped() throws Exception {
         AgentJar jar = cachedJar();
