@@ -36,8 +36,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * {@code release} file, the modules and the jlink options; a build goes to a temp directory renamed into place,
  * so concurrent controllers cannot leave a half cache entry (the later one keeps the first one's).
  *
- * <p>Measured with Debian's JDK 17 (x86_64, 2 cores loaded by other builds): jlink and packing 23 s; jlink's output
- * is the same on every run, so the archive's SHA-256 is too. {@code --compress=0}
+ * <p>Measured with Debian's JDK 17 (x86_64, 2 cores): jlink 2.3 s and packing ~2 s when idle, 23 s together under
+ * heavy load; jlink's output is the same on every run, so the archive's SHA-256 is too. {@code --compress=0}
  * and gzip over the whole image: 15.6 MB to upload, 45 MB unpacked; {@code --compress=2} packs the class image
  * with zip first, which gzip then cannot shrink: 18.3 MB to upload, 34 MB unpacked (xz: 15.6 MB but 2.5 s instead of
  * 0.6 s to unpack). No CDS archive is shipped ({@code --generate-cds-archive} adds 6 MB gzipped): the host dumps
