@@ -17,7 +17,7 @@ public record Reconnect(List<Duration> backoff) {
 
     /** Codes of failures that the same attempt would hit again. */
     private static final Set<String> PERMANENT = Set.of("JAVA_MISSING", "JAVA_TOO_OLD", "UPLOAD_CORRUPTED", "NO_IDENTITY",
-            "RUNTIME_MISMATCH", "RUNTIME_BUILD_FAILED");
+            "RUNTIME_MISMATCH", "RUNTIME_BUILD_FAILED", "RUNTIME_INSTALL_FAILED");
 
     public Reconnect {
         backoff = List.copyOf(backoff);
