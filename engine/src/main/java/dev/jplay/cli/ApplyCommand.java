@@ -190,8 +190,10 @@ public final class ApplyCommand implements Callable<Integer> {
             listeners.add(new JsonEventPrinter(events));
             if (!json) listeners.add(new ConsolePrinter(System.out, System.console() != null, verbose.length));
             PlaybookRunner.Outcome outcome;
-            try (Connections connections = Connections.builder().ssh(ssh).forks(forks).agentJar(AgentJar.embedded()).build();
-                 PlaybookRunner runner = new PlaybookRunner(inv, connections, options, RunListener.all(listeners))) {
+            RunListener all = RunListener.all(listeners);
+            try (Connections connections = Connections.builder().ssh(ssh).forks(forks).agentJar(AgentJar.embedded())
+                         .onRuntimePushed((target, push) -> all.runtimePushed(target.name(), push)).build();
+                 PlaybookRunner runner = new PlaybookRunner(inv, connections, options, all)) {
                 runner.setJournal(RunJournal.create(runDir, runId, playbook.toAbsolutePath().normalize().toString(), resumed));
                 // Ctrl-C / SIGTERM: start nothing new, let the calls in flight finish, and write the report before the JVM exits.
                 CountDownLatch reportWritten = new CountDownLatch(1);

@@ -88,19 +88,27 @@ public final class AgentLaunch {
      * @param agentArgs arguments for {@code AgentMain}, e.g. {@code --state-dir DIR}
      */
     public static String startScript(String java, List<String> agentArgs) {
+        return startScript(java, "$J.jsa", agentArgs);
+    }
+
+    /**
+     * {@link #startScript(String, List)} with the archive at {@code archive}, a path for inside double quotes (e.g.
+     * {@code $J.$R.jsa}): an archive only maps into the JVM that wrote it, so each java a host runs the jar on needs its own.
+     */
+    public static String startScript(String java, String archive, List<String> agentArgs) {
         StringBuilder run = new StringBuilder("env LC_ALL=").append(LOCALE).append(' ').append(java);
         for (String flag : JVM_FLAGS) run.append(' ').append(flag);
         StringBuilder args = new StringBuilder();
         for (String a : agentArgs) args.append(' ').append(quote(a));
-        return "[ -f \"$J.jsa\" ] && exec " + run + " -XX:SharedArchiveFile=\"$J.jsa\" -jar \"$J\"" + args + "\n"
+        return "[ -f \"" + archive + "\" ] && exec " + run + " -XX:SharedArchiveFile=\"" + archive + "\" -jar \"$J\"" + args + "\n"
                 + "exec 3<&0 4>&1 5>&2\n"
-                + run + " -XX:ArchiveClassesAtExit=\"$J.jsa.$$\" -jar \"$J\"" + args + " 0<&3 1>&4 2>&5 3<&- 4>&- 5>&- &\n"
+                + run + " -XX:ArchiveClassesAtExit=\"" + archive + ".$$\" -jar \"$J\"" + args + " 0<&3 1>&4 2>&5 3<&- 4>&- 5>&- &\n"
                 + "agent=$!\n"
                 + "exec 0</dev/null 1>/dev/null 2>&1 3<&- 4>&- 5>&-\n"
                 // Only a JVM that exited normally wrote its archive whole: a killed one leaves no archive behind.
                 + "wait $agent; rc=$?\n"
-                + "[ $rc -eq 0 ] && mv -f \"$J.jsa.$$\" \"$J.jsa\" 2>/dev/null\n"
-                + "rm -f \"$J.jsa.$$\"\n"
+                + "[ $rc -eq 0 ] && mv -f \"" + archive + ".$$\" \"" + archive + "\" 2>/dev/null\n"
+                + "rm -f \"" + archive + ".$$\"\n"
                 // A JVM killed by a signal: die of the same signal, so the caller sees "killed by signal".
                 + "[ $rc -gt 128 ] && kill -$((rc - 128)) $$\n"
                 + "exit $rc\n";

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Reaching a host or talking to its agent failed. {@link #step()} says which phase, {@link #code()} is a
  * stable machine-readable reason (e.g. {@code CONNECT_REFUSED}, {@code HOST_KEY_MISMATCH}, {@code JAVA_MISSING},
- * {@code PROTOCOL}, {@code AGENT_EXITED}); the message names the host.
+ * {@code RUNTIME_MISMATCH}, {@code PROTOCOL}, {@code AGENT_EXITED}); the message names the host.
  */
 public final class ConnectionException extends Exception {
 

@@ -34,7 +34,7 @@ public final class Connections implements AutoCloseable {
     private volatile boolean closed;
 
     private Connections(Builder b) {
-        this.ssh = new SshAgentLauncher(b.ssh, b.jar);
+        this.ssh = new SshAgentLauncher(b.ssh, b.jar, b.runtimes, b.onRuntimePushed);
         this.local = new LocalAgentLauncher(b.jar, b.localAgentDir, b.ssh.agentStartTimeout());
         this.reconnect = b.reconnect;
         AtomicInteger n = new AtomicInteger();
@@ -147,6 +147,11 @@ public final class Connections implements AutoCloseable {
         return ssh.uploads();
     }
 
+    /** How many Java runtimes were uploaded to hosts without Java in this run. */
+    public int runtimeUploads() {
+        return ssh.runtimeUploads();
+    }
+
     /** Closes every session in parallel: agents get EOF, finish, exit; connections end. */
     @Override
     public void close() {
@@ -173,6 +178,8 @@ public final class Connections implements AutoCloseable {
         private AgentJar jar;
         private Path localAgentDir = Path.of(System.getProperty("user.home"), RemoteScripts.AGENT_DIR);
         private Reconnect reconnect = Reconnect.DEFAULT;
+        private AgentRuntimeBuilder runtimes;
+        private java.util.function.BiConsumer<HostTarget, StartupReport.RuntimePush> onRuntimePushed = (t, r) -> {};
 
         public Builder ssh(SshSettings settings) { this.ssh = Objects.requireNonNull(settings); return this; }
 
@@ -192,8 +199,18 @@ public final class Connections implements AutoCloseable {
         /** How a lost session is reopened; defaults to {@link Reconnect#DEFAULT}. */
         public Builder reconnect(Reconnect r) { this.reconnect = Objects.requireNonNull(r); return this; }
 
+        /** What makes the Java runtime pushed to hosts without Java; defaults to {@link AgentRuntimeBuilder#fromEnvironment()}. */
+        public Builder runtimes(AgentRuntimeBuilder builder) { this.runtimes = Objects.requireNonNull(builder); return this; }
+
+        /** Told of each host a Java runtime was pushed to (on a connect thread), e.g. to print it. */
+        public Builder onRuntimePushed(java.util.function.BiConsumer<HostTarget, StartupReport.RuntimePush> listener) {
+            this.onRuntimePushed = Objects.requireNonNull(listener);
+            return this;
+        }
+
         public Connections build() {
             if (jar == null) jar = AgentJar.embedded();
+            if (runtimes == null) runtimes = AgentRuntimeBuilder.fromEnvironment();
             return new Connections(this);
         }
     }

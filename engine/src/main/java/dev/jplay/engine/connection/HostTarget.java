@@ -7,10 +7,11 @@ import java.util.Objects;
 /**
  * A host to run an agent on. {@code name} is the inventory name used in messages; {@code address} is what
  * is dialled and looked up in known_hosts. {@code passphrase} unlocks the identity files (null: none).
- * An empty {@code identityFiles} means the usual ~/.ssh/id_ed25519, id_ecdsa and id_rsa.
+ * An empty {@code identityFiles} means the usual ~/.ssh/id_ed25519, id_ecdsa and id_rsa. {@code java} is the
+ * host's java to run the agent with ({@code jplay_java}); null: Java 17+ on the PATH, else a runtime jplay pushes.
  */
 public record HostTarget(String name, String address, int port, String user, List<Path> identityFiles,
-                         String passphrase, Kind kind) {
+                         String passphrase, Kind kind, String java) {
 
     public enum Kind { SSH, LOCAL }
 
@@ -23,6 +24,12 @@ public record HostTarget(String name, String address, int port, String user, Lis
             if (port < 1 || port > 65535) throw new IllegalArgumentException("port of " + name + " out of range: " + port);
             if (user == null || user.isEmpty()) user = System.getProperty("user.name");
         }
+        if (java != null && java.isBlank()) java = null;
+    }
+
+    public HostTarget(String name, String address, int port, String user, List<Path> identityFiles, String passphrase,
+                      Kind kind) {
+        this(name, address, port, user, identityFiles, passphrase, kind, null);
     }
 
     public static HostTarget ssh(String name, String address, String user, List<Path> identityFiles) {
@@ -44,11 +51,16 @@ public record HostTarget(String name, String address, int port, String user, Lis
     }
 
     public HostTarget withPort(int newPort) {
-        return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind);
+        return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind, java);
     }
 
     public HostTarget withIdentity(Path identityFile, String newPassphrase) {
-        return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind);
+        return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind, java);
+    }
+
+    /** The same host, with the agent run by {@code javaPath} on it (jplay_java). */
+    public HostTarget withJava(String javaPath) {
+        return new HostTarget(name, address, port, user, identityFiles, passphrase, kind, javaPath);
     }
 
     /** "web-1 (10.0.0.5)" or "web-1 (10.0.0.5:2222)": how messages name the host. */
@@ -60,6 +72,6 @@ public record HostTarget(String name, String address, int port, String user, Lis
     @Override
     public String toString() { // never print the passphrase
         return "HostTarget[" + describe() + ", user=" + user + ", identityFiles=" + identityFiles
-                + (passphrase == null ? "" : ", passphrase=***") + ", kind=" + kind + "]";
+                + (passphrase == null ? "" : ", passphrase=***") + ", kind=" + kind + (java == null ? "" : ", java=" + java) + "]";
     }
 }

@@ -16,7 +16,8 @@ public record Reconnect(List<Duration> backoff) {
     public static final Reconnect DEFAULT = new Reconnect(List.of(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2)));
 
     /** Codes of failures that the same attempt would hit again. */
-    private static final Set<String> PERMANENT = Set.of("JAVA_MISSING", "JAVA_TOO_OLD", "UPLOAD_CORRUPTED", "NO_IDENTITY");
+    private static final Set<String> PERMANENT = Set.of("JAVA_MISSING", "JAVA_TOO_OLD", "UPLOAD_CORRUPTED", "NO_IDENTITY",
+            "RUNTIME_MISMATCH", "RUNTIME_BUILD_FAILED", "RUNTIME_INSTALL_FAILED");
 
     public Reconnect {
         backoff = List.copyOf(backoff);

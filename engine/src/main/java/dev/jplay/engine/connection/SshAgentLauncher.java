@@ -1,9 +1,12 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.engine.connection.RemoteScripts.JavaChoice;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -21,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import net.schmizz.keepalive.KeepAliveProvider;
 import net.schmizz.sshj.Config;
 import net.schmizz.sshj.DefaultConfig;
@@ -44,12 +48,18 @@ final class SshAgentLauncher {
     private final SshSettings settings;
     private final AgentJar jar;
     private final Config config;
+    private final AgentRuntimeBuilder runtimes;
+    private final BiConsumer<HostTarget, StartupReport.RuntimePush> onRuntimePushed;
     private final AtomicInteger uploads = new AtomicInteger();
+    private final AtomicInteger runtimeUploads = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
 
-    SshAgentLauncher(SshSettings settings, AgentJar jar) {
+    SshAgentLauncher(SshSettings settings, AgentJar jar, AgentRuntimeBuilder runtimes,
+                     BiConsumer<HostTarget, StartupReport.RuntimePush> onRuntimePushed) {
         this.settings = settings;
         this.jar = jar;
+        this.runtimes = runtimes;
+        this.onRuntimePushed = onRuntimePushed;
         DefaultConfig c = new DefaultConfig();
         c.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
         this.config = c; // shared: building the algorithm lists per connection is wasted work
@@ -58,6 +68,11 @@ final class SshAgentLauncher {
     /** How many times this launcher uploaded the agent jar. */
     int uploads() {
         return uploads.get();
+    }
+
+    /** How many times this launcher uploaded a Java runtime. */
+    int runtimeUploads() {
+        return runtimeUploads.get();
     }
 
     AgentSession open(HostTarget target) throws ConnectionException {
@@ -88,8 +103,10 @@ final class SshAgentLauncher {
             long agentStart = System.nanoTime();
             Started agent = startAgent(client, target);
             started = true;
-            return new AgentClient(target, agent.process, agent.lines, agent.hello,
-                    new StartupReport(agent.uploaded, connect, since(agentStart)));
+            AgentClient session = new AgentClient(target, agent.process, agent.lines, agent.hello,
+                    new StartupReport(agent.uploaded, connect, since(agentStart), agent.runtime));
+            if (agent.runtime != null) onRuntimePushed.accept(target, agent.runtime);
+            return session;
         } finally {
             if (!started) disconnectQuietly(client);
         }
@@ -213,44 +230,157 @@ final class SshAgentLauncher {
         return found;
     }
 
-    private record Started(SshAgentProcess process, BoundedLineReader lines, AgentHello hello, boolean uploaded) {}
+    private record Started(SshAgentProcess process, BoundedLineReader lines, AgentHello hello, boolean uploaded,
+                           StartupReport.RuntimePush runtime) {}
 
+    /** Each answer of the host's script is acted on and a new script sent: at most jar upload, Java, runtime upload, start. */
+    private static final int MAX_ROUNDS = 6;
+
+    /**
+     * Runs the start script and answers what it asks for, until the agent says hello: an upload of the jar, a Java
+     * (a runtime made for the agent: platform checked, built once, uploaded when absent) or the runtime's upload.
+     */
     private Started startAgent(SSHClient client, HostTarget target) throws ConnectionException {
         String host = target.describe();
-        SshAgentProcess first = exec(client, target, RemoteScripts.startOrRequestUpload(jar));
-        BoundedLineReader lines = new BoundedLineReader(first.stdout(), Protocol.MAX_LINE_BYTES);
-        String line = firstLine(target, first, lines);
+        AgentRuntime known = target.java() == null ? runtimes.cached() : null;
+        JavaChoice choice = target.java() != null ? JavaChoice.given(target.java())
+                : JavaChoice.auto(known == null ? null : known.dirName());
+        String script = RemoteScripts.startOrRequestUpload(jar, choice);
         boolean uploaded = false;
-        if (line.startsWith(RemoteScripts.UPLOAD_MARKER)) {
-            first.closeChannel();
-            String dir = line.substring(RemoteScripts.UPLOAD_MARKER.length()).strip() + "/" + RemoteScripts.AGENT_DIR;
-            String finalPath = dir + "/" + jar.fileName();
-            String tempPath = dir + "/." + jar.fileName() + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp";
-            upload(client, target, tempPath);
-            uploads.incrementAndGet();
-            uploaded = true;
-            first = exec(client, target, RemoteScripts.verifyAndStart(jar, tempPath, finalPath));
-            lines = new BoundedLineReader(first.stdout(), Protocol.MAX_LINE_BYTES);
-            line = firstLine(target, first, lines);
-            if (line.startsWith(RemoteScripts.BAD_DIGEST_MARKER)) {
-                first.closeChannel();
-                throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded agent jar " + tempPath
-                        + " has SHA-256 '" + line.substring(RemoteScripts.BAD_DIGEST_MARKER.length()).strip()
-                        + "', expected " + jar.sha256());
+        String lastUpload = null;
+        AgentRuntime runtime = null;
+        Duration runtimeUpload = null;
+        long installStart = 0;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            SshAgentProcess process = exec(client, target, script);
+            BoundedLineReader lines = new BoundedLineReader(process.stdout(), Protocol.MAX_LINE_BYTES);
+            String line;
+            try {
+                line = firstLine(target, process, lines);
+            } catch (ConnectionException e) {
+                // A java on the PATH whose version its files did not tell turned out too old: push a runtime instead.
+                if (!e.code().equals("JAVA_TOO_OLD") || choice.given() != null || choice.runtimeOnly()) throw e;
+                runtime = runtime(target);
+                choice = JavaChoice.runtime(runtime.dirName());
+                script = RemoteScripts.startOrRequestUpload(jar, choice);
+                continue;
+            }
+            if (line.startsWith(RemoteScripts.UPLOAD_MARKER)) {
+                process.closeChannel();
+                String dir = line.substring(RemoteScripts.UPLOAD_MARKER.length()).strip() + "/" + RemoteScripts.AGENT_DIR;
+                String finalPath = dir + "/" + jar.fileName();
+                String tempPath = dir + "/." + jar.fileName() + "." + HexFormat.of().formatHex(randomBytes()) + ".tmp";
+                upload(client, target, tempPath, "the agent jar", new ByteArrayInputStream(jar.bytes()), jar.size());
+                uploads.incrementAndGet();
+                uploaded = true;
+                lastUpload = "agent jar " + tempPath + " has SHA-256 '%s', expected " + jar.sha256();
+                script = RemoteScripts.verifyAndStart(jar, tempPath, finalPath, choice);
+                continue;
+            }
+            if (line.startsWith(RemoteScripts.BAD_DIGEST_MARKER) && lastUpload != null) {
+                process.closeChannel();
+                throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded " + lastUpload.formatted(
+                        line.substring(RemoteScripts.BAD_DIGEST_MARKER.length()).strip()));
+            }
+            if (line.startsWith(RemoteScripts.NO_JAVA_MARKER)) {
+                process.closeChannel();
+                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.NO_JAVA_MARKER.length()), true);
+                if (choice.given() != null) {
+                    throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING", "jplay_java " + choice.given()
+                            + " is not an executable file on the host for user " + target.user());
+                }
+                checkPlatform(target, answer.platform(), answer.why());
+                runtime = runtime(target);
+                choice = JavaChoice.runtime(runtime.dirName());
+                script = RemoteScripts.startOrRequestUpload(jar, choice);
+                continue;
+            }
+            if (line.startsWith(RemoteScripts.UPLOAD_RUNTIME_MARKER) && choice.runtimeOnly()) {
+                process.closeChannel();
+                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.UPLOAD_RUNTIME_MARKER.length()), false);
+                checkPlatform(target, answer.platform(), "a java too old for the agent");
+                String tempPath = answer.home() + "/" + RemoteScripts.RUNTIME_DIR + "/." + runtime.dirName() + "."
+                        + HexFormat.of().formatHex(randomBytes()) + ".tar.gz.tmp";
+                long uploadStart = System.nanoTime();
+                try (InputStream in = Files.newInputStream(runtime.archive())) {
+                    upload(client, target, tempPath, "the Java runtime " + runtime.archive(), in, runtime.size());
+                } catch (IOException e) {
+                    throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_FAILED", "cannot read the Java runtime "
+                            + runtime.archive() + ": " + e.getMessage(), e);
+                }
+                runtimeUpload = since(uploadStart);
+                runtimeUploads.incrementAndGet();
+                lastUpload = "Java runtime " + tempPath + " has SHA-256 '%s', expected " + runtime.sha256();
+                installStart = System.nanoTime();
+                script = RemoteScripts.installRuntimeAndStart(runtime, tempPath, jar);
+                continue;
+            }
+            if (line.startsWith(RemoteScripts.RUNTIME_BROKEN_MARKER)) {
+                String stderr = process.stderrTail(Duration.ofSeconds(1));
+                process.closeChannel();
+                throw new ConnectionException(host, Step.UPLOAD, "RUNTIME_INSTALL_FAILED", "cannot install the Java runtime: "
+                        + line.substring(RemoteScripts.RUNTIME_BROKEN_MARKER.length()).strip()
+                        + (stderr.isEmpty() ? "" : "; stderr: " + stderr));
+            }
+            StartupReport.RuntimePush pushed = runtimeUpload == null ? null : new StartupReport.RuntimePush(
+                    runtime.dirName(), runtime.size(), runtime.unpackedSize(), runtimeUpload, since(installStart), runtime.built());
+            try {
+                return new Started(process, lines, new AgentMessages().parseHello(line), uploaded, pushed);
+            } catch (AgentMessages.ProtocolViolation v) {
+                process.closeChannel();
+                throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the agent's first line is not a valid hello ("
+                        + v.getMessage() + "): " + (line.length() > 200 ? line.substring(0, 200) + "..." : line));
             }
         }
-        if (line.equals(RemoteScripts.NO_JAVA_MARKER)) {
-            first.closeChannel();
-            throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING",
-                    "no 'java' on the PATH of user " + target.user() + " (the agent needs Java 17 or newer)");
+        throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the host's start script still asked for uploads after "
+                + MAX_ROUNDS + " rounds");
+    }
+
+    /** What a start script says with NO_JAVA or UPLOAD_RUNTIME: {@code [why] kernel arch libc home}. */
+    private record HostAnswer(String why, HostPlatform platform, String home) {
+        static HostAnswer parse(String rest, boolean withWhy) {
+            String[] w = rest.strip().split(" ", withWhy ? 5 : 4);
+            int i = withWhy ? 1 : 0;
+            String at = (i + 3 < w.length) ? w[i + 3] : "";
+            return new HostAnswer(withWhy ? w[0] : null,
+                    new HostPlatform(part(w, i), part(w, i + 1), part(w, i + 2)), at);
         }
+
+        private static String part(String[] w, int i) {
+            return i < w.length ? w[i] : null;
+        }
+    }
+
+    /** A runtime from {@link #runtimes} must suit the host, or the user must give a Java: the error says how. */
+    private void checkPlatform(HostTarget target, HostPlatform host, String why) throws ConnectionException {
+        HostPlatform made;
         try {
-            return new Started(first, lines, new AgentMessages().parseHello(line), uploaded);
-        } catch (AgentMessages.ProtocolViolation v) {
-            first.closeChannel();
-            throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the agent's first line is not a valid hello ("
-                    + v.getMessage() + "): " + (line.length() > 200 ? line.substring(0, 200) + "..." : line));
+            made = runtimes.platform();
+        } catch (IOException e) {
+            throw runtimeBuildFailed(target, why, e);
         }
+        String mismatch = made.mismatch(host);
+        if (mismatch == null) return;
+        throw new ConnectionException(target.describe(), Step.AGENT, "RUNTIME_MISMATCH", (why.equals("missing")
+                ? "the host has no Java" : "the host's Java is not usable (" + why + ")") + " and it is " + host.describe()
+                + ", but the controller's JDK " + runtimes.jdk() + " makes runtimes for " + made.describe() + " (" + mismatch
+                + "): install Java 17+ on the host and set 'jplay_java: /path/to/java' for it in the inventory, or name a JDK for "
+                + host.describe() + " in " + AgentRuntimeBuilder.JDK_ENV + " on the controller");
+    }
+
+    /** The controller's runtime for hosts without Java, built on first need (once per JDK, cached across runs). */
+    private AgentRuntime runtime(HostTarget target) throws ConnectionException {
+        try {
+            return runtimes.get();
+        } catch (IOException e) {
+            throw runtimeBuildFailed(target, "missing", e);
+        }
+    }
+
+    private ConnectionException runtimeBuildFailed(HostTarget target, String why, IOException e) {
+        return new ConnectionException(target.describe(), Step.AGENT, "RUNTIME_BUILD_FAILED", "the host has no usable Java ("
+                + why + ") and the controller cannot make a runtime for it: " + e.getMessage()
+                + " (or install Java 17+ on the host and set 'jplay_java: /path/to/java' in the inventory)", e);
     }
 
     private SshAgentProcess exec(SSHClient client, HostTarget target, String script) throws ConnectionException {
@@ -275,19 +405,19 @@ final class SshAgentLauncher {
         return first.line();
     }
 
-    private void upload(SSHClient client, HostTarget target, String tempPath) throws ConnectionException {
+    /** Streams {@code size} bytes to a new private file {@code tempPath} (never one that exists) over SFTP. */
+    private void upload(SSHClient client, HostTarget target, String tempPath, String what, InputStream source,
+                        long size) throws ConnectionException {
         try (SFTPClient sftp = client.newSFTPClient();
              RemoteFile file = sftp.open(tempPath, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
                      new FileAttributes.Builder().withPermissions(0600).build());
              OutputStream out = file.new RemoteFileOutputStream(0, 16)) {
             // One SFTP write request per call: keep them below the server's packet limit.
-            byte[] bytes = jar.bytes();
-            for (int off = 0; off < bytes.length; off += UPLOAD_CHUNK) {
-                out.write(bytes, off, Math.min(UPLOAD_CHUNK, bytes.length - off));
-            }
+            byte[] buffer = new byte[UPLOAD_CHUNK];
+            for (int n; (n = source.read(buffer)) > 0; ) out.write(buffer, 0, n);
         } catch (IOException e) {
-            throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot upload the agent jar ("
-                    + jar.size() + " bytes) to " + tempPath + ": " + e.getMessage(), e);
+            throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot upload " + what + " ("
+                    + size + " bytes) to " + tempPath + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.connection.StartupReport;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.TaskOutcome;
@@ -105,6 +106,11 @@ public final class ConsolePrinter implements RunListener {
     @Override
     public synchronized void warning(String message) {
         line(paint("[WARNING]: " + message, "35"));
+    }
+
+    @Override
+    public synchronized void runtimePushed(String host, StartupReport.RuntimePush push) {
+        line(paint("java runtime pushed to " + host + ": " + push.describe(), "36"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.connection.StartupReport;
 import dev.jplay.reports.EventStream;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.ReportFiles;
@@ -46,6 +47,19 @@ public final class JsonEventPrinter implements RunListener {
     @Override
     public void warning(String message) {
         events.emit("warning", Map.of("message", message));
+    }
+
+    @Override
+    public void runtimePushed(String host, StartupReport.RuntimePush push) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("host", host);
+        f.put("dir", push.dir());
+        f.put("bytes", push.bytes());
+        f.put("unpacked_bytes", push.unpackedBytes());
+        f.put("upload_ms", push.upload().toMillis());
+        f.put("install_and_start_ms", push.installAndStart().toMillis());
+        if (push.built() != null) f.put("built_ms", push.built().toMillis());
+        events.emit("runtime_pushed", f);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.connection.StartupReport;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.TaskOutcome;
 import java.util.List;
@@ -20,6 +21,9 @@ public interface RunListener {
 
     default void warning(String message) {}
 
+    /** A Java runtime was pushed to {@code host}, which had none (called from connect threads). */
+    default void runtimePushed(String host, StartupReport.RuntimePush push) {}
+
     default void runFinished(Map<String, HostRecap> recap, int exitCode) {}
 
     static RunListener all(List<RunListener> listeners) {
@@ -30,6 +34,7 @@ public interface RunListener {
             @Override public void taskStarted(String p, String t, String loc, boolean h) { listeners.forEach(l -> l.taskStarted(p, t, loc, h)); }
             @Override public void hostResult(TaskOutcome o) { listeners.forEach(l -> l.hostResult(o)); }
             @Override public void warning(String m) { listeners.forEach(l -> l.warning(m)); }
+            @Override public void runtimePushed(String h, StartupReport.RuntimePush p) { listeners.forEach(l -> l.runtimePushed(h, p)); }
             @Override public void runFinished(Map<String, HostRecap> r, int c) { listeners.forEach(l -> l.runFinished(r, c)); }
         };
     }

@@ -49,6 +49,10 @@ class ReconnectTest {
         assertEquals("HOST_KEY_MISMATCH", e.code());
         assertFalse(Reconnect.retryable(failure(Step.AUTH, "AUTH_FAILED")));
         assertFalse(Reconnect.retryable(failure(Step.AGENT, "JAVA_MISSING")));
+        // A host of another platform, a JDK that cannot make a runtime, a disk too full to unpack one: no retry fixes them.
+        assertFalse(Reconnect.retryable(failure(Step.AGENT, "RUNTIME_MISMATCH")));
+        assertFalse(Reconnect.retryable(failure(Step.AGENT, "RUNTIME_BUILD_FAILED")));
+        assertFalse(Reconnect.retryable(failure(Step.UPLOAD, "RUNTIME_INSTALL_FAILED")));
         assertTrue(Reconnect.retryable(failure(Step.AGENT, "AGENT_START_TIMEOUT")));
         assertTrue(Reconnect.retryable(failure(Step.CONNECT, "CONNECT_TIMEOUT")));
     }

@@ -264,16 +264,16 @@ class SshConnectionsTest {
     }
 
     @Test
-    void aHostWithoutJavaIsReportedAsSuch() throws Exception {
-        // Hide the JDK inside host 6's own mount namespace only.
-        fleet.exec(6, "mount", "-t", "tmpfs", "nojava", "/usr/lib/jvm");
+    void aJplayJavaThatIsNotOnTheHostIsReportedAsSuch() throws Exception {
+        // A host without Java gets a runtime pushed (AgentRuntimePushIT); one whose inventory names a java uses that
+        // one, and a missing one is an error naming it, not a push.
         try (Connections c = connections(settings())) {
-            ConnectionException e = assertThrows(ConnectionException.class, () -> c.session(fleet.target(6)));
+            ConnectionException e = assertThrows(ConnectionException.class,
+                    () -> c.session(fleet.target(6).withJava("/opt/no-such-jdk/bin/java")));
             assertEquals(ConnectionException.Step.AGENT, e.step());
             assertEquals("JAVA_MISSING", e.code());
-            assertTrue(e.getMessage().contains(fleet.name(6)), e.getMessage());
-        } finally {
-            fleet.exec(6, "umount", "/usr/lib/jvm");
+            assertTrue(e.getMessage().contains(fleet.name(6)) && e.getMessage().contains("/opt/no-such-jdk/bin/java"), e.getMessage());
+            assertEquals(0, c.runtimeUploads());
         }
     }
 
