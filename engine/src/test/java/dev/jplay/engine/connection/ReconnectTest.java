@@ -63,7 +63,9 @@ class ReconnectTest {
             HostTarget host = HostTarget.local("localhost");
             AgentSession first = c.session(host);
             assertSame(first, c.session(host), "an open session is reused");
-            assertFalse(c.connectedOnce(HostTarget.local("other")));
+            // Every local host shares the controller's one agent; a host never connected is another (ssh) host.
+            assertTrue(c.connectedOnce(HostTarget.local("other")));
+            assertFalse(c.connectedOnce(HostTarget.ssh("remote", "192.0.2.1", "root", java.util.List.of())));
             assertTrue(c.connectedOnce(host));
             ProcessHandle.of(first.hello().pid()).orElseThrow().destroyForcibly();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
