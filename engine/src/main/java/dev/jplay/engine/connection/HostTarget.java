@@ -2,27 +2,39 @@ package dev.jplay.engine.connection;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * A host to run an agent on. {@code name} is the inventory name used in messages; {@code address} is what
- * is dialled and looked up in known_hosts. {@code passphrase} unlocks the identity files (null: none).
- * An empty {@code identityFiles} means the usual ~/.ssh/id_ed25519, id_ecdsa and id_rsa.
+ * is dialled and looked up in known_hosts (and in ~/.ssh/config's Host patterns). {@code passphrase} unlocks
+ * the identity files (null: the settings' passphrase, if any). Left open, settings come from the
+ * {@link SshSettings} and ~/.ssh/config, as with OpenSSH: {@code port} 0 (else 22), a null {@code user} (else
+ * the local user name), empty {@code identityFiles} (else the usual ~/.ssh/id_ed25519, id_ecdsa and id_rsa).
+ * {@code sshArgs} are the inventory's ssh command-line options ({@code ansible_ssh_common_args}), which win
+ * over ~/.ssh/config.
  */
 public record HostTarget(String name, String address, int port, String user, List<Path> identityFiles,
-                         String passphrase, Kind kind) {
+                         String passphrase, Kind kind, SshConfig.Options sshArgs) {
 
     public enum Kind { SSH, LOCAL }
+
+    private static final SshConfig.Options NO_ARGS = new SshConfig.Options(Map.of(), List.of());
 
     public HostTarget {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
         identityFiles = identityFiles == null ? List.of() : List.copyOf(identityFiles);
+        sshArgs = sshArgs == null ? NO_ARGS : sshArgs;
+        if (user != null && user.isEmpty()) user = null;
         if (kind == Kind.SSH) {
             Objects.requireNonNull(address, "address of " + name);
-            if (port < 1 || port > 65535) throw new IllegalArgumentException("port of " + name + " out of range: " + port);
-            if (user == null || user.isEmpty()) user = System.getProperty("user.name");
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port of " + name + " out of range: " + port);
         }
+    }
+
+    public HostTarget(String name, String address, int port, String user, List<Path> identityFiles, String passphrase, Kind kind) {
+        this(name, address, port, user, identityFiles, passphrase, kind, NO_ARGS);
     }
 
     public static HostTarget ssh(String name, String address, String user, List<Path> identityFiles) {
@@ -35,22 +47,28 @@ public record HostTarget(String name, String address, int port, String user, Lis
     }
 
     public HostTarget withPort(int newPort) {
-        return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind);
+        return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind, sshArgs);
     }
 
     public HostTarget withIdentity(Path identityFile, String newPassphrase) {
-        return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind);
+        return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind, sshArgs);
+    }
+
+    /** With the inventory's ssh command-line options ({@code ansible_ssh_common_args} parsed by {@link SshArgs}). */
+    public HostTarget withSshArgs(SshConfig.Options args) {
+        return new HostTarget(name, address, port, user, identityFiles, passphrase, kind, args);
     }
 
     /** "web-1 (10.0.0.5)" or "web-1 (10.0.0.5:2222)": how messages name the host. */
     public String describe() {
         if (kind == Kind.LOCAL) return name + " (local)";
-        return name + " (" + address + (port == 22 ? "" : ":" + port) + ")";
+        return name + " (" + address + (port == 22 || port == 0 ? "" : ":" + port) + ")";
     }
 
     @Override
     public String toString() { // never print the passphrase
         return "HostTarget[" + describe() + ", user=" + user + ", identityFiles=" + identityFiles
-                + (passphrase == null ? "" : ", passphrase=***") + ", kind=" + kind + "]";
+                + (passphrase == null ? "" : ", passphrase=***") + ", kind=" + kind
+                + (sshArgs.values().isEmpty() && sshArgs.identityFiles().isEmpty() ? "" : ", sshArgs=" + sshArgs) + "]";
     }
 }
