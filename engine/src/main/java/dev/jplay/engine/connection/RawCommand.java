@@ -14,9 +14,9 @@ import net.schmizz.sshj.connection.channel.direct.Signal;
  * login shell of the remote user reads it, or with {@code /bin/sh -c} on the controller for a local host. Output is
  * drained as it comes and its last {@link #KEEP_BYTES} per stream are kept; the timeout ends the command.
  */
-final class RawCommand {
+public final class RawCommand {
     /** Enough for any status output; a command that prints more keeps its end (where errors are). */
-    static final int KEEP_BYTES = 1024 * 1024;
+    public static final int KEEP_BYTES = 1024 * 1024;
 
     private RawCommand() {}
 

@@ -36,6 +36,7 @@ final class ControllerModules {
     static Set<String> known() {
         Set<String> all = new java.util.TreeSet<>(LOCAL);
         all.addAll(AGENT);
+        all.add(RawModule.NAME); // over SSH without the agent
         return all;
     }
 

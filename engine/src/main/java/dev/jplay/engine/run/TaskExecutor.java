@@ -237,6 +237,14 @@ final class TaskExecutor {
         if (controllerModules.handles(task.module())) {
             return controllerModules.run(task, args, vars, host, play, options);
         }
+        if (RawModule.NAME.equals(task.module())) {
+            try {
+                return RawModule.run(connections, host.target, args, env, options.check(), taskTimeout(task));
+            } catch (ConnectionException e) {
+                markUnreachable(host, task, play, e);
+                return null;
+            }
+        }
         AgentCall call;
         try {
             call = controllerModules.prepareAgentCall(task, args, vars, play);
@@ -256,7 +264,7 @@ final class TaskExecutor {
             markUnreachable(host, task, play, e);
             return null;
         }
-        Duration timeout = task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
+        Duration timeout = taskTimeout(task);
         try {
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             return toRegistered(r);
@@ -269,6 +277,10 @@ final class TaskExecutor {
             Thread.currentThread().interrupt();
             throw new RunInterruptedException();
         }
+    }
+
+    private Duration taskTimeout(ModuleTask task) {
+        return task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
     }
 
     private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e) {
