@@ -57,7 +57,7 @@ public final class Connections implements AutoCloseable {
     public CompletableFuture<AgentSession> open(HostTarget target) {
         Objects.requireNonNull(target, "target");
         if (closed) throw new IllegalStateException("connections are closed");
-        return sessions.compute(target.name(), (name, current) -> {
+        return sessions.compute(key(target), (name, current) -> {
             if (current == null) return start(target, connectedOnce.contains(name));
             if (!isDead(current)) return current;
             current.join().abort();
@@ -70,18 +70,18 @@ public final class Connections implements AutoCloseable {
      * waiting for a frozen host, and the next {@link #open} reconnects.
      */
     public void discard(HostTarget target) {
-        CompletableFuture<AgentSession> f = sessions.remove(target.name());
+        CompletableFuture<AgentSession> f = sessions.remove(key(target));
         if (f != null && f.isDone() && !f.isCompletedExceptionally()) f.join().abort();
     }
 
     /** True when the host had an open session in this run (so losing it is worth a reconnect). */
     public boolean connectedOnce(HostTarget target) {
-        return connectedOnce.contains(target.name());
+        return connectedOnce.contains(key(target));
     }
 
     /** Drops whatever session the host has and opens a new one with the {@link Reconnect} policy (blocking). */
     public AgentSession reconnect(HostTarget target) throws ConnectionException {
-        sessions.compute(target.name(), (name, current) -> {
+        sessions.compute(key(target), (name, current) -> {
             if (current != null && !current.isDone()) return current; // already connecting
             if (current != null && !current.isCompletedExceptionally()) current.join().abort();
             return start(target, true);
@@ -93,7 +93,7 @@ public final class Connections implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 AgentSession s = retry ? reconnect.open(() -> openOnce(target)) : openOnce(target);
-                connectedOnce.add(target.name());
+                connectedOnce.add(key(target));
                 return s;
             } catch (ConnectionException e) {
                 throw new CompletionException(e);
@@ -103,6 +103,11 @@ public final class Connections implements AutoCloseable {
                         "INTERRUPTED", "interrupted while reconnecting", e));
             }
         }, pool);
+    }
+
+    /** A host's sessions are per login user: plays and tasks may log in as different users ({@code remote_user}). */
+    private static String key(HostTarget target) {
+        return target.user() == null ? target.name() : target.name() + "\u0000" + target.user();
     }
 
     private AgentSession openOnce(HostTarget target) throws ConnectionException {

@@ -50,6 +50,11 @@ public record HostTarget(String name, String address, int port, String user, Lis
         return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind, sshArgs);
     }
 
+    /** With {@code newUser} as the login user (a play's or task's {@code remote_user}). */
+    public HostTarget withUser(String newUser) {
+        return new HostTarget(name, address, port, newUser, identityFiles, passphrase, kind, sshArgs);
+    }
+
     public HostTarget withIdentity(Path identityFile, String newPassphrase) {
         return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind, sshArgs);
     }

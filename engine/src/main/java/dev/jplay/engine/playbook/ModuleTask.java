@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A task that runs one module. {@code args} are plain values, still containing templates. Nullable: name, loop,
- * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, retry.
+ * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, remoteUser (the login user
+ * for hosts whose inventory names none; a template), retry.
  */
 /** {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify). */
 public record ModuleTask(
@@ -24,6 +25,7 @@ public record ModuleTask(
         Integer timeoutSeconds,
         Map<String, Object> environment,
         String delegateTo,
+        String remoteUser,
         Map<String, Object> vars,
         Retry retry,
         boolean noLog,

@@ -20,12 +20,12 @@ import java.util.TreeSet;
 final class TaskParser {
     static final Set<String> TASK_KEYWORDS = Set.of("name", "when", "loop", "loop_control", "register", "notify",
             "ignore_errors", "failed_when", "changed_when", "tags", "timeout", "environment", "delegate_to", "vars",
-            "retries", "until", "delay", "no_log", "listen", "args");
+            "retries", "until", "delay", "no_log", "listen", "args", "remote_user");
     static final Set<String> BLOCK_KEYWORDS = Set.of("name", "block", "rescue", "always", "when", "tags", "vars",
             "ignore_errors", "environment", "delegate_to", "no_log");
     /** Ansible task keywords jplay does not implement: an error, never silently ignored. */
     static final Set<String> UNSUPPORTED_KEYWORDS = Set.of("action", "local_action", "become", "become_user",
-            "become_method", "become_flags", "become_exe", "remote_user", "connection", "run_once", "check_mode",
+            "become_method", "become_flags", "become_exe", "connection", "run_once", "check_mode",
             "diff", "async", "poll", "throttle", "any_errors_fatal", "collections", "module_defaults", "debugger",
             "port", "delegate_facts", "ignore_unreachable");
     /** Modules whose string argument is a command line rather than key=value pairs. */
@@ -85,6 +85,7 @@ final class TaskParser {
                 positive("timeout", node.get("timeout")),
                 Fields.map("environment", node.get("environment")),
                 Fields.text("delegate_to", node.get("delegate_to")),
+                Fields.text("remote_user", node.get("remote_user")),
                 Fields.map("vars", node.get("vars")),
                 retry(node),
                 Fields.bool("no_log", node.get("no_log"), false),

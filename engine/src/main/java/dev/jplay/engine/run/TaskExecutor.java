@@ -3,6 +3,7 @@ package dev.jplay.engine.run;
 import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.Loop;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.template.Expressions;
@@ -239,7 +240,7 @@ final class TaskExecutor {
         }
         if (RawModule.NAME.equals(task.module())) {
             try {
-                return RawModule.run(connections, host.target, args, env, options.check(), taskTimeout(task));
+                return RawModule.run(connections, target(play, host, task, vars), args, env, options.check(), taskTimeout(task));
             } catch (ConnectionException e) {
                 markUnreachable(host, task, play, e);
                 return null;
@@ -257,9 +258,10 @@ final class TaskExecutor {
             r.put("_code", e.code());
             return r;
         }
+        HostTarget target = target(play, host, task, vars);
         AgentSession session;
         try {
-            session = connections.session(host.target);
+            session = connections.session(target);
         } catch (ConnectionException e) {
             markUnreachable(host, task, play, e);
             return null;
@@ -270,13 +272,25 @@ final class TaskExecutor {
             return toRegistered(r);
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
-            connections.discard(host.target);
+            connections.discard(target);
             markUnreachable(host, task, play, Connections.unwrap(e.getCause()));
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunInterruptedException();
         }
+    }
+
+    /**
+     * The host as this task reaches it: the login user is the inventory's ({@code ansible_user}), else the task's
+     * {@code remote_user}, else the play's, else left to the CLI's {@code -u} and ~/.ssh/config (Ansible's order).
+     */
+    private HostTarget target(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> vars) {
+        if (host.target.kind() != HostTarget.Kind.SSH || host.target.user() != null) return host.target;
+        String written = task.remoteUser() != null ? task.remoteUser() : play.play().remoteUser();
+        if (written == null) return host.target;
+        Location at = task.remoteUser() != null ? task.locationOf("remote_user") : play.play().locationOf("remote_user");
+        return host.target.withUser(String.valueOf(templater.render(written, vars, at)));
     }
 
     private Duration taskTimeout(ModuleTask task) {
