@@ -143,6 +143,35 @@ class SshBastionIT {
     }
 
     @Test
+    void theLoginUserComesFromRemoteUserOrDashU() throws Exception {
+        Path inv = Files.writeString(work.resolve("no-user.yml"), "all:\n  vars:\n    ansible_ssh_private_key_file: "
+                + fleet.clientKey() + "\n  hosts:\n    " + fleet.name(1) + ":\n      ansible_host: " + fleet.address(1) + "\n");
+        RunReport r = apply("""
+                - hosts: all
+                  remote_user: debian
+                  tasks:
+                    - name: as the play says
+                      raw: id -un
+                    - name: as the task says
+                      raw: id -un
+                      remote_user: "{{ login }}"
+                      vars:
+                        login: root
+                """, inv, fleet.knownHosts());
+        assertEquals("debian\n", result(r, fleet.name(1), "as the play says").stdout());
+        TaskOutcome asRoot = result(r, fleet.name(1), "as the task says");
+        assertEquals(TaskOutcome.UNREACHABLE, asRoot.status(), "bare hosts refuse root: the task's user was used: " + asRoot.error());
+        assertEquals("AUTH_FAILED", asRoot.error().code());
+        assertTrue(asRoot.error().cause().contains("user root was refused"), asRoot.error().cause());
+
+        RunReport dashU = apply("- hosts: all\n  tasks:\n    - name: who\n      raw: id -un\n", inv, fleet.knownHosts(), "-u", "debian");
+        assertEquals("debian\n", result(dashU, fleet.name(1), "who").stdout());
+        RunReport inventoryWins = apply("- hosts: all\n  remote_user: root\n  tasks:\n    - name: who\n      raw: id -un\n",
+                inventory(), fleet.knownHosts(), "-u", "root");
+        assertEquals("debian\n", result(inventoryWins, fleet.name(1), "who").stdout(), "ansible_user wins, as in Ansible");
+    }
+
+    @Test
     void theBastionsHostKeyIsCheckedAndItsMismatchLocated() throws Exception {
         List<String> lines = new ArrayList<>(Files.readAllLines(fleet.knownHosts()));
         String bastion = fleet.address(1);
