@@ -154,7 +154,8 @@ final class ControllerModules {
         return r;
     }
 
-    private static void fail(Map<String, Object> r, String step, String code, String msg) {
+    /** Marks a module result failed, located by step and code. */
+    static void fail(Map<String, Object> r, String step, String code, String msg) {
         r.put("failed", true);
         r.put("msg", msg);
         r.put("_step", step);

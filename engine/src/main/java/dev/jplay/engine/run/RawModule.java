@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.agent.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
@@ -45,14 +46,14 @@ final class RawModule {
             return r;
         }
         String script = command;
-        if (args.get("executable") instanceof String shell && !shell.isBlank()) script = shell + " -c " + quote(command);
+        if (args.get("executable") instanceof String shell && !shell.isBlank()) script = shell + " -c " + AgentLaunch.quote(command);
         if (env != null && !env.isEmpty()) {
             StringBuilder exports = new StringBuilder();
             for (Map.Entry<String, String> e : env.entrySet()) {
                 if (!ENV_NAME.matcher(e.getKey()).matches()) {
                     return failed(r, "args", "ENV_NAME", "raw: environment name '" + e.getKey() + "' is not a shell variable name");
                 }
-                exports.append("export ").append(e.getKey()).append('=').append(quote(e.getValue())).append("; ");
+                exports.append("export ").append(e.getKey()).append('=').append(AgentLaunch.quote(e.getValue())).append("; ");
             }
             script = exports + script;
         }
@@ -84,16 +85,9 @@ final class RawModule {
         return List.of(s.replaceFirst("\r?\n$", "").split("\r?\n", -1));
     }
 
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
-    }
-
     private static Map<String, Object> failed(Map<String, Object> r, String step, String code, String msg) {
         r.putIfAbsent("changed", false);
-        r.put("failed", true);
-        r.put("msg", msg);
-        r.put("_step", step);
-        r.put("_code", code);
+        ControllerModules.fail(r, step, code, msg);
         return r;
     }
 }
