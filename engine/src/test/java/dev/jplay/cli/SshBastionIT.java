@@ -230,6 +230,34 @@ class SshBastionIT {
         }
     }
 
+    /** Owner of a second fleet (hosts with Java, root login), so that its prefix differs from this class's. */
+    static final class JavaHosts {}
+
+    @Test
+    void anAgentBasedTaskRunsOnAJavaHostBehindTheBastion() throws Exception {
+        try (TestFleet java = TestFleet.start(JavaHosts.class, 1)) {
+            Path kh = Files.writeString(work.resolve("known_hosts_both"),
+                    Files.readString(fleet.knownHosts()) + Files.readString(java.knownHosts()));
+            // The bastion's key comes from its own ssh_config entry; the target's from the inventory.
+            Path config = Files.writeString(work.resolve("jump_config"), "Host " + fleet.address(1) + "\n  IdentityFile "
+                    + fleet.clientKey() + "\n  IdentitiesOnly yes\n");
+            Path inv = Files.writeString(work.resolve("java.yml"), "all:\n  hosts:\n    " + java.name(1) + ":\n"
+                    + "      ansible_host: " + java.address(1) + "\n      ansible_user: root\n"
+                    + "      ansible_ssh_private_key_file: " + java.clientKey() + "\n"
+                    + "      ansible_ssh_common_args: -o ProxyJump=debian@" + fleet.address(1) + "\n");
+            Path pb = Files.writeString(work.resolve("agent.yml"), "- hosts: all\n  tasks:\n    - name: ping\n      ping:\n"
+                    + "    - name: from\n      shell: echo ${SSH_CONNECTION%% *}\n");
+            Path runDir = work.resolve("run-java");
+            CliRun run = CliRun.of("apply", pb.toString(), "-i", inv.toString(), "--known-hosts", kh.toString(),
+                    "--report-dir", runDir.toString(), "-F", config.toString());
+            RunReport r = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
+            assertEquals(0, run.exit(), run.out() + run.err());
+            assertEquals(TaskOutcome.OK, result(r, java.name(1), "ping").status());
+            assertEquals(fleet.address(1), result(r, java.name(1), "from").stdout(),
+                    "the jplay agent's SSH connection came from the bastion");
+        }
+    }
+
     /** sshd's per-connection monitor processes for user debian on the bastion. */
     private static int bastionSessions() {
         return fleet.pgrep(1, "^sshd: debian").size();
