@@ -119,6 +119,13 @@ class SshBastionIT {
     }
 
     @Test
+    void theFleetsOwnInventoryWithItsBastionProxyCommandWorks() throws Exception {
+        RunReport r = apply("- hosts: all\n  tasks:\n    - name: who\n      raw: hostname\n", fleet.inventoryYaml(), fleet.knownHosts());
+        assertEquals(0, r.exitCode(), String.valueOf(r.failures()));
+        for (int i = 1; i <= 3; i++) assertEquals(fleet.name(i) + "\n", result(r, fleet.name(i), "who").stdout());
+    }
+
+    @Test
     void checkModeDoesNotRunRawCommands() throws Exception {
         String marker = "/tmp/raw-check-" + System.nanoTime();
         RunReport r = apply("- hosts: all\n  tasks:\n    - name: touch\n      raw: touch " + marker + "\n", inventory(),

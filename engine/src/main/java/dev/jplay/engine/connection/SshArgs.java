@@ -15,21 +15,32 @@ import java.util.Set;
 public final class SshArgs {
     /** ssh(1) flags that take an argument: skipped with it, so the argument is not read as an option. */
     private static final Set<Character> WITH_ARGUMENT = Set.of('b', 'B', 'c', 'D', 'E', 'e', 'F', 'I', 'L', 'm', 'O',
-            'Q', 'R', 'S', 'W', 'w');
+            'Q', 'R', 'S', 'w');
 
     private SshArgs() {}
 
     /** Parses shell-quoted ssh options; IllegalArgumentException names what is malformed. */
     public static SshConfig.Options parse(String args) {
+        if (args == null || args.isBlank()) return new SshConfig.Options(Map.of(), List.of());
+        return parseWords(shellWords(args)).options();
+    }
+
+    /** An ssh command line after "ssh": the options jplay reads, the {@code -W} forward, the other words in order. */
+    record Parsed(SshConfig.Options options, String forward, List<String> positional) {}
+
+    static Parsed parseWords(List<String> words) {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> identityFiles = new ArrayList<>();
-        if (args == null || args.isBlank()) return new SshConfig.Options(values, identityFiles);
-        List<String> words = shellWords(args);
+        List<String> positional = new ArrayList<>();
+        String forward = null;
         for (int i = 0; i < words.size(); i++) {
             String w = words.get(i);
-            if (!w.startsWith("-") || w.length() < 2) continue;
+            if (!w.startsWith("-") || w.length() < 2) {
+                positional.add(w);
+                continue;
+            }
             char flag = w.charAt(1);
-            if ("oJpli".indexOf(flag) < 0) {
+            if ("oJpliW".indexOf(flag) < 0) {
                 if (WITH_ARGUMENT.contains(flag) && w.length() == 2) i++;
                 continue;
             }
@@ -46,10 +57,11 @@ public final class SshArgs {
                 case 'p' -> values.putIfAbsent("port", value);
                 case 'l' -> values.putIfAbsent("user", value);
                 case 'i' -> identityFiles.add(value);
+                case 'W' -> forward = value;
                 default -> throw new IllegalStateException("unreachable: " + flag);
             }
         }
-        return new SshConfig.Options(values, identityFiles);
+        return new Parsed(new SshConfig.Options(values, identityFiles), forward, positional);
     }
 
     private static void option(String text, Map<String, String> values, List<String> identityFiles) {

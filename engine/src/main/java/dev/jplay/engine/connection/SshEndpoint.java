@@ -25,8 +25,35 @@ record SshEndpoint(String address, int port, String user, List<Path> identityFil
         return user + "@" + address + ":" + port;
     }
 
-    /** One {@code ProxyJump} hop: {@code [user@]host[:port]} or {@code ssh://[user@]host[:port]}. */
-    record JumpHost(String user, String host, int port) {
+    /**
+     * One {@code ProxyJump} hop: {@code [user@]host[:port]} or {@code ssh://[user@]host[:port]}; {@code identityFiles}
+     * only when it comes from a {@code ProxyCommand} with {@code -i}.
+     */
+    record JumpHost(String user, String host, int port, List<String> identityFiles) {
+        JumpHost {
+            identityFiles = List.copyOf(identityFiles);
+        }
+
+        JumpHost(String user, String host, int port) {
+            this(user, host, port, List.of());
+        }
+
+        /**
+         * The hop of the classic bastion {@code ProxyCommand} ({@code [exec] ssh [options] -W %h:%p [user@]host}), with
+         * its {@code -l}, {@code -p}, {@code -i} and {@code -o} options; null for any other command.
+         */
+        static JumpHost fromProxyCommand(String command) {
+            List<String> words = SshArgs.shellWords(command);
+            if (!words.isEmpty() && words.get(0).equals("exec")) words = words.subList(1, words.size());
+            if (words.isEmpty() || !(words.get(0).equals("ssh") || words.get(0).endsWith("/ssh"))) return null;
+            SshArgs.Parsed p = SshArgs.parseWords(words.subList(1, words.size()));
+            if (!"%h:%p".equals(p.forward()) || p.positional().size() != 1) return null;
+            JumpHost dest = parse(p.positional().get(0), command);
+            String user = dest.user() != null ? dest.user() : p.options().get("user");
+            int port = p.options().get("port") != null ? parsePort(p.options().get("port"), "ProxyCommand") : dest.port();
+            return new JumpHost(user, dest.host(), port, p.options().identityFiles());
+        }
+
         static List<JumpHost> parseList(String spec) {
             List<JumpHost> out = new ArrayList<>();
             if (spec == null || spec.isBlank() || spec.strip().equalsIgnoreCase("none")) return out;
@@ -84,13 +111,18 @@ record SshEndpoint(String address, int port, String user, List<Path> identityFil
         boolean only = yes(first(args.get("identitiesonly"), cfg.get("identitiesonly"), "no"));
         String jump = first(args.get("proxyjump"), cfg.get("proxyjump"), null);
         String command = first(args.get("proxycommand"), cfg.get("proxycommand"), null);
+        List<JumpHost> jumps = JumpHost.parseList(jump);
         if (jump == null && command != null && !command.equalsIgnoreCase("none")) {
-            throw new IllegalArgumentException("ProxyCommand is not supported (jplay connects itself): use ProxyJump"
-                    + " (ssh -J) for a bastion");
+            JumpHost hop = JumpHost.fromProxyCommand(command);
+            if (hop == null) {
+                throw new IllegalArgumentException("ProxyCommand '" + command + "' is not supported (jplay connects itself):"
+                        + " use ProxyJump (ssh -J) for a bastion, or the form 'ssh [options] -W %h:%p [user@]bastion'");
+            }
+            jumps = List.of(hop);
         }
         return new SshEndpoint(address, port, user, identityFiles(files, target.address(), user, port), only,
                 agent(first(args.get("identityagent"), cfg.get("identityagent"), null), settings, target.address(), user, port),
-                target.passphrase() != null ? target.passphrase() : settings.keyPassphrase(), JumpHost.parseList(jump));
+                target.passphrase() != null ? target.passphrase() : settings.keyPassphrase(), jumps);
     }
 
     /** A jump host, with ~/.ssh/config applied to its name; keys and agent as the target's unless its config names its own. */
@@ -99,7 +131,9 @@ record SshEndpoint(String address, int port, String user, List<Path> identityFil
         String address = first(cfg.get("hostname"), hop.host()).replace("%h", hop.host());
         int port = hop.port() != 0 ? hop.port() : portOf(cfg.get("port"), "Port");
         String user = first(hop.user(), cfg.get("user"), System.getProperty("user.name"));
-        List<Path> files = cfg.identityFiles().isEmpty() ? target.identityFiles() : identityFiles(cfg.identityFiles(), hop.host(), user, port);
+        List<String> written = new ArrayList<>(hop.identityFiles());
+        written.addAll(cfg.identityFiles());
+        List<Path> files = written.isEmpty() ? target.identityFiles() : identityFiles(written, hop.host(), user, port);
         boolean only = cfg.get("identitiesonly") != null ? yes(cfg.get("identitiesonly")) : target.identitiesOnly();
         return new SshEndpoint(address, port, user, files, only, target.agentSocket(), target.passphrase(), List.of());
     }

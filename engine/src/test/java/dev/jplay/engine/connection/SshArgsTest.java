@@ -57,6 +57,24 @@ class SshArgsTest {
     }
 
     @Test
+    void theClassicBastionProxyCommandIsAJumpHostAndOthersAreRefused() {
+        JumpHost hop = JumpHost.fromProxyCommand("ssh -W %h:%p -i /k/client -o UserKnownHostsFile=/k/known -o IdentitiesOnly=yes"
+                + " debian@10.0.0.11");
+        assertEquals(new JumpHost("debian", "10.0.0.11", 0, List.of("/k/client")), hop);
+        assertEquals(new JumpHost("ops", "gw", 2200), JumpHost.fromProxyCommand("exec /usr/bin/ssh -l ops -p 2200 -q -W %h:%p gw"));
+        assertNull(JumpHost.fromProxyCommand("nc -x proxy:1080 %h %p"), "not ssh");
+        assertNull(JumpHost.fromProxyCommand("ssh gw nc %h %p"), "a remote command, not -W");
+        assertNull(JumpHost.fromProxyCommand("ssh -W other:22 gw"), "forwards somewhere else");
+        HostTarget viaCommand = new HostTarget("h", "10.0.0.13", 22, "debian", List.of(), null, HostTarget.Kind.SSH)
+                .withSshArgs(SshArgs.parse("-o StrictHostKeyChecking=yes -o ProxyCommand=\"ssh -W %h:%p -i /k/client debian@10.0.0.11\""));
+        SshEndpoint e = SshEndpoint.of(viaCommand, SshSettings.defaults(), SshConfig.empty());
+        assertEquals(List.of(new JumpHost("debian", "10.0.0.11", 0, List.of("/k/client"))), e.jumps());
+        SshEndpoint bastion = SshEndpoint.jump(e.jumps().get(0), e, SshConfig.empty());
+        assertEquals("debian@10.0.0.11:22", bastion.describe());
+        assertEquals(List.of(Path.of("/k/client")), bastion.identityFiles());
+    }
+
+    @Test
     void endpointPrecedenceInventoryThenCliThenArgsThenConfig() throws Exception {
         SshConfig config = SshConfig.parse("Host web\n  HostName 10.9.9.9\n  User cfg\n  Port 2022\n  IdentityFile /cfg/key\n"
                 + "  ProxyJump cfg-gw\n  IdentityAgent none\n", Path.of("config"));
@@ -84,9 +102,9 @@ class SshArgsTest {
         assertEquals(List.of(new JumpHost(null, "args-gw", 0)), s.jumps());
         assertEquals(Path.of("/run/agent.sock"), s.agentSocket());
 
-        HostTarget viaCommand = open.withSshArgs(SshArgs.parse("-o ProxyCommand=\"nc %h %p\""));
+        HostTarget viaCommand = open.withSshArgs(SshArgs.parse("-o 'ProxyCommand nc %h %p'"));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> SshEndpoint.of(viaCommand.withSshArgs(SshArgs.parse("-o 'ProxyCommand nc %h %p'")), settings, SshConfig.empty()));
+                () -> SshEndpoint.of(viaCommand, settings, SshConfig.empty()));
         assertTrue(refused.getMessage().contains("ProxyJump"), refused.getMessage());
     }
 }
