@@ -217,11 +217,16 @@ class SshBastionIT {
         try (Connections connections = Connections.builder().ssh(settings).build()) {
             HostTarget t2 = fleet.target(2).withSshArgs(SshArgs.parse("-J debian@" + fleet.address(1)));
             HostTarget t3 = fleet.target(3).withSshArgs(SshArgs.parse("-o ProxyJump=debian@" + fleet.address(1)));
+            long t0 = System.nanoTime();
             RawCommand.Result two = connections.raw(t2, "hostname", Duration.ofSeconds(20));
+            long first = System.nanoTime() - t0;
             assertEquals(fleet.name(2) + "\n", two.stdout());
             int afterOne = bastionSessions();
             assertTrue(afterOne > 0, "the bastion serves a connection");
+            t0 = System.nanoTime();
             assertEquals(fleet.name(3) + "\n", connections.raw(t3, "hostname", Duration.ofSeconds(20)).stdout());
+            System.out.printf("raw through the bastion: first %.1f ms (bastion + target handshakes), next %.1f ms (target only)%n",
+                    first / 1e6, (System.nanoTime() - t0) / 1e6);
             assertEquals(fleet.name(2) + "\n", connections.raw(t2, "hostname", Duration.ofSeconds(20)).stdout());
             assertEquals(afterOne, bastionSessions(), "no second connection to the bastion");
         }
