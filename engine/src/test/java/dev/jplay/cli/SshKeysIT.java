@@ -51,32 +51,39 @@ class SshKeysIT {
         Path key = work.resolve("agent_only_key");
         run(Map.of(), "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "agent-only", "-f", key.toString());
         authorize(1, key);
+        Path rsa = work.resolve("agent_only_rsa"); // signed with rsa-sha2-*: servers refuse ssh-rsa's SHA-1
+        run(Map.of(), "ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-C", "agent-only-rsa", "-f", rsa.toString());
+        authorize(2, rsa);
         Path sock = work.resolve("agent.sock");
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", sock.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("ssh-agent.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!Files.exists(sock) && System.nanoTime() < deadline) Thread.sleep(20); // the agent's readiness
-            run(Map.of("SSH_AUTH_SOCK", sock.toString()), "ssh-add", "-q", key.toString());
-            Files.delete(key); // from now on only the agent has the private key
-            Files.delete(Path.of(key + ".pub"));
+            run(Map.of("SSH_AUTH_SOCK", sock.toString()), "ssh-add", "-q", key.toString(), rsa.toString());
+            for (Path p : List.of(key, rsa)) { // from now on only the agent has the private keys
+                Files.delete(p);
+                Files.delete(Path.of(p + ".pub"));
+            }
             Path config = Files.writeString(work.resolve("ssh_config"), "Host *\n  IdentityAgent " + sock + "\n");
-            Path inv = Files.writeString(work.resolve("inv.yml"), "all:\n  hosts:\n    " + fleet.name(1)
-                    + ":\n      ansible_host: " + fleet.address(1) + "\n      ansible_user: root\n");
+            Path inv = Files.writeString(work.resolve("inv.yml"), "all:\n  vars:\n    ansible_user: root\n  hosts:\n"
+                    + "    " + fleet.name(1) + ":\n      ansible_host: " + fleet.address(1) + "\n"
+                    + "    " + fleet.name(2) + ":\n      ansible_host: " + fleet.address(2) + "\n");
             Path pb = Files.writeString(work.resolve("pb.yml"), "- hosts: all\n  tasks:\n    - name: who\n      command: id -un\n");
 
             RunReport ok = apply(pb, inv, "-F", config.toString());
             assertEquals(0, ok.exitCode(), String.valueOf(ok.failures()));
-            TaskOutcome who = ok.results().get(0);
-            assertEquals(TaskOutcome.CHANGED, who.status(), "command reports changed, as Ansible's");
-            assertEquals("root", who.stdout(), "the jplay agent ran the command on the host");
+            assertEquals(2, ok.results().size());
+            for (TaskOutcome who : ok.results()) { // host 1 takes the ed25519 key, host 2 the RSA key
+                assertEquals(TaskOutcome.CHANGED, who.status(), "command reports changed, as Ansible's");
+                assertEquals("root", who.stdout(), "the jplay agent ran the command on " + who.host());
+            }
 
             agent.destroy();
             assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
             RunReport refused = apply(pb, inv, "-F", config.toString());
             assertEquals(ExitCodes.HOST_UNREACHABLE, refused.exitCode());
-            FailureInfo f = refused.failures().get(0);
-            assertEquals(fleet.name(1), f.host());
+            FailureInfo f = refused.failures().stream().filter(x -> x.host().equals(fleet.name(1))).findFirst().orElseThrow();
             assertEquals("auth", f.step());
             assertEquals("AGENT_UNAVAILABLE", f.code());
             assertTrue(f.cause().contains(sock.toString()), f.cause());
