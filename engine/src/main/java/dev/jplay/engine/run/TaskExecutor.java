@@ -259,6 +259,7 @@ final class TaskExecutor {
             return r;
         }
         HostTarget target = target(play, host, task, vars);
+        host.agentTarget = target;
         AgentSession session;
         try {
             session = connections.session(target);
