@@ -79,6 +79,11 @@ class SshKeysIT {
                 assertEquals("root", who.stdout(), "the jplay agent ran the command on " + who.host());
             }
 
+            // The same through SSH_AUTH_SOCK, in a jplay process of its own (no ssh config).
+            Result fromEnv = jplay(Map.of("SSH_AUTH_SOCK", sock.toString()), pb, inv, "agent-env");
+            assertEquals(0, fromEnv.exit, fromEnv.output);
+            assertEquals(List.of("root", "root"), fromEnv.report.results().stream().map(TaskOutcome::stdout).toList());
+
             agent.destroy();
             assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
             RunReport refused = apply(pb, inv, "-F", config.toString());
