@@ -23,6 +23,7 @@ public final class ConnectionException extends Exception {
     private final Step step;
     private final String code;
     private final Map<String, Object> detail;
+    private final String reason;
 
     public ConnectionException(String host, Step step, String code, String message, Throwable cause) {
         this(host, step, code, message, cause, Map.of());
@@ -36,6 +37,7 @@ public final class ConnectionException extends Exception {
         this.step = step;
         this.code = code;
         this.detail = Map.copyOf(detail);
+        this.reason = message;
     }
 
     public ConnectionException(String host, Step step, String code, String message) {
@@ -48,6 +50,9 @@ public final class ConnectionException extends Exception {
     public Step step() { return step; }
 
     public String code() { return code; }
+
+    /** The message without the host, step and code in front of it. */
+    public String reason() { return reason; }
 
     /** Structured facts for reports (empty when there are none). */
     public Map<String, Object> detail() { return detail; }

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Reconnect} policy; a host that could not be reached at all is not retried (its failure is kept).
  */
 public final class Connections implements AutoCloseable {
+    private final SshConnector connector;
     private final SshAgentLauncher ssh;
     private final LocalAgentLauncher local;
     private final ExecutorService pool;
@@ -34,7 +35,8 @@ public final class Connections implements AutoCloseable {
     private volatile boolean closed;
 
     private Connections(Builder b) {
-        this.ssh = new SshAgentLauncher(b.ssh, b.jar, b.runtimes, b.onRuntimePushed);
+        this.connector = new SshConnector(b.ssh);
+        this.ssh = new SshAgentLauncher(b.ssh, b.jar, connector, b.runtimes, b.onRuntimePushed);
         this.local = new LocalAgentLauncher(b.jar, b.localAgentDir, b.ssh.agentStartTimeout());
         this.reconnect = b.reconnect;
         AtomicInteger n = new AtomicInteger();
@@ -142,6 +144,32 @@ public final class Connections implements AutoCloseable {
         throw new IllegalStateException(c);
     }
 
+    /**
+     * Runs {@code command} on the host without its agent (the {@code raw} module): on a connection of its own,
+     * closed afterwards (jump-host connections stay shared), or with /bin/sh on the controller for a local host.
+     * Fails with a {@link ConnectionException} when the host cannot be reached or the command cannot be started.
+     */
+    public RawCommand.Result raw(HostTarget target, String command, java.time.Duration timeout) throws ConnectionException {
+        if (closed) throw new IllegalStateException("connections are closed");
+        if (target.kind() == HostTarget.Kind.LOCAL) {
+            try {
+                return RawCommand.local(command, timeout);
+            } catch (java.io.IOException e) {
+                throw new ConnectionException(target.describe(), ConnectionException.Step.AGENT, "EXEC_FAILED",
+                        "cannot start /bin/sh: " + e.getMessage(), e);
+            }
+        }
+        SshConnector.Connected c = connector.connect(target);
+        try {
+            return RawCommand.overSsh(c.client(), target.name(), command, timeout);
+        } catch (java.io.IOException e) {
+            throw new ConnectionException(target.describe(), ConnectionException.Step.CONNECT, "CONNECTION_LOST",
+                    "the connection ended while running a raw command: " + e.getMessage(), e);
+        } finally {
+            SshConnector.disconnectQuietly(c.client());
+        }
+    }
+
     /** How many agent jars were uploaded to hosts in this run. */
     public int uploads() {
         return ssh.uploads();
@@ -168,6 +196,7 @@ public final class Connections implements AutoCloseable {
             }, closer));
         }
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        connector.close(); // after the sessions that tunnel through its jump hosts
         closer.shutdown();
         pool.shutdownNow();
     }

@@ -43,11 +43,21 @@ final class OutputTail {
     }
 
     synchronized String tail() {
+        String s = kept().strip();
+        return truncated() ? "..." + s : s;
+    }
+
+    /** The bytes kept, as text, untrimmed. */
+    synchronized String kept() {
         int size = (int) Math.min(written, ring.length);
         byte[] out = new byte[size];
         long from = written - size;
         for (int i = 0; i < size; i++) out[i] = ring[(int) ((from + i) % ring.length)];
-        String s = new String(out, StandardCharsets.UTF_8).strip();
-        return written > ring.length ? "..." + s : s;
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    /** True when the stream was longer than what is kept. */
+    synchronized boolean truncated() {
+        return written > ring.length;
     }
 }

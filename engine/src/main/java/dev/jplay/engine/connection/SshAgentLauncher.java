@@ -8,61 +8,44 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import net.schmizz.keepalive.KeepAliveProvider;
-import net.schmizz.sshj.Config;
-import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.sftp.FileAttributes;
 import net.schmizz.sshj.sftp.OpenMode;
 import net.schmizz.sshj.sftp.RemoteFile;
 import net.schmizz.sshj.sftp.SFTPClient;
-import net.schmizz.sshj.userauth.UserAuthException;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 
 /**
- * Opens one SSH connection to a host and starts the agent over it, uploading the jar only when the host has
- * no cached copy of this exact build. One exec round trip in the common case.
+ * Starts the agent over one SSH connection to a host ({@link SshConnector}), uploading the jar only when the host
+ * has no cached copy of this exact build (and a Java runtime when the host has no usable Java). One exec round
+ * trip in the common case.
  */
 final class SshAgentLauncher {
     private static final int UPLOAD_CHUNK = 32 * 1024;
-    private static final List<String> DEFAULT_IDENTITIES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
 
     private final SshSettings settings;
     private final AgentJar jar;
-    private final Config config;
+    private final SshConnector connector;
     private final AgentRuntimeBuilder runtimes;
     private final BiConsumer<HostTarget, StartupReport.RuntimePush> onRuntimePushed;
     private final AtomicInteger uploads = new AtomicInteger();
     private final AtomicInteger runtimeUploads = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
 
-    SshAgentLauncher(SshSettings settings, AgentJar jar, AgentRuntimeBuilder runtimes,
+    SshAgentLauncher(SshSettings settings, AgentJar jar, SshConnector connector, AgentRuntimeBuilder runtimes,
                      BiConsumer<HostTarget, StartupReport.RuntimePush> onRuntimePushed) {
         this.settings = settings;
         this.jar = jar;
+        this.connector = connector;
         this.runtimes = runtimes;
         this.onRuntimePushed = onRuntimePushed;
-        DefaultConfig c = new DefaultConfig();
-        c.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
-        this.config = c; // shared: building the algorithm lists per connection is wasted work
     }
 
     /** How many times this launcher uploaded the agent jar. */
@@ -77,157 +60,21 @@ final class SshAgentLauncher {
 
     AgentSession open(HostTarget target) throws ConnectionException {
         long start = System.nanoTime();
-        SSHClient client = newClient(target);
-        // A host whose sshd accepts TCP but never speaks (frozen, overloaded) would hold the handshake forever:
-        // the connect timeout bounds the whole of connect, key exchange and authentication.
-        AtomicBoolean settled = new AtomicBoolean(); // first of: handshake done, watchdog fired
-        AtomicBoolean timedOut = new AtomicBoolean();
-        CompletableFuture.delayedExecutor(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (settled.compareAndSet(false, true)) {
-                timedOut.set(true);
-                disconnectQuietly(client);
-            }
-        });
+        SshConnector.Connected connected = connector.connect(target);
+        SSHClient client = connected.client();
         boolean started = false;
         try {
-            try {
-                connect(client, target);
-                authenticate(client, target);
-            } catch (ConnectionException e) {
-                settled.set(true);
-                if (timedOut.get()) throw handshakeTimeout(target, e);
-                throw e;
-            }
-            if (!settled.compareAndSet(false, true)) throw handshakeTimeout(target, null);
             Duration connect = since(start);
             long agentStart = System.nanoTime();
-            Started agent = startAgent(client, target);
+            Started agent = startAgent(client, target, connected.endpoint().user());
             started = true;
             AgentClient session = new AgentClient(target, agent.process, agent.lines, agent.hello,
                     new StartupReport(agent.uploaded, connect, since(agentStart), agent.runtime));
             if (agent.runtime != null) onRuntimePushed.accept(target, agent.runtime);
             return session;
         } finally {
-            if (!started) disconnectQuietly(client);
+            if (!started) SshConnector.disconnectQuietly(client);
         }
-    }
-
-    private ConnectionException handshakeTimeout(HostTarget target, Exception cause) {
-        return new ConnectionException(target.describe(), Step.CONNECT, "CONNECT_TIMEOUT", "the SSH server at "
-                + target.address() + ":" + target.port() + " did not complete connect, key exchange and authentication within "
-                + settings.connectTimeout().toMillis() + " ms", cause);
-    }
-
-    private SSHClient newClient(HostTarget target) {
-        SSHClient client = new SSHClient(config);
-        client.setSocketFactory(new NoDelaySocketFactory());
-        client.setConnectTimeout((int) settings.connectTimeout().toMillis());
-        client.getConnection().getKeepAlive().setKeepAliveInterval((int) settings.keepAlive().toSeconds());
-        return client;
-    }
-
-    private void connect(SSHClient client, HostTarget target) throws ConnectionException {
-        String host = target.describe();
-        KnownHostsVerifier verifier;
-        try {
-            verifier = new KnownHostsVerifier(settings.knownHosts(), settings.hostKeyPolicy(), target.address(), target.port());
-        } catch (IOException e) {
-            throw new ConnectionException(host, Step.HOSTKEY, "KNOWN_HOSTS_UNREADABLE",
-                    "cannot read " + settings.knownHosts() + ": " + e.getMessage(), e);
-        }
-        client.addHostKeyVerifier(verifier);
-        try {
-            client.connect(target.address(), target.port());
-        } catch (IOException | RuntimeException e) {
-            disconnectQuietly(client);
-            switch (verifier.refusal()) {
-                case MISMATCH:
-                    throw new ConnectionException(host, Step.HOSTKEY, "HOST_KEY_MISMATCH", "the host key "
-                            + verifier.offeredFingerprint() + " does not match the one recorded in " + verifier.path()
-                            + " (someone may be intercepting the connection; if the host was reinstalled, remove its"
-                            + " old entry)", e);
-                case UNKNOWN:
-                    throw new ConnectionException(host, Step.HOSTKEY, "HOST_KEY_UNKNOWN", "the host key "
-                            + verifier.offeredFingerprint() + " is not in " + verifier.path()
-                            + " (add it, or use host key policy ACCEPT_NEW)", e);
-                default:
-                    throw connectFailure(host, target, e);
-            }
-        }
-    }
-
-    private ConnectionException connectFailure(String host, HostTarget target, Exception e) {
-        String where = "cannot connect to " + target.address() + ":" + target.port() + ": ";
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root instanceof ConnectException) {
-            return new ConnectionException(host, Step.CONNECT, "CONNECT_REFUSED", where + root.getMessage(), e);
-        }
-        if (root instanceof SocketTimeoutException) {
-            return new ConnectionException(host, Step.CONNECT, "CONNECT_TIMEOUT",
-                    where + "no answer within " + settings.connectTimeout().toMillis() + " ms", e);
-        }
-        if (root instanceof NoRouteToHostException) {
-            return new ConnectionException(host, Step.CONNECT, "NO_ROUTE", where + root.getMessage(), e);
-        }
-        if (root instanceof UnknownHostException) {
-            return new ConnectionException(host, Step.CONNECT, "UNKNOWN_HOST", where + "unknown host " + root.getMessage(), e);
-        }
-        return new ConnectionException(host, Step.CONNECT, "CONNECT_FAILED", where + root, e);
-    }
-
-    private void authenticate(SSHClient client, HostTarget target) throws ConnectionException {
-        String host = target.describe();
-        List<Path> files = identityFiles(target);
-        if (files.isEmpty()) {
-            throw new ConnectionException(host, Step.AUTH, "NO_IDENTITY", "no identity file given and none of "
-                    + DEFAULT_IDENTITIES + " in ~/.ssh");
-        }
-        List<KeyProvider> keys = new ArrayList<>();
-        for (Path file : files) {
-            try {
-                keys.add(target.passphrase() == null ? client.loadKeys(file.toString())
-                        : client.loadKeys(file.toString(), target.passphrase()));
-            } catch (IOException | RuntimeException e) {
-                throw new ConnectionException(host, Step.AUTH, "KEY_UNREADABLE", "cannot read identity file " + file
-                        + ": " + e.getMessage(), e);
-            }
-        }
-        try {
-            client.authPublickey(target.user(), keys);
-        } catch (UserAuthException e) {
-            if (mentionsPassphrase(e)) {
-                throw new ConnectionException(host, Step.AUTH, "KEY_PASSPHRASE", "cannot decrypt identity file(s) "
-                        + files + ": missing or wrong passphrase", e);
-            }
-            throw new ConnectionException(host, Step.AUTH, "AUTH_FAILED", "user " + target.user()
-                    + " was refused with identity file(s) " + files, e);
-        } catch (IOException e) {
-            throw new ConnectionException(host, Step.AUTH, "AUTH_FAILED", "authentication of user " + target.user()
-                    + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean mentionsPassphrase(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (name.contains("KeyDecryption") || name.contains("PasswordFinder") || message.contains("passphrase")
-                    || message.contains("decrypt")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<Path> identityFiles(HostTarget target) {
-        if (!target.identityFiles().isEmpty()) return target.identityFiles();
-        Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
-        List<Path> found = new ArrayList<>();
-        for (String name : DEFAULT_IDENTITIES) {
-            if (Files.isReadable(ssh.resolve(name))) found.add(ssh.resolve(name));
-        }
-        return found;
     }
 
     private record Started(SshAgentProcess process, BoundedLineReader lines, AgentHello hello, boolean uploaded,
@@ -240,7 +87,7 @@ final class SshAgentLauncher {
      * Runs the start script and answers what it asks for, until the agent says hello: an upload of the jar, a Java
      * (a runtime made for the agent: platform checked, built once, uploaded when absent) or the runtime's upload.
      */
-    private Started startAgent(SSHClient client, HostTarget target) throws ConnectionException {
+    private Started startAgent(SSHClient client, HostTarget target, String user) throws ConnectionException {
         String host = target.describe();
         AgentRuntime known = target.java() == null ? runtimes.cached() : null;
         JavaChoice choice = target.java() != null ? JavaChoice.given(target.java())
@@ -287,7 +134,7 @@ final class SshAgentLauncher {
                 HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.NO_JAVA_MARKER.length()), true);
                 if (choice.given() != null) {
                     throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING", "jplay_java " + choice.given()
-                            + " is not an executable file on the host for user " + target.user());
+                            + " is not an executable file on the host for user " + user);
                 }
                 checkPlatform(target, answer.platform(), answer.why());
                 runtime = runtime(target);
@@ -429,13 +276,5 @@ final class SshAgentLauncher {
 
     private static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    private static void disconnectQuietly(SSHClient client) {
-        try {
-            client.disconnect();
-        } catch (IOException | RuntimeException e) {
-            // Nothing more to release.
-        }
     }
 }

@@ -6,10 +6,15 @@ import java.util.Objects;
 
 /**
  * How SSH connections are made. {@code keepAlive} of zero disables keep-alives; {@code agentStartTimeout}
- * bounds the time from exec to the agent's hello (a cold JVM on a busy host takes seconds).
+ * bounds the time from exec to the agent's hello (a cold JVM on a busy host takes seconds). {@code sshConfig}
+ * is an OpenSSH client configuration for what the inventory leaves open (null: none); {@code agentSocket} is
+ * the ssh-agent to ask for keys (null: none); {@code keyPassphrase} unlocks passphrase-protected identity files
+ * (null: none; never printed); {@code remoteUser} is the login user for hosts whose inventory names none
+ * (the CLI's {@code -u}; null: ssh_config's User, else the local user name).
  */
 public record SshSettings(Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
-                          Duration keepAlive, Duration agentStartTimeout) {
+                          Duration keepAlive, Duration agentStartTimeout, Path sshConfig, Path agentSocket,
+                          String keyPassphrase, String remoteUser) {
 
     public SshSettings {
         Objects.requireNonNull(knownHosts, "knownHosts");
@@ -19,29 +24,58 @@ public record SshSettings(Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration
         requirePositive(agentStartTimeout, "agentStartTimeout");
     }
 
+    /** ~/.ssh/known_hosts strictly checked, ~/.ssh/config, and the ssh-agent of {@code SSH_AUTH_SOCK} if set. */
     public static SshSettings defaults() {
-        return new SshSettings(Path.of(System.getProperty("user.home"), ".ssh", "known_hosts"), HostKeyPolicy.STRICT,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
+        String sock = System.getenv("SSH_AUTH_SOCK");
+        return new SshSettings(ssh.resolve("known_hosts"), HostKeyPolicy.STRICT, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofSeconds(60), ssh.resolve("config"), sock == null || sock.isBlank() ? null : Path.of(sock), null, null);
     }
 
     public SshSettings withKnownHosts(Path path) {
-        return new SshSettings(path, hostKeyPolicy, connectTimeout, keepAlive, agentStartTimeout);
+        return new SshSettings(path, hostKeyPolicy, connectTimeout, keepAlive, agentStartTimeout, sshConfig, agentSocket, keyPassphrase, remoteUser);
     }
 
     public SshSettings withHostKeyPolicy(HostKeyPolicy policy) {
-        return new SshSettings(knownHosts, policy, connectTimeout, keepAlive, agentStartTimeout);
+        return new SshSettings(knownHosts, policy, connectTimeout, keepAlive, agentStartTimeout, sshConfig, agentSocket, keyPassphrase, remoteUser);
     }
 
     public SshSettings withConnectTimeout(Duration timeout) {
-        return new SshSettings(knownHosts, hostKeyPolicy, timeout, keepAlive, agentStartTimeout);
+        return new SshSettings(knownHosts, hostKeyPolicy, timeout, keepAlive, agentStartTimeout, sshConfig, agentSocket, keyPassphrase, remoteUser);
     }
 
     public SshSettings withKeepAlive(Duration interval) {
-        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, interval, agentStartTimeout);
+        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, interval, agentStartTimeout, sshConfig, agentSocket, keyPassphrase, remoteUser);
     }
 
     public SshSettings withAgentStartTimeout(Duration timeout) {
-        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, keepAlive, timeout);
+        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, keepAlive, timeout, sshConfig, agentSocket, keyPassphrase, remoteUser);
+    }
+
+    /** An OpenSSH client configuration file, or null for none. */
+    public SshSettings withSshConfig(Path file) {
+        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, keepAlive, agentStartTimeout, file, agentSocket, keyPassphrase, remoteUser);
+    }
+
+    /** The ssh-agent's socket, or null for no agent. */
+    public SshSettings withAgentSocket(Path socket) {
+        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, keepAlive, agentStartTimeout, sshConfig, socket, keyPassphrase, remoteUser);
+    }
+
+    public SshSettings withKeyPassphrase(String passphrase) {
+        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, keepAlive, agentStartTimeout, sshConfig, agentSocket, passphrase, remoteUser);
+    }
+
+    public SshSettings withRemoteUser(String user) {
+        return new SshSettings(knownHosts, hostKeyPolicy, connectTimeout, keepAlive, agentStartTimeout, sshConfig, agentSocket, keyPassphrase, user);
+    }
+
+    @Override
+    public String toString() { // never print the passphrase
+        return "SshSettings[knownHosts=" + knownHosts + ", hostKeyPolicy=" + hostKeyPolicy + ", connectTimeout=" + connectTimeout
+                + ", keepAlive=" + keepAlive + ", agentStartTimeout=" + agentStartTimeout + ", sshConfig=" + sshConfig
+                + ", agentSocket=" + agentSocket + (keyPassphrase == null ? "" : ", keyPassphrase=***")
+                + ", remoteUser=" + remoteUser + "]";
     }
 
     private static void requirePositive(Duration d, String what) {

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * A task that runs one module. {@code args} are plain values, still containing templates. Nullable: name, loop,
- * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, connection (null = the
- * inventory's), retry. delegateTo, connection, runOnce and noLog are the effective values (inherited from the
- * block and play); {@code local_action} is parsed into delegateTo {@code localhost}.
+ * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, remoteUser (the login user
+ * for hosts whose inventory names none; a template), connection (null = the inventory's), retry. delegateTo,
+ * connection, runOnce and noLog are the effective values (inherited from the block and play); {@code local_action}
+ * is parsed into delegateTo {@code localhost}.
  */
 /** {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify). */
 public record ModuleTask(
@@ -26,6 +27,7 @@ public record ModuleTask(
         Integer timeoutSeconds,
         Map<String, Object> environment,
         String delegateTo,
+        String remoteUser,
         Map<String, Object> vars,
         Retry retry,
         boolean noLog,

@@ -9,7 +9,8 @@ import java.util.Map;
  * null when absent. {@code gather_facts} is accepted and ignored. {@code replicas} (null when absent) is the raw
  * {@code replicas:} mapping ({@code app}, {@code count}, {@code pool}, {@code max_per_host}); its values may be
  * templates, rendered with the play's vars when the play runs. {@code rollback} says what to undo when a batch
- * fails (see {@link RollbackPolicy}).
+ * fails (see {@link RollbackPolicy}). {@code remoteUser} (null when absent; a template) is the login user for hosts
+ * whose inventory names none, unless a task names its own.
  */
 public record Play(
         String name,
@@ -25,6 +26,7 @@ public record Play(
         List<String> tags,
         Map<String, Object> replicas,
         RollbackPolicy rollback,
+        String remoteUser,
         Location location,
         Map<String, Location> keyLocations) {
 

@@ -29,9 +29,9 @@ public final class PlaybookParser {
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
             "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
-            "connection", "no_log", "run_once");
+            "connection", "no_log", "run_once", "remote_user");
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
-            "become", "become_user", "become_method", "remote_user", "environment", "vars_prompt",
+            "become", "become_user", "become_method", "environment", "vars_prompt",
             "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
             "throttle", "collections", "module_defaults", "force_handlers", "check_mode", "diff", "port");
     private static final Pattern BATCH = Pattern.compile("\\d+%?");
@@ -132,6 +132,7 @@ public final class PlaybookParser {
                 Fields.names("tags", node.get("tags"), true),
                 node.has("replicas") ? Fields.map("replicas", node.get("replicas")) : null,
                 rollback,
+                Fields.text("remote_user", node.get("remote_user")),
                 node.location(),
                 TaskParser.keyLocations(node));
     }

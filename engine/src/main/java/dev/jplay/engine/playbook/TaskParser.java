@@ -21,14 +21,14 @@ import java.util.TreeSet;
 final class TaskParser {
     static final Set<String> TASK_KEYWORDS = Set.of("name", "when", "loop", "loop_control", "register", "notify",
             "ignore_errors", "failed_when", "changed_when", "tags", "timeout", "environment", "delegate_to", "vars",
-            "retries", "until", "delay", "no_log", "listen", "args", "connection", "run_once");
+            "retries", "until", "delay", "no_log", "listen", "args", "connection", "run_once", "remote_user");
     static final Set<String> BLOCK_KEYWORDS = Set.of("name", "block", "rescue", "always", "when", "tags", "vars",
             "ignore_errors", "environment", "delegate_to", "no_log", "connection", "run_once");
     /** Keys that name the module and its arguments in one value ({@code local_action} also delegates to localhost). */
     static final List<String> ACTION_KEYWORDS = List.of("action", "local_action");
     /** Ansible task keywords jplay does not implement: an error, never silently ignored. */
     static final Set<String> UNSUPPORTED_KEYWORDS = Set.of("become", "become_user",
-            "become_method", "become_flags", "become_exe", "remote_user", "check_mode",
+            "become_method", "become_flags", "become_exe", "check_mode",
             "diff", "async", "poll", "throttle", "any_errors_fatal", "collections", "module_defaults", "debugger",
             "port", "delegate_facts", "ignore_unreachable");
     /** The transports jplay has, under the names Ansible accepts for them (as the inventory's ansible_connection). */
@@ -131,6 +131,7 @@ final class TaskParser {
                 positive("timeout", node.get("timeout")),
                 Fields.map("environment", node.get("environment")),
                 own.delegateTo(),
+                Fields.text("remote_user", node.get("remote_user")),
                 Fields.map("vars", node.get("vars")),
                 retry(node),
                 own.noLog(),

@@ -36,6 +36,7 @@ final class ControllerModules {
     static Set<String> known() {
         Set<String> all = new java.util.TreeSet<>(LOCAL);
         all.addAll(AGENT);
+        all.add(RawModule.NAME); // over SSH without the agent
         return all;
     }
 
@@ -153,7 +154,8 @@ final class ControllerModules {
         return r;
     }
 
-    private static void fail(Map<String, Object> r, String step, String code, String msg) {
+    /** Marks a module result failed, located by step and code. */
+    static void fail(Map<String, Object> r, String step, String code, String msg) {
         r.put("failed", true);
         r.put("msg", msg);
         r.put("_step", step);

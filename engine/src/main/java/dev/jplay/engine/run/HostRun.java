@@ -29,6 +29,8 @@ final class HostRun {
     volatile boolean failedInPlay;
     volatile boolean unreachable;
     volatile FailureInfo unreachableCause;
+    /** The host as its latest agent task reached it (login user from remote_user): rollbacks reuse that session. */
+    volatile HostTarget agentTarget;
 
     HostRun(String name, Map<String, Object> inventoryVars, HostTarget target, java.util.List<String> groupNames) {
         this.name = name;

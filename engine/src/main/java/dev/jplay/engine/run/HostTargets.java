@@ -1,6 +1,7 @@
 package dev.jplay.engine.run;
 
 import dev.jplay.engine.connection.HostTarget;
+import dev.jplay.engine.connection.SshArgs;
 import dev.jplay.inventory.ConnectionVars;
 import dev.jplay.inventory.HostConnectionInfo;
 import dev.jplay.inventory.InventoryException;
@@ -10,10 +11,15 @@ import java.util.Map;
 
 /**
  * How to reach an inventory host, from its {@code ansible_*} connection vars, and {@code jplay_java}: the java on
- * the host to run the agent with (by default Java 17+ on the PATH, else a runtime jplay pushes).
+ * the host to run the agent with (by default Java 17+ on the PATH, else a runtime jplay pushes). What the
+ * connection vars leave open (port, user, keys) stays open for ~/.ssh/config and the CLI to fill;
+ * {@code ansible_ssh_common_args} and {@code ansible_ssh_extra_args} add ssh command-line options (e.g.
+ * {@code -o ProxyJump=bastion}, {@code -J}).
  */
 public final class HostTargets {
     public static final String JAVA_VAR = "jplay_java";
+    /** The inventory vars holding ssh command-line options, in the order Ansible puts them on the command line. */
+    public static final List<String> SSH_ARGS = List.of("ansible_ssh_common_args", "ansible_ssh_extra_args");
 
     private HostTargets() {}
 
@@ -30,8 +36,17 @@ public final class HostTargets {
         if (java instanceof Map || java instanceof List) {
             throw new InventoryException("host " + name + ": " + JAVA_VAR + " must be a path, got: " + java);
         }
-        return new HostTarget(name, info.address(), info.port(), info.user(), keys, null, HostTarget.Kind.SSH,
-                java == null ? null : String.valueOf(java).strip());
+        boolean portGiven = ConnectionVars.PORT.stream().anyMatch(v -> hostVars.get(v) != null);
+        StringBuilder args = new StringBuilder();
+        for (String v : SSH_ARGS) {
+            if (hostVars.get(v) != null) args.append(' ').append(hostVars.get(v));
+        }
+        try {
+            return new HostTarget(name, info.address(), portGiven ? info.port() : 0, info.user(), keys, null,
+                    HostTarget.Kind.SSH, java == null ? null : String.valueOf(java).strip(), SshArgs.parse(args.toString()));
+        } catch (IllegalArgumentException e) {
+            throw new InventoryException("host " + name + ": " + String.join("/", SSH_ARGS) + ": " + e.getMessage());
+        }
     }
 
     private static String expandHome(String p) {

@@ -3,6 +3,7 @@ package dev.jplay.engine.run;
 import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.Loop;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.template.Expressions;
@@ -291,6 +292,15 @@ final class TaskExecutor {
         if (controllerModules.handles(task.module())) {
             return controllerModules.run(task, args, vars, host, play, options);
         }
+        if (RawModule.NAME.equals(task.module())) {
+            try {
+                return RawModule.run(connections, loginTarget(play, task, where.target(), vars), args, env, options.check(),
+                        taskTimeout(task));
+            } catch (ConnectionException e) {
+                markUnreachable(host, task, play, e, where.shownAs());
+                return null;
+            }
+        }
         AgentCall call;
         try {
             call = controllerModules.prepareAgentCall(task, args, vars, play);
@@ -303,26 +313,46 @@ final class TaskExecutor {
             r.put("_code", e.code());
             return r;
         }
+        HostTarget target = loginTarget(play, task, where.target(), vars);
+        if (where.shownAs() == null) host.agentTarget = target; // a delegate's session is not the host's, for rollbacks
         AgentSession session;
         try {
-            session = connections.session(where.target());
+            session = connections.session(target);
         } catch (ConnectionException e) {
             markUnreachable(host, task, play, e, where.shownAs());
             return null;
         }
-        Duration timeout = task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
+        Duration timeout = taskTimeout(task);
         try {
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             return toRegistered(r);
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
-            connections.discard(where.target());
+            connections.discard(target);
             markUnreachable(host, task, play, Connections.unwrap(e.getCause()), where.shownAs());
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunInterruptedException();
         }
+    }
+
+    /**
+     * {@code reached} (the host, or where the task is delegated) as this task logs in to it: the login user is its
+     * inventory's ({@code ansible_user}), else the task's {@code remote_user}, else the play's, else left to the
+     * CLI's {@code -u} and ~/.ssh/config. Ansible's order, a delegate included: remote_user applies to the delegate
+     * connection too unless the delegate's inventory names its user.
+     */
+    private HostTarget loginTarget(PlayContext play, ModuleTask task, HostTarget reached, Map<String, Object> vars) {
+        if (reached.kind() != HostTarget.Kind.SSH || reached.user() != null) return reached;
+        String written = task.remoteUser() != null ? task.remoteUser() : play.play().remoteUser();
+        if (written == null) return reached;
+        Location at = task.remoteUser() != null ? task.locationOf("remote_user") : play.play().locationOf("remote_user");
+        return reached.withUser(String.valueOf(templater.render(written, vars, at)));
+    }
+
+    private Duration taskTimeout(ModuleTask task) {
+        return task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
     }
 
     private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, String shownAs) {

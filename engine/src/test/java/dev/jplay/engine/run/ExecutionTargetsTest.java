@@ -1,6 +1,7 @@
 package dev.jplay.engine.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,8 +75,11 @@ class ExecutionTargetsTest {
         assertSame(ExecutionTargets.CONTROLLER, targets.of(web1, null, "127.0.0.1").target());
         HostTarget sshLocalhost = targets.of(web1, null, "localhost").target();
         assertEquals(HostTarget.Kind.SSH, sshLocalhost.kind());
-        assertEquals("localhost", sshLocalhost.sessionKey());
+        // A remote host's session is per login user (remote_user); every local target shares the controller's one.
+        assertEquals("localhost\u0000deploy", sshLocalhost.sessionKey());
+        assertNotEquals(sshLocalhost.sessionKey(), sshLocalhost.withUser("ops").sessionKey());
         assertEquals("(local)", ExecutionTargets.CONTROLLER.sessionKey());
+        assertEquals("(local)", HostTarget.local("db-on-controller").withUser("ops").sessionKey());
         assertThrows(InventoryException.class, () -> targets.of(web1, null, "bad"));
         assertNull(targets.of(web1, null, null).shownAs());
     }

@@ -1,0 +1,93 @@
+package dev.jplay.engine.run;
+
+import dev.jplay.agent.AgentLaunch;
+import dev.jplay.engine.connection.ConnectionException;
+import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostTarget;
+import dev.jplay.engine.connection.RawCommand;
+import dev.jplay.engine.playbook.PlaybookParser;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Ansible's {@code raw}: the command line goes over SSH as it is, read by the remote user's login shell, with no
+ * agent (so it works on hosts without Java, e.g. to install it). Like Ansible's, it always reports
+ * {@code changed}, fails on a non-zero exit status, and does not run in check mode. {@code executable} runs the
+ * line with that shell ({@code executable -c 'line'}); a task's {@code environment} is exported before it.
+ */
+final class RawModule {
+    static final String NAME = "raw";
+    /** Without a task timeout, a raw command still has a deadline (agent modules have the agent's keep-alive). */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofHours(24);
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private RawModule() {}
+
+    /** The registered result; ConnectionException when the host cannot be reached. */
+    static Map<String, Object> run(Connections connections, HostTarget target, Map<String, Object> args,
+                                   Map<String, String> env, boolean check, Duration timeout) throws ConnectionException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Object line = args.get(PlaybookParser.RAW_PARAMS);
+        if (!(line instanceof String command) || command.isBlank()) {
+            return failed(r, "args", "ARG_MISSING", "raw: a command line is required (raw: some command)");
+        }
+        for (String key : args.keySet()) {
+            if (!key.equals(PlaybookParser.RAW_PARAMS) && !key.equals("executable")) {
+                return failed(r, "args", "ARG_UNKNOWN", "raw: unknown argument '" + key + "' (raw takes a command line and 'executable')");
+            }
+        }
+        if (check) {
+            r.put("changed", false);
+            r.put("failed", false);
+            r.put("msg", "skipped in check mode: raw cannot tell what its command would change");
+            return r;
+        }
+        String script = command;
+        if (args.get("executable") instanceof String shell && !shell.isBlank()) script = shell + " -c " + AgentLaunch.quote(command);
+        if (env != null && !env.isEmpty()) {
+            StringBuilder exports = new StringBuilder();
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                if (!ENV_NAME.matcher(e.getKey()).matches()) {
+                    return failed(r, "args", "ENV_NAME", "raw: environment name '" + e.getKey() + "' is not a shell variable name");
+                }
+                exports.append("export ").append(e.getKey()).append('=').append(AgentLaunch.quote(e.getValue())).append("; ");
+            }
+            script = exports + script;
+        }
+        RawCommand.Result result = connections.raw(target, script, timeout == null ? DEFAULT_TIMEOUT : timeout);
+        r.put("changed", true);
+        r.put("rc", result.rc());
+        r.put("stdout", result.stdout());
+        r.put("stdout_lines", lines(result.stdout()));
+        r.put("stderr", result.stderr());
+        r.put("stderr_lines", lines(result.stderr()));
+        if (result.truncated()) r.put("warnings", List.of("raw: output longer than " + RawCommand.KEEP_BYTES
+                + " bytes per stream; only its end was kept"));
+        if (result.timedOut()) {
+            return failed(r, "exec", "TIMEOUT", "raw: the command did not finish within " + (timeout == null ? DEFAULT_TIMEOUT : timeout).toSeconds()
+                    + " s and was stopped");
+        }
+        if (result.rc() == null) {
+            return failed(r, "exec", "KILLED", "raw: the command ended without an exit status"
+                    + (result.signal() == null ? "" : " (signal " + result.signal() + ")"));
+        }
+        if (result.rc() != 0) return failed(r, "exec", "NON_ZERO_RC", "non-zero return code");
+        r.put("failed", false);
+        return r;
+    }
+
+    /** As Python's splitlines: a final line break ends the last line rather than starting an empty one. */
+    private static List<String> lines(String s) {
+        if (s.isEmpty()) return List.of();
+        return List.of(s.replaceFirst("\r?\n$", "").split("\r?\n", -1));
+    }
+
+    private static Map<String, Object> failed(Map<String, Object> r, String step, String code, String msg) {
+        r.putIfAbsent("changed", false);
+        ControllerModules.fail(r, step, code, msg);
+        return r;
+    }
+}
