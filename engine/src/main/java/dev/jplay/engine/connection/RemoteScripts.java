@@ -21,16 +21,26 @@ final class RemoteScripts {
 
     /** Starts the cached agent, or prepares the 0700 directory and asks for an upload (printing $HOME). */
     static String startOrRequestUpload(AgentJar jar) {
+        return startOrRequestUpload(jar, null);
+    }
+
+    /** The same, starting the agent as {@code become}'s user when not null (see {@link BecomeScripts}). */
+    static String startOrRequestUpload(AgentJar jar, Become become) {
         return "umask 077\n"
                 + "command -v java >/dev/null 2>&1 || { echo " + NO_JAVA_MARKER + "; exit 127; }\n"
                 + "J=\"$HOME/" + AGENT_DIR + "/" + jar.fileName() + "\"\n"
-                + "[ -f \"$J\" ] && { " + startAgent() + "}\n"
+                + "[ -f \"$J\" ] && { " + startAgent(jar, become) + "}\n"
                 + "mkdir -p \"$HOME/" + AGENT_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/" + AGENT_DIR + "\" || exit 1\n"
                 + "echo \"" + UPLOAD_MARKER + "$HOME\"\n";
     }
 
     /** Checks the uploaded temp file's SHA-256, renames it into place atomically and starts the agent. */
     static String verifyAndStart(AgentJar jar, String tempPath, String finalPath) {
+        return verifyAndStart(jar, tempPath, finalPath, null);
+    }
+
+    /** The same, starting the agent as {@code become}'s user when not null. */
+    static String verifyAndStart(AgentJar jar, String tempPath, String finalPath, Become become) {
         String t = quote(tempPath);
         return "umask 077\n"
                 + "if command -v sha256sum >/dev/null 2>&1; then H=$(sha256sum " + t + ")\n"
@@ -40,7 +50,7 @@ final class RemoteScripts {
                 + "if [ \"$H\" != " + jar.sha256() + " ]; then rm -f " + t + "; echo \"" + BAD_DIGEST_MARKER + "$H\"; exit 1; fi\n"
                 + "mv -f " + t + " " + quote(finalPath) + " || exit 1\n"
                 + "J=" + quote(finalPath) + "\n"
-                + startAgent();
+                + startAgent(jar, become);
     }
 
     /** Runs {@code script} with /bin/sh whatever the user's login shell is. */
@@ -52,8 +62,13 @@ final class RemoteScripts {
         return AgentLaunch.quote(s);
     }
 
-    /** Becomes the agent JVM of the jar at $J, with its CDS archive (see {@link AgentLaunch#startScript}). */
-    private static String startAgent() {
-        return AgentLaunch.startScript("java", java.util.List.of());
+    /**
+     * Becomes the agent JVM of the jar at $J, with its CDS archive (see {@link AgentLaunch#startScript}); with
+     * {@code become}, that same start wrapped to run as another user.
+     */
+    private static String startAgent(AgentJar jar, Become become) {
+        String javaCommand = "java";
+        if (become != null) return BecomeScripts.start(become, jar.fileName(), javaCommand);
+        return AgentLaunch.startScript(javaCommand, java.util.List.of());
     }
 }

@@ -9,11 +9,13 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,7 +36,7 @@ import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 
 /**
- * Opens one SSH connection to a host and starts the agent over it, uploading the jar only when the host has
+ * Opens one SSH connection to a host (shared by its login-user and privileged agents) and starts the agent over it, uploading the jar only when the host has
  * no cached copy of this exact build. One exec round trip in the common case.
  */
 final class SshAgentLauncher {
@@ -46,6 +48,7 @@ final class SshAgentLauncher {
     private final Config config;
     private final AtomicInteger uploads = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    private final SharedClients clients = new SharedClients();
 
     SshAgentLauncher(SshSettings settings, AgentJar jar) {
         this.settings = settings;
@@ -62,6 +65,22 @@ final class SshAgentLauncher {
 
     AgentSession open(HostTarget target) throws ConnectionException {
         long start = System.nanoTime();
+        SharedClients.Lease connection = clients.acquire(target.connectionKey(), () -> connected(target));
+        boolean started = false;
+        try {
+            Duration connect = connection.fresh() ? since(start) : Duration.ZERO;
+            long agentStart = System.nanoTime();
+            Started agent = startAgent(connection, target);
+            started = true;
+            return new AgentClient(target, agent.process, agent.lines, agent.hello,
+                    new StartupReport(agent.uploaded, connect, since(agentStart)));
+        } finally {
+            if (!started) connection.release();
+        }
+    }
+
+    /** A new connection to the host, authenticated as its login user. */
+    private SSHClient connected(HostTarget target) throws ConnectionException {
         SSHClient client = newClient(target);
         // A host whose sshd accepts TCP but never speaks (frozen, overloaded) would hold the handshake forever:
         // the connect timeout bounds the whole of connect, key exchange and authentication.
@@ -73,7 +92,7 @@ final class SshAgentLauncher {
                 disconnectQuietly(client);
             }
         });
-        boolean started = false;
+        boolean done = false;
         try {
             try {
                 connect(client, target);
@@ -84,14 +103,10 @@ final class SshAgentLauncher {
                 throw e;
             }
             if (!settled.compareAndSet(false, true)) throw handshakeTimeout(target, null);
-            Duration connect = since(start);
-            long agentStart = System.nanoTime();
-            Started agent = startAgent(client, target);
-            started = true;
-            return new AgentClient(target, agent.process, agent.lines, agent.hello,
-                    new StartupReport(agent.uploaded, connect, since(agentStart)));
+            done = true;
+            return client;
         } finally {
-            if (!started) disconnectQuietly(client);
+            if (!done) disconnectQuietly(client);
         }
     }
 
@@ -215,9 +230,11 @@ final class SshAgentLauncher {
 
     private record Started(SshAgentProcess process, BoundedLineReader lines, AgentHello hello, boolean uploaded) {}
 
-    private Started startAgent(SSHClient client, HostTarget target) throws ConnectionException {
+    private Started startAgent(SharedClients.Lease connection, HostTarget target) throws ConnectionException {
         String host = target.describe();
-        SshAgentProcess first = exec(client, target, RemoteScripts.startOrRequestUpload(jar));
+        SSHClient client = connection.client();
+        Become become = target.become();
+        SshAgentProcess first = exec(connection, target, RemoteScripts.startOrRequestUpload(jar, become));
         BoundedLineReader lines = new BoundedLineReader(first.stdout(), Protocol.MAX_LINE_BYTES);
         String line = firstLine(target, first, lines);
         boolean uploaded = false;
@@ -229,7 +246,7 @@ final class SshAgentLauncher {
             upload(client, target, tempPath);
             uploads.incrementAndGet();
             uploaded = true;
-            first = exec(client, target, RemoteScripts.verifyAndStart(jar, tempPath, finalPath));
+            first = exec(connection, target, RemoteScripts.verifyAndStart(jar, tempPath, finalPath, become));
             lines = new BoundedLineReader(first.stdout(), Protocol.MAX_LINE_BYTES);
             line = firstLine(target, first, lines);
             if (line.startsWith(RemoteScripts.BAD_DIGEST_MARKER)) {
@@ -244,6 +261,7 @@ final class SshAgentLauncher {
             throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING",
                     "no 'java' on the PATH of user " + target.user() + " (the agent needs Java 17 or newer)");
         }
+        if (become != null) line = becomeHandshake(target, first, lines, line);
         try {
             return new Started(first, lines, new AgentMessages().parseHello(line), uploaded);
         } catch (AgentMessages.ProtocolViolation v) {
@@ -253,10 +271,47 @@ final class SshAgentLauncher {
         }
     }
 
-    private SshAgentProcess exec(SSHClient client, HostTarget target, String script) throws ConnectionException {
+    /**
+     * The become wrapper's answer before the agent's hello ({@link BecomeScripts}): a request for the password, which
+     * is written twice on the channel's stdin (checked, then used; never in a command line), or sudo's refusal.
+     * Returns the line after it: the agent's hello.
+     */
+    private String becomeHandshake(HostTarget target, SshAgentProcess process, BoundedLineReader lines, String line)
+            throws ConnectionException {
+        if (line.equals(BecomeScripts.PASSWORD_MARKER)) {
+            String password = target.become().password();
+            if (password == null) {
+                process.closeChannel();
+                throw BecomeFailure.passwordRequired(target);
+            }
+            byte[] twice = (password + "\n" + password + "\n").getBytes(StandardCharsets.UTF_8);
+            try {
+                process.stdin().write(twice);
+                process.stdin().flush();
+            } catch (IOException e) {
+                process.closeChannel();
+                throw new ConnectionException(target.describe(), Step.BECOME, "EXEC_FAILED", "cannot answer "
+                        + target.become().method() + "'s password request: " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(twice, (byte) 0);
+            }
+            line = firstLine(target, process, lines);
+        }
+        if (line.startsWith(BecomeScripts.FAILED_MARKER.strip())) {
+            process.closeChannel();
+            throw BecomeFailure.of(target, line.substring(BecomeScripts.FAILED_MARKER.strip().length()));
+        }
+        if (line.equals(BecomeScripts.NO_JAR_MARKER)) {
+            process.closeChannel();
+            throw BecomeFailure.cannotReadJar(target);
+        }
+        return line;
+    }
+
+    private SshAgentProcess exec(SharedClients.Lease connection, HostTarget target, String script) throws ConnectionException {
         try {
-            Session session = client.startSession();
-            return new SshAgentProcess(client, session, session.exec(RemoteScripts.viaSh(script)), target.name());
+            Session session = connection.client().startSession();
+            return new SshAgentProcess(connection, session, session.exec(RemoteScripts.viaSh(script)), target.name());
         } catch (IOException e) {
             throw new ConnectionException(target.describe(), Step.AGENT, "EXEC_FAILED",
                     "cannot start a command over SSH: " + e.getMessage(), e);

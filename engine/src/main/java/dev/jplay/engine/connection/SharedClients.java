@@ -1,0 +1,84 @@
+package dev.jplay.engine.connection;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import net.schmizz.sshj.SSHClient;
+
+/**
+ * One SSH connection per host, shared by the agents started over it (the login user's and a privileged one, each
+ * on its own exec channel). Opened by the first agent that needs it, ended when the last one lets go; a connection
+ * found dead is replaced by the next {@link #acquire} (its old users end it when they let go).
+ */
+final class SharedClients {
+    interface Opener {
+        SSHClient open() throws ConnectionException;
+    }
+
+    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+
+    private static final class Slot {
+        SSHClient client;
+        int users;
+    }
+
+    /** The host's live connection, opened with {@code opener} (under the host's lock) when it has none. */
+    Lease acquire(String key, Opener opener) throws ConnectionException {
+        Slot slot = slots.computeIfAbsent(key, k -> new Slot());
+        synchronized (slot) {
+            boolean fresh = false;
+            if (slot.client == null || !slot.client.isConnected() || !slot.client.isAuthenticated()) {
+                slot.client = opener.open();
+                slot.users = 0;
+                fresh = true;
+            }
+            slot.users++;
+            return new Lease(slot, slot.client, fresh);
+        }
+    }
+
+    /** One agent's use of a host's connection. */
+    static final class Lease {
+        private final Slot slot;
+        private final SSHClient client;
+        private final boolean fresh;
+        private boolean released;
+
+        private Lease(Slot slot, SSHClient client, boolean fresh) {
+            this.slot = slot;
+            this.client = client;
+            this.fresh = fresh;
+        }
+
+        SSHClient client() { return client; }
+
+        /** True when this lease opened the connection (its connect time is this agent's). */
+        boolean fresh() { return fresh; }
+
+        /**
+         * Lets go of the connection; the last user ends it. Returns true when it ended, false when another agent
+         * still uses it (the caller then ends only its own channel). Idempotent.
+         */
+        boolean release() {
+            synchronized (slot) {
+                if (released) return slot.client != client || slot.users == 0;
+                released = true;
+                if (slot.client != client) { // replaced after it died: nobody else uses it
+                    disconnect(client);
+                    return true;
+                }
+                if (--slot.users > 0) return false;
+                slot.client = null;
+            }
+            disconnect(client);
+            return true;
+        }
+
+        private static void disconnect(SSHClient c) {
+            try {
+                c.disconnect();
+            } catch (IOException | RuntimeException e) {
+                // Best effort: the transport may already be down.
+            }
+        }
+    }
+}
