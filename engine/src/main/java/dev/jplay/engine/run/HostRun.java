@@ -29,6 +29,8 @@ final class HostRun {
     volatile boolean failedInPlay;
     volatile boolean unreachable;
     volatile FailureInfo unreachableCause;
+    /** The agent its container tasks ran through (with become: the privileged one), for rollbacks; null: none yet. */
+    private volatile HostTarget containerTarget;
 
     HostRun(String name, Map<String, Object> inventoryVars, HostTarget target, java.util.List<String> groupNames) {
         this.name = name;
@@ -44,6 +46,17 @@ final class HostRun {
             scopePlay = play;
         }
         return scope;
+    }
+
+    /** Records the agent a container task ran through on this host. */
+    void ranContainerTaskThrough(HostTarget t) {
+        containerTarget = t;
+    }
+
+    /** Where its containers are managed: the agent its container tasks ran through, else its login agent. */
+    HostTarget containerTarget() {
+        HostTarget t = containerTarget;
+        return t != null ? t : target;
     }
 
     synchronized void count(TaskOutcome o) {
