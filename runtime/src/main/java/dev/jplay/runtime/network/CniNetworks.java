@@ -1,5 +1,6 @@
 package dev.jplay.runtime.network;
 
+import dev.jplay.runtime.fs.HostTools;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -34,9 +35,9 @@ public final class CniNetworks {
     private final CniConfigs configs;
     private final ReentrantLock lock = new ReentrantLock();
 
-    /** Plugins from /opt/cni/bin and /usr/lib/cni. */
+    /** Plugins from the host's CNI directories ({@link HostTools#cniDirs}). */
     public CniNetworks(Path stateDir) {
-        this(stateDir, CniPlugins.DEFAULT_DIRS);
+        this(stateDir, HostTools.current().cniDirs());
     }
 
     /** @param pluginDirs searched in order for each plugin; all of them become the plugins' {@code CNI_PATH} */
