@@ -74,7 +74,7 @@ final class BecomeResolver {
         return switch (s) {
             case "true", "yes", "on", "1", "y" -> true;
             case "false", "no", "off", "0", "n", "" -> false;
-            default -> throw new IllegalArgumentException("ansible_become must be a boolean, got '" + v + "'");
+            default -> throw new IllegalArgumentException("expected a boolean (true/false, yes/no, on/off, 1/0), got '" + v + "'");
         };
     }
 }

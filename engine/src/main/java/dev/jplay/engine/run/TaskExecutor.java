@@ -44,6 +44,10 @@ final class TaskExecutor {
     private final RunListener listener;
     private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile BecomeDefaults becomeDefaults = BecomeDefaults.NONE;
+    /** Agents (session keys) already prepared for containers by host_setup in this run. */
+    private final Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Set to false on a host (or play) to skip the preparation before the first container task. */
+    static final String HOST_SETUP_VAR = "jplay_host_setup";
 
     /** Threads for the items of loops with {@code loop_control.parallel}; idle ones end after a minute. */
     private final ExecutorService itemPool = Executors.newCachedThreadPool(r -> {
@@ -336,6 +340,13 @@ final class TaskExecutor {
         }
         Duration timeout = task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
         try {
+            // Remote hosts only: the controller is the user's own machine, not jplay's to install packages on.
+            if (ROOT_MODULES.contains(task.module()) && where.target().kind() == dev.jplay.engine.connection.HostTarget.Kind.SSH
+                    && !Boolean.FALSE.equals(BecomeResolver.bool(vars.get(HOST_SETUP_VAR)))
+                    && prepared.add(where.target().sessionKey())) {
+                Map<String, Object> setup = prepare(host, session);
+                if (setup != null) return setup;
+            }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             return toRegistered(r);
         } catch (ExecutionException e) {
@@ -347,6 +358,20 @@ final class TaskExecutor {
             Thread.currentThread().interrupt();
             throw new RunInterruptedException();
         }
+    }
+
+    /**
+     * Before a host's first image or container task: {@code host_setup} installs what the host lacks (runc, CNI
+     * plugins, setfattr) through the same agent. Returns the failed result that fails the task, or null to go on.
+     */
+    private Map<String, Object> prepare(HostRun host, AgentSession session) throws ExecutionException, InterruptedException {
+        Map<String, Object> r = toRegistered(session.call("host_setup", Map.of(), options.check(), false, null, null).get());
+        if (Boolean.TRUE.equals(r.get("failed"))) {
+            r.put("msg", "preparing the host for containers failed: " + r.get("msg"));
+            return r;
+        }
+        if (Boolean.TRUE.equals(r.get("changed"))) listener.warning(host.name + ": " + r.get("msg") + " (host preparation before its first container task)");
+        return null;
     }
 
     private static Map<String, Object> becomeRefused(ConnectionException e) {

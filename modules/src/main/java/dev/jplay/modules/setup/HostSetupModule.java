@@ -25,11 +25,12 @@ import java.util.Set;
  * alone ({@code ok}); in check mode it lists the packages it would install. Installing needs root: otherwise it
  * fails naming the exact packages ({@code SETUP_NEEDS_ROOT}).
  *
- * <p>Arguments: {@code cni_plugins} (default bridge, host-local, loopback), {@code tools} (extra programs:
+ * <p>Arguments: {@code cni_plugins} (default bridge, static, loopback), {@code tools} (extra programs:
  * {@code iptables}, {@code nft}), {@code timeout} (seconds for each package command, default 600).
  */
 public final class HostSetupModule implements TaskModule {
-    public static final List<String> DEFAULT_CNI_PLUGINS = List.of("bridge", "host-local", "loopback");
+    /** The plugins jplay's container networks run (CniConfigs: bridge with static IPAM, loopback). */
+    public static final List<String> DEFAULT_CNI_PLUGINS = List.of("bridge", "static", "loopback");
     private static final Set<String> TOOLS = Set.of("iptables", "nft");
 
     @Override
