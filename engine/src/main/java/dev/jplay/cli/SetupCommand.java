@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:every host ok", "1:bad input", "2:a host failed", "3:interrupted",
                 "4:a host unreachable (6 = both)", "70:internal error"})
 public final class SetupCommand implements Callable<Integer> {
-    /** Where the generated playbook is written (the report names it). */
+    /** Where the generated playbook is written (the report names it); into --report-dir when given. */
     static final Path PLAYBOOK = Path.of(".jplay", "setup.yml");
 
     @Mixin
@@ -56,18 +56,19 @@ public final class SetupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path playbook = reportDir != null ? reportDir.resolve("setup.yml") : PLAYBOOK;
         try {
-            writeAtomically(PLAYBOOK, playbook(cniPlugins, tools));
+            writeAtomically(playbook, playbook(cniPlugins, tools));
         } catch (IOException e) {
-            System.err.println("jplay: cannot write " + PLAYBOOK + ": " + e.getMessage());
+            System.err.println("jplay: cannot write " + playbook + ": " + e.getMessage());
             return ExitCodes.INTERNAL;
         }
-        return Main.execute(applyArgs().toArray(String[]::new));
+        return Main.execute(applyArgs(playbook).toArray(String[]::new));
     }
 
-    /** The same run as {@code jplay apply .jplay/setup.yml} with these options. */
-    List<String> applyArgs() {
-        List<String> args = new ArrayList<>(List.of("apply", PLAYBOOK.toString()));
+    /** The same run as {@code jplay apply PLAYBOOK} with these options. */
+    List<String> applyArgs(Path playbook) {
+        List<String> args = new ArrayList<>(List.of("apply", playbook.toString()));
         for (String i : targets.inventory) args.addAll(List.of("-i", i));
         for (String e : targets.extraVars) args.addAll(List.of("-e", e));
         if (targets.limit != null) args.addAll(List.of("-l", targets.limit));
