@@ -128,6 +128,15 @@ class HostSetupFleetIT {
         assertTrue(state.lines().anyMatch(l -> l.strip().equals("web") || l.strip().startsWith("web")), state);
         assertTrue(state.contains("images") && state.contains("containers"), "state in /var/lib/jplay: " + state);
         assertEquals("absent", fleet.exec(3, "sh", "-c", "[ -e /home/debian/.jplay/state/images ] && echo present || echo absent").trim());
+        // jplay ps -b reads the privileged agent's state; without -b the login user's (which has no containers).
+        CliRun ps = CliRun.of("ps", "-i", fleet.inventoryYaml().toString(), "-l", fleet.name(3), "--known-hosts",
+                fleet.knownHosts().toString(), "-b", "--json");
+        assertEquals(0, ps.exit(), ps.out() + ps.err());
+        assertTrue(ps.out().contains("\"web\""), ps.out());
+        CliRun plain = CliRun.of("ps", "-i", fleet.inventoryYaml().toString(), "-l", fleet.name(3), "--known-hosts",
+                fleet.knownHosts().toString(), "--json");
+        assertEquals(0, plain.exit(), plain.out() + plain.err());
+        assertTrue(!plain.out().contains("\"web\""), plain.out());
         // Removing it goes through the same privileged agent.
         Files.writeString(playbook, Files.readString(playbook).replace("stop_timeout: 2", "stop_timeout: 2\n        state: absent"));
         CliRun removed = CliRun.of("apply", playbook.toString(), "-i", fleet.inventoryYaml().toString(), "-l", fleet.name(3),

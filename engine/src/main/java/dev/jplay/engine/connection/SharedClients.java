@@ -62,7 +62,7 @@ final class SharedClients {
             synchronized (slot) {
                 if (released) return slot.client != client || slot.users == 0;
                 released = true;
-                if (slot.client != client) { // replaced after it died: nobody else uses it
+                if (slot.client != client) { // replaced after it died, or abandoned: end it for everyone
                     disconnect(client);
                     return true;
                 }
@@ -71,6 +71,16 @@ final class SharedClients {
             }
             disconnect(client);
             return true;
+        }
+
+        /**
+         * The connection is not to be reused (an agent on it stopped answering): the next {@link #acquire} opens a
+         * new one, and each lease ends this one when it lets go. Does not block.
+         */
+        void abandon() {
+            synchronized (slot) {
+                if (slot.client == client) slot.client = null;
+            }
         }
 
         private static void disconnect(SSHClient c) {

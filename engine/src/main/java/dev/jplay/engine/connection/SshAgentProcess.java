@@ -63,6 +63,11 @@ final class SshAgentProcess implements AgentProcess {
      * this channel's input ends (the agent finishes and exits; a frozen one goes with the connection at the end).
      */
     @Override
+    public void abandon() {
+        connection.abandon();
+    }
+
+    @Override
     public void destroy() {
         if (connection.release()) return;
         try {
