@@ -112,6 +112,8 @@ class BecomeFleetIT {
             }
             assertEquals(Set.of("0", "1000"), new TreeSet<>(agents), host + ": agents " + agents + " in\n" + processes);
             assertEquals(2, agents.size(), host + ": one agent per user: " + agents);
+            assertEquals(1, processes.lines().filter(l -> l.contains("sshd: debian@notty")).count(),
+                    host + ": both agents on one SSH connection:\n" + processes);
             assertTrue(processes.contains("/var/lib/jplay/agent/jplay-agent-"), "root's agent runs its own copy of the jar");
             assertTrue(processes.contains("--state-dir /var/lib/jplay"), "root's agent keeps its state in /var/lib/jplay");
             assertTrue(processes.contains("ENVIRON"), processes);
@@ -185,6 +187,9 @@ class BecomeFleetIT {
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertEquals(ExitCodes.HOST_FAILED, run.exit(), run.out() + run.err());
         assertFalse(run.out().contains(PASSWORD) || run.err().contains(PASSWORD), "terminal");
+        for (String name : List.of(ReportFiles.REPORT, "events.jsonl", HtmlReportWriter.FILE, JUnitXmlWriter.FILE, "journal.json")) {
+            assertFalse(Files.readString(runDir.resolve(name)).contains(PASSWORD), name + " holds the password");
+        }
         return ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
     }
 
