@@ -128,6 +128,28 @@ class BecomeFleetIT {
     }
 
     @Test
+    void becomeUserAnotherThanRootRunsFromItsOwnCopyOfTheJar() throws Exception {
+        for (int i : new int[] {1, 2}) fleet.exec(i, "sh", "-c", "id app >/dev/null 2>&1 || useradd -m app");
+        Path playbook = Files.writeString(work.resolve("app.yml"), """
+                - hosts: fleet
+                  tasks:
+                    - command: id -un
+                      become: true
+                      become_user: app
+                """);
+        Path runDir = work.resolve("app-run");
+        CliRun run = CliRun.of(args(playbook, runDir, "-l", fleet.name(1) + "," + fleet.name(2),
+                "-e", "ansible_become_password=" + PASSWORD));
+        assertEquals(0, run.exit(), run.out() + run.err());
+        RunReport report = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
+        for (int i : new int[] {1, 2}) {
+            assertEquals("app", stdout(report, fleet.name(i), "command: id -un", 0), fleet.name(i));
+            assertEquals("app 700", fleet.exec(i, "stat", "-c", "%U %a", "/home/app/.jplay/agent").trim(),
+                    "the jar read from the login user's private directory, kept in the user's own");
+        }
+    }
+
+    @Test
     void aWrongPasswordIsALocatedFailureWithItsCode() throws Exception {
         RunReport r = becomeOnce(2, "-e", "ansible_become_password=not-" + PASSWORD);
         assertBecomeFailure(r, 2, "BECOME_WRONG_PASSWORD", "password was refused");

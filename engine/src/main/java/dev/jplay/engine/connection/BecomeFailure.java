@@ -14,7 +14,6 @@ final class BecomeFailure {
     static final String NOT_ALLOWED = "BECOME_NOT_ALLOWED";
     static final String PASSWORD_REQUIRED = "BECOME_PASSWORD_REQUIRED";
     static final String METHOD_MISSING = "BECOME_METHOD_MISSING";
-    static final String USER_CANNOT_READ_JAR = "BECOME_USER_CANNOT_READ_AGENT";
     static final String FAILED = "BECOME_FAILED";
 
     private BecomeFailure() {}
@@ -54,11 +53,5 @@ final class BecomeFailure {
 
     static ConnectionException passwordRequired(HostTarget target) {
         return of(target, "a password is required");
-    }
-
-    static ConnectionException cannotReadJar(HostTarget target) {
-        return new ConnectionException(target.describe(), Step.BECOME, USER_CANNOT_READ_JAR, "user " + target.become().user()
-                + " cannot read the agent jar in the home of " + target.user() + " (a private directory); become another"
-                + " user than root from a login that user can read, or become root");
     }
 }

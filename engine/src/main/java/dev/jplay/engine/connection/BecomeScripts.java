@@ -6,20 +6,21 @@ import java.util.List;
 /**
  * The part of a host's start script that starts the agent as another user ({@link Become}): a wrapper around the
  * usual start script, which runs unchanged as that user, from a copy of the jar in that user's own directory (root:
- * {@link Become#rootStateDir}{@code /agent}, next to its state; so root never writes into the login user's home).
+ * {@link Become#rootStateDir}{@code /agent}, next to its state; another user: its {@code ~/.jplay/agent}). The copy
+ * is made by the method's first call, which reads the jar from its stdin (opened by the login user, whose agent
+ * directory is private): no file is ever made readable to others, and root never writes into the login user's home.
  *
  * <p>With sudo, the script first tries {@code sudo -n} (NOPASSWD); when sudo says a password is required it prints
  * {@link #PASSWORD_MARKER} and reads the password from the channel's stdin into a shell variable (never an argument
  * or an environment variable, so never in a process list), checks it with a sudo whose stdin ends after it (a wrong
- * password fails at once instead of sudo waiting for another try), and then execs {@code sudo -S -k}, which reads
- * the second copy from the channel. The controller writes the password twice, only after the marker, so the agent's
- * protocol never sees it. Any refusal prints {@link #FAILED_MARKER} with sudo's words, which {@link BecomeFailure}
- * turns into a code.
+ * password fails at once, one attempt, instead of sudo waiting for another try), installs the jar with it, and then
+ * execs {@code sudo -S -k}, which reads the second copy from the channel. The controller writes the password twice,
+ * only after the marker, so the agent's protocol never sees it. Any refusal prints {@link #FAILED_MARKER} with the
+ * method's words, which {@link BecomeFailure} turns into a code.
  */
 final class BecomeScripts {
     static final String PASSWORD_MARKER = "JPLAY-BECOME-PASSWORD";
     static final String FAILED_MARKER = "JPLAY-BECOME-FAILED ";
-    static final String NO_JAR_MARKER = "JPLAY-BECOME-NO-JAR";
 
     private BecomeScripts() {}
 
@@ -29,64 +30,81 @@ final class BecomeScripts {
      * @param java the java command as a shell word (see {@link AgentLaunch#startScript})
      */
     static String start(Become become, String jarFileName, String java) {
-        String inner = RemoteScripts.quote(inner(become, jarFileName, java));
         String as = RemoteScripts.quote(become.user());
         String flags = become.flags() == null ? "" : " " + become.flags();
         StringBuilder s = new StringBuilder();
-        s.append("I=").append(inner).append('\n');
+        s.append("D=").append(RemoteScripts.quote(agentDir(become))).append('\n');
+        s.append("N=").append(RemoteScripts.quote(jarFileName)).append('\n');
+        s.append("X=").append(RemoteScripts.quote(INSTALL)).append('\n');
+        s.append("I=").append(RemoteScripts.quote(agent(become, java))).append('\n');
         // Already that user (root logging in as root): no method needed.
-        s.append("[ \"$(id -un)\" = ").append(as).append(" ] && exec /bin/sh -c \"$I\" sh \"$J\"\n");
+        s.append("[ \"$(id -un)\" = ").append(as).append(" ] && { /bin/sh -c \"$X\" sh \"$D\" \"$N\" <\"$J\" || exit 1;"
+                + " exec /bin/sh -c \"$I\" sh \"$D\" \"$N\"; }\n");
         switch (become.method()) {
             case "sudo" -> {
-                s.append("E=$(sudo -n").append(flags).append(" -u ").append(as).append(" -- /bin/sh -c : 2>&1 </dev/null)"
-                        + " && exec sudo -n").append(flags).append(" -u ").append(as).append(" -- /bin/sh -c \"$I\" sh \"$J\"\n");
-                s.append("case \"$E\" in *'password is required'*) ;; *) ").append(failed("$E")).append(";; esac\n");
+                String sudoN = "sudo -n" + flags + " -u " + as + " -- /bin/sh -c";
+                String sudoS = "sudo -S -k -p ''" + flags + " -u " + as + " -- /bin/sh -c";
+                s.append("E=$(").append(sudoN).append(" \"$X\" sh \"$D\" \"$N\" 2>&1 <\"$J\") && exec ").append(sudoN)
+                        .append(" \"$I\" sh \"$D\" \"$N\"\n");
+                s.append("case \"$E\" in *'password is required'*) ;; *) ").append(failed()).append(";; esac\n");
                 s.append("echo ").append(PASSWORD_MARKER).append('\n');
                 s.append("IFS= read -r P || exit 1\n");
                 // printf is a shell builtin: the password is in no process's argv.
-                s.append("E=$(printf '%s\\n' \"$P\" | sudo -S -k -p ''").append(flags).append(" -u ").append(as)
-                        .append(" -- /bin/sh -c : 2>&1) || { P=; ").append(failed("$E")).append("; }\n");
+                s.append("E=$(printf '%s\\n' \"$P\" | ").append(sudoS).append(" : 2>&1) || { P=; ").append(failed()).append("; }\n");
+                s.append("E=$({ printf '%s\\n' \"$P\"; cat \"$J\"; } | ").append(sudoS).append(" \"$X\" sh \"$D\" \"$N\" 2>&1)"
+                        + " || { P=; ").append(failed()).append("; }\n");
                 s.append("P=\n");
-                s.append("exec sudo -S -k -p ''").append(flags).append(" -u ").append(as).append(" -- /bin/sh -c \"$I\" sh \"$J\"\n");
+                s.append("exec ").append(sudoS).append(" \"$I\" sh \"$D\" \"$N\"\n");
             }
             // su and doas read a password from a terminal only: they work where none is needed (root, nopass).
-            case "su" -> s.append("exec su").append(flags).append(" -s /bin/sh -c \"$I\" ").append(as).append(" -- sh \"$J\"\n");
-            case "doas" -> s.append("E=$(doas -n").append(flags).append(" -u ").append(as).append(" /bin/sh -c : 2>&1 </dev/null)"
-                    + " || { ").append(failed("$E")).append("; }\nexec doas -n").append(flags).append(" -u ").append(as)
-                    .append(" /bin/sh -c \"$I\" sh \"$J\"\n");
+            case "su" -> {
+                String su = "su" + flags + " -s /bin/sh -c";
+                s.append("E=$(").append(su).append(" \"$X\" ").append(as).append(" -- sh \"$D\" \"$N\" 2>&1 <\"$J\") || { ")
+                        .append(failed()).append("; }\n");
+                s.append("exec ").append(su).append(" \"$I\" ").append(as).append(" -- sh \"$D\" \"$N\"\n");
+            }
+            case "doas" -> {
+                String doas = "doas -n" + flags + " -u " + as + " /bin/sh -c";
+                s.append("E=$(").append(doas).append(" \"$X\" sh \"$D\" \"$N\" 2>&1 <\"$J\") || { ").append(failed()).append("; }\n");
+                s.append("exec ").append(doas).append(" \"$I\" sh \"$D\" \"$N\"\n");
+            }
             default -> throw new IllegalArgumentException(become.method());
         }
         return s.toString();
     }
 
-    /** Prints the failure marker with {@code text} on one line, and exits. */
-    private static String failed(String text) {
-        return "printf '%s %s\\n' " + FAILED_MARKER.strip() + " \"$(printf '%s' \"" + text + "\" | tr '\\n' ' ')\"; exit 1";
+    /** Prints the failure marker with $E on one line, and exits. */
+    private static String failed() {
+        return "printf '%s %s\\n' " + FAILED_MARKER.strip() + " \"$(printf '%s' \"$E\" | tr '\\n' ' ')\"; exit 1";
     }
 
     /**
-     * Runs as the become user with the login user's jar path as $1: copies it (once per build) into the user's own
-     * agent directory, then becomes the agent; root's agent keeps its state in {@link Become#rootStateDir}.
+     * The become user's agent directory: root's beside its state; another user's in its home, found from the
+     * password database where the script runs as that user ({@code ~} would be the login user's after sudo -E).
      */
-    static String inner(Become become, String jarFileName, String java) {
-        String dir;
-        List<String> args;
-        if (become.isRoot()) {
-            String state = become.rootStateDir();
-            dir = RemoteScripts.quote(state + "/agent");
-            args = List.of("--state-dir", state);
-        } else {
-            dir = "\"$(getent passwd \"$(id -un)\" | cut -d: -f6)/" + RemoteScripts.AGENT_DIR + "\"";
-            args = List.of();
-        }
+    static String agentDir(Become become) {
+        return become.isRoot() ? become.rootStateDir() + "/agent" : "~/" + RemoteScripts.AGENT_DIR;
+    }
+
+    /** Sets A to the agent directory $1, a leading {@code ~/} resolved for the user this runs as. */
+    private static final String RESOLVE_DIR = "case \"$1\" in '~/'*) A=\"$(getent passwd \"$(id -un)\" | cut -d: -f6)/${1#'~/'}\" ;; *) A=\"$1\" ;; esac\n";
+
+    /**
+     * Run as the become user with the agent directory ($1, {@code ~/...} resolved here) and the jar's name ($2): keeps
+     * the jar from stdin there unless this build is there already (temp file + rename).
+     */
+    static final String INSTALL = "umask 077\n"
+            + RESOLVE_DIR
+            + "mkdir -p \"$A\" && chmod 0700 \"$A\" || exit 1\n"
+            + "[ -f \"$A/$2\" ] && exit 0\n"
+            + "cat >\"$A/$2.$$\" && mv -f \"$A/$2.$$\" \"$A/$2\" || { rm -f \"$A/$2.$$\"; exit 1; }\n";
+
+    /** Run as the become user: becomes the agent JVM of its own copy of the jar; root's keeps its state apart. */
+    static String agent(Become become, String java) {
+        List<String> args = become.isRoot() ? List.of("--state-dir", become.rootStateDir()) : List.of();
         return "umask 077\n"
-                + "A=" + dir + "\n"
-                + "mkdir -p \"$A\" && chmod 0700 \"$A\" || exit 1\n"
-                + "J=\"$A/" + jarFileName + "\"\n"
-                + "if [ ! -f \"$J\" ]; then\n"
-                + "  [ -r \"$1\" ] || { echo " + NO_JAR_MARKER + "; exit 1; }\n"
-                + "  cp \"$1\" \"$J.$$\" && mv -f \"$J.$$\" \"$J\" || exit 1\n"
-                + "fi\n"
+                + RESOLVE_DIR
+                + "J=\"$A/$2\"\n"
                 + AgentLaunch.startScript(java, args);
     }
 }

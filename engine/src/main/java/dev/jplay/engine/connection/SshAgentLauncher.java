@@ -301,10 +301,6 @@ final class SshAgentLauncher {
             process.closeChannel();
             throw BecomeFailure.of(target, line.substring(BecomeScripts.FAILED_MARKER.strip().length()));
         }
-        if (line.equals(BecomeScripts.NO_JAR_MARKER)) {
-            process.closeChannel();
-            throw BecomeFailure.cannotReadJar(target);
-        }
         return line;
     }
 
