@@ -123,7 +123,9 @@ class HostSetupFleetIT {
         assertEquals("changed", outcome(r, 3).status());
         assertTrue(runc(3).endsWith("/runc"), "prepared before the container task: " + runc(3));
         String events = Files.readString(runDir.resolve("events.jsonl"));
-        assertTrue(events.contains("installed runc attr containernetworking-plugins with apt"), events);
+        assertTrue(events.contains("installed runc attr with apt"), events);
+        assertEquals("absent", fleet.exec(3, "sh", "-c", "[ -e /usr/lib/cni/bridge ] && echo present || echo absent").trim(),
+                "a host-network container needs no CNI plugins");
         String state = fleet.exec(3, "sh", "-c", "runc --root /var/lib/jplay/runc list -q; ls /var/lib/jplay");
         assertTrue(state.lines().anyMatch(l -> l.strip().equals("web") || l.strip().startsWith("web")), state);
         assertTrue(state.contains("images") && state.contains("containers"), "state in /var/lib/jplay: " + state);

@@ -343,8 +343,8 @@ final class TaskExecutor {
             // Remote hosts only: the controller is the user's own machine, not jplay's to install packages on.
             if (ROOT_MODULES.contains(task.module()) && where.target().kind() == dev.jplay.engine.connection.HostTarget.Kind.SSH
                     && !Boolean.FALSE.equals(BecomeResolver.bool(vars.get(HOST_SETUP_VAR)))
-                    && prepared.add(where.target().sessionKey())) {
-                Map<String, Object> setup = prepare(host, session);
+                    && prepared.add(where.target().sessionKey() + (usesCni(task, call) ? "+cni" : ""))) {
+                Map<String, Object> setup = prepare(host, session, usesCni(task, call));
                 if (setup != null) return setup;
             }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
@@ -361,17 +361,23 @@ final class TaskExecutor {
     }
 
     /**
-     * Before a host's first image or container task: {@code host_setup} installs what the host lacks (runc, CNI
-     * plugins, setfattr) through the same agent. Returns the failed result that fails the task, or null to go on.
+     * Before a host's first image or container task: {@code host_setup} installs what the host lacks (runc, setfattr,
+     * and the CNI plugins when the container joins a jplay network) through the same agent. Returns the failed result that fails the task, or null to go on.
      */
-    private Map<String, Object> prepare(HostRun host, AgentSession session) throws ExecutionException, InterruptedException {
-        Map<String, Object> r = toRegistered(session.call("host_setup", Map.of(), options.check(), false, null, null).get());
+    private Map<String, Object> prepare(HostRun host, AgentSession session, boolean cni) throws ExecutionException, InterruptedException {
+        Map<String, Object> args = cni ? Map.of() : Map.of("cni_plugins", List.of()); // none: the module's defaults
+        Map<String, Object> r = toRegistered(session.call("host_setup", args, options.check(), false, null, null).get());
         if (Boolean.TRUE.equals(r.get("failed"))) {
             r.put("msg", "preparing the host for containers failed: " + r.get("msg"));
             return r;
         }
         if (Boolean.TRUE.equals(r.get("changed"))) listener.warning(host.name + ": " + r.get("msg") + " (host preparation before its first container task)");
         return null;
+    }
+
+    /** A container task on a jplay network (the {@code network} argument) runs CNI plugins; host/none networking does not. */
+    private static boolean usesCni(ModuleTask task, AgentCall call) {
+        return "container".equals(task.module()) && call.args().get("network") != null;
     }
 
     private static Map<String, Object> becomeRefused(ConnectionException e) {
