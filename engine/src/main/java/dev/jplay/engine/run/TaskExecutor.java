@@ -44,10 +44,7 @@ final class TaskExecutor {
     private final RunListener listener;
     private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile BecomeDefaults becomeDefaults = BecomeDefaults.NONE;
-    /** Agents (session keys) already prepared for containers by host_setup in this run. */
-    private final Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Set to false on a host (or play) to skip the preparation before the first container task. */
-    static final String HOST_SETUP_VAR = "jplay_host_setup";
+    private final HostPreparation preparation;
 
     /** Threads for the items of loops with {@code loop_control.parallel}; idle ones end after a minute. */
     private final ExecutorService itemPool = Executors.newCachedThreadPool(r -> {
@@ -65,6 +62,7 @@ final class TaskExecutor {
         this.controllerModules = controllerModules;
         this.options = options;
         this.listener = listener;
+        this.preparation = new HostPreparation(options.check(), listener);
     }
 
     /** The command line's become settings (and password). */
@@ -340,13 +338,8 @@ final class TaskExecutor {
         }
         Duration timeout = task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
         try {
-            // Remote hosts only: the controller is the user's own machine, not jplay's to install packages on.
-            if (ROOT_MODULES.contains(task.module()) && where.target().kind() == dev.jplay.engine.connection.HostTarget.Kind.SSH
-                    && !Boolean.FALSE.equals(BecomeResolver.bool(vars.get(HOST_SETUP_VAR)))
-                    && prepared.add(where.target().sessionKey() + (usesCni(task, call) ? "+cni" : ""))) {
-                Map<String, Object> setup = prepare(host, session, usesCni(task, call));
-                if (setup != null) return setup;
-            }
+            Map<String, Object> unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
+            if (unprepared != null) return unprepared;
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             return toRegistered(r);
         } catch (ExecutionException e) {
@@ -358,26 +351,6 @@ final class TaskExecutor {
             Thread.currentThread().interrupt();
             throw new RunInterruptedException();
         }
-    }
-
-    /**
-     * Before a host's first image or container task: {@code host_setup} installs what the host lacks (runc, setfattr,
-     * and the CNI plugins when the container joins a jplay network) through the same agent. Returns the failed result that fails the task, or null to go on.
-     */
-    private Map<String, Object> prepare(HostRun host, AgentSession session, boolean cni) throws ExecutionException, InterruptedException {
-        Map<String, Object> args = cni ? Map.of() : Map.of("cni_plugins", List.of()); // none: the module's defaults
-        Map<String, Object> r = toRegistered(session.call("host_setup", args, options.check(), false, null, null).get());
-        if (Boolean.TRUE.equals(r.get("failed"))) {
-            r.put("msg", "preparing the host for containers failed: " + r.get("msg"));
-            return r;
-        }
-        if (Boolean.TRUE.equals(r.get("changed"))) listener.warning(host.name + ": " + r.get("msg") + " (host preparation before its first container task)");
-        return null;
-    }
-
-    /** A container task on a jplay network (the {@code network} argument) runs CNI plugins; host/none networking does not. */
-    private static boolean usesCni(ModuleTask task, AgentCall call) {
-        return "container".equals(task.module()) && call.args().get("network") != null;
     }
 
     private static Map<String, Object> becomeRefused(ConnectionException e) {
@@ -406,15 +379,12 @@ final class TaskExecutor {
      * and without become they would fail half-way on the host, so they fail here, before anything reaches it.
      */
     private static FailureInfo needsRoot(HostRun host, ModuleTask task, ExecutionTargets.Where where) {
-        if (!ROOT_MODULES.contains(task.module()) || "root".equals(where.target().effectiveUser())) return null;
+        if (!HostPreparation.MODULES.contains(task.module()) || "root".equals(where.target().effectiveUser())) return null;
         String on = where.shownAs() == null ? host.name : where.shownAs();
         return failure(host, task, "become", "BECOME_REQUIRED", on + ": " + task.module() + " needs root, and the agent would run as "
                 + where.target().effectiveUser() + ": add become: true (to the task, its block or its play, or --become)",
                 Map.of("login_user", String.valueOf(where.target().user()), "module", task.module()));
     }
-
-    /** Modules that only root can run (overlay mounts, runc, cgroups). */
-    static final Set<String> ROOT_MODULES = Set.of("image", "container");
 
     /** {@code delegate_to} rendered with the host's vars (a loop's item included), or null. */
     private String delegate(ModuleTask task, VariableScope vars) {
