@@ -42,7 +42,7 @@ final class HostPreparation {
         try {
             enabled = BecomeResolver.bool(vars.get(VAR));
         } catch (IllegalArgumentException e) {
-            return failed("args", "SETUP_INVALID", VAR + ": " + e.getMessage());
+            return TaskExecutor.failedResult("args", "SETUP_INVALID", VAR + ": " + e.getMessage(), Map.of());
         }
         boolean cni = "container".equals(task.module()) && args.get("network") != null;
         if (Boolean.FALSE.equals(enabled) || !prepared.add(target.sessionKey() + (cni ? "+cni" : ""))) return null;
@@ -56,15 +56,5 @@ final class HostPreparation {
             listener.warning(host.name + ": " + r.get("msg") + " (host preparation before its first container task)");
         }
         return null;
-    }
-
-    private static Map<String, Object> failed(String step, String code, String msg) {
-        Map<String, Object> r = new java.util.LinkedHashMap<>();
-        r.put("failed", true);
-        r.put("changed", false);
-        r.put("msg", msg);
-        r.put("_step", step);
-        r.put("_code", code);
-        return r;
     }
 }

@@ -318,13 +318,7 @@ final class TaskExecutor {
         try {
             call = controllerModules.prepareAgentCall(task, args, vars, play);
         } catch (ControllerModules.PrepareException e) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("failed", true);
-            r.put("changed", false);
-            r.put("msg", e.getMessage());
-            r.put("_step", "args");
-            r.put("_code", e.code());
-            return r;
+            return failedResult("args", e.code(), e.getMessage(), Map.of());
         }
         AgentSession session;
         try {
@@ -354,13 +348,18 @@ final class TaskExecutor {
     }
 
     private static Map<String, Object> becomeRefused(ConnectionException e) {
+        return failedResult(e.step().wireName(), e.code(), e.getMessage(), e.detail());
+    }
+
+    /** A failed result made on the controller, located like an agent's: step, code, message and detail. */
+    static Map<String, Object> failedResult(String step, String code, String msg, Map<String, Object> detail) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("failed", true);
         r.put("changed", false);
-        r.put("msg", e.getMessage());
-        r.put("_step", e.step().wireName());
-        r.put("_code", e.code());
-        if (!e.detail().isEmpty()) r.put("_detail", e.detail());
+        r.put("msg", msg);
+        r.put("_step", step);
+        r.put("_code", code);
+        if (!detail.isEmpty()) r.put("_detail", detail);
         return r;
     }
 
