@@ -93,6 +93,23 @@ bare_stop_repo() {
   rm -f "$pidf"
 }
 
+# --host-java: this machine's JDK (and the /etc files its conf/ links to), bind-mounted read-only into the hosts, with
+# /usr/bin/java pointing at it. Only for tests of the agent until jplay brings its own runtime; a bare host has none.
+bare_java_home() {
+  local j
+  j="$(readlink -f "$(command -v java)")" || die "--host-java: this machine has no java"
+  dirname "$(dirname "$j")"
+}
+
+bare_java_mounts() { # root-dir: mount commands for the host's start script
+  [ -n "$host_java" ] || return 0
+  local jh d
+  jh="$(bare_java_home)"
+  for d in "$jh" $(find "$jh" -type l -lname '/etc/*' -printf '%l\n' | cut -d/ -f1-3 | sort -u); do
+    echo "mkdir -p $1$d; mount --bind $d $1$d; mount -o remount,bind,ro $1$d"
+  done
+}
+
 in_list() { # item comma-list
   [[ ",$2," == *",$1,"* ]]
 }
@@ -140,6 +157,10 @@ EOF
   cp "$state/client_key.pub" "$up/home/$BARE_USER/.ssh/authorized_keys"
   chmod 0700 "$up/home/$BARE_USER/.ssh"; chmod 0600 "$up/home/$BARE_USER/.ssh/authorized_keys"
   chown -R "$BARE_UID:$BARE_UID" "$up/home/$BARE_USER"
+  if [ -n "$host_java" ]; then
+    mkdir -p "$up/usr/bin"
+    ln -sf "$(bare_java_home)/bin/java" "$up/usr/bin/java"
+  fi
   # apt keeps lists and archives on the host's own layer: a fresh VM has no package lists.
 }
 
@@ -188,6 +209,7 @@ EOF
     mkdir -p $r/run/sshd $r/var/lib/jplay
     mount -t tmpfs -o mode=1777 jplay-tmp $r/tmp
     mount --bind $dir/varlib $r/var/lib/jplay
+    $(bare_java_mounts "$r")
     hostname $ns
     echo $ns >$r/etc/hostname
     cd $r

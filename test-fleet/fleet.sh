@@ -6,11 +6,12 @@
 # /root, /tmp, /var/lib/jplay and /run/jplay, so hosts share no state (and root's real ~/.bashrc is hidden).
 #
 #   fleet.sh up N [--prefix P] [--out DIR]   start N hosts P-1..P-N; writes client key, known_hosts, inventories
-#        [--profile bare [--sudo-password PW [--password-hosts 2,4]] [--bastion-hosts 3,4]]
+#        [--profile bare [--sudo-password PW [--password-hosts 2,4]] [--bastion-hosts 3,4] [--host-java]]
 #                                            hosts like fresh cloud VMs (see bare-profile.sh): user debian with
 #                                            sudo (a password on --password-hosts, default the even hosts), no
 #                                            Java/runc/CNI, apt from a local repository; --bastion-hosts accept
-#                                            SSH only from host 1
+#                                            SSH only from host 1; --host-java lends the hosts this machine's
+#                                            JDK (read-only bind mount), for tests of what runs on the agent
 #   fleet.sh down [--prefix P]               stop them and delete namespaces/veths (idempotent)
 #   fleet.sh status                          list fleets
 #   fleet.sh exec [--prefix P] I -- CMD...   run CMD inside host I (its network and mount namespaces)
@@ -35,6 +36,7 @@ profile=root
 sudo_password=
 password_hosts=
 bastion_hosts=
+host_java=
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
     --sudo-password) sudo_password="$2"; shift 2 ;;
     --password-hosts) password_hosts="$2"; shift 2 ;;
     --bastion-hosts) bastion_hosts="$2"; shift 2 ;;
+    --host-java) host_java=1; shift ;;
     --) args+=("$@"); break ;;
     *) args+=("$1"); shift ;;
   esac

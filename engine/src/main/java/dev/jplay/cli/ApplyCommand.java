@@ -92,6 +92,9 @@ public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     SshOptions sshOptions;
 
+    @Mixin
+    BecomeOptions becomeOptions;
+
     @Option(names = "--task-timeout", defaultValue = "0", paramLabel = "SECONDS",
             description = "Timeout of tasks that set no 'timeout' (default: 0 = each module's default deadline, see"
                     + " docs/deadlines.md). A host that does not answer a few seconds after it is unreachable; it is"
@@ -118,6 +121,7 @@ public final class ApplyCommand implements Callable<Integer> {
         Playbook pb;
         RunOptions options;
         SshSettings ssh;
+        dev.jplay.engine.run.BecomeDefaults become;
         try {
             if (!Files.isRegularFile(playbook)) {
                 err.println("jplay: playbook " + playbook + " not found");
@@ -167,6 +171,10 @@ public final class ApplyCommand implements Callable<Integer> {
                     taskTimeout > 0 ? Duration.ofSeconds(taskTimeout) : null);
             if (taskTimeout < 0) throw new IllegalArgumentException("--task-timeout must not be negative: " + taskTimeout);
             ssh = sshOptions.settings();
+            become = becomeOptions.defaults(System.getenv());
+        } catch (IOException e) {
+            err.println("jplay: cannot read the become password: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
@@ -194,6 +202,7 @@ public final class ApplyCommand implements Callable<Integer> {
             try (Connections connections = Connections.builder().ssh(ssh).forks(forks).agentJar(AgentJar.embedded())
                          .onRuntimePushed((target, push) -> all.runtimePushed(target.name(), push)).build();
                  PlaybookRunner runner = new PlaybookRunner(inv, connections, options, all)) {
+                runner.setBecomeDefaults(become);
                 runner.setJournal(RunJournal.create(runDir, runId, playbook.toAbsolutePath().normalize().toString(), resumed));
                 // Ctrl-C / SIGTERM: start nothing new, let the calls in flight finish, and write the report before the JVM exits.
                 CountDownLatch reportWritten = new CountDownLatch(1);

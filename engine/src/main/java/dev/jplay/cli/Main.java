@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jplay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Deploys and rolls out containerized apps across a fleet of Linux hosts over SSH.",
         subcommands = {ApplyCommand.class, PlanCommand.class, InventoryCommand.class, ReportCommand.class,
-                ScheduleCommand.class, SchedulerRunCommand.class, HistoryCommand.class, DevCommand.class, RollbackCommand.class, PsCommand.class,
+                ScheduleCommand.class, SchedulerRunCommand.class, HistoryCommand.class, DevCommand.class, RollbackCommand.class, PsCommand.class, SetupCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -4,6 +4,7 @@ import dev.jplay.engine.connection.AgentJar;
 import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
+import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.HostTargets;
 import dev.jplay.inventory.Host;
@@ -57,16 +58,24 @@ public final class PsCommand implements Callable<Integer> {
     @Mixin
     SshOptions sshOptions;
 
+    @Mixin
+    BecomeOptions becomeOptions;
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
         List<Host> hosts;
         Inventory inv;
         SshSettings ssh;
+        dev.jplay.engine.run.BecomeDefaults become;
         try {
             inv = inventory.isEmpty() ? Inventory.load(List.of("localhost,")) : Inventory.load(inventory);
             hosts = inv.select(limit);
             ssh = sshOptions.settings();
+            become = becomeOptions.defaults(System.getenv());
+        } catch (java.io.IOException e) {
+            err.println("jplay: ps: cannot read the become password: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
         } catch (InventoryException | IllegalArgumentException e) {
             err.println("jplay: ps: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
@@ -82,8 +91,16 @@ public final class PsCommand implements Callable<Integer> {
                 .agentJar(AgentJar.embedded()).build()) {
             Map<String, CompletableFuture<AgentResult>> calls = new LinkedHashMap<>();
             for (Host h : hosts) {
-                calls.put(h.name(), connections.open(HostTargets.of(h.name(), inv.hostVars(h.name())))
-                        .thenCompose(session -> session.call("container_info", Map.of())));
+                // Containers started with become live in the privileged agent's state (/var/lib/jplay): -b reads those.
+                Map<String, Object> vars = inv.hostVars(h.name());
+                HostTarget target;
+                try {
+                    target = HostTargets.withBecome(HostTargets.of(h.name(), vars), vars, become);
+                } catch (IllegalArgumentException e) {
+                    err.println("jplay: ps: " + h.name() + ": " + e.getMessage());
+                    return ExitCodes.BAD_INPUT;
+                }
+                calls.put(h.name(), connections.open(target).thenCompose(session -> session.call("container_info", Map.of())));
             }
             for (Map.Entry<String, CompletableFuture<AgentResult>> call : calls.entrySet()) {
                 String host = call.getKey();

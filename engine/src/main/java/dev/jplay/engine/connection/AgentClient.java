@@ -207,6 +207,7 @@ final class AgentClient implements AgentSession {
             closing = true;
         }
         fail(error("SESSION_CLOSED", "the session was abandoned: the agent stopped answering", null));
+        process.abandon(); // before any reconnect can pick the same (maybe frozen) connection again
         Thread t = new Thread(process::destroy, "jplay-abort-" + target.name());
         t.setDaemon(true);
         t.start();

@@ -19,4 +19,10 @@ interface AgentProcess {
 
     /** Ends the agent and its transport now; idempotent. */
     void destroy();
+
+    /**
+     * Marks the transport as not to be reused (the agent stopped answering: its host may be frozen), at once and
+     * without blocking; {@link #destroy} then ends it even if another agent shares it.
+     */
+    default void abandon() {}
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 public final class ConnectionException extends Exception {
 
     public enum Step {
-        CONNECT, AUTH, HOSTKEY, UPLOAD, AGENT;
+        CONNECT, AUTH, HOSTKEY, UPLOAD, AGENT, BECOME;
 
         /** The lower-case name used in reports and {@link dev.jplay.protocol.AgentError#step()}. */
         public String wireName() {

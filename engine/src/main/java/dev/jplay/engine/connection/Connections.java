@@ -17,8 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The agent sessions of one run: opened once per host ({@link HostTarget#sessionKey}: by name, the controller once)
- * on a bounded pool of {@code forks} threads,
+ * The agent sessions of one run: opened once per host ({@link HostTarget#sessionKey}: by name, the controller once;
+ * a privileged agent, with {@link Become}, is a session of its own on the host's same SSH connection, opened the
+ * first time a task needs it) on a bounded pool of {@code forks} threads,
  * reused for every task, closed together at the end. A session that died after it was open (agent killed,
  * connection lost, {@link #discard discarded} after a timeout) is reopened on next use with the
  * {@link Reconnect} policy; a host that could not be reached at all is not retried (its failure is kept).

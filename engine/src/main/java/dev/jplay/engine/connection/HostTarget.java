@@ -13,10 +13,11 @@ import java.util.Objects;
  * the local user name), empty {@code identityFiles} (else the usual ~/.ssh/id_ed25519, id_ecdsa and id_rsa).
  * {@code java} is the host's java to run the agent with ({@code jplay_java}); null: Java 17+ on the PATH, else a
  * runtime jplay pushes. {@code sshArgs} are the inventory's ssh command-line options
- * ({@code ansible_ssh_common_args}), which win over ~/.ssh/config.
+ * ({@code ansible_ssh_common_args}), which win over ~/.ssh/config. {@code become} (null: none) is whom the agent
+ * runs as when not the login user: such a target is a second agent on the host's connection.
  */
 public record HostTarget(String name, String address, int port, String user, List<Path> identityFiles,
-                         String passphrase, Kind kind, String java, SshConfig.Options sshArgs) {
+                         String passphrase, Kind kind, String java, SshConfig.Options sshArgs, Become become) {
 
     public enum Kind { SSH, LOCAL }
 
@@ -37,7 +38,13 @@ public record HostTarget(String name, String address, int port, String user, Lis
 
     public HostTarget(String name, String address, int port, String user, List<Path> identityFiles, String passphrase,
                       Kind kind) {
-        this(name, address, port, user, identityFiles, passphrase, kind, null, NO_ARGS);
+        this(name, address, port, user, identityFiles, passphrase, kind, null, NO_ARGS, null);
+    }
+
+    /** Without become: the login user's agent. */
+    public HostTarget(String name, String address, int port, String user, List<Path> identityFiles, String passphrase,
+                      Kind kind, String java, SshConfig.Options sshArgs) {
+        this(name, address, port, user, identityFiles, passphrase, kind, java, sshArgs, null);
     }
 
     public static HostTarget ssh(String name, String address, String user, List<Path> identityFiles) {
@@ -57,43 +64,64 @@ public record HostTarget(String name, String address, int port, String user, Lis
      * ({@code remote_user}); a user left open (null) is whoever the settings and ~/.ssh/config make it.
      */
     public String sessionKey() {
+        if (kind == Kind.LOCAL) return "(local)" + (become == null ? "" : become.sessionSuffix());
+        return connectionKey() + (become == null ? "" : become.sessionSuffix());
+    }
+
+    /**
+     * What one SSH connection serves: the host as one login user, whose agent and privileged agent share it
+     * (a user left open is whoever the settings and ~/.ssh/config make it).
+     */
+    public String connectionKey() {
         if (kind == Kind.LOCAL) return "(local)";
         return user == null ? name : name + "\u0000" + user;
     }
 
     public HostTarget withPort(int newPort) {
-        return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind, java, sshArgs);
+        return new HostTarget(name, address, newPort, user, identityFiles, passphrase, kind, java, sshArgs, become);
     }
 
     /** With {@code newUser} as the login user (a play's or task's {@code remote_user}). */
     public HostTarget withUser(String newUser) {
-        return new HostTarget(name, address, port, newUser, identityFiles, passphrase, kind, java, sshArgs);
+        return new HostTarget(name, address, port, newUser, identityFiles, passphrase, kind, java, sshArgs, become);
     }
 
     public HostTarget withIdentity(Path identityFile, String newPassphrase) {
-        return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind, java, sshArgs);
+        return new HostTarget(name, address, port, user, List.of(identityFile), newPassphrase, kind, java, sshArgs, become);
     }
 
     /** The same host, with the agent run by {@code javaPath} on it (jplay_java). */
     public HostTarget withJava(String javaPath) {
-        return new HostTarget(name, address, port, user, identityFiles, passphrase, kind, javaPath, sshArgs);
+        return new HostTarget(name, address, port, user, identityFiles, passphrase, kind, javaPath, sshArgs, become);
     }
 
     /** With the inventory's ssh command-line options ({@code ansible_ssh_common_args} parsed by {@link SshArgs}). */
     public HostTarget withSshArgs(SshConfig.Options args) {
-        return new HostTarget(name, address, port, user, identityFiles, passphrase, kind, java, args);
+        return new HostTarget(name, address, port, user, identityFiles, passphrase, kind, java, args, become);
+    }
+
+    /** This host with its agent run as {@code b} (null: as the login user). */
+    public HostTarget withBecome(Become b) {
+        return new HostTarget(name, address, port, user, identityFiles, passphrase, kind, java, sshArgs, b);
+    }
+
+    /** Who the agent runs as: the become user, else the login user (null: left to the settings and ~/.ssh/config). */
+    public String effectiveUser() {
+        return become != null ? become.user() : user;
     }
 
     /** "web-1 (10.0.0.5)" or "web-1 (10.0.0.5:2222)": how messages name the host. */
     public String describe() {
-        if (kind == Kind.LOCAL) return name + " (local)";
-        return name + " (" + address + (port == 22 || port == 0 ? "" : ":" + port) + ")";
+        String as = become == null ? "" : " as " + become.user();
+        if (kind == Kind.LOCAL) return name + " (local)" + as;
+        return name + " (" + address + (port == 22 || port == 0 ? "" : ":" + port) + ")" + as;
     }
 
     @Override
     public String toString() { // never print the passphrase
         return "HostTarget[" + describe() + ", user=" + user + ", identityFiles=" + identityFiles
                 + (passphrase == null ? "" : ", passphrase=***") + ", kind=" + kind + (java == null ? "" : ", java=" + java)
-                + (sshArgs.values().isEmpty() && sshArgs.identityFiles().isEmpty() ? "" : ", sshArgs=" + sshArgs) + "]";
+                + (sshArgs.values().isEmpty() && sshArgs.identityFiles().isEmpty() ? "" : ", sshArgs=" + sshArgs)
+                + (become == null ? "" : ", " + become) + "]";
     }
 }

@@ -29,6 +29,12 @@ final class LocalAgentLauncher {
     AgentSession open(HostTarget target) throws ConnectionException {
         long start = System.nanoTime();
         String host = target.describe();
+        if (target.become() != null && !target.become().user().equals(System.getProperty("user.name"))) {
+            // The controller's own agent runs as the user running jplay: sudo on the controller is the user's to do.
+            throw new ConnectionException(host, Step.BECOME, "BECOME_LOCAL_UNSUPPORTED", "become on the controller itself"
+                    + " (connection: local) is not supported: run jplay as " + target.become().user() + " instead of "
+                    + System.getProperty("user.name"));
+        }
         boolean written = ensureJar(host);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -57,22 +57,29 @@ final class RemoteScripts {
         static JavaChoice runtime(String runtimeDir) { return new JavaChoice(null, runtimeDir, true); }
     }
 
-    /** Starts the cached agent with the installed Java, or asks for the jar's upload (printing $HOME) or for a Java. */
-    static String startOrRequestUpload(AgentJar jar, JavaChoice java) {
+    /**
+     * Starts the cached agent with the installed Java, or asks for the jar's upload (printing $HOME) or for a Java;
+     * as {@code become}'s user when not null (see {@link BecomeScripts}), with the java the login user's shell chose.
+     */
+    static String startOrRequestUpload(AgentJar jar, JavaChoice java, Become become) {
         return "umask 077\n"
                 + selectJava(java)
                 + "J=\"$HOME/" + AGENT_DIR + "/" + jar.fileName() + "\"\n"
-                + "[ -f \"$J\" ] && { " + startAgent() + "}\n"
+                + "[ -f \"$J\" ] && { " + startAgent(jar, become) + "}\n"
                 + "mkdir -p \"$HOME/" + AGENT_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/" + AGENT_DIR + "\" || exit 1\n"
                 + "echo \"" + UPLOAD_MARKER + "$HOME\"\n";
     }
 
     static String startOrRequestUpload(AgentJar jar) {
-        return startOrRequestUpload(jar, JavaChoice.auto(null));
+        return startOrRequestUpload(jar, JavaChoice.auto(null), null);
+    }
+
+    static String startOrRequestUpload(AgentJar jar, JavaChoice java) {
+        return startOrRequestUpload(jar, java, null);
     }
 
     /** Checks the uploaded temp file's SHA-256, renames it into place atomically and starts the agent. */
-    static String verifyAndStart(AgentJar jar, String tempPath, String finalPath, JavaChoice java) {
+    static String verifyAndStart(AgentJar jar, String tempPath, String finalPath, JavaChoice java, Become become) {
         String t = quote(tempPath);
         return "umask 077\n"
                 + sha256Into("H", t)
@@ -80,11 +87,15 @@ final class RemoteScripts {
                 + "mv -f " + t + " " + quote(finalPath) + " || exit 1\n"
                 + selectJava(java)
                 + "J=" + quote(finalPath) + "\n"
-                + startAgent();
+                + startAgent(jar, become);
     }
 
     static String verifyAndStart(AgentJar jar, String tempPath, String finalPath) {
-        return verifyAndStart(jar, tempPath, finalPath, JavaChoice.auto(null));
+        return verifyAndStart(jar, tempPath, finalPath, JavaChoice.auto(null), null);
+    }
+
+    static String verifyAndStart(AgentJar jar, String tempPath, String finalPath, JavaChoice java) {
+        return verifyAndStart(jar, tempPath, finalPath, java, null);
     }
 
     /**
@@ -96,6 +107,11 @@ final class RemoteScripts {
      * no agent started on for {@value #UNUSED_RUNTIME_DAYS} days.
      */
     static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar) {
+        return installRuntimeAndStart(runtime, tempPath, jar, null);
+    }
+
+    /** The same, starting the agent as {@code become}'s user when not null. */
+    static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar, Become become) {
         String t = quote(tempPath);
         String u = quote(tempPath + ".d");
         String f = "\"$HOME/" + RUNTIME_DIR + "/" + runtime.dirName() + "\"";
@@ -116,7 +132,7 @@ final class RemoteScripts {
                 + " -exec rm -rf {} + 2>/dev/null\n"
                 + "find \"$HOME/" + RUNTIME_DIR + "\" -mindepth 2 -maxdepth 2 -name " + USED_MARK + " -mtime +" + UNUSED_RUNTIME_DAYS
                 + " 2>/dev/null | while IFS= read -r m; do [ \"${m%/*}\" = " + f + " ] || rm -rf \"${m%/*}\"; done\n"
-                + startOrRequestUpload(jar, JavaChoice.runtime(runtime.dirName()));
+                + startOrRequestUpload(jar, JavaChoice.runtime(runtime.dirName()), become);
     }
 
     /**
@@ -180,8 +196,10 @@ final class RemoteScripts {
     /**
      * Becomes the agent JVM of the jar at $J on $JAVA, with its CDS archive (see {@link AgentLaunch#startScript}); on a
      * pushed runtime the archive's name has the runtime's ($S), as an archive maps only into the JVM that wrote it.
+     * With {@code become}, that same start wrapped to run as another user, on the same $JAVA.
      */
-    private static String startAgent() {
+    private static String startAgent(AgentJar jar, Become become) {
+        if (become != null) return BecomeScripts.start(become, jar.fileName());
         return AgentLaunch.startScript("\"$JAVA\"", "$J$S.jsa", java.util.List.of());
     }
 }

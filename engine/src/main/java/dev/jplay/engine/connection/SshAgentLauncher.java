@@ -8,9 +8,11 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +27,8 @@ import net.schmizz.sshj.sftp.SFTPClient;
 /**
  * Starts the agent over one SSH connection to a host ({@link SshConnector}), uploading the jar only when the host
  * has no cached copy of this exact build (and a Java runtime when the host has no usable Java). One exec round
- * trip in the common case.
+ * trip in the common case. The connection is per host and login user, shared by that user's agent and a privileged
+ * one ({@link SharedClients}).
  */
 final class SshAgentLauncher {
     private static final int UPLOAD_CHUNK = 32 * 1024;
@@ -38,6 +41,7 @@ final class SshAgentLauncher {
     private final AtomicInteger uploads = new AtomicInteger();
     private final AtomicInteger runtimeUploads = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    private final SharedClients clients = new SharedClients();
 
     SshAgentLauncher(SshSettings settings, AgentJar jar, SshConnector connector, AgentRuntimeBuilder runtimes,
                      BiConsumer<HostTarget, StartupReport.RuntimePush> onRuntimePushed) {
@@ -60,20 +64,19 @@ final class SshAgentLauncher {
 
     AgentSession open(HostTarget target) throws ConnectionException {
         long start = System.nanoTime();
-        SshConnector.Connected connected = connector.connect(target);
-        SSHClient client = connected.client();
+        SharedClients.Lease connection = clients.acquire(target.connectionKey(), () -> connector.connect(target));
         boolean started = false;
         try {
-            Duration connect = since(start);
+            Duration connect = connection.fresh() ? since(start) : Duration.ZERO;
             long agentStart = System.nanoTime();
-            Started agent = startAgent(client, target, connected.endpoint().user());
+            Started agent = startAgent(connection, target, connection.endpoint().user());
             started = true;
             AgentClient session = new AgentClient(target, agent.process, agent.lines, agent.hello,
                     new StartupReport(agent.uploaded, connect, since(agentStart), agent.runtime));
             if (agent.runtime != null) onRuntimePushed.accept(target, agent.runtime);
             return session;
         } finally {
-            if (!started) SshConnector.disconnectQuietly(client);
+            if (!started) connection.release();
         }
     }
 
@@ -87,19 +90,21 @@ final class SshAgentLauncher {
      * Runs the start script and answers what it asks for, until the agent says hello: an upload of the jar, a Java
      * (a runtime made for the agent: platform checked, built once, uploaded when absent) or the runtime's upload.
      */
-    private Started startAgent(SSHClient client, HostTarget target, String user) throws ConnectionException {
+    private Started startAgent(SharedClients.Lease connection, HostTarget target, String user) throws ConnectionException {
         String host = target.describe();
+        SSHClient client = connection.client();
+        Become become = target.become();
         AgentRuntime known = target.java() == null ? runtimes.cached() : null;
         JavaChoice choice = target.java() != null ? JavaChoice.given(target.java())
                 : JavaChoice.auto(known == null ? null : known.dirName());
-        String script = RemoteScripts.startOrRequestUpload(jar, choice);
+        String script = RemoteScripts.startOrRequestUpload(jar, choice, become);
         boolean uploaded = false;
         String lastUpload = null;
         AgentRuntime runtime = null;
         Duration runtimeUpload = null;
         long installStart = 0;
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            SshAgentProcess process = exec(client, target, script);
+            SshAgentProcess process = exec(connection, target, script);
             BoundedLineReader lines = new BoundedLineReader(process.stdout(), Protocol.MAX_LINE_BYTES);
             String line;
             try {
@@ -109,7 +114,7 @@ final class SshAgentLauncher {
                 if (!e.code().equals("JAVA_TOO_OLD") || choice.given() != null || choice.runtimeOnly()) throw e;
                 runtime = runtime(target);
                 choice = JavaChoice.runtime(runtime.dirName());
-                script = RemoteScripts.startOrRequestUpload(jar, choice);
+                script = RemoteScripts.startOrRequestUpload(jar, choice, become);
                 continue;
             }
             if (line.startsWith(RemoteScripts.UPLOAD_MARKER)) {
@@ -121,7 +126,7 @@ final class SshAgentLauncher {
                 uploads.incrementAndGet();
                 uploaded = true;
                 lastUpload = "agent jar " + tempPath + " has SHA-256 '%s', expected " + jar.sha256();
-                script = RemoteScripts.verifyAndStart(jar, tempPath, finalPath, choice);
+                script = RemoteScripts.verifyAndStart(jar, tempPath, finalPath, choice, become);
                 continue;
             }
             if (line.startsWith(RemoteScripts.BAD_DIGEST_MARKER) && lastUpload != null) {
@@ -139,7 +144,7 @@ final class SshAgentLauncher {
                 checkPlatform(target, answer.platform(), answer.why());
                 runtime = runtime(target);
                 choice = JavaChoice.runtime(runtime.dirName());
-                script = RemoteScripts.startOrRequestUpload(jar, choice);
+                script = RemoteScripts.startOrRequestUpload(jar, choice, become);
                 continue;
             }
             if (line.startsWith(RemoteScripts.UPLOAD_RUNTIME_MARKER) && choice.runtimeOnly()) {
@@ -159,7 +164,7 @@ final class SshAgentLauncher {
                 runtimeUploads.incrementAndGet();
                 lastUpload = "Java runtime " + tempPath + " has SHA-256 '%s', expected " + runtime.sha256();
                 installStart = System.nanoTime();
-                script = RemoteScripts.installRuntimeAndStart(runtime, tempPath, jar);
+                script = RemoteScripts.installRuntimeAndStart(runtime, tempPath, jar, become);
                 continue;
             }
             if (line.startsWith(RemoteScripts.RUNTIME_BROKEN_MARKER)) {
@@ -169,6 +174,7 @@ final class SshAgentLauncher {
                         + line.substring(RemoteScripts.RUNTIME_BROKEN_MARKER.length()).strip()
                         + (stderr.isEmpty() ? "" : "; stderr: " + stderr));
             }
+            if (become != null) line = becomeHandshake(target, process, lines, line);
             StartupReport.RuntimePush pushed = runtimeUpload == null ? null : new StartupReport.RuntimePush(
                     runtime.dirName(), runtime.size(), runtime.unpackedSize(), runtimeUpload, since(installStart), runtime.built());
             try {
@@ -230,10 +236,43 @@ final class SshAgentLauncher {
                 + " (or install Java 17+ on the host and set 'jplay_java: /path/to/java' in the inventory)", e);
     }
 
-    private SshAgentProcess exec(SSHClient client, HostTarget target, String script) throws ConnectionException {
+    /**
+     * The become wrapper's answer before the agent's hello ({@link BecomeScripts}): a request for the password, which
+     * is written twice on the channel's stdin (checked, then used; never in a command line), or sudo's refusal.
+     * Returns the line after it: the agent's hello.
+     */
+    private String becomeHandshake(HostTarget target, SshAgentProcess process, BoundedLineReader lines, String line)
+            throws ConnectionException {
+        if (line.equals(BecomeScripts.PASSWORD_MARKER)) {
+            String password = target.become().password();
+            if (password == null) {
+                process.closeChannel();
+                throw BecomeFailure.passwordRequired(target);
+            }
+            byte[] twice = (password + "\n" + password + "\n").getBytes(StandardCharsets.UTF_8);
+            try {
+                process.stdin().write(twice);
+                process.stdin().flush();
+            } catch (IOException e) {
+                process.closeChannel();
+                throw new ConnectionException(target.describe(), Step.BECOME, "EXEC_FAILED", "cannot answer "
+                        + target.become().method() + "'s password request: " + e.getMessage(), e);
+            } finally {
+                Arrays.fill(twice, (byte) 0);
+            }
+            line = firstLine(target, process, lines);
+        }
+        if (line.startsWith(BecomeScripts.FAILED_MARKER.strip())) {
+            process.closeChannel();
+            throw BecomeFailure.of(target, line.substring(BecomeScripts.FAILED_MARKER.strip().length()));
+        }
+        return line;
+    }
+
+    private SshAgentProcess exec(SharedClients.Lease connection, HostTarget target, String script) throws ConnectionException {
         try {
-            Session session = client.startSession();
-            return new SshAgentProcess(client, session, session.exec(RemoteScripts.viaSh(script)), target.name());
+            Session session = connection.client().startSession();
+            return new SshAgentProcess(connection, session, session.exec(RemoteScripts.viaSh(script)), target.name());
         } catch (IOException e) {
             throw new ConnectionException(target.describe(), Step.AGENT, "EXEC_FAILED",
                     "cannot start a command over SSH: " + e.getMessage(), e);

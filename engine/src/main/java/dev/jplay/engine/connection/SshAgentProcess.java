@@ -5,19 +5,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
 
-/** An agent behind an SSH exec channel. Destroying it also ends the host's connection, which it owns. */
+/**
+ * An agent behind an SSH exec channel. Destroying it also ends the host's connection when no other agent of the
+ * host (its login-user or privileged twin) still uses it.
+ */
 final class SshAgentProcess implements AgentProcess {
-    private final SSHClient client;
+    private final SharedClients.Lease connection;
     private final Session session;
     private final Session.Command command;
     private final OutputTail stderr;
 
-    SshAgentProcess(SSHClient client, Session session, Session.Command command, String hostName) {
-        this.client = client;
+    SshAgentProcess(SharedClients.Lease connection, Session session, Session.Command command, String hostName) {
+        this.connection = connection;
         this.session = session;
         this.command = command;
         this.stderr = new OutputTail(command.getErrorStream(), 4096, "jplay-agent-stderr-" + hostName);
@@ -57,14 +59,21 @@ final class SshAgentProcess implements AgentProcess {
     /**
      * Ends the connection without closing the channel first: sshd answers a channel close only once the command
      * has exited, and a first-run agent JVM still writes its class-data archive after its last answer. The
-     * agent sees end of input either way; nothing waits for it.
+     * agent sees end of input either way; nothing waits for it. On a connection another agent still uses, only
+     * this channel's input ends (the agent finishes and exits; a frozen one goes with the connection at the end).
      */
     @Override
+    public void abandon() {
+        connection.abandon();
+    }
+
+    @Override
     public void destroy() {
+        if (connection.release()) return;
         try {
-            client.disconnect();
+            command.getOutputStream().close();
         } catch (IOException | RuntimeException e) {
-            // Best effort: the transport may already be down.
+            // Already closed.
         }
     }
 }

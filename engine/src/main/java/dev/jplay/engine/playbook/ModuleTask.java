@@ -8,8 +8,8 @@ import java.util.Map;
  * A task that runs one module. {@code args} are plain values, still containing templates. Nullable: name, loop,
  * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, remoteUser (the login user
  * for hosts whose inventory names none; a template), connection (null = the inventory's), retry. delegateTo,
- * connection, runOnce and noLog are the effective values (inherited from the block and play); {@code local_action}
- * is parsed into delegateTo {@code localhost}.
+ * connection, runOnce, noLog and become are the effective values (inherited from the block and play);
+ * {@code local_action} is parsed into delegateTo {@code localhost}.
  */
 /** {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify). */
 public record ModuleTask(
@@ -33,6 +33,7 @@ public record ModuleTask(
         boolean noLog,
         String connection,
         boolean runOnce,
+        BecomeKeywords become,
         List<String> listen,
         Location location,
         Map<String, Location> keyLocations) implements Task {
@@ -42,6 +43,7 @@ public record ModuleTask(
         notifies = List.copyOf(notifies);
         tags = List.copyOf(tags);
         listen = List.copyOf(listen);
+        if (become == null) become = BecomeKeywords.NONE;
         args = Frozen.map(args);
         vars = Frozen.map(vars);
         environment = Frozen.map(environment);

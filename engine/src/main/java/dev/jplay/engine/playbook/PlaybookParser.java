@@ -29,9 +29,9 @@ public final class PlaybookParser {
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
             "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
-            "connection", "no_log", "run_once", "remote_user");
+            "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags");
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
-            "become", "become_user", "become_method", "environment", "vars_prompt",
+            "environment", "vars_prompt",
             "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
             "throttle", "collections", "module_defaults", "force_handlers", "check_mode", "diff", "port");
     private static final Pattern BATCH = Pattern.compile("\\d+%?");
@@ -107,7 +107,7 @@ public final class PlaybookParser {
                         + String.join(", ", new TreeSet<>(PLAY_KEYWORDS)) + ")");
             }
         }
-        TaskParser.Inherited inherited = TaskParser.Inherited.NONE.under(node); // connection, no_log, run_once
+        TaskParser.Inherited inherited = TaskParser.Inherited.NONE.under(node); // connection, no_log, run_once, become*
         List<Task> taskList = tasks.tasks("tasks", node.get("tasks"), false, inherited);
         List<Task> handlers = tasks.tasks("handlers", node.get("handlers"), true, inherited);
         checkNotifyTargets(taskList, handlers);

@@ -21,14 +21,15 @@ import java.util.TreeSet;
 final class TaskParser {
     static final Set<String> TASK_KEYWORDS = Set.of("name", "when", "loop", "loop_control", "register", "notify",
             "ignore_errors", "failed_when", "changed_when", "tags", "timeout", "environment", "delegate_to", "vars",
-            "retries", "until", "delay", "no_log", "listen", "args", "connection", "run_once", "remote_user");
+            "retries", "until", "delay", "no_log", "listen", "args", "connection", "run_once", "remote_user",
+            "become", "become_user", "become_method", "become_flags");
     static final Set<String> BLOCK_KEYWORDS = Set.of("name", "block", "rescue", "always", "when", "tags", "vars",
-            "ignore_errors", "environment", "delegate_to", "no_log", "connection", "run_once");
+            "ignore_errors", "environment", "delegate_to", "no_log", "connection", "run_once",
+            "become", "become_user", "become_method", "become_flags");
     /** Keys that name the module and its arguments in one value ({@code local_action} also delegates to localhost). */
     static final List<String> ACTION_KEYWORDS = List.of("action", "local_action");
     /** Ansible task keywords jplay does not implement: an error, never silently ignored. */
-    static final Set<String> UNSUPPORTED_KEYWORDS = Set.of("become", "become_user",
-            "become_method", "become_flags", "become_exe", "check_mode",
+    static final Set<String> UNSUPPORTED_KEYWORDS = Set.of("become_exe", "check_mode",
             "diff", "async", "poll", "throttle", "any_errors_fatal", "collections", "module_defaults", "debugger",
             "port", "delegate_facts", "ignore_unreachable");
     /** The transports jplay has, under the names Ansible accepts for them (as the inventory's ansible_connection). */
@@ -47,10 +48,10 @@ final class TaskParser {
 
     /**
      * The keywords a task takes from its block or play unless it sets them itself (Ansible's inheritance): how to
-     * reach the host, where to delegate, whether to run once and whether to hide results.
+     * reach the host, where to delegate, whether to run once, whether to hide results and whom to become.
      */
-    record Inherited(String connection, String delegateTo, boolean noLog, boolean runOnce) {
-        static final Inherited NONE = new Inherited(null, null, false, false);
+    record Inherited(String connection, String delegateTo, boolean noLog, boolean runOnce, BecomeKeywords become) {
+        static final Inherited NONE = new Inherited(null, null, false, false, BecomeKeywords.NONE);
 
         /** The values {@code node} sets itself, else these. */
         Inherited under(YamlMapping node) {
@@ -58,7 +59,8 @@ final class TaskParser {
                     node.has("connection") ? TaskParser.connection(node.get("connection")) : connection,
                     node.has("delegate_to") ? Fields.text("delegate_to", node.get("delegate_to")) : delegateTo,
                     Fields.bool("no_log", node.get("no_log"), noLog),
-                    Fields.bool("run_once", node.get("run_once"), runOnce));
+                    Fields.bool("run_once", node.get("run_once"), runOnce),
+                    become.under(node));
         }
     }
 
@@ -103,7 +105,7 @@ final class TaskParser {
                 if (node.has("delegate_to")) {
                     throw new PlaybookException(node.keyLocation("delegate_to"), "'local_action' runs on localhost: it takes no 'delegate_to'");
                 }
-                own = new Inherited(own.connection(), "localhost", own.noLog(), own.runOnce());
+                own = new Inherited(own.connection(), "localhost", own.noLog(), own.runOnce(), own.become());
             }
         } else {
             module = shortName(moduleKey);
@@ -137,6 +139,7 @@ final class TaskParser {
                 own.noLog(),
                 own.connection(),
                 own.runOnce(),
+                own.become(),
                 listen,
                 node.location(),
                 at);

@@ -28,7 +28,12 @@ final class ExecutionTargets {
     /**
      * @param shownAs the host the task ran on when it is not the task's host ({@code [web1 -> lb1]}), else null
      */
-    record Where(HostTarget target, String shownAs) {}
+    record Where(HostTarget target, String shownAs) {
+        /** The same place reached as {@code t} (e.g. with become). */
+        Where as(HostTarget t) {
+            return new Where(t, shownAs);
+        }
+    }
 
     /**
      * @param connection the task's {@code connection} keyword, or null

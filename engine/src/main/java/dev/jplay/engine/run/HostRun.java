@@ -31,6 +31,8 @@ final class HostRun {
     volatile FailureInfo unreachableCause;
     /** The host as its latest agent task reached it (login user from remote_user): rollbacks reuse that session. */
     volatile HostTarget agentTarget;
+    /** The agent its container tasks ran through (with become: the privileged one), for rollbacks; null: none yet. */
+    private volatile HostTarget containerTarget;
 
     HostRun(String name, Map<String, Object> inventoryVars, HostTarget target, java.util.List<String> groupNames) {
         this.name = name;
@@ -46,6 +48,22 @@ final class HostRun {
             scopePlay = play;
         }
         return scope;
+    }
+
+    /** Records the agent a container task ran through on this host. */
+    void ranContainerTaskThrough(HostTarget t) {
+        containerTarget = t;
+    }
+
+    /**
+     * Where its containers are managed: the agent its container tasks ran through (with become: the privileged one),
+     * else the one its latest agent task reached, else its login agent.
+     */
+    HostTarget containerTarget() {
+        HostTarget t = containerTarget;
+        if (t != null) return t;
+        HostTarget latest = agentTarget;
+        return latest != null ? latest : target;
     }
 
     synchronized void count(TaskOutcome o) {

@@ -49,6 +49,16 @@ public final class HostTargets {
         }
     }
 
+    /**
+     * {@code target} as the host's become variables and the command line's become settings say (no playbook
+     * keywords: for commands that run no playbook, like {@code jplay ps}).
+     *
+     * @throws IllegalArgumentException for an invalid become variable
+     */
+    public static HostTarget withBecome(HostTarget target, Map<String, Object> hostVars, BecomeDefaults cli) {
+        return BecomeResolver.apply(target, BecomeResolver.resolve(dev.jplay.engine.playbook.BecomeKeywords.NONE, hostVars, cli, v -> v));
+    }
+
     private static String expandHome(String p) {
         return p.startsWith("~/") ? System.getProperty("user.home") + p.substring(1) : p;
     }

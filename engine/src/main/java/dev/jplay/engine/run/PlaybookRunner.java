@@ -109,6 +109,11 @@ public final class PlaybookRunner implements AutoCloseable {
         this.journal = journal == null ? RunJournal.create(null, null, null, null) : journal;
     }
 
+    /** Become as the command line asks (--become, --become-user, -K's password); none by default. */
+    public void setBecomeDefaults(BecomeDefaults defaults) {
+        executor.setBecomeDefaults(defaults);
+    }
+
     public void setBatchGate(BatchGate gate) {
         this.batchGate = gate == null ? BatchGate.OPEN : gate;
     }

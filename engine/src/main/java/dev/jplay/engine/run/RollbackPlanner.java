@@ -52,7 +52,7 @@ final class RollbackPlanner implements RunListener {
                 listener.warning(name + ": unreachable: cannot roll back " + String.join(", ", containers));
                 continue;
             }
-            work.add(new RollbackCalls.Work(host.agentTarget != null ? host.agentTarget : host.target, containers));
+            work.add(new RollbackCalls.Work(host.containerTarget(), containers));
         }
         if (!work.isEmpty()) {
             listener.warning("play '" + ctx.name() + "': batch " + batchNo + " failed: rolling back (rollback: " + policy.id() + ") on "

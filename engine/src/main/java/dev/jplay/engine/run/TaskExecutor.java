@@ -44,6 +44,8 @@ final class TaskExecutor {
     private final RunOptions options;
     private final RunListener listener;
     private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile BecomeDefaults becomeDefaults = BecomeDefaults.NONE;
+    private final HostPreparation preparation;
 
     /** Threads for the items of loops with {@code loop_control.parallel}; idle ones end after a minute. */
     private final ExecutorService itemPool = Executors.newCachedThreadPool(r -> {
@@ -61,6 +63,12 @@ final class TaskExecutor {
         this.controllerModules = controllerModules;
         this.options = options;
         this.listener = listener;
+        this.preparation = new HostPreparation(options.check(), listener);
+    }
+
+    /** The command line's become settings (and password). */
+    void setBecomeDefaults(BecomeDefaults defaults) {
+        this.becomeDefaults = defaults == null ? BecomeDefaults.NONE : defaults;
     }
 
     /** What the strategy needs to know after a task ran on a host. */
@@ -235,6 +243,20 @@ final class TaskExecutor {
                 emit(host, outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, f));
                 return new Single(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", f.cause()));
             }
+            FailureInfo refused;
+            try {
+                where = where.as(BecomeResolver.apply(where.target(), BecomeResolver.resolve(task.become(), vars, becomeDefaults,
+                        v -> v instanceof String str && Templater.isTemplate(str) ? templater.render(str, vars, task.location()) : v)));
+                // The login user (remote_user) before the root check, which asks who the agent would run as.
+                where = where.as(loginTarget(play, task, where.target(), vars));
+                refused = needsRoot(host, task, where);
+            } catch (IllegalArgumentException e) {
+                refused = failure(host, task, "become", "BECOME_INVALID", e.getMessage(), null);
+            }
+            if (refused != null) {
+                emit(host, outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, refused));
+                return new Single(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", refused.cause()));
+            }
             Map<String, Object> result;
             int attempts = task.retry() == null ? 1 : Math.max(1, task.retry().retries() + 1);
             int attempt = 0;
@@ -265,7 +287,10 @@ final class TaskExecutor {
             boolean ignored = failed && (task.ignoreErrors() || scope.ignoreErrors());
             TaskOutcome o = outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
-            if ("container".equals(task.module()) && args.get("name") instanceof String c) o = o.withContainer(c); // for RollbackPlanner
+            if ("container".equals(task.module()) && args.get("name") instanceof String c) { // for RollbackPlanner
+                o = o.withContainer(c);
+                if (where.shownAs() == null) host.ranContainerTaskThrough(where.target());
+            }
             emit(host, o.withDelegate(where.shownAs()));
             emitWarnings(host, result);
             result.remove("_step");
@@ -305,13 +330,7 @@ final class TaskExecutor {
         try {
             call = controllerModules.prepareAgentCall(task, args, vars, play);
         } catch (ControllerModules.PrepareException e) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("failed", true);
-            r.put("changed", false);
-            r.put("msg", e.getMessage());
-            r.put("_step", "args");
-            r.put("_code", e.code());
-            return r;
+            return failedResult("args", e.code(), e.getMessage(), Map.of());
         }
         HostTarget target = loginTarget(play, task, where.target(), vars);
         if (where.shownAs() == null) host.agentTarget = target; // a delegate's session is not the host's, for rollbacks
@@ -319,11 +338,16 @@ final class TaskExecutor {
         try {
             session = connections.session(target);
         } catch (ConnectionException e) {
+            // The host answered but would not let its agent become the user: a failed task, not an unreachable host
+            // (its login agent still works; the refusal is kept for the run, so a wrong password is not retried).
+            if (e.step() == ConnectionException.Step.BECOME) return becomeRefused(e);
             markUnreachable(host, task, play, e, where.shownAs());
             return null;
         }
         Duration timeout = taskTimeout(task);
         try {
+            Map<String, Object> unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
+            if (unprepared != null) return unprepared;
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             return toRegistered(r);
         } catch (ExecutionException e) {
@@ -355,6 +379,22 @@ final class TaskExecutor {
         return task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
     }
 
+    private static Map<String, Object> becomeRefused(ConnectionException e) {
+        return failedResult(e.step().wireName(), e.code(), e.getMessage(), e.detail());
+    }
+
+    /** A failed result made on the controller, located like an agent's: step, code, message and detail. */
+    static Map<String, Object> failedResult(String step, String code, String msg, Map<String, Object> detail) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("failed", true);
+        r.put("changed", false);
+        r.put("msg", msg);
+        r.put("_step", step);
+        r.put("_code", code);
+        if (!detail.isEmpty()) r.put("_detail", detail);
+        return r;
+    }
+
     private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, String shownAs) {
         FailureInfo f = new FailureInfo(host.name, task.displayName(), task.location().toString(),
                 e.step().wireName(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
@@ -363,6 +403,20 @@ final class TaskExecutor {
         TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
                 TaskOutcome.UNREACHABLE, false, false, null, null, null, null, e.getMessage(), null, Instant.now().toString(), 0, f);
         emit(host, o.withDelegate(shownAs));
+    }
+
+    /**
+     * {@code image} and {@code container} mount, run runc and write /var/lib/jplay: as a login user that is not root
+     * and without become they would fail half-way on the host, so they fail here, before anything reaches it.
+     */
+    private static FailureInfo needsRoot(HostRun host, ModuleTask task, ExecutionTargets.Where where) {
+        if (!HostPreparation.MODULES.contains(task.module()) || "root".equals(where.target().effectiveUser())) return null;
+        // A login user left to -u and ~/.ssh/config is known only once logged in: the agent's own checks fail then.
+        if (where.target().effectiveUser() == null) return null;
+        String on = where.shownAs() == null ? host.name : where.shownAs();
+        return failure(host, task, "become", "BECOME_REQUIRED", on + ": " + task.module() + " needs root, and the agent would run as "
+                + where.target().effectiveUser() + ": add become: true (to the task, its block or its play, or --become)",
+                Map.of("login_user", String.valueOf(where.target().user()), "module", task.module()));
     }
 
     /** {@code delegate_to} rendered with the host's vars (a loop's item included), or null. */

@@ -5,6 +5,7 @@ import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.engine.run.BecomeDefaults;
 import dev.jplay.engine.run.ConsolePrinter;
 import dev.jplay.engine.run.JsonEventPrinter;
 import dev.jplay.engine.run.PlaybookRunner;
@@ -71,6 +72,8 @@ public final class PlaybookRollout implements RolloutLauncher {
                     .agentJar(AgentJar.embedded()).build();
                  PlaybookRunner runner = new PlaybookRunner(inventory, connections, options, listener)) {
                 runner.setBatchGate(request.gate());
+                // No terminal to ask: a scheduled run's sudo password comes from the scheduler's environment (or the inventory).
+                runner.setBecomeDefaults(new BecomeDefaults(false, null, null, System.getenv(BecomeDefaults.PASSWORD_ENV)));
                 // The same journal as apply's: `jplay apply --resume RUN_DIR` continues an interrupted scheduled run.
                 runner.setJournal(RunJournal.create(runDir, request.runId(),
                         Path.of(s.playbook()).toAbsolutePath().normalize().toString(), null));

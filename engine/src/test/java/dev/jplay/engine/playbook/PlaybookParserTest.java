@@ -254,8 +254,8 @@ class PlaybookParserTest {
 
     @Test
     void unsupportedKeywordsAreErrorsNotIgnored() {
-        assertEquals("task keyword 'become' is not supported by jplay",
-                error(play("    - command: a\n      become: yes\n")).problem());
+        assertEquals("task keyword 'become_exe' is not supported by jplay",
+                error(play("    - command: a\n      become_exe: /usr/local/bin/sudo\n")).problem());
         assertEquals("'with_items' is not supported: use 'loop'",
                 error(play("    - command: a\n      with_items: [1]\n")).problem());
         PlaybookException roles = error("- hosts: all\n  roles: [x]\n");
@@ -288,7 +288,7 @@ class PlaybookParserTest {
         assertEquals(new Location(FILE, 1, 3), hosts.location());
         assertEquals("hosts is required", hosts.problem());
         assertEquals("'rescue' is only valid next to 'block'", error(play("    - rescue: []\n")).problem());
-        assertEquals("'loop' is not allowed on a block (allowed: always, block, connection, delegate_to, environment, "
+        assertEquals("'loop' is not allowed on a block (allowed: always, become, become_flags, become_method, become_user, block, connection, delegate_to, environment, "
                 + "ignore_errors, name, no_log, rescue, run_once, tags, vars, when)",
                 error(play("    - block: [{ping: }]\n      loop: [1]\n")).problem());
     }

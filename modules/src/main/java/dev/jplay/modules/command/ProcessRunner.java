@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one process to completion with optional stdin and timeout; the timeout kills the whole tree. */
-final class ProcessRunner {
+public final class ProcessRunner {
     /** How long to wait for output pipes after the process exited (a background child may hold them open). */
     static final long PIPE_GRACE_MS = 5_000;
 
-    record Outcome(int rc, String stdout, String stderr, Instant start, Instant end) {}
+    public record Outcome(int rc, String stdout, String stderr, Instant start, Instant end) {}
 
     private ProcessRunner() {}
 
-    static Outcome run(String module, List<String> argv, Path chdir, Map<String, String> env, byte[] stdin,
+    public static Outcome run(String module, List<String> argv, Path chdir, Map<String, String> env, byte[] stdin,
                        Duration timeout, boolean stripEnds) throws ModuleException {
         ProcessBuilder pb = new ProcessBuilder(argv);
         if (chdir != null) pb.directory(chdir.toFile());

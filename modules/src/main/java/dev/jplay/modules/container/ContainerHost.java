@@ -10,8 +10,6 @@ import dev.jplay.runtime.store.ContentStore;
 import dev.jplay.runtime.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -80,13 +78,6 @@ final class ContainerHost {
     }
 
     static long effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("Uid:")) return Long.parseLong(line.split("\\s+")[2]); // real, effective, ...
-            }
-        } catch (IOException | RuntimeException e) {
-            // no procfs: fall through
-        }
-        return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+        return dev.jplay.modules.Privileges.effectiveUid();
     }
 }

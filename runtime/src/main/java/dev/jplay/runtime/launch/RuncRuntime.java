@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.runtime.fs.HostTools;
 import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * other runc users' in /run/runc). Every failure becomes a {@link LaunchException} with runc's exit code and stderr.
  */
 public final class RuncRuntime {
+    /** Where runc is looked for last, and what errors name when the host has none. */
     public static final Path DEFAULT_BINARY = Path.of("/usr/sbin/runc");
     private static final long COMMAND_TIMEOUT_SECONDS = 60;
 
@@ -35,9 +37,10 @@ public final class RuncRuntime {
         this.root = root;
     }
 
-    /** The default runc binary, with state kept in {@code stateDir/runc}. */
+    /** The host's runc ({@link HostTools#find}: PATH, then the system directories), with state kept in {@code stateDir/runc}. */
     public static RuncRuntime under(Path stateDir) {
-        return new RuncRuntime(DEFAULT_BINARY, stateDir.toAbsolutePath().resolve("runc"));
+        Path binary = HostTools.current().find("runc").orElse(DEFAULT_BINARY);
+        return new RuncRuntime(binary, stateDir.toAbsolutePath().resolve("runc"));
     }
 
     public Path binary() { return binary; }
@@ -190,7 +193,9 @@ public final class RuncRuntime {
         try {
             return pb.start();
         } catch (IOException e) {
-            throw new LaunchException(step, "RUNTIME_NOT_FOUND", "cannot execute " + binary + ": " + e.getMessage(), e);
+            throw new LaunchException(step, "RUNTIME_NOT_FOUND", "cannot execute " + binary + ": " + e.getMessage()
+                    + " (runc is not on the PATH or in " + String.join(", ", HostTools.current().searchPath())
+                    + "; install it: jplay setup, or the package runc)", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.jplay.runtime.network;
 
 import dev.jplay.runtime.fs.FileClaim;
+import dev.jplay.runtime.fs.HostTools;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -38,9 +39,9 @@ public final class CniNetworks {
     /** Held for each operation: agents on one host share the state (IP checks, records, namespaces). */
     private final Path lockFile;
 
-    /** Plugins from /opt/cni/bin and /usr/lib/cni. */
+    /** Plugins from the host's CNI directories ({@link HostTools#cniDirs}). */
     public CniNetworks(Path stateDir) {
-        this(stateDir, CniPlugins.DEFAULT_DIRS);
+        this(stateDir, HostTools.current().cniDirs());
     }
 
     /** @param pluginDirs searched in order for each plugin; all of them become the plugins' {@code CNI_PATH} */

@@ -21,8 +21,6 @@ import java.util.stream.Collectors;
  * plugin) find their delegate through {@code CNI_PATH}, so it lists all plugin directories.
  */
 final class CniPlugins {
-    /** Where distributions put the reference plugins: Debian /usr/lib/cni, upstream tarballs /opt/cni/bin. */
-    static final List<Path> DEFAULT_DIRS = List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
     private static final long TIMEOUT_SECONDS = 30;
 
     enum Command { ADD, DEL, CHECK }
@@ -47,7 +45,8 @@ final class CniPlugins {
     Path locate(String type) {
         Optional<Path> found = dirs.stream().map(d -> d.resolve(type)).filter(Files::isExecutable).findFirst();
         return found.orElseThrow(() -> new NetworkException(NetworkException.PLUGIN_MISSING,
-                "CNI plugin '" + type + "' not found in " + cniPath() + " (Debian: apt-get install containernetworking-plugins)")
+                "CNI plugin '" + type + "' not found in " + cniPath() + " (install it: jplay setup, or the package"
+                        + " containernetworking-plugins on Debian/Ubuntu/Fedora, cni-plugins on Alpine)")
                 .detail("plugin", type).detail("cni_path", cniPath()));
     }
 
