@@ -94,7 +94,8 @@ bare_stop_repo() {
 }
 
 # --host-java: this machine's JDK (and the /etc files its conf/ links to), bind-mounted read-only into the hosts, with
-# /usr/bin/java pointing at it. Only for tests of the agent until jplay brings its own runtime; a bare host has none.
+# /usr/bin/java pointing at it: a host with a Java of its own. Without it a bare host has none, and jplay pushes its
+# runtime into the login user's ~/.jplay/runtime.
 bare_java_home() {
   local j
   j="$(readlink -f "$(command -v java)")" || die "--host-java: this machine has no java"

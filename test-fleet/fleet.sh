@@ -11,7 +11,8 @@
 #                                            sudo (a password on --password-hosts, default the even hosts), no
 #                                            Java/runc/CNI, apt from a local repository; --bastion-hosts accept
 #                                            SSH only from host 1; --host-java lends the hosts this machine's
-#                                            JDK (read-only bind mount), for tests of what runs on the agent
+#                                            JDK (read-only bind mount): a host with its own Java (jplay
+#                                            pushes a runtime to the others)
 #   fleet.sh down [--prefix P]               stop them and delete namespaces/veths (idempotent)
 #   fleet.sh status                          list fleets
 #   fleet.sh exec [--prefix P] I -- CMD...   run CMD inside host I (its network and mount namespaces)

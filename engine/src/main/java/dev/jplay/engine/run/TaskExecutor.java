@@ -245,10 +245,11 @@ final class TaskExecutor {
             }
             FailureInfo refused;
             try {
+                // The login user (remote_user) first: become to that same user needs no second agent, and the root
+                // check asks who the agent would run as.
+                where = where.as(loginTarget(play, task, where.target(), vars));
                 where = where.as(BecomeResolver.apply(where.target(), BecomeResolver.resolve(task.become(), vars, becomeDefaults,
                         v -> v instanceof String str && Templater.isTemplate(str) ? templater.render(str, vars, task.location()) : v)));
-                // The login user (remote_user) before the root check, which asks who the agent would run as.
-                where = where.as(loginTarget(play, task, where.target(), vars));
                 refused = needsRoot(host, task, where);
             } catch (IllegalArgumentException e) {
                 refused = failure(host, task, "become", "BECOME_INVALID", e.getMessage(), null);
@@ -319,7 +320,7 @@ final class TaskExecutor {
         }
         if (RawModule.NAME.equals(task.module())) {
             try {
-                return RawModule.run(connections, loginTarget(play, task, where.target(), vars), args, env, options.check(),
+                return RawModule.run(connections, where.target(), args, env, options.check(),
                         taskTimeout(task));
             } catch (ConnectionException e) {
                 markUnreachable(host, task, play, e, where.shownAs());
@@ -332,7 +333,7 @@ final class TaskExecutor {
         } catch (ControllerModules.PrepareException e) {
             return failedResult("args", e.code(), e.getMessage(), Map.of());
         }
-        HostTarget target = loginTarget(play, task, where.target(), vars);
+        HostTarget target = where.target();
         if (where.shownAs() == null) host.agentTarget = target; // a delegate's session is not the host's, for rollbacks
         AgentSession session;
         try {

@@ -72,8 +72,9 @@ class BecomeResolverTest {
         assertSame(asRoot, BecomeResolver.apply(asRoot, Become.root()), "root logging in as root");
         assertSame(asDebian, BecomeResolver.apply(asDebian, null));
         HostTarget privileged = BecomeResolver.apply(asDebian, Become.root());
-        assertEquals("web1#become:sudo:root", privileged.sessionKey(), "its own agent session");
-        assertEquals("web1", privileged.connectionKey(), "on the host's one connection");
+        assertEquals("web1\u0000debian#become:sudo:root", privileged.sessionKey(), "its own agent session");
+        assertEquals("web1\u0000debian", privileged.connectionKey(), "on the host's one connection of its login user");
+        assertEquals(asDebian.sessionKey(), privileged.connectionKey(), "the login agent's connection");
         assertEquals("root", privileged.effectiveUser());
         assertEquals("web1 (10.0.0.5) as root", privileged.describe());
     }
