@@ -12,17 +12,18 @@ public final class ModuleDeadlines {
     /** For a module the table does not name. */
     public static final Duration FALLBACK = Duration.ofMinutes(10);
 
-    private static final Map<String, Duration> DEFAULTS = Map.of(
-            "ping", Duration.ofSeconds(30),
-            "stat", Duration.ofMinutes(5),           // a checksum reads the whole file: 5 min is ~100 GB here
-            "file", Duration.ofMinutes(10),          // recurse over a large tree
-            "copy", Duration.ofMinutes(10),          // copy and template
-            "container_info", Duration.ofMinutes(2),
-            "command", Duration.ofHours(1),          // builds, migrations: long, but not endless
-            "shell", Duration.ofHours(1),
-            "wait_for", Duration.ofHours(1),         // its own timeout (300 s by default) ends it first
-            "image", Duration.ofHours(1),            // a pull also fails after pull_progress_timeout without a byte
-            "container", Duration.ofHours(1));       // pull + unpack + start + health gate
+    private static final Map<String, Duration> DEFAULTS = Map.ofEntries(
+            Map.entry("ping", Duration.ofSeconds(30)),
+            Map.entry("stat", Duration.ofMinutes(5)),           // a checksum reads the whole file: 5 min is ~100 GB here
+            Map.entry("file", Duration.ofMinutes(10)),          // recurse over a large tree
+            Map.entry("copy", Duration.ofMinutes(10)),          // copy and template
+            Map.entry("container_info", Duration.ofMinutes(2)),
+            Map.entry("command", Duration.ofHours(1)),          // builds, migrations: long, but not endless
+            Map.entry("shell", Duration.ofHours(1)),
+            Map.entry("wait_for", Duration.ofHours(1)),         // its own timeout (300 s by default) ends it first
+            Map.entry("image", Duration.ofHours(1)),            // a pull also fails after pull_progress_timeout without a byte
+            Map.entry("container", Duration.ofHours(1)),        // pull + unpack + start + health gate
+            Map.entry("host_setup", Duration.ofHours(1)));      // package index + installs, each command within its timeout (600 s)
 
     private ModuleDeadlines() {}
 
