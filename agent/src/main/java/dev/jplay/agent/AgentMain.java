@@ -57,7 +57,7 @@ public final class AgentMain {
      * (a command kills its process tree, then collects the output) reports first, with its own detail. The
      * controller stops waiting later still (its grace is 5 s).
      */
-    static final Duration WATCHDOG_GRACE = Duration.ofSeconds(2);
+    static final Duration WATCHDOG_GRACE = Duration.ofSeconds(1);
 
     private final ModuleRegistry registry;
     private final Path stateDir;

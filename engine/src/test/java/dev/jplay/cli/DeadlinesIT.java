@@ -138,7 +138,7 @@ class DeadlinesIT {
         RunReport r = run.report();
         long seconds = run.seconds();
 
-        // the socket read is stuck (progress timeout 60 s): only the watchdog can answer, at 3 s + its 2 s grace
+        // the socket read is stuck (progress timeout 60 s): only the watchdog can answer, at 3 s + its 1 s grace
         FailureInfo f = located(r, 3, pb, "pull past its timeout", "fetch");
         String activity = String.valueOf(f.detail().get("activity"));
         assertTrue(activity.contains("fetching blob " + registry.layerDigest + " (" + StallingRegistry.SENT + " of"), activity);

@@ -53,15 +53,16 @@ class RuncRuntimeIntegrationTest {
         RuncState running = runtime.state("rt").orElseThrow();
         assertTrue(running.isRunning());
         assertTrue(running.pid() > 0);
-        // read from runc's state file and /proc, without a spawn: the same answer as `runc state`
-        RuncState fromFile = RuncStateFile.running(runtime.root().resolve("rt")).orElseThrow();
-        RuncState fromRunc = runtime.stateFromRunc("rt").orElseThrow();
-        assertEquals(new RuncState(fromRunc.id(), fromRunc.pid(), fromRunc.status(), fromRunc.bundle(), fromRunc.created()), fromFile);
         // runc start returns once the container's init was told to exec: the exec itself may land a moment later
+        // (until then the state file reader rightly says "not running yet": the pid is still runc init)
         Path cmdline = Path.of("/proc", String.valueOf(running.pid()), "cmdline");
         long execDeadline = System.nanoTime() + 5_000_000_000L;
         while (!Files.readString(cmdline).startsWith("sleep") && System.nanoTime() < execDeadline) Thread.sleep(10);
         assertTrue(Files.readString(cmdline).startsWith("sleep"), () -> "cmdline: " + cmdline);
+        // read from runc's state file and /proc, without a spawn: the same answer as `runc state`
+        RuncState fromFile = RuncStateFile.running(runtime.root().resolve("rt")).orElseThrow();
+        RuncState fromRunc = runtime.stateFromRunc("rt").orElseThrow();
+        assertEquals(new RuncState(fromRunc.id(), fromRunc.pid(), fromRunc.status(), fromRunc.bundle(), fromRunc.created()), fromFile);
 
         runtime.kill("rt", "KILL");
         long deadline = System.nanoTime() + 5_000_000_000L;
