@@ -330,6 +330,11 @@ class WebFleetIT {
      * moment after runc reports the container running). Returns IP → page body (first line) of the IPs that answered.
      */
     static Map<String, String> httpGetAll(int host, Iterable<String> ips, boolean retry) {
+        return httpGetAll(fleet, host, ips, retry);
+    }
+
+    /** {@link #httpGetAll(int, Iterable, boolean)} on host {@code host} of {@code fleet}. */
+    static Map<String, String> httpGetAll(TestFleet fleet, int host, Iterable<String> ips, boolean retry) {
         String script = """
                 get() { timeout 1 bash -c 'exec 3<>/dev/tcp/'"$1"'/80 && printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3' 2>/dev/null | tail -n 1; }
                 probe() {
