@@ -4,6 +4,7 @@ import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.ModuleTask;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,13 +48,17 @@ final class HostPreparation {
         boolean cni = "container".equals(task.module()) && args.get("network") != null;
         if (Boolean.FALSE.equals(enabled) || !prepared.add(target.sessionKey() + (cni ? "+cni" : ""))) return null;
         Map<String, Object> setupArgs = cni ? Map.of() : Map.of("cni_plugins", List.of()); // cni: the module's defaults
+        long started = System.nanoTime();
         Map<String, Object> r = TaskExecutor.toRegistered(session.call("host_setup", setupArgs, check, false, null, null).get());
+        double seconds = (System.nanoTime() - started) / 1e9;
         if (Boolean.TRUE.equals(r.get("failed"))) {
             r.put("msg", "preparing the host for containers failed: " + r.get("msg"));
             return r;
         }
         if (Boolean.TRUE.equals(r.get("changed"))) {
-            listener.warning(host.name + ": " + r.get("msg") + " (host preparation before its first container task)");
+            // Its time, so that a first run's package installation is told apart from jplay's own work (bench/bare-fleet.sh).
+            listener.warning(String.format(Locale.ROOT, "%s: %s in %.2f s (host preparation before its first container task)",
+                    host.name, r.get("msg"), seconds));
         }
         return null;
     }
