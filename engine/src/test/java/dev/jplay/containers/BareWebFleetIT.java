@@ -204,8 +204,6 @@ class BareWebFleetIT {
 
     /** Names of the entries of the privileged agent's {@code HOST_STATE/sub} on host i ({@code .json} dropped). */
     static Set<String> listing(int host, String sub) {
-        String out = fleet.exec(host, "sh", "-c", "ls -1 " + HOST_STATE + "/" + sub + " 2>/dev/null || true");
-        return out.lines().filter(s -> !s.isBlank() && !s.startsWith("."))
-                .map(s -> s.endsWith(".json") ? s.substring(0, s.length() - 5) : s).collect(Collectors.toCollection(TreeSet::new));
+        return WebFleetIT.listing(fleet, HOST_STATE, host, sub);
     }
 }

@@ -359,7 +359,12 @@ class WebFleetIT {
 
     /** Names of the entries of the agent's {@code HOST_STATE/sub} on host i ({@code .json} dropped). */
     static Set<String> listing(int host, String sub) {
-        String out = fleet.exec(host, "sh", "-c", "ls -1 " + HOST_STATE + "/" + sub + " 2>/dev/null || true");
+        return listing(fleet, HOST_STATE, host, sub);
+    }
+
+    /** Names of the entries of {@code stateDir/sub} on host i of {@code fleet} ({@code .json} dropped). */
+    static Set<String> listing(TestFleet fleet, String stateDir, int host, String sub) {
+        String out = fleet.exec(host, "sh", "-c", "ls -1 " + stateDir + "/" + sub + " 2>/dev/null || true");
         return Arrays.stream(out.split("\n")).filter(s -> !s.isBlank() && !s.startsWith("."))
                 .map(s -> s.endsWith(".json") ? s.substring(0, s.length() - 5) : s).collect(Collectors.toCollection(TreeSet::new));
     }
