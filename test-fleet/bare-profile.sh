@@ -171,13 +171,7 @@ bare_host_up() { # i slot
   mkdir -p "$dir"
   echo "$addr" >"$dir/address"
   bare_host_files "$i" "$addr" "$dir"
-  ip netns add "$ns"
-  ip link add "$veth" type veth peer name eth0 netns "$ns"
-  ip link set "$veth" master "$BRIDGE" up
-  ip neigh flush dev "$BRIDGE" to "$addr" 2>/dev/null || true
-  ip -n "$ns" addr add "$addr/16" dev eth0
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set eth0 up
+  host_link "$ns" "$addr" "$veth"
   if [ -n "$bastion_hosts" ] && in_list "$i" "$bastion_hosts"; then
     # Behind the bastion: SSH only from host 1 (the bastion), as a private subnet's security group would.
     ip netns exec "$ns" nft -f - <<EOF

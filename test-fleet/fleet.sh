@@ -119,6 +119,18 @@ Subsystem sftp internal-sftp
 EOF
 }
 
+# The host's network: namespace NS with eth0 at ADDR, its peer VETH on the fleet bridge. Used by both profiles.
+host_link() { # ns addr veth
+  ip netns add "$1"
+  ip link add "$3" type veth peer name eth0 netns "$1"
+  ip link set "$3" master "$BRIDGE" up
+  # A neighbour entry left by an earlier host with this address (another MAC) would black-hole the first connects.
+  ip neigh flush dev "$BRIDGE" to "$2" 2>/dev/null || true
+  ip -n "$1" addr add "$2/16" dev eth0
+  ip -n "$1" link set lo up
+  ip -n "$1" link set eth0 up
+}
+
 host_up() { # i slot
   local i="$1" ns="$prefix-$1" addr="$NET.$2.$((10 + $1))" veth="jpv$2x$1" dir
   dir="$(host_dir "$i")"
@@ -126,14 +138,7 @@ host_up() { # i slot
   ssh-keygen -q -t ed25519 -N '' -C "$ns" -f "$dir/ssh_host_ed25519_key"
   write_sshd_config "$dir" "$addr"
   echo "$addr" >"$dir/address"
-  ip netns add "$ns"
-  ip link add "$veth" type veth peer name eth0 netns "$ns"
-  ip link set "$veth" master "$BRIDGE" up
-  # A neighbour entry left by an earlier host with this address (another MAC) would black-hole the first connects.
-  ip neigh flush dev "$BRIDGE" to "$addr" 2>/dev/null || true
-  ip -n "$ns" addr add "$addr/16" dev eth0
-  ip -n "$ns" link set lo up
-  ip -n "$ns" link set eth0 up
+  host_link "$ns" "$addr" "$veth"
   # nsenter, not `ip netns exec`: the latter remounts /sys, losing the cgroup mounts runc needs in the host.
   # The new mount namespace starts as a copy of this machine's: drop the copies of whatever is mounted below
   # the host-private directories (a container rootfs of the machine's own jplay, say), so that a host shows
