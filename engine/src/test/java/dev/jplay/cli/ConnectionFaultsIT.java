@@ -183,14 +183,14 @@ class ConnectionFaultsIT {
         Path runDir = runs.newRunDir();
         CompletableFuture<Integer> run = runs.applyInBackground(pb, runDir);
         await("host 3 runs the long step", Duration.ofSeconds(20), () -> !fleet.pgrep(3, "sleep 3").isEmpty());
-        List<Long> killed = fleet.pgrep(3, "jplay-agent");
+        List<Long> killed = fleet.pgrep(3, TestFleet.AGENT_JVM);
         assertEquals(1, killed.size(), "one agent on host 3: " + killed);
         // the agent's last words on stderr, then SIGKILL (as the OOM killer would)
         fleet.exec(3, "sh", "-c", "echo 'java.lang.OutOfMemoryError: Java heap space' > /proc/" + killed.get(0)
                 + "/fd/2; kill -KILL " + killed.get(0));
         Set<Long> seen = ConcurrentHashMap.newKeySet();
         while (!run.isDone()) {
-            seen.addAll(fleet.pgrep(3, "jplay-agent"));
+            seen.addAll(fleet.pgrep(3, TestFleet.AGENT_JVM));
             Thread.sleep(100);
         }
         assertEquals(ExitCodes.HOST_UNREACHABLE, run.get());
@@ -228,7 +228,7 @@ class ConnectionFaultsIT {
         await("host 5 is done with the first task", Duration.ofSeconds(20),
                 () -> reported(runDir, fleet.name(5), "hold the play", TaskOutcome.CHANGED)
                         && !fleet.pgrep(1, "sleep 3").isEmpty());
-        List<Long> killed = fleet.pgrep(5, "jplay-agent");
+        List<Long> killed = fleet.pgrep(5, TestFleet.AGENT_JVM);
         assertEquals(1, killed.size(), "one idle agent on host 5: " + killed);
         fleet.pkill(5, "jplay-agent", "KILL");
         assertEquals(ExitCodes.OK, run.get(40, TimeUnit.SECONDS), "the idle agent's death cost nothing");

@@ -51,6 +51,12 @@ public final class TestFleet implements AutoCloseable {
 
     public static final String BARE_USER = "debian";
 
+    /**
+     * {@link #pgrep} pattern of agent JVMs only. "jplay-agent" alone also matches the start script's sh, which stays
+     * the JVM's parent until the host has the jar's CDS archive (it renames the archive into place when the JVM exits).
+     */
+    public static final String AGENT_JVM = "-jar [^\"]*jplay-agent";
+
     private static TestFleet start(Class<?> owner, int hosts, String user, List<String> options) {
         Path script = locateScript();
         String prefix = prefixFor(owner);
