@@ -2,7 +2,8 @@ package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
-import dev.jplay.runtime.launch.ContainerManager;
+import dev.jplay.runtime.launch.ContainerLifecycle;
+import dev.jplay.runtime.launch.ContainerRevisions;
 import dev.jplay.runtime.launch.RuncRuntime;
 import dev.jplay.runtime.snapshot.LayerStore;
 import dev.jplay.runtime.snapshot.Snapshotter;
@@ -27,12 +28,13 @@ final class ContainerHost {
     final LayerStore layers;
     final Snapshotter snapshots;
     final RuncRuntime runtime;
-    final ContainerManager containers;
+    final ContainerLifecycle containers;
+    final ContainerRevisions revisions;
     /** Parsed manifests and configs, for this agent's lifetime. */
     final LocalImages localImages;
     /**
      * One container's requests run one at a time (a loop with parallel items may name it twice). A whole request,
-     * not one runtime operation: ContainerManager's own per-operation lock also holds a file lock, so it cannot nest.
+     * not one runtime operation: ContainerLifecycle's own per-operation lock also holds a file lock, so it cannot nest.
      */
     private final ConcurrentHashMap<String, ReentrantLock> containerLocks = new ConcurrentHashMap<>();
 
@@ -48,7 +50,8 @@ final class ContainerHost {
         this.layers = new LayerStore(imagesDir);
         this.snapshots = new Snapshotter(layers, dir.resolve("snapshots"), Snapshotter.Mode.AUTO);
         this.runtime = RuncRuntime.under(dir);
-        this.containers = new ContainerManager(dir, runtime);
+        this.containers = new ContainerLifecycle(dir, runtime);
+        this.revisions = new ContainerRevisions(dir);
         this.localImages = new LocalImages(content, images);
     }
 

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * {@code container}, after Ansible's {@code docker_container}: image (pulled and unpacked as by {@code image}
  * unless present) → overlay rootfs per container ({@link dev.jplay.runtime.snapshot.Snapshotter}, mounted for as
- * long as the container exists) → runc through {@link dev.jplay.runtime.launch.ContainerManager}.
+ * long as the container exists) → runc through {@link dev.jplay.runtime.launch.ContainerLifecycle}.
  *
  * <p>Idempotent: same image manifest and same spec is {@code ok}. Anything else recreates the container from a
  * fresh rootfs (as Docker gives a recreated container a new writable layer) and reports what differed.

@@ -33,19 +33,19 @@ final class ContainerRollback {
 
     /** Hook before a recreate: the container about to be replaced becomes the revision to roll back to. */
     static void keepPrevious(ContainerHost host, String name, ModuleContext ctx) throws ModuleException {
-        if (host.containers.keepAsPrevious(name)) new HealthRecords(ctx.stateDir()).keepAsPrevious(name);
+        if (host.revisions.keepAsPrevious(name)) new HealthRecords(ctx.stateDir()).keepAsPrevious(name);
     }
 
     /** Hook on removal: nothing to roll back to, and the old image may be pruned. */
     static void forget(ContainerHost host, String name, ModuleContext ctx) throws ModuleException {
-        host.containers.forgetPrevious(name);
+        host.revisions.forgetPrevious(name);
         new HealthRecords(ctx.stateDir()).forget(name);
     }
 
     /** @param override the task's healthcheck; null checks the restored revision as it was last checked */
     ModuleResult run(String name, HealthCheck override) throws ModuleException {
-        Optional<ContainerRevision> previous = host.containers.previous(name);
-        Optional<ContainerRevision> current = host.containers.revision(name);
+        Optional<ContainerRevision> previous = host.revisions.previous(name);
+        Optional<ContainerRevision> current = host.revisions.current(name);
         if (previous.isEmpty()) {
             return ModuleResult.ok().msg("container " + name + " has no previous revision: nothing to roll back")
                     .put("rolled_back", false).put("container", summary(host.containers.status(name))).build();

@@ -42,7 +42,7 @@ final class ImagePruner {
             if (status.imageDigest() != null) usedByContainers.add(Digest.parse(status.imageDigest()));
         }
         // A container's previous revision (for rollback) keeps its image too.
-        host.containers.previousImageDigests().forEach(d -> usedByContainers.add(Digest.parse(d)));
+        host.revisions.previousImageDigests().forEach(d -> usedByContainers.add(Digest.parse(d)));
         Set<Digest> roots = new HashSet<>(usedByContainers);
         host.images.all().values().forEach(r -> roots.add(r.digest()));
         LocalImages local = host.localImages;

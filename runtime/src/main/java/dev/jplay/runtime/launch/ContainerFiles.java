@@ -15,6 +15,14 @@ import java.time.Instant;
  */
 record ContainerFiles(Path dir) {
 
+    /** The files of container {@code name} under {@code containersDir}; a name that is not one path segment is refused. */
+    static ContainerFiles of(Path containersDir, String name) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+            throw new LaunchException(LaunchException.Step.SPEC, "BAD_NAME", "invalid container name '" + name + "'");
+        }
+        return new ContainerFiles(containersDir.resolve(name));
+    }
+
     Path config() { return dir.resolve("config.json"); }
     Path spec() { return dir.resolve("spec.json"); }
     Path stdoutLog() { return dir.resolve("stdout.log"); }

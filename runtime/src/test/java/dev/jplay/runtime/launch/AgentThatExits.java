@@ -8,7 +8,7 @@ public final class AgentThatExits {
 
     public static void main(String[] args) {
         Path stateDir = Path.of(args[0]);
-        ContainerManager manager = new ContainerManager(stateDir, RuncRuntime.under(stateDir));
+        ContainerLifecycle manager = new ContainerLifecycle(stateDir, RuncRuntime.under(stateDir));
         ContainerSpec spec = ContainerSpec.builder(args[1]).command("sleep", "1000").stopTimeout(0).build();
         ContainerResult result = manager.ensureStarted(spec, new ContainerImage("sha256:agent", ImageConfig.EMPTY, Path.of(args[2])));
         System.out.println(result.status().pid());

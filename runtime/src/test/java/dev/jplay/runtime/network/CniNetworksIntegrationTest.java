@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.runtime.launch.BusyboxRootfs;
 import dev.jplay.runtime.launch.ContainerImage;
-import dev.jplay.runtime.launch.ContainerManager;
+import dev.jplay.runtime.launch.ContainerLifecycle;
 import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.ContainerState;
 import dev.jplay.runtime.launch.ImageConfig;
@@ -56,7 +56,7 @@ class CniNetworksIntegrationTest {
     private Path stateDir;
     private CniNetworks networks;
     private RuncRuntime runtime;
-    private ContainerManager containers;
+    private ContainerLifecycle containers;
     private final List<String> containerNames = new ArrayList<>();
     private final List<String> extraLinks = new ArrayList<>();
 
@@ -75,7 +75,7 @@ class CniNetworksIntegrationTest {
         stateDir = Files.createDirectories(tmp.resolve("state"));
         networks = new CniNetworks(stateDir);
         runtime = RuncRuntime.under(stateDir);
-        containers = new ContainerManager(stateDir, runtime);
+        containers = new ContainerLifecycle(stateDir, runtime);
     }
 
     @AfterEach

@@ -29,19 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real runc, real cgroups, a busybox rootfs. Needs root. */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
-class ContainerManagerIntegrationTest {
+class ContainerLifecycleIntegrationTest {
 
     @TempDir Path tmp;
     private Path stateDir;
     private RuncRuntime runtime;
-    private ContainerManager manager;
+    private ContainerLifecycle manager;
     private final List<String> names = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
         stateDir = Files.createDirectories(tmp.resolve("state"));
         runtime = RuncRuntime.under(stateDir);
-        manager = new ContainerManager(stateDir, runtime);
+        manager = new ContainerLifecycle(stateDir, runtime);
     }
 
     @AfterEach
@@ -110,8 +110,8 @@ class ContainerManagerIntegrationTest {
         assertEquals(ContainerState.ABSENT, absent.status().state());
         assertEquals(List.of(), runtime.list(), "runc state left in " + runtime.root());
         assertFalse(Files.exists(manager.containerDir("web")));
-        assertFalse(ContainerManager.isRunning(supervisor), "supervisor still running");
-        assertFalse(ContainerManager.isRunning(status.pid()), "container process still running");
+        assertFalse(ContainerSupervisor.isRunning(supervisor), "supervisor still running");
+        assertFalse(ContainerSupervisor.isRunning(status.pid()), "container process still running");
         assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory", OciConfigGenerator.cgroupsPath("web"))), "cgroup left");
         assertEquals(List.of(), processesMentioning(stateDir.toString()));
         assertFalse(manager.ensureAbsent("web").changed());
@@ -280,7 +280,7 @@ class ContainerManagerIntegrationTest {
         assertNotEquals(first.status().pid(), third.status().pid());
         String environ = Files.readString(Path.of("/proc", third.status().pid().toString(), "environ"));
         assertTrue(environ.contains("COLOR=green"), environ);
-        assertFalse(ContainerManager.isRunning(first.status().pid()), "old container process gone");
+        assertFalse(ContainerSupervisor.isRunning(first.status().pid()), "old container process gone");
 
         ContainerResult newDigest = manager.ensurePresent(changed,
                 new ContainerImage("sha256:other", image.config(), image.rootfs()));
@@ -385,7 +385,7 @@ class ContainerManagerIntegrationTest {
         assertTrue(restarted.changed());
         assertEquals(ContainerState.RUNNING, restarted.status().state());
         assertNotEquals(first.status().pid(), restarted.status().pid());
-        assertFalse(ContainerManager.isRunning(first.status().pid()));
+        assertFalse(ContainerSupervisor.isRunning(first.status().pid()));
         ContainerResult after = manager.ensureStarted(spec, image);
         assertFalse(after.changed(), "restart kept the spec, so ensureStarted has nothing to do");
         assertEquals(restarted.status().pid(), after.status().pid());

@@ -10,19 +10,50 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The revision each container had before its last recreate, for rollback: {@code <containers>/.previous/<name>.json}
- * (a copy of that container's {@code spec.json}). Outside the container's own directory, because a recreate
- * deletes that; the leading dot keeps it apart from container names, which cannot start with one.
+ * Container revisions, for rollback: what a container was created from ({@code spec.json} in its bundle) and the
+ * revision it had before its last recreate, {@code <containers>/.previous/<name>.json} (a copy of that container's
+ * {@code spec.json}). Outside the container's own directory, because a recreate deletes that; the leading dot keeps
+ * it apart from container names, which cannot start with one. Takes the same per-container lock as
+ * {@link ContainerLifecycle}.
  */
-final class PreviousRevisions {
+public final class ContainerRevisions {
+    private final Path containersDir;
     private final Path dir;
+    private final ContainerLocks locks;
 
-    PreviousRevisions(Path containersDir) {
+    public ContainerRevisions(Path stateDir) {
+        this.containersDir = stateDir.toAbsolutePath().resolve("containers");
         this.dir = containersDir.resolve(".previous");
+        this.locks = new ContainerLocks(containersDir);
+    }
+
+    /** What the container named {@code name} was created from; empty when it does not exist. */
+    public Optional<ContainerRevision> current(String name) {
+        return locks.locked(name, () -> {
+            ContainerFiles files = ContainerFiles.of(containersDir, name);
+            return files.exists() ? Optional.of(ContainerRevision.of(SpecRecord.read(files.spec()))) : Optional.empty();
+        });
+    }
+
+    /** Keeps the current revision as the one to roll back to; call before a recreate. False when there is none. */
+    public boolean keepAsPrevious(String name) {
+        return locks.locked(name, () -> keep(name, ContainerFiles.of(containersDir, name)));
+    }
+
+    /** The revision kept by the last {@link #keepAsPrevious}, if any. */
+    public Optional<ContainerRevision> previous(String name) {
+        return locks.locked(name, () -> read(name));
+    }
+
+    public void forgetPrevious(String name) {
+        locks.locked(name, () -> {
+            forget(name);
+            return null;
+        });
     }
 
     /** Copies the current {@code spec.json} (if any) as the previous revision; true if there was one. */
-    boolean keep(String name, ContainerFiles current) {
+    private boolean keep(String name, ContainerFiles current) {
         if (!current.exists()) return false;
         try {
             Files.createDirectories(dir);
@@ -34,12 +65,12 @@ final class PreviousRevisions {
         }
     }
 
-    Optional<ContainerRevision> read(String name) {
+    private Optional<ContainerRevision> read(String name) {
         Path file = file(name);
         return Files.isRegularFile(file) ? Optional.of(ContainerRevision.of(SpecRecord.read(file))) : Optional.empty();
     }
 
-    void forget(String name) {
+    private void forget(String name) {
         try {
             Files.deleteIfExists(file(name));
         } catch (IOException e) {
@@ -48,7 +79,7 @@ final class PreviousRevisions {
     }
 
     /** Image digests the kept revisions need: their images must outlive a prune. */
-    Set<String> imageDigests() {
+    public Set<String> previousImageDigests() {
         Set<String> digests = new LinkedHashSet<>();
         if (!Files.isDirectory(dir)) return digests;
         try (Stream<Path> files = Files.list(dir)) {
