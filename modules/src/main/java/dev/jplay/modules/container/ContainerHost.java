@@ -2,8 +2,16 @@ package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.image.Digest;
+import dev.jplay.runtime.launch.ContainerExec;
+import dev.jplay.runtime.launch.ContainerImage;
 import dev.jplay.runtime.launch.ContainerLifecycle;
+import dev.jplay.runtime.launch.ContainerLogs;
+import dev.jplay.runtime.launch.ContainerResult;
+import dev.jplay.runtime.launch.ContainerRevision;
 import dev.jplay.runtime.launch.ContainerRevisions;
+import dev.jplay.runtime.launch.ContainerSpec;
+import dev.jplay.runtime.launch.ContainerStatus;
 import dev.jplay.runtime.launch.RuncRuntime;
 import dev.jplay.runtime.snapshot.LayerStore;
 import dev.jplay.runtime.snapshot.Snapshotter;
@@ -11,7 +19,12 @@ import dev.jplay.runtime.store.ContentStore;
 import dev.jplay.runtime.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -23,15 +36,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * share one state directory: each store locks across processes itself (docs/image-store.md).
  */
 final class ContainerHost {
-    final ContentStore content;
-    final ImageStore images;
-    final LayerStore layers;
-    final Snapshotter snapshots;
-    final RuncRuntime runtime;
-    final ContainerLifecycle containers;
-    final ContainerRevisions revisions;
+    private final ContentStore content;
+    private final ImageStore images;
+    private final LayerStore layers;
+    private final Snapshotter snapshots;
+    private final RuncRuntime runtime;
+    private final ContainerLifecycle containers;
+    private final ContainerRevisions revisions;
     /** Parsed manifests and configs, for this agent's lifetime. */
-    final LocalImages localImages;
+    private final LocalImages localImages;
     /**
      * One container's requests run one at a time (a loop with parallel items may name it twice). A whole request,
      * not one runtime operation: ContainerLifecycle's own per-operation lock also holds a file lock, so it cannot nest.
@@ -70,6 +83,172 @@ final class ContainerHost {
                     + e.getCause().getMessage(), e.getCause()).detail("path", ctx.stateDir().toString());
         }
     }
+
+    // ---- containers (runc, through ContainerLifecycle) ----
+
+    ContainerStatus status(String container) {
+        return containers.status(container);
+    }
+
+    /** Names of all containers on this host. */
+    List<String> containerNames() {
+        return containers.names();
+    }
+
+    /** What a start with this spec and image would recreate: empty if the container does not exist (see ContainerLifecycle). */
+    Optional<List<String>> differences(ContainerSpec spec, ContainerImage image) {
+        return containers.differences(spec, image);
+    }
+
+    ContainerResult ensurePresent(ContainerSpec spec, ContainerImage image) {
+        return containers.ensurePresent(spec, image);
+    }
+
+    ContainerResult ensureStarted(ContainerSpec spec, ContainerImage image) {
+        return containers.ensureStarted(spec, image);
+    }
+
+    ContainerResult ensureStopped(String container) {
+        return containers.ensureStopped(container);
+    }
+
+    /** The container and its bundle are gone; its rootfs is not (see {@link #removeRootfs}). */
+    ContainerResult ensureAbsent(String container) {
+        return containers.ensureAbsent(container);
+    }
+
+    ContainerResult restart(String container) {
+        return containers.restart(container);
+    }
+
+    ContainerLogs logs(String container, long tailBytes) {
+        return containers.logs(container, tailBytes);
+    }
+
+    /** Runs commands inside this host's containers (health checks). */
+    ContainerExec exec() {
+        return new ContainerExec(runtime);
+    }
+
+    // ---- revisions (rollback) ----
+
+    /** What the container was created from; empty when it does not exist. */
+    Optional<ContainerRevision> revision(String container) {
+        return revisions.current(container);
+    }
+
+    /** The revision to roll back to, kept by the last {@link #keepAsPrevious}. */
+    Optional<ContainerRevision> previousRevision(String container) {
+        return revisions.previous(container);
+    }
+
+    /** Before a recreate: the current revision becomes the one to roll back to. False when there is none. */
+    boolean keepAsPrevious(String container) {
+        return revisions.keepAsPrevious(container);
+    }
+
+    void forgetPrevious(String container) {
+        revisions.forgetPrevious(container);
+    }
+
+    // ---- root filesystems (overlay snapshots) ----
+
+    /** Where the container's rootfs is (or would be) mounted. */
+    Path rootfs(String container) {
+        return snapshots.rootfs(container);
+    }
+
+    /** Whether anything of the container's snapshot is left on disk. */
+    boolean hasRootfs(String container) {
+        return Files.exists(snapshots.rootfs(container).getParent());
+    }
+
+    /** Mounts the container's rootfs from these layers; on failure removes what was prepared. */
+    void mountRootfs(String container, List<String> diffIds) throws ModuleException {
+        try {
+            snapshots.prepare(container, diffIds);
+        } catch (IOException e) {
+            ModuleException failure = Failures.mount(container, snapshots.rootfs(container), e);
+            try {
+                snapshots.remove(container);
+            } catch (IOException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
+    }
+
+    /** A fresh writable layer over these layers, whatever rootfs the container had before (as for any recreate). */
+    Path remountRootfs(String container, List<String> diffIds) throws ModuleException {
+        try {
+            snapshots.remove(container);
+            return snapshots.prepare(container, diffIds);
+        } catch (IOException e) {
+            throw Failures.mount(container, snapshots.rootfs(container), e);
+        }
+    }
+
+    void removeRootfs(String container) throws ModuleException {
+        try {
+            snapshots.remove(container);
+        } catch (IOException e) {
+            throw Failures.mount(container, snapshots.rootfs(container), e);
+        }
+    }
+
+    // ---- images ----
+
+    /** The image stores' directory, named in store failures. */
+    Path imageStoreDir() {
+        return content.root();
+    }
+
+    /** The image with this manifest, if all its blobs are in the content store. */
+    Optional<LocalImages.LocalImage> imageByManifest(Digest manifest) throws IOException {
+        return localImages.byManifest(manifest);
+    }
+
+    /** Those of {@code diffIds} that are not unpacked in the layer store. */
+    List<String> missingLayers(List<String> diffIds) {
+        return diffIds.stream().filter(d -> !layers.has(d)).toList();
+    }
+
+    /** Whether {@code reference} is recorded (pulled, or tagged by a pull) in the image store. */
+    boolean isImageRecorded(String reference) throws IOException {
+        return images.get(reference).isPresent();
+    }
+
+    /** Forgets the reference (its blobs stay until a prune); false if it was not recorded. */
+    boolean forgetImage(String reference) throws IOException {
+        return images.remove(reference);
+    }
+
+    /** Deletes (or, in check mode, counts) blobs and layers that no recorded image, container or kept revision uses. */
+    ImagePruner.Pruned pruneImages(boolean check) throws IOException {
+        return new ImagePruner(images, layers, localImages).prune(imagesInUse(), check);
+    }
+
+    /** Manifest digests of the images containers were created from, and of their kept previous revisions. */
+    private Set<Digest> imagesInUse() {
+        Set<Digest> used = new HashSet<>();
+        for (String name : containers.names()) {
+            ContainerStatus status = containers.status(name);
+            if (status.imageDigest() != null) used.add(Digest.parse(status.imageDigest()));
+        }
+        // A container's previous revision (for rollback) keeps its image too.
+        revisions.previousImageDigests().forEach(d -> used.add(Digest.parse(d)));
+        return used;
+    }
+
+    // ---- the image stores themselves, for the pull path (ImageEnsurer) ----
+
+    ContentStore content() { return content; }
+
+    ImageStore images() { return images; }
+
+    LayerStore layers() { return layers; }
+
+    LocalImages localImages() { return localImages; }
 
     /** Mounting, runc and cgroups need root; say so before anything half-happens. */
     static void requireRoot(String module) throws ModuleException {

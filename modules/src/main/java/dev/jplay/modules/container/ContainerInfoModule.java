@@ -37,9 +37,9 @@ public final class ContainerInfoModule implements TaskModule {
         List<Map<String, Object>> containers = new ArrayList<>();
         try {
             Map<String, NetworkAttachment> attachments = cni.attachments();
-            List<String> names = only != null ? List.of(only) : host.containers.names();
+            List<String> names = only != null ? List.of(only) : host.containerNames();
             for (String name : names) {
-                Map<String, Object> c = ContainerModule.describe(host.containers.status(name), null, null);
+                Map<String, Object> c = ContainerModule.describe(host.status(name), null, null);
                 NetworkAttachment a = attachments.get(name);
                 c.put("ip", a == null ? null : a.ip());
                 c.put("bridge", a == null ? null : a.bridge());

@@ -12,8 +12,6 @@ import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.ContainerState;
 import dev.jplay.runtime.launch.ContainerStatus;
 import dev.jplay.runtime.launch.LaunchException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -88,10 +86,10 @@ public final class ContainerModule implements TaskModule {
         long t0 = System.nanoTime();
         EnsuredImage image = new ImageEnsurer(host, ctx.activity()).ensure(request);
         long t1 = System.nanoTime();
-        Path rootfs = host.snapshots.rootfs(name);
+        Path rootfs = host.rootfs(name);
         ContainerImage containerImage = new ContainerImage(image.manifestDigest().toString(), image.launchConfig(), rootfs);
-        ContainerStatus before = host.containers.status(name);
-        Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network, before);
+        ContainerStatus before = host.status(name);
+        Optional<List<String>> differences = withNetworkChange(host.differences(spec, containerImage), network, before);
         boolean recreate = differences.isEmpty() || !differences.get().isEmpty();
         boolean replacedOld = false; // the old container is gone: a failure from here on is worth a rollback
         ContainerResult result;
@@ -101,27 +99,27 @@ public final class ContainerModule implements TaskModule {
                 ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
                 // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
                 ctx.activity().now("create", "runc: removing the previous container " + name);
-                host.containers.ensureAbsent(name);
+                host.ensureAbsent(name);
                 replacedOld = before.state() != ContainerState.ABSENT;
-                removeRootfs(host, name);
+                host.removeRootfs(name);
                 ctx.activity().now("network", "attaching " + name + " to its network (CNI)");
                 network.converge(); // runc joins the namespace at start: attach while no process is in it
             }
             ctx.activity().now("mount", "mounting the root filesystem of " + name);
-            prepareRootfs(host, name, image);
+            host.mountRootfs(name, image.diffIds());
             ctx.activity().now(state.equals("present") ? "create" : "start", "runc: " + state + " " + name);
             t2 = System.nanoTime();
             result = switch (state) {
-                case "present" -> host.containers.ensurePresent(spec, containerImage);
+                case "present" -> host.ensurePresent(spec, containerImage);
                 case "stopped" -> {
-                    host.containers.ensurePresent(spec, containerImage);
-                    yield host.containers.ensureStopped(name);
+                    host.ensurePresent(spec, containerImage);
+                    yield host.ensureStopped(name);
                 }
                 case "restarted" -> {
-                    ContainerResult started = host.containers.ensureStarted(spec, containerImage);
-                    yield started.changed() ? started : host.containers.restart(name);
+                    ContainerResult started = host.ensureStarted(spec, containerImage);
+                    yield started.changed() ? started : host.restart(name);
                 }
-                default -> host.containers.ensureStarted(spec, containerImage);
+                default -> host.ensureStarted(spec, containerImage);
             };
         } catch (LaunchException e) {
             ModuleException failure = Failures.launch(e);
@@ -144,7 +142,7 @@ public final class ContainerModule implements TaskModule {
         if (healthData != null) out.put("health", healthData);
         network.report(out);
         if (logs) {
-            ContainerLogs tail = host.containers.logs(name, LOG_TAIL_BYTES);
+            ContainerLogs tail = host.logs(name, LOG_TAIL_BYTES);
             out.put("logs", Map.of("stdout", tail.stdout(), "stderr", tail.stderr()));
         }
         if (ctx.diff() && changed) diff(out, before, result.status(), recreate ? changes : List.of());
@@ -153,7 +151,7 @@ public final class ContainerModule implements TaskModule {
 
     private ModuleResult check(ContainerSpec spec, String state, ImageRequest request, ContainerHost host, ContainerNetwork network)
             throws ModuleException {
-        ContainerStatus before = host.containers.status(spec.name());
+        ContainerStatus before = host.status(spec.name());
         Optional<EnsuredImage> image = request.policy() == PullPolicy.ALWAYS ? Optional.empty() : new ImageEnsurer(host).findLocal(request);
         boolean changed;
         String why;
@@ -162,8 +160,8 @@ public final class ContainerModule implements TaskModule {
             why = "image would be pulled";
         } else {
             ContainerImage containerImage = new ContainerImage(image.get().manifestDigest().toString(), image.get().launchConfig(),
-                    host.snapshots.rootfs(spec.name()));
-            Optional<List<String>> differences = withNetworkChange(host.containers.differences(spec, containerImage), network, before);
+                    host.rootfs(spec.name()));
+            Optional<List<String>> differences = withNetworkChange(host.differences(spec, containerImage), network, before);
             if (differences.isEmpty() || !differences.get().isEmpty()) {
                 changed = true;
                 why = differences.isEmpty() ? "would be created" : "would be recreated: " + String.join("; ", differences.get());
@@ -179,19 +177,19 @@ public final class ContainerModule implements TaskModule {
             }
         }
         ModuleResult.Builder out = ModuleResult.changed(changed).msg("container " + spec.name() + " " + why)
-                .put("container", describe(before, request, host.snapshots.rootfs(spec.name())));
+                .put("container", describe(before, request, host.rootfs(spec.name())));
         network.report(out);
         return out.build();
     }
 
     private ModuleResult absent(String name, ContainerHost host, ContainerNetwork network, ModuleContext ctx) throws ModuleException {
-        ContainerStatus before = host.containers.status(name);
-        boolean hasRootfs = Files.exists(host.snapshots.rootfs(name).getParent());
+        ContainerStatus before = host.status(name);
+        boolean hasRootfs = host.hasRootfs(name);
         boolean changed = before.state() != ContainerState.ABSENT || hasRootfs;
         ContainerStatus after = before;
         if (changed && !ctx.check()) {
-            after = host.containers.ensureAbsent(name).status();
-            removeRootfs(host, name);
+            after = host.ensureAbsent(name).status();
+            host.removeRootfs(name);
             ContainerRollback.forget(host, name, ctx);
         }
         changed |= detachNetwork(network, ctx);
@@ -216,28 +214,6 @@ public final class ContainerModule implements TaskModule {
     /** After the container is gone: its attachment goes too. True if there was one (or, in check mode, would go). */
     private static boolean detachNetwork(ContainerNetwork network, ModuleContext ctx) throws ModuleException {
         return ctx.check() ? network.recorded() : network.detach();
-    }
-
-    private static void prepareRootfs(ContainerHost host, String name, EnsuredImage image) throws ModuleException {
-        try {
-            host.snapshots.prepare(name, image.diffIds());
-        } catch (IOException e) {
-            ModuleException failure = Failures.mount(name, host.snapshots.rootfs(name), e);
-            try {
-                host.snapshots.remove(name);
-            } catch (IOException cleanup) {
-                failure.addSuppressed(cleanup);
-            }
-            throw failure;
-        }
-    }
-
-    private static void removeRootfs(ContainerHost host, String name) throws ModuleException {
-        try {
-            host.snapshots.remove(name);
-        } catch (IOException e) {
-            throw Failures.mount(name, host.snapshots.rootfs(name), e);
-        }
     }
 
     /** What {@code docker inspect} would say. */

@@ -33,27 +33,27 @@ final class ContainerRollback {
 
     /** Hook before a recreate: the container about to be replaced becomes the revision to roll back to. */
     static void keepPrevious(ContainerHost host, String name, ModuleContext ctx) throws ModuleException {
-        if (host.revisions.keepAsPrevious(name)) new HealthRecords(ctx.stateDir()).keepAsPrevious(name);
+        if (host.keepAsPrevious(name)) new HealthRecords(ctx.stateDir()).keepAsPrevious(name);
     }
 
     /** Hook on removal: nothing to roll back to, and the old image may be pruned. */
     static void forget(ContainerHost host, String name, ModuleContext ctx) throws ModuleException {
-        host.revisions.forgetPrevious(name);
+        host.forgetPrevious(name);
         new HealthRecords(ctx.stateDir()).forget(name);
     }
 
     /** @param override the task's healthcheck; null checks the restored revision as it was last checked */
     ModuleResult run(String name, HealthCheck override) throws ModuleException {
-        Optional<ContainerRevision> previous = host.revisions.previous(name);
-        Optional<ContainerRevision> current = host.revisions.current(name);
+        Optional<ContainerRevision> previous = host.previousRevision(name);
+        Optional<ContainerRevision> current = host.revision(name);
         if (previous.isEmpty()) {
             return ModuleResult.ok().msg("container " + name + " has no previous revision: nothing to roll back")
-                    .put("rolled_back", false).put("container", summary(host.containers.status(name))).build();
+                    .put("rolled_back", false).put("container", summary(host.status(name))).build();
         }
         ContainerRevision target = previous.get();
         if (current.isPresent() && current.get().specHash().equals(target.specHash())) {
             return ModuleResult.ok().msg("container " + name + " already runs its previous revision (" + target.imageDigest() + ")")
-                    .put("rolled_back", false).put("container", summary(host.containers.status(name))).build();
+                    .put("rolled_back", false).put("container", summary(host.status(name))).build();
         }
         Map<String, Object> from = current.map(ContainerRollback::revisionData).orElse(null);
         if (ctx.check()) {
@@ -61,13 +61,13 @@ final class ContainerRollback {
                     .put("rolled_back", true).put("from", from).put("to", revisionData(target)).build();
         }
         LocalImages.LocalImage image = previousImage(name, target);
-        host.containers.ensureAbsent(name);
-        Path rootfs = prepareRootfs(name, image);
+        host.ensureAbsent(name);
+        Path rootfs = host.remountRootfs(name, image.diffIds()); // a fresh writable layer, as for any recreate
         ImageConfig config = image.config();
         ContainerImage containerImage = new ContainerImage(target.imageDigest(),
                 new dev.jplay.runtime.launch.ImageConfig(config.entrypoint(), config.cmd(), config.env(), config.workingDir(), config.user()),
                 rootfs);
-        ContainerResult started = host.containers.ensureStarted(target.spec(), containerImage);
+        ContainerResult started = host.ensureStarted(target.spec(), containerImage);
         HealthRecords records = new HealthRecords(ctx.stateDir());
         HealthCheck check = override != null ? override : records.previousCheck(name);
         records.saveCurrent(name, check);
@@ -88,11 +88,11 @@ final class ContainerRollback {
     private LocalImages.LocalImage previousImage(String name, ContainerRevision target) throws ModuleException {
         Optional<LocalImages.LocalImage> image;
         try {
-            image = host.localImages.byManifest(Digest.parse(target.imageDigest()));
+            image = host.imageByManifest(Digest.parse(target.imageDigest()));
         } catch (IOException e) {
-            throw Failures.store("cannot read image " + target.imageDigest() + " from the content store", host.content.root(), e);
+            throw Failures.store("cannot read image " + target.imageDigest() + " from the content store", host.imageStoreDir(), e);
         }
-        List<String> missingLayers = image.map(i -> i.diffIds().stream().filter(d -> !host.layers.has(d)).toList()).orElse(List.of());
+        List<String> missingLayers = image.map(i -> host.missingLayers(i.diffIds())).orElse(List.of());
         if (image.isEmpty() || !missingLayers.isEmpty()) {
             throw new ModuleException("rollback", "PREVIOUS_IMAGE_MISSING", "cannot roll back container " + name + ": image "
                     + target.imageDigest() + " of its previous revision is no longer complete on this host")
@@ -100,15 +100,6 @@ final class ContainerRollback {
                     .detail("missing_layers", missingLayers.isEmpty() ? null : missingLayers);
         }
         return image.get();
-    }
-
-    private Path prepareRootfs(String name, LocalImages.LocalImage image) throws ModuleException {
-        try {
-            host.snapshots.remove(name); // a fresh writable layer, as for any recreate
-            return host.snapshots.prepare(name, image.diffIds());
-        } catch (IOException e) {
-            throw Failures.mount(name, host.snapshots.rootfs(name), e);
-        }
     }
 
     private static Map<String, Object> revisionData(ContainerRevision revision) {

@@ -3,7 +3,6 @@ package dev.jplay.modules.container;
 import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
-import dev.jplay.runtime.launch.ContainerExec;
 import dev.jplay.runtime.launch.ContainerLogs;
 import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.ContainerState;
@@ -58,7 +57,7 @@ final class HealthGate {
             throw new ModuleException("args", "ARG_VALUE", "container: healthcheck of '" + name + "' needs the container's address "
                     + "(network_mode host) or an explicit target: a full http URL, tcp host:port, or cmd");
         }
-        HealthProbe probe = new HealthProbe(check, address, new ContainerExec(host.runtime), name);
+        HealthProbe probe = new HealthProbe(check, address, host.exec(), name);
         Duration startPeriod = restarted ? check.startPeriod() : Duration.ZERO;
         Duration minHealthy = restarted ? check.minHealthy() : Duration.ZERO;
         long start = System.nanoTime();
@@ -68,7 +67,7 @@ final class HealthGate {
         int failures = 0;
         HealthProbe.Attempt last = null;
         while (true) {
-            ContainerStatus status = host.containers.status(name);
+            ContainerStatus status = host.status(name);
             if (status.state() != ContainerState.RUNNING && status.state() != ContainerState.RESTARTING) {
                 throw unhealthy(host, name, check, address, restarted, "CONTAINER_EXITED", "container " + name + " is "
                         + status.state().id() + (status.exitCode() == null ? "" : " (exit code " + status.exitCode() + ")")
@@ -123,10 +122,10 @@ final class HealthGate {
                     .detail("http_status", last.httpStatus()).detail("exit_code", last.exitCode());
         }
         try {
-            ContainerStatus status = host.containers.status(name);
+            ContainerStatus status = host.status(name);
             e.detail("container_status", status.state().id()).detail("container_exit_code", status.exitCode())
                     .detail("restart_count", status.restartCount()).detail("image_digest", status.imageDigest());
-            ContainerLogs logs = host.containers.logs(name, LOG_TAIL_BYTES);
+            ContainerLogs logs = host.logs(name, LOG_TAIL_BYTES);
             e.detail("stdout_tail", logs.stdout()).detail("stderr_tail", logs.stderr());
         } catch (LaunchException unreadable) {
             e.detail("logs_error", unreadable.getMessage());

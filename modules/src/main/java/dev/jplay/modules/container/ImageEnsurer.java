@@ -33,7 +33,7 @@ final class ImageEnsurer {
     /** @param activity where a pull says what it is doing (blob downloads, layer unpacks) */
     ImageEnsurer(ContainerHost host, Activity activity) {
         this.host = host;
-        this.local = host.localImages;
+        this.local = host.localImages();
         this.activity = activity;
     }
 
@@ -43,12 +43,12 @@ final class ImageEnsurer {
         try {
             Optional<LocalImages.LocalImage> found = local.find(request.reference(), request.platform());
             if (found.isEmpty()) return Optional.empty();
-            if (request.unpack() && !found.get().diffIds().stream().allMatch(host.layers::has)) return Optional.empty();
+            if (request.unpack() && !found.get().diffIds().stream().allMatch(host.layers()::has)) return Optional.empty();
             LocalImages.LocalImage image = found.get();
             return Optional.of(new EnsuredImage(request.reference(), image.resolvedDigest(), image.manifestDigest(),
                     image.configDigest(), image.config(), image.layers(), false, 0, 0, 0, millisSince(start)));
         } catch (IOException e) {
-            throw Failures.store("cannot read image " + request.reference() + " from the content store", host.content.root(), e);
+            throw Failures.store("cannot read image " + request.reference() + " from the content store", host.content().root(), e);
         }
     }
 
@@ -77,7 +77,7 @@ final class ImageEnsurer {
         PullResult result;
         activity.now("fetch", "pulling " + ref);
         try {
-            result = new ImagePuller(request.access().client(ref, request.progressTimeout()), host.content, host.images)
+            result = new ImagePuller(request.access().client(ref, request.progressTimeout()), host.content(), host.images())
                     .pull(ref, options.build());
         } catch (PullException e) {
             throw Failures.pull(ref, e);
@@ -85,7 +85,7 @@ final class ImageEnsurer {
         if (request.unpack()) {
             // The listener saw every layer; this only catches a layer another process deleted meanwhile.
             for (PulledLayer layer : result.layers()) {
-                if (!host.layers.has(layer.diffId().toString())) {
+                if (!host.layers().has(layer.diffId().toString())) {
                     activity.now("unpack", "unpacking layer " + layer.digest() + " from the content store");
                     unpackFromStore(ref, layer, pullActivity, request.limits());
                     unpacked.incrementAndGet();
@@ -105,18 +105,18 @@ final class ImageEnsurer {
      */
     private long reclaimAbandoned() throws ModuleException {
         try {
-            return host.layers.sweepTemp() + host.content.sweepIngests();
+            return host.layers().sweepTemp() + host.content().sweepIngests();
         } catch (IOException e) {
-            throw Failures.store("cannot remove what interrupted pulls left in the image store", host.content.root(), e);
+            throw Failures.store("cannot remove what interrupted pulls left in the image store", host.content().root(), e);
         }
     }
 
     private LayerListener unpackWhileDownloading(AtomicInteger unpacked, PullActivity pullActivity, UnpackLimits limits) {
         return (layer, compressed) -> {
             String diffId = layer.diffId().toString();
-            if (host.layers.has(diffId)) return; // not reading: the puller drops the rest of the stream
+            if (host.layers().has(diffId)) return; // not reading: the puller drops the rest of the stream
             try (PullActivity.Unpacking lane = pullActivity.unpacking(layer)) {
-                host.layers.ensure(diffId, layer.mediaType(), () -> compressed, limits);
+                host.layers().ensure(diffId, layer.mediaType(), () -> compressed, limits);
             } catch (IOException e) {
                 throw new LayerFailure(layer, e);
             }
@@ -136,7 +136,7 @@ final class ImageEnsurer {
 
     private void unpackFromStore(ImageReference ref, PulledLayer layer, PullActivity pullActivity, UnpackLimits limits) throws ModuleException {
         try (PullActivity.Unpacking lane = pullActivity.unpacking(layer)) {
-            host.layers.ensure(layer.diffId().toString(), layer.mediaType(), () -> host.content.open(layer.digest()),
+            host.layers().ensure(layer.diffId().toString(), layer.mediaType(), () -> host.content().open(layer.digest()),
                     limits);
         } catch (IOException e) {
             throw Failures.unpack(ref, layer, e);

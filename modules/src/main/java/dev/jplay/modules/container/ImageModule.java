@@ -54,11 +54,11 @@ public final class ImageModule implements TaskModule {
         }
         if (prune) {
             try {
-                ImagePruner.Pruned pruned = new ImagePruner(host).prune(ctx.check());
+                ImagePruner.Pruned pruned = host.pruneImages(ctx.check());
                 result.put("pruned", pruned.toData());
                 changed |= pruned.changed();
             } catch (IOException e) {
-                throw Failures.store("image: prune failed", host.content.root(), e);
+                throw Failures.store("image: prune failed", host.imageStoreDir(), e);
             }
         }
         return result.changed(changed).build();
@@ -86,9 +86,9 @@ public final class ImageModule implements TaskModule {
         String key = request.reference().toString();
         boolean recorded;
         try {
-            recorded = ctx.check() ? host.images.get(key).isPresent() : host.images.remove(key);
+            recorded = ctx.check() ? host.isImageRecorded(key) : host.forgetImage(key);
         } catch (IOException e) {
-            throw Failures.store("image: cannot forget " + key, host.content.root(), e);
+            throw Failures.store("image: cannot forget " + key, host.imageStoreDir(), e);
         }
         result.msg(recorded ? "removed " + key + " (blobs stay until prune)" : "image is absent");
         return recorded;

@@ -1,7 +1,7 @@
 package dev.jplay.modules.container;
 
 import dev.jplay.runtime.image.Digest;
-import dev.jplay.runtime.launch.ContainerStatus;
+import dev.jplay.runtime.snapshot.LayerStore;
 import dev.jplay.runtime.store.ImageStore;
 import java.io.IOException;
 import java.util.HashSet;
@@ -14,10 +14,14 @@ import java.util.Set;
  * keeps its image even after {@code image: state=absent}, as Docker keeps an image a container was created from.
  */
 final class ImagePruner {
-    private final ContainerHost host;
+    private final ImageStore images;
+    private final LayerStore layers;
+    private final LocalImages local;
 
-    ImagePruner(ContainerHost host) {
-        this.host = host;
+    ImagePruner(ImageStore images, LayerStore layers, LocalImages local) {
+        this.images = images;
+        this.layers = layers;
+        this.local = local;
     }
 
     /** What was (or, in check mode, would be) removed. */
@@ -35,24 +39,17 @@ final class ImagePruner {
         }
     }
 
-    Pruned prune(boolean check) throws IOException {
-        Set<Digest> usedByContainers = new HashSet<>();
-        for (String name : host.containers.names()) {
-            ContainerStatus status = host.containers.status(name);
-            if (status.imageDigest() != null) usedByContainers.add(Digest.parse(status.imageDigest()));
-        }
-        // A container's previous revision (for rollback) keeps its image too.
-        host.revisions.previousImageDigests().forEach(d -> usedByContainers.add(Digest.parse(d)));
+    /** @param usedByContainers images that containers (and their kept revisions) were created from */
+    Pruned prune(Set<Digest> usedByContainers, boolean check) throws IOException {
         Set<Digest> roots = new HashSet<>(usedByContainers);
-        host.images.all().values().forEach(r -> roots.add(r.digest()));
-        LocalImages local = host.localImages;
+        images.all().values().forEach(r -> roots.add(r.digest()));
         Set<String> keepLayers = local.diffIdsReachableFrom(roots);
-        int layers = 0;
-        for (String diffId : host.layers.list()) {
-            if (!keepLayers.contains(diffId) && (check || host.layers.delete(diffId))) layers++;
+        int layersDeleted = 0;
+        for (String diffId : layers.list()) {
+            if (!keepLayers.contains(diffId) && (check || layers.delete(diffId))) layersDeleted++;
         }
-        if (check) return new Pruned(0, 0, layers); // blob reachability is only computed by a real prune
-        ImageStore.PruneResult blobs = host.images.prune(usedByContainers);
-        return new Pruned(blobs.deleted().size(), blobs.bytesFreed(), layers);
+        if (check) return new Pruned(0, 0, layersDeleted); // blob reachability is only computed by a real prune
+        ImageStore.PruneResult blobs = images.prune(usedByContainers);
+        return new Pruned(blobs.deleted().size(), blobs.bytesFreed(), layersDeleted);
     }
 }
