@@ -29,8 +29,6 @@ final class ContainerBundles {
         this.runtime = runtime;
     }
 
-    Path dir() { return containersDir; }
-
     ContainerFiles files(String name) {
         return ContainerFiles.of(containersDir, name);
     }

@@ -22,6 +22,7 @@ final class ContainerLocks {
 
     /** Runs {@code action} holding the lock of container {@code name}. */
     <T> T locked(String name, Supplier<T> action) {
+        ContainerFiles.of(containersDir, name); // a bad name is refused before its lock file is made (it names a path)
         ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
         lock.lock();
         try {
