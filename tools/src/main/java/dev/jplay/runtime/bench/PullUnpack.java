@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 /**
  * One cold pull+unpack exactly as the agent does it ({@link ImageFetcher}), timed; for {@code bench/images.sh}.
  *
- * <pre>java -cp agent/target/jplay-agent.jar dev.jplay.runtime.bench.PullUnpack REF ROOT [--insecure] [--parallelism N]
+ * <pre>java -cp tools/target/jplay-tools-all.jar dev.jplay.runtime.bench.PullUnpack REF ROOT [--insecure] [--parallelism N]
  *     [--writers N] [--warm]</pre>
  *
  * Stores go to {@code ROOT/content} and {@code ROOT/layers}. Prints {@code elapsed_ms=...} and what was done.
