@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cold pull+unpack of a ~300 MB, 3-layer image from a loopback docker-registry, in one run, alternating:
-#   jplay      - the agent's ImageFetcher (java -cp agent/target/jplay-agent.jar dev.jplay.runtime.bench.PullUnpack)
+#   jplay      - the agent's ImageFetcher (java -cp tools/target/jplay-tools-all.jar dev.jplay.runtime.bench.PullUnpack,
+#                with the agent's JVM flags)
 #   skopeo+umoci - skopeo copy docker://... oci:DIR, then umoci unpack
 #   docker     - docker pull (dockerd downloads and unpacks into overlay2); docker rmi between runs
 #   tar floor  - tar -xzpf of the three local .tar.gz layers, in parallel (no network, no hashing)
@@ -8,19 +9,22 @@
 #
 # Usage: bench/images.sh            (N=5 runs each; N=1 for a smoke run; WORK=/var/tmp/jplay-imgbench)
 # Needs: docker-registry skopeo umoci busybox-static docker.io (installed here if dockerd is missing), JDK 17,
-# and the agent jar (mvn -q -B -o -pl agent -am package -DskipTests).
+# and the agent and tools jars (mvn -q -B -o -pl agent,tools -am package -DskipTests).
 set -euo pipefail
 
 N=${N:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=${JAR:-$ROOT/agent/target/jplay-agent.jar}
+TOOLS_JAR=${TOOLS_JAR:-$ROOT/tools/target/jplay-tools-all.jar}
 WORK=${WORK:-/var/tmp/jplay-imgbench}
 JAVA=${JAVA:-java}
 REPO=bench/img
 TAG=v1
 
 [ "$(id -u)" = 0 ] || { echo "images.sh: run as root (drop_caches, docker)" >&2; exit 1; }
-[ -f "$JAR" ] || { echo "images.sh: no $JAR; build it: mvn -q -B -o -pl agent -am package -DskipTests" >&2; exit 1; }
+for jar in "$JAR" "$TOOLS_JAR"; do
+  [ -f "$jar" ] || { echo "images.sh: no $jar; build it: mvn -q -B -o -pl agent,tools -am package -DskipTests" >&2; exit 1; }
+done
 for tool in docker-registry skopeo umoci sha256sum gzip tar curl; do
   command -v "$tool" >/dev/null || { echo "images.sh: $tool missing (apt-get install -y docker-registry skopeo umoci curl)" >&2; exit 1; }
 done
@@ -124,18 +128,18 @@ AGENT_FLAGS=$("$JAVA" -cp "$JAR" dev.jplay.agent.AgentLaunch)
 run_jplay() {
   rm -rf "$RUNS/jplay"; cold
   local t0; t0=$(now)
-  "$JAVA" $AGENT_FLAGS -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure >"$RUNS/jplay.out"
+  "$JAVA" $AGENT_FLAGS -cp "$TOOLS_JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure >"$RUNS/jplay.out"
   echo $(( ($(now) - t0) / 1000000 ))
 }
 run_jplay_writers0() { # ABLATE=1: the unpacker without parallel small-file writes
   rm -rf "$RUNS/jplay"; cold
   local t0; t0=$(now)
-  "$JAVA" $AGENT_FLAGS -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --writers 0 >"$RUNS/jplay.out"
+  "$JAVA" $AGENT_FLAGS -cp "$TOOLS_JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --writers 0 >"$RUNS/jplay.out"
   echo $(( ($(now) - t0) / 1000000 ))
 }
 run_jplay_warm() { # the long-running agent: JIT already warm (one untimed fetch first, in the same JVM)
   rm -rf "$RUNS/jplay"; cold
-  "$JAVA" $AGENT_FLAGS -cp "$JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --warm >"$RUNS/jplay.out"
+  "$JAVA" $AGENT_FLAGS -cp "$TOOLS_JAR" dev.jplay.runtime.bench.PullUnpack "$IMAGE" "$RUNS/jplay" --insecure --warm >"$RUNS/jplay.out"
   sed -n 's/.*elapsed_ms=\([0-9]*\).*/\1/p' "$RUNS/jplay.out"
 }
 run_skopeo_umoci() {

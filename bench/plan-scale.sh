@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HOSTS=${1:-10000}
 REPLICAS=${2:-100000}
-JAR="$ROOT/engine/target/jplay.jar"
+JAR="$ROOT/cli/target/jplay.jar"
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B -o package -DskipTests)
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install -y time" >&2; exit 1; }
 
