@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold pull+unpack of a ~300 MB, 3-layer image from a loopback docker-registry, in one run, alternating:
-#   jplay      - the agent's ImageFetcher (java -cp agent/target/jplay-agent.jar dev.jplay.runtime.bench.PullUnpack)
+#   jplay      - the agent's ImageService (java -cp agent/target/jplay-agent.jar dev.jplay.runtime.bench.PullUnpack)
 #   skopeo+umoci - skopeo copy docker://... oci:DIR, then umoci unpack
 #   docker     - docker pull (dockerd downloads and unpacks into overlay2); docker rmi between runs
 #   tar floor  - tar -xzpf of the three local .tar.gz layers, in parallel (no network, no hashing)

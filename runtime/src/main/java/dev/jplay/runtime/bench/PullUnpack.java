@@ -1,9 +1,8 @@
 package dev.jplay.runtime.bench;
 
 import dev.jplay.runtime.fetch.FetchResult;
-import dev.jplay.runtime.fetch.ImageFetcher;
+import dev.jplay.runtime.fetch.ImageService;
 import dev.jplay.runtime.image.ImageReference;
-import dev.jplay.runtime.registry.ImagePuller;
 import dev.jplay.runtime.registry.PullOptions;
 import dev.jplay.runtime.registry.RegistryClient;
 import dev.jplay.runtime.snapshot.LayerStore;
@@ -16,7 +15,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * One cold pull+unpack exactly as the agent does it ({@link ImageFetcher}), timed; for {@code bench/images.sh}.
+ * One cold pull+unpack exactly as the agent does it ({@link ImageService}), timed; for {@code bench/images.sh}.
  *
  * <pre>java -cp agent/target/jplay-agent.jar dev.jplay.runtime.bench.PullUnpack REF ROOT [--insecure] [--parallelism N]
  *     [--writers N] [--warm]</pre>
@@ -74,7 +73,7 @@ public final class PullUnpack {
             throws Exception {
         ContentStore content = new ContentStore(root.resolve("content"));
         LayerStore layers = new LayerStore(root.resolve("layers"), new LayerUnpacker(false, writers));
-        return new ImageFetcher(new ImagePuller(registry, content, null), layers).fetch(ref, options);
+        return new ImageService(content, null, layers).fetch(registry, ref, options);
     }
 
     private static void deleteTree(Path top) throws IOException {

@@ -1,6 +1,7 @@
 package dev.jplay.runtime.snapshot;
 
 import dev.jplay.runtime.fs.TempTrees;
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.json.Json;
 import dev.jplay.runtime.unpack.LayerUnpacker;
 import dev.jplay.runtime.unpack.UnpackLimits;
@@ -59,6 +60,20 @@ public final class LayerStore {
 
     public boolean has(String diffId) {
         return Files.isDirectory(fs(diffId));
+    }
+
+    public boolean has(Digest diffId) {
+        return has(diffId.toString());
+    }
+
+    /** The layer's {@code fs} directory (whether present or not). */
+    public Path fs(Digest diffId) {
+        return fs(diffId.toString());
+    }
+
+    /** {@link #ensure(String, String, BlobOpener, UnpackLimits)} by typed diff_id. */
+    public Path ensure(Digest diffId, String mediaType, BlobOpener blob, UnpackLimits limits) throws IOException {
+        return ensure(diffId.toString(), mediaType, blob, limits);
     }
 
     /** The layer's {@code fs} directory (whether present or not). */
