@@ -92,7 +92,7 @@ final class ContainerRollback {
         } catch (IOException e) {
             throw Failures.store("cannot read image " + target.imageDigest() + " from the content store", host.content.root(), e);
         }
-        List<String> missingLayers = image.map(i -> i.diffIds().stream().filter(d -> !host.layers.has(d)).toList()).orElse(List.of());
+        List<String> missingLayers = image.map(i -> i.diffIds().stream().filter(d -> !host.layers.has(d)).map(Digest::toString).toList()).orElse(List.of());
         if (image.isEmpty() || !missingLayers.isEmpty()) {
             throw new ModuleException("rollback", "PREVIOUS_IMAGE_MISSING", "cannot roll back container " + name + ": image "
                     + target.imageDigest() + " of its previous revision is no longer complete on this host")

@@ -46,9 +46,9 @@ final class ImagePruner {
         Set<Digest> roots = new HashSet<>(usedByContainers);
         host.images.all().values().forEach(r -> roots.add(r.digest()));
         LocalImages local = host.localImages;
-        Set<String> keepLayers = local.diffIdsReachableFrom(roots);
+        Set<Digest> keepLayers = local.diffIdsReachableFrom(roots);
         int layers = 0;
-        for (String diffId : host.layers.list()) {
+        for (Digest diffId : host.layers.list()) {
             if (!keepLayers.contains(diffId) && (check || host.layers.delete(diffId))) layers++;
         }
         if (check) return new Pruned(0, 0, layers); // blob reachability is only computed by a real prune

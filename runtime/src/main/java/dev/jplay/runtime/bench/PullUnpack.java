@@ -62,7 +62,7 @@ public final class PullUnpack {
         LayerStore layers = new LayerStore(cold.resolve("layers"));
         long entries = 0;
         for (FetchResult.Layer layer : result.layers()) {
-            if (layer.unpacked()) entries += layers.result(layer.layer().diffId().toString()).entries();
+            if (layer.unpacked()) entries += layers.result(layer.layer().diffId()).entries();
         }
         System.out.printf("elapsed_ms=%d layers=%d unpacked=%d entries=%d downloaded_bytes=%d manifest=%s%n", elapsedMs,
                 result.layers().size(), result.unpackedCount(), entries, result.pull().bytesDownloaded(),

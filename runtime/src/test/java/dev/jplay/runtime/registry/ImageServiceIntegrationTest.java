@@ -54,7 +54,7 @@ class ImageServiceIntegrationTest {
             FetchResult first = fetcher.fetch(ref, PullOptions.defaults());
 
             assertEquals(3, first.unpackedCount());
-            assertEquals(image.layers.stream().map(l -> l.diffId().toString()).toList(), first.diffIds());
+            assertEquals(image.layers.stream().map(TestImage.Layer::diffId).toList(), first.diffIds());
             assertEquals("base\n", Files.readString(first.layers().get(0).fs().resolve("etc/motd")));
             assertEquals("port=8080\n", Files.readString(first.layers().get(1).fs().resolve("srv/app/config")));
             assertEquals("character", fileType(first.layers().get(1).fs().resolve("etc/gone")));
@@ -105,7 +105,7 @@ class ImageServiceIntegrationTest {
             assertEquals(real.blob().digest(), failure.layer().digest());
             assertTrue(failure.getCause() instanceof LayerDigestMismatchException, String.valueOf(failure.getCause()));
             assertTrue(failure.getMessage().contains(claimed.toString()), failure.getMessage());
-            assertFalse(layers.has(claimed.toString()));
+            assertFalse(layers.has(claimed));
             try (Stream<Path> staging = Files.list(layers.root().resolve("tmp"))) {
                 assertEquals(List.of(), staging.toList(), "no staging directory left behind");
             }
