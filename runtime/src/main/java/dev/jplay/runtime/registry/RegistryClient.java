@@ -46,7 +46,7 @@ public final class RegistryClient {
     }
 
     /** HEAD on the manifest: the digest the reference currently points at, if the registry says (it should). */
-    public Optional<Digest> headManifest(ImageReference ref, Retry retry) throws PullException {
+    Optional<Digest> headManifest(ImageReference ref, Retry retry) throws PullException {
         return caller.call(ref, new ManifestChecker(ref), retry);
     }
 
@@ -54,7 +54,7 @@ public final class RegistryClient {
      * GETs a manifest or index of {@code ref}'s repository: {@code expected}'s (an index entry), else the
      * {@code resolved} one, else the reference's own digest or tag; see {@link ManifestPuller} for the checks.
      */
-    public ManifestDocument fetchManifest(ImageReference ref, Digest resolved, Descriptor expected, Retry retry) throws PullException {
+    ManifestDocument fetchManifest(ImageReference ref, Digest resolved, Descriptor expected, Retry retry) throws PullException {
         return caller.call(ref, new ManifestPuller(ref, resolved, expected), retry);
     }
 

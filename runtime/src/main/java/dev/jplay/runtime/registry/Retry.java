@@ -8,22 +8,17 @@ import java.time.Duration;
  * {@code maxBackoff}. {@code stall} may turn a read timeout into a final failure first (a pull whose connections
  * all went silent is stuck, and another try would only wait as long again).
  */
-public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Stall stall) {
+record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Stall stall) {
 
     /** Decides whether a failure means the whole pull is stuck: the failure to end with, or null to go on. */
     @FunctionalInterface
-    public interface Stall {
+    interface Stall {
         PullException stalled(PullException failure, String doing);
     }
 
-    public Retry {
+    Retry {
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
         if (stall == null) stall = (failure, doing) -> null;
-    }
-
-    /** One try, no retry. */
-    public static Retry once() {
-        return new Retry(1, Duration.ZERO, Duration.ZERO, null);
     }
 
     static Retry of(PullOptions options, Stall stall) {

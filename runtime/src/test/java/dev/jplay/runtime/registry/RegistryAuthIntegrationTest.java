@@ -93,15 +93,23 @@ class RegistryAuthIntegrationTest {
         }
     }
 
+    /** A token signer whose certificate {@link #tokenAuthRegistry} trusts. */
+    private TokenSigner signer() throws Exception {
+        Path key = dir.resolve("signing-key.pem");
+        selfSigned(dir.resolve("signing.pem"), key);
+        return new TokenSigner(dir.resolve("signing.pem"), key, "jplay-test-issuer", "jplay-registry");
+    }
+
+    /** A docker-registry with {@code auth: token}, trusting {@link #signer}'s tokens from {@code tokens}' realm. */
+    private RegistryServer tokenAuthRegistry(TokenService tokens) throws Exception {
+        return RegistryServer.builder(dir.resolve("registry"))
+                .token(tokens.realm(), "jplay-registry", "jplay-test-issuer", dir.resolve("signing.pem")).start();
+    }
+
     @Test
     void bearerTokensFromTheChallengeRealmAreCachedPerScope() throws Exception {
-        Path cert = dir.resolve("signing.pem");
-        Path key = dir.resolve("signing-key.pem");
-        selfSigned(cert, key);
-        TokenSigner signer = new TokenSigner(cert, key, "jplay-test-issuer", "jplay-registry");
-        try (TokenService tokenServer = TokenService.start(signer, 300);
-                RegistryServer registry = RegistryServer.builder(dir.resolve("registry"))
-                        .token(tokenServer.realm(), "jplay-registry", "jplay-test-issuer", cert).start()) {
+        TokenSigner signer = signer();
+        try (TokenService tokenServer = TokenService.start(signer, 300); RegistryServer registry = tokenAuthRegistry(tokenServer)) {
             List<String> tokenRequests = tokenServer.requests();
             String tokenHost = tokenServer.hostPort();
             TestImage image = TestImage.oci("amd64", List.of(TestImage.textLayer("hello", "token")));
@@ -140,13 +148,8 @@ class RegistryAuthIntegrationTest {
      */
     @Test
     void tokensOfASharedAuthenticatorServeLaterPullsUntilTheyExpireOnePerScope() throws Exception {
-        Path cert = dir.resolve("signing.pem");
-        Path key = dir.resolve("signing-key.pem");
-        selfSigned(cert, key);
-        TokenSigner signer = new TokenSigner(cert, key, "jplay-test-issuer", "jplay-registry");
-        try (TokenService tokenServer = TokenService.start(signer, 120);
-                RegistryServer registry = RegistryServer.builder(dir.resolve("registry"))
-                        .token(tokenServer.realm(), "jplay-registry", "jplay-test-issuer", cert).start()) {
+        TokenSigner signer = signer();
+        try (TokenService tokenServer = TokenService.start(signer, 120); RegistryServer registry = tokenAuthRegistry(tokenServer)) {
             List<String> tokenRequests = tokenServer.requests();
             for (String repository : List.of("tokened/app", "tokened/other")) {
                 String pushToken = "Bearer " + signer.sign(repository, List.of("pull", "push"));
