@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold pull+unpack of a ~300 MB, 3-layer image from a loopback docker-registry, in one run, alternating:
-#   jplay      - the agent's ImageFetcher (java -cp tools/target/jplay-tools-all.jar dev.jplay.runtime.bench.PullUnpack,
+#   jplay      - the agent's ImageService (java -cp tools/target/jplay-tools-all.jar dev.jplay.runtime.bench.PullUnpack,
 #                with the agent's JVM flags)
 #   skopeo+umoci - skopeo copy docker://... oci:DIR, then umoci unpack
 #   docker     - docker pull (dockerd downloads and unpacks into overlay2); docker rmi between runs

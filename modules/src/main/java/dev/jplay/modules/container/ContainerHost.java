@@ -2,6 +2,7 @@ package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.fetch.ImageService;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.launch.ContainerExec;
 import dev.jplay.runtime.launch.ContainerImage;
@@ -40,6 +41,8 @@ final class ContainerHost {
     private final ImageStore images;
     private final LayerStore layers;
     private final Snapshotter snapshots;
+    /** Fetches into the content store and unpacks into the layer store (the pull path). */
+    private final ImageService imageService;
     private final RuncRuntime runtime;
     private final ContainerLifecycle containers;
     private final ContainerRevisions revisions;
@@ -62,6 +65,7 @@ final class ContainerHost {
         this.images = new ImageStore(imagesDir.resolve("images.json"), content);
         this.layers = new LayerStore(imagesDir);
         this.snapshots = new Snapshotter(layers, dir.resolve("snapshots"), Snapshotter.Mode.AUTO);
+        this.imageService = new ImageService(content, images, layers);
         this.runtime = RuncRuntime.under(dir);
         this.containers = new ContainerLifecycle(dir, runtime);
         this.revisions = new ContainerRevisions(dir);
@@ -164,7 +168,7 @@ final class ContainerHost {
     }
 
     /** Mounts the container's rootfs from these layers; on failure removes what was prepared. */
-    void mountRootfs(String container, List<String> diffIds) throws ModuleException {
+    void mountRootfs(String container, List<Digest> diffIds) throws ModuleException {
         try {
             snapshots.prepare(container, diffIds);
         } catch (IOException e) {
@@ -179,7 +183,7 @@ final class ContainerHost {
     }
 
     /** A fresh writable layer over these layers, whatever rootfs the container had before (as for any recreate). */
-    Path remountRootfs(String container, List<String> diffIds) throws ModuleException {
+    Path remountRootfs(String container, List<Digest> diffIds) throws ModuleException {
         try {
             snapshots.remove(container);
             return snapshots.prepare(container, diffIds);
@@ -209,7 +213,7 @@ final class ContainerHost {
     }
 
     /** Those of {@code diffIds} that are not unpacked in the layer store. */
-    List<String> missingLayers(List<String> diffIds) {
+    List<Digest> missingLayers(List<Digest> diffIds) {
         return diffIds.stream().filter(d -> !layers.has(d)).toList();
     }
 
@@ -240,13 +244,9 @@ final class ContainerHost {
         return used;
     }
 
-    // ---- the image stores themselves, for the pull path (ImageEnsurer) ----
+    // ---- the pull path (ImageEnsurer) ----
 
-    ContentStore content() { return content; }
-
-    ImageStore images() { return images; }
-
-    LayerStore layers() { return layers; }
+    ImageService imageService() { return imageService; }
 
     LocalImages localImages() { return localImages; }
 

@@ -84,7 +84,7 @@ public final class ContainerModule implements TaskModule {
             ContainerNetwork network, boolean logs, HealthCheck health, ModuleContext ctx) throws ModuleException {
         String name = spec.name();
         long t0 = System.nanoTime();
-        EnsuredImage image = new ImageEnsurer(host, ctx.activity()).ensure(request);
+        EnsuredImage image = new ImageEnsurer(host, ctx).ensure(request);
         long t1 = System.nanoTime();
         Path rootfs = host.rootfs(name);
         ContainerImage containerImage = new ContainerImage(image.manifestDigest().toString(), image.launchConfig(), rootfs);

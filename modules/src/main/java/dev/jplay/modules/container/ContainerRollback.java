@@ -92,7 +92,8 @@ final class ContainerRollback {
         } catch (IOException e) {
             throw Failures.store("cannot read image " + target.imageDigest() + " from the content store", host.imageStoreDir(), e);
         }
-        List<String> missingLayers = image.map(i -> host.missingLayers(i.diffIds())).orElse(List.of());
+        List<String> missingLayers = image.map(i -> host.missingLayers(i.diffIds()).stream().map(Digest::toString).toList())
+                .orElse(List.of());
         if (image.isEmpty() || !missingLayers.isEmpty()) {
             throw new ModuleException("rollback", "PREVIOUS_IMAGE_MISSING", "cannot roll back container " + name + ": image "
                     + target.imageDigest() + " of its previous revision is no longer complete on this host")

@@ -25,8 +25,8 @@ record EnsuredImage(ImageReference reference, Digest digest, Digest manifestDige
         return pulled || layersUnpacked > 0;
     }
 
-    List<String> diffIds() {
-        return config.diffIds().stream().map(Digest::toString).toList();
+    List<Digest> diffIds() {
+        return config.diffIds();
     }
 
     /** Result data: what {@code docker image inspect} would say about it. */

@@ -1,6 +1,7 @@
 package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.fetch.LayerUnpackException;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.launch.LaunchException;
 import dev.jplay.runtime.registry.PullException;
@@ -17,10 +18,6 @@ final class Failures {
     private Failures() {}
 
     static ModuleException pull(ImageReference ref, PullException e) {
-        if (PullException.LAYER_CONSUMER_FAILED.equals(e.code()) && e.getCause() != null) {
-            PulledLayer layer = e.getCause() instanceof ImageEnsurer.LayerFailure f ? f.layer : null;
-            return unpack(ref, layer, e.getCause());
-        }
         // The registry answered, but has no such manifest: the image (or tag) does not exist.
         String step = e.step() == PullException.Step.RESOLVE && PullException.NOT_FOUND.equals(e.code())
                 ? "manifest" : e.step().label();
@@ -31,6 +28,11 @@ final class Failures {
                 .detail("http_status", e.httpStatus());
         if (e.digest() != null) m.detail("digest", e.digest().toString());
         return m;
+    }
+
+    /** A layer of the image service's fetch failed to unpack or did not match its diff_id. */
+    static ModuleException unpack(ImageReference ref, LayerUnpackException e) {
+        return unpack(ref, e.layer(), e.getCause());
     }
 
     /** A layer failed to unpack or did not match its diff_id; {@code layer} may be null when unknown. */

@@ -1,40 +1,48 @@
 package dev.jplay.modules.container;
 
 import dev.jplay.modules.Activity;
+import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.fetch.FetchResult;
+import dev.jplay.runtime.fetch.ImageService;
+import dev.jplay.runtime.fetch.LayerUnpackException;
+import dev.jplay.runtime.fetch.UnpackWatcher;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.ImageReference;
-import dev.jplay.runtime.registry.ImagePuller;
-import dev.jplay.runtime.registry.LayerListener;
 import dev.jplay.runtime.registry.PullException;
 import dev.jplay.runtime.registry.PullOptions;
 import dev.jplay.runtime.registry.PullResult;
-import dev.jplay.runtime.registry.PulledLayer;
-import dev.jplay.runtime.unpack.UnpackLimits;
+import dev.jplay.runtime.registry.RegistryAuthenticator;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes an image present in the content store and (optionally) unpacked in the layer store. Layers unpack while
- * they download, through the puller's {@link LayerListener}; each unpack checks the layer's diff_id against the
- * (digest-verified) config, so a layer in the store is always the one the image names.
+ * The modules' side of the runtime's {@link ImageService}: applies a request's pull policy (local if allowed and
+ * complete, else a fetch, which skips blobs and layers already here), says what the fetch is doing in the task's
+ * activity, and turns its failures into located module failures.
  */
 final class ImageEnsurer {
     private final ContainerHost host;
     private final LocalImages local;
     private final Activity activity;
+    private final RegistryAuthenticator authenticator;
 
+    /** For {@link #findLocal} only: no registry is asked. */
     ImageEnsurer(ContainerHost host) {
-        this(host, new Activity());
+        this(host, new Activity(), new RegistryAuthenticator());
     }
 
-    /** @param activity where a pull says what it is doing (blob downloads, layer unpacks) */
-    ImageEnsurer(ContainerHost host, Activity activity) {
+    /** Pulls say what they do in the task's activity and share the agent's registry tokens. */
+    ImageEnsurer(ContainerHost host, ModuleContext ctx) {
+        this(host, ctx.activity(), RegistryAccess.authenticator(ctx));
+    }
+
+    private ImageEnsurer(ContainerHost host, Activity activity, RegistryAuthenticator authenticator) {
         this.host = host;
         this.local = host.localImages();
         this.activity = activity;
+        this.authenticator = authenticator;
     }
 
     /** The image if it is complete here (and unpacked, when the request wants that), without any network. */
@@ -43,12 +51,12 @@ final class ImageEnsurer {
         try {
             Optional<LocalImages.LocalImage> found = local.find(request.reference(), request.platform());
             if (found.isEmpty()) return Optional.empty();
-            if (request.unpack() && !found.get().diffIds().stream().allMatch(host.layers()::has)) return Optional.empty();
+            if (request.unpack() && !host.missingLayers(found.get().diffIds()).isEmpty()) return Optional.empty();
             LocalImages.LocalImage image = found.get();
             return Optional.of(new EnsuredImage(request.reference(), image.resolvedDigest(), image.manifestDigest(),
                     image.configDigest(), image.config(), image.layers(), false, 0, 0, 0, millisSince(start)));
         } catch (IOException e) {
-            throw Failures.store("cannot read image " + request.reference() + " from the content store", host.content().root(), e);
+            throw Failures.store("cannot read image " + request.reference() + " from the content store", host.imageStoreDir(), e);
         }
     }
 
@@ -68,79 +76,41 @@ final class ImageEnsurer {
     private EnsuredImage pull(ImageRequest request) throws ModuleException {
         long start = System.nanoTime();
         ImageReference ref = request.reference();
-        long reclaimed = reclaimAbandoned();
-        AtomicInteger unpacked = new AtomicInteger();
+        ImageService service = host.imageService();
+        long reclaimed;
+        try {
+            reclaimed = service.reclaimAbandoned();
+        } catch (IOException e) {
+            throw Failures.store("cannot remove what interrupted pulls left in the image store", host.imageStoreDir(), e);
+        }
         PullActivity pullActivity = new PullActivity(activity);
-        PullOptions.Builder options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel())
-                .progressTimeout(request.progressTimeout()).progress(pullActivity);
-        if (request.unpack()) options.layerListener(unpackWhileDownloading(unpacked, pullActivity, request.limits()));
-        PullResult result;
+        PullOptions options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel())
+                .progressTimeout(request.progressTimeout()).progress(pullActivity).build();
+        ImageService.Unpack unpack = request.unpack()
+                ? ImageService.Unpack.layers(request.limits(), watcher(pullActivity)) : ImageService.Unpack.none();
+        FetchResult fetched;
         activity.now("fetch", "pulling " + ref);
         try {
-            result = new ImagePuller(request.access().client(ref, request.progressTimeout()), host.content(), host.images())
-                    .pull(ref, options.build());
+            fetched = service.fetch(request.access().client(ref, request.progressTimeout(), authenticator), ref, options, unpack);
         } catch (PullException e) {
             throw Failures.pull(ref, e);
+        } catch (LayerUnpackException e) {
+            throw Failures.unpack(ref, e);
         }
-        if (request.unpack()) {
-            // The listener saw every layer; this only catches a layer another process deleted meanwhile.
-            for (PulledLayer layer : result.layers()) {
-                if (!host.layers().has(layer.diffId().toString())) {
-                    activity.now("unpack", "unpacking layer " + layer.digest() + " from the content store");
-                    unpackFromStore(ref, layer, pullActivity, request.limits());
-                    unpacked.incrementAndGet();
-                }
-            }
-        }
+        PullResult result = fetched.pull();
         List<Descriptor> layers = result.layers().stream()
                 .map(l -> Descriptor.of(l.mediaType(), l.digest(), l.size())).toList();
         return new EnsuredImage(ref, result.resolvedDigest(), result.manifestDigest(), result.configDigest(), result.config(),
-                layers, result.changed(), result.bytesDownloaded(), unpacked.get(), reclaimed, millisSince(start));
+                layers, result.changed(), result.bytesDownloaded(), fetched.unpackedCount(), reclaimed, millisSince(start));
     }
 
-    /**
-     * Deletes what interrupted pulls left behind (half-unpacked layers, partial ingests that cannot be resumed) and
-     * no live agent owns, before this pull adds its own; returns the bytes reclaimed. A few directory listings when
-     * there is nothing to do.
-     */
-    private long reclaimAbandoned() throws ModuleException {
-        try {
-            return host.layers().sweepTemp() + host.content().sweepIngests();
-        } catch (IOException e) {
-            throw Failures.store("cannot remove what interrupted pulls left in the image store", host.content().root(), e);
-        }
-    }
-
-    private LayerListener unpackWhileDownloading(AtomicInteger unpacked, PullActivity pullActivity, UnpackLimits limits) {
-        return (layer, compressed) -> {
-            String diffId = layer.diffId().toString();
-            if (host.layers().has(diffId)) return; // not reading: the puller drops the rest of the stream
-            try (PullActivity.Unpacking lane = pullActivity.unpacking(layer)) {
-                host.layers().ensure(diffId, layer.mediaType(), () -> compressed, limits);
-            } catch (IOException e) {
-                throw new LayerFailure(layer, e);
-            }
-            unpacked.incrementAndGet();
+    /** One activity lane per unpacking layer; an unpack from the content store is the task's current step too. */
+    private UnpackWatcher watcher(PullActivity pullActivity) {
+        return (layer, fromStore) -> {
+            if (fromStore) activity.now("unpack", "unpacking layer " + layer.digest() + " from the content store");
+            PullActivity.Unpacking lane = pullActivity.unpacking(layer);
+            return lane::close;
         };
-    }
-
-    /** Carries which layer failed through the puller's {@code LAYER_CONSUMER_FAILED}. */
-    static final class LayerFailure extends IOException {
-        final transient PulledLayer layer;
-
-        LayerFailure(PulledLayer layer, IOException cause) {
-            super(cause.getMessage(), cause);
-            this.layer = layer;
-        }
-    }
-
-    private void unpackFromStore(ImageReference ref, PulledLayer layer, PullActivity pullActivity, UnpackLimits limits) throws ModuleException {
-        try (PullActivity.Unpacking lane = pullActivity.unpacking(layer)) {
-            host.layers().ensure(layer.diffId().toString(), layer.mediaType(), () -> host.content().open(layer.digest()),
-                    limits);
-        } catch (IOException e) {
-            throw Failures.unpack(ref, layer, e);
-        }
     }
 
     private static long millisSince(long start) {

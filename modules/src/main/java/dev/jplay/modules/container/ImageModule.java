@@ -66,7 +66,7 @@ public final class ImageModule implements TaskModule {
 
     private boolean present(ImageRequest request, ContainerHost host, ModuleContext ctx, ModuleResult.Builder result)
             throws ModuleException {
-        ImageEnsurer ensurer = new ImageEnsurer(host, ctx.activity());
+        ImageEnsurer ensurer = new ImageEnsurer(host, ctx);
         if (ctx.check()) {
             Optional<EnsuredImage> local = ensurer.findLocal(request);
             local.ifPresent(image -> result.put("image", image.toData()));

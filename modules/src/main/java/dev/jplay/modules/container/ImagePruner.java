@@ -43,9 +43,9 @@ final class ImagePruner {
     Pruned prune(Set<Digest> usedByContainers, boolean check) throws IOException {
         Set<Digest> roots = new HashSet<>(usedByContainers);
         images.all().values().forEach(r -> roots.add(r.digest()));
-        Set<String> keepLayers = local.diffIdsReachableFrom(roots);
+        Set<Digest> keepLayers = local.diffIdsReachableFrom(roots);
         int layersDeleted = 0;
-        for (String diffId : layers.list()) {
+        for (Digest diffId : layers.list()) {
             if (!keepLayers.contains(diffId) && (check || layers.delete(diffId))) layersDeleted++;
         }
         if (check) return new Pruned(0, 0, layersDeleted); // blob reachability is only computed by a real prune

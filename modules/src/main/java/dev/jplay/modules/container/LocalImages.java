@@ -38,8 +38,8 @@ final class LocalImages {
     /** One platform's image, all of whose blobs are present. */
     record LocalImage(Digest resolvedDigest, Digest manifestDigest, Digest configDigest, ImageConfig config,
             List<Descriptor> layers) {
-        List<String> diffIds() {
-            return config.diffIds().stream().map(Digest::toString).toList();
+        List<Digest> diffIds() {
+            return config.diffIds();
         }
     }
 
@@ -78,8 +78,8 @@ final class LocalImages {
     }
 
     /** diff_ids of every image reachable from {@code roots} (indexes, manifests) whose config is present. */
-    Set<String> diffIdsReachableFrom(Set<Digest> roots) throws IOException {
-        Set<String> diffIds = new HashSet<>();
+    Set<Digest> diffIdsReachableFrom(Set<Digest> roots) throws IOException {
+        Set<Digest> diffIds = new HashSet<>();
         Set<Digest> seen = new HashSet<>();
         Deque<Digest> todo = new ArrayDeque<>(roots);
         while (!todo.isEmpty()) {
@@ -91,7 +91,7 @@ final class LocalImages {
                 doc.index().manifests().forEach(d -> todo.add(d.digest()));
             } else if (content.has(doc.manifest().config().digest())) {
                 ImageConfig config = config(doc.manifest().config().digest());
-                config.diffIds().forEach(d -> diffIds.add(d.toString()));
+                diffIds.addAll(config.diffIds());
             }
         }
         return diffIds;

@@ -1,11 +1,13 @@
 package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleArgs;
+import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.registry.CredentialProvider;
 import dev.jplay.runtime.registry.Credentials;
 import dev.jplay.runtime.registry.DockerConfigCredentials;
+import dev.jplay.runtime.registry.RegistryAuthenticator;
 import dev.jplay.runtime.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,9 +35,21 @@ record RegistryAccess(boolean insecure, Path caFile, String username, String pas
                 auth == null ? null : Path.of(auth));
     }
 
-    /** @param readTimeout the longest silence on a connection: the pull's progress timeout */
-    RegistryClient client(ImageReference ref, Duration readTimeout) throws ModuleException {
-        RegistryClient.Builder builder = RegistryClient.builder().credentials(credentials(ref)).requestTimeout(readTimeout);
+    /**
+     * The agent's one authenticator: its bearer tokens serve every pull of this agent until they expire, not only
+     * the pull that fetched them.
+     */
+    static RegistryAuthenticator authenticator(ModuleContext ctx) {
+        return (RegistryAuthenticator) ctx.agentState().computeIfAbsent("registry-authenticator", key -> new RegistryAuthenticator());
+    }
+
+    /**
+     * @param readTimeout the longest silence on a connection: the pull's progress timeout
+     * @param authenticator answers auth challenges and keeps tokens, see {@link #authenticator}
+     */
+    RegistryClient client(ImageReference ref, Duration readTimeout, RegistryAuthenticator authenticator) throws ModuleException {
+        RegistryClient.Builder builder = RegistryClient.builder().credentials(credentials(ref)).requestTimeout(readTimeout)
+                .authenticator(authenticator);
         if (insecure) builder.insecure(ref.registry()).insecure(ref.apiHost());
         if (caFile != null) builder.caFile(caFile);
         try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.runtime.fetch.LayerUnpackException;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.launch.LaunchException;
@@ -52,17 +53,17 @@ class FailuresTest {
     }
 
     @Test
-    void layerConsumerFailuresNameTheLayer() {
+    void layerUnpackFailuresNameTheLayer() {
         PulledLayer layer = new PulledLayer(1, BLOB, 10, "application/vnd.oci.image.layer.v1.tar+gzip", DIFF, Path.of("/x"));
-        ModuleException mismatch = Failures.pull(REF, consumerFailed(new ImageEnsurer.LayerFailure(layer,
-                new LayerDigestMismatchException(DIFF.toString(), "sha256:" + "0".repeat(64)))));
+        ModuleException mismatch = Failures.unpack(REF, new LayerUnpackException(layer,
+                new LayerDigestMismatchException(DIFF.toString(), "sha256:" + "0".repeat(64))));
         assertEquals("verify", mismatch.step());
         assertEquals("DIFF_ID_MISMATCH", mismatch.code());
         assertEquals(BLOB.toString(), mismatch.detailMap().get("digest"));
         assertEquals(DIFF.toString(), mismatch.detailMap().get("diff_id"));
 
-        ModuleException unpack = Failures.pull(REF, consumerFailed(new ImageEnsurer.LayerFailure(layer,
-                new UnpackException("entry 'etc/../../x' escapes the layer"))));
+        ModuleException unpack = Failures.unpack(REF, new LayerUnpackException(layer,
+                new UnpackException("entry 'etc/../../x' escapes the layer")));
         assertEquals("unpack", unpack.step());
         assertEquals("UNPACK_FAILED", unpack.code());
         assertTrue(unpack.getMessage().contains("etc/../../x"), unpack::getMessage);
@@ -71,9 +72,9 @@ class FailuresTest {
     @Test
     void layerThatHitAGrowthBoundSaysWhichBoundHowFarItGotAndWhatToChange() {
         PulledLayer layer = new PulledLayer(0, BLOB, 20 << 20, "application/vnd.oci.image.layer.v1.tar+gzip", DIFF, Path.of("/x"));
-        ModuleException ratio = Failures.pull(REF, consumerFailed(new ImageEnsurer.LayerFailure(layer, new IOException(
+        ModuleException ratio = Failures.unpack(REF, new LayerUnpackException(layer, new IOException(
                 "unpacking layer failed", new UnpackLimitException(UnpackLimitException.EXPANSION, "layer expands more than 100 times",
-                1_100_000_000L)))));
+                1_100_000_000L))));
         assertEquals("unpack", ratio.step());
         assertEquals("UNPACK_EXPANSION_LIMIT", ratio.code());
         assertEquals(1_100_000_000L, ratio.detailMap().get("bytes_written"));
@@ -89,10 +90,6 @@ class FailuresTest {
         ModuleException entries = Failures.unpack(REF, layer, new UnpackLimitException("layer has more than 1000000 entries"));
         assertEquals("UNPACK_LIMIT", entries.code());
         assertFalse(entries.detailMap().containsKey("bytes_written"), "unknown, so not reported");
-    }
-
-    private static PullException consumerFailed(IOException cause) {
-        return PullException.builder(Step.FETCH, PullException.LAYER_CONSUMER_FAILED, "layer consumer failed").build(cause);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.fetch;
 
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.registry.PullResult;
 import dev.jplay.runtime.registry.PulledLayer;
 import java.nio.file.Path;
@@ -24,8 +25,8 @@ public record FetchResult(PullResult pull, List<Layer> layers) {
     }
 
     /** diff_ids base layer first, as {@link dev.jplay.runtime.snapshot.Snapshotter#prepare} takes them. */
-    public List<String> diffIds() {
-        return layers.stream().map(l -> l.layer().diffId().toString()).toList();
+    public List<Digest> diffIds() {
+        return layers.stream().map(l -> l.layer().diffId()).toList();
     }
 
     /** Layers this fetch unpacked (0 when the image was already unpacked). */

@@ -16,7 +16,6 @@ import dev.jplay.runtime.store.Ingest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,11 +73,13 @@ public final class ImagePuller {
         private final AtomicInteger fetches = new AtomicInteger();
         /** When any of this pull's connections last received bytes (nanoTime): the progress deadline's origin. */
         private final AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        private final Retry retry;
         private String topMediaType;
 
         Pull(ImageReference ref, PullOptions options) {
             this.ref = ref;
             this.options = options;
+            this.retry = Retry.of(options, this::stalled);
         }
 
         PullResult run() throws PullException {
@@ -88,13 +89,12 @@ public final class ImagePuller {
                 if (local.isPresent()) return local.get();
             }
             Digest resolved = ref.digest();
-            if (resolved == null) resolved = withRetries(() -> registry.headManifest(ref)).orElse(null);
+            if (resolved == null) resolved = registry.headManifest(ref, retry).orElse(null);
             ManifestDocument top;
             if (resolved != null && store.has(resolved)) {
                 top = load(resolved, null);
             } else {
-                ImageReference target = resolved != null ? ref.atDigest(resolved) : ref;
-                top = withRetries(() -> registry.fetchManifest(target, null));
+                top = registry.fetchManifest(ref, resolved, null, retry);
                 keep(top);
             }
             topMediaType = top.mediaType();
@@ -104,7 +104,7 @@ public final class ImagePuller {
                 if (store.has(entry.digest())) {
                     image = load(entry.digest(), entry.mediaType());
                 } else {
-                    image = withRetries(() -> registry.fetchManifest(ref.atDigest(entry.digest()), entry));
+                    image = registry.fetchManifest(ref, null, entry, retry);
                     keep(image);
                 }
             }
@@ -231,7 +231,7 @@ public final class ImagePuller {
                     Throwable cause = e.getCause();
                     if (wrapCode == null && cause instanceof PullException pull) throw pull;
                     throw PullException.builder(step, wrapCode != null ? wrapCode : PullException.STORE_IO,
-                            "layer consumer failed: " + RegistryClient.describe(cause)).build(cause);
+                            "layer consumer failed: " + RegistryErrors.describe(cause)).build(cause);
                 } catch (InterruptedException e) {
                     futures.forEach(f -> f.cancel(true));
                     Thread.currentThread().interrupt();
@@ -260,11 +260,9 @@ public final class ImagePuller {
                         if (options.progress() != null) options.progress().ended(digest);
                         return;
                     } catch (PullException e) {
-                        PullException stalled = stalled(e, "fetching blob " + digest + " after " + ingest.offset() + " of "
+                        // each try resumes where the last stopped: a new request, so the retry loop is here
+                        retry.afterFailure(attempt, e, "fetching blob " + digest + " after " + ingest.offset() + " of "
                                 + descriptor.size() + " bytes");
-                        if (stalled != null) throw stalled;
-                        if (!e.retryable() || attempt >= options.maxAttempts()) throw e;
-                        sleep(backoff(attempt), e);
                     }
                 }
             } catch (PullException e) {
@@ -304,10 +302,10 @@ public final class ImagePuller {
             Digest digest = descriptor.digest();
             long offset = ingest.offset();
             if (options.progress() != null) options.progress().received(digest, offset, descriptor.size());
-            try (RegistryClient.BlobResponse response = registry.openBlob(ref, digest, offset)) {
+            try (BlobPuller.Body response = registry.openBlob(ref, digest, offset)) {
                 fetches.incrementAndGet();
                 long skip = offset - response.start(); // the registry ignored our Range: drop what we have
-                InputStream body = response.body();
+                InputStream body = response.stream();
                 byte[] buffer = new byte[BUFFER];
                 while (true) {
                     int n;
@@ -315,7 +313,7 @@ public final class ImagePuller {
                         n = body.read(buffer);
                     } catch (IOException e) {
                         throw PullException.builder(Step.FETCH, PullException.CONNECTION, "download broke off after "
-                                + ingest.offset() + " of " + descriptor.size() + " bytes: " + RegistryClient.describe(e))
+                                + ingest.offset() + " of " + descriptor.size() + " bytes: " + RegistryErrors.describe(e))
                                 .url(response.uri()).digest(digest).retryable(true).build(e);
                     }
                     if (n < 0) break;
@@ -359,42 +357,10 @@ public final class ImagePuller {
             }
         }
 
-        private <T> T withRetries(Request<T> request) throws PullException {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return request.send();
-                } catch (PullException e) {
-                    PullException stalled = stalled(e, "fetching the manifest of " + ref);
-                    if (stalled != null) throw stalled;
-                    if (!e.retryable() || attempt >= options.maxAttempts()) throw e;
-                    sleep(backoff(attempt), e);
-                }
-            }
-        }
-
-        private Duration backoff(int attempt) {
-            long millis = options.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
-            return Duration.ofMillis(Math.min(millis, options.maxBackoff().toMillis()));
-        }
-
-        private void sleep(Duration duration, PullException cause) throws PullException {
-            try {
-                Thread.sleep(duration.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw cause;
-            }
-        }
-
         private PullException storeFailure(Digest digest, IOException e) {
             return PullException.builder(Step.FETCH, PullException.STORE_IO, "content store " + store.root() + ": "
-                    + RegistryClient.describe(e)).digest(digest).build(e);
+                    + RegistryErrors.describe(e)).digest(digest).build(e);
         }
-    }
-
-    @FunctionalInterface
-    private interface Request<T> {
-        T send() throws PullException;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

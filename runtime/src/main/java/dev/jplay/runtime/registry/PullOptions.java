@@ -39,6 +39,12 @@ public record PullOptions(Platform platform, int parallelism, int maxAttempts, D
         }
     }
 
+    /** These options with {@code listener} consuming the layer streams. */
+    public PullOptions withLayerListener(LayerListener listener) {
+        return new PullOptions(platform, parallelism, maxAttempts, initialBackoff, maxBackoff, knownDigest, listener,
+                progressTimeout, progress);
+    }
+
     public static PullOptions defaults() {
         return builder().build();
     }

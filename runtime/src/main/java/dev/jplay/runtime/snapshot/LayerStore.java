@@ -1,6 +1,7 @@
 package dev.jplay.runtime.snapshot;
 
 import dev.jplay.runtime.fs.TempTrees;
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.json.Json;
 import dev.jplay.runtime.unpack.LayerUnpacker;
 import dev.jplay.runtime.unpack.UnpackLimits;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  * counts as installed.
  */
 public final class LayerStore {
-    private static final Pattern DIFF_ID = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
     private static final String UNPACK_RECORD = "unpack.json";
 
     /** Opens a layer blob; called only when the layer must actually be unpacked. */
@@ -41,7 +42,7 @@ public final class LayerStore {
     private final Path root;
     private final LayerUnpacker unpacker;
     private final TempTrees temps;
-    private final ConcurrentMap<String, CompletableFuture<Path>> inflight = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Digest, CompletableFuture<Path>> inflight = new ConcurrentHashMap<>();
 
     public LayerStore(Path root) {
         this(root, new LayerUnpacker());
@@ -57,17 +58,17 @@ public final class LayerStore {
         return root;
     }
 
-    public boolean has(String diffId) {
+    public boolean has(Digest diffId) {
         return Files.isDirectory(fs(diffId));
     }
 
     /** The layer's {@code fs} directory (whether present or not). */
-    public Path fs(String diffId) {
+    public Path fs(Digest diffId) {
         return layerDir(diffId).resolve("fs");
     }
 
     /** The unpack record of a present layer. */
-    public UnpackResult result(String diffId) throws IOException {
+    public UnpackResult result(Digest diffId) throws IOException {
         Path file = layerDir(diffId).resolve(UNPACK_RECORD);
         try {
             return UnpackResult.fromJson(Json.parseObject(file));
@@ -81,7 +82,7 @@ public final class LayerStore {
      *
      * @throws IOException if the blob's diff_id is not {@code diffId}, or unpacking fails; nothing is kept then
      */
-    public Path ensure(String diffId, String mediaType, BlobOpener blob, UnpackLimits limits) throws IOException {
+    public Path ensure(Digest diffId, String mediaType, BlobOpener blob, UnpackLimits limits) throws IOException {
         Path fs = fs(diffId);
         if (Files.isDirectory(fs)) {
             return fs;
@@ -103,15 +104,15 @@ public final class LayerStore {
         }
     }
 
-    private Path unpack(String diffId, String mediaType, BlobOpener blob, UnpackLimits limits) throws IOException {
-        try (TempTrees.Reservation staging = temps.reserve(hex(diffId).substring(0, 12) + "-")) {
+    private Path unpack(Digest diffId, String mediaType, BlobOpener blob, UnpackLimits limits) throws IOException {
+        try (TempTrees.Reservation staging = temps.reserve(diffId.hex().substring(0, 12) + "-")) {
             Files.createDirectory(staging.path());
             UnpackResult result;
             try (InputStream in = blob.open()) {
                 result = unpacker.unpack(in, mediaType, staging.path().resolve("fs"), limits);
             }
-            if (!result.diffId().equals(diffId)) {
-                throw new LayerDigestMismatchException(diffId, result.diffId());
+            if (!result.diffId().equals(diffId.toString())) {
+                throw new LayerDigestMismatchException(diffId.toString(), result.diffId());
             }
             Files.write(staging.path().resolve(UNPACK_RECORD), Json.write(result.toJson()));
             install(staging.path(), diffId);
@@ -124,7 +125,7 @@ public final class LayerStore {
      * runs pulling one image): rename(2) then refuses with ENOTEMPTY (EEXIST on some file systems), and a complete
      * layer already there is as good as ours, which the caller's reservation then deletes.
      */
-    private void install(Path staging, String diffId) throws IOException {
+    private void install(Path staging, Digest diffId) throws IOException {
         Path target = layerDir(diffId);
         Files.createDirectories(target.getParent());
         try {
@@ -151,17 +152,17 @@ public final class LayerStore {
     }
 
     /** The diff_ids of all present layers. */
-    public java.util.Set<String> list() throws IOException {
-        java.util.Set<String> ids = new java.util.TreeSet<>();
+    public java.util.Set<Digest> list() throws IOException {
+        java.util.Set<Digest> ids = new java.util.TreeSet<>();
         Path dir = root.resolve("layers").resolve("sha256");
         if (!Files.isDirectory(dir)) {
             return ids;
         }
         try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                String id = "sha256:" + entry.getFileName();
-                if (DIFF_ID.matcher(id).matches()) {
-                    ids.add(id);
+                String hex = entry.getFileName().toString();
+                if (HEX.matcher(hex).matches()) {
+                    ids.add(new Digest(hex));
                 }
             }
         }
@@ -172,13 +173,13 @@ public final class LayerStore {
      * Deletes a layer; true if it was there. The caller must know no rootfs uses it (an overlay mount would keep
      * working on the deleted inodes, but a re-mount would fail).
      */
-    public boolean delete(String diffId) throws IOException {
+    public boolean delete(Digest diffId) throws IOException {
         Path dir = layerDir(diffId);
         if (!Files.exists(dir)) {
             return false;
         }
         // rename first, so a half-deleted layer is never mistaken for a present one
-        try (TempTrees.Reservation doomed = temps.reserve("delete-" + hex(diffId).substring(0, 12) + "-")) {
+        try (TempTrees.Reservation doomed = temps.reserve("delete-" + diffId.hex().substring(0, 12) + "-")) {
             try {
                 Files.move(dir, doomed.path(), StandardCopyOption.ATOMIC_MOVE);
             } catch (NoSuchFileException raced) {
@@ -188,7 +189,7 @@ public final class LayerStore {
         return true;
     }
 
-    private static Path await(CompletableFuture<Path> running, String diffId) throws IOException {
+    private static Path await(CompletableFuture<Path> running, Digest diffId) throws IOException {
         try {
             return running.get();
         } catch (InterruptedException e) {
@@ -199,14 +200,7 @@ public final class LayerStore {
         }
     }
 
-    private Path layerDir(String diffId) {
-        return root.resolve("layers").resolve("sha256").resolve(hex(diffId));
-    }
-
-    private static String hex(String diffId) {
-        if (diffId == null || !DIFF_ID.matcher(diffId).matches()) {
-            throw new IllegalArgumentException("not a sha256 diff_id: " + diffId);
-        }
-        return diffId.substring("sha256:".length());
+    private Path layerDir(Digest diffId) {
+        return root.resolve("layers").resolve("sha256").resolve(diffId.hex());
     }
 }

@@ -2,6 +2,7 @@ package dev.jplay.runtime.snapshot;
 
 import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.fs.FileTrees;
+import dev.jplay.runtime.image.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,17 +46,17 @@ public final class Snapshotter {
      *
      * @param layersBottomToTop diff_ids in image config order (base layer first)
      */
-    public Path prepare(String containerId, List<String> layersBottomToTop) throws IOException {
+    public Path prepare(String containerId, List<Digest> layersBottomToTop) throws IOException {
         try (FileClaim lock = lock(containerId)) {
             return prepareLocked(containerId, layersBottomToTop);
         }
     }
 
-    private Path prepareLocked(String containerId, List<String> layersBottomToTop) throws IOException {
+    private Path prepareLocked(String containerId, List<Digest> layersBottomToTop) throws IOException {
         Path dir = containerDir(containerId);
         Path rootfs = dir.resolve("rootfs");
         List<Path> fsDirs = new ArrayList<>();
-        for (String diffId : layersBottomToTop) {
+        for (Digest diffId : layersBottomToTop) {
             if (!layers.has(diffId)) {
                 throw new IOException("layer " + diffId + " for container " + containerId + " is not in " + layers.root());
             }
@@ -79,7 +80,7 @@ public final class Snapshotter {
             }
         }
         List<List<String>> opaque = new ArrayList<>();
-        for (String diffId : layersBottomToTop) {
+        for (Digest diffId : layersBottomToTop) {
             opaque.add(layers.result(diffId).opaqueDirs());
         }
         Flattener.flatten(fsDirs, opaque, rootfs);

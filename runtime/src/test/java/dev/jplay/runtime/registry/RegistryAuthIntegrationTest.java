@@ -21,6 +21,7 @@ import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -92,31 +93,25 @@ class RegistryAuthIntegrationTest {
         }
     }
 
+    /** A token signer whose certificate {@link #tokenAuthRegistry} trusts. */
+    private TokenSigner signer() throws Exception {
+        Path key = dir.resolve("signing-key.pem");
+        selfSigned(dir.resolve("signing.pem"), key);
+        return new TokenSigner(dir.resolve("signing.pem"), key, "jplay-test-issuer", "jplay-registry");
+    }
+
+    /** A docker-registry with {@code auth: token}, trusting {@link #signer}'s tokens from {@code tokens}' realm. */
+    private RegistryServer tokenAuthRegistry(TokenService tokens) throws Exception {
+        return RegistryServer.builder(dir.resolve("registry"))
+                .token(tokens.realm(), "jplay-registry", "jplay-test-issuer", dir.resolve("signing.pem")).start();
+    }
+
     @Test
     void bearerTokensFromTheChallengeRealmAreCachedPerScope() throws Exception {
-        Path cert = dir.resolve("signing.pem");
-        Path key = dir.resolve("signing-key.pem");
-        selfSigned(cert, key);
-        TokenSigner signer = new TokenSigner(cert, key, "jplay-test-issuer", "jplay-registry");
-        List<String> tokenRequests = new CopyOnWriteArrayList<>();
-        HttpServer tokenServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        tokenServer.createContext("/token", exchange -> {
-            String query = URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
-            tokenRequests.add(query);
-            String scope = query.replaceAll(".*scope=([^&]*).*", "$1");
-            boolean alice = new Credentials("alice", "s3cret").basicHeader().equals(exchange.getRequestHeaders().getFirst("Authorization"));
-            String repository = scope.split(":")[1];
-            byte[] body = ("{\"token\":\"" + signer.sign(repository, alice ? List.of("pull") : List.of()) + "\",\"expires_in\":300}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        tokenServer.start();
-        String tokenHost = "127.0.0.1:" + tokenServer.getAddress().getPort();
-        try (RegistryServer registry = RegistryServer.builder(dir.resolve("registry"))
-                .token("http://" + tokenHost + "/token", "jplay-registry", "jplay-test-issuer", cert).start()) {
+        TokenSigner signer = signer();
+        try (TokenService tokenServer = TokenService.start(signer, 300); RegistryServer registry = tokenAuthRegistry(tokenServer)) {
+            List<String> tokenRequests = tokenServer.requests();
+            String tokenHost = tokenServer.hostPort();
             TestImage image = TestImage.oci("amd64", List.of(TestImage.textLayer("hello", "token")));
             String pushToken = "Bearer " + signer.sign("tokened/app", List.of("pull", "push"));
             new RegistryPusher(registry.base(), null, () -> pushToken).push("tokened/app", "v1", image);
@@ -143,8 +138,107 @@ class RegistryAuthIntegrationTest {
             PullException plainRealm = assertThrows(PullException.class,
                     () -> new ImagePuller(realmNotTrusted, new ContentStore(dir.resolve("c3")), null).pull(ref, PullOptions.defaults()));
             assertTrue(plainRealm.getMessage().contains("not https"), plainRealm.getMessage());
-        } finally {
-            tokenServer.stop(0);
+        }
+    }
+
+    /**
+     * An agent's pulls share one authenticator: a token outlives the client and the pull that fetched it, until its
+     * expires_in (less the early-renewal margin) has passed on the authenticator's clock; each repository's scope
+     * has its own token, and other credentials never get it.
+     */
+    @Test
+    void tokensOfASharedAuthenticatorServeLaterPullsUntilTheyExpireOnePerScope() throws Exception {
+        TokenSigner signer = signer();
+        try (TokenService tokenServer = TokenService.start(signer, 120); RegistryServer registry = tokenAuthRegistry(tokenServer)) {
+            List<String> tokenRequests = tokenServer.requests();
+            for (String repository : List.of("tokened/app", "tokened/other")) {
+                String pushToken = "Bearer " + signer.sign(repository, List.of("pull", "push"));
+                TestImage image = TestImage.oci("amd64", List.of(TestImage.textLayer("hello", repository)));
+                new RegistryPusher(registry.base(), null, () -> pushToken).push(repository, "v1", image);
+            }
+            ImageReference app = ImageReference.parse(registry.hostPort() + "/tokened/app:v1");
+            ImageReference other = ImageReference.parse(registry.hostPort() + "/tokened/other:v1");
+            MovableClock clock = new MovableClock(Instant.now());
+            RegistryAuthenticator shared = new RegistryAuthenticator(clock);
+            CredentialProvider alice = CredentialProvider.of(Map.of(registry.hostPort(), new Credentials("alice", "s3cret")));
+            ThrowingPull pull = (ref, credentials, store) -> new ImagePuller(RegistryClient.builder().insecure(registry.hostPort())
+                    .insecure(tokenServer.hostPort()).credentials(credentials).authenticator(shared).build(),
+                    new ContentStore(dir.resolve(store)), null).pull(ref, PullOptions.defaults());
+
+            pull.run(app, alice, "c1");
+            assertEquals(1, tokenRequests.size(), "one token for the first pull");
+            pull.run(app, alice, "c2"); // another client and store, as a later task of the same agent has
+            assertEquals(1, tokenRequests.size(), "the token outlived the client that fetched it: " + tokenRequests);
+
+            pull.run(other, alice, "c3");
+            assertEquals(2, tokenRequests.size(), "another repository, another scope, another token");
+            assertTrue(tokenRequests.get(1).contains("scope=repository:tokened/other:pull"), tokenRequests.get(1));
+
+            clock.advance(Duration.ofSeconds(100)); // expires_in 120, renewed 10 s early: still good
+            pull.run(app, alice, "c4");
+            assertEquals(2, tokenRequests.size(), "within its lifetime the token is reused: " + tokenRequests);
+            clock.advance(Duration.ofSeconds(11));
+            pull.run(app, alice, "c5");
+            assertEquals(3, tokenRequests.size(), "past its lifetime a fresh token is fetched: " + tokenRequests);
+            assertTrue(tokenRequests.get(2).contains("scope=repository:tokened/app:pull"), tokenRequests.get(2));
+
+            PullException anonymous = assertThrows(PullException.class, () -> pull.run(app, CredentialProvider.anonymous(), "c6"));
+            assertEquals(PullException.UNAUTHORIZED, anonymous.code(), "alice's token is not handed to an anonymous pull");
+            assertEquals(4, tokenRequests.size(), "the anonymous pull asked for its own token");
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingPull {
+        PullResult run(ImageReference ref, CredentialProvider credentials, String store) throws Exception;
+    }
+
+    /**
+     * A token service on loopback: grants alice pull on the scope's repository (anyone else nothing) with the given
+     * {@code expires_in}, and records each request's query.
+     */
+    private static final class TokenService implements AutoCloseable {
+        private final HttpServer server;
+        private final List<String> requests = new CopyOnWriteArrayList<>();
+
+        private TokenService(HttpServer server) {
+            this.server = server;
+        }
+
+        static TokenService start(TokenSigner signer, int expiresIn) throws Exception {
+            TokenService service = new TokenService(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+            service.server.createContext("/token", exchange -> {
+                String query = URLDecoder.decode(exchange.getRequestURI().getRawQuery(), StandardCharsets.UTF_8);
+                service.requests.add(query);
+                String scope = query.replaceAll(".*scope=([^&]*).*", "$1");
+                boolean alice = new Credentials("alice", "s3cret").basicHeader().equals(exchange.getRequestHeaders().getFirst("Authorization"));
+                String repository = scope.split(":")[1];
+                byte[] body = ("{\"token\":\"" + signer.sign(repository, alice ? List.of("pull") : List.of()) + "\",\"expires_in\":"
+                        + expiresIn + "}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            service.server.start();
+            return service;
+        }
+
+        String hostPort() {
+            return "127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        String realm() {
+            return "http://" + hostPort() + "/token";
+        }
+
+        List<String> requests() {
+            return requests;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
         }
     }
 

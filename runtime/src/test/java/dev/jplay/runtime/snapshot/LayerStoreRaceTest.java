@@ -2,6 +2,7 @@ package dev.jplay.runtime.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.unpack.TarBuilder;
 import dev.jplay.runtime.unpack.UnpackLimits;
 import java.io.ByteArrayInputStream;
@@ -27,7 +28,7 @@ class LayerStoreRaceTest {
     @Test
     void twoStoresOnOneRootBothUnpackTheSameLayer() throws Exception {
         byte[] tar = new TarBuilder().dir("etc", 0755).file("etc/os-release", "ID=test\n").tar();
-        String diffId = TarBuilder.sha256(tar);
+        Digest diffId = TarBuilder.diffId(tar);
         byte[] blob = TarBuilder.gzip(tar);
         // Two stores = two agents: their in-process "one unpack per layer" cannot see each other.
         LayerStore first = new LayerStore(tmp);

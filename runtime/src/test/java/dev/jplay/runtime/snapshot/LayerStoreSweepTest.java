@@ -67,7 +67,7 @@ class LayerStoreSweepTest {
 
         byte[] tar = UnpackThatHangs.tar();
         byte[] blob = TarBuilder.gzip(tar);
-        Path fs = store.ensure(TarBuilder.sha256(tar), GZIP, () -> new ByteArrayInputStream(blob), UnpackLimits.defaults());
+        Path fs = store.ensure(TarBuilder.diffId(tar), GZIP, () -> new ByteArrayInputStream(blob), UnpackLimits.defaults());
         assertEquals("after", Files.readString(fs.resolve("data/after")));
         assertEquals(List.of(), tmpEntries(), "a finished unpack leaves nothing in tmp");
     }

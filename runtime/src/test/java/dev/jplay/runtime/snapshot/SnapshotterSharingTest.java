@@ -2,6 +2,7 @@ package dev.jplay.runtime.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.unpack.TarBuilder;
 import dev.jplay.runtime.unpack.UnpackLimits;
 import java.io.ByteArrayInputStream;
@@ -42,7 +43,7 @@ class SnapshotterSharingTest {
     void twoAgentsPreparingOneRootfsMountItOnce() throws Exception {
         LayerStore layers = new LayerStore(tmp.resolve("store"));
         byte[] tar = new TarBuilder().dir("etc", 0755).file("etc/hostname", "shared\n").tar();
-        String id = TarBuilder.sha256(tar);
+        Digest id = TarBuilder.diffId(tar);
         byte[] blob = TarBuilder.gzip(tar);
         layers.ensure(id, "application/vnd.oci.image.layer.v1.tar+gzip", () -> new ByteArrayInputStream(blob), UnpackLimits.defaults());
         Snapshotter first = new Snapshotter(layers, tmp.resolve("snapshots"), Snapshotter.Mode.OVERLAY);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.unpack.TarBuilder;
 import dev.jplay.runtime.unpack.TreeSnapshot;
 import dev.jplay.runtime.unpack.UnpackLimits;
@@ -57,10 +58,10 @@ class SnapshotterTest {
         return List.of(base, upper, empty);
     }
 
-    private List<String> store(LayerStore store, List<byte[]> tars) throws IOException {
-        List<String> ids = new ArrayList<>();
+    private List<Digest> store(LayerStore store, List<byte[]> tars) throws IOException {
+        List<Digest> ids = new ArrayList<>();
         for (byte[] tar : tars) {
-            String id = TarBuilder.sha256(tar);
+            Digest id = TarBuilder.diffId(tar);
             byte[] blob = TarBuilder.gzip(tar);
             store.ensure(id, GZIP, () -> new ByteArrayInputStream(blob), UnpackLimits.defaults());
             ids.add(id);
@@ -85,7 +86,7 @@ class SnapshotterTest {
     @Test
     void overlayAndCopyShowTheSameMergedTree() throws Exception {
         LayerStore store = new LayerStore(tmp.resolve("store"));
-        List<String> ids = store(store, threeLayers());
+        List<Digest> ids = store(store, threeLayers());
         Snapshotter overlay = snapshotter(store, Snapshotter.Mode.OVERLAY);
         Snapshotter copy = snapshotter(store, Snapshotter.Mode.COPY);
 
@@ -125,7 +126,7 @@ class SnapshotterTest {
         for (int i = 0; i < 120; i++) {
             tars.add(new TarBuilder().file("layer-" + i, "x").file("top", "from " + i).tar());
         }
-        List<String> ids = store(store, tars);
+        List<Digest> ids = store(store, tars);
         int absoluteLength = ids.stream().mapToInt(id -> store.fs(id).toString().length() + 1).sum();
         assertTrue(absoluteLength > 4096, "absolute lowerdirs would exceed a page: " + absoluteLength);
         Snapshotter s = snapshotter(store, Snapshotter.Mode.OVERLAY);
@@ -139,7 +140,7 @@ class SnapshotterTest {
     void concurrentRequestsShareOneUnpackAndWrongDiffIdsAreNotKept() throws Exception {
         LayerStore store = new LayerStore(tmp.resolve("store"));
         byte[] tar = threeLayers().get(0);
-        String id = TarBuilder.sha256(tar);
+        Digest id = TarBuilder.diffId(tar);
         byte[] blob = TarBuilder.gzip(tar);
         AtomicInteger opens = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -159,10 +160,10 @@ class SnapshotterTest {
             pool.shutdownNow();
         }
         assertEquals(1, opens.get());
-        assertEquals(id, store.result(id).diffId());
+        assertEquals(id.toString(), store.result(id).diffId());
 
         byte[] other = threeLayers().get(1);
-        String claimed = TarBuilder.sha256("something else".getBytes(StandardCharsets.UTF_8));
+        Digest claimed = TarBuilder.diffId("something else".getBytes(StandardCharsets.UTF_8));
         IOException e = assertThrows(IOException.class, () -> store.ensure(claimed, null,
                 () -> new ByteArrayInputStream(other), UnpackLimits.defaults()));
         assertTrue(e.getMessage().contains("expected " + claimed), e.getMessage());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.unpack.LayerUnpacker;
 import dev.jplay.runtime.unpack.TarBuilder;
 import dev.jplay.runtime.unpack.TreeSnapshot;
@@ -202,11 +203,12 @@ class UmociFidelityTest {
         return tree;
     }
 
-    private static List<String> ensureAll(LayerStore store, List<OciLayout.ImageLayer> layers) throws IOException {
-        List<String> ids = new ArrayList<>();
+    private static List<Digest> ensureAll(LayerStore store, List<OciLayout.ImageLayer> layers) throws IOException {
+        List<Digest> ids = new ArrayList<>();
         for (OciLayout.ImageLayer l : layers) {
-            store.ensure(l.diffId(), l.mediaType(), () -> Files.newInputStream(l.blob()), UnpackLimits.defaults());
-            ids.add(l.diffId());
+            Digest diffId = Digest.parse(l.diffId());
+            store.ensure(diffId, l.mediaType(), () -> Files.newInputStream(l.blob()), UnpackLimits.defaults());
+            ids.add(diffId);
         }
         return ids;
     }

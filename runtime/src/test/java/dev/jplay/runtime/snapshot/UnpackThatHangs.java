@@ -36,7 +36,7 @@ public final class UnpackThatHangs {
                 throw new IOException("stdin closed");
             }
         };
-        new LayerStore(Path.of(args[0])).ensure(TarBuilder.sha256(tar), "application/vnd.oci.image.layer.v1.tar+gzip",
+        new LayerStore(Path.of(args[0])).ensure(TarBuilder.diffId(tar), "application/vnd.oci.image.layer.v1.tar+gzip",
                 () -> new SequenceInputStream(firstHalf, stall), UnpackLimits.defaults());
     }
 }

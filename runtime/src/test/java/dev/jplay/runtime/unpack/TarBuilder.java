@@ -1,5 +1,6 @@
 package dev.jplay.runtime.unpack;
 
+import dev.jplay.runtime.image.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -130,6 +131,11 @@ public final class TarBuilder {
             throw new UncheckedIOException(ex);
         }
         return out.toByteArray();
+    }
+
+    /** The diff_id of an uncompressed layer tar. */
+    public static Digest diffId(byte[] tar) {
+        return Digest.parse(sha256(tar));
     }
 
     public static String sha256(byte[] data) {

@@ -1,9 +1,8 @@
 package dev.jplay.runtime.bench;
 
 import dev.jplay.runtime.fetch.FetchResult;
-import dev.jplay.runtime.fetch.ImageFetcher;
+import dev.jplay.runtime.fetch.ImageService;
 import dev.jplay.runtime.image.ImageReference;
-import dev.jplay.runtime.registry.ImagePuller;
 import dev.jplay.runtime.registry.PullOptions;
 import dev.jplay.runtime.registry.RegistryClient;
 import dev.jplay.runtime.snapshot.LayerStore;
@@ -16,7 +15,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * One cold pull+unpack exactly as the agent does it ({@link ImageFetcher}), timed; for {@code bench/images.sh}.
+ * One cold pull+unpack exactly as the agent does it ({@link ImageService}), timed; for {@code bench/images.sh}.
  *
  * <pre>java -cp tools/target/jplay-tools-all.jar dev.jplay.runtime.bench.PullUnpack REF ROOT [--insecure] [--parallelism N]
  *     [--writers N] [--warm]</pre>
@@ -63,7 +62,7 @@ public final class PullUnpack {
         LayerStore layers = new LayerStore(cold.resolve("layers"));
         long entries = 0;
         for (FetchResult.Layer layer : result.layers()) {
-            if (layer.unpacked()) entries += layers.result(layer.layer().diffId().toString()).entries();
+            if (layer.unpacked()) entries += layers.result(layer.layer().diffId()).entries();
         }
         System.out.printf("elapsed_ms=%d layers=%d unpacked=%d entries=%d downloaded_bytes=%d manifest=%s%n", elapsedMs,
                 result.layers().size(), result.unpackedCount(), entries, result.pull().bytesDownloaded(),
@@ -74,7 +73,7 @@ public final class PullUnpack {
             throws Exception {
         ContentStore content = new ContentStore(root.resolve("content"));
         LayerStore layers = new LayerStore(root.resolve("layers"), new LayerUnpacker(false, writers));
-        return new ImageFetcher(new ImagePuller(registry, content, null), layers).fetch(ref, options);
+        return new ImageService(content, null, layers).fetch(registry, ref, options);
     }
 
     private static void deleteTree(Path top) throws IOException {

@@ -17,7 +17,7 @@ class ToolsJarTest {
     @Test
     void allJarHoldsTheBenchmarkEntryPointAndWhatItFetchesWith() throws Exception {
         try (ZipFile zip = new ZipFile(JAR.toFile())) {
-            for (String entry : List.of("dev/jplay/runtime/bench/PullUnpack.class", "dev/jplay/runtime/fetch/ImageFetcher.class",
+            for (String entry : List.of("dev/jplay/runtime/bench/PullUnpack.class", "dev/jplay/runtime/fetch/ImageService.class",
                     "org/apache/commons/compress/archivers/tar/TarArchiveInputStream.class")) {
                 assertTrue(zip.getEntry(entry) != null, entry);
             }

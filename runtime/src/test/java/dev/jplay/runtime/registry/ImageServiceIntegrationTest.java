@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.runtime.fetch.FetchResult;
-import dev.jplay.runtime.fetch.ImageFetcher;
+import dev.jplay.runtime.fetch.ImageService;
+import dev.jplay.runtime.fetch.LayerUnpackException;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageReference;
+import dev.jplay.runtime.snapshot.LayerDigestMismatchException;
 import dev.jplay.runtime.snapshot.LayerStore;
 import dev.jplay.runtime.store.ContentStore;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +28,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ImageFetcher} against a real docker-registry: layers unpacked while they stream, verified, not redone.
+ * {@link ImageService} against a real docker-registry: layers unpacked while they stream, verified, not redone.
  * (In this package for the registry test fixtures.)
  */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
 @Timeout(120)
-class ImageFetcherIntegrationTest {
+class ImageServiceIntegrationTest {
     @TempDir Path dir;
 
     @Test
@@ -46,13 +48,13 @@ class ImageFetcherIntegrationTest {
             new RegistryPusher(registry.base()).push("bench/app", "v1", image);
             ContentStore content = new ContentStore(dir.resolve("content"));
             LayerStore layers = new LayerStore(dir.resolve("layers"));
-            ImageFetcher fetcher = fetcher(registry, content, layers);
+            Fetcher fetcher = fetcher(registry, content, layers);
             ImageReference ref = ImageReference.parse(registry.hostPort() + "/bench/app:v1");
 
             FetchResult first = fetcher.fetch(ref, PullOptions.defaults());
 
             assertEquals(3, first.unpackedCount());
-            assertEquals(image.layers.stream().map(l -> l.diffId().toString()).toList(), first.diffIds());
+            assertEquals(image.layers.stream().map(TestImage.Layer::diffId).toList(), first.diffIds());
             assertEquals("base\n", Files.readString(first.layers().get(0).fs().resolve("etc/motd")));
             assertEquals("port=8080\n", Files.readString(first.layers().get(1).fs().resolve("srv/app/config")));
             assertEquals("character", fileType(first.layers().get(1).fs().resolve("etc/gone")));
@@ -93,14 +95,17 @@ class ImageFetcherIntegrationTest {
         try (RegistryServer registry = RegistryServer.builder(dir.resolve("registry")).start()) {
             new RegistryPusher(registry.base()).push("bench/bad", "v1", image);
             LayerStore layers = new LayerStore(dir.resolve("layers"));
-            ImageFetcher fetcher = fetcher(registry, new ContentStore(dir.resolve("content")), layers);
+            Fetcher fetcher = fetcher(registry, new ContentStore(dir.resolve("content")), layers);
 
-            PullException failure = assertThrows(PullException.class,
+            LayerUnpackException failure = assertThrows(LayerUnpackException.class,
                     () -> fetcher.fetch(ImageReference.parse(registry.hostPort() + "/bench/bad:v1"), PullOptions.defaults()));
 
-            assertEquals(PullException.LAYER_CONSUMER_FAILED, failure.code());
+            // an unpack failure, not a pull failure: it names the layer, and its cause says what was wrong with it
+            assertEquals(claimed, failure.layer().diffId());
+            assertEquals(real.blob().digest(), failure.layer().digest());
+            assertTrue(failure.getCause() instanceof LayerDigestMismatchException, String.valueOf(failure.getCause()));
             assertTrue(failure.getMessage().contains(claimed.toString()), failure.getMessage());
-            assertFalse(layers.has(claimed.toString()));
+            assertFalse(layers.has(claimed));
             try (Stream<Path> staging = Files.list(layers.root().resolve("tmp"))) {
                 assertEquals(List.of(), staging.toList(), "no staging directory left behind");
             }
@@ -109,15 +114,22 @@ class ImageFetcherIntegrationTest {
 
     @Test
     void refusesOptionsThatAlreadyCarryAListener() throws Exception {
-        ImageFetcher fetcher = new ImageFetcher(new ImagePuller(RegistryClient.builder().build(),
-                new ContentStore(dir.resolve("content")), null), new LayerStore(dir.resolve("layers")));
+        Fetcher fetcher = new Fetcher(new ImageService(new ContentStore(dir.resolve("content")), null,
+                new LayerStore(dir.resolve("layers"))), RegistryClient.builder().build());
         PullOptions withListener = PullOptions.builder().layerListener((layer, in) -> { }).build();
         assertThrows(IllegalArgumentException.class, () -> fetcher.fetch(ImageReference.parse("127.0.0.1:1/x:y"), withListener));
     }
 
-    private static ImageFetcher fetcher(RegistryServer registry, ContentStore content, LayerStore layers) throws Exception {
+    /** The service and one registry client, as a pull's caller holds them. */
+    private record Fetcher(ImageService service, RegistryClient registry) {
+        FetchResult fetch(ImageReference ref, PullOptions options) throws Exception {
+            return service.fetch(registry, ref, options);
+        }
+    }
+
+    private static Fetcher fetcher(RegistryServer registry, ContentStore content, LayerStore layers) throws Exception {
         RegistryClient client = RegistryClient.builder().insecure(registry.hostPort()).build();
-        return new ImageFetcher(new ImagePuller(client, content, null), layers);
+        return new Fetcher(new ImageService(content, null, layers), client);
     }
 
     private static String fileType(Path path) throws Exception {
