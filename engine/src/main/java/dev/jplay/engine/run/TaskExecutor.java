@@ -334,7 +334,7 @@ final class TaskExecutor {
             return failedResult("args", e.code(), e.getMessage(), Map.of());
         }
         HostTarget target = where.target();
-        if (where.shownAs() == null) host.agentTarget = target; // a delegate's session is not the host's, for rollbacks
+        if (where.shownAs() == null) host.reachedThrough(target); // a delegate's session is not the host's, for rollbacks
         AgentSession session;
         try {
             session = connections.session(target);
@@ -399,8 +399,7 @@ final class TaskExecutor {
     private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, String shownAs) {
         FailureInfo f = new FailureInfo(host.name, task.displayName(), task.location().toString(),
                 e.step().wireName(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
-        host.unreachable = true;
-        host.unreachableCause = f;
+        host.markUnreachable(f);
         TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
                 TaskOutcome.UNREACHABLE, false, false, null, null, null, null, e.getMessage(), null, Instant.now().toString(), 0, f);
         emit(host, o.withDelegate(shownAs));
