@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.run.TaskExecutor.Verdict;
 import dev.jplay.engine.playbook.ModuleTask;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,9 +27,9 @@ final class TaskFanOut {
         if (t.runOnce()) {
             HostRun first = hosts.get(0);
             List<HostRun> rest = hosts.subList(1, hosts.size());
-            TaskExecutor.Verdict v = executor.run(ctx, first, t, scope, rest);
-            if (v == TaskExecutor.Verdict.OK) return 0;
-            if (v == TaskExecutor.Verdict.FAILED) first.failInPlay();
+            Verdict v = executor.run(ctx, first, t, scope, rest);
+            if (v == Verdict.OK) return 0;
+            if (v == Verdict.FAILED) first.failInPlay();
             for (HostRun h : rest) {
                 executor.failedWithRunOnce(ctx, h, t, first.name, v);
                 h.failInPlay();
@@ -36,8 +37,8 @@ final class TaskFanOut {
             return hosts.size();
         }
         forks.forEachHost(hosts, h -> {
-            TaskExecutor.Verdict v = executor.run(ctx, h, t, scope);
-            if (v == TaskExecutor.Verdict.FAILED) {
+            Verdict v = executor.run(ctx, h, t, scope);
+            if (v == Verdict.FAILED) {
                 h.failInPlay();
                 failures.incrementAndGet();
             }
