@@ -1,26 +1,19 @@
 package dev.jplay.cli;
 
-import dev.jplay.engine.connection.AgentJar;
-import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
-import dev.jplay.engine.run.ConsolePrinter;
-import dev.jplay.engine.run.JsonEventPrinter;
+import dev.jplay.engine.run.BatchGate;
 import dev.jplay.engine.run.PlaybookRunner;
-import dev.jplay.engine.run.ReportCollector;
-import dev.jplay.engine.run.RunListener;
 import dev.jplay.engine.run.RunOptions;
+import dev.jplay.engine.run.RunSession;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
-import dev.jplay.reports.EventStream;
 import dev.jplay.reports.HtmlReportWriter;
 import dev.jplay.reports.ReportFiles;
-import dev.jplay.reports.RunArtifacts;
 import dev.jplay.reports.RunReport;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import dev.jplay.engine.run.FailureBudget;
 import dev.jplay.engine.run.RunJournal;
 import dev.jplay.reports.RunLocator;
@@ -188,62 +179,26 @@ public final class ApplyCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         ApplyHistoryHook history = ApplyHistoryHook.started(runId, playbook, options); // run history (jplay history)
-        ReportCollector collector = new ReportCollector();
-        List<RunListener> listeners = new ArrayList<>();
-        listeners.add(collector);
-        EventStream events = new EventStream();
-        try (OutputStream eventsFile = Files.newOutputStream(runDir.resolve(ReportFiles.EVENTS))) {
-            events.add(eventsFile);
-            if (json) events.add(System.out);
-            listeners.add(new JsonEventPrinter(events));
-            if (!json) listeners.add(new ConsolePrinter(System.out, System.console() != null, verbose.length));
-            PlaybookRunner.Outcome outcome;
-            RunListener all = RunListener.all(listeners);
-            try (Connections connections = Connections.builder().ssh(ssh).forks(forks).agentJar(AgentJar.embedded())
-                         .onRuntimePushed((target, push) -> all.runtimePushed(target.name(), push)).build();
-                 PlaybookRunner runner = new PlaybookRunner(inv, connections, options, all)) {
-                runner.setBecomeDefaults(become);
-                runner.setJournal(RunJournal.create(runDir, runId, playbook.toAbsolutePath().normalize().toString(), resumed));
-                // Ctrl-C / SIGTERM: start nothing new, let the calls in flight finish, and write the report before the JVM exits.
-                CountDownLatch reportWritten = new CountDownLatch(1);
-                Thread hook = new Thread(() -> {
-                    runner.interrupt();
-                    try {
-                        reportWritten.await(INTERRUPT_GRACE_SECONDS, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "jplay-interrupt");
-                Runtime.getRuntime().addShutdownHook(hook);
-                this.reportWritten = reportWritten;
-                try {
-                    outcome = runner.run(pb);
-                } catch (PlaybookException e) {
-                    err.println("jplay: " + e.getMessage());
-                    history.finished(writeReport(collector, runId, runDir, pb, options, ExitCodes.BAD_INPUT, "error"));
-                    return ExitCodes.BAD_INPUT;
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // JVM is exiting: the hook already ran
-                    }
-                }
+        RunSession.Builder settings = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(forks).interruptOnShutdown();
+        if (json) settings.jsonEvents(System.out);
+        else settings.console(System.out, System.console() != null, verbose.length);
+        try (RunSession session = settings.open()) {
+            RunSession.Ended ended = session.runPlaybook(inv, pb, options, become, BatchGate.OPEN, resumed);
+            if (ended.error() != null) {
+                err.println("jplay: " + ended.error());
+                history.finished(session.writeReport().file());
+                return ExitCodes.BAD_INPUT;
             }
-            Path report = writeReport(collector, runId, runDir, pb, options, -1, null);
-            if (reportWritten != null) reportWritten.countDown();
+            Path report = session.writeReport().file();
             history.finished(report);
             if (!json) err.println("report: " + report + " (html: " + report.resolveSibling(HtmlReportWriter.FILE) + ")");
-            return outcome.exitCode();
+            return ended.exitCode();
         } catch (IOException e) {
             err.println("jplay: cannot write run files in " + runDir + ": " + e.getMessage());
             history.failed(ExitCodes.INTERNAL, "cannot write run files in " + runDir + ": " + e.getMessage());
             return ExitCodes.INTERNAL;
         }
     }
-
-    private static final int INTERRUPT_GRACE_SECONDS = 30;
-    private CountDownLatch reportWritten;
 
     /** Hosts with a failed or unreachable result in an earlier run's report. */
     private static List<String> failedHostsOf(String run) {
@@ -256,24 +211,6 @@ public final class ApplyCommand implements Callable<Integer> {
             return hosts;
         } catch (IOException e) {
             throw new IllegalArgumentException("--retry-failed " + run + ": " + e.getMessage());
-        }
-    }
-
-    private static Path writeReport(ReportCollector collector, String runId, Path runDir, Playbook pb, RunOptions options,
-                                    int exit, String outcome) throws IOException {
-        RunReport report = collector.report(runId, Main.VERSION, pb.file().toString(), options.inventorySources(),
-                options.check(), exit, outcome);
-        Path written = ReportFiles.write(runDir, report);
-        writeRunArtifacts(runDir, report);
-        return written;
-    }
-
-    /** junit.xml and report.html next to report.json. They are views of it: failing to write them does not fail the run. */
-    private static void writeRunArtifacts(Path runDir, RunReport report) {
-        try {
-            RunArtifacts.write(runDir, report);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("jplay: warning: cannot write junit.xml/report.html in " + runDir + ": " + e);
         }
     }
 

@@ -1,29 +1,20 @@
 package dev.jplay.cli;
 
-import dev.jplay.engine.connection.AgentJar;
-import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.ChangedContainers;
-import dev.jplay.engine.run.ConsolePrinter;
 import dev.jplay.engine.run.HostTargets;
-import dev.jplay.engine.run.ReportCollector;
 import dev.jplay.engine.run.RollbackCalls;
-import dev.jplay.engine.run.RunListener;
+import dev.jplay.engine.run.RunSession;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
-import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.ReportFiles;
-import dev.jplay.reports.RunArtifacts;
 import dev.jplay.reports.RunLocator;
 import dev.jplay.reports.RunReport;
-import dev.jplay.reports.TaskOutcome;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -109,30 +100,12 @@ public final class RollbackCommand implements Callable<Integer> {
         }
         String runId = ApplyCommand.newRunId();
         Path runDir = reportDir != null ? reportDir : Path.of(".jplay", "runs", runId);
-        ReportCollector collector = new ReportCollector();
-        RunListener listener = RunListener.all(List.of(collector, new ConsolePrinter(System.out, System.console() != null, verbose.length)));
         String play = "rollback of " + past.runId();
-        Map<String, HostRecap> recap = new LinkedHashMap<>();
-        listener.runStarted(past.playbook());
-        listener.playStarted(play, work.stream().map(w -> w.target().name()).toList());
-        listener.taskStarted(play, "rollback", past.playbook(), false);
-        try (Connections connections = Connections.builder().ssh(ssh).forks(Math.max(1, work.size())).agentJar(AgentJar.embedded()).build()) {
-            for (TaskOutcome o : new RollbackCalls(connections, false, listener).run(play, past.playbook(), work)) {
-                recap.merge(o.host(), HostRecap.ZERO.add(o), (a, b) -> a.add(o));
-            }
-        }
-        int exit = 0;
-        for (HostRecap r : recap.values()) {
-            if (r.failed() > 0) exit |= ExitCodes.HOST_FAILED;
-            if (r.unreachable() > 0) exit |= ExitCodes.HOST_UNREACHABLE;
-        }
-        listener.runFinished(recap, exit);
-        try {
-            Files.createDirectories(runDir);
-            RunReport report = collector.report(runId, Main.VERSION, past.playbook(), inventory, false, -1, null);
-            Path written = ReportFiles.write(runDir, report);
-            RunArtifacts.write(runDir, report);
-            err.println("report: " + written);
+        int exit = ExitCodes.BAD_INPUT; // stays so when the run directory cannot be made: no host was touched
+        try (RunSession session = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(Math.max(1, work.size()))
+                .console(System.out, System.console() != null, verbose.length).open()) {
+            exit = session.rollBack(past.playbook(), play, work, inventory).exitCode();
+            err.println("report: " + session.writeReport().file());
         } catch (IOException e) {
             err.println("jplay: cannot write the rollback report in " + runDir + ": " + e.getMessage());
         }

@@ -43,13 +43,13 @@ final class HostPreparation {
         try {
             enabled = BecomeResolver.bool(vars.get(VAR));
         } catch (IllegalArgumentException e) {
-            return TaskExecutor.failedResult("args", "SETUP_INVALID", VAR + ": " + e.getMessage(), Map.of());
+            return ModuleDispatcher.failedResult("args", "SETUP_INVALID", VAR + ": " + e.getMessage(), Map.of());
         }
         boolean cni = "container".equals(task.module()) && args.get("network") != null;
         if (Boolean.FALSE.equals(enabled) || !prepared.add(target.sessionKey() + (cni ? "+cni" : ""))) return null;
         Map<String, Object> setupArgs = cni ? Map.of() : Map.of("cni_plugins", List.of()); // cni: the module's defaults
         long started = System.nanoTime();
-        Map<String, Object> r = TaskExecutor.toRegistered(session.call("host_setup", setupArgs, check, false, null, null).get());
+        Map<String, Object> r = ModuleDispatcher.toRegistered(session.call("host_setup", setupArgs, check, false, null, null).get());
         double seconds = (System.nanoTime() - started) / 1e9;
         if (Boolean.TRUE.equals(r.get("failed"))) {
             r.put("msg", "preparing the host for containers failed: " + r.get("msg"));

@@ -23,14 +23,14 @@ final class HostRun {
     /** set_fact values and registered results: above host and play vars, below task and extra vars. */
     final Map<String, Object> facts = new ConcurrentHashMap<>();
     /** Handler names or listen topics notified in the current play. */
-    final Set<String> notified = new LinkedHashSet<>();
+    private final Set<String> notified = new LinkedHashSet<>();
     private HostRecap recap = HostRecap.ZERO;
     /** Failed in the current play: no more tasks for it in this play (rescue aside). */
-    volatile boolean failedInPlay;
-    volatile boolean unreachable;
-    volatile FailureInfo unreachableCause;
+    private volatile boolean failedInPlay;
+    private volatile boolean unreachable;
+    private volatile FailureInfo unreachableCause;
     /** The host as its latest agent task reached it (login user from remote_user): rollbacks reuse that session. */
-    volatile HostTarget agentTarget;
+    private volatile HostTarget agentTarget;
     /** The agent its container tasks ran through (with become: the privileged one), for rollbacks; null: none yet. */
     private volatile HostTarget containerTarget;
 
@@ -48,6 +48,47 @@ final class HostRun {
             scopePlay = play;
         }
         return scope;
+    }
+
+    /** A new play: no failure and no notified handler carried over from the last one. */
+    synchronized void startPlay() {
+        failedInPlay = false;
+        notified.clear();
+    }
+
+    boolean failedInPlay() {
+        return failedInPlay;
+    }
+
+    /** Fails the host for the rest of the play (rescue aside). */
+    void failInPlay() {
+        failedInPlay = true;
+    }
+
+    /** Rescued, or running an {@code always} section: tasks run on it again. */
+    void clearFailureInPlay() {
+        failedInPlay = false;
+    }
+
+    boolean unreachable() {
+        return unreachable;
+    }
+
+    /** Unreachable for the rest of the play: {@code cause} says where the connection failed. */
+    void markUnreachable(FailureInfo cause) {
+        unreachable = true;
+        unreachableCause = cause;
+    }
+
+    /** Reconnected after it was lost: back in the rollout. */
+    void reconnected() {
+        unreachable = false;
+        unreachableCause = null;
+    }
+
+    /** Records the agent the host's latest agent task reached it through (not a delegate's). */
+    void reachedThrough(HostTarget t) {
+        agentTarget = t;
     }
 
     /** Records the agent a container task ran through on this host. */
@@ -84,5 +125,15 @@ final class HostRun {
 
     synchronized void notify(String handlerOrTopic) {
         notified.add(handlerOrTopic);
+    }
+
+    /** Whether a handler name or listen topic was notified in the current play (or batch). */
+    synchronized boolean notified(String handlerOrTopic) {
+        return notified.contains(handlerOrTopic);
+    }
+
+    /** Handlers ran (or the batch ended): nothing is notified any more. */
+    synchronized void clearNotified() {
+        notified.clear();
     }
 }

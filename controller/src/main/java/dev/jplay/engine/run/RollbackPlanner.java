@@ -48,7 +48,7 @@ final class RollbackPlanner implements RunListener {
             List<String> containers = take(ctx.name(), name);
             HostRun host = hosts.get(name);
             if (containers.isEmpty() || host == null) continue;
-            if (host.unreachable) {
+            if (host.unreachable()) {
                 listener.warning(name + ": unreachable: cannot roll back " + String.join(", ", containers));
                 continue;
             }
@@ -62,10 +62,9 @@ final class RollbackPlanner implements RunListener {
             for (TaskOutcome o : calls.run(ctx.name(), location, work)) {
                 HostRun host = hosts.get(o.host());
                 host.count(o);
-                if (TaskOutcome.FAILED.equals(o.status())) host.failedInPlay = true;
+                if (TaskOutcome.FAILED.equals(o.status())) host.failInPlay();
                 if (TaskOutcome.UNREACHABLE.equals(o.status())) {
-                    host.unreachable = true;
-                    host.unreachableCause = o.error();
+                    host.markUnreachable(o.error());
                 }
             }
         }

@@ -1,0 +1,28 @@
+package dev.jplay.engine.run;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Tags as ansible-playbook applies them ({@code always}, {@code never}, {@code all}, {@code tagged}, {@code untagged}). */
+final class TagFilter {
+    private final RunOptions options;
+
+    TagFilter(RunOptions options) {
+        this.options = options;
+    }
+
+    boolean selectedByTags(TaskScope scope, List<String> taskTags) {
+        Set<String> tags = new LinkedHashSet<>(scope.tags());
+        tags.addAll(taskTags);
+        for (String s : options.skipTags()) {
+            if (tags.contains(s) || (s.equals("tagged") && !tags.isEmpty()) || (s.equals("untagged") && tags.isEmpty())) return false;
+        }
+        Set<String> wanted = options.tags();
+        if (wanted.isEmpty() || wanted.contains("all")) return !tags.contains("never") || wanted.stream().anyMatch(tags::contains);
+        if (tags.contains("always")) return true;
+        if (wanted.contains("tagged") && !tags.isEmpty()) return true;
+        if (wanted.contains("untagged") && tags.isEmpty()) return true;
+        return wanted.stream().anyMatch(tags::contains);
+    }
+}
