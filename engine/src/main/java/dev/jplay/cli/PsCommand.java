@@ -107,7 +107,7 @@ public final class PsCommand implements Callable<Integer> {
                 try {
                     AgentResult r = call.getValue().get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                     if (r.failed()) {
-                        failures.add(failure(host, r.error() != null ? r.error().step() : "agent",
+                        failures.add(failure(host, r.error() != null ? r.error().step().id() : "agent",
                                 r.error() != null ? r.error().code() : "FAILED", r.msg()));
                         exit |= ExitCodes.HOST_FAILED;
                         continue;

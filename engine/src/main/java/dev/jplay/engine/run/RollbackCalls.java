@@ -99,8 +99,8 @@ public final class RollbackCalls {
         }
         FailureInfo error = null;
         if (r.failed()) {
-            Map<String, Object> detail = r.error() == null || r.error().detail() == null ? null : new LinkedHashMap<>(r.error().detail());
-            error = new FailureInfo(target.name(), task, location, r.error() == null ? "rollback" : r.error().step(),
+            Map<String, Object> detail = r.error() == null || r.error().detail().isEmpty() ? null : new LinkedHashMap<>(r.error().detail());
+            error = new FailureInfo(target.name(), task, location, r.error() == null ? "rollback" : r.error().step().id(),
                     r.error() == null ? "MODULE_FAILED" : r.error().code(), r.msg() != null ? r.msg() : r.error() == null ? "rollback failed" : r.error().message(),
                     detail);
         }

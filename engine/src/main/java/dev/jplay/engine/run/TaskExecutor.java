@@ -454,9 +454,9 @@ final class TaskExecutor {
         if (r.msg() != null) m.put("msg", r.msg());
         if (r.diff() != null) m.put("diff", r.diff());
         if (r.error() != null) {
-            m.put("_step", r.error().step());
+            m.put("_step", r.error().step().id());
             m.put("_code", r.error().code());
-            if (r.error().detail() != null) m.put("_detail", r.error().detail());
+            if (!r.error().detail().isEmpty()) m.put("_detail", r.error().detail());
             m.putIfAbsent("msg", r.error().message());
         }
         return m;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jplay.engine.connection.AgentHello;
 import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.StartupReport;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentResult;
 import java.nio.file.Path;
 import java.time.Duration;

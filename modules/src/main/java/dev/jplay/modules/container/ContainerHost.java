@@ -2,6 +2,7 @@ package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.ContainerManager;
 import dev.jplay.runtime.launch.RuncRuntime;
 import dev.jplay.runtime.snapshot.LayerStore;
@@ -63,7 +64,7 @@ final class ContainerHost {
                 }
             });
         } catch (UncheckedIOException e) {
-            throw new ModuleException("store", "STORE_IO", "cannot open the container state in " + ctx.stateDir() + ": "
+            throw new ModuleException(Step.STORE, "STORE_IO", "cannot open the container state in " + ctx.stateDir() + ": "
                     + e.getCause().getMessage(), e.getCause()).detail("path", ctx.stateDir().toString());
         }
     }
@@ -72,7 +73,7 @@ final class ContainerHost {
     static void requireRoot(String module) throws ModuleException {
         long uid = effectiveUid();
         if (uid != 0) {
-            throw new ModuleException("launch", "NEEDS_ROOT", module + ": the agent runs as uid " + uid
+            throw new ModuleException(Step.LAUNCH, "NEEDS_ROOT", module + ": the agent runs as uid " + uid
                     + " but images and containers need root (connect as root or use become)").detail("uid", uid);
         }
     }

@@ -2,6 +2,7 @@ package dev.jplay.modules.container;
 
 import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.registry.ImagePuller;
@@ -58,7 +59,7 @@ final class ImageEnsurer {
             Optional<EnsuredImage> present = findLocal(request);
             if (present.isPresent()) return present.get();
             if (request.policy() == PullPolicy.NEVER) {
-                throw new ModuleException("resolve", "IMAGE_NOT_PRESENT", "image " + request.reference()
+                throw new ModuleException(Step.RESOLVE, "IMAGE_NOT_PRESENT", "image " + request.reference()
                         + " is not on this host and pull is 'never'").detail("image", request.reference().toString());
             }
         }
@@ -75,7 +76,7 @@ final class ImageEnsurer {
                 .progressTimeout(request.progressTimeout()).progress(pullActivity);
         if (request.unpack()) options.layerListener(unpackWhileDownloading(unpacked, pullActivity, request.limits()));
         PullResult result;
-        activity.now("fetch", "pulling " + ref);
+        activity.now(Step.FETCH, "pulling " + ref);
         try {
             result = new ImagePuller(request.access().client(ref, request.progressTimeout()), host.content, host.images)
                     .pull(ref, options.build());
@@ -86,7 +87,7 @@ final class ImageEnsurer {
             // The listener saw every layer; this only catches a layer another process deleted meanwhile.
             for (PulledLayer layer : result.layers()) {
                 if (!host.layers.has(layer.diffId().toString())) {
-                    activity.now("unpack", "unpacking layer " + layer.digest() + " from the content store");
+                    activity.now(Step.UNPACK, "unpacking layer " + layer.digest() + " from the content store");
                     unpackFromStore(ref, layer, pullActivity, request.limits());
                     unpacked.incrementAndGet();
                 }
