@@ -14,6 +14,8 @@ import dev.jplay.engine.vars.VariableScope.Layer;
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.TaskOutcome;
 import java.time.Duration;
@@ -98,7 +100,7 @@ final class TaskExecutor {
             }
             items = l;
         } catch (PlaybookException e) {
-            return report(host, task, play, null, failure(host, task, "template", "TEMPLATE", e.getMessage(), null), Instant.now(), 0);
+            return report(host, task, play, null, failure(host, task, Step.TEMPLATE, "TEMPLATE", e.getMessage(), null), Instant.now(), 0);
         }
         List<Object> results = new ArrayList<>();
         boolean anyChanged = false;
@@ -212,7 +214,7 @@ final class TaskExecutor {
      */
     void failedWithRunOnce(PlayContext play, HostRun host, ModuleTask task, String ranOn, Verdict verdict) {
         String why = verdict == Verdict.UNREACHABLE ? "could not run: " + ranOn + " was unreachable" : "failed on " + ranOn;
-        FailureInfo f = failure(host, task, "run_once", "RUN_ONCE_FAILED", "run_once task " + why
+        FailureInfo f = failure(host, task, Step.RUN_ONCE, "RUN_ONCE_FAILED", "run_once task " + why
                 + "; it runs once for the whole batch", Map.of("ran_on", ranOn));
         emit(host, outcome(host, task, play, null, TaskOutcome.FAILED, false, false, null, Instant.now(), System.nanoTime(), f));
     }
@@ -239,7 +241,7 @@ final class TaskExecutor {
             try {
                 where = targets.of(host, task.connection(), delegate(task, vars));
             } catch (dev.jplay.inventory.InventoryException e) {
-                FailureInfo f = failure(host, task, "args", "DELEGATE_INVALID", "delegate_to: " + e.getMessage(), null);
+                FailureInfo f = failure(host, task, Step.ARGS, "DELEGATE_INVALID", "delegate_to: " + e.getMessage(), null);
                 emit(host, outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, f));
                 return new Single(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", f.cause()));
             }
@@ -252,13 +254,13 @@ final class TaskExecutor {
                         v -> v instanceof String str && Templater.isTemplate(str) ? templater.render(str, vars, task.location()) : v)));
                 refused = needsRoot(host, task, where);
             } catch (IllegalArgumentException e) {
-                refused = failure(host, task, "become", "BECOME_INVALID", e.getMessage(), null);
+                refused = failure(host, task, Step.BECOME, "BECOME_INVALID", e.getMessage(), null);
             }
             if (refused != null) {
                 emit(host, outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, refused));
                 return new Single(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", refused.cause()));
             }
-            Map<String, Object> result;
+            TaskResult result;
             int attempts = task.retry() == null ? 1 : Math.max(1, task.retry().retries() + 1);
             int attempt = 0;
             while (true) {
@@ -272,19 +274,16 @@ final class TaskExecutor {
                 Map<String, Object> untilVars = withRegistered(vars, task, result);
                 if (expressions.test(task.retry().until(), untilVars, task.locationOf("until"))) break;
                 if (attempt >= attempts) {
-                    result.put("failed", true);
-                    result.putIfAbsent("msg", "");
-                    result.put("msg", "gave up after " + attempt + " attempts: until condition never held");
-                    result.put("_code", "RETRIES_EXHAUSTED");
+                    result.retriesExhausted(attempt);
                     break;
                 }
-                result.put("attempts", attempt);
+                result.attempts(attempt);
                 sleep(Duration.ofSeconds(task.retry().delaySeconds()));
             }
-            result.put("attempts", attempt);
-            boolean failed = Boolean.TRUE.equals(result.get("failed"));
-            boolean changed = Boolean.TRUE.equals(result.get("changed"));
-            FailureInfo error = failed ? failureFrom(host, task, result) : null;
+            result.attempts(attempt);
+            boolean failed = result.failed();
+            boolean changed = result.changed();
+            FailureInfo error = failed ? failure(host, task, result.located(task.module())) : null;
             boolean ignored = failed && (task.ignoreErrors() || scope.ignoreErrors());
             TaskOutcome o = outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
@@ -294,14 +293,11 @@ final class TaskExecutor {
             }
             emit(host, o.withDelegate(where.shownAs()));
             emitWarnings(host, result);
-            result.remove("_step");
-            result.remove("_code");
-            result.remove("_detail");
-            return new Single(failed && !ignored ? Verdict.FAILED : Verdict.OK, result);
+            return new Single(failed && !ignored ? Verdict.FAILED : Verdict.OK, result.registered());
         } catch (PlaybookException e) {
             boolean ignored = task.ignoreErrors() || scope.ignoreErrors();
-            String step = e instanceof TemplateException ? "template" : "condition";
-            FailureInfo f = failure(host, task, step, step.toUpperCase(), e.getMessage(), null);
+            Step step = e instanceof TemplateException ? Step.TEMPLATE : Step.CONDITION;
+            FailureInfo f = failure(host, task, step, step.name(), e.getMessage(), null);
             TaskOutcome o = outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, ignored, null, started, t0, f);
             emit(host, o);
             Map<String, Object> reg = new LinkedHashMap<>();
@@ -312,8 +308,8 @@ final class TaskExecutor {
         }
     }
 
-    /** The module's result as a mutable map (what {@code register} stores), or null when the host is unreachable. */
-    private Map<String, Object> invoke(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
+    /** The module's result, or null when the host is unreachable. */
+    private TaskResult invoke(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
                                        Map<String, String> env, Map<String, Object> vars, ExecutionTargets.Where where) {
         if (controllerModules.handles(task.module())) {
             return controllerModules.run(task, args, vars, host, play, options);
@@ -331,7 +327,7 @@ final class TaskExecutor {
         try {
             call = controllerModules.prepareAgentCall(task, args, vars, play);
         } catch (ControllerModules.PrepareException e) {
-            return failedResult("args", e.code(), e.getMessage(), Map.of());
+            return TaskResult.failed(new Failure(Step.ARGS, e.code(), e.getMessage()));
         }
         HostTarget target = where.target();
         if (where.shownAs() == null) host.agentTarget = target; // a delegate's session is not the host's, for rollbacks
@@ -347,10 +343,10 @@ final class TaskExecutor {
         }
         Duration timeout = taskTimeout(task);
         try {
-            Map<String, Object> unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
+            TaskResult unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
             if (unprepared != null) return unprepared;
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
-            return toRegistered(r);
+            return TaskResult.of(r);
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
             connections.discard(target);
@@ -380,25 +376,12 @@ final class TaskExecutor {
         return task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
     }
 
-    private static Map<String, Object> becomeRefused(ConnectionException e) {
-        return failedResult(e.step().wireName(), e.code(), e.getMessage(), e.detail());
-    }
-
-    /** A failed result made on the controller, located like an agent's: step, code, message and detail. */
-    static Map<String, Object> failedResult(String step, String code, String msg, Map<String, Object> detail) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("failed", true);
-        r.put("changed", false);
-        r.put("msg", msg);
-        r.put("_step", step);
-        r.put("_code", code);
-        if (!detail.isEmpty()) r.put("_detail", detail);
-        return r;
+    private static TaskResult becomeRefused(ConnectionException e) {
+        return TaskResult.failed(e.failure());
     }
 
     private void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, String shownAs) {
-        FailureInfo f = new FailureInfo(host.name, task.displayName(), task.location().toString(),
-                e.step().wireName(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
+        FailureInfo f = failure(host, task, e.failure());
         host.unreachable = true;
         host.unreachableCause = f;
         TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
@@ -415,7 +398,7 @@ final class TaskExecutor {
         // A login user left to -u and ~/.ssh/config is known only once logged in: the agent's own checks fail then.
         if (where.target().effectiveUser() == null) return null;
         String on = where.shownAs() == null ? host.name : where.shownAs();
-        return failure(host, task, "become", "BECOME_REQUIRED", on + ": " + task.module() + " needs root, and the agent would run as "
+        return failure(host, task, Step.BECOME, "BECOME_REQUIRED", on + ": " + task.module() + " needs root, and the agent would run as "
                 + where.target().effectiveUser() + ": add become: true (to the task, its block or its play, or --become)",
                 Map.of("login_user", String.valueOf(where.target().user()), "module", task.module()));
     }
@@ -432,58 +415,26 @@ final class TaskExecutor {
         return name;
     }
 
-    /** Agent output is untrusted: copy only known, typed fields; module data goes under its own keys. */
-    static Map<String, Object> toRegistered(AgentResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (r.data() != null) {
-            for (Map.Entry<String, Object> e : r.data().entrySet()) {
-                if (!e.getKey().startsWith("_")) m.put(e.getKey(), e.getValue());
-            }
-        }
-        m.put("changed", r.changed());
-        m.put("failed", r.failed());
-        if (r.rc() != null) m.put("rc", r.rc());
-        if (r.stdout() != null) {
-            m.put("stdout", r.stdout());
-            m.put("stdout_lines", r.stdout().isEmpty() ? List.of() : List.of(r.stdout().split("\n", -1)));
-        }
-        if (r.stderr() != null) {
-            m.put("stderr", r.stderr());
-            m.put("stderr_lines", r.stderr().isEmpty() ? List.of() : List.of(r.stderr().split("\n", -1)));
-        }
-        if (r.msg() != null) m.put("msg", r.msg());
-        if (r.diff() != null) m.put("diff", r.diff());
-        if (r.error() != null) {
-            m.put("_step", r.error().step().id());
-            m.put("_code", r.error().code());
-            if (!r.error().detail().isEmpty()) m.put("_detail", r.error().detail());
-            m.putIfAbsent("msg", r.error().message());
-        }
-        return m;
-    }
-
-    private void applyOverrides(ModuleTask task, VariableScope vars, Map<String, Object> result) {
+    private void applyOverrides(ModuleTask task, VariableScope vars, TaskResult result) {
         if (task.changedWhen() != null) {
-            result.put("changed", expressions.test(task.changedWhen(), withRegistered(vars, task, result), task.locationOf("changed_when")));
+            result.changed(expressions.test(task.changedWhen(), withRegistered(vars, task, result), task.locationOf("changed_when")));
         }
         if (task.failedWhen() != null) {
             boolean failed = expressions.test(task.failedWhen(), withRegistered(vars, task, result), task.locationOf("failed_when"));
-            result.put("failed", failed);
             if (failed) {
-                result.putIfAbsent("msg", "failed_when condition held");
-                result.put("_step", "condition");
-                result.put("_code", "FAILED_WHEN");
+                Failure had = result.failure();
+                result.fail(Failure.builder(Step.CONDITION, "FAILED_WHEN", "failed_when condition held")
+                        .detail(had == null ? null : had.detail()).build());
             } else {
-                result.remove("_step");
-                result.remove("_code");
+                result.pass();
             }
         }
     }
 
     /** Conditions see the result under the {@code register} name (as in Ansible) and as {@code result}. */
-    private static VariableScope withRegistered(VariableScope vars, ModuleTask task, Map<String, Object> result) {
-        VariableScope v = vars.with(Layer.TASK_VARS, "result", result);
-        return task.register() == null ? v : v.with(Layer.TASK_VARS, task.register(), result);
+    private static VariableScope withRegistered(VariableScope vars, ModuleTask task, TaskResult result) {
+        VariableScope v = vars.with(Layer.TASK_VARS, "result", result.registered());
+        return task.register() == null ? v : v.with(Layer.TASK_VARS, task.register(), result.registered());
     }
 
     private Map<String, String> environment(TaskScope scope, ModuleTask task, Map<String, Object> vars) {
@@ -496,19 +447,12 @@ final class TaskExecutor {
         return env;
     }
 
-    private FailureInfo failureFrom(HostRun host, ModuleTask task, Map<String, Object> result) {
-        String step = result.get("_step") instanceof String s ? s : "exec";
-        String code = result.get("_code") instanceof String c ? c : result.get("rc") instanceof Integer rc && rc != 0 ? "NON_ZERO_RC" : "MODULE_FAILED";
-        Map<String, Object> detail = new LinkedHashMap<>();
-        if (result.get("_detail") instanceof Map<?, ?> d) d.forEach((k, v) -> detail.put(String.valueOf(k), v));
-        if (result.get("rc") != null) detail.put("rc", result.get("rc"));
-        if (result.get("stderr") instanceof String err && !err.isBlank()) detail.put("stderr_tail", tail(err, 2000));
-        String msg = result.get("msg") instanceof String m && !m.isBlank() ? m : "module " + task.module() + " failed";
-        return failure(host, task, step, code, msg, detail.isEmpty() ? null : detail);
+    private static FailureInfo failure(HostRun host, ModuleTask task, Step step, String code, String cause, Map<String, Object> detail) {
+        return failure(host, task, Failure.builder(step, code, cause).detail(detail).build());
     }
 
-    private static FailureInfo failure(HostRun host, ModuleTask task, String step, String code, String cause, Map<String, Object> detail) {
-        return new FailureInfo(host.name, task.displayName(), task.location().toString(), step, code, cause, detail);
+    private static FailureInfo failure(HostRun host, ModuleTask task, Failure failure) {
+        return FailureInfo.of(host.name, task.displayName(), task.location().toString(), failure);
     }
 
     private Verdict report(HostRun host, ModuleTask task, PlayContext play, Object item, FailureInfo f, Instant started, long t0) {
@@ -519,14 +463,13 @@ final class TaskExecutor {
     }
 
     private TaskOutcome outcome(HostRun host, ModuleTask task, PlayContext play, Object item, String status, boolean changed,
-                                boolean ignored, Map<String, Object> result, Instant started, long t0, FailureInfo error) {
+                                boolean ignored, TaskResult result, Instant started, long t0, FailureInfo error) {
         boolean hide = task.noLog();
-        Integer rc = result != null && result.get("rc") instanceof Integer i ? i : null;
-        String stdout = hide || result == null ? null : (String) result.get("stdout");
-        String stderr = hide || result == null ? null : (String) result.get("stderr");
-        String msg = result == null ? (error == null ? null : error.cause()) : hide ? "(output hidden: no_log)" : stringOrNull(result.get("msg"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> diff = hide || result == null ? null : (Map<String, Object>) result.get("diff");
+        Integer rc = result == null ? null : result.rc();
+        String stdout = hide || result == null ? null : result.stdout();
+        String stderr = hide || result == null ? null : result.stderr();
+        String msg = result == null ? (error == null ? null : error.cause()) : hide ? "(output hidden: no_log)" : result.msg();
+        Map<String, Object> diff = hide || result == null ? null : result.diff();
         if (hide && error != null) error = new FailureInfo(error.host(), error.task(), error.location(), error.step(), error.code(), "(output hidden: no_log)", null);
         return new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(), status,
                 changed, ignored, hide ? null : item, rc, stdout, stderr, msg, diff, started.toString(),
@@ -534,8 +477,8 @@ final class TaskExecutor {
     }
 
     /** A module may return {@code warnings: [strings]} (e.g. runtime CVE advisories): each shown once per host and run. */
-    private void emitWarnings(HostRun host, Map<String, Object> result) {
-        if (result.get("warnings") instanceof List<?> warnings) {
+    private void emitWarnings(HostRun host, TaskResult result) {
+        if (result.registered().get("warnings") instanceof List<?> warnings) {
             for (Object w : warnings) {
                 if (w instanceof String text && warned.add(host.name + ": " + text)) listener.warning(host.name + ": " + text);
             }
@@ -553,10 +496,6 @@ final class TaskExecutor {
         } catch (PlaybookException e) {
             return label;
         }
-    }
-
-    private static String stringOrNull(Object o) {
-        return o == null ? null : String.valueOf(o);
     }
 
     static String tail(String s, int max) {
