@@ -6,6 +6,7 @@ import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.ConsolePrinter;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.JsonEventPrinter;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.run.ReportCollector;

@@ -5,6 +5,7 @@ import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.ChangedContainers;
 import dev.jplay.engine.run.ConsolePrinter;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.HostTargets;
 import dev.jplay.engine.run.ReportCollector;
 import dev.jplay.engine.run.RollbackCalls;
@@ -121,11 +122,7 @@ public final class RollbackCommand implements Callable<Integer> {
                 recap.merge(o.host(), HostRecap.ZERO.add(o), (a, b) -> a.add(o));
             }
         }
-        int exit = 0;
-        for (HostRecap r : recap.values()) {
-            if (r.failed() > 0) exit |= ExitCodes.HOST_FAILED;
-            if (r.unreachable() > 0) exit |= ExitCodes.HOST_UNREACHABLE;
-        }
+        int exit = ExitCodes.of(recap, false);
         listener.runFinished(recap, exit);
         try {
             Files.createDirectories(runDir);

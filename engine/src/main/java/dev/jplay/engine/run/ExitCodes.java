@@ -1,8 +1,12 @@
-package dev.jplay.cli;
+package dev.jplay.engine.run;
+
+import dev.jplay.reports.HostRecap;
+import java.util.Map;
 
 /**
- * What {@code jplay}'s exit status means. Host failures and unreachable hosts are bits, so a run with
- * both exits 6. Scripts can test {@code $? -eq 0} for "everything ok".
+ * What {@code jplay}'s exit status means, and the one place that decides it (and the outcome a report names for
+ * it). Host failures and unreachable hosts are bits, so a run with both exits 6. Scripts can test {@code $? -eq 0}
+ * for "everything ok".
  */
 public final class ExitCodes {
     /** Every host ok (or changed, skipped, ignored). */
@@ -19,4 +23,27 @@ public final class ExitCodes {
     public static final int INTERNAL = 70;
 
     private ExitCodes() {}
+
+    /** A run's exit status from its recap: interrupted wins, else the failed and unreachable bits. */
+    public static int of(Map<String, HostRecap> recap, boolean interrupted) {
+        if (interrupted) return INTERRUPTED;
+        int code = OK;
+        for (HostRecap r : recap.values()) {
+            if (r.failed() > 0) code |= HOST_FAILED;
+            if (r.unreachable() > 0) code |= HOST_UNREACHABLE;
+        }
+        return code;
+    }
+
+    /** The outcome a report (and a scheduled run's record) names for an exit status. */
+    public static String outcome(int code) {
+        return switch (code) {
+            case OK -> "ok";
+            case HOST_FAILED -> "failed";
+            case HOST_UNREACHABLE -> "unreachable";
+            case HOST_FAILED | HOST_UNREACHABLE -> "failed_unreachable";
+            case INTERRUPTED -> "interrupted";
+            default -> "error";
+        };
+    }
 }

@@ -7,6 +7,7 @@ import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.BecomeDefaults;
 import dev.jplay.engine.run.ConsolePrinter;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.JsonEventPrinter;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.run.ReportCollector;
@@ -80,7 +81,7 @@ public final class PlaybookRollout implements RolloutLauncher {
                 try {
                     outcome = runner.run(playbook);
                 } catch (PlaybookException e) {
-                    exitOverride = 1;
+                    exitOverride = ExitCodes.BAD_INPUT;
                     outcomeOverride = RunRecord.ERROR;
                     reason = e.getMessage();
                 }
