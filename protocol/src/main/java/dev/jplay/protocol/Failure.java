@@ -56,7 +56,9 @@ public record Failure(Step step, String code, String message, Map<String, Object
         }
 
         public Builder detail(Map<String, ?> details) {
-            if (details != null) details.forEach(this::detail);
+            if (details != null) {
+                for (Map.Entry<String, ?> e : details.entrySet()) detail(e.getKey(), e.getValue());
+            }
             return this;
         }
 
