@@ -9,11 +9,14 @@ import dev.jplay.modules.ModuleRegistry;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
 import dev.jplay.modules.command.ProcessTrees;
-import dev.jplay.protocol.AgentError;
+import dev.jplay.protocol.AgentCodec;
+import dev.jplay.protocol.AgentHello;
+import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
+import dev.jplay.protocol.Failure;
 import dev.jplay.protocol.Protocol;
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Step;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -120,12 +123,11 @@ public final class AgentMain {
                 continue;
             }
             if (isBlank(line)) continue;
-            Request req;
+            AgentRequest req;
             try {
-                req = Request.parse(Json.parse(line));
-            } catch (IOException | Request.Invalid e) {
-                long id = e instanceof Request.Invalid inv ? inv.id : -1;
-                write(failure(id, "BAD_REQUEST", "bad request: " + e.getMessage()));
+                req = AgentCodec.parseRequest(line);
+            } catch (AgentCodec.BadRequest e) {
+                write(failure(e.id, "BAD_REQUEST", "bad request: " + e.getMessage()));
                 continue;
             }
             if (req.isBye()) break;
@@ -156,31 +158,27 @@ public final class AgentMain {
         }
     }
 
-    private Map<String, Object> hello() {
-        Map<String, Object> hello = new LinkedHashMap<>();
-        hello.put("type", "hello");
-        hello.put("protocol", Protocol.VERSION);
-        if (agentId != null) hello.put("agent", agentId);
-        hello.put("java", System.getProperty("java.version"));
+    private AgentHello hello() {
+        long pid;
+        Long uid = null;
         try {
             // /proc/self names the pid and belongs to the effective uid: cheaper at start-up than
             // ProcessHandle, whose initialisation spins up lambdas.
             Path self = Path.of("/proc/self");
-            hello.put("pid", Long.parseLong(Files.readSymbolicLink(self).toString()));
-            hello.put("uid", Files.getAttribute(self, "unix:uid"));
+            pid = Long.parseLong(Files.readSymbolicLink(self).toString());
+            uid = ((Number) Files.getAttribute(self, "unix:uid")).longValue();
         } catch (IOException | RuntimeException e) {
-            hello.put("pid", ProcessHandle.current().pid()); // not Linux; uid stays unknown
+            pid = ProcessHandle.current().pid(); // not Linux; uid stays unknown
         }
-        hello.put("modules", registry.names());
-        return hello;
+        return new AgentHello(Protocol.VERSION, System.getProperty("java.version"), pid, List.copyOf(registry.names()), agentId, uid);
     }
 
-    AgentResult execute(Request req, Duration deadline, Activity activity) {
+    AgentResult execute(AgentRequest req, Duration deadline, Activity activity) {
         long start = System.nanoTime();
         TaskModule module = registry.get(req.module());
         if (module == null) {
-            return failure(req.id(), new AgentError("args", "MODULE_UNKNOWN", "no module named '" + req.module()
-                    + "' (agent has: " + String.join(", ", registry.names()) + ")", null), 0);
+            return AgentResult.failed(req.id(), new Failure(Step.ARGS, "MODULE_UNKNOWN", "no module named '" + req.module()
+                    + "' (agent has: " + String.join(", ", registry.names()) + ")"), 0);
         }
         ModuleContext ctx = new ModuleContext(req.check(), req.diff(), deadline, req.env(), stateDir, agentState, activity);
         try {
@@ -189,16 +187,16 @@ public final class AgentMain {
         } catch (ModuleException e) {
             // A module that kept its deadline itself: say what it was doing, as the watchdog would.
             if ("TIMEOUT".equals(e.code()) && !e.detailMap().containsKey("activity")) e.detail("activity", activity.describe());
-            return failure(req.id(), e.toError(), elapsedMs(start));
+            return AgentResult.failed(req.id(), e.failure(), elapsedMs(start));
         } catch (RuntimeException | Error e) {
-            return failure(req.id(), new AgentError("exec", "MODULE_CRASH", req.module() + " crashed: " + e,
-                    Map.of("exception", e.getClass().getName())), elapsedMs(start));
+            return AgentResult.failed(req.id(), Failure.builder(Step.EXEC, "MODULE_CRASH", req.module() + " crashed: " + e)
+                    .detail("exception", e.getClass().getName()).build(), elapsedMs(start));
         }
     }
 
     /** The watchdog's answer for a request past its deadline. */
     private static AgentResult timedOut(Job job, List<ProcessHandle> killed, boolean running) {
-        Request req = job.req;
+        AgentRequest req = job.req;
         Map<String, Object> detail = new LinkedHashMap<>();
         String activity = job.activity.describe();
         detail.put("activity", activity);
@@ -214,7 +212,8 @@ public final class AgentMain {
                 + (req.timeout() != null ? "the task's timeout" : "the module's default; a task's timeout: changes it")
                 + ")" + (running ? "" : " and never got a worker thread")
                 + (killed.isEmpty() ? "" : "; killed " + killed.size() + " process(es) it started");
-        return failure(req.id(), new AgentError(job.activity.step(), "TIMEOUT", message, detail), elapsedMs(job.queuedAt));
+        return AgentResult.failed(req.id(), Failure.builder(job.activity.step(), "TIMEOUT", message).detail(detail).build(),
+                elapsedMs(job.queuedAt));
     }
 
     private static long elapsedMs(long startNanos) {
@@ -222,32 +221,32 @@ public final class AgentMain {
     }
 
     private static AgentResult failure(long id, String code, String message) {
-        return failure(id, new AgentError("agent", code, message, null), 0);
-    }
-
-    private static AgentResult failure(long id, AgentError error, long durationMs) {
-        return new AgentResult("result", id, "failed", false, null, null, null, error.message(), null, null, error,
-                durationMs);
+        return AgentResult.failed(id, new Failure(Step.AGENT, code, message), 0);
     }
 
     /**
      * One whole line per message, never interleaved. Module results must be plain JSON values (maps, lists, strings,
      * numbers, booleans, null); one that is not becomes a RESULT_UNWRITABLE error naming the value's type and key.
      */
-    private void write(Object message) {
+    private void write(AgentResult result) {
         byte[] bytes;
         try {
-            bytes = Json.write(message instanceof AgentResult r ? WireFormat.toMap(r) : message);
+            bytes = AgentCodec.encode(result);
         } catch (RuntimeException e) {
-            long id = message instanceof AgentResult r ? r.id() : -1;
-            bytes = Json.write(WireFormat.toMap(failure(id, new AgentError("agent", "RESULT_UNWRITABLE",
-                    "cannot serialise the result: " + e.getMessage(), null), 0)));
+            bytes = AgentCodec.encode(failure(result.id(), "RESULT_UNWRITABLE", "cannot serialise the result: " + e.getMessage()));
         }
+        writeLine(bytes);
+    }
+
+    private void write(AgentHello hello) {
+        writeLine(AgentCodec.encode(hello));
+    }
+
+    private void writeLine(byte[] bytes) {
         synchronized (this) {
             if (outputBroken) return;
             try {
                 out.write(bytes);
-                out.write('\n');
                 out.flush();
             } catch (IOException e) {
                 // The controller is gone: nothing to report to. Stop reading; serve() cleans up.
@@ -261,7 +260,7 @@ public final class AgentMain {
      * unless a CDS archive covers it.
      */
     private final class Job implements Runnable, Watchdog.Deadline {
-        final Request req;
+        final AgentRequest req;
         final Duration deadline;
         final Activity activity = new Activity();
         final long queuedAt = System.nanoTime();
@@ -270,7 +269,7 @@ public final class AgentMain {
         /** The thread running this job, null before and after; guarded by this. */
         private Thread worker;
 
-        Job(Request req) {
+        Job(AgentRequest req) {
             this.req = req;
             Duration t = req.timeout();
             this.deadline = t == null || t.isNegative() || t.isZero() ? ModuleDeadlines.defaultFor(req.module()) : t;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
 import java.io.BufferedReader;
@@ -61,15 +62,14 @@ class AgentJarTest {
     }
 
     private static void send(OutputStream in, AgentRequest req) throws Exception {
-        in.write(JSON.writeValueAsBytes(req));
-        in.write('\n');
+        in.write(AgentCodec.encode(req));
         in.flush();
     }
 
     private static AgentResult read(BufferedReader out) throws Exception {
         String line = out.readLine();
         assertTrue(line != null, "agent closed stdout");
-        return JSON.readValue(line, AgentResult.class);
+        return AgentCodec.parseResult(line, id -> true);
     }
 
     @Test

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.modules.ModuleRegistry;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.Step;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link AgentMain#serve} in-process; results are read back with the controller's databind records. */
+/** {@link AgentMain#serve} in-process; results are read back with the controller's codec. */
 @Timeout(60)
 class AgentMainTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -38,13 +40,13 @@ class AgentMainTest {
     }
 
     static String run(long id, String module, Map<String, Object> args) throws Exception {
-        return JSON.writeValueAsString(AgentRequest.run(id, module, args, false, false, null, null));
+        return new String(AgentCodec.encode(AgentRequest.run(id, module, args, false, false, null, null)), StandardCharsets.UTF_8).strip();
     }
 
     static Map<Long, AgentResult> results(List<String> lines) throws Exception {
         Map<Long, AgentResult> byId = new HashMap<>();
         for (String l : lines.subList(1, lines.size())) {
-            AgentResult r = JSON.readValue(l, AgentResult.class); // strict: unknown fields fail
+            AgentResult r = AgentCodec.parseResult(l, id -> true); // strict: unknown fields fail
             byId.put(r.id(), r);
         }
         return byId;
@@ -109,7 +111,7 @@ class AgentMainTest {
                 run(8, "ping", Map.of("data", "still here")));
         assertEquals(8, lines.size(), lines.toString());
         List<AgentResult> all = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) all.add(JSON.readValue(l, AgentResult.class));
+        for (String l : lines.subList(1, lines.size())) all.add(AgentCodec.parseResult(l, id -> true));
         assertEquals("BAD_REQUEST", all.get(0).error().code());
         assertEquals(-1, all.get(0).id());
         assertTrue(all.get(1).error().message().contains("longer than 1000"), all.get(1).toString());
@@ -126,7 +128,7 @@ class AgentMainTest {
     }
 
     static String run(long id, String module, Map<String, Object> args, long timeoutMs) throws Exception {
-        return JSON.writeValueAsString(AgentRequest.run(id, module, args, false, false, timeoutMs, null));
+        return new String(AgentCodec.encode(AgentRequest.run(id, module, args, false, false, timeoutMs, null)), StandardCharsets.UTF_8).strip();
     }
 
     /**
@@ -143,7 +145,7 @@ class AgentMainTest {
             @Override public String name() { return "read_fifo"; }
             @Override public ModuleResult run(dev.jplay.modules.ModuleArgs a, dev.jplay.modules.ModuleContext c) {
                 stuck.add(Thread.currentThread());
-                c.activity().now("read", "opening " + fifo + " for reading");
+                c.activity().now(Step.FETCH, "opening " + fifo + " for reading");
                 try (java.io.FileInputStream in = new java.io.FileInputStream(fifo.toFile())) {
                     return ModuleResult.ok().put("read", in.read()).build();
                 } catch (java.io.IOException e) {
@@ -161,7 +163,7 @@ class AgentMainTest {
         AgentResult timedOut = r.get(1L);
         assertEquals("failed", timedOut.status());
         assertEquals("TIMEOUT", timedOut.error().code());
-        assertEquals("read", timedOut.error().step());
+        assertEquals("fetch", timedOut.error().step().id());
         assertEquals("opening " + fifo + " for reading", timedOut.error().detail().get("activity"));
         assertEquals(300, ((Number) timedOut.error().detail().get("timeout_ms")).intValue());
         assertEquals("task timeout", timedOut.error().detail().get("deadline"));
@@ -207,7 +209,7 @@ class AgentMainTest {
                 run(1, "command", Map.of("argv", List.of("cat", fifo.toString())), 300));
         AgentResult r = results(lines).get(1L);
         assertEquals("TIMEOUT", r.error().code());
-        assertEquals("exec", r.error().step());
+        assertEquals("exec", r.error().step().id());
         assertEquals("running cat " + fifo, r.error().detail().get("activity"));
         List<?> pids = (List<?>) r.error().detail().get("pids");
         for (Object pid : pids) {
@@ -249,6 +251,6 @@ class AgentMainTest {
         List<String> lines = serve(ModuleRegistry.standard(), 1 << 20, run(1, "ping", Map.of()),
                 "{\"type\":\"bye\"}", run(2, "ping", Map.of()));
         assertEquals(2, lines.size());
-        assertEquals(1, JSON.readValue(lines.get(1), AgentResult.class).id());
+        assertEquals(1, AgentCodec.parseResult(lines.get(1), id -> true).id());
     }
 }

@@ -4,6 +4,7 @@ import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.BatchGate;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.run.RunOptions;
 import dev.jplay.engine.run.RunSession;

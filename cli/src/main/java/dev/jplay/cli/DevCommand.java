@@ -2,6 +2,7 @@ package dev.jplay.cli;
 
 import dev.jplay.engine.devimage.BusyboxImage;
 import dev.jplay.engine.devimage.RegistryUpload;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.runtime.image.ImageReference;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.jplay.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.schedule.Durations;
 import dev.jplay.engine.schedule.RunHistory;
 import dev.jplay.engine.schedule.RunRecord;

@@ -1,5 +1,6 @@
 package dev.jplay.cli;
 
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
 import dev.jplay.inventory.InventoryJson;

@@ -1,5 +1,6 @@
 package dev.jplay.cli;
 
+import dev.jplay.engine.run.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

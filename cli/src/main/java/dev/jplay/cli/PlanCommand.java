@@ -16,6 +16,7 @@ import dev.jplay.engine.fleet.ReplicaSpec;
 import dev.jplay.engine.ippool.IpPool;
 import dev.jplay.engine.ippool.IpPoolException;
 import dev.jplay.engine.ippool.IpPools;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;

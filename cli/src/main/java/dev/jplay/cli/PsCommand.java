@@ -6,11 +6,13 @@ import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.HostTargets;
 import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.ReportFiles;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -107,7 +109,7 @@ public final class PsCommand implements Callable<Integer> {
                 try {
                     AgentResult r = call.getValue().get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                     if (r.failed()) {
-                        failures.add(failure(host, r.error() != null ? r.error().step() : "agent",
+                        failures.add(failure(host, r.error() != null ? r.error().step() : Step.AGENT,
                                 r.error() != null ? r.error().code() : "FAILED", r.msg()));
                         exit |= ExitCodes.HOST_FAILED;
                         continue;
@@ -121,10 +123,10 @@ public final class PsCommand implements Callable<Integer> {
                     }
                 } catch (ExecutionException e) {
                     ConnectionException c = Connections.unwrap(e.getCause());
-                    failures.add(failure(host, c.step().wireName(), c.code(), c.getMessage()));
+                    failures.add(failure(host, c.step().shared(), c.code(), c.getMessage()));
                     exit |= ExitCodes.HOST_UNREACHABLE;
                 } catch (TimeoutException e) {
-                    failures.add(failure(host, "agent", "TIMEOUT", "no answer within " + CALL_TIMEOUT.toSeconds() + " s"));
+                    failures.add(failure(host, Step.AGENT, "TIMEOUT", "no answer within " + CALL_TIMEOUT.toSeconds() + " s"));
                     exit |= ExitCodes.HOST_UNREACHABLE;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -162,10 +164,10 @@ public final class PsCommand implements Callable<Integer> {
         return out;
     }
 
-    private static Map<String, Object> failure(String host, String step, String code, String message) {
+    private static Map<String, Object> failure(String host, Step step, String code, String message) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("host", host);
-        f.put("step", step);
+        f.put("step", step.id());
         f.put("code", code);
         f.put("message", message);
         return f;

@@ -1,6 +1,7 @@
 package dev.jplay.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.reports.FailureGroup;
 import dev.jplay.reports.FailureSummary;
 import dev.jplay.reports.HostRecap;

@@ -2,6 +2,7 @@ package dev.jplay.cli;
 
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.ChangedContainers;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.HostTargets;
 import dev.jplay.engine.run.RollbackCalls;
 import dev.jplay.engine.run.RunSession;

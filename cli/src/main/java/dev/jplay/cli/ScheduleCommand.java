@@ -1,6 +1,7 @@
 package dev.jplay.cli;
 
 import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.schedule.CronTrigger;
 import dev.jplay.engine.schedule.Durations;

@@ -1,5 +1,6 @@
 package dev.jplay.cli;
 
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.schedule.Durations;
 import dev.jplay.engine.schedule.PlaybookRollout;
 import dev.jplay.engine.schedule.ProcessIdentity;

@@ -1,5 +1,6 @@
 package dev.jplay.cli;
 
+import dev.jplay.engine.run.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.ReportFiles;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.reports.HtmlReportWriter;
 import dev.jplay.reports.JUnitXmlWriter;
 import dev.jplay.reports.ReportFiles;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.reports.HtmlReportWriter;
 import dev.jplay.reports.JUnitXmlWriter;
 import dev.jplay.reports.ReportFiles;

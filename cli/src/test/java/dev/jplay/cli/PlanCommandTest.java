@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.engine.ippool.Cidr;
 import dev.jplay.engine.ippool.IpAddress;
+import dev.jplay.engine.run.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

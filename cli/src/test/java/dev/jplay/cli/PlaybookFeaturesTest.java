@@ -3,6 +3,7 @@ package dev.jplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.RunJournal;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;

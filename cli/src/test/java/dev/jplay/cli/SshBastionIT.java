@@ -11,6 +11,7 @@ import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.RawCommand;
 import dev.jplay.engine.connection.SshArgs;
 import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;

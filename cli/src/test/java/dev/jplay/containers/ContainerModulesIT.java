@@ -281,7 +281,7 @@ class ContainerModulesIT {
         TestImages.Pushed pushed = pushWithLayer("it/bomb:1", bomb);
         ModuleException e = assertThrows(ModuleException.class, () -> run(image, "name", pushed.reference(), "insecure", true,
                 "unpack_max_ratio", 100, "unpack_ratio_floor", "8m"));
-        assertEquals("unpack", e.step());
+        assertEquals("unpack", e.step().id());
         assertEquals("UNPACK_EXPANSION_LIMIT", e.code());
         assertEquals(Digest.of(blob).toString(), e.detailMap().get("digest"));
         assertEquals(bomb[1].toString(), e.detailMap().get("diff_id"));
@@ -303,7 +303,7 @@ class ContainerModulesIT {
     void imageNotFoundIsLocatedAtTheManifest() {
         ModuleException e = assertThrows(ModuleException.class,
                 () -> run(image, "name", registry.hostPort() + "/it/missing:1", "insecure", true));
-        assertEquals("manifest", e.step());
+        assertEquals("manifest", e.step().id());
         assertEquals("NOT_FOUND", e.code());
         assertEquals(404, e.detailMap().get("http_status"));
         assertTrue(String.valueOf(e.detailMap().get("url")).contains("/v2/it/missing/manifests/1"), () -> e.detailMap().toString());
@@ -314,7 +314,7 @@ class ContainerModulesIT {
         String down = "127.0.0.1:" + RegistryServer.freePort("127.0.0.1");
         ModuleException e = assertThrows(ModuleException.class,
                 () -> run(container, "name", containerName("down"), "image", down + "/it/web:1", "insecure", true));
-        assertEquals("resolve", e.step());
+        assertEquals("resolve", e.step().id());
         assertEquals("CONNECTION", e.code());
         assertTrue(String.valueOf(e.detailMap().get("url")).startsWith("http://" + down + "/v2/"), () -> e.detailMap().toString());
     }
@@ -324,7 +324,7 @@ class ContainerModulesIT {
         String name = containerName("nocmd");
         ModuleException e = assertThrows(ModuleException.class, () -> run(container, "name", name, "image", web.reference(),
                 "insecure", true, "command", List.of("/bin/no-such-program"), "stop_timeout", 1));
-        assertEquals("start", e.step());
+        assertEquals("start", e.step().id());
         assertEquals("RUNTIME_FAILED", e.code());
         assertTrue(e.getMessage().contains("no-such-program"), e::getMessage);
         assertTrue(e.detailMap().containsKey("bundle"), () -> e.detailMap().toString());
@@ -334,7 +334,7 @@ class ContainerModulesIT {
     void pullNeverWithoutTheImageFailsAtResolve() {
         ModuleException e = assertThrows(ModuleException.class, () -> run(container, "name", containerName("never"),
                 "image", web.reference(), "pull", "never"));
-        assertEquals("resolve", e.step());
+        assertEquals("resolve", e.step().id());
         assertEquals("IMAGE_NOT_PRESENT", e.code());
     }
 

@@ -118,7 +118,7 @@ class HealthRollbackIT {
         long t0 = System.nanoTime();
         ModuleException bad = assertThrows(ModuleException.class, () -> run(container, release(name, v2, httpCheck())));
         long gateMillis = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals("health", bad.step());
+        assertEquals("health", bad.step().id());
         assertEquals("CONNECTION_REFUSED", bad.code());
         Map<String, Object> detail = bad.detailMap();
         assertEquals(3, detail.get("attempts"), () -> detail.toString());
@@ -155,7 +155,7 @@ class HealthRollbackIT {
         Map<String, Object> broken = release(name, v1, null);
         broken.put("command", List.of("/no/such/binary"));
         ModuleException failed = assertThrows(ModuleException.class, () -> run(container, broken));
-        assertTrue(List.of("create", "start", "health").contains(failed.step()), () -> failed.step() + ": " + failed.getMessage());
+        assertTrue(List.of("create", "start", "health").contains(failed.step().id()), () -> failed.step() + ": " + failed.getMessage());
         assertEquals(true, failed.detailMap().get("recreated"),
                 () -> "the old container is gone: the failure must say so, for rollback: " + failed.detailMap());
 
@@ -175,7 +175,7 @@ class HealthRollbackIT {
         String name = newContainer();
         ModuleException cmd = assertThrows(ModuleException.class, () -> run(container, release(name, v1,
                 Map.of("cmd", List.of("sh", "-c", "echo database unreachable; exit 3"), "interval", "100ms", "retries", 2))));
-        assertEquals("health", cmd.step());
+        assertEquals("health", cmd.step().id());
         assertEquals("CMD_EXIT", cmd.code());
         assertEquals(3, cmd.detailMap().get("exit_code"));
         assertTrue(String.valueOf(cmd.detailMap().get("last_output")).contains("database unreachable"), () -> cmd.detailMap().toString());

@@ -1,5 +1,6 @@
 package dev.jplay.modules;
 
+import dev.jplay.protocol.Step;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -14,13 +15,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * file or per buffer without building a string each time.
  */
 public final class Activity {
-    private volatile String step = "exec";
+    private volatile Step step = Step.EXEC;
     private volatile Object doing;
     /** Created by the first lane: most requests never open one. */
     private volatile Map<String, Object> lanes;
 
     /** The request's current step (a report's {@code step}: exec, fetch, unpack, create, start, health, ...) and what it does. */
-    public void now(String step, Object what) {
+    public void now(Step step, Object what) {
         this.step = step;
         this.doing = what;
     }
@@ -42,7 +43,7 @@ public final class Activity {
         if (m != null) m.remove(key);
     }
 
-    public String step() { return step; }
+    public Step step() { return step; }
 
     /** The current step's description and every open lane, or "nothing reported" when the module said nothing. */
     public String describe() {

@@ -1,5 +1,6 @@
 package dev.jplay.modules;
 
+import dev.jplay.protocol.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class ModuleArgs {
     public void rejectUnknown(Set<String> allowed) throws ModuleException {
         for (String k : values.keySet()) {
             if (!allowed.contains(k)) {
-                throw new ModuleException("args", "ARG_UNKNOWN",
+                throw new ModuleException(Step.ARGS, "ARG_UNKNOWN",
                         module + ": unsupported argument '" + k + "' (supported: " + String.join(", ", allowed) + ")");
             }
         }
@@ -33,7 +34,7 @@ public final class ModuleArgs {
 
     public String string(String name) throws ModuleException {
         Object v = values.get(name);
-        if (v == null) throw new ModuleException("args", "ARG_MISSING", module + ": argument '" + name + "' is required");
+        if (v == null) throw new ModuleException(Step.ARGS, "ARG_MISSING", module + ": argument '" + name + "' is required");
         return asString(name, v);
     }
 
@@ -45,7 +46,7 @@ public final class ModuleArgs {
     private String asString(String name, Object v) throws ModuleException {
         if (v instanceof String s) return s;
         if (v instanceof Number || v instanceof Boolean) return String.valueOf(v);
-        throw new ModuleException("args", "ARG_TYPE", module + ": argument '" + name + "' must be a string, got " + typeName(v));
+        throw new ModuleException(Step.ARGS, "ARG_TYPE", module + ": argument '" + name + "' must be a string, got " + typeName(v));
     }
 
     public boolean bool(String name, boolean dflt) throws ModuleException {
@@ -59,7 +60,7 @@ public final class ModuleArgs {
                 default: break;
             }
         }
-        throw new ModuleException("args", "ARG_TYPE", module + ": argument '" + name + "' must be a boolean, got '" + v + "'");
+        throw new ModuleException(Step.ARGS, "ARG_TYPE", module + ": argument '" + name + "' must be a boolean, got '" + v + "'");
     }
 
     public long number(String name, long dflt) throws ModuleException {
@@ -73,7 +74,7 @@ public final class ModuleArgs {
                 // fall through
             }
         }
-        throw new ModuleException("args", "ARG_TYPE", module + ": argument '" + name + "' must be a number, got '" + v + "'");
+        throw new ModuleException(Step.ARGS, "ARG_TYPE", module + ": argument '" + name + "' must be a number, got '" + v + "'");
     }
 
     /** A list of strings; a single string is a one-element list. */
@@ -86,7 +87,7 @@ public final class ModuleArgs {
             for (Object o : l) out.add(asString(name, o));
             return out;
         }
-        throw new ModuleException("args", "ARG_TYPE", module + ": argument '" + name + "' must be a list, got " + typeName(v));
+        throw new ModuleException(Step.ARGS, "ARG_TYPE", module + ": argument '" + name + "' must be a list, got " + typeName(v));
     }
 
     @SuppressWarnings("unchecked")
@@ -94,7 +95,7 @@ public final class ModuleArgs {
         Object v = values.get(name);
         if (v == null) return Map.of();
         if (v instanceof Map<?, ?> m) return new LinkedHashMap<>((Map<String, Object>) m);
-        throw new ModuleException("args", "ARG_TYPE", module + ": argument '" + name + "' must be a mapping, got " + typeName(v));
+        throw new ModuleException(Step.ARGS, "ARG_TYPE", module + ": argument '" + name + "' must be a mapping, got " + typeName(v));
     }
 
     private static String typeName(Object v) {

@@ -1,23 +1,36 @@
 package dev.jplay.modules;
 
-import dev.jplay.protocol.AgentError;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A failure that knows its step and a stable code, e.g. {@code new ModuleException("args", "ARG_MISSING", "path is required")}. */
+/**
+ * A module's failure, located by its {@link Step} and a stable code, e.g.
+ * {@code new ModuleException(Step.ARGS, "ARG_MISSING", "path is required")}; the agent answers with its
+ * {@link #failure()}.
+ */
 public class ModuleException extends Exception {
-    private final String step;
+    private final Step step;
     private final String code;
     private final Map<String, Object> detail = new LinkedHashMap<>();
+    private boolean retryable;
 
-    public ModuleException(String step, String code, String message) {
+    public ModuleException(Step step, String code, String message) {
         this(step, code, message, null);
     }
 
-    public ModuleException(String step, String code, String message, Throwable cause) {
+    public ModuleException(Step step, String code, String message, Throwable cause) {
         super(message, cause);
         this.step = step;
         this.code = code;
+    }
+
+    /** A located failure (a runtime's pull or launch failure) as a module's, with its detail. */
+    public ModuleException(Failure failure, Throwable cause) {
+        this(failure.step(), failure.code(), failure.message(), cause);
+        detail.putAll(failure.detail());
+        retryable = failure.retryable();
     }
 
     public ModuleException detail(String key, Object value) {
@@ -25,11 +38,11 @@ public class ModuleException extends Exception {
         return this;
     }
 
-    public String step() { return step; }
+    public Step step() { return step; }
     public String code() { return code; }
     public Map<String, Object> detailMap() { return detail; }
 
-    public AgentError toError() {
-        return new AgentError(step, code, getMessage(), detail.isEmpty() ? null : Map.copyOf(detail));
+    public Failure failure() {
+        return new Failure(step, code, getMessage(), detail, retryable);
     }
 }

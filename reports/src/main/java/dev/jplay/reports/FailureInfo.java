@@ -2,6 +2,7 @@ package dev.jplay.reports;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.jplay.protocol.Failure;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
  * @param host     inventory name of the host
  * @param task     task name as shown in the recap
  * @param location playbook {@code file:line:col} of the task
- * @param step     connect, auth, hostkey, upload, agent, args, template, condition, exec, pull, unpack, launch, health, ...
+ * @param step     where it failed: a {@link dev.jplay.protocol.Step}'s id (connect, args, template, exec, fetch, unpack, health, ...)
  * @param code     stable machine-readable code (e.g. {@code NON_ZERO_RC}, {@code UNREACHABLE}, {@code TIMEOUT})
  * @param cause    one sentence a person understands
  * @param detail   step-specific facts (rc, stderr tail, URL, HTTP status, digest, path ...)
@@ -24,4 +25,10 @@ public record FailureInfo(
         @JsonProperty("code") String code,
         @JsonProperty("cause") String cause,
         @JsonProperty("detail") Map<String, Object> detail) {
+
+    /** {@code failure} on {@code host}, at the task written at {@code location}: what the report shows of it. */
+    public static FailureInfo of(String host, String task, String location, Failure failure) {
+        return new FailureInfo(host, task, location, failure.step().id(), failure.code(), failure.message(),
+                failure.detail().isEmpty() ? null : failure.detail());
+    }
 }

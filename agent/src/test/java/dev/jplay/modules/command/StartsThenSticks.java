@@ -4,6 +4,7 @@ import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public final class StartsThenSticks implements TaskModule {
         try {
             Process p = ProcessTrees.start(new ProcessBuilder("sh", "-c", "sleep 60 & wait"));
             started.add(p.toHandle());
-            ctx.activity().now("exec", "opening " + fifo);
+            ctx.activity().now(Step.EXEC, "opening " + fifo);
             try (FileInputStream in = new FileInputStream(fifo.toFile())) {
                 return ModuleResult.ok().put("read", in.read()).build();
             }

@@ -2,6 +2,8 @@ package dev.jplay.engine.connection;
 
 import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.modules.ModuleDeadlines;
+import dev.jplay.protocol.AgentCodec;
+import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
@@ -39,7 +41,6 @@ final class AgentClient implements AgentSession {
     private final BoundedLineReader lines;
     private final AgentHello hello;
     private final StartupReport startup;
-    private final AgentMessages messages = new AgentMessages();
     private final ConcurrentHashMap<Long, CompletableFuture<AgentResult>> pending = new ConcurrentHashMap<>();
     /** Ids the controller gave up on: their late results are dropped, not treated as violations. */
     private final Map<Long, Boolean> abandoned = new ConcurrentHashMap<>();
@@ -81,7 +82,7 @@ final class AgentClient implements AgentSession {
         AgentRequest request = AgentRequest.run(id, module, args, check, diff, given == null ? null : given.toMillis(), env);
         byte[] line;
         try {
-            line = messages.encode(request);
+            line = AgentCodec.encode(request);
         } catch (IllegalArgumentException e) {
             pending.remove(id);
             return CompletableFuture.failedFuture(e);
@@ -134,8 +135,8 @@ final class AgentClient implements AgentSession {
                 if (line.isBlank()) continue;
                 AgentResult result;
                 try {
-                    result = messages.parseResult(line, id -> pending.containsKey(id) || abandoned.containsKey(id));
-                } catch (AgentMessages.ProtocolViolation v) {
+                    result = AgentCodec.parseResult(line, id -> pending.containsKey(id) || abandoned.containsKey(id));
+                } catch (AgentCodec.ProtocolViolation v) {
                     fail(error("PROTOCOL", "agent sent an invalid message (" + v.getMessage() + "): "
                             + preview(line), null));
                     process.destroy();

@@ -1,5 +1,6 @@
 package dev.jplay.engine.connection;
 
+import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentResult;
 import java.time.Duration;
 import java.util.Map;

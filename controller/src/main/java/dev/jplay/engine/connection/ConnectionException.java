@@ -1,6 +1,6 @@
 package dev.jplay.engine.connection;
 
-import java.util.Locale;
+import dev.jplay.protocol.Failure;
 import java.util.Map;
 
 /**
@@ -13,9 +13,14 @@ public final class ConnectionException extends Exception {
     public enum Step {
         CONNECT, AUTH, HOSTKEY, UPLOAD, AGENT, BECOME;
 
-        /** The lower-case name used in reports and {@link dev.jplay.protocol.AgentError#step()}. */
+        /** This phase in the failure vocabulary: the same name. */
+        public dev.jplay.protocol.Step shared() {
+            return dev.jplay.protocol.Step.valueOf(name());
+        }
+
+        /** The lower-case name used in reports and {@link Failure#step()}. */
         public String wireName() {
-            return name().toLowerCase(Locale.ROOT);
+            return shared().id();
         }
     }
 
@@ -53,6 +58,11 @@ public final class ConnectionException extends Exception {
 
     /** The message without the host, step and code in front of it. */
     public String reason() { return reason; }
+
+    /** This failure in the shared vocabulary; its message names the host, step and code. */
+    public Failure failure() {
+        return Failure.builder(step.shared(), code, getMessage()).detail(detail).build();
+    }
 
     /** Structured facts for reports (empty when there are none). */
     public Map<String, Object> detail() { return detail; }

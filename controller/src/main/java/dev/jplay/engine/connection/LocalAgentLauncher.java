@@ -2,6 +2,8 @@ package dev.jplay.engine.connection;
 
 import dev.jplay.agent.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.AgentCodec;
+import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.IOException;
@@ -59,10 +61,10 @@ final class LocalAgentLauncher {
                     agent.exitDescription(Duration.ofSeconds(2)), first.timedOut());
         }
         try {
-            AgentHello hello = new AgentMessages().parseHello(line);
+            AgentHello hello = AgentCodec.parseHello(line);
             return new AgentClient(target, agent, lines, hello, new StartupReport(written, Duration.ZERO,
                     Duration.ofNanos(System.nanoTime() - start)));
-        } catch (AgentMessages.ProtocolViolation v) {
+        } catch (AgentCodec.ProtocolViolation v) {
             agent.destroy();
             throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the agent's first line is not a valid hello ("
                     + v.getMessage() + ")");

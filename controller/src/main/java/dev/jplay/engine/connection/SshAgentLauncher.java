@@ -2,6 +2,8 @@ package dev.jplay.engine.connection;
 
 import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.engine.connection.RemoteScripts.JavaChoice;
+import dev.jplay.protocol.AgentCodec;
+import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.ByteArrayInputStream;
@@ -178,8 +180,8 @@ final class SshAgentLauncher {
             StartupReport.RuntimePush pushed = runtimeUpload == null ? null : new StartupReport.RuntimePush(
                     runtime.dirName(), runtime.size(), runtime.unpackedSize(), runtimeUpload, since(installStart), runtime.built());
             try {
-                return new Started(process, lines, new AgentMessages().parseHello(line), uploaded, pushed);
-            } catch (AgentMessages.ProtocolViolation v) {
+                return new Started(process, lines, AgentCodec.parseHello(line), uploaded, pushed);
+            } catch (AgentCodec.ProtocolViolation v) {
                 process.closeChannel();
                 throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the agent's first line is not a valid hello ("
                         + v.getMessage() + "): " + (line.length() > 200 ? line.substring(0, 200) + "..." : line));

@@ -3,6 +3,8 @@ package dev.jplay.engine.run;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.template.Expressions;
 import dev.jplay.engine.template.Templater;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,7 +108,7 @@ final class ControllerModules {
         throw new PrepareException("SRC_NOT_FOUND", module + ": src '" + s + "' not found (looked in " + play.playbookDir().resolve(subdir) + " and " + play.playbookDir() + ")");
     }
 
-    Map<String, Object> run(ModuleTask task, Map<String, Object> args, Map<String, Object> vars, HostRun host,
+    TaskResult run(ModuleTask task, Map<String, Object> args, Map<String, Object> vars, HostRun host,
                             PlayContext play, RunOptions options) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("changed", false);
@@ -135,30 +137,25 @@ final class ControllerModules {
                 if (t instanceof List<?> l) that.addAll(l);
                 else if (t != null) that.add(t);
                 if (that.isEmpty()) {
-                    fail(r, "args", "ARG_MISSING", "assert: argument 'that' is required");
-                    break;
+                    return TaskResult.failed(r, new Failure(Step.ARGS, "ARG_MISSING", "assert: argument 'that' is required"));
                 }
                 for (Object cond : that) {
                     if (!expressions.test(List.of(cond), vars, task.locationOf("assert"))) {
                         Object msg = args.getOrDefault("fail_msg", args.get("msg"));
-                        fail(r, "assert", "ASSERTION_FAILED", msg != null ? String.valueOf(msg) : "assertion failed: " + cond);
+                        TaskResult failed = TaskResult.failed(r, new Failure(Step.ASSERT, "ASSERTION_FAILED",
+                                msg != null ? String.valueOf(msg) : "assertion failed: " + cond));
                         r.put("assertion", String.valueOf(cond));
-                        return r;
+                        return failed;
                     }
                 }
                 r.put("msg", String.valueOf(args.getOrDefault("success_msg", "All assertions passed")));
             }
-            case "fail" -> fail(r, "fail", "FAIL_MODULE", String.valueOf(args.getOrDefault("msg", "Failed as requested from task")));
+            case "fail" -> {
+                return TaskResult.failed(r, new Failure(Step.FAIL, "FAIL_MODULE",
+                        String.valueOf(args.getOrDefault("msg", "Failed as requested from task"))));
+            }
             default -> throw new IllegalStateException("not a controller module: " + task.module());
         }
-        return r;
-    }
-
-    /** Marks a module result failed, located by step and code. */
-    static void fail(Map<String, Object> r, String step, String code, String msg) {
-        r.put("failed", true);
-        r.put("msg", msg);
-        r.put("_step", step);
-        r.put("_code", code);
+        return TaskResult.of(r);
     }
 }

@@ -3,6 +3,8 @@ package dev.jplay.engine.run;
 import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.ModuleTask;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,29 +38,29 @@ final class HostPreparation {
      * Prepares {@code target}'s host for {@code task} unless that was done in this run; returns the failed result
      * that fails the task, or null to go on.
      */
-    Map<String, Object> before(HostRun host, ModuleTask task, Map<String, Object> args, Map<String, Object> vars,
+    TaskResult before(HostRun host, ModuleTask task, Map<String, Object> args, Map<String, Object> vars,
                                HostTarget target, AgentSession session) throws ExecutionException, InterruptedException {
         if (!MODULES.contains(task.module()) || target.kind() != HostTarget.Kind.SSH) return null;
         Boolean enabled;
         try {
             enabled = BecomeResolver.bool(vars.get(VAR));
         } catch (IllegalArgumentException e) {
-            return ModuleDispatcher.failedResult("args", "SETUP_INVALID", VAR + ": " + e.getMessage(), Map.of());
+            return TaskResult.failed(new Failure(Step.ARGS, "SETUP_INVALID", VAR + ": " + e.getMessage()));
         }
         boolean cni = "container".equals(task.module()) && args.get("network") != null;
         if (Boolean.FALSE.equals(enabled) || !prepared.add(target.sessionKey() + (cni ? "+cni" : ""))) return null;
         Map<String, Object> setupArgs = cni ? Map.of() : Map.of("cni_plugins", List.of()); // cni: the module's defaults
         long started = System.nanoTime();
-        Map<String, Object> r = ModuleDispatcher.toRegistered(session.call("host_setup", setupArgs, check, false, null, null).get());
+        TaskResult r = TaskResult.of(session.call("host_setup", setupArgs, check, false, null, null).get());
         double seconds = (System.nanoTime() - started) / 1e9;
-        if (Boolean.TRUE.equals(r.get("failed"))) {
-            r.put("msg", "preparing the host for containers failed: " + r.get("msg"));
+        if (r.failed()) {
+            r.registered().put("msg", "preparing the host for containers failed: " + r.registered().get("msg"));
             return r;
         }
-        if (Boolean.TRUE.equals(r.get("changed"))) {
+        if (r.changed()) {
             // Its time, so that a first run's package installation is told apart from jplay's own work (bench/bare-fleet.sh).
             listener.warning(String.format(Locale.ROOT, "%s: %s in %.2f s (host preparation before its first container task)",
-                    host.name, r.get("msg"), seconds));
+                    host.name, r.msg(), seconds));
         }
         return null;
     }

@@ -7,6 +7,7 @@ import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.vars.VariableScope;
 import dev.jplay.engine.vars.VariableScope.Layer;
 import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.protocol.Step;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ final class ItemLoop {
             }
             items = l;
         } catch (PlaybookException e) {
-            return reporter.report(host, task, play, null, TaskReporter.failure(host, task, "template", "TEMPLATE", e.getMessage(), null), Instant.now(), 0);
+            return reporter.report(host, task, play, null, TaskReporter.failure(host, task, Step.TEMPLATE, "TEMPLATE", e.getMessage(), null), Instant.now(), 0);
         }
         List<Object> results = new ArrayList<>();
         boolean anyChanged = false;

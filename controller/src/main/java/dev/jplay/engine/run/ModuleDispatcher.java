@@ -6,16 +6,16 @@ import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Calls a task's module where it runs: on the controller ({@link ControllerModules}), over plain SSH
  * ({@link RawModule}), or through the agent of the host (after its {@link HostPreparation}) or of a delegate.
- * A connection that fails marks the host unreachable; the agent's result comes back as the registered map.
+ * A connection that fails marks the host unreachable; the agent's result comes back as a {@link TaskResult}.
  */
 final class ModuleDispatcher {
     private final Connections connections;
@@ -33,8 +33,8 @@ final class ModuleDispatcher {
         this.reporter = reporter;
     }
 
-    /** The module's result as a mutable map (what {@code register} stores), or null when the host is unreachable. */
-    Map<String, Object> invoke(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
+    /** The module's result, or null when the host is unreachable. */
+    TaskResult invoke(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
                                Map<String, String> env, Map<String, Object> vars, ExecutionTargets.Where where) {
         if (controllerModules.handles(task.module())) {
             return controllerModules.run(task, args, vars, host, play, options);
@@ -52,7 +52,7 @@ final class ModuleDispatcher {
         try {
             call = controllerModules.prepareAgentCall(task, args, vars, play);
         } catch (ControllerModules.PrepareException e) {
-            return failedResult("args", e.code(), e.getMessage(), Map.of());
+            return TaskResult.failed(new Failure(Step.ARGS, e.code(), e.getMessage()));
         }
         HostTarget target = where.target();
         if (where.shownAs() == null) host.reachedThrough(target); // a delegate's session is not the host's, for rollbacks
@@ -68,10 +68,10 @@ final class ModuleDispatcher {
         }
         Duration timeout = taskTimeout(task);
         try {
-            Map<String, Object> unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
+            TaskResult unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
             if (unprepared != null) return unprepared;
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
-            return toRegistered(r);
+            return TaskResult.of(r);
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
             connections.discard(target);
@@ -87,49 +87,7 @@ final class ModuleDispatcher {
         return task.timeoutSeconds() == null ? options.taskTimeout() : Duration.ofSeconds(task.timeoutSeconds());
     }
 
-    private static Map<String, Object> becomeRefused(ConnectionException e) {
-        return failedResult(e.step().wireName(), e.code(), e.getMessage(), e.detail());
-    }
-
-    /** A failed result made on the controller, located like an agent's: step, code, message and detail. */
-    static Map<String, Object> failedResult(String step, String code, String msg, Map<String, Object> detail) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("failed", true);
-        r.put("changed", false);
-        r.put("msg", msg);
-        r.put("_step", step);
-        r.put("_code", code);
-        if (!detail.isEmpty()) r.put("_detail", detail);
-        return r;
-    }
-
-    /** Agent output is untrusted: copy only known, typed fields; module data goes under its own keys. */
-    static Map<String, Object> toRegistered(AgentResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (r.data() != null) {
-            for (Map.Entry<String, Object> e : r.data().entrySet()) {
-                if (!e.getKey().startsWith("_")) m.put(e.getKey(), e.getValue());
-            }
-        }
-        m.put("changed", r.changed());
-        m.put("failed", r.failed());
-        if (r.rc() != null) m.put("rc", r.rc());
-        if (r.stdout() != null) {
-            m.put("stdout", r.stdout());
-            m.put("stdout_lines", r.stdout().isEmpty() ? List.of() : List.of(r.stdout().split("\n", -1)));
-        }
-        if (r.stderr() != null) {
-            m.put("stderr", r.stderr());
-            m.put("stderr_lines", r.stderr().isEmpty() ? List.of() : List.of(r.stderr().split("\n", -1)));
-        }
-        if (r.msg() != null) m.put("msg", r.msg());
-        if (r.diff() != null) m.put("diff", r.diff());
-        if (r.error() != null) {
-            m.put("_step", r.error().step());
-            m.put("_code", r.error().code());
-            if (r.error().detail() != null) m.put("_detail", r.error().detail());
-            m.putIfAbsent("msg", r.error().message());
-        }
-        return m;
+    private static TaskResult becomeRefused(ConnectionException e) {
+        return TaskResult.failed(e.failure());
     }
 }

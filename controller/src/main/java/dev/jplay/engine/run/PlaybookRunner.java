@@ -76,7 +76,7 @@ public final class PlaybookRunner implements AutoCloseable {
             interrupted = true;
         }
         Map<String, HostRecap> recap = hosts.recap();
-        int exit = exitCode(recap, interrupted);
+        int exit = ExitCodes.of(recap, interrupted);
         listener.runFinished(recap, exit);
         return new Outcome(recap, exit, interrupted);
     }
@@ -99,16 +99,6 @@ public final class PlaybookRunner implements AutoCloseable {
     /** Ctrl-C: finish the calls in flight, start nothing new. */
     public void interrupt() {
         stop.stop();
-    }
-
-    static int exitCode(Map<String, HostRecap> recap, boolean interrupted) {
-        if (interrupted) return 3;
-        int code = 0;
-        for (HostRecap r : recap.values()) {
-            if (r.failed() > 0) code |= 2;
-            if (r.unreachable() > 0) code |= 4;
-        }
-        return code;
     }
 
     private void runPlay(Playbook playbook, int playIndex, Play play) {

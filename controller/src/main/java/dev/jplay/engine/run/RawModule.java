@@ -6,6 +6,8 @@ import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.RawCommand;
 import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,22 +29,22 @@ final class RawModule {
     private RawModule() {}
 
     /** The registered result; ConnectionException when the host cannot be reached. */
-    static Map<String, Object> run(Connections connections, HostTarget target, Map<String, Object> args,
+    static TaskResult run(Connections connections, HostTarget target, Map<String, Object> args,
                                    Map<String, String> env, boolean check, Duration timeout) throws ConnectionException {
         Map<String, Object> r = new LinkedHashMap<>();
         Object line = args.get(PlaybookParser.RAW_PARAMS);
         if (!(line instanceof String command) || command.isBlank()) {
-            return failed(r, "args", "ARG_MISSING", "raw: a command line is required (raw: some command)");
+            return failed(r, Step.ARGS, "ARG_MISSING", "raw: a command line is required (raw: some command)");
         }
         for (String key : args.keySet()) {
             if (!key.equals(PlaybookParser.RAW_PARAMS) && !key.equals("executable")) {
-                return failed(r, "args", "ARG_UNKNOWN", "raw: unknown argument '" + key + "' (raw takes a command line and 'executable')");
+                return failed(r, Step.ARGS, "ARG_UNKNOWN", "raw: unknown argument '" + key + "' (raw takes a command line and 'executable')");
             }
         }
         if (target.become() != null) {
             // raw has no agent for the become wrapper to start: running the line as the login user would be a
             // silent downgrade, so it is refused until raw learns become.
-            return failed(r, "become", "BECOME_RAW_UNSUPPORTED", "raw: become (to " + target.become().user() + ") is not"
+            return failed(r, Step.BECOME, "BECOME_RAW_UNSUPPORTED", "raw: become (to " + target.become().user() + ") is not"
                     + " supported for raw, which runs its line as the login user over SSH: drop become for this task and"
                     + " write e.g. 'sudo -n ...' in the line");
         }
@@ -50,7 +52,7 @@ final class RawModule {
             r.put("changed", false);
             r.put("failed", false);
             r.put("msg", "skipped in check mode: raw cannot tell what its command would change");
-            return r;
+            return TaskResult.of(r);
         }
         String script = command;
         if (args.get("executable") instanceof String shell && !shell.isBlank()) script = shell + " -c " + AgentLaunch.quote(command);
@@ -58,7 +60,7 @@ final class RawModule {
             StringBuilder exports = new StringBuilder();
             for (Map.Entry<String, String> e : env.entrySet()) {
                 if (!ENV_NAME.matcher(e.getKey()).matches()) {
-                    return failed(r, "args", "ENV_NAME", "raw: environment name '" + e.getKey() + "' is not a shell variable name");
+                    return failed(r, Step.ARGS, "ENV_NAME", "raw: environment name '" + e.getKey() + "' is not a shell variable name");
                 }
                 exports.append("export ").append(e.getKey()).append('=').append(AgentLaunch.quote(e.getValue())).append("; ");
             }
@@ -74,16 +76,16 @@ final class RawModule {
         if (result.truncated()) r.put("warnings", List.of("raw: output longer than " + RawCommand.KEEP_BYTES
                 + " bytes per stream; only its end was kept"));
         if (result.timedOut()) {
-            return failed(r, "exec", "TIMEOUT", "raw: the command did not finish within " + (timeout == null ? DEFAULT_TIMEOUT : timeout).toSeconds()
+            return failed(r, Step.EXEC, "TIMEOUT", "raw: the command did not finish within " + (timeout == null ? DEFAULT_TIMEOUT : timeout).toSeconds()
                     + " s and was stopped");
         }
         if (result.rc() == null) {
-            return failed(r, "exec", "KILLED", "raw: the command ended without an exit status"
+            return failed(r, Step.EXEC, "KILLED", "raw: the command ended without an exit status"
                     + (result.signal() == null ? "" : " (signal " + result.signal() + ")"));
         }
-        if (result.rc() != 0) return failed(r, "exec", "NON_ZERO_RC", "non-zero return code");
+        if (result.rc() != 0) return failed(r, Step.EXEC, "NON_ZERO_RC", "non-zero return code");
         r.put("failed", false);
-        return r;
+        return TaskResult.of(r);
     }
 
     /** As Python's splitlines: a final line break ends the last line rather than starting an empty one. */
@@ -92,9 +94,8 @@ final class RawModule {
         return List.of(s.replaceFirst("\r?\n$", "").split("\r?\n", -1));
     }
 
-    private static Map<String, Object> failed(Map<String, Object> r, String step, String code, String msg) {
+    private static TaskResult failed(Map<String, Object> r, Step step, String code, String msg) {
         r.putIfAbsent("changed", false);
-        ControllerModules.fail(r, step, code, msg);
-        return r;
+        return TaskResult.failed(r, new Failure(step, code, msg));
     }
 }

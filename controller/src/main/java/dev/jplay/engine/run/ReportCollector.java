@@ -38,15 +38,7 @@ public final class ReportCollector implements RunListener {
                 .map(TaskOutcome::error)
                 .toList();
         int code = exitCodeOverride >= 0 ? exitCodeOverride : exitCode;
-        String outcome = outcomeOverride != null ? outcomeOverride
-                : switch (code) {
-                    case 0 -> "ok";
-                    case 2 -> "failed";
-                    case 4 -> "unreachable";
-                    case 6 -> "failed_unreachable";
-                    case 3 -> "interrupted";
-                    default -> "error";
-                };
+        String outcome = outcomeOverride != null ? outcomeOverride : ExitCodes.outcome(code);
         return new RunReport(RunReport.SCHEMA_VERSION, runId, version, playbook, inventory, check, started.toString(),
                 end.toString(), Duration.between(started, end).toMillis(), code, outcome, recap, failures, List.copyOf(results));
     }

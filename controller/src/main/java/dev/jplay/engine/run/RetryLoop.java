@@ -22,9 +22,9 @@ final class RetryLoop {
     }
 
     /** The last attempt's result with its {@code attempts}, or null when the host is unreachable (already reported). */
-    Map<String, Object> run(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
-                            Map<String, String> env, VariableScope vars, ExecutionTargets.Where where) {
-        Map<String, Object> result;
+    TaskResult run(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
+                   Map<String, String> env, VariableScope vars, ExecutionTargets.Where where) {
+        TaskResult result;
         int attempts = task.retry() == null ? 1 : Math.max(1, task.retry().retries() + 1);
         int attempt = 0;
         while (true) {
@@ -38,16 +38,13 @@ final class RetryLoop {
             Map<String, Object> untilVars = ResultOverrides.withRegistered(vars, task, result);
             if (expressions.test(task.retry().until(), untilVars, task.locationOf("until"))) break;
             if (attempt >= attempts) {
-                result.put("failed", true);
-                result.putIfAbsent("msg", "");
-                result.put("msg", "gave up after " + attempt + " attempts: until condition never held");
-                result.put("_code", "RETRIES_EXHAUSTED");
+                result.retriesExhausted(attempt);
                 break;
             }
-            result.put("attempts", attempt);
+            result.attempts(attempt);
             sleep(Duration.ofSeconds(task.retry().delaySeconds()));
         }
-        result.put("attempts", attempt);
+        result.attempts(attempt);
         return result;
     }
 

@@ -5,6 +5,8 @@ import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.TaskOutcome;
 import java.time.Instant;
@@ -99,10 +101,8 @@ public final class RollbackCalls {
         }
         FailureInfo error = null;
         if (r.failed()) {
-            Map<String, Object> detail = r.error() == null || r.error().detail() == null ? null : new LinkedHashMap<>(r.error().detail());
-            error = new FailureInfo(target.name(), task, location, r.error() == null ? "rollback" : r.error().step(),
-                    r.error() == null ? "MODULE_FAILED" : r.error().code(), r.msg() != null ? r.msg() : r.error() == null ? "rollback failed" : r.error().message(),
-                    detail);
+            Failure f = r.error() != null ? r.error() : new Failure(Step.ROLLBACK, "MODULE_FAILED", "rollback failed");
+            error = FailureInfo.of(target.name(), task, location, r.msg() != null ? f.withMessage(r.msg()) : f);
         }
         String status = r.failed() ? TaskOutcome.FAILED : r.changed() ? TaskOutcome.CHANGED : TaskOutcome.OK;
         String msg = r.msg() != null ? r.msg() : error != null ? error.cause() : null;
@@ -112,7 +112,7 @@ public final class RollbackCalls {
 
     private static TaskOutcome unreachable(String play, String location, HostTarget target, String task, String name, ConnectionException e,
             Instant started, long t0) {
-        FailureInfo f = new FailureInfo(target.name(), task, location, e.step().wireName(), e.code(), e.getMessage(), null);
+        FailureInfo f = FailureInfo.of(target.name(), task, location, e.failure().withDetail(null));
         return new TaskOutcome(target.name(), play, task, "container", location, TaskOutcome.UNREACHABLE, false, false, null, null, null,
                 null, e.getMessage(), null, started.toString(), millisSince(t0), f).withContainer(name);
     }

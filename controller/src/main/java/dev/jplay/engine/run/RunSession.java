@@ -176,8 +176,8 @@ public final class RunSession implements AutoCloseable {
             try {
                 exit = runner.run(playbook).exitCode();
             } catch (PlaybookException e) {
-                exit = exitOverride = 1;
-                outcomeOverride = "error";
+                exit = exitOverride = ExitCodes.BAD_INPUT;
+                outcomeOverride = ExitCodes.outcome(ExitCodes.BAD_INPUT);
                 error = e.getMessage();
             } finally {
                 if (hook != null) removeHook(hook);
@@ -203,7 +203,7 @@ public final class RunSession implements AutoCloseable {
                 recap.merge(o.host(), HostRecap.ZERO.add(o), (a, b) -> a.add(o));
             }
         }
-        int exit = PlaybookRunner.exitCode(recap, false);
+        int exit = ExitCodes.of(recap, false);
         listener.runFinished(recap, exit);
         ran = new Ran(playbook, inventory, false, -1, null);
         return new Ended(exit, null);

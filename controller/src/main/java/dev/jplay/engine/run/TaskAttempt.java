@@ -8,6 +8,7 @@ import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.vars.VariableScope;
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.TaskOutcome;
 import java.time.Instant;
@@ -56,7 +57,7 @@ final class TaskAttempt {
             try {
                 where = taskTargets.of(host, task, vars);
             } catch (dev.jplay.inventory.InventoryException e) {
-                FailureInfo f = TaskReporter.failure(host, task, "args", "DELEGATE_INVALID", "delegate_to: " + e.getMessage(), null);
+                FailureInfo f = TaskReporter.failure(host, task, Step.ARGS, "DELEGATE_INVALID", "delegate_to: " + e.getMessage(), null);
                 reporter.emit(host, reporter.outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, f));
                 return new SingleResult(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", f.cause()));
             }
@@ -65,19 +66,19 @@ final class TaskAttempt {
                 where = taskTargets.loggedIn(play, task, where, vars);
                 refused = TaskTargets.needsRoot(host, task, where);
             } catch (IllegalArgumentException e) {
-                refused = TaskReporter.failure(host, task, "become", "BECOME_INVALID", e.getMessage(), null);
+                refused = TaskReporter.failure(host, task, Step.BECOME, "BECOME_INVALID", e.getMessage(), null);
             }
             if (refused != null) {
                 reporter.emit(host, reporter.outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, refused));
                 return new SingleResult(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", refused.cause()));
             }
-            Map<String, Object> result = retries.run(play, host, task, args, env, vars, where);
+            TaskResult result = retries.run(play, host, task, args, env, vars, where);
             if (result == null) { // unreachable: already reported
                 return new SingleResult(Verdict.UNREACHABLE, null);
             }
-            boolean failed = Boolean.TRUE.equals(result.get("failed"));
-            boolean changed = Boolean.TRUE.equals(result.get("changed"));
-            FailureInfo error = failed ? reporter.failureFrom(host, task, result) : null;
+            boolean failed = result.failed();
+            boolean changed = result.changed();
+            FailureInfo error = failed ? TaskReporter.failure(host, task, result.located(task.module())) : null;
             boolean ignored = failed && (task.ignoreErrors() || scope.ignoreErrors());
             TaskOutcome o = reporter.outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
@@ -87,14 +88,11 @@ final class TaskAttempt {
             }
             reporter.emit(host, o.withDelegate(where.shownAs()));
             reporter.emitWarnings(host, result);
-            result.remove("_step");
-            result.remove("_code");
-            result.remove("_detail");
-            return new SingleResult(failed && !ignored ? Verdict.FAILED : Verdict.OK, result);
+            return new SingleResult(failed && !ignored ? Verdict.FAILED : Verdict.OK, result.registered());
         } catch (PlaybookException e) {
             boolean ignored = task.ignoreErrors() || scope.ignoreErrors();
-            String step = e instanceof TemplateException ? "template" : "condition";
-            FailureInfo f = TaskReporter.failure(host, task, step, step.toUpperCase(), e.getMessage(), null);
+            Step step = e instanceof TemplateException ? Step.TEMPLATE : Step.CONDITION;
+            FailureInfo f = TaskReporter.failure(host, task, step, step.name(), e.getMessage(), null);
             TaskOutcome o = reporter.outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, ignored, null, started, t0, f);
             reporter.emit(host, o);
             Map<String, Object> reg = new LinkedHashMap<>();

@@ -3,10 +3,11 @@ package dev.jplay.engine.run;
 import dev.jplay.engine.run.TaskExecutor.Verdict;
 import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.playbook.ModuleTask;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.TaskOutcome;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,33 +30,25 @@ final class TaskReporter {
      */
     void failedWithRunOnce(PlayContext play, HostRun host, ModuleTask task, String ranOn, Verdict verdict) {
         String why = verdict == Verdict.UNREACHABLE ? "could not run: " + ranOn + " was unreachable" : "failed on " + ranOn;
-        FailureInfo f = failure(host, task, "run_once", "RUN_ONCE_FAILED", "run_once task " + why
+        FailureInfo f = failure(host, task, Step.RUN_ONCE, "RUN_ONCE_FAILED", "run_once task " + why
                 + "; it runs once for the whole batch", Map.of("ran_on", ranOn));
         emit(host, outcome(host, task, play, null, TaskOutcome.FAILED, false, false, null, Instant.now(), System.nanoTime(), f));
     }
 
     void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, String shownAs) {
-        FailureInfo f = new FailureInfo(host.name, task.displayName(), task.location().toString(),
-                e.step().wireName(), e.code(), e.getMessage(), e.detail().isEmpty() ? null : e.detail());
+        FailureInfo f = failure(host, task, e.failure());
         host.markUnreachable(f);
         TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
                 TaskOutcome.UNREACHABLE, false, false, null, null, null, null, e.getMessage(), null, Instant.now().toString(), 0, f);
         emit(host, o.withDelegate(shownAs));
     }
 
-    FailureInfo failureFrom(HostRun host, ModuleTask task, Map<String, Object> result) {
-        String step = result.get("_step") instanceof String s ? s : "exec";
-        String code = result.get("_code") instanceof String c ? c : result.get("rc") instanceof Integer rc && rc != 0 ? "NON_ZERO_RC" : "MODULE_FAILED";
-        Map<String, Object> detail = new LinkedHashMap<>();
-        if (result.get("_detail") instanceof Map<?, ?> d) d.forEach((k, v) -> detail.put(String.valueOf(k), v));
-        if (result.get("rc") != null) detail.put("rc", result.get("rc"));
-        if (result.get("stderr") instanceof String err && !err.isBlank()) detail.put("stderr_tail", tail(err, 2000));
-        String msg = result.get("msg") instanceof String m && !m.isBlank() ? m : "module " + task.module() + " failed";
-        return failure(host, task, step, code, msg, detail.isEmpty() ? null : detail);
+    static FailureInfo failure(HostRun host, ModuleTask task, Step step, String code, String cause, Map<String, Object> detail) {
+        return failure(host, task, Failure.builder(step, code, cause).detail(detail).build());
     }
 
-    static FailureInfo failure(HostRun host, ModuleTask task, String step, String code, String cause, Map<String, Object> detail) {
-        return new FailureInfo(host.name, task.displayName(), task.location().toString(), step, code, cause, detail);
+    static FailureInfo failure(HostRun host, ModuleTask task, Failure failure) {
+        return FailureInfo.of(host.name, task.displayName(), task.location().toString(), failure);
     }
 
     Verdict report(HostRun host, ModuleTask task, PlayContext play, Object item, FailureInfo f, Instant started, long t0) {
@@ -66,14 +59,13 @@ final class TaskReporter {
     }
 
     TaskOutcome outcome(HostRun host, ModuleTask task, PlayContext play, Object item, String status, boolean changed,
-                        boolean ignored, Map<String, Object> result, Instant started, long t0, FailureInfo error) {
+                        boolean ignored, TaskResult result, Instant started, long t0, FailureInfo error) {
         boolean hide = task.noLog();
-        Integer rc = result != null && result.get("rc") instanceof Integer i ? i : null;
-        String stdout = hide || result == null ? null : (String) result.get("stdout");
-        String stderr = hide || result == null ? null : (String) result.get("stderr");
-        String msg = result == null ? (error == null ? null : error.cause()) : hide ? "(output hidden: no_log)" : stringOrNull(result.get("msg"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> diff = hide || result == null ? null : (Map<String, Object>) result.get("diff");
+        Integer rc = result == null ? null : result.rc();
+        String stdout = hide || result == null ? null : result.stdout();
+        String stderr = hide || result == null ? null : result.stderr();
+        String msg = result == null ? (error == null ? null : error.cause()) : hide ? "(output hidden: no_log)" : result.msg();
+        Map<String, Object> diff = hide || result == null ? null : result.diff();
         if (hide && error != null) error = new FailureInfo(error.host(), error.task(), error.location(), error.step(), error.code(), "(output hidden: no_log)", null);
         return new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(), status,
                 changed, ignored, hide ? null : item, rc, stdout, stderr, msg, diff, started.toString(),
@@ -81,8 +73,8 @@ final class TaskReporter {
     }
 
     /** A module may return {@code warnings: [strings]} (e.g. runtime CVE advisories): each shown once per host and run. */
-    void emitWarnings(HostRun host, Map<String, Object> result) {
-        if (result.get("warnings") instanceof List<?> warnings) {
+    void emitWarnings(HostRun host, TaskResult result) {
+        if (result.registered().get("warnings") instanceof List<?> warnings) {
             for (Object w : warnings) {
                 if (w instanceof String text && warned.add(host.name + ": " + text)) listener.warning(host.name + ": " + text);
             }
@@ -92,10 +84,6 @@ final class TaskReporter {
     void emit(HostRun host, TaskOutcome o) {
         host.count(o);
         listener.hostResult(o);
-    }
-
-    private static String stringOrNull(Object o) {
-        return o == null ? null : String.valueOf(o);
     }
 
     static String tail(String s, int max) {

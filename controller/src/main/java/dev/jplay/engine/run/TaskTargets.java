@@ -6,6 +6,7 @@ import dev.jplay.engine.template.TemplateException;
 import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.vars.VariableScope;
 import dev.jplay.engine.yaml.Location;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.FailureInfo;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ final class TaskTargets {
         // A login user left to -u and ~/.ssh/config is known only once logged in: the agent's own checks fail then.
         if (where.target().effectiveUser() == null) return null;
         String on = where.shownAs() == null ? host.name : where.shownAs();
-        return TaskReporter.failure(host, task, "become", "BECOME_REQUIRED", on + ": " + task.module() + " needs root, and the agent would run as "
+        return TaskReporter.failure(host, task, Step.BECOME, "BECOME_REQUIRED", on + ": " + task.module() + " needs root, and the agent would run as "
                 + where.target().effectiveUser() + ": add become: true (to the task, its block or its play, or --become)",
                 Map.of("login_user", String.valueOf(where.target().user()), "module", task.module()));
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.protocol.AgentCodec;
+import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
@@ -27,7 +29,7 @@ class AgentClientTest {
         Process p = new ProcessBuilder("/bin/sh", "-c", script).start();
         LocalAgentProcess agent = new LocalAgentProcess(p, "scripted");
         BoundedLineReader lines = new BoundedLineReader(agent.stdout(), Protocol.MAX_LINE_BYTES);
-        AgentHello hello = new AgentMessages().parseHello(lines.readLine());
+        AgentHello hello = AgentCodec.parseHello(lines.readLine());
         return new AgentClient(HostTarget.local("scripted"), agent, lines, hello,
                 new StartupReport(false, java.time.Duration.ZERO, java.time.Duration.ZERO));
     }

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jplay.engine.connection.AgentHello;
 import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.StartupReport;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentResult;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +36,7 @@ class HostPreparationTest {
                 .parse("- hosts: all\n  tasks:\n    - " + yaml + "\n", Path.of("/p.yml")).plays().get(0).tasks().get(0);
     }
 
-    private Map<String, Object> before(String taskYaml, Map<String, Object> args, Map<String, Object> vars, HostTarget target)
+    private TaskResult before(String taskYaml, Map<String, Object> args, Map<String, Object> vars, HostTarget target)
             throws Exception {
         return preparation.before(host, task(taskYaml), args, vars, target, session());
     }
@@ -62,18 +62,19 @@ class HostPreparationTest {
         assertNull(before("image: {name: x}", Map.of(), Map.of(), HostTarget.local("localhost")));
         assertNull(before("image: {name: x}", Map.of(), Map.of("jplay_host_setup", "no"), REMOTE));
         assertEquals(List.of(), calls);
-        Map<String, Object> invalid = before("image: {name: x}", Map.of(), Map.of("jplay_host_setup", "maybe"), REMOTE);
-        assertEquals("SETUP_INVALID", invalid.get("_code"));
+        TaskResult invalid = before("image: {name: x}", Map.of(), Map.of("jplay_host_setup", "maybe"), REMOTE);
+        assertEquals("SETUP_INVALID", invalid.failure().code());
     }
 
     @Test
     void aFailedSetupFailsTheTaskSayingSo() throws Exception {
         answer = new AgentResult("result", 1, "failed", false, null, null, null, "the host lacks runc", null, null,
-                new dev.jplay.protocol.AgentError("setup", "SETUP_NEEDS_ROOT", "the host lacks runc", null), 0);
-        Map<String, Object> r = before("image: {name: x}", Map.of(), Map.of(), REMOTE);
-        assertEquals(true, r.get("failed"));
-        assertEquals("SETUP_NEEDS_ROOT", r.get("_code"));
-        assertTrue(String.valueOf(r.get("msg")).startsWith("preparing the host for containers failed: "), String.valueOf(r.get("msg")));
+                new dev.jplay.protocol.Failure(dev.jplay.protocol.Step.SETUP, "SETUP_NEEDS_ROOT", "the host lacks runc"), 0);
+        TaskResult r = before("image: {name: x}", Map.of(), Map.of(), REMOTE);
+        assertEquals(true, r.registered().get("failed"));
+        assertEquals("SETUP_NEEDS_ROOT", r.failure().code());
+        assertEquals(false, r.registered().containsKey("_code"), "the location is typed, not among what register shows");
+        assertTrue(String.valueOf(r.msg()).startsWith("preparing the host for containers failed: "), String.valueOf(r.msg()));
     }
 
     private AgentSession session() {

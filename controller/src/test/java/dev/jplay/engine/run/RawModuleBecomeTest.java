@@ -16,11 +16,12 @@ class RawModuleBecomeTest {
     void rawWithBecomeIsRefusedBeforeAnythingRunsInsteadOfRunningAsTheLoginUser() throws Exception {
         HostTarget target = HostTarget.ssh("web-1", "10.0.0.5", "debian", List.of()).withBecome(Become.root());
         // No connections: a refused task must not reach the host at all.
-        Map<String, Object> r = RawModule.run(null, target, Map.of(PlaybookParser.RAW_PARAMS, "apt-get install -y python3"),
+        TaskResult result = RawModule.run(null, target, Map.of(PlaybookParser.RAW_PARAMS, "apt-get install -y python3"),
                 Map.of(), false, Duration.ofSeconds(5));
+        Map<String, Object> r = result.registered();
         assertEquals(true, r.get("failed"));
-        assertEquals("become", r.get("_step"));
-        assertEquals("BECOME_RAW_UNSUPPORTED", r.get("_code"));
+        assertEquals("become", result.failure().step().id());
+        assertEquals("BECOME_RAW_UNSUPPORTED", result.failure().code());
         assertTrue(String.valueOf(r.get("msg")).contains("root") && String.valueOf(r.get("msg")).contains("sudo -n"), String.valueOf(r.get("msg")));
     }
 }

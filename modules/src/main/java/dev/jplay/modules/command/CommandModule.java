@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class CommandModule implements TaskModule {
     private List<String> argv(ModuleArgs args) throws ModuleException {
         int given = (args.has("argv") ? 1 : 0) + (args.has("cmd") ? 1 : 0) + (args.has("_raw_params") ? 1 : 0);
         if (given != 1) {
-            throw new ModuleException("args", given == 0 ? "ARG_MISSING" : "ARG_CONFLICT",
+            throw new ModuleException(Step.ARGS, given == 0 ? "ARG_MISSING" : "ARG_CONFLICT",
                     "command: give exactly one of 'argv', 'cmd' or a free-form command");
         }
         List<String> argv;
@@ -44,12 +45,12 @@ public final class CommandModule implements TaskModule {
             try {
                 argv = CommandLine.split(line);
             } catch (IllegalArgumentException e) {
-                throw new ModuleException("args", "ARG_VALUE", "command: cannot split '" + line + "': "
+                throw new ModuleException(Step.ARGS, "ARG_VALUE", "command: cannot split '" + line + "': "
                         + e.getMessage());
             }
         }
         if (argv.isEmpty() || argv.get(0).isEmpty()) {
-            throw new ModuleException("args", "ARG_VALUE", "command: the command is empty");
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "command: the command is empty");
         }
         return argv;
     }

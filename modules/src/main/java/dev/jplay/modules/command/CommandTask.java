@@ -4,6 +4,7 @@ import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
+import dev.jplay.protocol.Step;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ final class CommandTask {
             throws ModuleException {
         Path chdir = args.has("chdir") ? Path.of(args.string("chdir")) : null;
         if (chdir != null && !Files.isDirectory(chdir)) {
-            throw new ModuleException("exec", "CHDIR_MISSING", module + ": chdir " + chdir + " is not a directory");
+            throw new ModuleException(Step.EXEC, "CHDIR_MISSING", module + ": chdir " + chdir + " is not a directory");
         }
         String creates = args.string("creates", null);
         String removes = args.string("removes", null);
@@ -56,7 +57,7 @@ final class CommandTask {
             String s = args.string("stdin") + (args.bool("stdin_add_newline", true) ? "\n" : "");
             stdin = s.getBytes(StandardCharsets.UTF_8);
         }
-        ctx.activity().now("exec", "running " + String.join(" ", argv) + (chdir == null ? "" : " in " + chdir));
+        ctx.activity().now(Step.EXEC, "running " + String.join(" ", argv) + (chdir == null ? "" : " in " + chdir));
         ProcessRunner.Outcome o = ProcessRunner.run(module, argv, chdir, ctx.env(), stdin, ctx.timeout(),
                 args.bool("strip_empty_ends", true));
         ModuleResult.Builder r = ModuleResult.changed(true).rc(o.rc()).stdout(o.stdout()).stderr(o.stderr())

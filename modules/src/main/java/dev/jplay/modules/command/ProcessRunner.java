@@ -1,6 +1,7 @@
 package dev.jplay.modules.command;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class ProcessRunner {
         try {
             process = ProcessTrees.start(pb);
         } catch (IOException e) {
-            throw new ModuleException("exec", "EXEC_FAILED", module + ": cannot run " + argv.get(0)
+            throw new ModuleException(Step.EXEC, "EXEC_FAILED", module + ": cannot run " + argv.get(0)
                     + (chdir == null ? "" : " in " + chdir) + ": " + e.getMessage(), e).detail("cmd", argv);
         }
         try {
@@ -42,7 +43,7 @@ public final class ProcessRunner {
                 List<ProcessHandle> killed = ProcessTrees.kill(process.toHandle());
                 out.await(1_000);
                 err.await(1_000);
-                throw new ModuleException("exec", "TIMEOUT", module + ": " + String.join(" ", argv)
+                throw new ModuleException(Step.EXEC, "TIMEOUT", module + ": " + String.join(" ", argv)
                         + " did not finish within " + timeout.toMillis() + " ms; killed it and its "
                         + (killed.size() - 1) + " child process(es)")
                         .detail("cmd", argv).detail("pids", killed.stream().map(ProcessHandle::pid).toList())
@@ -55,7 +56,7 @@ public final class ProcessRunner {
         } catch (InterruptedException e) {
             ProcessTrees.kill(process.toHandle());
             Thread.currentThread().interrupt();
-            throw new ModuleException("exec", "INTERRUPTED", module + ": interrupted while running "
+            throw new ModuleException(Step.EXEC, "INTERRUPTED", module + ": interrupted while running "
                     + String.join(" ", argv) + "; killed it", e);
         } finally {
             ProcessTrees.untrack(process.toHandle());

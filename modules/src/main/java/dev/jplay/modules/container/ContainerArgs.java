@@ -3,6 +3,7 @@ package dev.jplay.modules.container;
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.command.CommandLine;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.LaunchException;
 import dev.jplay.runtime.launch.NetworkMode;
@@ -42,7 +43,7 @@ final class ContainerArgs {
             b.stopTimeout((int) args.number("stop_timeout", ContainerSpec.DEFAULT_STOP_TIMEOUT));
             return b.build();
         } catch (LaunchException e) {
-            throw new ModuleException("args", e.code(), "container: " + e.getMessage());
+            throw new ModuleException(Step.ARGS, e.code(), "container: " + e.getMessage());
         }
     }
 
@@ -52,7 +53,7 @@ final class ContainerArgs {
         try {
             return CommandLine.split(args.string(name));
         } catch (IllegalArgumentException e) {
-            throw new ModuleException("args", "ARG_VALUE", "container: cannot split " + name + ": " + e.getMessage());
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "container: cannot split " + name + ": " + e.getMessage());
         }
     }
 
@@ -66,13 +67,13 @@ final class ContainerArgs {
     private static List<Map<String, Object>> mounts(ModuleArgs args) throws ModuleException {
         Object raw = args.raw().get("mounts");
         if (raw == null) return List.of();
-        if (!(raw instanceof List<?> list)) throw new ModuleException("args", "ARG_TYPE", "container: mounts must be a list");
+        if (!(raw instanceof List<?> list)) throw new ModuleException(Step.ARGS, "ARG_TYPE", "container: mounts must be a list");
         List<Map<String, Object>> out = new ArrayList<>();
         for (Object item : list) {
-            if (!(item instanceof Map<?, ?> m)) throw new ModuleException("args", "ARG_TYPE", "container: each mount must be a mapping");
+            if (!(item instanceof Map<?, ?> m)) throw new ModuleException(Step.ARGS, "ARG_TYPE", "container: each mount must be a mapping");
             Object type = m.get("type");
             if (type != null && !"bind".equals(type)) {
-                throw new ModuleException("args", "ARG_VALUE", "container: only mounts of type bind are supported, got '" + type + "'");
+                throw new ModuleException(Step.ARGS, "ARG_VALUE", "container: only mounts of type bind are supported, got '" + type + "'");
             }
             out.add((Map<String, Object>) m);
         }
@@ -83,7 +84,7 @@ final class ContainerArgs {
     private static void addVolume(ContainerSpec.Builder b, String volume) throws ModuleException {
         String[] parts = volume.split(":");
         if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !parts[2].matches("ro|rw"))) {
-            throw new ModuleException("args", "ARG_VALUE", "container: volume must look like /host:/container[:ro|rw], got '" + volume + "'");
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "container: volume must look like /host:/container[:ro|rw], got '" + volume + "'");
         }
         b.mount(parts[0], parts[1], parts.length == 3 && parts[2].equals("ro"));
     }
@@ -97,7 +98,7 @@ final class ContainerArgs {
         try {
             return Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new ModuleException("args", "ARG_TYPE", "container: cpus must be a number, got '" + text + "'");
+            throw new ModuleException(Step.ARGS, "ARG_TYPE", "container: cpus must be a number, got '" + text + "'");
         }
     }
 }

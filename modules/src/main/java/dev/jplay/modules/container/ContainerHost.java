@@ -2,6 +2,7 @@ package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fetch.ImageService;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.launch.ContainerExec;
@@ -83,7 +84,7 @@ final class ContainerHost {
                 }
             });
         } catch (UncheckedIOException e) {
-            throw new ModuleException("store", "STORE_IO", "cannot open the container state in " + ctx.stateDir() + ": "
+            throw new ModuleException(Step.STORE, "STORE_IO", "cannot open the container state in " + ctx.stateDir() + ": "
                     + e.getCause().getMessage(), e.getCause()).detail("path", ctx.stateDir().toString());
         }
     }
@@ -254,7 +255,7 @@ final class ContainerHost {
     static void requireRoot(String module) throws ModuleException {
         long uid = effectiveUid();
         if (uid != 0) {
-            throw new ModuleException("launch", "NEEDS_ROOT", module + ": the agent runs as uid " + uid
+            throw new ModuleException(Step.LAUNCH, "NEEDS_ROOT", module + ": the agent runs as uid " + uid
                     + " but images and containers need root (connect as root or use become)").detail("uid", uid);
         }
     }

@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.ContainerImage;
 import dev.jplay.runtime.launch.ContainerLogs;
 import dev.jplay.runtime.launch.ContainerResult;
@@ -50,7 +51,7 @@ public final class ContainerModule implements TaskModule {
         args.rejectUnknown(ARGS);
         String state = args.string("state", "started");
         if (!List.of("present", "started", "stopped", "absent", "restarted", "rolled_back").contains(state)) {
-            throw new ModuleException("args", "ARG_VALUE", "container: state must be present, started, stopped, absent, restarted or rolled_back, got '"
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "container: state must be present, started, stopped, absent, restarted or rolled_back, got '"
                     + state + "'");
         }
         ContainerSpec argSpec = ContainerArgs.spec(args);
@@ -98,16 +99,16 @@ public final class ContainerModule implements TaskModule {
             if (recreate) {
                 ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
                 // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
-                ctx.activity().now("create", "runc: removing the previous container " + name);
+                ctx.activity().now(Step.CREATE, "runc: removing the previous container " + name);
                 host.ensureAbsent(name);
                 replacedOld = before.state() != ContainerState.ABSENT;
                 host.removeRootfs(name);
-                ctx.activity().now("network", "attaching " + name + " to its network (CNI)");
+                ctx.activity().now(Step.NETWORK, "attaching " + name + " to its network (CNI)");
                 network.converge(); // runc joins the namespace at start: attach while no process is in it
             }
-            ctx.activity().now("mount", "mounting the root filesystem of " + name);
+            ctx.activity().now(Step.MOUNT, "mounting the root filesystem of " + name);
             host.mountRootfs(name, image.diffIds());
-            ctx.activity().now(state.equals("present") ? "create" : "start", "runc: " + state + " " + name);
+            ctx.activity().now(state.equals("present") ? Step.CREATE : Step.START, "runc: " + state + " " + name);
             t2 = System.nanoTime();
             result = switch (state) {
                 case "present" -> host.ensurePresent(spec, containerImage);

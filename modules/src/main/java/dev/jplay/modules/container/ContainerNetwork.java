@@ -4,6 +4,7 @@ import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.NetworkMode;
 import dev.jplay.runtime.network.AttachResult;
@@ -55,7 +56,7 @@ final class ContainerNetwork {
     static ContainerNetwork of(ModuleArgs args, ModuleContext ctx, String container) throws ModuleException {
         NetworkAttachment wanted = attachment(args.raw().get(ARG));
         if (wanted != null && args.has("network_mode")) {
-            throw new ModuleException("args", "ARG_CONFLICT", "container: network and network_mode exclude each other "
+            throw new ModuleException(Step.ARGS, "ARG_CONFLICT", "container: network and network_mode exclude each other "
                     + "(network puts the container in its own namespace)");
         }
         return new ContainerNetwork(networks(ctx), container, wanted);
@@ -71,18 +72,18 @@ final class ContainerNetwork {
     static NetworkAttachment attachment(Object value) throws ModuleException {
         if (value == null) return null;
         if (!(value instanceof Map<?, ?> map)) {
-            throw new ModuleException("args", "ARG_TYPE", "container: network must be a mapping {ip, prefix_len, gateway, bridge, mtu}, got '"
+            throw new ModuleException(Step.ARGS, "ARG_TYPE", "container: network must be a mapping {ip, prefix_len, gateway, bridge, mtu}, got '"
                     + value + "'");
         }
         for (Object key : map.keySet()) {
             if (!KEYS.contains(String.valueOf(key)) && !INSTANCE_KEYS.contains(String.valueOf(key))) {
-                throw new ModuleException("args", "ARG_UNKNOWN", "container: network has an unsupported key '" + key
+                throw new ModuleException(Step.ARGS, "ARG_UNKNOWN", "container: network has an unsupported key '" + key
                         + "' (supported: ip, prefix_len, gateway, bridge, mtu)");
             }
         }
         for (String required : new String[] {"ip", "prefix_len", "gateway"}) {
             if (map.get(required) == null || String.valueOf(map.get(required)).isBlank()) {
-                throw new ModuleException("args", "ARG_MISSING", "container: network needs '" + required
+                throw new ModuleException(Step.ARGS, "ARG_MISSING", "container: network needs '" + required
                         + "' (an item of jplay_instances has it when the replicas use an ip pool)");
             }
         }
@@ -91,7 +92,7 @@ final class ContainerNetwork {
             return new NetworkAttachment(text(map.get("bridge")), text(map.get("ip")), integer(map, "prefix_len"),
                     text(map.get("gateway")), null, null, mtu == null || String.valueOf(mtu).isBlank() ? null : integer(map, "mtu"));
         } catch (NetworkException e) {
-            throw new ModuleException("args", e.code(), "container: network: " + e.getMessage());
+            throw new ModuleException(Step.ARGS, e.code(), "container: network: " + e.getMessage());
         }
     }
 
@@ -239,7 +240,7 @@ final class ContainerNetwork {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new ModuleException("args", "ARG_TYPE", "container: network." + key + " must be a number, got '" + v + "'");
+            throw new ModuleException(Step.ARGS, "ARG_TYPE", "container: network." + key + " must be a number, got '" + v + "'");
         }
     }
 }

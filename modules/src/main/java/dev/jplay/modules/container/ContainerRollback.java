@@ -3,6 +3,7 @@ package dev.jplay.modules.container;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageConfig;
 import dev.jplay.runtime.launch.ContainerImage;
@@ -95,7 +96,7 @@ final class ContainerRollback {
         List<String> missingLayers = image.map(i -> host.missingLayers(i.diffIds()).stream().map(Digest::toString).toList())
                 .orElse(List.of());
         if (image.isEmpty() || !missingLayers.isEmpty()) {
-            throw new ModuleException("rollback", "PREVIOUS_IMAGE_MISSING", "cannot roll back container " + name + ": image "
+            throw new ModuleException(Step.ROLLBACK, "PREVIOUS_IMAGE_MISSING", "cannot roll back container " + name + ": image "
                     + target.imageDigest() + " of its previous revision is no longer complete on this host")
                     .detail("container", name).detail("image_digest", target.imageDigest())
                     .detail("missing_layers", missingLayers.isEmpty() ? null : missingLayers);

@@ -1,6 +1,8 @@
 package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fetch.LayerUnpackException;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.launch.LaunchException;
@@ -11,23 +13,16 @@ import dev.jplay.runtime.unpack.UnpackException;
 import dev.jplay.runtime.unpack.UnpackLimitException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /** Turns runtime failures into located module failures: step, stable code, and what a human needs to look at. */
 final class Failures {
     private Failures() {}
 
     static ModuleException pull(ImageReference ref, PullException e) {
-        // The registry answered, but has no such manifest: the image (or tag) does not exist.
-        String step = e.step() == PullException.Step.RESOLVE && PullException.NOT_FOUND.equals(e.code())
-                ? "manifest" : e.step().label();
-        ModuleException m = new ModuleException(step, e.code(), "image " + ref + ": " + e.getMessage(), e)
-                .detail("image", ref.toString())
-                .detail("registry", ref.registry())
-                .detail("url", e.url())
-                .detail("http_status", e.httpStatus());
-        if (e.digest() != null) m.detail("digest", e.digest().toString());
-        return m;
+        Failure f = e.failure("image " + ref + ": " + e.getMessage());
+        return new ModuleException(Failure.builder(f.step(), f.code(), f.message())
+                .detail("image", ref.toString()).detail("registry", ref.registry()).detail(f.detail())
+                .retryable(f.retryable()).build(), e);
     }
 
     /** A layer of the image service's fetch failed to unpack or did not match its diff_id. */
@@ -44,10 +39,10 @@ final class Failures {
                 break;
             }
         }
-        String step = "unpack";
+        Step step = Step.UNPACK;
         String code = "UNPACK_FAILED";
         if (cause instanceof LayerDigestMismatchException mismatch) {
-            step = "verify";
+            step = Step.VERIFY;
             code = "DIFF_ID_MISMATCH";
         } else if (cause instanceof UnpackLimitException limit) {
             code = limit.code();
@@ -79,18 +74,15 @@ final class Failures {
     }
 
     static ModuleException launch(LaunchException e) {
-        String step = e.step() == LaunchException.Step.SPEC ? "args" : e.step().id();
-        ModuleException m = new ModuleException(step, e.code(), e.getMessage(), e);
-        for (Map.Entry<String, Object> d : e.detail().entrySet()) m.detail(d.getKey(), d.getValue());
-        return m;
+        return new ModuleException(e.failure(), e);
     }
 
     static ModuleException mount(String container, Path rootfs, IOException e) {
-        return new ModuleException("mount", "MOUNT_FAILED", "cannot prepare the rootfs of container '" + container + "': "
+        return new ModuleException(Step.MOUNT, "MOUNT_FAILED", "cannot prepare the rootfs of container '" + container + "': "
                 + e.getMessage(), e).detail("path", rootfs.toString());
     }
 
     static ModuleException store(String what, Path path, IOException e) {
-        return new ModuleException("store", "STORE_IO", what + ": " + e.getMessage(), e).detail("path", String.valueOf(path));
+        return new ModuleException(Step.STORE, "STORE_IO", what + ": " + e.getMessage(), e).detail("path", String.valueOf(path));
     }
 }

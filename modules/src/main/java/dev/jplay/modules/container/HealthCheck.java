@@ -3,6 +3,7 @@ package dev.jplay.modules.container;
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.command.CommandLine;
+import dev.jplay.protocol.Step;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,6 +165,6 @@ record HealthCheck(Probe probe, Duration interval, Duration timeout, int retries
     }
 
     private static ModuleException bad(String message) {
-        return new ModuleException("args", "ARG_VALUE", "container: healthcheck: " + message);
+        return new ModuleException(Step.ARGS, "ARG_VALUE", "container: healthcheck: " + message);
     }
 }

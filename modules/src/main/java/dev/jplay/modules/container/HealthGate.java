@@ -3,6 +3,7 @@ package dev.jplay.modules.container;
 import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.ContainerLogs;
 import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.ContainerState;
@@ -54,7 +55,7 @@ final class HealthGate {
     static Map<String, Object> await(ContainerHost host, String name, HealthCheck check, boolean restarted, String address,
             Duration taskTimeout, Activity activity) throws ModuleException {
         if (check.needsAddress() && address == null) {
-            throw new ModuleException("args", "ARG_VALUE", "container: healthcheck of '" + name + "' needs the container's address "
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "container: healthcheck of '" + name + "' needs the container's address "
                     + "(network_mode host) or an explicit target: a full http URL, tcp host:port, or cmd");
         }
         HealthProbe probe = new HealthProbe(check, address, host.exec(), name);
@@ -74,7 +75,7 @@ final class HealthGate {
                         + " instead of healthy", last, attempts, failures, start);
             }
             attempts++;
-            activity.now("health", "health check " + attempts + " of " + name + ": " + check.describe(address));
+            activity.now(Step.HEALTH, "health check " + attempts + " of " + name + ": " + check.describe(address));
             long checkedAt = System.nanoTime();
             last = status.state() == ContainerState.RESTARTING
                     ? new HealthProbe.Attempt("CONTAINER_RESTARTING", "the container exited and is being restarted", null, null)
@@ -110,7 +111,7 @@ final class HealthGate {
 
     private static ModuleException unhealthy(ContainerHost host, String name, HealthCheck check, String address, boolean restarted,
             String code, String message, HealthProbe.Attempt last, int attempts, int failures, long start) {
-        ModuleException e = new ModuleException("health", code, message)
+        ModuleException e = new ModuleException(Step.HEALTH, code, message)
                 .detail("container", name)
                 .detail("check", check.describe(address))
                 .detail("attempts", attempts)
@@ -143,7 +144,7 @@ final class HealthGate {
             Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModuleException("health", "INTERRUPTED", "interrupted while waiting for the container to become healthy");
+            throw new ModuleException(Step.HEALTH, "INTERRUPTED", "interrupted while waiting for the container to become healthy");
         }
     }
 }

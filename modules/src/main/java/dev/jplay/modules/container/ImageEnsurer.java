@@ -3,6 +3,7 @@ package dev.jplay.modules.container;
 import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fetch.FetchResult;
 import dev.jplay.runtime.fetch.ImageService;
 import dev.jplay.runtime.fetch.LayerUnpackException;
@@ -66,7 +67,7 @@ final class ImageEnsurer {
             Optional<EnsuredImage> present = findLocal(request);
             if (present.isPresent()) return present.get();
             if (request.policy() == PullPolicy.NEVER) {
-                throw new ModuleException("resolve", "IMAGE_NOT_PRESENT", "image " + request.reference()
+                throw new ModuleException(Step.RESOLVE, "IMAGE_NOT_PRESENT", "image " + request.reference()
                         + " is not on this host and pull is 'never'").detail("image", request.reference().toString());
             }
         }
@@ -89,7 +90,7 @@ final class ImageEnsurer {
         ImageService.Unpack unpack = request.unpack()
                 ? ImageService.Unpack.layers(request.limits(), watcher(pullActivity)) : ImageService.Unpack.none();
         FetchResult fetched;
-        activity.now("fetch", "pulling " + ref);
+        activity.now(Step.FETCH, "pulling " + ref);
         try {
             fetched = service.fetch(request.access().client(ref, request.progressTimeout(), authenticator), ref, options, unpack);
         } catch (PullException e) {
@@ -107,7 +108,7 @@ final class ImageEnsurer {
     /** One activity lane per unpacking layer; an unpack from the content store is the task's current step too. */
     private UnpackWatcher watcher(PullActivity pullActivity) {
         return (layer, fromStore) -> {
-            if (fromStore) activity.now("unpack", "unpacking layer " + layer.digest() + " from the content store");
+            if (fromStore) activity.now(Step.UNPACK, "unpacking layer " + layer.digest() + " from the content store");
             PullActivity.Unpacking lane = pullActivity.unpacking(layer);
             return lane::close;
         };

@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.List;
@@ -38,10 +39,10 @@ public final class ImageModule implements TaskModule {
         String state = args.string("state", "present");
         boolean prune = args.bool("prune", false);
         if (!state.equals("present") && !state.equals("absent")) {
-            throw new ModuleException("args", "ARG_VALUE", "image: state must be present or absent, got '" + state + "'");
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "image: state must be present or absent, got '" + state + "'");
         }
         if (!args.has("name") && !prune) {
-            throw new ModuleException("args", "ARG_MISSING", "image: argument 'name' is required (unless prune: true)");
+            throw new ModuleException(Step.ARGS, "ARG_MISSING", "image: argument 'name' is required (unless prune: true)");
         }
         if (!ctx.check()) ContainerHost.requireRoot(name());
         ContainerHost host = ContainerHost.of(ctx);

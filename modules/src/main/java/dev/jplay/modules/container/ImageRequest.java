@@ -2,6 +2,7 @@ package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.fs.ByteSize;
 import dev.jplay.runtime.image.Platform;
@@ -34,15 +35,15 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
         try {
             platform = args.has("platform") ? Platform.parse(args.string("platform")) : Platform.host();
         } catch (IllegalArgumentException e) {
-            throw new ModuleException("args", "ARG_VALUE", e.getMessage());
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", e.getMessage());
         }
         long parallel = args.number("parallel", 3);
         if (parallel < 1 || parallel > 32) {
-            throw new ModuleException("args", "ARG_VALUE", "parallel must be between 1 and 32, got " + parallel);
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "parallel must be between 1 and 32, got " + parallel);
         }
         long progress = args.number("pull_progress_timeout", PullOptions.DEFAULT_PROGRESS_TIMEOUT.toSeconds());
         if (progress < 1) {
-            throw new ModuleException("args", "ARG_VALUE", "pull_progress_timeout must be at least 1 (seconds), got " + progress);
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "pull_progress_timeout must be at least 1 (seconds), got " + progress);
         }
         return new ImageRequest(ref, platform, RegistryAccess.from(args), (int) parallel, unpack, policy, limits(args),
                 Duration.ofSeconds(progress));
@@ -57,7 +58,7 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
         UnpackLimits limits = UnpackLimits.defaults();
         long ratio = args.number("unpack_max_ratio", limits.maxExpansionRatio());
         if (ratio < 0 || ratio > Integer.MAX_VALUE) {
-            throw new ModuleException("args", "ARG_VALUE", "unpack_max_ratio must be 0 (no cap) or a positive number, got " + ratio);
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "unpack_max_ratio must be 0 (no cap) or a positive number, got " + ratio);
         }
         long floor = args.has("unpack_ratio_floor") ? size(args, "unpack_ratio_floor") : limits.expansionFloorBytes();
         limits = limits.withExpansion((int) ratio, floor);
@@ -66,7 +67,7 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
             if (text.endsWith("%")) {
                 long percent = number(text.substring(0, text.length() - 1), "unpack_min_free");
                 if (percent > 100) {
-                    throw new ModuleException("args", "ARG_VALUE", "unpack_min_free must be at most 100%, got " + text);
+                    throw new ModuleException(Step.ARGS, "ARG_VALUE", "unpack_min_free must be at most 100%, got " + text);
                 }
                 limits = limits.withFreeSpaceReserve(0, (int) percent);
             } else {
@@ -80,7 +81,7 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
         try {
             return ByteSize.parse(args.string(name));
         } catch (IllegalArgumentException e) {
-            throw new ModuleException("args", "ARG_VALUE", name + ": " + e.getMessage());
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", name + ": " + e.getMessage());
         }
     }
 
@@ -88,7 +89,7 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw new ModuleException("args", "ARG_VALUE", name + " must be a size (2g) or a whole percentage (10%), got '"
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", name + " must be a size (2g) or a whole percentage (10%), got '"
                     + text + "%'");
         }
     }
@@ -97,7 +98,7 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
         try {
             return ImageReference.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new ModuleException("args", "ARG_VALUE", argName + ": " + e.getMessage());
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", argName + ": " + e.getMessage());
         }
     }
 }

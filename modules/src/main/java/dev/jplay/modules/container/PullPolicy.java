@@ -1,6 +1,7 @@
 package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import java.util.Locale;
 
 /** Ansible {@code pull}: when to ask the registry. */
@@ -16,7 +17,7 @@ enum PullPolicy {
         try {
             return valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ModuleException("args", "ARG_VALUE", "pull must be missing, always or never, got '" + value + "'");
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "pull must be missing, always or never, got '" + value + "'");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.jplay.modules.container;
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.registry.CredentialProvider;
 import dev.jplay.runtime.registry.Credentials;
@@ -27,7 +28,7 @@ record RegistryAccess(boolean insecure, Path caFile, String username, String pas
         String username = args.string("username", null);
         String password = args.string("password", null);
         if ((username == null) != (password == null)) {
-            throw new ModuleException("args", "ARG_MISSING", "give both 'username' and 'password', or neither");
+            throw new ModuleException(Step.ARGS, "ARG_MISSING", "give both 'username' and 'password', or neither");
         }
         String ca = args.string("ca_file", null);
         String auth = args.string("registry_auth_file", null);
@@ -55,7 +56,7 @@ record RegistryAccess(boolean insecure, Path caFile, String username, String pas
         try {
             return builder.build();
         } catch (IOException e) {
-            throw new ModuleException("auth", "CA_FILE_UNUSABLE", "cannot use ca_file " + caFile + ": " + e.getMessage(), e)
+            throw new ModuleException(Step.AUTH, "CA_FILE_UNUSABLE", "cannot use ca_file " + caFile + ": " + e.getMessage(), e)
                     .detail("path", String.valueOf(caFile));
         }
     }
@@ -67,7 +68,7 @@ record RegistryAccess(boolean insecure, Path caFile, String username, String pas
             CredentialProvider file = authFile != null ? DockerConfigCredentials.load(authFile) : DockerConfigCredentials.fromDefaultLocation();
             return given.orElse(file);
         } catch (IOException e) {
-            throw new ModuleException("auth", "AUTH_FILE_UNREADABLE", "cannot read registry auth file "
+            throw new ModuleException(Step.AUTH, "AUTH_FILE_UNREADABLE", "cannot read registry auth file "
                     + (authFile != null ? authFile : "~/.docker/config.json") + ": " + e.getMessage(), e)
                     .detail("path", String.valueOf(authFile));
         }

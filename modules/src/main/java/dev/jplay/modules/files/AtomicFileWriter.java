@@ -1,6 +1,7 @@
 package dev.jplay.modules.files;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,7 +49,7 @@ final class AtomicFileWriter {
                 d.force(true);
             }
         } catch (IOException e) {
-            throw new ModuleException("exec", "WRITE_FAILED", module + ": cannot write " + target + ": " + e, e);
+            throw new ModuleException(Step.EXEC, "WRITE_FAILED", module + ": cannot write " + target + ": " + e, e);
         } finally {
             if (temp != null) {
                 try {

@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,10 +40,10 @@ public final class CopyModule implements TaskModule {
         boolean force = args.bool("force", true);
         Path dest = Path.of(destArg);
         if (destArg.endsWith("/") || Files.isDirectory(dest)) {
-            throw new ModuleException("args", "DEST_IS_DIRECTORY", "copy: dest '" + destArg
+            throw new ModuleException(Step.ARGS, "DEST_IS_DIRECTORY", "copy: dest '" + destArg
                     + "' is a directory; give the full file name in dest (copy sends content, not a named file)");
         }
-        ctx.activity().now("exec", "copying " + content.length + " bytes to " + dest);
+        ctx.activity().now(Step.EXEC, "copying " + content.length + " bytes to " + dest);
         try {
             dest = dest.toAbsolutePath();
             if (Files.isSymbolicLink(dest) && Files.exists(dest)) dest = dest.toRealPath();
@@ -55,12 +56,12 @@ public final class CopyModule implements TaskModule {
                     if (ctx.diff()) wouldCreate.diff(DiffText.of(null), DiffText.of(content));
                     return wouldCreate.build();
                 }
-                throw new ModuleException("exec", "DEST_DIR_MISSING", "copy: directory " + dest.getParent()
+                throw new ModuleException(Step.EXEC, "DEST_DIR_MISSING", "copy: directory " + dest.getParent()
                         + " of dest does not exist");
             }
             FileInfo before = FileInfo.read(dest, false);
             if (before.exists() && !before.isFile()) {
-                throw new ModuleException("exec", "DEST_NOT_FILE", "copy: dest " + dest + " exists and is a "
+                throw new ModuleException(Step.EXEC, "DEST_NOT_FILE", "copy: dest " + dest + " exists and is a "
                         + before.state() + ", not a regular file");
             }
             String checksum = Sha256.of(content);
@@ -93,7 +94,7 @@ public final class CopyModule implements TaskModule {
             }
             return result.build();
         } catch (IOException e) {
-            throw new ModuleException("exec", "COPY_FAILED", "copy: cannot read or write " + dest + ": " + e, e);
+            throw new ModuleException(Step.EXEC, "COPY_FAILED", "copy: cannot read or write " + dest + ": " + e, e);
         }
     }
 
@@ -101,14 +102,14 @@ public final class CopyModule implements TaskModule {
         boolean text = args.has("content");
         boolean b64 = args.has("content_b64");
         if (text == b64) {
-            throw new ModuleException("args", "ARG_MISSING",
+            throw new ModuleException(Step.ARGS, "ARG_MISSING",
                     "copy: exactly one of 'content' or 'content_b64' is required" + (text ? " (both given)" : ""));
         }
         if (text) return args.string("content").getBytes(StandardCharsets.UTF_8);
         try {
             return Base64.getDecoder().decode(args.string("content_b64"));
         } catch (IllegalArgumentException e) {
-            throw new ModuleException("args", "ARG_TYPE", "copy: argument 'content_b64' is not valid base64: "
+            throw new ModuleException(Step.ARGS, "ARG_TYPE", "copy: argument 'content_b64' is not valid base64: "
                     + e.getMessage());
         }
     }

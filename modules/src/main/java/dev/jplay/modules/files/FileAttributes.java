@@ -2,6 +2,7 @@ package dev.jplay.modules.files;
 
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -73,10 +74,10 @@ public record FileAttributes(String module, FileMode mode, String owner, String 
                 }
             }
         } catch (UserPrincipalNotFoundException e) {
-            throw new ModuleException("exec", "PRINCIPAL_UNKNOWN", module + ": no such user or group '" + e.getName()
+            throw new ModuleException(Step.EXEC, "PRINCIPAL_UNKNOWN", module + ": no such user or group '" + e.getName()
                     + "' on this host (for " + path + ")");
         } catch (IOException e) {
-            throw new ModuleException("exec", "ATTRIBUTES_FAILED", module + ": cannot set mode/owner/group of " + path
+            throw new ModuleException(Step.EXEC, "ATTRIBUTES_FAILED", module + ": cannot set mode/owner/group of " + path
                     + ": " + e, e);
         }
     }

@@ -1,6 +1,7 @@
 package dev.jplay.modules.files;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 
 /**
  * A permission mode as playbooks write it: an octal string ({@code "0644"}, {@code "644"}), an integer that
@@ -85,7 +86,7 @@ public final class FileMode {
     }
 
     private static ModuleException bad(String module, Object value) {
-        return new ModuleException("args", "ARG_TYPE", module + ": argument 'mode' must be an octal mode like \"0644\""
+        return new ModuleException(Step.ARGS, "ARG_TYPE", module + ": argument 'mode' must be an octal mode like \"0644\""
                 + " or a symbolic mode like \"u=rw,g=r,o=r\", got '" + value + "'");
     }
 }

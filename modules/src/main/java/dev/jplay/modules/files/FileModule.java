@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fs.FileTrees;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -39,21 +40,21 @@ public final class FileModule implements TaskModule {
         boolean force = args.bool("force", false);
         boolean recurse = args.bool("recurse", false);
         String src = args.string("src", null);
-        ctx.activity().now("exec", "file: " + args.string("state", "file") + " " + path + (recurse ? " (recurse)" : ""));
+        ctx.activity().now(Step.EXEC, "file: " + args.string("state", "file") + " " + path + (recurse ? " (recurse)" : ""));
         try {
             FileInfo before = FileInfo.read(path, false);
             String state = args.string("state", before.isDirectory() ? "directory" : "file");
             if (!STATES.contains(state)) {
-                throw new ModuleException("args", "ARG_VALUE", "file: argument 'state' must be one of "
+                throw new ModuleException(Step.ARGS, "ARG_VALUE", "file: argument 'state' must be one of "
                         + String.join(", ", new java.util.TreeSet<>(STATES)) + ", got '" + state + "'");
             }
             if ((state.equals("link") || state.equals("hard")) == (src == null)) {
-                throw new ModuleException("args", src == null ? "ARG_MISSING" : "ARG_UNKNOWN", src == null
+                throw new ModuleException(Step.ARGS, src == null ? "ARG_MISSING" : "ARG_UNKNOWN", src == null
                         ? "file: argument 'src' is required for state=" + state
                         : "file: argument 'src' is only for state=link or state=hard");
             }
             if (recurse && !state.equals("directory")) {
-                throw new ModuleException("args", "ARG_VALUE", "file: argument 'recurse' needs state=directory");
+                throw new ModuleException(Step.ARGS, "ARG_VALUE", "file: argument 'recurse' needs state=directory");
             }
             Change change = switch (state) {
                 case "absent" -> absent(path, before, ctx);
@@ -75,7 +76,7 @@ public final class FileModule implements TaskModule {
             if (ctx.diff() && change.changed) result.diff(before.summary(), change.expected);
             return result.build();
         } catch (IOException e) {
-            throw new ModuleException("exec", "FILE_FAILED", "file: cannot change " + path + ": " + e, e);
+            throw new ModuleException(Step.EXEC, "FILE_FAILED", "file: cannot change " + path + ": " + e, e);
         }
     }
 
@@ -91,11 +92,11 @@ public final class FileModule implements TaskModule {
     private Change file(Path path, FileInfo before, FileAttributes attributes, ModuleContext ctx)
             throws ModuleException {
         if (!before.exists()) {
-            throw new ModuleException("exec", "FILE_MISSING", "file: " + path
+            throw new ModuleException(Step.EXEC, "FILE_MISSING", "file: " + path
                     + " does not exist; use state=touch to create it, or copy to give it content");
         }
         if (before.isDirectory()) {
-            throw new ModuleException("exec", "WRONG_TYPE", "file: " + path + " is a directory, not a file");
+            throw new ModuleException(Step.EXEC, "WRONG_TYPE", "file: " + path + " is a directory, not a file");
         }
         return attributesOnly(path, before, attributes, ctx);
     }
@@ -116,7 +117,7 @@ public final class FileModule implements TaskModule {
     private Change directory(Path path, FileInfo before, FileAttributes attributes, boolean recurse,
                              ModuleContext ctx) throws ModuleException, IOException {
         if (before.exists() && !before.isDirectory()) {
-            throw new ModuleException("exec", "WRONG_TYPE", "file: " + path + " exists and is a " + before.state()
+            throw new ModuleException(Step.EXEC, "WRONG_TYPE", "file: " + path + " exists and is a " + before.state()
                     + ", not a directory");
         }
         List<Path> below = recurse && before.exists() ? treeBelow(path) : List.of();
@@ -165,7 +166,7 @@ public final class FileModule implements TaskModule {
         Path resolved = path.resolveSibling(src);
         // In check mode an earlier task may be about to create src: report the link as new instead of failing.
         if (!force && !ctx.check() && !Files.exists(resolved)) {
-            throw new ModuleException("exec", "SRC_MISSING", "file: src " + src + " of link " + path
+            throw new ModuleException(Step.EXEC, "SRC_MISSING", "file: src " + src + " of link " + path
                     + " does not exist (force=true links anyway)");
         }
         replaceable(path, before, force);
@@ -187,7 +188,7 @@ public final class FileModule implements TaskModule {
             return new Change(true, java.util.Map.of("path", path.toString(), "state", "hard", "src", src.toString()));
         }
         if (!Files.exists(target)) {
-            throw new ModuleException("exec", "SRC_MISSING", "file: src " + src + " of hard link " + path
+            throw new ModuleException(Step.EXEC, "SRC_MISSING", "file: src " + src + " of hard link " + path
                     + " does not exist");
         }
         if (before.exists() && Files.isSameFile(path, target) && !before.isLink()) {
@@ -208,13 +209,13 @@ public final class FileModule implements TaskModule {
     private static void replaceable(Path path, FileInfo before, boolean force) throws ModuleException, IOException {
         if (!before.exists() || before.isLink()) return;
         if (!force) {
-            throw new ModuleException("exec", "DEST_EXISTS", "file: " + path + " exists and is a " + before.state()
+            throw new ModuleException(Step.EXEC, "DEST_EXISTS", "file: " + path + " exists and is a " + before.state()
                     + "; set force=true to replace it with a link");
         }
         if (before.isDirectory()) {
             try (Stream<Path> s = Files.list(path)) {
                 if (s.findAny().isPresent()) {
-                    throw new ModuleException("exec", "DEST_EXISTS", "file: " + path
+                    throw new ModuleException(Step.EXEC, "DEST_EXISTS", "file: " + path
                             + " is a non-empty directory; it is not replaced by a link even with force=true");
                 }
             }

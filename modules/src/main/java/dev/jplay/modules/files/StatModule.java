@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class StatModule implements TaskModule {
         boolean checksum = args.bool("checksum", args.bool("get_checksum", true));
         boolean follow = args.bool("follow", false);
         Map<String, Object> stat = new LinkedHashMap<>();
-        ctx.activity().now("exec", "stat " + path + (checksum ? " (with its checksum)" : ""));
+        ctx.activity().now(Step.EXEC, "stat " + path + (checksum ? " (with its checksum)" : ""));
         try {
             FileInfo info = FileInfo.read(path, follow);
             stat.put("exists", info.exists());
@@ -46,7 +47,7 @@ public final class StatModule implements TaskModule {
                 if (checksum && info.isFile() && Files.isReadable(path)) stat.put("checksum", Sha256.of(path));
             }
         } catch (IOException e) {
-            throw new ModuleException("exec", "STAT_FAILED", "stat: cannot read " + path + ": " + e, e);
+            throw new ModuleException(Step.EXEC, "STAT_FAILED", "stat: cannot read " + path + ": " + e, e);
         }
         return ModuleResult.ok().put("stat", stat).build();
     }

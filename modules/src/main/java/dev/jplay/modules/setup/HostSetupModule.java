@@ -7,6 +7,7 @@ import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.Privileges;
 import dev.jplay.modules.TaskModule;
 import dev.jplay.modules.command.ProcessRunner;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fs.HostTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ public final class HostSetupModule implements TaskModule {
         List<HostNeed> missing = check.missing(needs);
         List<String> kernel = missing.stream().filter(n -> n.kind().isKernel()).map(HostNeed::describe).toList();
         if (!kernel.isEmpty()) {
-            throw new ModuleException("setup", "SETUP_KERNEL", "the kernel lacks " + String.join(" and ", kernel)
+            throw new ModuleException(Step.SETUP, "SETUP_KERNEL", "the kernel lacks " + String.join(" and ", kernel)
                     + ": no package can add that; containers cannot run on this host").detail("missing", kernel);
         }
         if (missing.isEmpty()) return facts(ModuleResult.ok(), check, List.of(), null).msg("nothing to install").build();
@@ -57,7 +58,7 @@ public final class HostSetupModule implements TaskModule {
                     .msg("would install " + String.join(" ", packages) + " with " + pm.id()).build();
         }
         if (Privileges.effectiveUid() != 0) {
-            throw new ModuleException("setup", "SETUP_NEEDS_ROOT", "the host lacks " + String.join(", ", lacking)
+            throw new ModuleException(Step.SETUP, "SETUP_NEEDS_ROOT", "the host lacks " + String.join(", ", lacking)
                     + "; installing needs root: add become: true (or -b), or install them yourself: "
                     + String.join(" && ", pm.installCommands(packages).stream().map(c -> String.join(" ", c)).toList()))
                     .detail("packages", packages).detail("missing", lacking).detail("package_manager", pm.id());
@@ -68,14 +69,14 @@ public final class HostSetupModule implements TaskModule {
                     null, timeout, true);
             output.append(o.stdout());
             if (o.rc() != 0) {
-                throw new ModuleException("setup", "SETUP_INSTALL_FAILED", String.join(" ", command) + " exited with "
+                throw new ModuleException(Step.SETUP, "SETUP_INSTALL_FAILED", String.join(" ", command) + " exited with "
                         + o.rc() + ": " + tail(o.stderr())).detail("packages", packages).detail("rc", o.rc())
                         .detail("stderr_tail", tail(o.stderr()));
             }
         }
         List<HostNeed> still = check.missing(needs);
         if (!still.isEmpty()) {
-            throw new ModuleException("setup", "SETUP_INCOMPLETE", "installed " + String.join(" ", packages)
+            throw new ModuleException(Step.SETUP, "SETUP_INCOMPLETE", "installed " + String.join(" ", packages)
                     + " but the host still lacks " + String.join(", ", still.stream().map(HostNeed::describe).toList()))
                     .detail("packages", packages);
         }
@@ -99,11 +100,11 @@ public final class HostSetupModule implements TaskModule {
                 HostNeed.of(HostNeed.Kind.RUNC), HostNeed.of(HostNeed.Kind.SETFATTR)));
         List<String> plugins = args.has("cni_plugins") ? args.strings("cni_plugins") : DEFAULT_CNI_PLUGINS;
         for (String p : plugins) {
-            if (!p.matches("[A-Za-z0-9._-]+")) throw new ModuleException("args", "BAD_ARGS", "cni_plugins: not a plugin name: '" + p + "'");
+            if (!p.matches("[A-Za-z0-9._-]+")) throw new ModuleException(Step.ARGS, "BAD_ARGS", "cni_plugins: not a plugin name: '" + p + "'");
             needs.add(HostNeed.cni(p));
         }
         for (String t : args.has("tools") ? args.strings("tools") : List.<String>of()) {
-            if (!TOOLS.contains(t)) throw new ModuleException("args", "BAD_ARGS", "tools: '" + t + "' is not one of " + TOOLS);
+            if (!TOOLS.contains(t)) throw new ModuleException(Step.ARGS, "BAD_ARGS", "tools: '" + t + "' is not one of " + TOOLS);
             needs.add(HostNeed.of(t.equals("nft") ? HostNeed.Kind.NFT : HostNeed.Kind.IPTABLES));
         }
         return needs;
@@ -114,10 +115,10 @@ public final class HostSetupModule implements TaskModule {
         try {
             text = Files.readString(Path.of("/etc/os-release"), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ModuleException("setup", "SETUP_UNKNOWN_OS", "cannot read /etc/os-release: " + e.getMessage(), e);
+            throw new ModuleException(Step.SETUP, "SETUP_UNKNOWN_OS", "cannot read /etc/os-release: " + e.getMessage(), e);
         }
         Map<String, String> os = PackageManager.parseOsRelease(text);
-        return PackageManager.forOsRelease(os).orElseThrow(() -> new ModuleException("setup", "SETUP_UNKNOWN_OS",
+        return PackageManager.forOsRelease(os).orElseThrow(() -> new ModuleException(Step.SETUP, "SETUP_UNKNOWN_OS",
                 "no package manager known for " + os.getOrDefault("PRETTY_NAME", os.getOrDefault("ID", "this distribution"))
                         + " (jplay knows apt, dnf and apk)").detail("id", os.get("ID")));
     }

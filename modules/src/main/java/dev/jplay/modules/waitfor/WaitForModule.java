@@ -5,6 +5,7 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -34,12 +35,12 @@ public final class WaitForModule implements TaskModule {
     public ModuleResult run(ModuleArgs args, ModuleContext ctx) throws ModuleException {
         args.rejectUnknown(ARGS);
         if (args.has("port") == args.has("path")) {
-            throw new ModuleException("args", args.has("port") ? "ARG_CONFLICT" : "ARG_MISSING",
+            throw new ModuleException(Step.ARGS, args.has("port") ? "ARG_CONFLICT" : "ARG_MISSING",
                     "wait_for: give exactly one of 'port' or 'path'");
         }
         String state = args.string("state", "started");
         if (!Set.of("started", "stopped", "present", "absent").contains(state)) {
-            throw new ModuleException("args", "ARG_VALUE", "wait_for: argument 'state' must be started, stopped,"
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "wait_for: argument 'state' must be started, stopped,"
                     + " present or absent, got '" + state + "'");
         }
         boolean wantPresent = state.equals("started") || state.equals("present");
@@ -51,11 +52,11 @@ public final class WaitForModule implements TaskModule {
         String what;
         if (args.has("port")) {
             if (args.has("search_regex")) {
-                throw new ModuleException("args", "ARG_UNSUPPORTED", "wait_for: 'search_regex' works only with 'path'");
+                throw new ModuleException(Step.ARGS, "ARG_UNSUPPORTED", "wait_for: 'search_regex' works only with 'path'");
             }
             long port = args.number("port", 0);
             if (port < 1 || port > 65535) {
-                throw new ModuleException("args", "ARG_VALUE", "wait_for: argument 'port' must be 1-65535, got " + port);
+                throw new ModuleException(Step.ARGS, "ARG_VALUE", "wait_for: argument 'port' must be 1-65535, got " + port);
             }
             String host = args.string("host", "127.0.0.1");
             int connectTimeout = (int) Math.max(1, millis(args, "connect_timeout", 5));
@@ -65,13 +66,13 @@ public final class WaitForModule implements TaskModule {
             Path path = Path.of(args.string("path"));
             Pattern regex = regex(args.string("search_regex", null));
             if (regex != null && !wantPresent) {
-                throw new ModuleException("args", "ARG_UNSUPPORTED", "wait_for: 'search_regex' needs state=present");
+                throw new ModuleException(Step.ARGS, "ARG_UNSUPPORTED", "wait_for: 'search_regex' needs state=present");
             }
             what = path + (regex == null ? "" : " containing /" + regex.pattern() + "/");
             condition = () -> wantPresent ? fileMatches(path, regex) : Files.exists(path) ? null : List.of();
         }
         long start = System.nanoTime();
-        ctx.activity().now("exec", "waiting for " + what + " to be " + state);
+        ctx.activity().now(Step.EXEC, "waiting for " + what + " to be " + state);
         try {
             Thread.sleep(delayMs);
             while (true) {
@@ -86,9 +87,9 @@ public final class WaitForModule implements TaskModule {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ModuleException("exec", "INTERRUPTED", "wait_for: interrupted while waiting for " + what);
+            throw new ModuleException(Step.EXEC, "INTERRUPTED", "wait_for: interrupted while waiting for " + what);
         }
-        throw new ModuleException("exec", "TIMEOUT", "wait_for: timeout after " + timeoutMs + " ms waiting for "
+        throw new ModuleException(Step.EXEC, "TIMEOUT", "wait_for: timeout after " + timeoutMs + " ms waiting for "
                 + what + " to be " + state).detail("state", state).detail("elapsed", elapsedSeconds(start));
     }
 
@@ -125,7 +126,7 @@ public final class WaitForModule implements TaskModule {
         try {
             return Pattern.compile(s, Pattern.MULTILINE);
         } catch (PatternSyntaxException e) {
-            throw new ModuleException("args", "ARG_VALUE", "wait_for: argument 'search_regex' is not a valid regex: "
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "wait_for: argument 'search_regex' is not a valid regex: "
                     + e.getDescription());
         }
     }
@@ -144,7 +145,7 @@ public final class WaitForModule implements TaskModule {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ModuleException("args", "ARG_TYPE", "wait_for: argument '" + name
+        throw new ModuleException(Step.ARGS, "ARG_TYPE", "wait_for: argument '" + name
                 + "' must be a non-negative number of seconds, got '" + v + "'");
     }
 }

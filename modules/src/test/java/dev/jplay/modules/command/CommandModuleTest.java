@@ -95,7 +95,7 @@ class CommandModuleTest {
         Path pidFile = dir.resolve("child.pid");
         ModuleException e = assertThrows(ModuleException.class, () -> shell.run(args("shell", "cmd",
                 "sleep 300 & echo $! > " + pidFile + "; wait"), Contexts.of(false, false, Duration.ofMillis(700))));
-        assertEquals("exec", e.step());
+        assertEquals("exec", e.step().id());
         assertEquals("TIMEOUT", e.code());
         long child = Long.parseLong(Files.readString(pidFile).trim());
         long deadline = System.currentTimeMillis() + 5_000;
@@ -111,11 +111,11 @@ class CommandModuleTest {
     void argumentErrorsNameModuleAndArgument() {
         ModuleException unknown = assertThrows(ModuleException.class,
                 () -> command.run(args("command", "cmd", "true", "bogus", 1), Contexts.normal()));
-        assertEquals("args", unknown.step());
+        assertEquals("args", unknown.step().id());
         assertTrue(unknown.getMessage().contains("command") && unknown.getMessage().contains("bogus"));
         ModuleException quote = assertThrows(ModuleException.class,
                 () -> command.run(args("command", "cmd", "echo 'x"), Contexts.normal()));
-        assertEquals("args", quote.step());
+        assertEquals("args", quote.step().id());
         ModuleException missing = assertThrows(ModuleException.class,
                 () -> shell.run(args("shell", "chdir", "/"), Contexts.normal()));
         assertEquals("ARG_MISSING", missing.code());

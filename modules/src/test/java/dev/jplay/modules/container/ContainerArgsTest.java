@@ -65,7 +65,7 @@ class ContainerArgsTest {
 
     private static void assertFailure(String code, Object... args) {
         ModuleException e = assertThrows(ModuleException.class, () -> ContainerArgs.spec(Contexts.args("container", args)));
-        assertEquals("args", e.step());
+        assertEquals("args", e.step().id());
         assertEquals(code, e.code(), e::getMessage);
     }
 

@@ -81,7 +81,7 @@ class ContainerNetworkTest {
         NetworkException cni = new NetworkException(NetworkException.IP_IN_USE, "10.88.0.2 is already attached to container 'web-3'")
                 .detail("ip", "10.88.0.2").detail("container", "web-3");
         ModuleException m = ContainerNetwork.failure(cni, "web-4");
-        assertEquals("network", m.step());
+        assertEquals("network", m.step().id());
         assertEquals("IP_IN_USE", m.code());
         assertTrue(m.getMessage().startsWith("container web-4: "), m.getMessage());
         assertEquals("10.88.0.2", m.detailMap().get("ip"));
@@ -91,7 +91,7 @@ class ContainerNetworkTest {
 
     private static void assertArgsFailure(String code, Object network, String mentions) {
         ModuleException e = assertThrows(ModuleException.class, () -> ContainerNetwork.attachment(network));
-        assertEquals("args", e.step());
+        assertEquals("args", e.step().id());
         assertEquals(code, e.code());
         assertTrue(e.getMessage().contains(mentions), e.getMessage());
     }

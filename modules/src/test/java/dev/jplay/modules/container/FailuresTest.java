@@ -30,7 +30,7 @@ class FailuresTest {
         String url = "http://reg.example:5000/v2/app/web/manifests/1";
         ModuleException m = Failures.pull(REF, PullException.builder(Step.RESOLVE, PullException.NOT_FOUND, "not found: MANIFEST_UNKNOWN")
                 .url(url).httpStatus(404).build());
-        assertEquals("manifest", m.step());
+        assertEquals("manifest", m.step().id());
         assertEquals("NOT_FOUND", m.code());
         assertEquals(404, m.detailMap().get("http_status"));
         assertEquals(url, m.detailMap().get("url"));
@@ -41,14 +41,14 @@ class FailuresTest {
     @Test
     void otherPullFailuresKeepTheirStepCodeAndDigest() {
         ModuleException down = Failures.pull(REF, PullException.builder(Step.RESOLVE, PullException.CONNECTION, "HEAD failed").build());
-        assertEquals("resolve", down.step());
+        assertEquals("resolve", down.step().id());
         assertEquals("CONNECTION", down.code());
         ModuleException bad = Failures.pull(REF, PullException.builder(Step.VERIFY, PullException.DIGEST_MISMATCH, "blob has another digest")
                 .digest(BLOB).build());
-        assertEquals("verify", bad.step());
+        assertEquals("verify", bad.step().id());
         assertEquals(BLOB.toString(), bad.detailMap().get("digest"));
         ModuleException auth = Failures.pull(REF, PullException.builder(Step.AUTH, PullException.UNAUTHORIZED, "denied").httpStatus(401).build());
-        assertEquals("auth", auth.step());
+        assertEquals("auth", auth.step().id());
         assertEquals(401, auth.detailMap().get("http_status"));
     }
 
@@ -57,14 +57,14 @@ class FailuresTest {
         PulledLayer layer = new PulledLayer(1, BLOB, 10, "application/vnd.oci.image.layer.v1.tar+gzip", DIFF, Path.of("/x"));
         ModuleException mismatch = Failures.unpack(REF, new LayerUnpackException(layer,
                 new LayerDigestMismatchException(DIFF.toString(), "sha256:" + "0".repeat(64))));
-        assertEquals("verify", mismatch.step());
+        assertEquals("verify", mismatch.step().id());
         assertEquals("DIFF_ID_MISMATCH", mismatch.code());
         assertEquals(BLOB.toString(), mismatch.detailMap().get("digest"));
         assertEquals(DIFF.toString(), mismatch.detailMap().get("diff_id"));
 
         ModuleException unpack = Failures.unpack(REF, new LayerUnpackException(layer,
                 new UnpackException("entry 'etc/../../x' escapes the layer")));
-        assertEquals("unpack", unpack.step());
+        assertEquals("unpack", unpack.step().id());
         assertEquals("UNPACK_FAILED", unpack.code());
         assertTrue(unpack.getMessage().contains("etc/../../x"), unpack::getMessage);
     }
@@ -75,7 +75,7 @@ class FailuresTest {
         ModuleException ratio = Failures.unpack(REF, new LayerUnpackException(layer, new IOException(
                 "unpacking layer failed", new UnpackLimitException(UnpackLimitException.EXPANSION, "layer expands more than 100 times",
                 1_100_000_000L))));
-        assertEquals("unpack", ratio.step());
+        assertEquals("unpack", ratio.step().id());
         assertEquals("UNPACK_EXPANSION_LIMIT", ratio.code());
         assertEquals(1_100_000_000L, ratio.detailMap().get("bytes_written"));
         assertEquals(BLOB.toString(), ratio.detailMap().get("digest"));
@@ -96,11 +96,11 @@ class FailuresTest {
     void launchFailuresCarryRuntimeExitCodeAndStderr() {
         ModuleException start = Failures.launch(new LaunchException(LaunchException.Step.START, "RUNTIME_FAILED", "runc could not start")
                 .runtimeExitCode(1).stderrTail("exec: \"nope\": executable file not found in $PATH").bundle(Path.of("/state/containers/web")));
-        assertEquals("start", start.step());
+        assertEquals("start", start.step().id());
         assertEquals("RUNTIME_FAILED", start.code());
         assertEquals(1, start.detailMap().get("runtime_exit_code"));
         assertTrue(String.valueOf(start.detailMap().get("stderr")).contains("executable file not found"));
         assertEquals("/state/containers/web", start.detailMap().get("bundle"));
-        assertEquals("args", Failures.launch(new LaunchException(LaunchException.Step.SPEC, "BAD_CPUS", "cpus")).step());
+        assertEquals("args", Failures.launch(new LaunchException(LaunchException.Step.SPEC, "BAD_CPUS", "cpus")).step().id());
     }
 }

@@ -62,7 +62,7 @@ class HealthCheckTest {
                 Map.of("tcp", 80, "interval", "soon"),
                 Map.of("tcp", 80, "intervall", 1))) {
             ModuleException e = assertThrows(ModuleException.class, () -> HealthCheck.parse(bad), bad::toString);
-            assertEquals("args", e.step(), bad::toString);
+            assertEquals("args", e.step().id(), bad::toString);
         }
     }
 }

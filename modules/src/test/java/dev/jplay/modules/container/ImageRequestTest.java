@@ -44,7 +44,7 @@ class ImageRequestTest {
         for (Object[] bad : new Object[][] {{"unpack_max_ratio", -1}, {"unpack_ratio_floor", "lots"},
                 {"unpack_min_free", "150%"}, {"unpack_min_free", "x%"}}) {
             ModuleException e = assertThrows(ModuleException.class, () -> limits(bad));
-            assertEquals("args", e.step());
+            assertEquals("args", e.step().id());
             assertTrue(e.getMessage().contains((String) bad[0]), e::getMessage);
         }
     }

@@ -111,7 +111,7 @@ class CopyModuleTest {
         assertTrue(existingDir.getMessage().contains(dir.toString()));
         ModuleException both = assertThrows(ModuleException.class, () -> copy.run(args("copy", "dest",
                 dir.resolve("x").toString(), "content", "x", "content_b64", "eA=="), Contexts.normal()));
-        assertEquals("args", both.step());
+        assertEquals("args", both.step().id());
         ModuleException src = assertThrows(ModuleException.class, () -> copy.run(args("copy", "dest",
                 dir.resolve("x").toString(), "src", "/etc/hosts"), Contexts.normal()));
         assertTrue(src.getMessage().contains("copy") && src.getMessage().contains("'src'"));

@@ -124,7 +124,7 @@ class FileModuleTest {
     void argumentErrors() {
         ModuleException state = assertThrows(ModuleException.class, () -> file.run(args("file", "path", "/tmp/x",
                 "state", "gone"), Contexts.normal()));
-        assertEquals("args", state.step());
+        assertEquals("args", state.step().id());
         assertTrue(state.getMessage().contains("state"));
         ModuleException src = assertThrows(ModuleException.class, () -> file.run(args("file", "path", "/tmp/x",
                 "state", "link"), Contexts.normal()));

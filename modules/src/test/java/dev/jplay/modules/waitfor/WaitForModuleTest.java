@@ -38,7 +38,7 @@ class WaitForModuleTest {
         assertEquals("stopped", stopped.data().get("state"));
         ModuleException timeout = assertThrows(ModuleException.class, () -> waitFor.run(args("wait_for",
                 "port", port, "timeout", 0.3, "sleep", 0.05), Contexts.normal()));
-        assertEquals("exec", timeout.step());
+        assertEquals("exec", timeout.step().id());
         assertEquals("TIMEOUT", timeout.code());
         assertTrue(timeout.getMessage().contains("127.0.0.1:" + port), timeout.getMessage());
     }

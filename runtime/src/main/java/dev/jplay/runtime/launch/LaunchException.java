@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Failure;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,9 +11,16 @@ import java.util.Map;
  */
 public class LaunchException extends RuntimeException {
 
-    /** The lifecycle step that failed; {@link #id()} is the lowercase name used in reports. */
+    /** The lifecycle step that failed; {@link #shared()} is its name in the failure vocabulary (a bad spec is bad args). */
     public enum Step {
-        SPEC, CREATE, START, STOP, DELETE, INSPECT;
+        SPEC(dev.jplay.protocol.Step.ARGS), CREATE(dev.jplay.protocol.Step.CREATE), START(dev.jplay.protocol.Step.START),
+        STOP(dev.jplay.protocol.Step.STOP), DELETE(dev.jplay.protocol.Step.DELETE), INSPECT(dev.jplay.protocol.Step.INSPECT);
+
+        private final dev.jplay.protocol.Step shared;
+
+        Step(dev.jplay.protocol.Step shared) { this.shared = shared; }
+
+        public dev.jplay.protocol.Step shared() { return shared; }
 
         public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
     }
@@ -48,6 +56,11 @@ public class LaunchException extends RuntimeException {
 
     /** Unmodifiable view; keys are snake_case to match the agent protocol. */
     public Map<String, Object> detail() { return java.util.Collections.unmodifiableMap(detail); }
+
+    /** This failure in the shared vocabulary: step, code, message and detail as reports show them. */
+    public Failure failure() {
+        return Failure.builder(step.shared(), code, getMessage()).detail(detail).build();
+    }
 
     /**
      * The message, plus the runtime's stderr where it adds something: a start failure already quotes runc's own

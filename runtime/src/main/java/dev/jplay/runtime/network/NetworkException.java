@@ -1,5 +1,6 @@
 package dev.jplay.runtime.network;
 
+import dev.jplay.protocol.Step;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Map;
  * its CNI error code and message, the netns path, the container holding a contested IP.
  */
 public class NetworkException extends RuntimeException {
-    public static final String STEP = "network";
+    public static final Step STEP = Step.NETWORK;
 
     /** The attachment request itself is invalid (address syntax, gateway outside the subnet, bridge name...). */
     public static final String BAD_ATTACHMENT = "BAD_ATTACHMENT";
@@ -42,7 +43,7 @@ public class NetworkException extends RuntimeException {
         return this;
     }
 
-    public String step() { return STEP; }
+    public Step step() { return STEP; }
 
     public String code() { return code; }
 

@@ -1,6 +1,7 @@
 package dev.jplay.runtime.registry;
 
 import dev.jplay.runtime.image.Digest;
+import dev.jplay.protocol.Failure;
 import java.util.Locale;
 
 /**
@@ -9,9 +10,17 @@ import java.util.Locale;
  * and blob digest involved.
  */
 public final class PullException extends Exception {
-    /** The stage of a pull, in order. */
+    /** The stage of a pull, in order; {@link #shared()} is its name in the failure vocabulary. */
     public enum Step {
-        RESOLVE, AUTH, MANIFEST, FETCH, VERIFY;
+        RESOLVE(dev.jplay.protocol.Step.RESOLVE), AUTH(dev.jplay.protocol.Step.AUTH),
+        MANIFEST(dev.jplay.protocol.Step.MANIFEST), FETCH(dev.jplay.protocol.Step.FETCH),
+        VERIFY(dev.jplay.protocol.Step.VERIFY);
+
+        private final dev.jplay.protocol.Step shared;
+
+        Step(dev.jplay.protocol.Step shared) { this.shared = shared; }
+
+        public dev.jplay.protocol.Step shared() { return shared; }
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -85,6 +94,17 @@ public final class PullException extends Exception {
     /** Whether trying again may help (5xx, connection errors, truncated bodies). */
     public boolean retryable() {
         return retryable;
+    }
+
+    /**
+     * This failure in the shared vocabulary, {@code message} in front of it (e.g. the image): a registry that answered
+     * but has no such manifest failed at {@code manifest}, the image (or tag) does not exist; detail has the URL,
+     * HTTP status and digest.
+     */
+    public Failure failure(String message) {
+        dev.jplay.protocol.Step at = step == Step.RESOLVE && NOT_FOUND.equals(code) ? dev.jplay.protocol.Step.MANIFEST : step.shared();
+        return Failure.builder(at, code, message).detail("url", url).detail("http_status", httpStatus)
+                .detail("digest", digest == null ? null : digest.toString()).retryable(retryable).build();
     }
 
     @Override

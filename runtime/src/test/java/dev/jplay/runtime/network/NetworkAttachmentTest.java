@@ -53,7 +53,7 @@ class NetworkAttachmentTest {
         NetworkException e = assertThrows(NetworkException.class,
                 () -> new NetworkAttachment(bridge, ip, prefix, gateway, null, null, null));
         assertEquals("BAD_ATTACHMENT", e.code());
-        assertEquals("network", e.step());
+        assertEquals("network", e.step().id());
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 

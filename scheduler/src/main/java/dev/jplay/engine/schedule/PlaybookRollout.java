@@ -4,6 +4,7 @@ import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.BecomeDefaults;
+import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.run.RunOptions;
 import dev.jplay.engine.run.RunSession;
@@ -46,7 +47,7 @@ public final class PlaybookRollout implements RolloutLauncher {
             playbook = new PlaybookParser(PlaybookRunner.knownModules()).parse(Path.of(s.playbook()));
             options = new RunOptions(false, false, forks, null, Set.of(), Set.of(), s.extraVars(), null, 0, runDir, s.inventory(), null, null);
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
-            return new Result(RunRecord.ERROR, 1, null, null, "bad input: " + e.getMessage());
+            return new Result(RunRecord.ERROR, ExitCodes.BAD_INPUT, null, null, "bad input: " + e.getMessage());
         }
         try (RunSession session = RunSession.builder(request.runId(), runDir, jplayVersion).console(console, false, 0)
                 .warnings(console).ssh(SshSettings.defaults()).forks(forks).open()) {

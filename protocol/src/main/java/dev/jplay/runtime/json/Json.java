@@ -29,6 +29,9 @@ import java.util.Map;
  * (~100 ms of CPU on a first run) and 1.4 MB of upload. The written form equals databind's for the same values,
  * compact and pretty ({@link DefaultPrettyPrinter}), so hashes and files written before stay comparable.
  *
+ * <p>It lives in the protocol module, the lowest of all (the agent's codec and the runtime both use it), under its
+ * first package name.
+ *
  * <p>The typed accessors ({@link #string}, {@link #longValue}, ...) read one field of an object: absent and
  * {@code null} give null, a value of the wrong type fails with an {@link IllegalArgumentException} naming the field.
  */

@@ -10,7 +10,8 @@ package dev.jplay.protocol;
  * controller → agent:         {"type":"bye"}   (or just closes stdin: the agent exits on EOF)
  * </pre>
  *
- * Requests may be pipelined; results carry the request id and may arrive in any order.
+ * Requests may be pipelined; results carry the request id and may arrive in any order. {@link AgentCodec} writes and
+ * reads every message, on both ends; a failed result's {@code error} is a {@link Failure}.
  */
 public final class Protocol {
     public static final int VERSION = 1;
