@@ -1,0 +1,236 @@
+package dev.jplay.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jplay.cli.Main;
+import dev.jplay.engine.fleet.FleetState;
+import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.reports.HostRecap;
+import dev.jplay.reports.ReportFiles;
+import dev.jplay.reports.RunReport;
+import dev.jplay.testing.RegistryServer;
+import dev.jplay.testing.TestFleet;
+import dev.jplay.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What an instance needs on the network (issue 13), on real sshd hosts through the real agent, real CNI plugins
+ * (bridge, portmap) and the kernel's NAT: hosts 1 and 2 run one instance each from a pool with a block per host;
+ * host 3 is not in the play: it stands for "the outside" (a client of published ports, a server instances call).
+ * Every address used is a test-fleet namespace's or a pool address inside them.
+ */
+@EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+class InstanceNetworkFleetIT {
+    static final String BRIDGE = "10.213.0.1"; // test-fleet/fleet.sh's bridge: the hosts reach the registry here
+    static final String HOST_STATE = "/root/.jplay/state";
+    static final int PLAY_HOSTS = 2;
+    static final int OUTSIDE = 3;
+    static final String TASK = "app";
+
+    static TestFleet fleet;
+    static RegistryServer registry;
+    static TestImages.Pushed web;
+    static Path work;
+    static Path stateDir;
+
+    @BeforeAll
+    static void up(@TempDir Path dir) throws Exception {
+        work = dir;
+        stateDir = dir.resolve("fleet-state");
+        fleet = TestFleet.start(InstanceNetworkFleetIT.class, PLAY_HOSTS + 1);
+        registry = RegistryServer.start(dir.resolve("registry"), BRIDGE);
+        web = TestImages.pushBusybox(registry, "netpub/web:1", "unused\n");
+        Files.writeString(dir.resolve("play.yml"), """
+                - hosts: net
+                  replicas: {app: netpub, count: "{{ count }}", pool: apps, max_per_host: 1}
+                  vars:
+                    count: 2
+                    masq: true
+                    ports: ["8080:80", "127.0.0.1:8081:80"]
+                    jplay_ip_pools:
+                      apps: {cidr: 10.77.0.0/24, per_host_prefix: 26, masquerade: "{{ masq }}"}
+                  tasks:
+                    - name: gone
+                      container: {name: "{{ instance.name }}", state: absent}
+                      loop: "{{ jplay_removed_instances }}"
+                      loop_control: {loop_var: instance}
+                    - name: %s
+                      container:
+                        name: "{{ instance.name }}"
+                        image: %s
+                        insecure: true
+                        network: "{{ instance }}"
+                        published_ports: "{{ ports }}"
+                        stop_timeout: 2
+                        command: [sh, -c, 'echo {{ instance.name }} > /www/index.html && { httpd -f -p 80 -h /www & trap "exit 0" TERM; wait; }']
+                      loop: "{{ jplay_instances }}"
+                      loop_control: {loop_var: instance}
+                """.formatted(TASK, web.reference()));
+        StringBuilder inventory = new StringBuilder("""
+                all:
+                  vars: {ansible_user: root, ansible_ssh_private_key_file: %s}
+                  children:
+                    net:
+                      hosts:
+                """.formatted(fleet.clientKey()));
+        for (int i = 1; i <= PLAY_HOSTS; i++) {
+            inventory.append("        ").append(fleet.name(i)).append(": {ansible_host: ").append(fleet.address(i)).append("}\n");
+        }
+        Files.writeString(dir.resolve("hosts.yml"), inventory);
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        try {
+            if (fleet != null && web != null) {
+                RunReport zero = apply("count=0");
+                assertEquals(0, zero.exitCode(), () -> "failures: " + zero.failures());
+                for (int i = 1; i <= PLAY_HOSTS; i++) {
+                    // portmap's shared CNI-HOSTPORT-* chains stay (as Docker's DOCKER chain does); per-container ones go.
+                    assertEquals(List.of(), nat(i).lines().filter(l -> l.matches(".*CNI-(?!HOSTPORT-).*")).toList(),
+                            "the plugins' per-container nat chains left with the containers on " + fleet.name(i));
+                }
+            }
+        } finally {
+            if (registry != null) registry.close();
+            if (fleet != null) fleet.close();
+        }
+    }
+
+    @Test
+    void publishedPortsAnswerOnTheHostAndOutboundTrafficIsMasqueradedUnlessTheyPoolSaysNot() throws Exception {
+        RunReport first = apply();
+        assertEquals(0, first.exitCode(), () -> "failures: " + first.failures());
+        FleetState placed = state();
+        assertEquals(PLAY_HOSTS, placed.instances().size());
+        for (int h = 1; h <= PLAY_HOSTS; h++) {
+            FleetState.Instance mine = on(placed, h);
+            // (a) 8080 on every address of the host: from another machine (host 3) to the host's address.
+            assertEquals(mine.name(), get(OUTSIDE, fleet.address(h), 8080, true), "8080 published on " + fleet.name(h));
+            // 8081 is bound to 127.0.0.1: the host itself reaches it there; nobody reaches it on the host's address.
+            assertEquals(mine.name(), get(h, "127.0.0.1", 8081, true), "127.0.0.1:8081 from " + fleet.name(h) + " itself");
+            assertEquals("", get(OUTSIDE, fleet.address(h), 8081, false), "127.0.0.1:8081 is not published on the host's address");
+            // (b) outbound: a server on host 3 sees the host's address, not the instance's.
+            assertEquals(fleet.address(h), sourceSeenFromOutside(h, mine), "masqueraded behind " + fleet.name(h));
+        }
+
+        RunReport again = apply();
+        assertEquals(0, again.exitCode(), () -> "failures: " + again.failures());
+        assertEquals(0, changed(again), "same ports, same masquerade: nothing changes");
+
+        // Other ports: the instances are recreated with them; the old host port is closed.
+        RunReport moved = apply("{\"ports\": [\"9090:80/tcp\"]}");
+        assertEquals(0, moved.exitCode(), () -> "failures: " + moved.failures());
+        assertEquals(PLAY_HOSTS, changed(moved), "each instance recreated with its new ports");
+        assertTrue(moved.results().stream().filter(r -> r.task().equals(TASK))
+                .allMatch(r -> r.msg().contains("ports 8080:80/tcp,127.0.0.1:8081:80/tcp -> ") && r.msg().endsWith("ports 9090:80/tcp), running")),
+                () -> String.valueOf(moved.results()));
+        for (int h = 1; h <= PLAY_HOSTS; h++) {
+            assertEquals(on(placed, h).name(), get(OUTSIDE, fleet.address(h), 9090, true));
+            assertEquals("", get(OUTSIDE, fleet.address(h), 8080, false), "8080 closed on " + fleet.name(h));
+        }
+
+        // masquerade: false on the pool: traffic leaves with the instance's own address (host 3 routes the pool back).
+        RunReport plain = apply("masq=false");
+        assertEquals(0, plain.exitCode(), () -> "failures: " + plain.failures());
+        assertEquals(PLAY_HOSTS, changed(plain), "each instance recreated without masquerade");
+        for (int h = 1; h <= PLAY_HOSTS; h++) {
+            FleetState.Instance mine = on(placed, h);
+            fleet.exec(OUTSIDE, "ip", "route", "replace", mine.ip() + "/32", "via", fleet.address(h));
+            assertEquals(mine.ip(), sourceSeenFromOutside(h, mine), "not masqueraded: " + mine.name() + "'s own address");
+            assertTrue(nat(h).lines().noneMatch(l -> l.contains("MASQUERADE") && l.contains(mine.ip())), nat(h));
+        }
+    }
+
+    // ---- helpers ----
+
+    static RunReport apply(String... extraVars) throws Exception {
+        Path runDir = Files.createTempDirectory(work, "run");
+        List<String> args = new ArrayList<>(List.of("apply", work.resolve("play.yml").toString(), "-i", work.resolve("hosts.yml").toString(),
+                "--known-hosts", fleet.knownHosts().toString(), "--report-dir", runDir.toString(), "--state-dir", stateDir.toString()));
+        for (String v : extraVars) args.addAll(List.of("-e", v));
+        int code = Main.execute(args.toArray(String[]::new));
+        RunReport report = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
+        assertEquals(code, report.exitCode(), "exit code and report agree");
+        return report;
+    }
+
+    static FleetState state() {
+        return new FleetStateStore(stateDir).load("netpub").orElseThrow(() -> new AssertionError("no saved state for netpub"));
+    }
+
+    static FleetState.Instance on(FleetState state, int host) {
+        return state.instances().stream().filter(i -> i.host().equals(fleet.name(host))).findFirst()
+                .orElseThrow(() -> new AssertionError("no instance on " + fleet.name(host) + ": " + state.instances()));
+    }
+
+    static int changed(RunReport report) {
+        return report.recap().values().stream().mapToInt(HostRecap::changed).sum();
+    }
+
+    /** The nat table of host i's namespace (the rules the bridge and portmap plugins wrote there). */
+    static String nat(int host) {
+        return fleet.exec(host, "iptables", "-t", "nat", "-S");
+    }
+
+    /**
+     * {@code GET /} of {@code ip:port} from inside host {@code host} (bash's /dev/tcp): the body's last line, or "" when
+     * nothing answered. With {@code retry}, tried for up to 5 s (httpd binds a moment after the container starts).
+     */
+    static String get(int host, String ip, int port, boolean retry) {
+        String script = """
+                for t in $(seq 1 %d); do
+                  body=$(timeout 1 bash -c 'exec 3<>/dev/tcp/'"$1"'/'"$2"' && printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3' 2>/dev/null | tail -n 1)
+                  [ -n "$body" ] && { echo "$body"; exit 0; }
+                  sleep 0.1
+                done
+                """.formatted(retry ? 50 : 1);
+        return fleet.exec(host, "bash", "-c", script, "get", ip, String.valueOf(port)).trim();
+    }
+
+    /**
+     * A server on host 3 (not in the play) accepts one connection and answers with the peer address it saw; a client
+     * in {@code instance}'s network namespace on host {@code host} connects to it. Returns what the server printed.
+     */
+    static String sourceSeenFromOutside(int host, FleetState.Instance instance) throws Exception {
+        int port = 9000 + host;
+        String server = """
+                import socket
+                s = socket.socket()
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.bind(("0.0.0.0", %d))
+                s.listen(1)
+                s.settimeout(20)
+                c, peer = s.accept()
+                c.sendall(peer[0].encode())
+                c.close()
+                print(peer[0])
+                """.formatted(port);
+        CompletableFuture<String> seen = CompletableFuture.supplyAsync(
+                () -> fleet.exec(OUTSIDE, "timeout", "30", "/usr/bin/python3", "-c", server).trim());
+        String client = """
+                for t in $(seq 1 100); do
+                  got=$(timeout 1 bash -c 'exec 3<>/dev/tcp/'"$1"'/'"$2"' && cat <&3' 2>/dev/null)
+                  [ -n "$got" ] && { echo "$got"; exit 0; }
+                  sleep 0.1
+                done
+                exit 1
+                """;
+        String answer = fleet.exec(host, "nsenter", "--net=" + HOST_STATE + "/network/netns/" + instance.name(),
+                "bash", "-c", client, "client", fleet.address(OUTSIDE), String.valueOf(port)).trim();
+        String printed = seen.get(40, TimeUnit.SECONDS);
+        assertEquals(printed, answer, "the client got what the server saw");
+        return printed;
+    }
+}
