@@ -19,8 +19,12 @@
  * <ul>
  *   <li>The bridge gets the gateway address ({@code isGateway}), so the host itself reaches every container on it,
  *       and containers reach the host at the gateway. The bridge plugin also turns on IPv4 forwarding (and IPv6
- *       forwarding when an IPv6 gateway is given) in the host's namespace. No NAT ({@code ipMasq: false}) and no port mapping: nothing is published on the host's
- *       own addresses.</li>
+ *       forwarding when an IPv6 gateway is given) in the host's namespace.</li>
+ *   <li>Outbound NAT when the attachment asks for it ({@code masquerade}, the bridge plugin's {@code ipMasq}): traffic
+ *       to addresses off the bridge's subnet leaves with the host's address. Published ports
+ *       ({@link dev.jplay.runtime.network.PortMapping}) go through the {@code portmap} plugin, chained after
+ *       {@code bridge} with its result as {@code prevResult}; DEL runs in reverse order. Both write iptables rules
+ *       in the host's namespace, in the plugins' own chains ({@code CNI-*}).</li>
  *   <li>A bridge carries one IPv4 subnet ({@code forceAddress}): an attachment with another gateway moves the bridge's
  *       address to it, as when a pool is re-addressed; containers still on the old subnet lose their gateway (and
  *       the host's route to them) until they are attached again with an address of the new one.</li>
