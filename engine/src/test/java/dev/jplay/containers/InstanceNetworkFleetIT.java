@@ -153,7 +153,59 @@ class InstanceNetworkFleetIT {
         }
     }
 
+    @Test
+    void instancesReachEachOtherAcrossHostsThroughJplaysRoutesUntilAHostIsScaledToZero() throws Exception {
+        RunReport first = apply();
+        assertEquals(0, first.exitCode(), () -> "failures: " + first.failures());
+        FleetState placed = state();
+        FleetState.Instance one = on(placed, 1);
+        FleetState.Instance two = on(placed, 2);
+        String blockOf1 = placed.hostBlocks().get(fleet.name(1));
+        String blockOf2 = placed.hostBlocks().get(fleet.name(2));
+        // (c) host-gw: each host routes the other's block through the other's address, as jplay's own routes.
+        assertEquals(blockOf2 + " via " + fleet.address(2), jplayRoutes(1));
+        assertEquals(blockOf1 + " via " + fleet.address(1), jplayRoutes(2));
+        // An instance on host 1 reaches the one on host 2 by its IP, and is seen there with its own address.
+        assertEquals(two.name(), getFrom(1, one, two.ip()));
+        assertEquals(one.ip(), sourceSeen(2, two, two.ip(), 9100, 1, one), "no masquerade between the pool's instances");
+        assertEquals(one.name(), getFrom(2, two, one.ip()));
+
+        RunReport again = apply();
+        assertEquals(0, again.exitCode(), () -> "failures: " + again.failures());
+        assertEquals(0, changed(again), "routes in place: the routes task is ok too");
+
+        // Scale to one instance: the host left without one gives up its block, and the other host drops its route.
+        RunReport shrunk = apply("count=1");
+        assertEquals(0, shrunk.exitCode(), () -> "failures: " + shrunk.failures());
+        FleetState after = state();
+        assertEquals(1, after.instances().size());
+        int kept = after.instances().get(0).host().equals(fleet.name(1)) ? 1 : 2;
+        int idle = 3 - kept;
+        assertEquals(List.of(fleet.name(kept)), List.copyOf(after.hostBlocks().keySet()));
+        assertEquals("", jplayRoutes(kept), "no route to " + fleet.name(idle) + "'s block any more");
+        assertEquals(after.hostBlocks().get(fleet.name(kept)) + " via " + fleet.address(kept), jplayRoutes(idle),
+                fleet.name(idle) + " still reaches the remaining block");
+    }
+
     // ---- helpers ----
+
+    /** jplay's routes on host i ({@code proto 211}), one "DST via GW" per line. */
+    static String jplayRoutes(int host) {
+        return fleet.exec(host, "ip", "-4", "-o", "route", "show", "proto", "211").lines()
+                .map(l -> l.trim().replaceAll(" dev .*", "")).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    /** {@code GET http://ip/} from inside {@code client}'s network namespace on host {@code host}. */
+    static String getFrom(int host, FleetState.Instance client, String ip) {
+        String script = """
+                for t in $(seq 1 50); do
+                  body=$(timeout 1 bash -c 'exec 3<>/dev/tcp/'"$1"'/80 && printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3' 2>/dev/null | tail -n 1)
+                  [ -n "$body" ] && { echo "$body"; exit 0; }
+                  sleep 0.1
+                done
+                """;
+        return fleet.exec(host, "nsenter", "--net=" + netns(client), "bash", "-c", script, "get", ip).trim();
+    }
 
     static RunReport apply(String... extraVars) throws Exception {
         Path runDir = Files.createTempDirectory(work, "run");
@@ -173,6 +225,10 @@ class InstanceNetworkFleetIT {
     static FleetState.Instance on(FleetState state, int host) {
         return state.instances().stream().filter(i -> i.host().equals(fleet.name(host))).findFirst()
                 .orElseThrow(() -> new AssertionError("no instance on " + fleet.name(host) + ": " + state.instances()));
+    }
+
+    static String netns(FleetState.Instance instance) {
+        return HOST_STATE + "/network/netns/" + instance.name();
     }
 
     static int changed(RunReport report) {
@@ -199,12 +255,18 @@ class InstanceNetworkFleetIT {
         return fleet.exec(host, "bash", "-c", script, "get", ip, String.valueOf(port)).trim();
     }
 
-    /**
-     * A server on host 3 (not in the play) accepts one connection and answers with the peer address it saw; a client
-     * in {@code instance}'s network namespace on host {@code host} connects to it. Returns what the server printed.
-     */
+    /** {@link #sourceSeen} by a server on host 3, which is not in the play, from {@code instance} on host {@code host}. */
     static String sourceSeenFromOutside(int host, FleetState.Instance instance) throws Exception {
-        int port = 9000 + host;
+        return sourceSeen(OUTSIDE, null, fleet.address(OUTSIDE), 9000 + host, host, instance);
+    }
+
+    /**
+     * A server on host {@code serverHost} (in {@code serverNetns}, an instance's namespace, or the host's own when null)
+     * accepts one connection on {@code serverAddress:port} and answers with the peer address it saw; a client in
+     * {@code client}'s network namespace on host {@code clientHost} connects to it. Returns what the server printed.
+     */
+    static String sourceSeen(int serverHost, FleetState.Instance serverNetns, String serverAddress, int port, int clientHost,
+            FleetState.Instance client) throws Exception {
         String server = """
                 import socket
                 s = socket.socket()
@@ -217,9 +279,12 @@ class InstanceNetworkFleetIT {
                 c.close()
                 print(peer[0])
                 """.formatted(port);
+        List<String> serverCommand = new ArrayList<>();
+        if (serverNetns != null) serverCommand.addAll(List.of("nsenter", "--net=" + netns(serverNetns)));
+        serverCommand.addAll(List.of("timeout", "30", "/usr/bin/python3", "-c", server));
         CompletableFuture<String> seen = CompletableFuture.supplyAsync(
-                () -> fleet.exec(OUTSIDE, "timeout", "30", "/usr/bin/python3", "-c", server).trim());
-        String client = """
+                () -> fleet.exec(serverHost, serverCommand.toArray(String[]::new)).trim());
+        String clientScript = """
                 for t in $(seq 1 100); do
                   got=$(timeout 1 bash -c 'exec 3<>/dev/tcp/'"$1"'/'"$2"' && cat <&3' 2>/dev/null)
                   [ -n "$got" ] && { echo "$got"; exit 0; }
@@ -227,8 +292,8 @@ class InstanceNetworkFleetIT {
                 done
                 exit 1
                 """;
-        String answer = fleet.exec(host, "nsenter", "--net=" + HOST_STATE + "/network/netns/" + instance.name(),
-                "bash", "-c", client, "client", fleet.address(OUTSIDE), String.valueOf(port)).trim();
+        String answer = fleet.exec(clientHost, "nsenter", "--net=" + netns(client),
+                "bash", "-c", clientScript, "client", serverAddress, String.valueOf(port)).trim();
         String printed = seen.get(40, TimeUnit.SECONDS);
         assertEquals(printed, answer, "the client got what the server saw");
         return printed;
