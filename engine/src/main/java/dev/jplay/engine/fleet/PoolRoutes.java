@@ -43,7 +43,10 @@ public final class PoolRoutes {
         if (pool == null || !pool.perHost() || pool.cidr().bits() != 32) return out;
         Map<String, String> blocks = plan.next().hostBlocks();
         Map<String, String> via = new LinkedHashMap<>();
-        for (String host : blocks.keySet()) via.put(host, address(host, hostVars.getOrDefault(host, Map.of())));
+        for (String host : blocks.keySet()) {
+            // Only a block another play host routes to needs its holder's address (a one-host play needs none).
+            if (hostVars.keySet().stream().anyMatch(h -> !h.equals(host))) via.put(host, address(host, hostVars.getOrDefault(host, Map.of())));
+        }
         Set<String> others = new LinkedHashSet<>();
         for (FleetState s : states) {
             if (s.app().equals(plan.spec().app()) || s.pool() == null || !pool.name().equals(s.pool().name())) continue;

@@ -91,6 +91,9 @@ class PoolRoutesTest {
         IpPoolException e = assertThrows(IpPoolException.class, () -> PoolRoutes.forHosts(p, v, List.of()));
         assertTrue(e.getMessage().contains("host h1") && e.getMessage().contains("'node1.example'")
                 && e.getMessage().contains(PoolRoutes.VIA_VAR), e.getMessage());
+        AppPlan alone = plan("web", 1, 1, Map.of());
+        assertEquals(List.of(), PoolRoutes.forHosts(alone, Map.of("h0", Map.of()), List.of()).get("h0").get("routes"),
+                "a one-host play routes nothing, so needs no address");
         v.put("h1", Map.of("ansible_host", "node1.example", PoolRoutes.VIA_VAR, "192.168.5.77"));
         assertTrue(routes(PoolRoutes.forHosts(p, v, List.of()).get("h0")).values().contains("192.168.5.77 h1"));
     }
