@@ -31,7 +31,7 @@ import java.util.Set;
 public final class HostSetupModule implements TaskModule {
     /**
      * The plugins jplay's container networks run (CniConfigs: bridge with static IPAM, loopback, portmap for
-     * published_ports); iptables is always needed with them: portmap and the bridge plugin's masquerade write rules.
+     * published_ports); iptables is needed with them: portmap and the bridge plugin's masquerade write rules.
      */
     public static final List<String> DEFAULT_CNI_PLUGINS = List.of("bridge", "static", "loopback", "portmap");
     private static final Set<String> TOOLS = Set.of("iptables", "nft");
@@ -99,15 +99,17 @@ public final class HostSetupModule implements TaskModule {
 
     static List<HostNeed> needs(ModuleArgs args) throws ModuleException {
         List<HostNeed> needs = new ArrayList<>(List.of(HostNeed.of(HostNeed.Kind.OVERLAYFS), HostNeed.of(HostNeed.Kind.CGROUPS),
-                HostNeed.of(HostNeed.Kind.RUNC), HostNeed.of(HostNeed.Kind.SETFATTR), HostNeed.of(HostNeed.Kind.IPTABLES)));
+                HostNeed.of(HostNeed.Kind.RUNC), HostNeed.of(HostNeed.Kind.SETFATTR)));
         List<String> plugins = args.has("cni_plugins") ? args.strings("cni_plugins") : DEFAULT_CNI_PLUGINS;
+        if (!plugins.isEmpty()) needs.add(HostNeed.of(HostNeed.Kind.IPTABLES)); // masquerade and portmap write iptables rules
         for (String p : plugins) {
             if (!p.matches("[A-Za-z0-9._-]+")) throw new ModuleException("args", "BAD_ARGS", "cni_plugins: not a plugin name: '" + p + "'");
             needs.add(HostNeed.cni(p));
         }
         for (String t : args.has("tools") ? args.strings("tools") : List.<String>of()) {
             if (!TOOLS.contains(t)) throw new ModuleException("args", "BAD_ARGS", "tools: '" + t + "' is not one of " + TOOLS);
-            if (t.equals("nft")) needs.add(HostNeed.of(HostNeed.Kind.NFT)); // iptables is always needed
+            HostNeed need = HostNeed.of(t.equals("nft") ? HostNeed.Kind.NFT : HostNeed.Kind.IPTABLES);
+            if (!needs.contains(need)) needs.add(need);
         }
         return needs;
     }
