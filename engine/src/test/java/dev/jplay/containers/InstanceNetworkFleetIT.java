@@ -170,6 +170,16 @@ class InstanceNetworkFleetIT {
         assertEquals(one.ip(), sourceSeen(2, two, two.ip(), 9100, 1, one), "no masquerade between the pool's instances");
         assertEquals(one.name(), getFrom(2, two, one.ip()));
 
+        // The route is what carries it: deleted by hand, host 1's instance no longer reaches host 2's (the test hosts
+        // have no default route, so nothing leaves the fleet); the next run puts it back, changing nothing else.
+        fleet.exec(1, "ip", "route", "del", blockOf2, "proto", "211");
+        assertEquals("", getFrom(1, one, two.ip(), false), "unreachable without jplay's route");
+        RunReport repaired = apply();
+        assertEquals(0, repaired.exitCode(), () -> "failures: " + repaired.failures());
+        assertEquals(1, changed(repaired), "only host 1's routes task changed");
+        assertEquals(blockOf2 + " via " + fleet.address(2), jplayRoutes(1));
+        assertEquals(two.name(), getFrom(1, one, two.ip()));
+
         RunReport again = apply();
         assertEquals(0, again.exitCode(), () -> "failures: " + again.failures());
         assertEquals(0, changed(again), "routes in place: the routes task is ok too");
@@ -195,15 +205,20 @@ class InstanceNetworkFleetIT {
                 .map(l -> l.trim().replaceAll(" dev .*", "")).reduce((a, b) -> a + "\n" + b).orElse("");
     }
 
-    /** {@code GET http://ip/} from inside {@code client}'s network namespace on host {@code host}. */
+    /** {@code GET http://ip/} from inside {@code client}'s network namespace on host {@code host}, retried for 5 s. */
     static String getFrom(int host, FleetState.Instance client, String ip) {
+        return getFrom(host, client, ip, true);
+    }
+
+    /** As {@link #getFrom(int, FleetState.Instance, String)}; "" when nothing answered (one try without {@code retry}). */
+    static String getFrom(int host, FleetState.Instance client, String ip, boolean retry) {
         String script = """
-                for t in $(seq 1 50); do
+                for t in $(seq 1 %d); do
                   body=$(timeout 1 bash -c 'exec 3<>/dev/tcp/'"$1"'/80 && printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3' 2>/dev/null | tail -n 1)
                   [ -n "$body" ] && { echo "$body"; exit 0; }
                   sleep 0.1
                 done
-                """;
+                """.formatted(retry ? 50 : 1);
         return fleet.exec(host, "nsenter", "--net=" + netns(client), "bash", "-c", script, "get", ip).trim();
     }
 
