@@ -155,6 +155,7 @@ class InstanceNetworkFleetIT {
 
     @Test
     void instancesReachEachOtherAcrossHostsThroughJplaysRoutesUntilAHostIsScaledToZero() throws Exception {
+        fleet.exec(2, "iptables", "-P", "FORWARD", "DROP"); // as dockerd leaves it: jplay must let the pool through
         RunReport first = apply();
         assertEquals(0, first.exitCode(), () -> "failures: " + first.failures());
         FleetState placed = state();
@@ -165,6 +166,9 @@ class InstanceNetworkFleetIT {
         // (c) host-gw: each host routes the other's block through the other's address, as jplay's own routes.
         assertEquals(blockOf2 + " via " + fleet.address(2), jplayRoutes(1));
         assertEquals(blockOf1 + " via " + fleet.address(1), jplayRoutes(2));
+        String forward = fleet.exec(2, "iptables", "-S", "FORWARD");
+        assertTrue(forward.contains("-A FORWARD -s 10.77.0.0/24 -m comment --comment \"jplay-pool-10.77.0.0/24\" -j ACCEPT")
+                && forward.contains("-A FORWARD -d 10.77.0.0/24 -m comment --comment \"jplay-pool-10.77.0.0/24\" -j ACCEPT"), forward);
         // An instance on host 1 reaches the one on host 2 by its IP, and is seen there with its own address.
         assertEquals(two.name(), getFrom(1, one, two.ip()));
         assertEquals(one.ip(), sourceSeen(2, two, two.ip(), 9100, 1, one), "no masquerade between the pool's instances");
