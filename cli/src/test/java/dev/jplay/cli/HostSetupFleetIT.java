@@ -63,7 +63,7 @@ class HostSetupFleetIT {
         TaskOutcome o = r.results().get(0);
         assertEquals("SETUP_NEEDS_ROOT", o.error().code(), o.toString());
         assertEquals("setup", o.error().step());
-        assertTrue(o.error().cause().contains("apt-get install -y -q --no-install-recommends runc attr containernetworking-plugins"),
+        assertTrue(o.error().cause().contains("apt-get install -y -q --no-install-recommends runc attr iptables containernetworking-plugins"),
                 o.error().cause());
         assertTrue(o.error().cause().contains("become"), o.error().cause());
         assertEquals("absent", runc(4));
@@ -74,7 +74,7 @@ class HostSetupFleetIT {
         RunReport r = setup(4, ExitCodes.OK, "-b", "--check");
         TaskOutcome o = r.results().get(0);
         assertEquals("changed", o.status(), o.toString());
-        assertTrue(o.msg().startsWith("would install runc attr containernetworking-plugins with apt"), o.msg());
+        assertTrue(o.msg().startsWith("would install runc attr iptables containernetworking-plugins with apt"), o.msg());
         assertEquals("absent", runc(4));
     }
 
@@ -85,7 +85,7 @@ class HostSetupFleetIT {
         for (int i : new int[] {1, 2}) {
             TaskOutcome o = outcome(first, i);
             assertEquals("changed", o.status(), o.toString());
-            assertTrue(o.msg().startsWith("installed runc attr containernetworking-plugins with apt"), o.msg());
+            assertTrue(o.msg().startsWith("installed runc attr iptables containernetworking-plugins with apt"), o.msg());
             assertTrue(runc(i).endsWith("/runc"), fleet.name(i) + ": " + runc(i));
             assertEquals("present", fleet.exec(i, "sh", "-c", "[ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/static ]"
                     + " && command -v setfattr >/dev/null && echo present || echo absent").trim());

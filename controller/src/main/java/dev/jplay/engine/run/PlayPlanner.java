@@ -64,6 +64,7 @@ final class PlayPlanner {
         Map<String, Object> playVars = playVars(play);
         ReplicaLayers replicas = play.replicas() == null ? null
                 : ReplicaLayers.plan(play, playVars, options.extraVars(), playHosts, fleetState, templater);
+        if (replicas != null) play = replicas.withRoutes(play); // host-gw routes of a per-host pool, first on every host
         PlayContext ctx = new PlayContext(play, playVars, options.extraVars(), magicVars(dir), dir, replicas, playHosts.size());
         List<List<HostRun>> batches = SerialBatches.split(playHosts, renderedSerial(play, playVars));
         return new PlayPlan(ctx, batches, replicas);

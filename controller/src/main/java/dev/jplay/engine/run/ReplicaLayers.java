@@ -9,6 +9,7 @@ import dev.jplay.engine.fleet.PlacementException;
 import dev.jplay.engine.fleet.PlacementHost;
 import dev.jplay.engine.fleet.PlacementHosts;
 import dev.jplay.engine.fleet.PlanDiff;
+import dev.jplay.engine.fleet.PoolRoutes;
 import dev.jplay.engine.fleet.ReplicaSpec;
 import dev.jplay.engine.ippool.IpPool;
 import dev.jplay.engine.ippool.IpPoolException;
@@ -36,10 +37,13 @@ final class ReplicaLayers {
 
     private final AppPlan plan;
     private final Map<String, Map<String, Object>> layers;
+    /** The pool has a block per host: each host gets {@link PoolRoutes#VARIABLE} and the play its routes task. */
+    private final boolean routed;
 
-    private ReplicaLayers(AppPlan plan, Map<String, Map<String, Object>> layers) {
+    private ReplicaLayers(AppPlan plan, Map<String, Map<String, Object>> layers, boolean routed) {
         this.plan = plan;
         this.layers = layers;
+        this.routed = routed;
     }
 
     static ReplicaLayers plan(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, List<HostRun> hosts,
@@ -76,7 +80,11 @@ final class ReplicaLayers {
                 }
             }
             for (String h : names) layers.computeIfAbsent(h, k -> new LinkedHashMap<>()).put(REMOVED, removed.getOrDefault(h, List.of()));
-            return new ReplicaLayers(plan, layers);
+            Map<String, Map<String, Object>> varsByHost = new LinkedHashMap<>();
+            for (HostRun h : hosts) varsByHost.put(h.name, h.inventoryVars);
+            Map<String, Map<String, Object>> routes = PoolRoutes.forHosts(plan, varsByHost, store.loadAll().values());
+            routes.forEach((h, r) -> layers.computeIfAbsent(h, k -> new LinkedHashMap<>()).put(PoolRoutes.VARIABLE, r));
+            return new ReplicaLayers(plan, layers, !routes.isEmpty());
         } catch (PlacementException | IpPoolException | FleetStateException e) {
             throw new PlaybookException(play.locationOf(ReplicaSpec.KEYWORD), e.getMessage());
         }
@@ -97,5 +105,10 @@ final class ReplicaLayers {
 
     AppPlan plan() {
         return plan;
+    }
+
+    /** The play with the {@code pool_routes} task first when the pool is routed between hosts ({@link PoolRoutesTask}). */
+    Play withRoutes(Play play) {
+        return routed ? PoolRoutesTask.prepend(play) : play;
     }
 }

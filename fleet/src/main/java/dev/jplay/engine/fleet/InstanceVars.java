@@ -11,8 +11,8 @@ import java.util.Map;
  * The variables templates see about instances. Per host, {@code jplay_instances} lists the instances placed
  * there; a task that loops over it with {@code loop_var: instance} reads {@code instance.index},
  * {@code instance.name}, {@code instance.host}, {@code instance.ip}, {@code instance.prefix_len},
- * {@code instance.gateway}, plus {@code instance.app}, {@code instance.pool} and {@code instance.bridge}
- * (the pool's bridge on the host). Address keys are absent when the app has no pool.
+ * {@code instance.gateway}, plus {@code instance.app}, {@code instance.pool}, {@code instance.bridge}
+ * (the pool's bridge on the host) and {@code instance.masquerade} (the pool's). Address keys are absent when the app has no pool.
  */
 public final class InstanceVars {
     public static final String INSTANCES = "jplay_instances";
@@ -48,6 +48,7 @@ public final class InstanceVars {
             m.put("gateway", i.gateway());
             m.put("pool", pool.name());
             m.put("bridge", pool.bridgeName());
+            m.put("masquerade", pool.masquerade());
         }
         return Collections.unmodifiableMap(m);
     }

@@ -20,8 +20,11 @@ import java.util.zip.CRC32;
  *
  * @param gateway the flat pool's gateway; null when {@code perHostPrefix} is set (each block has its own)
  * @param perHostPrefix prefix length of each host's block, or null for a flat pool
+ * @param masquerade instances' outbound traffic leaves their host with the host's address (on by default, as Docker's
+ *     bridge); false when the network routes the pool's addresses back to the hosts
  */
-public record IpPool(String name, Cidr cidr, IpAddress gateway, List<AddressRange> excluded, Integer perHostPrefix) {
+public record IpPool(String name, Cidr cidr, IpAddress gateway, List<AddressRange> excluded, Integer perHostPrefix,
+        boolean masquerade) {
     /** Linux interface names have at most 15 bytes. */
     private static final int IFNAMSIZ = 15;
 
@@ -43,6 +46,11 @@ public record IpPool(String name, Cidr cidr, IpAddress gateway, List<AddressRang
                 throw new IpPoolException("ip pool '" + name + "': excluded " + r + " is not of the family of " + cidr);
             }
         }
+    }
+
+    /** With masquerade. */
+    public IpPool(String name, Cidr cidr, IpAddress gateway, List<AddressRange> excluded, Integer perHostPrefix) {
+        this(name, cidr, gateway, excluded, perHostPrefix, true);
     }
 
     /** A flat pool whose gateway is its first usable address. */
@@ -112,6 +120,7 @@ public record IpPool(String name, Cidr cidr, IpAddress gateway, List<AddressRang
 
     @Override
     public String toString() {
-        return name + " (" + cidr + (perHost() ? ", a /" + perHostPrefix + " per host" : ", gateway " + gateway) + ")";
+        return name + " (" + cidr + (perHost() ? ", a /" + perHostPrefix + " per host" : ", gateway " + gateway)
+                + (masquerade ? "" : ", no masquerade") + ")";
     }
 }

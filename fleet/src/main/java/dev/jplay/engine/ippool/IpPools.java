@@ -21,13 +21,14 @@ import java.util.function.Function;
  *       - 10.88.0.2
  *       - 10.88.0.100-10.88.0.120
  *     per_host_prefix: 28           # optional; each host leases its own /28 of the pool
+ *     masquerade: false             # optional; default true: outbound traffic leaves with the host's address
  * </pre>
  *
  * Pools of the same family must not overlap: that is an error, naming both pools.
  */
 public final class IpPools {
     public static final String VARIABLE = "jplay_ip_pools";
-    private static final Set<String> KEYS = Set.of("cidr", "gateway", "exclude", "per_host_prefix");
+    private static final Set<String> KEYS = Set.of("cidr", "gateway", "exclude", "per_host_prefix", "masquerade");
 
     private IpPools() {}
 
@@ -94,7 +95,7 @@ public final class IpPools {
         if (!(value instanceof Map<?, ?> map)) throw new IpPoolException("must be a mapping with at least 'cidr'");
         for (Object key : map.keySet()) {
             if (!KEYS.contains(String.valueOf(key))) {
-                throw new IpPoolException("unknown key '" + key + "' (known: cidr, gateway, exclude, per_host_prefix)");
+                throw new IpPoolException("unknown key '" + key + "' (known: cidr, gateway, exclude, per_host_prefix, masquerade)");
             }
         }
         Object cidrValue = map.get("cidr");
@@ -115,6 +116,16 @@ public final class IpPools {
         Object gw = map.get("gateway");
         IpAddress gateway = gw == null ? null : IpAddress.parse(String.valueOf(gw));
         if (gateway == null && perHost == null) gateway = IpPool.firstUsable(cidr);
-        return new IpPool(name, cidr, gateway, excluded, perHost);
+        return new IpPool(name, cidr, gateway, excluded, perHost, flag(map.get("masquerade"), "masquerade", true));
+    }
+
+    /** A boolean key; rendered templates give text. */
+    private static boolean flag(Object value, String key, boolean absent) {
+        if (value == null) return absent;
+        if (value instanceof Boolean b) return b;
+        String s = String.valueOf(value).trim().toLowerCase(java.util.Locale.ROOT);
+        if (List.of("true", "yes", "on").contains(s)) return true;
+        if (List.of("false", "no", "off").contains(s)) return false;
+        throw new IpPoolException("'" + key + "' must be true or false, got '" + value + "'");
     }
 }

@@ -23,6 +23,18 @@ class IpPoolsTest {
         assertEquals("10.88.0.254", web.gateway().toString());
         assertEquals("10.88.0.100-10.88.0.120", web.excluded().get(1).toString());
         assertEquals("jp-web", web.bridgeName());
+        assertTrue(web.masquerade(), "outbound NAT on by default, as Docker's bridge");
+    }
+
+    @Test
+    void masqueradeCanBeTurnedOffAndReachesEveryInstance() {
+        IpPool off = IpPools.parse(Map.of("db", Map.of("cidr", "10.89.0.0/24", "masquerade", false))).get("db");
+        assertEquals(false, off.masquerade());
+        assertEquals(false, IpPools.parse(Map.of("db", Map.of("cidr", "10.89.0.0/24", "masquerade", "no"))).get("db").masquerade());
+        assertTrue(error(Map.of("db", Map.of("cidr", "10.89.0.0/24", "masquerade", "maybe"))).contains("'masquerade' must be true or false"));
+        var instance = dev.jplay.engine.fleet.InstanceVars.instance("db", off,
+                new dev.jplay.engine.fleet.FleetState.Instance("db-0", 0, "h1", "10.89.0.2", 24, "10.89.0.1"));
+        assertEquals(false, instance.get("masquerade"));
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class ContainerModule implements TaskModule {
 
     static {
         ARGS.addAll(ImageRequest.ARGS);
-        ARGS.addAll(List.of("image", "state", "pull", "logs", ContainerNetwork.ARG));
+        ARGS.addAll(List.of("image", "state", "pull", "logs", ContainerNetwork.ARG, ContainerNetwork.PORTS_ARG));
         ARGS.add("healthcheck"); // health gate and rollback: HealthGate, ContainerRollback
     }
 

@@ -12,6 +12,8 @@ import dev.jplay.runtime.network.CniNetworks;
 import dev.jplay.runtime.network.NetworkAttachment;
 import dev.jplay.runtime.network.NetworkException;
 import dev.jplay.runtime.network.NetworkStatus;
+import dev.jplay.runtime.network.PortMapping;
+import dev.jplay.runtime.network.PublishedPorts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +27,14 @@ import java.util.Set;
  *
  * <pre>
  * network: "{{ instance }}"        # an item of jplay_instances, as is
- * network: {ip: 10.88.0.23, prefix_len: 24, gateway: 10.88.0.1, bridge: jp-web, mtu: 1400}
+ * network: {ip: 10.88.0.23, prefix_len: 24, gateway: 10.88.0.1, bridge: jp-web, mtu: 1400, masquerade: false}
+ * published_ports: ["8080:80", "127.0.0.1:9090:9090/udp"]
  * </pre>
+ *
+ * {@code masquerade} (default true, as Docker's bridge): traffic the container sends off its subnet leaves with the
+ * host's address. {@code published_ports} (Ansible docker_container's syntax, {@link PublishedPorts}) forwards host
+ * ports to the container with the CNI {@code portmap} plugin; they are part of the attachment, so changing them
+ * recreates the container. With {@code network_mode: host} they are discarded with a warning, as Docker does.
  *
  * A changed attachment recreates the container (its namespace cannot be swapped under it); a container that loses
  * its {@code network} argument is recreated without one and its attachment is removed. {@code state: absent}
@@ -34,7 +42,8 @@ import java.util.Set;
  */
 final class ContainerNetwork {
     static final String ARG = "network";
-    private static final Set<String> KEYS = Set.of("ip", "prefix_len", "gateway", "bridge", "mtu");
+    static final String PORTS_ARG = "published_ports";
+    private static final Set<String> KEYS = Set.of("ip", "prefix_len", "gateway", "bridge", "mtu", "masquerade");
     /** The other keys of a {@code jplay_instances} item: accepted so {@code network: "{{ instance }}"} works. */
     private static final Set<String> INSTANCE_KEYS = Set.of("index", "name", "host", "app", "pool");
 
@@ -59,7 +68,33 @@ final class ContainerNetwork {
             throw new ModuleException(Step.ARGS, "ARG_CONFLICT", "container: network and network_mode exclude each other "
                     + "(network puts the container in its own namespace)");
         }
-        return new ContainerNetwork(networks(ctx), container, wanted);
+        List<PortMapping> ports = publishedPorts(args);
+        String discarded = null;
+        if (!ports.isEmpty()) {
+            if (wanted != null) {
+                wanted = wanted.withPorts(ports);
+            } else if ("host".equals(args.string("network_mode", "none"))) {
+                discarded = "published_ports are discarded with network_mode host: the container listens on the host's own ports";
+            } else {
+                throw new ModuleException(Step.ARGS, "ARG_CONFLICT", "container: published_ports need a network (an item of "
+                        + "jplay_instances or {ip, prefix_len, gateway}) to forward to; the container has none");
+            }
+        }
+        ContainerNetwork network = new ContainerNetwork(networks(ctx), container, wanted);
+        if (discarded != null) network.warnings.add(discarded);
+        return network;
+    }
+
+    /** {@code published_ports}: a list of Docker-style entries (one string is taken as a list of one). */
+    static List<PortMapping> publishedPorts(ModuleArgs args) throws ModuleException {
+        if (!args.has(PORTS_ARG)) return List.of();
+        Object raw = args.raw().get(PORTS_ARG);
+        List<String> entries = raw instanceof List ? args.strings(PORTS_ARG) : List.of(args.string(PORTS_ARG));
+        try {
+            return PublishedPorts.parse(entries);
+        } catch (NetworkException e) {
+            throw new ModuleException(Step.ARGS, e.code(), "container: " + e.getMessage()).detail("published_port", e.detail().get("published_port"));
+        }
     }
 
     /** This agent's one {@link CniNetworks} for its state directory, shared by all its requests. */
@@ -78,7 +113,7 @@ final class ContainerNetwork {
         for (Object key : map.keySet()) {
             if (!KEYS.contains(String.valueOf(key)) && !INSTANCE_KEYS.contains(String.valueOf(key))) {
                 throw new ModuleException(Step.ARGS, "ARG_UNKNOWN", "container: network has an unsupported key '" + key
-                        + "' (supported: ip, prefix_len, gateway, bridge, mtu)");
+                        + "' (supported: ip, prefix_len, gateway, bridge, mtu, masquerade)");
             }
         }
         for (String required : new String[] {"ip", "prefix_len", "gateway"}) {
@@ -90,10 +125,21 @@ final class ContainerNetwork {
         try {
             Object mtu = map.get("mtu");
             return new NetworkAttachment(text(map.get("bridge")), text(map.get("ip")), integer(map, "prefix_len"),
-                    text(map.get("gateway")), null, null, mtu == null || String.valueOf(mtu).isBlank() ? null : integer(map, "mtu"));
+                    text(map.get("gateway")), null, null, mtu == null || String.valueOf(mtu).isBlank() ? null : integer(map, "mtu"),
+                    masquerade(map.get("masquerade")), List.of());
         } catch (NetworkException e) {
             throw new ModuleException(Step.ARGS, e.code(), "container: network: " + e.getMessage());
         }
+    }
+
+    /** {@code masquerade}: true unless false (a rendered template gives text: false/no/off/0). */
+    private static boolean masquerade(Object value) throws ModuleException {
+        if (value == null || value instanceof Boolean b && b) return true;
+        if (value instanceof Boolean) return false;
+        String s = String.valueOf(value).trim().toLowerCase(java.util.Locale.ROOT);
+        if (List.of("true", "yes", "on", "1", "").contains(s)) return true;
+        if (List.of("false", "no", "off", "0").contains(s)) return false;
+        throw new ModuleException(Step.ARGS, "ARG_TYPE", "container: network.masquerade must be true or false, got '" + value + "'");
     }
 
     boolean wanted() {
@@ -186,6 +232,8 @@ final class ContainerNetwork {
         n.put("gateway", a.gateway());
         n.put("bridge", a.bridge());
         if (a.mtu() != null) n.put("mtu", a.mtu());
+        n.put("masquerade", a.masquerade());
+        n.put("published_ports", a.ports().stream().map(PortMapping::toString).toList());
         n.put("netns", cni.netnsPath(container).toString());
         if (attached != null) {
             n.put("addresses", attached.addresses());
@@ -201,7 +249,9 @@ final class ContainerNetwork {
     }
 
     static String describe(NetworkAttachment a) {
-        return a.cidr() + " via " + a.gateway() + " on " + a.bridge() + (a.mtu() == null ? "" : " mtu " + a.mtu());
+        return a.cidr() + " via " + a.gateway() + " on " + a.bridge() + (a.mtu() == null ? "" : " mtu " + a.mtu())
+                + (a.masquerade() ? "" : " without masquerade")
+                + (a.ports().isEmpty() ? "" : " ports " + a.ports().stream().map(PortMapping::toString).collect(java.util.stream.Collectors.joining(",")));
     }
 
     static ModuleException failure(NetworkException e, String container) {

@@ -26,12 +26,15 @@ import java.util.Set;
  * alone ({@code ok}); in check mode it lists the packages it would install. Installing needs root: otherwise it
  * fails naming the exact packages ({@code SETUP_NEEDS_ROOT}).
  *
- * <p>Arguments: {@code cni_plugins} (default bridge, static, loopback), {@code tools} (extra programs:
+ * <p>Arguments: {@code cni_plugins} (default bridge, static, loopback, portmap), {@code tools} (extra programs:
  * {@code iptables}, {@code nft}), {@code timeout} (seconds for each package command, default 600).
  */
 public final class HostSetupModule implements TaskModule {
-    /** The plugins jplay's container networks run (CniConfigs: bridge with static IPAM, loopback). */
-    public static final List<String> DEFAULT_CNI_PLUGINS = List.of("bridge", "static", "loopback");
+    /**
+     * The plugins jplay's container networks run (CniConfigs: bridge with static IPAM, loopback, portmap for
+     * published_ports); iptables is needed with them: portmap and the bridge plugin's masquerade write rules.
+     */
+    public static final List<String> DEFAULT_CNI_PLUGINS = List.of("bridge", "static", "loopback", "portmap");
     private static final Set<String> TOOLS = Set.of("iptables", "nft");
 
     @Override
@@ -99,13 +102,15 @@ public final class HostSetupModule implements TaskModule {
         List<HostNeed> needs = new ArrayList<>(List.of(HostNeed.of(HostNeed.Kind.OVERLAYFS), HostNeed.of(HostNeed.Kind.CGROUPS),
                 HostNeed.of(HostNeed.Kind.RUNC), HostNeed.of(HostNeed.Kind.SETFATTR)));
         List<String> plugins = args.has("cni_plugins") ? args.strings("cni_plugins") : DEFAULT_CNI_PLUGINS;
+        if (!plugins.isEmpty()) needs.add(HostNeed.of(HostNeed.Kind.IPTABLES)); // masquerade and portmap write iptables rules
         for (String p : plugins) {
             if (!p.matches("[A-Za-z0-9._-]+")) throw new ModuleException(Step.ARGS, "BAD_ARGS", "cni_plugins: not a plugin name: '" + p + "'");
             needs.add(HostNeed.cni(p));
         }
         for (String t : args.has("tools") ? args.strings("tools") : List.<String>of()) {
             if (!TOOLS.contains(t)) throw new ModuleException(Step.ARGS, "BAD_ARGS", "tools: '" + t + "' is not one of " + TOOLS);
-            needs.add(HostNeed.of(t.equals("nft") ? HostNeed.Kind.NFT : HostNeed.Kind.IPTABLES));
+            HostNeed need = HostNeed.of(t.equals("nft") ? HostNeed.Kind.NFT : HostNeed.Kind.IPTABLES);
+            if (!needs.contains(need)) needs.add(need);
         }
         return needs;
     }

@@ -72,7 +72,7 @@ class ContainerArgsTest {
     @Test
     void moduleRejectsUnknownArgumentsAndStatesBeforeTouchingTheHost() throws Exception {
         ModuleException unknown = assertThrows(ModuleException.class, () -> new ContainerModule().run(
-                Contexts.args("container", "name", "web", "image", "busybox", "published_ports", List.of("80:80")), Contexts.check()));
+                Contexts.args("container", "name", "web", "image", "busybox", "exposed_ports", List.of("80")), Contexts.check()));
         assertEquals("ARG_UNKNOWN", unknown.code());
         ModuleException state = assertThrows(ModuleException.class, () -> new ContainerModule().run(
                 Contexts.args("container", "name", "web", "image", "busybox", "state", "running"), Contexts.check()));

@@ -1,6 +1,7 @@
 package dev.jplay.modules.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.modules.Contexts;
 import dev.jplay.modules.ModuleException;
+import dev.jplay.modules.ModuleResult;
 import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.NetworkMode;
 import dev.jplay.runtime.network.NetworkAttachment;
 import dev.jplay.runtime.network.NetworkException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +33,55 @@ class ContainerNetworkTest {
         instance.put("gateway", "10.88.0.1");
         instance.put("pool", "web");
         instance.put("bridge", "jp-web");
-        assertEquals(new NetworkAttachment("jp-web", "10.88.0.19", 24, "10.88.0.1", null, null, null),
+        instance.put("masquerade", true);
+        assertEquals(new NetworkAttachment("jp-web", "10.88.0.19", 24, "10.88.0.1", null, null, null).withMasquerade(true),
                 ContainerNetwork.attachment(instance));
+        instance.put("masquerade", "False"); // a pool with masquerade: false, through a template
+        assertFalse(ContainerNetwork.attachment(instance).masquerade());
+        instance.remove("masquerade");
+        assertTrue(ContainerNetwork.attachment(instance).masquerade(), "on by default, as Docker's bridge");
+        instance.put("masquerade", "sometimes");
+        assertEquals("ARG_TYPE", assertThrows(ModuleException.class, () -> ContainerNetwork.attachment(instance)).code());
+    }
+
+    @Test
+    void publishedPortsBelongToTheAttachmentSoChangingThemRecreates() throws Exception {
+        Map<String, Object> net = Map.of("ip", "10.88.0.2", "prefix_len", 24, "gateway", "10.88.0.1");
+        ContainerNetwork one = ContainerNetwork.of(Contexts.args("container", "name", "w", "network", net,
+                "published_ports", List.of("8080:80", "127.0.0.1:9090:9090/udp")), Contexts.normal(), "w");
+        ContainerNetwork other = ContainerNetwork.of(Contexts.args("container", "name", "w", "network", net,
+                "published_ports", "8081:80"), Contexts.normal(), "w");
+        ModuleResult.Builder out = ModuleResult.changed(false);
+        one.report(out);
+        Map<?, ?> reported = (Map<?, ?>) out.build().data().get("network");
+        assertEquals(List.of("8080:80/tcp", "127.0.0.1:9090:9090/udp"), reported.get("published_ports"));
+        assertEquals(true, reported.get("masquerade"));
+        assertEquals("10.88.0.2/24 via 10.88.0.1 on jplay0 ports 8080:80/tcp,127.0.0.1:9090:9090/udp",
+                ContainerNetwork.describe(ContainerNetwork.attachment(net).withPorts(
+                        dev.jplay.runtime.network.PublishedPorts.parse(List.of("8080:80", "127.0.0.1:9090:9090/udp")))));
+        ModuleResult.Builder out2 = ModuleResult.changed(false);
+        other.report(out2);
+        assertEquals(List.of("8081:80/tcp"), ((Map<?, ?>) out2.build().data().get("network")).get("published_ports"));
+
+        ModuleException bad = assertThrows(ModuleException.class, () -> ContainerNetwork.of(Contexts.args("container", "name", "w",
+                "network", net, "published_ports", List.of("80")), Contexts.normal(), "w"));
+        assertEquals("args", bad.step().id());
+        assertEquals(NetworkException.BAD_PORT, bad.code());
+        assertEquals("80", bad.detailMap().get("published_port"));
+    }
+
+    @Test
+    void publishedPortsAreDiscardedWithAWarningOnTheHostNetworkAndRefusedWithoutANetwork() throws Exception {
+        ContainerNetwork host = ContainerNetwork.of(Contexts.args("container", "name", "w", "network_mode", "host",
+                "published_ports", List.of("8080:80")), Contexts.normal(), "w");
+        assertFalse(host.wanted());
+        List<String> warnings = host.withWarnings(List.of());
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).contains("published_ports are discarded with network_mode host"), warnings.get(0));
+        ModuleException none = assertThrows(ModuleException.class, () -> ContainerNetwork.of(Contexts.args("container", "name", "w",
+                "published_ports", List.of("8080:80")), Contexts.normal(), "w"));
+        assertEquals("ARG_CONFLICT", none.code());
+        assertTrue(none.getMessage().contains("published_ports need a network"), none.getMessage());
     }
 
     @Test

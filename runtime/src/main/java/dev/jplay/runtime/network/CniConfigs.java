@@ -7,17 +7,20 @@ import java.util.Map;
 
 /**
  * The CNI network configurations jplay feeds to the plugins for one attachment: {@code bridge} with {@code static}
- * IPAM (the controller picked the IP; nothing is allocated on the host), and {@code loopback} so {@code lo} is up.
+ * IPAM (the controller picked the IP; nothing is allocated on the host), {@code loopback} so {@code lo} is up, and
+ * {@code portmap} chained after {@code bridge} (its ADD result as {@code prevResult}) when ports are published.
  */
 final class CniConfigs {
     static final String CNI_VERSION = "1.0.0";
     static final String BRIDGE = "bridge";
     static final String STATIC = "static";
     static final String LOOPBACK = "loopback";
+    static final String PORTMAP = "portmap";
 
     /**
-     * isGateway puts the gateway address on the bridge, so the host reaches its containers; ipMasq stays off
-     * (jplay never rewrites iptables); hairpin stays off (no port mapping back into the same bridge). forceAddress:
+     * isGateway puts the gateway address on the bridge, so the host reaches its containers; ipMasq (when the
+     * attachment masquerades) adds the plugin's own per-container nat chain: traffic leaving the subnet gets the host's
+     * address, as Docker's bridge does; hairpin stays off (no port mapping back into the same bridge). forceAddress:
      * a bridge carries one IPv4 subnet, and an attachment with another gateway moves it there (the plugin would
      * otherwise refuse), as re-addressing a pool does; containers still on the old subnet lose their gateway until
      * they are re-addressed too.
@@ -30,7 +33,7 @@ final class CniConfigs {
         config.put("bridge", a.bridge());
         config.put("isGateway", true);
         config.put("forceAddress", true);
-        config.put("ipMasq", false);
+        config.put("ipMasq", a.masquerade());
         config.put("hairpinMode", false);
         if (a.mtu() != null) config.put("mtu", a.mtu());
         List<Map<String, Object>> addresses = new ArrayList<>();
@@ -50,6 +53,23 @@ final class CniConfigs {
         ipam.put("addresses", addresses);
         ipam.put("routes", routes);
         config.put("ipam", ipam);
+        return config;
+    }
+
+    /**
+     * The portmap plugin for {@code a}'s published ports, chained after the bridge plugin whose ADD gave
+     * {@code bridgeResult} (null for DEL, which finds its chains by container ID). snat: connections to a mapped port
+     * from the host itself (127.0.0.1 or its own address) are masqueraded so replies come back through the host.
+     */
+    Map<String, Object> portmap(NetworkAttachment a, Map<String, Object> bridgeResult) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("cniVersion", CNI_VERSION);
+        config.put("name", "jplay-" + a.bridge());
+        config.put("type", PORTMAP);
+        config.put("capabilities", Map.of("portMappings", true));
+        config.put("snat", true);
+        config.put("runtimeConfig", Map.of("portMappings", a.ports().stream().map(PortMapping::toCni).toList()));
+        if (bridgeResult != null) config.put("prevResult", bridgeResult);
         return config;
     }
 

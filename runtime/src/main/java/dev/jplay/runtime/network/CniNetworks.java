@@ -70,6 +70,7 @@ public final class CniNetworks {
         requireName(container);
         try (StateLock held = lockState()) {
             plugins.requireAll(List.of(CniConfigs.BRIDGE, CniConfigs.STATIC, CniConfigs.LOOPBACK));
+            if (!attachment.ports().isEmpty()) plugins.requireAll(List.of(CniConfigs.PORTMAP));
             Optional<AttachmentRecord> existing = store.read(container);
             if (existing.isPresent() && existing.get().attachment().equals(attachment) && problem(existing.get()) == null) {
                 return result(existing.get(), false);
@@ -162,10 +163,16 @@ public final class CniNetworks {
             plugins.invoke(CniPlugins.Command.ADD, configs.loopback(), new CniPlugins.Target(cniId, netns, "lo"));
             Map<String, Object> result = plugins.invoke(CniPlugins.Command.ADD, configs.bridge(attachment), eth);
             CniResult.parse(result, INTERFACE, attachment.bridge()); // fails early on a result we could not report
+            if (!attachment.ports().isEmpty()) plugins.invoke(CniPlugins.Command.ADD, configs.portmap(attachment, result), eth);
             AttachmentRecord record = new AttachmentRecord(container, attachment, netns.toString(), cniId, INTERFACE, result);
             store.write(record);
             return record;
         } catch (RuntimeException e) {
+            try {
+                if (!attachment.ports().isEmpty()) plugins.invoke(CniPlugins.Command.DEL, configs.portmap(attachment, null), eth);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             try {
                 plugins.invoke(CniPlugins.Command.DEL, configs.bridge(attachment), eth);
             } catch (RuntimeException suppressed) {
@@ -186,8 +193,12 @@ public final class CniNetworks {
         RuntimeException failure = null;
         if (namespaces.isMounted(netns)) { // after a reboot there is nothing left for the plugins to undo
             try {
-                plugins.invoke(CniPlugins.Command.DEL, configs.bridge(record.attachment()),
-                        new CniPlugins.Target(record.cniContainerId(), netns, record.interfaceName()));
+                CniPlugins.Target eth = new CniPlugins.Target(record.cniContainerId(), netns, record.interfaceName());
+                // Reverse order of ADD: the port rules point at the address the bridge DEL releases.
+                if (!record.attachment().ports().isEmpty()) {
+                    plugins.invoke(CniPlugins.Command.DEL, configs.portmap(record.attachment(), null), eth);
+                }
+                plugins.invoke(CniPlugins.Command.DEL, configs.bridge(record.attachment()), eth);
                 plugins.invoke(CniPlugins.Command.DEL, configs.loopback(), new CniPlugins.Target(record.cniContainerId(), netns, "lo"));
             } catch (RuntimeException e) {
                 failure = e;
@@ -203,9 +214,12 @@ public final class CniNetworks {
         Path netns = Path.of(record.netns());
         if (!namespaces.isMounted(netns)) return "network namespace " + netns + " is gone (host rebooted, or removed by hand)";
         try {
+            CniPlugins.Target eth = new CniPlugins.Target(record.cniContainerId(), netns, record.interfaceName());
             plugins.invoke(CniPlugins.Command.CHECK,
-                    configs.withPrevResult(configs.bridge(record.attachment()), record.bridgeResult()),
-                    new CniPlugins.Target(record.cniContainerId(), netns, record.interfaceName()));
+                    configs.withPrevResult(configs.bridge(record.attachment()), record.bridgeResult()), eth);
+            if (!record.attachment().ports().isEmpty()) {
+                plugins.invoke(CniPlugins.Command.CHECK, configs.portmap(record.attachment(), record.bridgeResult()), eth);
+            }
             return null;
         } catch (NetworkException e) {
             if (NetworkException.PLUGIN_MISSING.equals(e.code())) throw e;

@@ -3,7 +3,9 @@ package dev.jplay.runtime.network;
 import dev.jplay.runtime.json.Json;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,9 @@ import java.util.regex.Pattern;
  * @param ipv6 optional IPv6 address with prefix, e.g. {@code fd00:88::23/64}
  * @param ipv6Gateway optional IPv6 gateway (the bridge's IPv6 address); only with {@code ipv6}
  * @param mtu optional MTU of the bridge and the veth pair; null = the plugin's default (1500)
+ * @param masquerade outbound traffic to addresses off the bridge's subnet leaves with the host's address (the bridge
+ *     plugin's {@code ipMasq}, as Docker's default bridge does); false: it leaves with the container's own IP
+ * @param ports published ports (the {@code portmap} plugin, chained after {@code bridge}); empty for none
  */
 public record NetworkAttachment(
         String bridge,
@@ -29,7 +34,9 @@ public record NetworkAttachment(
         String gateway,
         String ipv6,
         String ipv6Gateway,
-        Integer mtu) {
+        Integer mtu,
+        boolean masquerade,
+        List<PortMapping> ports) {
 
     public static final String DEFAULT_BRIDGE = "jplay0";
     // Linux IFNAMSIZ is 16 including the NUL.
@@ -59,6 +66,12 @@ public record NetworkAttachment(
             requireIpv6(ipv6Gateway, false, "ipv6_gateway");
         }
         if (mtu != null && (mtu < 576 || mtu > 65535)) throw bad("mtu must be 576..65535, got " + mtu);
+        ports = ports == null ? List.of() : List.copyOf(ports);
+    }
+
+    /** Without masquerade and published ports: the container reaches and is reached by what routes allow. */
+    public NetworkAttachment(String bridge, String ip, int prefixLen, String gateway, String ipv6, String ipv6Gateway, Integer mtu) {
+        this(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu, false, List.of());
     }
 
     /** On the default bridge, IPv4 only, default MTU. */
@@ -67,19 +80,27 @@ public record NetworkAttachment(
     }
 
     public NetworkAttachment withBridge(String bridge) {
-        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu, masquerade, ports);
     }
 
     public NetworkAttachment withIp(String ip) {
-        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu, masquerade, ports);
     }
 
     public NetworkAttachment withIpv6(String ipv6, String ipv6Gateway) {
-        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu, masquerade, ports);
     }
 
     public NetworkAttachment withMtu(Integer mtu) {
-        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu);
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu, masquerade, ports);
+    }
+
+    public NetworkAttachment withMasquerade(boolean masquerade) {
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu, masquerade, ports);
+    }
+
+    public NetworkAttachment withPorts(List<PortMapping> ports) {
+        return new NetworkAttachment(bridge, ip, prefixLen, gateway, ipv6, ipv6Gateway, mtu, masquerade, ports);
     }
 
     /** The JSON form shown above; optional fields that are null are left out. */
@@ -92,14 +113,22 @@ public record NetworkAttachment(
         if (ipv6 != null) m.put("ipv6", ipv6);
         if (ipv6Gateway != null) m.put("ipv6_gateway", ipv6Gateway);
         if (mtu != null) m.put("mtu", mtu);
+        if (masquerade) m.put("masquerade", true); // absent = false: records from before masquerade read back as they were
+        if (!ports.isEmpty()) m.put("ports", ports.stream().map(PortMapping::toString).toList());
         return m;
     }
 
-    /** From {@link #toJson()}'s form; validated like any other attachment. */
+    /**
+     * From {@link #toJson()}'s form; validated like any other attachment. A record written before masquerade existed
+     * has none (the bridge plugin ran with {@code ipMasq: false} then).
+     */
     static NetworkAttachment fromJson(Map<String, Object> m) {
         Integer prefixLen = Json.intValue(m, "prefix_len");
+        List<String> ports = new ArrayList<>();
+        if (m.get("ports") instanceof List<?> list) list.forEach(p -> ports.add(String.valueOf(p)));
         return new NetworkAttachment(Json.string(m, "bridge"), Json.string(m, "ip"), prefixLen == null ? 0 : prefixLen,
-                Json.string(m, "gateway"), Json.string(m, "ipv6"), Json.string(m, "ipv6_gateway"), Json.intValue(m, "mtu"));
+                Json.string(m, "gateway"), Json.string(m, "ipv6"), Json.string(m, "ipv6_gateway"), Json.intValue(m, "mtu"),
+                Boolean.TRUE.equals(m.get("masquerade")), PublishedPorts.parse(ports));
     }
 
     /** {@code ip/prefix_len}, as CNI and iproute2 write it. */

@@ -15,6 +15,12 @@ public class NetworkException extends RuntimeException {
 
     /** The attachment request itself is invalid (address syntax, gateway outside the subnet, bridge name...). */
     public static final String BAD_ATTACHMENT = "BAD_ATTACHMENT";
+    /** A {@code published_ports} entry is malformed, out of range or published twice. */
+    public static final String BAD_PORT = "BAD_PORT";
+    /** A pool route is malformed (not a block of the pool, not an IPv4 gateway) or wanted two ways. */
+    public static final String BAD_ROUTE = "BAD_ROUTE";
+    /** {@code ip route}, the forwarding sysctl or iptables refused a change of the pool's routing. */
+    public static final String ROUTE_FAILED = "ROUTE_FAILED";
     /** A CNI plugin binary (bridge, static, loopback) is in none of the plugin directories. */
     public static final String PLUGIN_MISSING = "PLUGIN_MISSING";
     /** A plugin exited non-zero or printed no usable result; detail has its CNI {@code code} and {@code msg}. */

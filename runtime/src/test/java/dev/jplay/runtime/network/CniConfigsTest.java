@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -93,5 +94,37 @@ class CniConfigsTest {
         assertEquals("bridge", assertThrows(NetworkException.class,
                 () -> empty.attach("web", NetworkAttachment.of("10.250.9.23", 24, "10.250.9.1"))).detail().get("plugin"));
         assertNull(empty.attachments().get("web"));
+    }
+
+    @Test
+    void masqueradeIsTheBridgePluginsIpMasq() {
+        NetworkAttachment a = NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1");
+        assertEquals(false, tree(configs.bridge(a)).path("ipMasq").asBoolean(true));
+        assertEquals(true, tree(configs.bridge(a.withMasquerade(true))).path("ipMasq").asBoolean(false));
+    }
+
+    @Test
+    void portmapIsChainedAfterTheBridgeWithItsResultAndTheMappings() throws Exception {
+        NetworkAttachment a = NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1").withBridge("jp-web")
+                .withPorts(PublishedPorts.parse(List.of("8080:80", "127.0.0.1:5353:53/udp")));
+        JsonNode add = tree(configs.portmap(a, parse("{\"cniVersion\":\"1.0.0\",\"ips\":[]}")));
+        JsonNode expected = mapper.readTree("""
+                {"cniVersion":"1.0.0","name":"jplay-jp-web","type":"portmap","capabilities":{"portMappings":true},"snat":true,
+                 "runtimeConfig":{"portMappings":[{"hostPort":8080,"containerPort":80,"protocol":"tcp"},
+                                                  {"hostPort":5353,"containerPort":53,"protocol":"udp","hostIP":"127.0.0.1"}]},
+                 "prevResult":{"cniVersion":"1.0.0","ips":[]}}""");
+        assertEquals(expected, add);
+        assertTrue(tree(configs.portmap(a, null)).path("prevResult").isMissingNode(), "DEL finds its chains by container ID");
+    }
+
+    @Test
+    void portsAndMasqueradeSurviveTheRecordAndOldRecordsReadAsBefore() throws Exception {
+        NetworkAttachment a = NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1").withMasquerade(true)
+                .withPorts(PublishedPorts.parse(List.of("8000-8001:80-81/udp")));
+        assertEquals(a, NetworkAttachment.fromJson(parse(Json.writeString(a.toJson()))));
+        NetworkAttachment old = NetworkAttachment.fromJson(parse(
+                "{\"bridge\":\"jplay0\",\"ip\":\"10.88.0.23\",\"prefix_len\":24,\"gateway\":\"10.88.0.1\"}"));
+        assertFalse(old.masquerade(), "written when the bridge plugin ran with ipMasq false");
+        assertEquals(List.of(), old.ports());
     }
 }
