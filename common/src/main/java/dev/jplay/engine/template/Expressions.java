@@ -31,12 +31,12 @@ public final class Expressions {
     private static final int CACHE_LIMIT = 10_000;
     private static final Pattern JEXL_PREFIX = Pattern.compile("^\\S*@\\d+:\\d+\\s*");
 
-    private final Templater templater;
+    private final ValueRenderer renderer;
     private final JexlEngine jexl;
     private final Map<String, JexlExpression> compiled = new ConcurrentHashMap<>();
 
-    public Expressions(Templater templater) {
-        this.templater = templater;
+    public Expressions(ValueRenderer renderer) {
+        this.renderer = renderer;
         JexlFeatures features = new JexlFeatures()
                 .newInstance(false).methodCall(false).loops(false).lambda(false).sideEffect(false)
                 .sideEffectGlobal(false).localVar(false).pragma(false).annotation(false).script(false)
@@ -134,7 +134,7 @@ public final class Expressions {
 
         @Override
         public Object get(String name) {
-            return templater.render(vars.get(name), vars, where);
+            return renderer.render(vars.get(name), vars, where);
         }
 
         @Override
