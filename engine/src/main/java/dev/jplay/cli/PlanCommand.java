@@ -103,7 +103,7 @@ public final class PlanCommand implements Callable<Integer> {
                     spec = ReplicaSpec.fromPlayMap(Map.of(ReplicaSpec.KEYWORD, templater.render(play.replicas(), scope, at)))
                             .orElseThrow();
                 } catch (PlacementException e) {
-                    throw new PlaybookException(at, e.getMessage());
+                    throw new PlaybookException(play.keywordLocation(ReplicaSpec.KEYWORD), e.getMessage());
                 }
                 List<Host> hosts = inv.select(play.hosts());
                 if (targets.limit != null) {

@@ -152,7 +152,14 @@ public final class PlaybookParser {
                 rollback,
                 Fields.text("remote_user", node.get("remote_user")),
                 node.location(),
-                TaskParser.keyLocations(node));
+                TaskParser.keyLocations(node),
+                keywordLocations(node));
+    }
+
+    private static Map<String, Location> keywordLocations(YamlMapping node) {
+        Map<String, Location> at = new java.util.HashMap<>();
+        for (YamlMapping.Entry e : node.entries()) at.put(e.key(), e.keyLocation());
+        return at;
     }
 
     private static String hosts(YamlMapping node) {
