@@ -16,15 +16,16 @@ import dev.jplay.engine.fleet.ReplicaSpec;
 import dev.jplay.engine.ippool.IpPool;
 import dev.jplay.engine.ippool.IpPoolException;
 import dev.jplay.engine.ippool.IpPools;
+import dev.jplay.engine.playbook.Play;
+import dev.jplay.engine.playbook.Playbook;
+import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.ExitCodes;
+import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.template.Templater;
+import dev.jplay.engine.vars.VariableScope;
+import dev.jplay.engine.vars.VariableScope.Layer;
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;
-import dev.jplay.engine.yaml.YamlLoader;
-import dev.jplay.engine.yaml.YamlMapping;
-import dev.jplay.engine.yaml.YamlNode;
-import dev.jplay.engine.yaml.YamlScalar;
-import dev.jplay.engine.yaml.YamlSequence;
 import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
@@ -73,7 +74,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--write-state", description = "Record this plan as the fleet state, as apply does after a successful run.")
     boolean writeState;
 
-    private final YamlLoader yaml = new YamlLoader();
+    private final PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
     private final Templater templater = new Templater();
 
     @Override
@@ -87,24 +88,25 @@ public final class PlanCommand implements Callable<Integer> {
                 return ExitCodes.BAD_INPUT;
             }
             Inventory inv = Inventory.load(targets.inventorySources());
-            Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> yamlMap(f, Location.startOf(f)));
+            Playbook book = parser.parse(playbook);
+            Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, Location.startOf(f)));
             FleetPlanner planner = new FleetPlanner(store.loadAll());
             Map<String, IpPool> poolsSeen = new LinkedHashMap<>();
-            for (YamlMapping play : plays()) {
-                Map<String, Object> raw = play.toJava();
-                if (raw.get(ReplicaSpec.KEYWORD) == null) continue;
-                Location at = play.keyLocation(ReplicaSpec.KEYWORD);
-                Map<String, Object> vars = templateVars(play, raw, extra);
+            for (Play play : book.plays()) {
+                if (play.replicas() == null) continue;
+                Location at = play.locationOf(ReplicaSpec.KEYWORD);
+                // As apply does: replicas and the pools may be templates over the play's vars, vars_files and -e.
+                VariableScope scope = VariableScope.empty()
+                        .with(Layer.PLAY_VARS, parser.playVars(play, extra, templater))
+                        .with(Layer.EXTRA_VARS, extra);
                 ReplicaSpec spec;
                 try {
-                    // As apply does: replicas and the pools may be templates over the play's vars and -e.
-                    spec = ReplicaSpec.fromPlayMap(Map.of(ReplicaSpec.KEYWORD, templater.render(raw.get(ReplicaSpec.KEYWORD), vars, at)))
+                    spec = ReplicaSpec.fromPlayMap(Map.of(ReplicaSpec.KEYWORD, templater.render(play.replicas(), scope, at)))
                             .orElseThrow();
                 } catch (PlacementException e) {
-                    throw new PlaybookException(play.keyLocation(ReplicaSpec.KEYWORD), e.getMessage());
+                    throw new PlaybookException(play.keywordLocation(ReplicaSpec.KEYWORD), e.getMessage());
                 }
-                String pattern = hostPattern(play);
-                List<Host> hosts = inv.select(pattern);
+                List<Host> hosts = inv.select(play.hosts());
                 if (targets.limit != null) {
                     List<String> allowed = inv.select(targets.limit).stream().map(Host::name).toList();
                     hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();
@@ -113,7 +115,8 @@ public final class PlanCommand implements Callable<Integer> {
                 for (Host h : hosts) placementHosts.add(PlacementHosts.fromVars(h.name(), inv.hostVars(h.name())));
                 IpPool pool = null;
                 if (spec.pool() != null) {
-                    Map<String, IpPool> pools = IpPools.parse(templater.render(poolsVariable(play, raw, extra, inv, hosts), vars, at));
+                    Object declared = IpPools.variableFor(scope, hosts.stream().map(Host::name).toList(), inv::hostVars);
+                    Map<String, IpPool> pools = IpPools.parse(templater.render(declared, scope, at));
                     for (IpPool p : pools.values()) {
                         IpPool before = poolsSeen.putIfAbsent(p.name(), p);
                         if (before != null && !before.equals(p)) {
@@ -124,7 +127,7 @@ public final class PlanCommand implements Callable<Integer> {
                     pool = pools.get(spec.pool());
                 }
                 AppPlan plan = planner.plan(spec, placementHosts, pool);
-                plans.add(new PlannedPlay(displayName(raw, pattern), hosts.stream().map(Host::name).toList(), plan));
+                plans.add(new PlannedPlay(play.displayName(), hosts.stream().map(Host::name).toList(), plan));
             }
         } catch (PlaybookException | InventoryException | PlacementException | IpPoolException | FleetStateException
                  | IllegalArgumentException e) {
@@ -152,84 +155,6 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private record PlannedPlay(String name, List<String> hosts, AppPlan plan) {}
-
-    private List<YamlMapping> plays() {
-        YamlNode root;
-        try {
-            root = yaml.load(playbook);
-        } catch (IOException e) {
-            throw new PlaybookException(Location.startOf(playbook), "cannot read playbook: " + e);
-        }
-        if (!(root instanceof YamlSequence seq)) throw new PlaybookException(root.location(), "a playbook must be a list of plays");
-        List<YamlMapping> plays = new ArrayList<>();
-        for (YamlNode item : seq.items()) {
-            if (!(item instanceof YamlMapping m)) throw new PlaybookException(item.location(), "a play must be a mapping");
-            plays.add(m);
-        }
-        return plays;
-    }
-
-    private static String hostPattern(YamlMapping play) {
-        YamlNode hosts = play.get("hosts");
-        if (hosts instanceof YamlScalar s && s.value() != null) return s.value().toString();
-        if (hosts instanceof YamlSequence seq) {
-            List<String> names = new ArrayList<>();
-            for (Object o : seq.toJava()) names.add(String.valueOf(o));
-            return String.join(",", names);
-        }
-        throw new PlaybookException(play.keyLocation("hosts"), "a play with replicas needs 'hosts'");
-    }
-
-    private static String displayName(Map<String, Object> raw, String pattern) {
-        Object name = raw.get("name");
-        return name != null ? name.toString() : pattern;
-    }
-
-    /**
-     * {@code jplay_ip_pools} by precedence: extra vars, the play's vars_files (last wins), its vars, then the
-     * targeted hosts' variables, which must then agree (pools are fleet-wide).
-     */
-    /** {@code jplay_ip_pools} as apply sees it; a value from vars_files wins over one in the play's vars. */
-    private Object poolsVariable(YamlMapping play, Map<String, Object> raw, Map<String, Object> extra, Inventory inv, List<Host> hosts) {
-        Map<String, Object> playVars = new LinkedHashMap<>();
-        if (raw.get("vars") instanceof Map<?, ?> vars && vars.containsKey(IpPools.VARIABLE)) {
-            playVars.put(IpPools.VARIABLE, vars.get(IpPools.VARIABLE));
-        }
-        if (!extra.containsKey(IpPools.VARIABLE) && raw.get("vars_files") instanceof List<?> files) {
-            Object fromFiles = null;
-            Path dir = playbook.toAbsolutePath().getParent();
-            for (Object f : files) {
-                Map<String, Object> vars = yamlMap(dir.resolve(String.valueOf(f)), play.keyLocation("vars_files"));
-                if (vars.containsKey(IpPools.VARIABLE)) fromFiles = vars.get(IpPools.VARIABLE);
-            }
-            if (fromFiles != null) playVars.put(IpPools.VARIABLE, fromFiles);
-        }
-        return IpPools.variableFor(extra, playVars, hosts.stream().map(Host::name).toList(), inv::hostVars);
-    }
-
-    /** What templates in {@code replicas} and the pools see: the play's vars, its vars_files, then extra vars. */
-    private Map<String, Object> templateVars(YamlMapping play, Map<String, Object> raw, Map<String, Object> extra) {
-        Map<String, Object> vars = new LinkedHashMap<>();
-        if (raw.get("vars") instanceof Map<?, ?> playVars) playVars.forEach((k, v) -> vars.put(String.valueOf(k), v));
-        if (raw.get("vars_files") instanceof List<?> files) {
-            Path dir = playbook.toAbsolutePath().getParent();
-            for (Object f : files) vars.putAll(yamlMap(dir.resolve(String.valueOf(f)), play.keyLocation("vars_files")));
-        }
-        vars.putAll(extra);
-        return vars;
-    }
-
-    private Map<String, Object> yamlMap(Path file, Location referencedAt) {
-        YamlNode node;
-        try {
-            node = yaml.load(file);
-        } catch (IOException e) {
-            throw new PlaybookException(referencedAt, "cannot read vars file " + file + ": " + e);
-        }
-        if (node instanceof YamlScalar s && s.value() == null) return Map.of();
-        if (!(node instanceof YamlMapping m)) throw new PlaybookException(node.location(), "a vars file must be a mapping");
-        return m.toJava();
-    }
 
     private void writeText(List<PlannedPlay> plans, FleetStateStore store, PrintStream out) {
         if (plans.isEmpty()) out.println("no play of " + playbook + " declares replicas");

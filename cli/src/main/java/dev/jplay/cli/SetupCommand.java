@@ -1,10 +1,10 @@
 package dev.jplay.cli;
 
 import dev.jplay.engine.run.ExitCodes;
+import dev.jplay.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -102,13 +102,7 @@ public final class SetupCommand implements Callable<Integer> {
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".setup", ".tmp");
-        try {
-            Files.writeString(temp, text);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), AtomicFiles.Option.CREATE_DIRECTORIES,
+                AtomicFiles.Option.OWNER_ONLY);
     }
 }

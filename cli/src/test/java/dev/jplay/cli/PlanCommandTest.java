@@ -121,4 +121,36 @@ class PlanCommandTest {
         assertEquals(ExitCodes.BAD_INPUT, r.exit());
         assertTrue(r.err().contains("bad.yml:2:3") && r.err().contains("count"), r.err());
     }
+
+    @Test
+    void poolsFromATemplatedVarsFileWinOverThePlayVarsAsInApply(@TempDir Path dir) throws IOException {
+        Path inv = dir.resolve("hosts.ini");
+        Files.writeString(inv, "[web]\nweb[1:2] ansible_connection=local jplay_ip_pools=\"{'web': {'cidr': '10.77.0.0/24'}}\"\n");
+        Files.createDirectories(dir.resolve("vars"));
+        Files.writeString(dir.resolve("vars/prod.yml"), "jplay_ip_pools:\n  web: {cidr: 10.66.0.0/24}\n");
+        Path pb = dir.resolve("fleet.yml");
+        Files.writeString(pb, """
+                - hosts: web
+                  replicas: {app: web, count: 2, pool: web}
+                  vars:
+                    env: prod
+                    jplay_ip_pools:
+                      web: {cidr: 10.55.0.0/24}
+                  vars_files: ["vars/{{ env }}.yml"]
+                  tasks: []
+                """);
+        CliRun r = run("plan", pb.toString(), "-i", inv.toString(), "--json", "--state-dir", dir.resolve("state").toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode play = new ObjectMapper().readTree(r.out()).get("plays").get(0);
+        assertEquals("10.66.0.0/24", play.get("pool").get("cidr").asText(), "vars_files over vars over the hosts' vars");
+    }
+
+    @Test
+    void aPlaybookApplyWouldRefuseIsRefusedWhereItIsWritten(@TempDir Path dir) throws IOException {
+        Path pb = dir.resolve("bad.yml");
+        Files.writeString(pb, "- hosts: all\n  replicas: {app: web, count: 2}\n  tasks:\n    - debug: msg=hi\n      whn: x\n");
+        CliRun r = run("plan", pb.toString(), "-i", "a,b", "--state-dir", dir.resolve("s").toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("bad.yml:5:7") && r.err().contains("whn"), r.err());
+    }
 }

@@ -1,53 +1,36 @@
 package dev.jplay.inventory;
 
+import dev.jplay.engine.yaml.Location;
+import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.engine.yaml.YamlLoader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Representer;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Reads YAML (1.1, like Ansible's PyYAML) safely: standard tags only, duplicate keys rejected, a bounded
- * number of aliases, timestamps kept as strings. Errors name the file and a 1-based line and column.
- * One instance reads one document.
+ * The inventory's side of the shared {@link YamlLoader}: YAML 1.1 like Ansible's PyYAML, with the loader's safety
+ * (standard tags only, duplicate keys rejected, bounded aliases, expansion and size, timestamps kept as strings)
+ * and errors worded for inventories: {@code origin:line:col: problem}, 1-based. One instance reads one document.
  */
 final class SafeYaml {
-    private static final int MAX_ALIASES = 50;
-    /** Values a document may hold once aliases are expanded (copies and JSON output expand them). */
-    static final long MAX_EXPANDED_VALUES = 2_000_000;
-    private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+    /** The loader's limits: the stricter of what the inventory and the playbooks had each enforced. */
+    private static final YamlLoader LOADER = new YamlLoader();
 
     private final String origin;
-    private final ValueConstructor constructor;
-    private final Yaml yaml;
+    private final Path file;
 
     private SafeYaml(String origin) {
         this.origin = origin;
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(MAX_ALIASES);
-        options.setAllowRecursiveKeys(false);
-        options.setCodePointLimit(MAX_CODE_POINTS);
-        this.constructor = new ValueConstructor(options);
-        DumperOptions dumperOptions = new DumperOptions();
-        this.yaml = new Yaml(constructor, new Representer(dumperOptions), dumperOptions, options, new Resolver());
+        this.file = Path.of(origin);
     }
 
     static SafeYaml forOrigin(String origin) {
@@ -75,41 +58,19 @@ final class SafeYaml {
             throw new InventoryException(origin + ": Ansible Vault encrypted files are not supported");
         }
         try {
-            return yaml.compose(new StringReader(text));
-        } catch (YAMLException e) {
+            return LOADER.compose(text, file);
+        } catch (PlaybookException e) {
             throw error(e);
         }
     }
 
     /** The Java value of a node: maps, lists, strings, numbers, booleans, nulls. */
     Object construct(Node node) {
-        Object value;
         try {
-            value = constructor.construct(node);
-        } catch (YAMLException e) {
+            return LOADER.construct(node, file);
+        } catch (PlaybookException e) {
             throw error(e);
         }
-        // Aliases share one Java object, but copying or printing the value expands them: bound that size.
-        if (expandedSize(value, new IdentityHashMap<>(), new IdentityHashMap<>()) > MAX_EXPANDED_VALUES) {
-            throw at(node, "value expands to more than " + MAX_EXPANDED_VALUES + " elements through aliases");
-        }
-        return value;
-    }
-
-    private long expandedSize(Object value, Map<Object, Long> sizes, Map<Object, Boolean> open) {
-        if (!(value instanceof Map || value instanceof List)) return 1;
-        Long known = sizes.get(value);
-        if (known != null) return known;
-        if (open.put(value, Boolean.TRUE) != null) throw new InventoryException(origin + ": recursive YAML alias");
-        long size = 1;
-        Iterable<?> children = value instanceof Map<?, ?> m ? m.values() : (List<?>) value;
-        for (Object child : children) {
-            size += expandedSize(child, sizes, open);
-            if (size > MAX_EXPANDED_VALUES) break;
-        }
-        open.remove(value);
-        sizes.put(value, size);
-        return size;
     }
 
     /** compose + construct; null for an empty document. */
@@ -152,25 +113,18 @@ final class SafeYaml {
         }
     }
 
-    private InventoryException error(YAMLException e) {
-        if (e instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+    /** snakeyaml's own problems as the inventory always worded them ({@code context: problem}); the loader's as it words them. */
+    private InventoryException error(PlaybookException e) {
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
             Mark mark = m.getProblemMark();
             String problem = m.getProblem();
             if (m.getContext() != null) problem = m.getContext() + ": " + problem;
             return new InventoryException(origin + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": " + problem, e);
         }
-        return new InventoryException(origin + ": " + e.getMessage(), e);
-    }
-
-    /** SafeConstructor that builds values from composed nodes and keeps timestamps as written. */
-    private static final class ValueConstructor extends SafeConstructor {
-        ValueConstructor(LoaderOptions options) {
-            super(options);
-            this.yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+        if (e.getCause() instanceof YAMLException y && !(y instanceof MarkedYAMLException)) {
+            return new InventoryException(origin + ": " + y.getMessage(), e);
         }
-
-        Object construct(Node node) {
-            return constructObject(node);
-        }
+        Location at = e.location();
+        return new InventoryException(InventoryException.at(origin, at.line(), at.column(), e.problem()).getMessage(), e);
     }
 }

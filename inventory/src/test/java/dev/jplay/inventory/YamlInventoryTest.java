@@ -63,6 +63,12 @@ class YamlInventoryTest {
     }
 
     @Test
+    void onlyStandardTagsAsInPlaybooks() {
+        assertError("binary.yml", List.of("g:", "  hosts:", "    h1: {key: !!binary aGVsbG8=}"), ":3:15: unsupported tag tag:yaml.org,2002:binary");
+        assertError("recursive.yml", List.of("g:", "  vars:", "    a: &x {b: *x}"), ":3:5: recursive alias");
+    }
+
+    @Test
     void tooManyAliasesAreRejected() {
         Path file = write(dir, "bomb.yml", "g:", "  vars:", bomb(10, 9).indent(4));
         InventoryException e = assertThrows(InventoryException.class, () -> load(file));

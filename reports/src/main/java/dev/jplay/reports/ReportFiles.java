@@ -2,14 +2,11 @@ package dev.jplay.reports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.jplay.io.AtomicFiles;
+import dev.jplay.io.AtomicFiles.Option;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /** Reads and writes run reports. Writes are atomic: a reader sees the old file or the whole new one. */
 public final class ReportFiles {
@@ -35,25 +32,8 @@ public final class ReportFiles {
         return JSON.readValue(reportFile.toFile(), RunReport.class);
     }
 
-    /** Temp file in the same directory, fsync, rename over the target. */
+    /** Temp file in the same directory (created if missing), fsync, rename over the target; private to its owner. */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                out.write(bytes);
-                out.flush();
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, bytes, Option.CREATE_DIRECTORIES, Option.SYNC_FILE, Option.OWNER_ONLY);
     }
 }

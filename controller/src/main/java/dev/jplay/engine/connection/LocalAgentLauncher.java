@@ -2,15 +2,14 @@ package dev.jplay.engine.connection;
 
 import dev.jplay.agent.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.io.AtomicFiles;
 import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,21 +81,12 @@ final class LocalAgentLauncher {
             } catch (UnsupportedOperationException e) {
                 // Not a POSIX file system: nothing to tighten.
             }
-            Path temp = Files.createTempFile(cacheDir, "." + jar.fileName(), ".tmp");
-            try {
-                Files.write(temp, jar.bytes());
+            AtomicFiles.write(target, jar.bytes(), temp -> {
                 if (!AgentJar.sha256Hex(Files.readAllBytes(temp)).equals(jar.sha256())) {
                     throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the agent jar written to "
                             + temp + " does not read back with SHA-256 " + jar.sha256());
                 }
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            }, AtomicFiles.Option.OWNER_ONLY);
             return true;
         } catch (IOException e) {
             throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_FAILED", "cannot write the agent jar to " + target

@@ -7,7 +7,6 @@ import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.playbook.Serial;
 import dev.jplay.engine.playbook.Task;
-import dev.jplay.engine.playbook.VarsFile;
 import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.vars.VariableScope;
 import dev.jplay.engine.yaml.PlaybookException;
@@ -96,20 +95,7 @@ final class PlayPlanner {
     }
 
     private Map<String, Object> playVars(Play play) {
-        Map<String, Object> v = new LinkedHashMap<>(play.vars());
-        for (VarsFile f : play.varsFiles()) {
-            Path path = f.isTemplated()
-                    ? f.resolveRendered(templater.renderString(f.written(), mergedForFiles(v), f.location()))
-                    : f.path();
-            v.putAll(varsLoader.loadVarsFile(path, f.location()));
-        }
-        return v;
-    }
-
-    private Map<String, Object> mergedForFiles(Map<String, Object> playVars) {
-        Map<String, Object> m = new LinkedHashMap<>(playVars);
-        m.putAll(options.extraVars());
-        return m;
+        return varsLoader.playVars(play, options.extraVars(), templater);
     }
 
     private Map<String, Object> magicVars(Path playbookDir) {

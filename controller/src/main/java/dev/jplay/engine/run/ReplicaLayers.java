@@ -56,7 +56,7 @@ final class ReplicaLayers {
             for (HostRun h : hosts) placementHosts.add(PlacementHosts.fromVars(h.name, h.inventoryVars));
             IpPool pool = null;
             if (spec.pool() != null) {
-                Map<String, IpPool> pools = IpPools.parse(templater.render(poolsVariable(playVars, extraVars, hosts), scope,
+                Map<String, IpPool> pools = IpPools.parse(templater.render(poolsVariable(scope, hosts), scope,
                         play.locationOf(ReplicaSpec.KEYWORD)));
                 IpPools.checkNoOverlap(pools.values());
                 pool = pools.get(spec.pool());
@@ -90,11 +90,11 @@ final class ReplicaLayers {
         }
     }
 
-    /** {@code jplay_ip_pools}: extra vars, then play vars (vars_files included), then the hosts' vars, which must agree. */
-    private static Object poolsVariable(Map<String, Object> playVars, Map<String, Object> extraVars, List<HostRun> hosts) {
+    /** {@code jplay_ip_pools} of the play's scope, else the hosts' vars, which must agree (IpPools.variableFor). */
+    private static Object poolsVariable(VariableScope playScope, List<HostRun> hosts) {
         Map<String, Map<String, Object>> varsByHost = new LinkedHashMap<>();
         for (HostRun h : hosts) varsByHost.put(h.name, h.inventoryVars);
-        Object found = IpPools.variableFor(extraVars, playVars, List.copyOf(varsByHost.keySet()), varsByHost::get);
+        Object found = IpPools.variableFor(playScope, List.copyOf(varsByHost.keySet()), varsByHost::get);
         if (found == null) throw new IpPoolException("replicas need " + IpPools.VARIABLE + " (in the play's vars, -e or the inventory)");
         return found;
     }

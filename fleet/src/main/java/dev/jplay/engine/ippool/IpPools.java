@@ -1,11 +1,11 @@
 package dev.jplay.engine.ippool;
 
+import dev.jplay.engine.vars.VariableScope;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -33,29 +33,19 @@ public final class IpPools {
     private IpPools() {}
 
     /**
-     * The {@code jplay_ip_pools} value that applies to a play: from the extra vars, else from the play's vars
-     * (vars_files included), else from its hosts' vars, which must then agree; null if none declares it.
+     * The {@code jplay_ip_pools} value that applies to a play, by {@link VariableScope#sharedByHosts}: from the
+     * play's scope (extra vars, vars_files, vars), else from its hosts' vars, which must then agree; null if none
+     * declares it.
      *
      * @throws IpPoolException if two hosts declare different pools
      */
-    public static Object variableFor(Map<String, Object> extraVars, Map<String, Object> playVars, List<String> hosts,
+    public static Object variableFor(VariableScope playScope, List<String> hosts,
             Function<String, Map<String, Object>> hostVars) {
-        if (extraVars.containsKey(VARIABLE)) return extraVars.get(VARIABLE);
-        if (playVars.containsKey(VARIABLE)) return playVars.get(VARIABLE);
-        Object found = null;
-        String foundOn = null;
-        for (String host : hosts) {
-            Object v = hostVars.apply(host).get(VARIABLE);
-            if (v == null) continue;
-            if (found == null) {
-                found = v;
-                foundOn = host;
-            } else if (!Objects.equals(found, v)) {
-                throw new IpPoolException(VARIABLE + " differs between hosts " + foundOn + " and " + host
-                        + ": declare pools once (group_vars/all or the play)");
-            }
+        try {
+            return playScope.sharedByHosts(VARIABLE, hosts, hostVars);
+        } catch (VariableScope.HostsDisagree e) {
+            throw new IpPoolException(e.getMessage() + ": declare pools once (group_vars/all or the play)");
         }
-        return found;
     }
 
     /** The pools of a {@code jplay_ip_pools} value (null: none). */

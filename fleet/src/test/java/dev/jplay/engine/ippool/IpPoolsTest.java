@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.engine.vars.VariableScope;
+import dev.jplay.engine.vars.VariableScope.Layer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,15 +88,19 @@ class IpPoolsTest {
         List<String> hosts = List.of("a", "b", "c");
         Map<String, Object> play = Map.of(IpPools.VARIABLE, "from-play");
         Map<String, Object> extra = Map.of(IpPools.VARIABLE, "from-extra");
-        assertEquals("from-extra", IpPools.variableFor(extra, play, hosts, hostVars::get));
-        assertEquals("from-play", IpPools.variableFor(Map.of(), play, hosts, hostVars::get));
-        assertEquals("from-hosts", IpPools.variableFor(Map.of(), Map.of(), hosts, hostVars::get));
-        assertEquals(null, IpPools.variableFor(Map.of(), Map.of(), List.of("c"), hostVars::get));
+        VariableScope none = VariableScope.empty();
+        VariableScope playOnly = none.with(Layer.PLAY_VARS, play);
+        assertEquals("from-extra", IpPools.variableFor(playOnly.with(Layer.EXTRA_VARS, extra), hosts, hostVars::get));
+        assertEquals("from-play", IpPools.variableFor(playOnly, hosts, hostVars::get));
+        assertEquals("from-vars-files", IpPools.variableFor(playOnly.with(Layer.PLAY_VARS_FILES,
+                Map.of(IpPools.VARIABLE, "from-vars-files")), hosts, hostVars::get), "vars_files win over vars");
+        assertEquals("from-hosts", IpPools.variableFor(none, hosts, hostVars::get));
+        assertEquals(null, IpPools.variableFor(none, List.of("c"), hostVars::get));
 
         Map<String, Map<String, Object>> disagreeing = Map.of(
                 "a", Map.of(IpPools.VARIABLE, "one"), "b", Map.of(IpPools.VARIABLE, "two"));
         String message = assertThrows(IpPoolException.class,
-                () -> IpPools.variableFor(Map.of(), Map.of(), List.of("a", "b"), disagreeing::get)).getMessage();
+                () -> IpPools.variableFor(VariableScope.empty(), List.of("a", "b"), disagreeing::get)).getMessage();
         assertTrue(message.contains("differs between hosts a and b"), message);
     }
 }

@@ -1,5 +1,9 @@
 package dev.jplay.inventory.plugins;
 
+import dev.jplay.engine.template.Expressions;
+import dev.jplay.engine.template.TemplateException;
+import dev.jplay.engine.template.ValueRenderer;
+import dev.jplay.engine.yaml.Location;
 import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryBuilder;
@@ -16,7 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code plugin: jplay.constructed}, like Ansible's {@code constructed}: groups and variables computed from the
- * hosts that the other sources define, with the {@link Expression} language.
+ * hosts that the other sources define, in the condition language of playbooks ({@link Expressions}: Jinja's
+ * expressions without filters or method calls), evaluated for values ({@link Expressions#value}: Jinja
+ * truthiness, {@code ~} concatenation).
  * <pre>
  * plugin: jplay.constructed
  * strict: false                 # true: an undefined variable is an error instead of "skip this host"
@@ -40,6 +46,24 @@ import java.util.regex.Pattern;
  */
 public final class ConstructedPlugin implements InventoryPlugin {
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9_]");
+    /** Inventory values hold no templates to render. Thread-safe; parsed expressions are cached. */
+    private static final Expressions EXPRESSIONS = new Expressions(ValueRenderer.NONE);
+
+    /** An expression as written in the configuration file. */
+    private record Expression(String text, Location where) {
+        Object evaluate(Map<String, Object> vars) {
+            return EXPRESSIONS.value(text, vars, where);
+        }
+
+        boolean test(Map<String, Object> vars) {
+            return EXPRESSIONS.truthy(text, vars, where);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
 
     private record KeyedGroup(Expression key, String prefix, String separator, String defaultValue, String parent) {}
 
@@ -108,11 +132,10 @@ public final class ConstructedPlugin implements InventoryPlugin {
             Object value;
             try {
                 value = k.key().evaluate(vars);
-            } catch (Expression.Undefined undefined) {
-                if (k.defaultValue() == null && skip(config, strict, name, "keyed_groups key", k.key(), undefined)) continue;
+            } catch (TemplateException failure) {
+                if (!undefined(failure)) throw fail(config, name, "keyed_groups key", k.key(), failure);
+                if (k.defaultValue() == null && skip(config, strict, name, "keyed_groups key", k.key(), failure)) continue;
                 value = k.defaultValue();
-            } catch (RuntimeException failure) {
-                throw fail(config, name, "keyed_groups key", k.key(), failure);
             }
             for (String suffix : suffixes(value, k.defaultValue())) {
                 String group = safe(k.prefix().isEmpty() ? suffix : k.prefix() + k.separator() + suffix);
@@ -149,12 +172,20 @@ public final class ConstructedPlugin implements InventoryPlugin {
 
     /** Without {@code strict}, an undefined variable just leaves the host out of this item, as in Ansible. */
     private static boolean skip(PluginConfig config, boolean strict, String host, String item, Expression e, RuntimeException failure) {
-        if (!strict && failure instanceof Expression.Undefined) return true;
+        if (!strict && undefined(failure)) return true;
         throw fail(config, host, item, e, failure);
     }
 
+    /** An undefined variable, key or index (the language names it), rather than a wrong expression. */
+    private static boolean undefined(RuntimeException failure) {
+        return failure instanceof TemplateException t && t.variable() != null;
+    }
+
     private static InventoryException fail(PluginConfig config, String host, String item, Expression e, RuntimeException failure) {
-        return config.error(item + " \"" + e + "\" for host " + host + ": " + failure.getMessage(), failure);
+        String why = failure instanceof TemplateException t
+                ? (t.variable() != null ? "'" + t.variable() + "' is undefined (" + t.problem() + ")" : t.problem())
+                : failure.getMessage();
+        return config.error(item + " \"" + e + "\" for host " + host + ": " + why, failure);
     }
 
     private static Map<String, Expression> expressions(PluginConfig config, String key) {
@@ -167,11 +198,13 @@ public final class ConstructedPlugin implements InventoryPlugin {
     }
 
     private static Expression parse(PluginConfig config, String where, String text) {
+        Location at = Location.startOf(config.file());
         try {
-            return Expression.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw config.error(where + ": " + e.getMessage(), e);
+            EXPRESSIONS.check(text, at);
+        } catch (TemplateException e) {
+            throw config.error(where + ": invalid expression: " + e.problem(), e);
         }
+        return new Expression(text, at);
     }
 
     private static String string(Map<String, Object> map, String key, String fallback) {

@@ -1,5 +1,6 @@
 package dev.jplay.modules.container;
 
+import dev.jplay.io.AtomicFiles;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.runtime.json.Json;
 import java.io.IOException;
@@ -27,9 +28,7 @@ final class HealthRecords {
                 return;
             }
             Files.createDirectories(dir);
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, Json.write(check.raw()));
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, Json.write(check.raw()));
         } catch (IOException e) {
             throw Failures.store("cannot record the healthcheck of container '" + name + "'", file, e);
         }

@@ -28,7 +28,8 @@ public record Play(
         RollbackPolicy rollback,
         String remoteUser,
         Location location,
-        Map<String, Location> keyLocations) {
+        Map<String, Location> keyLocations,
+        Map<String, Location> keywordLocations) {
 
     public Play {
         vars = Frozen.map(vars);
@@ -38,12 +39,18 @@ public record Play(
         tags = List.copyOf(tags);
         replicas = replicas == null ? null : Frozen.map(replicas);
         keyLocations = Map.copyOf(keyLocations);
+        keywordLocations = Map.copyOf(keywordLocations);
         rollback = rollback == null ? RollbackPolicy.NONE : rollback;
     }
 
     /** Where {@code keyword}'s value was written, or the play itself when absent. */
     public Location locationOf(String keyword) {
         return keyLocations.getOrDefault(keyword, location);
+    }
+
+    /** Where {@code keyword} itself was written (its key), or the play itself when absent. */
+    public Location keywordLocation(String keyword) {
+        return keywordLocations.getOrDefault(keyword, location);
     }
 
     public String displayName() {

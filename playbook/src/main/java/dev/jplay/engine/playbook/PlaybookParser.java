@@ -93,6 +93,24 @@ public final class PlaybookParser {
         return Fields.map("a vars file", root);
     }
 
+    /**
+     * The play's vars with its vars_files loaded over them, in order (later files win), as the play runs with
+     * them: a templated file name ({@code vars/{{ env }}.yml}) is rendered with the vars so far and the extra vars.
+     */
+    public Map<String, Object> playVars(Play play, Map<String, Object> extraVars, Templater templater) {
+        Map<String, Object> v = new java.util.LinkedHashMap<>(play.vars());
+        for (VarsFile f : play.varsFiles()) {
+            Path path = f.path();
+            if (f.isTemplated()) {
+                Map<String, Object> soFar = new java.util.LinkedHashMap<>(v);
+                soFar.putAll(extraVars);
+                path = f.resolveRendered(templater.renderString(f.written(), soFar, f.location()));
+            }
+            v.putAll(loadVarsFile(path, f.location()));
+        }
+        return v;
+    }
+
     private Play play(YamlMapping node, Path file) {
         if (node.has("import_playbook")) {
             throw new PlaybookException(node.keyLocation("import_playbook"), "import_playbook is not supported by jplay");
@@ -134,7 +152,14 @@ public final class PlaybookParser {
                 rollback,
                 Fields.text("remote_user", node.get("remote_user")),
                 node.location(),
-                TaskParser.keyLocations(node));
+                TaskParser.keyLocations(node),
+                keywordLocations(node));
+    }
+
+    private static Map<String, Location> keywordLocations(YamlMapping node) {
+        Map<String, Location> at = new java.util.HashMap<>();
+        for (YamlMapping.Entry e : node.entries()) at.put(e.key(), e.keyLocation());
+        return at;
     }
 
     private static String hosts(YamlMapping node) {

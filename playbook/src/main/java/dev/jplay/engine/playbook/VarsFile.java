@@ -12,7 +12,8 @@ public record VarsFile(String written, Path path, Location location) {
         return written.contains("{{");
     }
 
+    /** The rendered name, against the playbook's directory like any entry ({@code vars/{{ env }}.yml} → vars/prod.yml). */
     public Path resolveRendered(String rendered) {
-        return path.resolveSibling(Path.of(rendered)).normalize();
+        return location.file().toAbsolutePath().getParent().resolve(rendered).normalize();
     }
 }

@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * </ul>
  * Thread-safe; compiled templates are cached by text.
  */
-public final class Templater {
+public final class Templater implements ValueRenderer {
     static final int MAX_DEPTH = 20;
     private static final int CACHE_LIMIT = 10_000;
     private static final Pattern SINGLE_EXPRESSION = Pattern.compile("\\{\\{\\s*([^{}]+?)\\s*}}");
@@ -56,6 +56,7 @@ public final class Templater {
      * Renders strings inside {@code value} (recursively through maps and lists). Values without templates are
      * returned as the same instance, so rendering template-free data allocates nothing.
      */
+    @Override
     public Object render(Object value, Map<String, Object> vars, Location where) {
         return render(value, new RenderContext(vars, where, 0));
     }

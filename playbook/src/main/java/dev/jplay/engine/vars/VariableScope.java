@@ -3,8 +3,11 @@ package dev.jplay.engine.vars;
 import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The variables one task sees on one host, as a read-only layered map. This class is the single place where
@@ -82,6 +85,51 @@ public final class VariableScope extends AbstractMap<String, Object> {
             if (m.containsKey(key)) return true;
         }
         return false;
+    }
+
+    /**
+     * A variable that holds one value for all the hosts of a play (e.g. {@code jplay_ip_pools}: pools are
+     * fleet-wide), called on the play's scope (extra vars, vars_files, vars): its value there by this scope's
+     * precedence, else the hosts' own value, which every host that defines it must then agree on; null when
+     * nothing defines it.
+     *
+     * @throws HostsDisagree naming the first two hosts with different values
+     */
+    public Object sharedByHosts(String name, List<String> hosts, Function<String, Map<String, Object>> hostVars) {
+        if (containsKey(name)) return get(name);
+        Object found = null;
+        String foundOn = null;
+        for (String host : hosts) {
+            Object v = hostVars.apply(host).get(name);
+            if (v == null) continue;
+            if (found == null) {
+                found = v;
+                foundOn = host;
+            } else if (!Objects.equals(found, v)) {
+                throw new HostsDisagree(name, foundOn, host);
+            }
+        }
+        return found;
+    }
+
+    /** Two hosts hold different values of a variable that must be the same on all (see {@link #sharedByHosts}). */
+    public static final class HostsDisagree extends IllegalArgumentException {
+        private final String first;
+        private final String second;
+
+        HostsDisagree(String variable, String first, String second) {
+            super(variable + " differs between hosts " + first + " and " + second);
+            this.first = first;
+            this.second = second;
+        }
+
+        public String first() {
+            return first;
+        }
+
+        public String second() {
+            return second;
+        }
     }
 
     /** The layer a variable comes from, or null when undefined (for "where does this value come from?"). */

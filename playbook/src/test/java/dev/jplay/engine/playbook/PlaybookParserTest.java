@@ -300,4 +300,21 @@ class PlaybookParserTest {
         assertFalse(e.getMessage().isBlank());
         assertTrue(e.getMessage().startsWith("/play/site.yml:4:7: duplicate key 'command'"), e.getMessage());
     }
+
+    @Test
+    void playVarsLoadVarsFilesInOrderWithTemplatedNamesAgainstThePlaybookDirectory(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("vars"));
+        Files.writeString(dir.resolve("common.yml"), "a: common\nb: common\n");
+        Files.writeString(dir.resolve("vars/prod.yml"), "b: prod\n");
+        Play play = parser.parse("""
+                - hosts: all
+                  vars: {env: dev, a: play, c: play}
+                  vars_files: [common.yml, "vars/{{ env }}.yml"]
+                  tasks: []
+                """, dir.resolve("site.yml")).plays().get(0);
+        Map<String, Object> vars = parser.playVars(play, Map.of("env", "prod"), new dev.jplay.engine.template.Templater());
+        assertEquals("common", vars.get("a"), "vars_files over vars");
+        assertEquals("prod", vars.get("b"), "later files win; the name rendered with -e, under the playbook's directory");
+        assertEquals("play", vars.get("c"));
+    }
 }

@@ -38,6 +38,17 @@ class ExpressionsTest {
     }
 
     @Test
+    void concatenationAndIndexesFromTheEndAsInJinja() {
+        assertTrue(test("env ~ '-' ~ count == 'prod-3'"));
+        assertTrue(test("users[0] ~ flag == 'aliceTrue'"), "booleans as Python writes them");
+        assertTrue(test("users[-1] == 'bob' and users[-2] == 'alice'"));
+        TemplateException e = assertThrows(TemplateException.class, () -> test("users[-3] == 'x'"));
+        assertTrue(e.getMessage().startsWith("site.yml:12:13: undefined key '-3'"), e.getMessage());
+        assertTrue(assertThrows(TemplateException.class, () -> test("env ~ == 'x'")).getMessage()
+                .contains("'~' needs a value on its right"));
+    }
+
+    @Test
     void notBindsLooserThanComparisonsAsInJinja() {
         assertTrue(test("not count == 4"));
         assertFalse(test("not count == 3 or false"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.engine.vars.VariableScope.Layer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +80,23 @@ class VariableScopeTest {
         assertEquals(2, task.get("a"));
         assertEquals(Map.of("a", 2), Map.copyOf(task));
         assertThrows(UnsupportedOperationException.class, () -> task.put("a", 3));
+    }
+
+    @Test
+    void aVariableSharedByHostsComesFromThePlayScopeElseFromHostsThatAgree() {
+        Map<String, Map<String, Object>> hostVars = Map.of("a", Map.of("pools", "hosts"), "b", Map.of("pools", "hosts"),
+                "c", Map.of("pools", "other"), "d", Map.of());
+        VariableScope play = VariableScope.empty().with(Layer.PLAY_VARS, Map.of("pools", "vars"));
+        assertEquals("vars", play.sharedByHosts("pools", List.of("a", "c"), hostVars::get), "the play wins, even over hosts that disagree");
+        assertEquals("files", play.with(Layer.PLAY_VARS_FILES, Map.of("pools", "files")).sharedByHosts("pools", List.of("a"), hostVars::get));
+        assertEquals("extra", play.with(Layer.PLAY_VARS_FILES, Map.of("pools", "files")).with(Layer.EXTRA_VARS, Map.of("pools", "extra"))
+                .sharedByHosts("pools", List.of("a"), hostVars::get));
+        assertEquals("hosts", VariableScope.empty().sharedByHosts("pools", List.of("d", "a", "b"), hostVars::get));
+        assertNull(VariableScope.empty().sharedByHosts("pools", List.of("d"), hostVars::get));
+        VariableScope.HostsDisagree e = assertThrows(VariableScope.HostsDisagree.class,
+                () -> VariableScope.empty().sharedByHosts("pools", List.of("a", "d", "b", "c"), hostVars::get));
+        assertEquals("a", e.first());
+        assertEquals("c", e.second());
+        assertEquals("pools differs between hosts a and c", e.getMessage());
     }
 }

@@ -1,10 +1,10 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 /**
@@ -69,8 +69,6 @@ record ContainerFiles(Path dir) {
 
     /** Write-then-rename, so readers (and a crash) never see half a file. */
     static void writeAtomically(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, content.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,11 @@
 package dev.jplay.runtime.network;
 
+import dev.jplay.io.AtomicFiles;
 import dev.jplay.runtime.json.Json;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,17 +79,7 @@ final class AttachmentStore {
         Path file = file(record.container());
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + record.container(), ".tmp");
-            try {
-                Files.write(tmp, Json.writePretty(record.toJson()));
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, Json.writePretty(record.toJson()), AtomicFiles.Option.OWNER_ONLY);
         } catch (IOException e) {
             throw new NetworkException(NetworkException.STATE_FAILED, "cannot write attachment record " + file + ": " + e.getMessage(), e)
                     .detail("path", file.toString());

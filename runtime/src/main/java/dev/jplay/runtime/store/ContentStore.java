@@ -1,17 +1,15 @@
 package dev.jplay.runtime.store;
 
+import dev.jplay.io.AtomicFiles;
 import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.image.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -183,14 +181,6 @@ public final class ContentStore {
     void publish(Path partial, Digest digest) throws IOException {
         Files.move(partial, path(digest), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(blobs);
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (UncheckedIOException | IOException e) {
-            // some filesystems refuse fsync on a directory; the rename itself is still atomic
-        }
+        AtomicFiles.fsyncDirectory(blobs);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jplay.runtime.store;
 
+import dev.jplay.io.AtomicFiles.Option;
+import dev.jplay.io.AtomicFiles;
 import dev.jplay.runtime.fs.FileClaim;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.Digest;
@@ -7,12 +9,9 @@ import dev.jplay.runtime.image.ManifestDocument;
 import dev.jplay.runtime.image.ManifestFormatException;
 import dev.jplay.runtime.json.Json;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -182,14 +181,8 @@ public final class ImageStore {
 
     private void save() throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Map<String, Object> recorded = new LinkedHashMap<>();
         images.forEach((reference, image) -> recorded.put(reference, image == null ? null : image.toJson()));
-        Files.write(temp, Json.writePretty(Map.of("images", recorded)));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        ContentStore.fsyncDirectory(file.toAbsolutePath().getParent());
+        AtomicFiles.write(file, Json.writePretty(Map.of("images", recorded)), Option.SYNC_FILE, Option.SYNC_DIRECTORY);
     }
 }

@@ -142,7 +142,10 @@ class ContentStoreTest {
         new ImageStore(file, content).record("docker.io/library/app:v1", digest, "application/vnd.oci.image.manifest.v1+json");
         ImageStore reloaded = new ImageStore(file, content);
         assertEquals(digest, reloaded.get("docker.io/library/app:v1").orElseThrow().digest());
-        assertFalse(Files.exists(root.resolve("images.json.tmp")));
+        try (java.util.stream.Stream<Path> left = Files.list(root)) {
+            assertEquals(java.util.List.of("c", "images.json", "images.json.lock"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temp file left beside images.json");
+        }
         assertTrue(reloaded.remove("docker.io/library/app:v1"));
         assertFalse(reloaded.remove("docker.io/library/app:v1"));
         assertTrue(new ImageStore(file, content).all().isEmpty());

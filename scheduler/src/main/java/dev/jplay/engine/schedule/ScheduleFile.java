@@ -7,6 +7,8 @@ import dev.jplay.engine.yaml.YamlMapping;
 import dev.jplay.engine.yaml.YamlNode;
 import dev.jplay.engine.yaml.YamlScalar;
 import dev.jplay.engine.yaml.YamlSequence;
+import dev.jplay.io.AtomicFiles.Option;
+import dev.jplay.io.AtomicFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -223,7 +225,9 @@ public final class ScheduleFile {
         o.setWidth(120);
         String text = "# jplay schedules: edit with `jplay schedule add|remove`, or by hand (see docs/scheduling.md).\n"
                 + new Yaml(o).dump(top);
-        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
+        // Crash-safe: temp file, fsync, rename, then fsync of the directory so the rename lasts.
+        AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), Option.CREATE_DIRECTORIES, Option.SYNC_FILE,
+                Option.SYNC_DIRECTORY, Option.OWNER_ONLY);
     }
 
     static Map<String, Object> toYaml(Schedule s) {

@@ -161,4 +161,36 @@ class YamlLoaderTest {
         assertEquals(new Location(FILE, 2, 1), e.location());
         assertEquals("but found another document (expected a single document in the stream at 1:1)", e.problem());
     }
+
+    @Test
+    void composedNodesConstructWithYaml11KeysMergesAndStringTimestamps() {
+        Object value = loader.construct(loader.compose(
+                "base: &b {port: 22, user: root}\nhost: {<<: *b, port: 2222, yes: on, 0755: 1, day: 2024-01-02}\n", FILE), FILE);
+        Map<?, ?> host = (Map<?, ?>) ((Map<?, ?>) value).get("host");
+        assertEquals(2222, host.get("port"));
+        assertEquals("root", host.get("user"));
+        assertEquals(true, host.get(true), "keys are typed like values, as PyYAML types them");
+        assertEquals(1, host.get(493));
+        assertEquals("2024-01-02", host.get("day"));
+    }
+
+    @Test
+    void constructHasTheLoadersChecks() {
+        PlaybookException dup = assertThrows(PlaybookException.class,
+                () -> loader.construct(loader.compose("a: 1\nb: 2\na: 3\n", FILE), FILE));
+        assertEquals(new Location(FILE, 3, 1), dup.location());
+        assertTrue(dup.problem().contains("found duplicate key a"), dup.problem());
+        PlaybookException tag = assertThrows(PlaybookException.class,
+                () -> loader.construct(loader.compose("a:\n  b: !!binary aGVsbG8=\n", FILE), FILE));
+        assertEquals(new Location(FILE, 2, 6), tag.location());
+        assertTrue(tag.problem().startsWith("unsupported tag tag:yaml.org,2002:binary"), tag.problem());
+        PlaybookException recursive = assertThrows(PlaybookException.class,
+                () -> loader.construct(loader.compose("a: &x {b: *x}\n", FILE), FILE));
+        assertEquals("recursive alias: a value contains itself", recursive.problem());
+        YamlLoader small = new YamlLoader(YamlLoader.DEFAULT_MAX_CODE_POINTS, 50, 20);
+        PlaybookException big = assertThrows(PlaybookException.class,
+                () -> small.construct(small.compose("a: &a [1, 2, 3, 4, 5]\nb: [*a, *a, *a, *a]\n", FILE), FILE));
+        assertEquals(Location.startOf(FILE), big.location(), "located at the value constructed");
+        assertEquals("value expands to more than 20 elements through aliases", big.problem());
+    }
 }

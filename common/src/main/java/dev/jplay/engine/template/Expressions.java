@@ -31,12 +31,19 @@ public final class Expressions {
     private static final int CACHE_LIMIT = 10_000;
     private static final Pattern JEXL_PREFIX = Pattern.compile("^\\S*@\\d+:\\d+\\s*");
 
-    private final Templater templater;
+    private final ValueRenderer renderer;
     private final JexlEngine jexl;
+    private final JexlEngine jinja;
     private final Map<String, JexlExpression> compiled = new ConcurrentHashMap<>();
+    private final Map<String, JexlExpression> compiledValues = new ConcurrentHashMap<>();
 
-    public Expressions(Templater templater) {
-        this.templater = templater;
+    public Expressions(ValueRenderer renderer) {
+        this.renderer = renderer;
+        this.jexl = engine(new ConditionArithmetic());
+        this.jinja = engine(new JinjaArithmetic());
+    }
+
+    private static JexlEngine engine(ConditionArithmetic arithmetic) {
         JexlFeatures features = new JexlFeatures()
                 .newInstance(false).methodCall(false).loops(false).lambda(false).sideEffect(false)
                 .sideEffectGlobal(false).localVar(false).pragma(false).annotation(false).script(false)
@@ -45,11 +52,11 @@ public final class Expressions {
         JexlPermissions permissions = new JexlPermissions.ClassPermissions(JexlPermissions.RESTRICTED,
                 AnsibleTests.class);
         JexlEngine plain = new JexlBuilder().permissions(permissions).create();
-        this.jexl = new JexlBuilder()
+        return new JexlBuilder()
                 .features(features)
                 .permissions(permissions)
                 .uberspect(new StrictMapUberspect(plain.getUberspect()))
-                .arithmetic(new ConditionArithmetic())
+                .arithmetic(arithmetic)
                 .strict(true).safe(false).silent(false)
                 .cache(0)
                 .create();
@@ -81,7 +88,33 @@ public final class Expressions {
 
     /** Evaluates one expression to its value. */
     public Object evaluate(String expression, Map<String, Object> vars, Location where) {
-        JexlExpression compiledExpression = compile(expression, where);
+        return evaluate(compile(jexl, compiled, expression, where), expression, vars, where);
+    }
+
+    /**
+     * Evaluates an expression that computes a value rather than a condition (an inventory plugin's composed
+     * variable or group key), with Jinja's semantics where conditions are strict: {@code not}, {@code and} and
+     * {@code or} take any value by its truthiness (none, false, 0, "" and empty collections are false), and a
+     * list literal is a List.
+     *
+     * @throws TemplateException as {@link #evaluate}; {@link TemplateException#variable()} names what is undefined
+     */
+    public Object value(String expression, Map<String, Object> vars, Location where) {
+        return lists(evaluate(compile(jinja, compiledValues, expression, where), expression, vars, where));
+    }
+
+    /** {@link #value}'s truthiness (Jinja's), e.g. an inventory plugin's group membership. */
+    public boolean truthy(String expression, Map<String, Object> vars, Location where) {
+        return JinjaArithmetic.truthy(value(expression, vars, where));
+    }
+
+    /** Parses an expression without evaluating it, so that bad syntax is reported where it is written. */
+    public void check(String expression, Location where) {
+        compile(jinja, compiledValues, expression, where);
+    }
+
+    private Object evaluate(JexlExpression compiledExpression, String expression, Map<String, Object> vars,
+                            Location where) {
         try {
             return compiledExpression.evaluate(new Context(vars, where));
         } catch (JexlException.Variable e) {
@@ -99,8 +132,9 @@ public final class Expressions {
         }
     }
 
-    private JexlExpression compile(String expression, Location where) {
-        JexlExpression e = compiled.get(expression);
+    private static JexlExpression compile(JexlEngine engine, Map<String, JexlExpression> cache, String expression,
+                                          Location where) {
+        JexlExpression e = cache.get(expression);
         if (e != null) return e;
         String translated;
         try {
@@ -109,13 +143,22 @@ public final class Expressions {
             throw new TemplateException(where, "invalid condition '" + expression + "': " + ex.getMessage(), null, ex);
         }
         try {
-            e = jexl.createExpression(translated);
+            e = engine.createExpression(translated);
         } catch (JexlException ex) {
             throw new TemplateException(where, "invalid condition '" + expression + "': " + clean(ex), null, ex);
         }
-        if (compiled.size() >= CACHE_LIMIT) compiled.clear();
-        compiled.put(expression, e);
+        if (cache.size() >= CACHE_LIMIT) cache.clear();
+        cache.put(expression, e);
         return e;
+    }
+
+    /** JEXL's array literals ({@code [a, b]}) as Lists, the type every other list value has. */
+    private static Object lists(Object value) {
+        if (value == null || !value.getClass().isArray()) return value;
+        int n = java.lang.reflect.Array.getLength(value);
+        List<Object> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(lists(java.lang.reflect.Array.get(value, i)));
+        return out;
     }
 
     private static String clean(JexlException e) {
@@ -134,7 +177,7 @@ public final class Expressions {
 
         @Override
         public Object get(String name) {
-            return templater.render(vars.get(name), vars, where);
+            return renderer.render(vars.get(name), vars, where);
         }
 
         @Override

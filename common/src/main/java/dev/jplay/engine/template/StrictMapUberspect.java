@@ -14,7 +14,8 @@ import org.apache.commons.jexl3.introspection.JexlUberspect;
 /**
  * JEXL reads a missing map key as null even in strict mode; Ansible calls it undefined. This uberspect answers
  * "no such property" for absent keys, so {@code result.nope} is a located "undefined" error, while
- * {@code result.nope is defined} (translated to a path lookup) stays false. Everything else is delegated.
+ * {@code result.nope is defined} (translated to a path lookup) stays false. A negative list index counts from the
+ * end, as in Jinja ({@code items[-1]}). Everything else is delegated.
  */
 final class StrictMapUberspect implements JexlUberspect {
     private final JexlUberspect delegate;
@@ -26,13 +27,52 @@ final class StrictMapUberspect implements JexlUberspect {
     @Override
     public JexlPropertyGet getPropertyGet(List<PropertyResolver> resolvers, Object obj, Object identifier) {
         if (obj instanceof Map<?, ?> map) return mapGet(map, identifier);
+        if (obj instanceof List<?> list && isNegative(identifier)) return fromEnd(list, (Number) identifier);
         return delegate.getPropertyGet(resolvers, obj, identifier);
     }
 
     @Override
     public JexlPropertyGet getPropertyGet(Object obj, Object identifier) {
         if (obj instanceof Map<?, ?> map) return mapGet(map, identifier);
+        if (obj instanceof List<?> list && isNegative(identifier)) return fromEnd(list, (Number) identifier);
         return delegate.getPropertyGet(obj, identifier);
+    }
+
+    private static boolean isNegative(Object identifier) {
+        return identifier instanceof Number n && n.longValue() < 0;
+    }
+
+    /** Python's {@code items[-1]}: counted from the end; past the start it is undefined. */
+    private static JexlPropertyGet fromEnd(List<?> list, Number index) {
+        long at = list.size() + index.longValue();
+        return at < 0 ? null : new ListIndexGet(index.intValue());
+    }
+
+    private record ListIndexGet(int index) implements JexlPropertyGet {
+        @Override
+        public Object invoke(Object obj) {
+            List<?> list = (List<?>) obj;
+            return list.get(list.size() + index);
+        }
+
+        @Override
+        public Object tryInvoke(Object obj, Object identifier) {
+            if (obj instanceof List<?> list && identifier instanceof Number n && n.intValue() == index
+                    && list.size() + index >= 0) {
+                return list.get(list.size() + index);
+            }
+            return JexlEngine.TRY_FAILED;
+        }
+
+        @Override
+        public boolean tryFailed(Object rval) {
+            return rval == JexlEngine.TRY_FAILED;
+        }
+
+        @Override
+        public boolean isCacheable() {
+            return false;
+        }
     }
 
     private static JexlPropertyGet mapGet(Map<?, ?> map, Object identifier) {

@@ -1,17 +1,25 @@
-package dev.jplay.inventory.plugins;
+package dev.jplay.engine.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.engine.yaml.Location;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ExpressionTest {
+/**
+ * The condition language evaluated for values ({@link Expressions#value}, {@link Expressions#truthy}), as the
+ * inventory's {@code jplay.constructed} plugin uses it: what its own expression language did before it used this one.
+ */
+class ExpressionValuesTest {
     private static final Map<String, Object> VARS = vars();
+    private static final Location AT = Location.startOf(Path.of("constructed.yml"));
+    private static final Expressions EXPRESSIONS = new Expressions(ValueRenderer.NONE);
 
     private static Map<String, Object> vars() {
         Map<String, Object> v = new HashMap<>();
@@ -25,7 +33,11 @@ class ExpressionTest {
     }
 
     private static boolean test(String text) {
-        return Expression.parse(text).test(VARS);
+        return EXPRESSIONS.truthy(text, VARS, AT);
+    }
+
+    private static Object evaluate(String text) {
+        return EXPRESSIONS.value(text, VARS, AT);
     }
 
     @Test
@@ -56,24 +68,26 @@ class ExpressionTest {
         assertTrue(test("meta.zone is defined and meta.rack is not defined"));
         assertTrue(test("nothing is none"));
         assertFalse(test("nothing"));
-        Expression.Undefined e = assertThrows(Expression.Undefined.class, () -> test("region == 'x'"));
+        TemplateException e = assertThrows(TemplateException.class, () -> test("region == 'x'"));
+        assertEquals("region", e.variable(), "undefined, named");
         assertTrue(e.getMessage().contains("region"), e.getMessage());
     }
 
     @Test
     void valuesAndConcatenation() {
-        assertEquals("prod-web07.example.com", Expression.parse("env ~ '-' ~ name").evaluate(VARS));
-        assertEquals(List.of("prod", 8L), Expression.parse("[env, 8]").evaluate(VARS));
-        assertEquals("eu-1a", Expression.parse("meta.zone").evaluate(VARS));
-        assertEquals(true, Expression.parse("True").evaluate(VARS));
+        assertEquals("prod-web07.example.com", evaluate("env ~ '-' ~ name"));
+        assertEquals(List.of("prod", 8), evaluate("[env, 8]"), "a list literal is a List (integer literals are Integers here)");
+        assertEquals("eu-1a", evaluate("meta.zone"));
+        assertEquals(true, evaluate("True"));
     }
 
     @Test
     void rejectsWhatIsNotInTheLanguage() {
         for (String bad : List.of("env ==", "name.startswith('web')", "x = 1", "a | upper", "'open", "env is odd", "(env")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Expression.parse(bad), bad);
+            TemplateException e = assertThrows(TemplateException.class, () -> EXPRESSIONS.check(bad, AT), bad);
             assertTrue(e.getMessage().contains(bad), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> test("tags > 3"));
+        TemplateException e = assertThrows(TemplateException.class, () -> test("tags > 3"));
+        assertEquals(null, e.variable(), "a wrong expression, not an undefined variable");
     }
 }

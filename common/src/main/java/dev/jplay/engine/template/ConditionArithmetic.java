@@ -9,7 +9,7 @@ import org.apache.commons.jexl3.JexlArithmetic;
  * JEXL arithmetic with Jinja's {@code in}: a substring test on strings (JEXL's default would be a regex match)
  * and a key test on mappings; lists keep JEXL's element test.
  */
-public final class ConditionArithmetic extends JexlArithmetic {
+public class ConditionArithmetic extends JexlArithmetic {
     public ConditionArithmetic() {
         super(true);
     }

@@ -70,6 +70,17 @@ public final class AnsibleTests {
         return value instanceof Boolean;
     }
 
+    /** Jinja's {@code a ~ b}: both as text, none as "", booleans as Python writes them. */
+    public String concat(Object left, Object right) {
+        return text(left) + text(right);
+    }
+
+    private static String text(Object v) {
+        if (v == null) return "";
+        if (v instanceof Boolean b) return b ? "True" : "False";
+        return String.valueOf(v);
+    }
+
     private static boolean flag(Object result, String key) {
         if (!(result instanceof Map<?, ?> m)) {
             throw new IllegalArgumentException("the '" + key + "' test needs a registered task result (a mapping), got "

@@ -16,6 +16,9 @@ import java.util.Map;
  *       substring for strings, key for mappings, element for lists — see {@link ConditionArithmetic}).
  *   <li>Jinja precedence for {@code not}: it binds looser than comparisons ({@code not a == b} is
  *       {@code not (a == b)}), so {@code not X} becomes {@code !(X)} up to the next and/or at the same depth.
+ *   <li>{@code A ~ B} (Jinja's string concatenation) → {@code jp:concat(A, B)}, left to right. Its operands are
+ *       single values (names with keys and indexes, literals, parenthesized expressions): as in Jinja, {@code ~}
+ *       binds tighter than comparisons; put arithmetic around it in parentheses.
  *   <li>{@code True/False/None} (any case Jinja accepts) → {@code true/false/null}.
  *   <li>A condition wrapped in {@code {{ }}} is unwrapped (Ansible accepts it with a warning).
  * </ul>
@@ -53,6 +56,7 @@ final class ConditionTranslator {
         if (source.startsWith("{{") && source.endsWith("}}")) source = source.substring(2, source.length() - 2);
         List<Token> tokens = tokenize(source);
         tokens = tests(tokens);
+        tokens = concatenations(tokens);
         tokens = literals(tokens);
         tokens = membership(tokens);
         tokens = nots(tokens);
@@ -158,6 +162,67 @@ final class ConditionTranslator {
             i = start + call.size() - 1;
         }
         return out;
+    }
+
+    private static List<Token> concatenations(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = 0; i < out.size(); i++) {
+            if (!out.get(i).is("~")) continue;
+            if (i == 0) throw new IllegalArgumentException("'~' needs a value on its left");
+            int start = operandStart(out, i - 1);
+            int end = operandEnd(out, i + 1);
+            List<Token> call = new ArrayList<>();
+            call.add(new Token(Kind.OP, "jp:concat(", out.get(start).spaceBefore));
+            call.addAll(out.subList(start, i));
+            call.add(new Token(Kind.OP, ",", false));
+            List<Token> right = new ArrayList<>(out.subList(i + 1, end + 1));
+            right.set(0, new Token(right.get(0).kind, right.get(0).text, true));
+            call.addAll(right);
+            call.add(new Token(Kind.OP, ")", false));
+            out.subList(start, end + 1).clear();
+            out.addAll(start, call);
+            i = start + call.size() - 1;
+        }
+        return out;
+    }
+
+    /** End (inclusive) of the postfix operand starting at {@code start}: a literal, a name with .keys, [indexes], or a (group). */
+    private static int operandEnd(List<Token> tokens, int start) {
+        if (start >= tokens.size()) throw new IllegalArgumentException("'~' needs a value on its right");
+        Token first = tokens.get(start);
+        int j;
+        if (first.is("(") || first.is("[")) {
+            j = matchingClose(tokens, start);
+        } else if (first.kind == Kind.OP) {
+            throw new IllegalArgumentException("'~' needs a value on its right, found '" + first.text + "'");
+        } else {
+            j = start;
+        }
+        while (j + 1 < tokens.size()) {
+            Token next = tokens.get(j + 1);
+            if (next.is(".") && j + 2 < tokens.size()) {
+                j += 2;
+            } else if (next.is("[") || next.is("(")) {
+                j = matchingClose(tokens, j + 1);
+            } else {
+                return j;
+            }
+        }
+        return j;
+    }
+
+    private static int matchingClose(List<Token> tokens, int open) {
+        boolean paren = opensParen(tokens.get(open));
+        int depth = 0;
+        for (int j = open; j < tokens.size(); j++) {
+            Token t = tokens.get(j);
+            if (paren ? opensParen(t) : t.is("[")) {
+                depth++;
+            } else if ((paren ? t.is(")") : t.is("]")) && --depth == 0) {
+                return j;
+            }
+        }
+        throw new IllegalArgumentException("unbalanced '" + tokens.get(open).text + "'");
     }
 
     /** Start of the postfix operand ending at {@code end}: a name with .keys, [indexes] and calls, or a (group). */

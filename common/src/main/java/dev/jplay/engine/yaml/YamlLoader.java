@@ -39,6 +39,10 @@ import org.yaml.snakeyaml.representer.Representer;
  * (any of the usual casings) are booleans, {@code 0755} is octal 493, {@code ~}/{@code null}/empty are null.
  * Mapping <em>keys</em> always stay strings exactly as written, so {@code on:} is the key "on" and {@code 1:} the
  * key "1". Dates stay strings. Quoting a value ({@code "yes"}, {@code '0755'}) keeps it a string.
+ *
+ * <p>Readers that walk the YAML structure themselves (the inventory, whose keys are typed as Ansible's PyYAML types
+ * them) use {@link #compose} and {@link #construct} instead: the same parser settings, the same limits, the same tags
+ * and the same typing, with YAML 1.1 keys.
  */
 public final class YamlLoader {
     public static final int DEFAULT_MAX_CODE_POINTS = 3 * 1024 * 1024;
@@ -77,24 +81,114 @@ public final class YamlLoader {
     }
 
     private YamlNode load(Reader reader, Path file) {
+        ScalarConstructor constructor = new ScalarConstructor(options());
+        Node root = compose(reader, file, constructor);
+        if (root == null) return new YamlScalar(null, Location.startOf(file));
+        return new TreeBuilder(file, constructor).build(root);
+    }
+
+    /**
+     * The node graph of YAML text read from {@code file} (aliases are shared nodes), for readers that walk it
+     * themselves; null for an empty document. Mark lines and columns are 0-based ({@link #at} makes a Location).
+     *
+     * @throws PlaybookException for any YAML problem, located in {@code file}; its cause is snakeyaml's exception
+     */
+    public Node compose(String text, Path file) {
+        return compose(new StringReader(text), file, new ScalarConstructor(options()));
+    }
+
+    /**
+     * The plain Java value of a composed node (LinkedHashMap, ArrayList, String, Integer, Long, Double, Boolean or
+     * null; shared where the YAML shares through aliases). Unlike {@link #load}, mapping keys are typed like values
+     * (YAML 1.1: {@code yes:} is the key true, {@code 1:} the key 1), as PyYAML does; merge keys are resolved, a
+     * duplicate key is an error, only the standard tags are accepted, and the value may expand (through aliases) to
+     * at most the node limit.
+     *
+     * @throws PlaybookException located at the problem
+     */
+    public Object construct(Node node, Path file) {
+        ScalarConstructor constructor = new ScalarConstructor(options());
+        requireStandardTags(node, file, Collections.newSetFromMap(new IdentityHashMap<>()));
+        Object value;
+        try {
+            value = constructor.construct(node);
+        } catch (MarkedYAMLException e) {
+            throw located(file, e);
+        } catch (YAMLException | NumberFormatException e) {
+            throw new PlaybookException(at(file, node.getStartMark()), e.getMessage(), e);
+        }
+        // Aliases share one Java object, but copying or printing the value expands them: bound that size.
+        if (expandedSize(value, file, node, new IdentityHashMap<>(), new IdentityHashMap<>()) > maxNodes) {
+            throw new PlaybookException(at(file, node.getStartMark()), "value expands to more than " + maxNodes
+                    + " elements through aliases");
+        }
+        return value;
+    }
+
+    private LoaderOptions options() {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(maxAliases);
         options.setCodePointLimit(maxCodePoints);
         options.setAllowRecursiveKeys(false);
         options.setAllowDuplicateKeys(false);
-        ScalarConstructor constructor = new ScalarConstructor(options);
+        return options;
+    }
+
+    private static Node compose(Reader reader, Path file, ScalarConstructor constructor) {
+        LoaderOptions options = constructor.options();
         Yaml yaml = new Yaml(constructor, new Representer(new DumperOptions()), new DumperOptions(), options);
-        Node root;
         try {
-            root = yaml.compose(reader);
+            return yaml.compose(reader);
         } catch (MarkedYAMLException e) {
             throw located(file, e);
         } catch (YAMLException e) {
             // Unmarked: e.g. the code point limit. Reported against the whole file.
             throw new PlaybookException(Location.startOf(file), e.getMessage(), e);
         }
-        if (root == null) return new YamlScalar(null, Location.startOf(file));
-        return new TreeBuilder(file, constructor).build(root);
+    }
+
+    /** The tags {@link TreeBuilder} accepts, checked on a whole graph before it is constructed. */
+    private static void requireStandardTags(Node node, Path file, Set<Node> seen) {
+        if (!seen.add(node)) return;
+        Tag tag = node.getTag();
+        if (node instanceof ScalarNode) {
+            if (!STANDARD_SCALAR_TAGS.contains(tag)) throw unsupportedTag(tag, at(file, node.getStartMark()));
+        } else if (node instanceof SequenceNode seq) {
+            if (!tag.equals(Tag.SEQ)) throw unsupportedTag(tag, at(file, node.getStartMark()));
+            for (Node item : seq.getValue()) requireStandardTags(item, file, seen);
+        } else {
+            if (!tag.equals(Tag.MAP)) throw unsupportedTag(tag, at(file, node.getStartMark()));
+            for (NodeTuple t : ((MappingNode) node).getValue()) {
+                if (!t.getKeyNode().getTag().equals(Tag.MERGE)) requireStandardTags(t.getKeyNode(), file, seen);
+                requireStandardTags(t.getValueNode(), file, seen);
+            }
+        }
+    }
+
+    private static final Set<Tag> STANDARD_SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
+            Tag.TIMESTAMP);
+
+    private static PlaybookException unsupportedTag(Tag tag, Location where) {
+        return new PlaybookException(where, "unsupported tag " + tag.getValue()
+                + " (only plain strings, numbers, booleans, null, lists and mappings are allowed)");
+    }
+
+    private long expandedSize(Object value, Path file, Node node, Map<Object, Long> sizes, Map<Object, Boolean> open) {
+        if (!(value instanceof Map || value instanceof List)) return 1;
+        Long known = sizes.get(value);
+        if (known != null) return known;
+        if (open.put(value, Boolean.TRUE) != null) {
+            throw new PlaybookException(at(file, node.getStartMark()), "recursive alias: a value contains itself");
+        }
+        long size = 1;
+        Iterable<?> children = value instanceof Map<?, ?> m ? m.values() : (List<?>) value;
+        for (Object child : children) {
+            size += expandedSize(child, file, node, sizes, open);
+            if (size > maxNodes) break;
+        }
+        open.remove(value);
+        sizes.put(value, size);
+        return size;
     }
 
     private static PlaybookException located(Path file, MarkedYAMLException e) {
@@ -112,17 +206,35 @@ public final class YamlLoader {
         return new PlaybookException(where, problem.toString(), e);
     }
 
-    static Location at(Path file, Mark mark) {
+    /** The 1-based location of a snakeyaml mark (0-based). */
+    public static Location at(Path file, Mark mark) {
         return new Location(file, mark.getLine() + 1, mark.getColumn() + 1);
     }
 
-    /** Exposes SafeConstructor's scalar typing (YAML 1.1 ints, floats, booleans, nulls) node by node. */
+    /**
+     * SafeConstructor's typing (YAML 1.1 ints, floats, booleans, nulls), node by node or for a whole graph, with
+     * timestamps kept as written.
+     */
     private static final class ScalarConstructor extends SafeConstructor {
+        private final LoaderOptions options;
+
         ScalarConstructor(LoaderOptions options) {
             super(options);
+            this.options = options;
+            // Yaml's constructor copies this from the options; construct() runs without a Yaml.
+            setAllowDuplicateKeys(options.isAllowDuplicateKeys());
+            this.yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+        }
+
+        LoaderOptions options() {
+            return options;
         }
 
         Object scalar(ScalarNode node) {
+            return constructObject(node);
+        }
+
+        Object construct(Node node) {
             return constructObject(node);
         }
     }
@@ -207,11 +319,7 @@ public final class YamlLoader {
         private Object scalarValue(ScalarNode node, Location where) {
             Tag tag = node.getTag();
             if (tag.equals(Tag.TIMESTAMP)) return node.getValue();
-            if (!(tag.equals(Tag.STR) || tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL)
-                    || tag.equals(Tag.NULL))) {
-                throw new PlaybookException(where, "unsupported tag " + tag.getValue()
-                        + " (only plain strings, numbers, booleans, null, lists and mappings are allowed)");
-            }
+            if (!STANDARD_SCALAR_TAGS.contains(tag)) throw unsupportedTag(tag, where);
             Object value;
             try {
                 value = constructor.scalar(node);
@@ -226,10 +334,7 @@ public final class YamlLoader {
         }
 
         private void requireTag(Node node, Tag expected, Location where) {
-            if (!node.getTag().equals(expected)) {
-                throw new PlaybookException(where, "unsupported tag " + node.getTag().getValue()
-                        + " (only plain strings, numbers, booleans, null, lists and mappings are allowed)");
-            }
+            if (!node.getTag().equals(expected)) throw unsupportedTag(node.getTag(), where);
         }
     }
 }
