@@ -34,9 +34,7 @@ final class PoolRoutesTask {
         List<Task> tasks = new ArrayList<>();
         tasks.add(routes);
         tasks.addAll(play.tasks());
-        return new Play(play.name(), play.hosts(), play.vars(), play.varsFiles(), tasks, play.handlers(), play.serial(),
-                play.strategy(), play.anyErrorsFatal(), play.maxFailPercentage(), play.tags(), play.replicas(), play.rollback(),
-                play.remoteUser(), play.location(), play.keyLocations());
+        return play.withTasks(tasks);
     }
 
     private static ModuleTask firstModuleTask(List<Task> tasks) {

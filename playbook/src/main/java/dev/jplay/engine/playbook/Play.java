@@ -53,6 +53,12 @@ public record Play(
         return keywordLocations.getOrDefault(keyword, location);
     }
 
+    /** This play with other tasks (e.g. one jplay adds in front), everything else as written. */
+    public Play withTasks(List<Task> newTasks) {
+        return new Play(name, hosts, vars, varsFiles, newTasks, handlers, serial, strategy, anyErrorsFatal, maxFailPercentage,
+                tags, replicas, rollback, remoteUser, location, keyLocations, keywordLocations);
+    }
+
     public String displayName() {
         return name != null ? name : hosts;
     }
