@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.io.AtomicFiles;
+import dev.jplay.runtime.json.Json;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -79,16 +81,21 @@ class FleetHostsNetworkIntegrationTest {
     }
 
     /**
-     * The probe's classes and Jackson, from places a fleet host sees: hosts have private /root (so no ~/.m2) and
-     * /tmp, so the jars are copied under target/.
+     * The probe's classes, the jplay modules below runtime (protocol, io) and Jackson, from places a fleet host
+     * sees: hosts have private /root (so no ~/.m2) and /tmp, so jars are copied under target/ (a reactor module's
+     * classes directory is already in the checkout).
      */
     private static String probeClasspath() throws IOException, URISyntaxException {
         Path dir = Files.createDirectories(Path.of("target", "fleet-probe-classpath").toAbsolutePath());
         List<String> entries = new ArrayList<>();
         entries.add(location(CniNetworks.class).toString());
         entries.add(location(FleetProbe.class).toString());
-        for (Class<?> c : List.of(ObjectMapper.class, JsonParser.class, JsonProperty.class)) {
+        for (Class<?> c : List.of(Json.class, AtomicFiles.class, ObjectMapper.class, JsonParser.class, JsonProperty.class)) {
             Path jar = location(c);
+            if (Files.isDirectory(jar)) {
+                entries.add(jar.toString());
+                continue;
+            }
             Path copy = dir.resolve(jar.getFileName());
             Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
             entries.add(copy.toString());
