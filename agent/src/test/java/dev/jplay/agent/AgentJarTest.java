@@ -1,5 +1,7 @@
 package dev.jplay.agent;
 
+import dev.jplay.protocol.AgentLaunch;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
