@@ -81,7 +81,7 @@ class AgentJarTest {
             List<String> databind = zip.stream().map(java.util.zip.ZipEntry::getName)
                     .filter(n -> n.startsWith("com/fasterxml/jackson/databind/")).toList();
             assertEquals(List.of(), databind);
-            assertTrue(zip.getEntry("dev/jplay/runtime/json/Json.class") != null);
+            assertTrue(zip.getEntry("dev/jplay/protocol/Json.class") != null);
         }
     }
 
