@@ -123,7 +123,7 @@ cold() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 now() { date +%s%N; }
 
 # The JVM flags of a host's agent (C1 only, compile thresholds, serial GC...): the rows below run like the agent.
-AGENT_FLAGS=$("$JAVA" -cp "$JAR" dev.jplay.agent.AgentLaunch)
+AGENT_FLAGS=$("$JAVA" -cp "$JAR" dev.jplay.protocol.AgentLaunch)
 
 run_jplay() {
   rm -rf "$RUNS/jplay"; cold

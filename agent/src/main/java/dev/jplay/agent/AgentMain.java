@@ -3,7 +3,7 @@ package dev.jplay.agent;
 import dev.jplay.modules.Activity;
 import dev.jplay.modules.ModuleArgs;
 import dev.jplay.modules.ModuleContext;
-import dev.jplay.modules.ModuleDeadlines;
+import dev.jplay.protocol.ModuleDeadlines;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleRegistry;
 import dev.jplay.modules.ModuleResult;

@@ -1,5 +1,7 @@
 package dev.jplay.agent;
 
+import dev.jplay.protocol.AgentLaunch;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,7 +81,7 @@ class AgentJarTest {
             List<String> databind = zip.stream().map(java.util.zip.ZipEntry::getName)
                     .filter(n -> n.startsWith("com/fasterxml/jackson/databind/")).toList();
             assertEquals(List.of(), databind);
-            assertTrue(zip.getEntry("dev/jplay/runtime/json/Json.class") != null);
+            assertTrue(zip.getEntry("dev/jplay/protocol/Json.class") != null);
         }
     }
 

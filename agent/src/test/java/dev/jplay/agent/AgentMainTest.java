@@ -227,7 +227,7 @@ class AgentMainTest {
         };
         Map<Long, AgentResult> r = results(serve(new ModuleRegistry().add(deadline), 1 << 20,
                 run(1, "ping", Map.of()), run(2, "ping", Map.of(), 1234)));
-        assertEquals(dev.jplay.modules.ModuleDeadlines.defaultFor("ping").toMillis(), ((Number) r.get(1L).data().get("timeout_ms")).longValue());
+        assertEquals(dev.jplay.protocol.ModuleDeadlines.defaultFor("ping").toMillis(), ((Number) r.get(1L).data().get("timeout_ms")).longValue());
         assertEquals(1234, ((Number) r.get(2L).data().get("timeout_ms")).longValue());
     }
 

@@ -31,7 +31,7 @@ final class BecomeOptions {
     BecomeDefaults defaults(Map<String, String> env) throws IOException {
         String password = askBecomePass ? ask() : env.get(BecomeDefaults.PASSWORD_ENV);
         if (password != null && password.isEmpty()) password = null;
-        if (becomeMethod != null && !dev.jplay.engine.connection.Become.METHODS.contains(becomeMethod)) {
+        if (becomeMethod != null && !dev.jplay.engine.playbook.Become.METHODS.contains(becomeMethod)) {
             throw new IllegalArgumentException("--become-method must be sudo, su or doas, got '" + becomeMethod + "'");
         }
         return new BecomeDefaults(become, becomeUser, becomeMethod, password);

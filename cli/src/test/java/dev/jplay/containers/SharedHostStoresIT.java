@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.jplay.agent.AgentLaunch;
+import dev.jplay.protocol.AgentLaunch;
 import dev.jplay.engine.connection.AgentJar;
 import dev.jplay.testing.RegistryServer;
 import dev.jplay.testing.TestImages;

@@ -1,5 +1,7 @@
 package dev.jplay.modules;
 
+import dev.jplay.protocol.ModuleDeadlines;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.jplay.modules;
 
+import dev.jplay.protocol.ModuleDeadlines;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;

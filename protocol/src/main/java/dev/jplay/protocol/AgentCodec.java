@@ -1,6 +1,6 @@
 package dev.jplay.protocol;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

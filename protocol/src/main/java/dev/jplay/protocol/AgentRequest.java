@@ -18,6 +18,6 @@ public record AgentRequest(String type, long id, String module, Map<String, Obje
 
     public boolean isBye() { return "bye".equals(type); }
 
-    /** The task's timeout, or null to use the module's default ({@link dev.jplay.modules.ModuleDeadlines}). */
+    /** The task's timeout, or null to use the module's default ({@link dev.jplay.protocol.ModuleDeadlines}). */
     public Duration timeout() { return timeoutMs == null ? null : Duration.ofMillis(timeoutMs); }
 }

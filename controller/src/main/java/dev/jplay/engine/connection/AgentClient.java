@@ -1,7 +1,7 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.connection.ConnectionException.Step;
-import dev.jplay.modules.ModuleDeadlines;
+import dev.jplay.protocol.ModuleDeadlines;
 import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentRequest;

@@ -1,5 +1,7 @@
 package dev.jplay.engine.connection;
 
+import dev.jplay.engine.playbook.Become;
+
 import dev.jplay.engine.connection.ConnectionException.Step;
 import java.util.Locale;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package dev.jplay.engine.connection;
 
-import dev.jplay.agent.AgentLaunch;
+import dev.jplay.engine.playbook.Become;
+
+import dev.jplay.protocol.AgentLaunch;
 import java.util.List;
 
 /**

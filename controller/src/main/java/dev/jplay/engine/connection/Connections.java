@@ -1,5 +1,7 @@
 package dev.jplay.engine.connection;
 
+import dev.jplay.engine.playbook.Become;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;

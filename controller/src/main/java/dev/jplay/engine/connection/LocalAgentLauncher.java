@@ -1,6 +1,6 @@
 package dev.jplay.engine.connection;
 
-import dev.jplay.agent.AgentLaunch;
+import dev.jplay.protocol.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.io.AtomicFiles;
 import dev.jplay.protocol.AgentCodec;

@@ -1,6 +1,8 @@
 package dev.jplay.engine.connection;
 
-import dev.jplay.agent.AgentLaunch;
+import dev.jplay.engine.playbook.Become;
+
+import dev.jplay.protocol.AgentLaunch;
 
 /**
  * The POSIX sh scripts run on a host to start its agent. The common case is a single exec: the cached jar

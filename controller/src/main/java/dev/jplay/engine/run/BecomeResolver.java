@@ -1,6 +1,6 @@
 package dev.jplay.engine.run;
 
-import dev.jplay.engine.connection.Become;
+import dev.jplay.engine.playbook.Become;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.BecomeKeywords;
 import java.util.List;

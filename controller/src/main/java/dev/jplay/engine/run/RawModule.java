@@ -1,6 +1,6 @@
 package dev.jplay.engine.run;
 
-import dev.jplay.agent.AgentLaunch;
+import dev.jplay.protocol.AgentLaunch;
 import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;

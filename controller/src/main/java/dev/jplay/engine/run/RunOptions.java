@@ -15,7 +15,7 @@ import java.util.Set;
  * @param skipTags  skip tasks with one of these tags
  * @param strategy  overrides every play's strategy when not null ({@code linear} or {@code free})
  * @param taskTimeout the timeout of tasks that set none ({@code --task-timeout}; null: the module's default deadline,
- *                  {@link dev.jplay.modules.ModuleDeadlines}). The agent ends a task at its deadline; a host that
+ *                  {@link dev.jplay.protocol.ModuleDeadlines}). The agent ends a task at its deadline; a host that
  *                  does not answer a few seconds later is unreachable.
  */
 public record RunOptions(

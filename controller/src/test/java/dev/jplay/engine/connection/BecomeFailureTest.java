@@ -1,5 +1,7 @@
 package dev.jplay.engine.connection;
 
+import dev.jplay.engine.playbook.Become;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

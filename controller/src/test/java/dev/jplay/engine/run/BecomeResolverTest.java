@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jplay.engine.connection.Become;
+import dev.jplay.engine.playbook.Become;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.BecomeKeywords;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.jplay.engine.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jplay.engine.connection.Become;
+import dev.jplay.engine.playbook.Become;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.PlaybookParser;
 import java.time.Duration;

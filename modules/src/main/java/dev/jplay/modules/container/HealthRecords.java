@@ -2,7 +2,7 @@ package dev.jplay.modules.container;
 
 import dev.jplay.io.AtomicFiles;
 import dev.jplay.modules.ModuleException;
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

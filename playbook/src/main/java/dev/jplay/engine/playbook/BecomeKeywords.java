@@ -21,7 +21,7 @@ public record BecomeKeywords(Boolean become, String user, String method, String 
 
     private static String method(YamlMapping node) {
         String m = Fields.text("become_method", node.get("become_method"));
-        if (m != null && !dev.jplay.engine.connection.Become.METHODS.contains(m.strip())) {
+        if (m != null && !dev.jplay.engine.playbook.Become.METHODS.contains(m.strip())) {
             throw Fields.wrongType("become_method", node.get("become_method"), "sudo, su or doas");
         }
         return m == null ? null : m.strip();

@@ -1,6 +1,6 @@
 package dev.jplay.runtime.image;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.util.Locale;
 import java.util.Map;
 

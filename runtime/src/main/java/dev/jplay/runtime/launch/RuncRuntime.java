@@ -1,7 +1,7 @@
 package dev.jplay.runtime.launch;
 
 import dev.jplay.runtime.fs.HostTools;
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

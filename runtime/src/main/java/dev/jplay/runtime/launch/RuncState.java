@@ -1,6 +1,6 @@
 package dev.jplay.runtime.launch;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.util.Map;
 
 /** The useful part of {@code runc state} / {@code runc list --format json}; status is created, running, paused or stopped. */

@@ -1,7 +1,7 @@
 package dev.jplay.runtime.network;
 
 import dev.jplay.io.AtomicFiles;
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.jplay.runtime.network;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

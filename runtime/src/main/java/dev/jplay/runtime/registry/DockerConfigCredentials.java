@@ -1,6 +1,6 @@
 package dev.jplay.runtime.registry;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.jplay.runtime.registry;
 
 import dev.jplay.runtime.image.Digest;
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import dev.jplay.runtime.registry.PullException.Step;
 import java.io.IOException;
 import java.io.InputStream;

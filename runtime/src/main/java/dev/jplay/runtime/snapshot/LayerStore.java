@@ -2,7 +2,7 @@ package dev.jplay.runtime.snapshot;
 
 import dev.jplay.runtime.fs.TempTrees;
 import dev.jplay.runtime.image.Digest;
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import dev.jplay.runtime.unpack.LayerUnpacker;
 import dev.jplay.runtime.unpack.UnpackLimits;
 import dev.jplay.runtime.unpack.UnpackResult;

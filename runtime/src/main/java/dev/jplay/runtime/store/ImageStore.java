@@ -7,7 +7,7 @@ import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ManifestDocument;
 import dev.jplay.runtime.image.ManifestFormatException;
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,6 +1,6 @@
 package dev.jplay.runtime.unpack;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

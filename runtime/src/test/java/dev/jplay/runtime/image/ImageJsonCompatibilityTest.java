@@ -3,7 +3,7 @@ package dev.jplay.runtime.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import dev.jplay.runtime.unpack.UnpackResult;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.jplay.runtime.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jplay.runtime.json.Json;
+import dev.jplay.protocol.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

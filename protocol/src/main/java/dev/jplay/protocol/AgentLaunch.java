@@ -1,4 +1,4 @@
-package dev.jplay.agent;
+package dev.jplay.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.List;
  * The same experiment with a minimal main (JDK 17, JVM_FLAGS) showed what jackson-databind costs: an
  * {@code ObjectMapper} round trip took 152/172 ms and 58 MB (74/82 ms with CDS) against 59/63 ms and 39 MB
  * (38/40 ms with CDS) for jackson-core's streaming API, so the agent speaks JSON with jackson-core only
- * ({@code dev.jplay.runtime.json.Json}; since the container runtime uses it too, databind is not even in the jar:
+ * ({@code dev.jplay.protocol.Json}; since the container runtime uses it too, databind is not even in the jar:
  * 3.6 -> 1.9 MB; a container run loads 2014 instead of 2769 classes, a pull+unpack takes ~340 instead of ~520 ms
  * of CPU on a first run). Its other start-up savings: no lambdas and no invokedynamic string concatenation on the
  * start-up path, no time-zone rules until a command runs (together ~40 ms). The shaded jar was 5.4 MB (12 MB, 3141

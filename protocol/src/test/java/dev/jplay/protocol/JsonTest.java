@@ -1,4 +1,6 @@
-package dev.jplay.runtime.json;
+package dev.jplay.protocol;
+
+import dev.jplay.protocol.Json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

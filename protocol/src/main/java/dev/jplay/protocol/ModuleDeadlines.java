@@ -1,4 +1,4 @@
-package dev.jplay.modules;
+package dev.jplay.protocol;
 
 import java.time.Duration;
 import java.util.Map;

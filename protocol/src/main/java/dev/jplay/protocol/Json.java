@@ -1,4 +1,4 @@
-package dev.jplay.runtime.json;
+package dev.jplay.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package dev.jplay.engine.connection;
+package dev.jplay.engine.playbook;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -55,7 +55,7 @@ public record Become(String user, String method, String flags, String password, 
     }
 
     /** What distinguishes this agent from the login user's on the same host (its session key suffix). */
-    String sessionSuffix() {
+    public String sessionSuffix() {
         return "#become:" + method + ":" + user;
     }
 
