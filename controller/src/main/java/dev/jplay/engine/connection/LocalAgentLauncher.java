@@ -1,11 +1,11 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.agent.AgentLaunch;
-import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
