@@ -123,7 +123,7 @@ public final class PsCommand implements Callable<Integer> {
                     }
                 } catch (ExecutionException e) {
                     ConnectionException c = Connections.unwrap(e.getCause());
-                    failures.add(failure(host, c.step().shared(), c.code(), c.getMessage()));
+                    failures.add(failure(host, c.step(), c.code(), c.getMessage()));
                     exit |= ExitCodes.HOST_UNREACHABLE;
                 } catch (TimeoutException e) {
                     failures.add(failure(host, Step.AGENT, "TIMEOUT", "no answer within " + CALL_TIMEOUT.toSeconds() + " s"));

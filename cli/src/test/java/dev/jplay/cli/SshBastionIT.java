@@ -12,6 +12,7 @@ import dev.jplay.engine.connection.RawCommand;
 import dev.jplay.engine.connection.SshArgs;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.ExitCodes;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;
@@ -263,7 +264,7 @@ class SshBastionIT {
             HostTarget closedPort = fleet.target(1).withPort(2).withSshArgs(SshArgs.parse("-J debian@" + fleet.address(1)));
             ConnectionException e = org.junit.jupiter.api.Assertions.assertThrows(ConnectionException.class,
                     () -> connections.raw(closedPort, "true", Duration.ofSeconds(5)));
-            assertEquals(ConnectionException.Step.CONNECT, e.step());
+            assertEquals(Step.CONNECT, e.step());
             assertEquals("CONNECT_REFUSED", e.code(), e.getMessage());
             assertTrue(e.getMessage().contains("could not open a connection to " + fleet.address(1) + ":2"), e.getMessage());
         }

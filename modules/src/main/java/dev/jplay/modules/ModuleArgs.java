@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Typed access to a module's arguments. Every getter fails with step {@code args} and a message naming the
@@ -23,11 +24,12 @@ public final class ModuleArgs {
     public Map<String, Object> raw() { return values; }
     public boolean has(String name) { return values.get(name) != null; }
 
+    /** The supported names are listed sorted: a {@code Set.of}'s order differs from run to run. */
     public void rejectUnknown(Set<String> allowed) throws ModuleException {
         for (String k : values.keySet()) {
             if (!allowed.contains(k)) {
-                throw new ModuleException(Step.ARGS, "ARG_UNKNOWN",
-                        module + ": unsupported argument '" + k + "' (supported: " + String.join(", ", allowed) + ")");
+                throw new ModuleException(Step.ARGS, "ARG_UNKNOWN", module + ": unsupported argument '" + k
+                        + "' (supported: " + String.join(", ", new TreeSet<>(allowed)) + ")");
             }
         }
     }

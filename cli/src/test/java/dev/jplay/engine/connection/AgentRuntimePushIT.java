@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.cli.CliRun;
+import dev.jplay.protocol.Step;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;
 import dev.jplay.reports.TaskOutcome;
@@ -113,7 +114,7 @@ class AgentRuntimePushIT {
         AgentRuntimeBuilder aarch64 = AgentRuntimeBuilder.fromEnvironment().pretendingPlatform(new HostPlatform("Linux", "aarch64", "gnu"));
         try (Connections c = Connections.builder().ssh(settings()).runtimes(aarch64).build()) {
             ConnectionException e = assertThrows(ConnectionException.class, () -> c.session(fleet.target(3)));
-            assertEquals(ConnectionException.Step.AGENT, e.step());
+            assertEquals(Step.AGENT, e.step());
             assertEquals("RUNTIME_MISMATCH", e.code());
             String m = e.getMessage();
             assertTrue(m.contains(fleet.name(3)) && m.contains("the host has no Java") && m.contains("Linux x86_64 gnu")

@@ -1,12 +1,12 @@
 package dev.jplay.engine.connection;
 
-import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.protocol.ModuleDeadlines;
 import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentRequest;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;

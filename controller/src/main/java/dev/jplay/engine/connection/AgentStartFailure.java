@@ -1,6 +1,6 @@
 package dev.jplay.engine.connection;
 
-import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.Step;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,8 +1,7 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.playbook.Become;
-
-import dev.jplay.engine.connection.ConnectionException.Step;
+import dev.jplay.protocol.Step;
 import java.util.Locale;
 import java.util.Map;
 

@@ -1,28 +1,15 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import java.util.Map;
 
 /**
- * Reaching a host or talking to its agent failed. {@link #step()} says which phase, {@link #code()} is a
- * stable machine-readable reason (e.g. {@code CONNECT_REFUSED}, {@code HOST_KEY_MISMATCH}, {@code JAVA_MISSING},
+ * Reaching a host or talking to its agent failed. {@link #step()} says which phase (connect, auth, hostkey, upload,
+ * agent or become), {@link #code()} is a stable machine-readable reason (e.g. {@code CONNECT_REFUSED}, {@code HOST_KEY_MISMATCH}, {@code JAVA_MISSING},
  * {@code RUNTIME_MISMATCH}, {@code PROTOCOL}, {@code AGENT_EXITED}); the message names the host.
  */
 public final class ConnectionException extends Exception {
-
-    public enum Step {
-        CONNECT, AUTH, HOSTKEY, UPLOAD, AGENT, BECOME;
-
-        /** This phase in the failure vocabulary: the same name. */
-        public dev.jplay.protocol.Step shared() {
-            return dev.jplay.protocol.Step.valueOf(name());
-        }
-
-        /** The lower-case name used in reports and {@link Failure#step()}. */
-        public String wireName() {
-            return shared().id();
-        }
-    }
 
     private final String host;
     private final Step step;
@@ -37,7 +24,7 @@ public final class ConnectionException extends Exception {
     /** {@code detail}: what is known beyond the message, e.g. an agent's {@code exit} and {@code stderr_tail}. */
     public ConnectionException(String host, Step step, String code, String message, Throwable cause,
                                Map<String, Object> detail) {
-        super(host + ": " + step.wireName() + " failed [" + code + "]: " + message, cause);
+        super(host + ": " + step.id() + " failed [" + code + "]: " + message, cause);
         this.host = host;
         this.step = step;
         this.code = code;
@@ -61,7 +48,7 @@ public final class ConnectionException extends Exception {
 
     /** This failure in the shared vocabulary; its message names the host, step and code. */
     public Failure failure() {
-        return Failure.builder(step.shared(), code, getMessage()).detail(detail).build();
+        return Failure.builder(step, code, getMessage()).detail(detail).build();
     }
 
     /** Structured facts for reports (empty when there are none). */

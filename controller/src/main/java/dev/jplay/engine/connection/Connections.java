@@ -1,7 +1,7 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.playbook.Become;
-
+import dev.jplay.protocol.Step;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -103,7 +103,7 @@ public final class Connections implements AutoCloseable {
                 throw new CompletionException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CompletionException(new ConnectionException(target.describe(), ConnectionException.Step.CONNECT,
+                throw new CompletionException(new ConnectionException(target.describe(), Step.CONNECT,
                         "INTERRUPTED", "interrupted while reconnecting", e));
             }
         }, pool);
@@ -133,7 +133,7 @@ public final class Connections implements AutoCloseable {
             throw unwrap(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConnectionException(target.describe(), ConnectionException.Step.CONNECT, "INTERRUPTED",
+            throw new ConnectionException(target.describe(), Step.CONNECT, "INTERRUPTED",
                     "interrupted while connecting", e);
         }
     }
@@ -158,7 +158,7 @@ public final class Connections implements AutoCloseable {
             try {
                 return RawCommand.local(command, timeout);
             } catch (java.io.IOException e) {
-                throw new ConnectionException(target.describe(), ConnectionException.Step.AGENT, "EXEC_FAILED",
+                throw new ConnectionException(target.describe(), Step.AGENT, "EXEC_FAILED",
                         "cannot start /bin/sh: " + e.getMessage(), e);
             }
         }
@@ -166,7 +166,7 @@ public final class Connections implements AutoCloseable {
         try {
             return RawCommand.overSsh(c.client(), target.name(), command, timeout);
         } catch (java.io.IOException e) {
-            throw new ConnectionException(target.describe(), ConnectionException.Step.CONNECT, "CONNECTION_LOST",
+            throw new ConnectionException(target.describe(), Step.CONNECT, "CONNECTION_LOST",
                     "the connection ended while running a raw command: " + e.getMessage(), e);
         } finally {
             SshConnector.disconnectQuietly(c.client());

@@ -1,12 +1,12 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.protocol.AgentLaunch;
-import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.io.AtomicFiles;
 import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,12 @@
 package dev.jplay.engine.connection;
 
 import dev.jplay.engine.playbook.Become;
-
-import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.engine.connection.RemoteScripts.JavaChoice;
 import dev.jplay.protocol.AgentCodec;
 import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
+import dev.jplay.protocol.Step;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.jplay.engine.connection;
 
-import dev.jplay.engine.connection.ConnectionException.Step;
 import dev.jplay.engine.connection.SshEndpoint.JumpHost;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

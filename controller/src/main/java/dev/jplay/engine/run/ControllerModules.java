@@ -110,18 +110,16 @@ final class ControllerModules {
 
     TaskResult run(ModuleTask task, Map<String, Object> args, Map<String, Object> vars, HostRun host,
                             PlayContext play, RunOptions options) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("changed", false);
-        r.put("failed", false);
+        TaskResult r = TaskResult.ok();
         switch (task.module()) {
             case "debug" -> {
                 if (args.containsKey("var")) {
                     String name = String.valueOf(args.get("var"));
                     Object value = templater.render("{{ " + name + " }}", vars, task.locationOf("debug"));
-                    r.put(name, value);
-                    r.put("msg", name + ": " + value);
+                    r.output(name, value);
+                    r.msg(name + ": " + value);
                 } else {
-                    r.put("msg", String.valueOf(args.getOrDefault("msg", "Hello world!")));
+                    r.msg(String.valueOf(args.getOrDefault("msg", "Hello world!")));
                 }
             }
             case "set_fact" -> {
@@ -129,7 +127,7 @@ final class ControllerModules {
                     if (e.getKey().equals("cacheable")) continue;
                     host.facts.put(e.getKey(), e.getValue());
                 }
-                r.put("ansible_facts", new LinkedHashMap<>(args));
+                r.output("ansible_facts", new LinkedHashMap<>(args));
             }
             case "assert" -> {
                 List<Object> that = new ArrayList<>();
@@ -137,25 +135,24 @@ final class ControllerModules {
                 if (t instanceof List<?> l) that.addAll(l);
                 else if (t != null) that.add(t);
                 if (that.isEmpty()) {
-                    return TaskResult.failed(r, new Failure(Step.ARGS, "ARG_MISSING", "assert: argument 'that' is required"));
+                    return r.fail(new Failure(Step.ARGS, "ARG_MISSING", "assert: argument 'that' is required"));
                 }
                 for (Object cond : that) {
                     if (!expressions.test(List.of(cond), vars, task.locationOf("assert"))) {
                         Object msg = args.getOrDefault("fail_msg", args.get("msg"));
-                        TaskResult failed = TaskResult.failed(r, new Failure(Step.ASSERT, "ASSERTION_FAILED",
-                                msg != null ? String.valueOf(msg) : "assertion failed: " + cond));
-                        r.put("assertion", String.valueOf(cond));
-                        return failed;
+                        return r.fail(new Failure(Step.ASSERT, "ASSERTION_FAILED",
+                                msg != null ? String.valueOf(msg) : "assertion failed: " + cond))
+                                .output("assertion", String.valueOf(cond));
                     }
                 }
-                r.put("msg", String.valueOf(args.getOrDefault("success_msg", "All assertions passed")));
+                r.msg(String.valueOf(args.getOrDefault("success_msg", "All assertions passed")));
             }
             case "fail" -> {
-                return TaskResult.failed(r, new Failure(Step.FAIL, "FAIL_MODULE",
+                return r.fail(new Failure(Step.FAIL, "FAIL_MODULE",
                         String.valueOf(args.getOrDefault("msg", "Failed as requested from task"))));
             }
             default -> throw new IllegalStateException("not a controller module: " + task.module());
         }
-        return TaskResult.of(r);
+        return r;
     }
 }

@@ -54,7 +54,7 @@ final class HostPreparation {
         TaskResult r = TaskResult.of(session.call("host_setup", setupArgs, check, false, null, null).get());
         double seconds = (System.nanoTime() - started) / 1e9;
         if (r.failed()) {
-            r.registered().put("msg", "preparing the host for containers failed: " + r.registered().get("msg"));
+            r.msg("preparing the host for containers failed: " + r.msg());
             return r;
         }
         if (r.changed()) {

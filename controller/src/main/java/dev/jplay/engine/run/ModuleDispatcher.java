@@ -62,7 +62,7 @@ final class ModuleDispatcher {
         } catch (ConnectionException e) {
             // The host answered but would not let its agent become the user: a failed task, not an unreachable host
             // (its login agent still works; the refusal is kept for the run, so a wrong password is not retried).
-            if (e.step() == ConnectionException.Step.BECOME) return becomeRefused(e);
+            if (e.step() == Step.BECOME) return becomeRefused(e);
             reporter.markUnreachable(host, task, play, e, where.shownAs());
             return null;
         }

@@ -9,7 +9,6 @@ import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.protocol.Failure;
 import dev.jplay.protocol.Step;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -31,7 +30,7 @@ final class RawModule {
     /** The registered result; ConnectionException when the host cannot be reached. */
     static TaskResult run(Connections connections, HostTarget target, Map<String, Object> args,
                                    Map<String, String> env, boolean check, Duration timeout) throws ConnectionException {
-        Map<String, Object> r = new LinkedHashMap<>();
+        TaskResult r = TaskResult.empty().changed(false); // until the command runs
         Object line = args.get(PlaybookParser.RAW_PARAMS);
         if (!(line instanceof String command) || command.isBlank()) {
             return failed(r, Step.ARGS, "ARG_MISSING", "raw: a command line is required (raw: some command)");
@@ -49,10 +48,7 @@ final class RawModule {
                     + " write e.g. 'sudo -n ...' in the line");
         }
         if (check) {
-            r.put("changed", false);
-            r.put("failed", false);
-            r.put("msg", "skipped in check mode: raw cannot tell what its command would change");
-            return TaskResult.of(r);
+            return r.pass().msg("skipped in check mode: raw cannot tell what its command would change");
         }
         String script = command;
         if (args.get("executable") instanceof String shell && !shell.isBlank()) script = shell + " -c " + AgentLaunch.quote(command);
@@ -67,13 +63,9 @@ final class RawModule {
             script = exports + script;
         }
         RawCommand.Result result = connections.raw(target, script, timeout == null ? DEFAULT_TIMEOUT : timeout);
-        r.put("changed", true);
-        r.put("rc", result.rc());
-        r.put("stdout", result.stdout());
-        r.put("stdout_lines", lines(result.stdout()));
-        r.put("stderr", result.stderr());
-        r.put("stderr_lines", lines(result.stderr()));
-        if (result.truncated()) r.put("warnings", List.of("raw: output longer than " + RawCommand.KEEP_BYTES
+        r.changed(true).rc(result.rc()).stdout(result.stdout(), lines(result.stdout()))
+                .stderr(result.stderr(), lines(result.stderr()));
+        if (result.truncated()) r.output("warnings", List.of("raw: output longer than " + RawCommand.KEEP_BYTES
                 + " bytes per stream; only its end was kept"));
         if (result.timedOut()) {
             return failed(r, Step.EXEC, "TIMEOUT", "raw: the command did not finish within " + (timeout == null ? DEFAULT_TIMEOUT : timeout).toSeconds()
@@ -84,8 +76,7 @@ final class RawModule {
                     + (result.signal() == null ? "" : " (signal " + result.signal() + ")"));
         }
         if (result.rc() != 0) return failed(r, Step.EXEC, "NON_ZERO_RC", "non-zero return code");
-        r.put("failed", false);
-        return TaskResult.of(r);
+        return r.pass();
     }
 
     /** As Python's splitlines: a final line break ends the last line rather than starting an empty one. */
@@ -94,8 +85,7 @@ final class RawModule {
         return List.of(s.replaceFirst("\r?\n$", "").split("\r?\n", -1));
     }
 
-    private static TaskResult failed(Map<String, Object> r, Step step, String code, String msg) {
-        r.putIfAbsent("changed", false);
-        return TaskResult.failed(r, new Failure(step, code, msg));
+    private static TaskResult failed(TaskResult r, Step step, String code, String msg) {
+        return r.fail(new Failure(step, code, msg));
     }
 }

@@ -74,7 +74,7 @@ final class TaskReporter {
 
     /** A module may return {@code warnings: [strings]} (e.g. runtime CVE advisories): each shown once per host and run. */
     void emitWarnings(HostRun host, TaskResult result) {
-        if (result.registered().get("warnings") instanceof List<?> warnings) {
+        if (result.output().get("warnings") instanceof List<?> warnings) {
             for (Object w : warnings) {
                 if (w instanceof String text && warned.add(host.name + ": " + text)) listener.warning(host.name + ": " + text);
             }

@@ -11,6 +11,7 @@ import dev.jplay.protocol.AgentHello;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
+import dev.jplay.protocol.Step;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +60,7 @@ class AgentClientTest {
             CompletableFuture<AgentResult> first = client.call("ping", Map.of());
             CompletableFuture<AgentResult> second = client.call("ping", Map.of());
             ConnectionException e = failureOf(first);
-            assertEquals(ConnectionException.Step.AGENT, e.step());
+            assertEquals(Step.AGENT, e.step());
             assertEquals("PROTOCOL", e.code());
             assertTrue(e.getMessage().contains("splendid") && e.getMessage().contains("scripted"), e.getMessage());
             assertEquals("PROTOCOL", failureOf(second).code());

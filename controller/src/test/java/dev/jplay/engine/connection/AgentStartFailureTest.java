@@ -3,6 +3,7 @@ package dev.jplay.engine.connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.protocol.Step;
 import org.junit.jupiter.api.Test;
 
 class AgentStartFailureTest {
@@ -16,7 +17,7 @@ class AgentStartFailureTest {
                 + " only recognizes class file versions up to 55.0";
         ConnectionException e = AgentStartFailure.explain("web-1 (10.0.0.1)", stderr, "exit status 1", false);
         assertEquals("JAVA_TOO_OLD", e.code());
-        assertEquals(ConnectionException.Step.AGENT, e.step());
+        assertEquals(Step.AGENT, e.step());
         assertTrue(e.getMessage().contains("Java 11") && e.getMessage().contains("web-1"), e.getMessage());
     }
 

@@ -5,6 +5,7 @@ import dev.jplay.engine.playbook.Become;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.protocol.Step;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class BecomeFailureTest {
     @Test
     void located() {
         ConnectionException e = of("sudo: sorry, you must have a tty to run sudo");
-        assertEquals(ConnectionException.Step.BECOME, e.step());
+        assertEquals(Step.BECOME, e.step());
         assertEquals("web1 (10.0.0.5) as root", e.host());
         assertTrue(e.getMessage().contains("requiretty") && e.getMessage().contains("you must have a tty"), e.getMessage());
         assertEquals("sudo", e.detail().get("method"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.Step;
 import dev.jplay.testing.TestFleet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -150,7 +151,7 @@ class SshConnectionsTest {
         for (HostKeyPolicy policy : HostKeyPolicy.values()) {
             try (Connections c = connections(settings().withKnownHosts(knownHosts).withHostKeyPolicy(policy))) {
                 ConnectionException e = assertThrows(ConnectionException.class, () -> c.session(fleet.target(1)));
-                assertEquals(ConnectionException.Step.HOSTKEY, e.step());
+                assertEquals(Step.HOSTKEY, e.step());
                 assertEquals("HOST_KEY_MISMATCH", e.code());
                 assertTrue(e.getMessage().contains(fleet.name(1)) && e.getMessage().contains(fleet.address(1)), e.getMessage());
             }
@@ -163,7 +164,7 @@ class SshConnectionsTest {
         Path knownHosts = Files.writeString(tmp.resolve("known_hosts"), "");
         try (Connections c = connections(settings().withKnownHosts(knownHosts))) {
             ConnectionException e = assertThrows(ConnectionException.class, () -> c.session(fleet.target(2)));
-            assertEquals(ConnectionException.Step.HOSTKEY, e.step());
+            assertEquals(Step.HOSTKEY, e.step());
             assertEquals("HOST_KEY_UNKNOWN", e.code());
             assertTrue(e.getMessage().contains(fleet.name(2)), e.getMessage());
         }
@@ -200,7 +201,7 @@ class SshConnectionsTest {
             ExecutionException e = assertThrows(ExecutionException.class, () -> all.get("ghost").get(30, TimeUnit.SECONDS));
             long failedAfterMs = (System.nanoTime() - start) / 1_000_000;
             ConnectionException ce = assertInstanceOf(ConnectionException.class, e.getCause());
-            assertEquals(ConnectionException.Step.CONNECT, ce.step());
+            assertEquals(Step.CONNECT, ce.step());
             assertTrue(ce.getMessage().contains("ghost") && ce.getMessage().contains(fleet.unusedAddress()), ce.getMessage());
             assertTrue(failedAfterMs < 5000, "failed after " + failedAfterMs + " ms");
             for (HostTarget h : fleet.targets().subList(0, 5)) {
@@ -223,7 +224,7 @@ class SshConnectionsTest {
             assertEquals("ok", c.session(viaEcdsa).call("ping", Map.of()).get(30, TimeUnit.SECONDS).status());
             HostTarget wrongPassphrase = new HostTarget("wrong-" + fleet.name(4), fleet.address(4), 22, "root", List.of(ed), "nope", HostTarget.Kind.SSH);
             ConnectionException e = assertThrows(ConnectionException.class, () -> c.session(wrongPassphrase));
-            assertEquals(ConnectionException.Step.AUTH, e.step());
+            assertEquals(Step.AUTH, e.step());
         }
     }
 
@@ -239,7 +240,7 @@ class SshConnectionsTest {
             fleet.pkill(3, AGENT_JVM, "KILL");
             ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(20, TimeUnit.SECONDS));
             ConnectionException ce = assertInstanceOf(ConnectionException.class, e.getCause());
-            assertEquals(ConnectionException.Step.AGENT, ce.step());
+            assertEquals(Step.AGENT, ce.step());
             assertEquals("AGENT_EXITED", ce.code());
             assertTrue(ce.getMessage().contains(fleet.name(3)) && ce.getMessage().contains("KILL"), ce.getMessage());
             assertFalse(s.isOpen());
@@ -270,7 +271,7 @@ class SshConnectionsTest {
         try (Connections c = connections(settings())) {
             ConnectionException e = assertThrows(ConnectionException.class,
                     () -> c.session(fleet.target(6).withJava("/opt/no-such-jdk/bin/java")));
-            assertEquals(ConnectionException.Step.AGENT, e.step());
+            assertEquals(Step.AGENT, e.step());
             assertEquals("JAVA_MISSING", e.code());
             assertTrue(e.getMessage().contains(fleet.name(6)) && e.getMessage().contains("/opt/no-such-jdk/bin/java"), e.getMessage());
             assertEquals(0, c.runtimeUploads());

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fetch.LayerUnpackException;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.launch.LaunchException;
 import dev.jplay.runtime.registry.PullException;
-import dev.jplay.runtime.registry.PullException.Step;
 import dev.jplay.runtime.registry.PulledLayer;
 import dev.jplay.runtime.snapshot.LayerDigestMismatchException;
 import dev.jplay.runtime.unpack.UnpackException;
@@ -94,13 +94,13 @@ class FailuresTest {
 
     @Test
     void launchFailuresCarryRuntimeExitCodeAndStderr() {
-        ModuleException start = Failures.launch(new LaunchException(LaunchException.Step.START, "RUNTIME_FAILED", "runc could not start")
+        ModuleException start = Failures.launch(new LaunchException(Step.START, "RUNTIME_FAILED", "runc could not start")
                 .runtimeExitCode(1).stderrTail("exec: \"nope\": executable file not found in $PATH").bundle(Path.of("/state/containers/web")));
         assertEquals("start", start.step().id());
         assertEquals("RUNTIME_FAILED", start.code());
         assertEquals(1, start.detailMap().get("runtime_exit_code"));
         assertTrue(String.valueOf(start.detailMap().get("stderr")).contains("executable file not found"));
         assertEquals("/state/containers/web", start.detailMap().get("bundle"));
-        assertEquals("args", Failures.launch(new LaunchException(LaunchException.Step.SPEC, "BAD_CPUS", "cpus")).step().id());
+        assertEquals("args", Failures.launch(new LaunchException(Step.ARGS, "BAD_CPUS", "cpus")).step().id());
     }
 }

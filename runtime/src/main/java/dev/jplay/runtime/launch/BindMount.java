@@ -1,5 +1,7 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
+
 /** One entry of Ansible {@code mounts} with {@code type: bind}: a host path made visible inside the container. */
 public record BindMount(String source, String target, boolean readOnly) {
 
@@ -7,13 +9,13 @@ public record BindMount(String source, String target, boolean readOnly) {
         requireAbsolute("source", source);
         requireAbsolute("target", target);
         if (target.equals("/")) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_MOUNT", "a bind mount cannot replace the container root");
+            throw new LaunchException(Step.ARGS, "BAD_MOUNT", "a bind mount cannot replace the container root");
         }
     }
 
     private static void requireAbsolute(String field, String path) {
         if (path == null || !path.startsWith("/")) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_MOUNT",
+            throw new LaunchException(Step.ARGS, "BAD_MOUNT",
                     "bind mount " + field + " must be an absolute path, got '" + path + "'");
         }
     }

@@ -1,6 +1,7 @@
 package dev.jplay.runtime.launch;
 
 import dev.jplay.protocol.Json;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ final class ContainerBundles {
             }
             ContainerFiles.writeAtomically(files.spec(), record.write()); // last: its presence means "bundle complete"
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.CREATE, "BUNDLE_WRITE_FAILED",
+            throw new LaunchException(Step.CREATE, "BUNDLE_WRITE_FAILED",
                     "cannot write bundle " + files.dir() + ": " + e.getMessage(), e).bundle(files.dir());
         }
     }
@@ -66,7 +67,7 @@ final class ContainerBundles {
         try (Stream<Path> paths = Files.walk(files.dir())) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException | UncheckedIOException e) {
-            throw new LaunchException(LaunchException.Step.DELETE, "DELETE_FAILED",
+            throw new LaunchException(Step.DELETE, "DELETE_FAILED",
                     "cannot remove " + files.dir() + ": " + e.getMessage(), e).bundle(files.dir());
         }
     }
@@ -77,7 +78,7 @@ final class ContainerBundles {
         try (Stream<Path> dirs = Files.list(containersDir)) {
             return dirs.filter(d -> new ContainerFiles(d).exists()).map(d -> d.getFileName().toString()).sorted().toList();
         } catch (IOException | UncheckedIOException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE", "cannot list " + containersDir + ": " + e.getMessage(), e);
+            throw new LaunchException(Step.INSPECT, "STATE_UNREADABLE", "cannot list " + containersDir + ": " + e.getMessage(), e);
         }
     }
 }

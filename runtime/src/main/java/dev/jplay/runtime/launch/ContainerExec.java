@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ public final class ContainerExec {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "RUNTIME_NOT_FOUND", "cannot execute " + runtime.binary() + ": " + e.getMessage(), e);
+            throw new LaunchException(Step.INSPECT, "RUNTIME_NOT_FOUND", "cannot execute " + runtime.binary() + ": " + e.getMessage(), e);
         }
         CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readBounded(process.getInputStream()));
         try {
@@ -51,7 +52,7 @@ public final class ContainerExec {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new LaunchException(LaunchException.Step.INSPECT, "INTERRUPTED", "interrupted running a command in '" + id + "'");
+            throw new LaunchException(Step.INSPECT, "INTERRUPTED", "interrupted running a command in '" + id + "'");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.jplay.runtime.launch;
 
 import dev.jplay.io.AtomicFiles;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ record ContainerFiles(Path dir) {
     /** The files of container {@code name} under {@code containersDir}; a name that is not one path segment is refused. */
     static ContainerFiles of(Path containersDir, String name) {
         if (name == null || name.isEmpty() || name.contains("/") || name.startsWith(".")) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_NAME", "invalid container name '" + name + "'");
+            throw new LaunchException(Step.ARGS, "BAD_NAME", "invalid container name '" + name + "'");
         }
         return new ContainerFiles(containersDir.resolve(name));
     }
@@ -63,7 +64,7 @@ record ContainerFiles(Path dir) {
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE", "cannot read " + file + ": " + e.getMessage(), e);
+            throw new LaunchException(Step.INSPECT, "STATE_UNREADABLE", "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.nio.file.Path;
 
 /**
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 public record ContainerImage(String digest, ImageConfig config, Path rootfs) {
     public ContainerImage {
         if (rootfs == null || !rootfs.isAbsolute()) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_ROOTFS", "rootfs must be an absolute path: " + rootfs);
+            throw new LaunchException(Step.ARGS, "BAD_ROOTFS", "rootfs must be an absolute path: " + rootfs);
         }
         config = config == null ? ImageConfig.EMPTY : config;
     }

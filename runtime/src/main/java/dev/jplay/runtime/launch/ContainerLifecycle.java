@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public final class ContainerLifecycle {
         return locked(name, () -> {
             ContainerFiles files = files(name);
             if (!files.exists()) {
-                throw new LaunchException(LaunchException.Step.START, "NO_SUCH_CONTAINER", "no container '" + name + "' in " + containersDir);
+                throw new LaunchException(Step.START, "NO_SUCH_CONTAINER", "no container '" + name + "' in " + containersDir);
             }
             supervisor.stop(files, name, SpecRecord.read(files.spec()).spec().stopTimeout());
             supervisor.launch(files, name);
@@ -111,7 +112,7 @@ public final class ContainerLifecycle {
         try {
             return new ContainerLogs(Tail.lastBytes(files.stdoutLog(), tailBytes), Tail.lastBytes(files.stderrLog(), tailBytes));
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "LOGS_UNREADABLE", "cannot read logs in " + files.dir() + ": " + e.getMessage(), e);
+            throw new LaunchException(Step.INSPECT, "LOGS_UNREADABLE", "cannot read logs in " + files.dir() + ": " + e.getMessage(), e);
         }
     }
 

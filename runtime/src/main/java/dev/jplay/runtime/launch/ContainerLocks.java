@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fs.FileClaim;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class ContainerLocks {
                 return action.get();
             }
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "LOCK_FAILED", "cannot lock container '" + name + "' in " + containersDir, e);
+            throw new LaunchException(Step.INSPECT, "LOCK_FAILED", "cannot lock container '" + name + "' in " + containersDir, e);
         } finally {
             lock.unlock();
         }

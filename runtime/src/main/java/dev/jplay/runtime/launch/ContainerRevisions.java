@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ public final class ContainerRevisions {
             ContainerFiles.writeAtomically(file(name), Files.readString(current.spec()));
             return true;
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.CREATE, "STATE_UNWRITABLE",
+            throw new LaunchException(Step.CREATE, "STATE_UNWRITABLE",
                     "cannot keep the previous revision of '" + name + "' in " + file(name) + ": " + e.getMessage(), e);
         }
     }
@@ -74,7 +75,7 @@ public final class ContainerRevisions {
         try {
             Files.deleteIfExists(file(name));
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.DELETE, "DELETE_FAILED", "cannot delete " + file(name) + ": " + e.getMessage(), e);
+            throw new LaunchException(Step.DELETE, "DELETE_FAILED", "cannot delete " + file(name) + ": " + e.getMessage(), e);
         }
     }
 
@@ -88,7 +89,7 @@ public final class ContainerRevisions {
                 if (digest != null) digests.add(digest);
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE", "cannot list " + dir + ": " + e.getMessage(), e);
+            throw new LaunchException(Step.INSPECT, "STATE_UNREADABLE", "cannot list " + dir + ": " + e.getMessage(), e);
         }
         return digests;
     }

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ public record ContainerSpec(
 
     public ContainerSpec {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_NAME",
+            throw new LaunchException(Step.ARGS, "BAD_NAME",
                     "container name must match " + NAME.pattern() + ", got '" + name + "'");
         }
         command = command == null ? null : List.copyOf(command);
@@ -50,13 +51,13 @@ public record ContainerSpec(
         networkMode = networkMode == null ? NetworkMode.NONE : networkMode;
         if (memory != null) MemorySize.parseBytes(memory);
         if (cpus != null && !(cpus > 0)) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_CPUS", "cpus must be positive, got " + cpus);
+            throw new LaunchException(Step.ARGS, "BAD_CPUS", "cpus must be positive, got " + cpus);
         }
         if (restartRetries < 0 || stopTimeout < 0) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_SPEC", "restart_retries and stop_timeout must be >= 0");
+            throw new LaunchException(Step.ARGS, "BAD_SPEC", "restart_retries and stop_timeout must be >= 0");
         }
         if (workingDir != null && !workingDir.isEmpty() && !workingDir.startsWith("/")) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_WORKING_DIR",
+            throw new LaunchException(Step.ARGS, "BAD_WORKING_DIR",
                     "working_dir must be absolute, got '" + workingDir + "'");
         }
     }

@@ -1,6 +1,7 @@
 package dev.jplay.runtime.launch;
 
 import dev.jplay.protocol.Json;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,15 +46,15 @@ final class ContainerSupervisor {
             pb.redirectErrorStream(true);
             int exit = pb.start().waitFor();
             if (exit != 0) {
-                throw new LaunchException(LaunchException.Step.START, "SUPERVISOR_FAILED", "setsid could not start the supervisor")
+                throw new LaunchException(Step.START, "SUPERVISOR_FAILED", "setsid could not start the supervisor")
                         .runtimeExitCode(exit).bundle(files.dir());
             }
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.START, "SUPERVISOR_FAILED",
+            throw new LaunchException(Step.START, "SUPERVISOR_FAILED",
                     "cannot start supervisor for " + files.dir() + ": " + e.getMessage(), e).bundle(files.dir());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LaunchException(LaunchException.Step.START, "INTERRUPTED", "interrupted starting " + name);
+            throw new LaunchException(Step.START, "INTERRUPTED", "interrupted starting " + name);
         }
     }
 
@@ -71,7 +72,7 @@ final class ContainerSupervisor {
                 List<String> errors = runtimeErrors(files);
                 if (!errors.isEmpty()) {
                     stop(files, name, 0);
-                    throw new LaunchException(LaunchException.Step.START, "RUNTIME_FAILED",
+                    throw new LaunchException(Step.START, "RUNTIME_FAILED",
                             "runc could not start container '" + name + "': " + String.join("; ", errors))
                             .runtimeExitCode(files.readInt(files.exitCode()))
                             .stderrTail(logTail(files.stderrLog()))
@@ -81,12 +82,12 @@ final class ContainerSupervisor {
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
             if (!supervisorAlive(files) && waited.compareTo(SUPERVISOR_APPEAR_TIMEOUT) > 0) {
-                throw new LaunchException(LaunchException.Step.START, "SUPERVISOR_FAILED",
+                throw new LaunchException(Step.START, "SUPERVISOR_FAILED",
                         "the supervisor of '" + name + "' exited without running the container")
                         .stderrTail(logTail(files.dir().resolve("supervisor.log"))).bundle(files.dir());
             }
             if (waited.compareTo(START_TIMEOUT) > 0) {
-                throw new LaunchException(LaunchException.Step.START, "START_TIMEOUT",
+                throw new LaunchException(Step.START, "START_TIMEOUT",
                         "container '" + name + "' did not start within " + START_TIMEOUT.toSeconds() + " s")
                         .stderrTail(logTail(files.stderrLog())).bundle(files.dir());
             }
@@ -123,7 +124,7 @@ final class ContainerSupervisor {
             Files.createDirectories(files.dir());
             Files.writeString(files.stopRequested(), "", StandardCharsets.UTF_8); // before any signal: no restart after this
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.STOP, "STATE_UNWRITABLE", "cannot write " + files.stopRequested(), e);
+            throw new LaunchException(Step.STOP, "STATE_UNWRITABLE", "cannot write " + files.stopRequested(), e);
         }
         Optional<Long> supervisor = supervisorAlive(files) ? supervisorPid(files) : Optional.empty();
         supervisor.flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy); // ends a backoff sleep early
@@ -149,7 +150,7 @@ final class ContainerSupervisor {
                 }
             }
             if (elapsed > giveUpNanos) {
-                throw new LaunchException(LaunchException.Step.STOP, "STOP_TIMEOUT",
+                throw new LaunchException(Step.STOP, "STOP_TIMEOUT",
                         "container '" + name + "' did not stop within " + Duration.ofNanos(giveUpNanos).toSeconds() + " s")
                         .detail("runtime_status", state.map(RuncState::status).orElse("none"))
                         .detail("supervisor_alive", supervised).bundle(files.dir());
@@ -242,7 +243,7 @@ final class ContainerSupervisor {
             Thread.sleep(POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new LaunchException(LaunchException.Step.INSPECT, "INTERRUPTED", "interrupted while waiting for a container");
+            throw new LaunchException(Step.INSPECT, "INTERRUPTED", "interrupted while waiting for a container");
         }
     }
 }

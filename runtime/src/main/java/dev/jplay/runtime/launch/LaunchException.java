@@ -1,29 +1,18 @@
 package dev.jplay.runtime.launch;
 
 import dev.jplay.protocol.Failure;
+import dev.jplay.protocol.Step;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A container launch step failed. {@link #code()} is stable (UPPER_SNAKE, safe to match on); {@link #detail()} carries
- * what helps a human: runtime exit code, the tail of the runtime's stderr, the bundle path.
+ * A container launch step failed: {@link #step()} is {@code create}, {@code start}, {@code stop}, {@code delete},
+ * {@code inspect}, or {@code args} for a spec that cannot run. {@link #code()} is stable (UPPER_SNAKE, safe to match
+ * on); {@link #detail()} carries what helps a human: runtime exit code, the tail of the runtime's stderr, the bundle
+ * path.
  */
 public class LaunchException extends RuntimeException {
-
-    /** The lifecycle step that failed; {@link #shared()} is its name in the failure vocabulary (a bad spec is bad args). */
-    public enum Step {
-        SPEC(dev.jplay.protocol.Step.ARGS), CREATE(dev.jplay.protocol.Step.CREATE), START(dev.jplay.protocol.Step.START),
-        STOP(dev.jplay.protocol.Step.STOP), DELETE(dev.jplay.protocol.Step.DELETE), INSPECT(dev.jplay.protocol.Step.INSPECT);
-
-        private final dev.jplay.protocol.Step shared;
-
-        Step(dev.jplay.protocol.Step shared) { this.shared = shared; }
-
-        public dev.jplay.protocol.Step shared() { return shared; }
-
-        public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
-    }
 
     private final Step step;
     private final String code;
@@ -59,7 +48,7 @@ public class LaunchException extends RuntimeException {
 
     /** This failure in the shared vocabulary: step, code, message and detail as reports show them. */
     public Failure failure() {
-        return Failure.builder(step.shared(), code, getMessage()).detail(detail).build();
+        return Failure.builder(step, code, getMessage()).detail(detail).build();
     }
 
     /**

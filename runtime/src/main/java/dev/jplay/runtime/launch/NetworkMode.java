@@ -1,5 +1,7 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
+
 
 /**
  * Ansible {@code network_mode}: {@code host} shares the host's network namespace, {@code none} gives a private
@@ -14,7 +16,7 @@ public record NetworkMode(Kind kind, String namespacePath) {
 
     public NetworkMode {
         if (kind == Kind.PATH && (namespacePath == null || !namespacePath.startsWith("/"))) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_NETWORK_MODE",
+            throw new LaunchException(Step.ARGS, "BAD_NETWORK_MODE",
                     "network_mode must be host, none or an absolute netns path, got '" + namespacePath + "'");
         }
     }

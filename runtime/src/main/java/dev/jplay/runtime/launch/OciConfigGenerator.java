@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class OciConfigGenerator {
     /** The config as JSON values, keys in the order runc's config.json has always been written in. */
     public Map<String, Object> generate(ContainerSpec spec, ImageConfig image, Path rootfs) {
         if (!rootfs.isAbsolute()) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_ROOTFS", "rootfs must be an absolute path: " + rootfs);
+            throw new LaunchException(Step.ARGS, "BAD_ROOTFS", "rootfs must be an absolute path: " + rootfs);
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("ociVersion", "1.0.2");

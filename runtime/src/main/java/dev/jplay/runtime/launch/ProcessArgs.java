@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ final class ProcessArgs {
         List<String> argv = new ArrayList<>(entrypoint);
         argv.addAll(cmd);
         if (argv.isEmpty()) {
-            throw new LaunchException(LaunchException.Step.SPEC, "NO_COMMAND",
+            throw new LaunchException(Step.ARGS, "NO_COMMAND",
                     "container '" + spec.name() + "' has no command: the image sets neither Entrypoint nor Cmd and the task gives none");
         }
         return List.copyOf(argv);

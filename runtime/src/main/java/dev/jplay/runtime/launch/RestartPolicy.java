@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.util.Locale;
 
 /** Ansible/Docker {@code restart_policy}. A stop requested through jplay is never undone by any policy. */
@@ -22,7 +23,7 @@ public enum RestartPolicy {
         for (RestartPolicy policy : values()) {
             if (policy.id.equals(normalized)) return policy;
         }
-        throw new LaunchException(LaunchException.Step.SPEC, "BAD_RESTART_POLICY",
+        throw new LaunchException(Step.ARGS, "BAD_RESTART_POLICY",
                 "restart_policy must be no, on-failure or always, got '" + value + "'");
     }
 }

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ final class RootfsUsers {
     }
 
     private static LaunchException bad(String user, String why) {
-        return new LaunchException(LaunchException.Step.SPEC, "BAD_USER", "cannot resolve user '" + user + "': " + why);
+        return new LaunchException(Step.ARGS, "BAD_USER", "cannot resolve user '" + user + "': " + why);
     }
 
     private static boolean isNumeric(String s) {
@@ -77,7 +78,7 @@ final class RootfsUsers {
             Path file = RootfsPath.resolve(rootfs, containerPath);
             return RootfsPath.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
         } catch (IOException e) {
-            throw new LaunchException(LaunchException.Step.SPEC, "BAD_USER",
+            throw new LaunchException(Step.ARGS, "BAD_USER",
                     "cannot read " + containerPath + " in rootfs " + rootfs + ": " + e.getMessage(), e);
         }
     }

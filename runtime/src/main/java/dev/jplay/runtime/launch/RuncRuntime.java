@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.fs.HostTools;
 import dev.jplay.protocol.Json;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class RuncRuntime {
     public RuncVersion version() {
         RuncVersion v = version;
         if (v == null) {
-            Result result = exec(LaunchException.Step.INSPECT, List.of(binary.toString(), "--version"));
+            Result result = exec(Step.INSPECT, List.of(binary.toString(), "--version"));
             version = v = RuncVersion.parse(result.stdout);
         }
         return v;
@@ -69,7 +70,7 @@ public final class RuncRuntime {
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
-        int exit = waitFor(LaunchException.Step.CREATE, pb);
+        int exit = waitFor(Step.CREATE, pb);
         if (exit != 0) {
             String tail;
             try {
@@ -77,23 +78,23 @@ public final class RuncRuntime {
             } catch (IOException e) {
                 tail = "(cannot read " + stderr + ": " + e.getMessage() + ")";
             }
-            throw new LaunchException(LaunchException.Step.CREATE, "RUNTIME_FAILED", "runc create " + id + " failed")
+            throw new LaunchException(Step.CREATE, "RUNTIME_FAILED", "runc create " + id + " failed")
                     .runtimeExitCode(exit).stderrTail(tail).bundle(bundle);
         }
     }
 
     public void start(String id) {
-        exec(LaunchException.Step.START, global("start", id));
+        exec(Step.START, global("start", id));
     }
 
     /** Sends a signal ("TERM", "KILL", ...) to the container's init process. */
     public void kill(String id, String signal) {
-        exec(LaunchException.Step.STOP, global("kill", id, signal));
+        exec(Step.STOP, global("kill", id, signal));
     }
 
     /** {@code runc delete}; with force, a running container is killed first. */
     public void delete(String id, boolean force) {
-        exec(LaunchException.Step.DELETE, force ? global("delete", "--force", id) : global("delete", id));
+        exec(Step.DELETE, force ? global("delete", "--force", id) : global("delete", id));
     }
 
     /**
@@ -118,19 +119,19 @@ public final class RuncRuntime {
         Result result = run(global("state", id));
         if (result.exit != 0) {
             if (result.stderr.contains("does not exist") || !Files.isDirectory(root.resolve(id))) return Optional.empty();
-            throw failure(LaunchException.Step.INSPECT, global("state", id), result);
+            throw failure(Step.INSPECT, global("state", id), result);
         }
         try {
             return Optional.of(RuncState.fromJson(Json.parseObject(result.stdout.getBytes(StandardCharsets.UTF_8))));
         } catch (IOException | IllegalArgumentException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "RUNTIME_BAD_OUTPUT",
+            throw new LaunchException(Step.INSPECT, "RUNTIME_BAD_OUTPUT",
                     "cannot parse runc state of " + id + ": " + e.getMessage(), e);
         }
     }
 
     /** All containers in this runtime's root. */
     public List<RuncState> list() {
-        Result result = exec(LaunchException.Step.INSPECT, global("list", "--format", "json"));
+        Result result = exec(Step.INSPECT, global("list", "--format", "json"));
         try {
             Object states = Json.parse(result.stdout.getBytes(StandardCharsets.UTF_8));
             if (states == null) return List.of(); // runc prints null when it has no containers
@@ -139,7 +140,7 @@ public final class RuncRuntime {
             for (Object entry : entries) out.add(RuncState.fromJson(Json.asObject(entry)));
             return out;
         } catch (IOException | IllegalArgumentException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "RUNTIME_BAD_OUTPUT",
+            throw new LaunchException(Step.INSPECT, "RUNTIME_BAD_OUTPUT",
                     "cannot parse runc list: " + e.getMessage(), e);
         }
     }
@@ -163,13 +164,13 @@ public final class RuncRuntime {
 
     private record Result(int exit, String stdout, String stderr) {}
 
-    private Result exec(LaunchException.Step step, List<String> command) {
+    private Result exec(Step step, List<String> command) {
         Result result = run(command);
         if (result.exit != 0) throw failure(step, command, result);
         return result;
     }
 
-    private static LaunchException failure(LaunchException.Step step, List<String> command, Result result) {
+    private static LaunchException failure(Step step, List<String> command, Result result) {
         int from = command.size() > 3 && command.get(1).equals("--root") ? 3 : 1;
         return new LaunchException(step, "RUNTIME_FAILED", "runc " + String.join(" ", command.subList(from, command.size())) + " failed")
                 .runtimeExitCode(result.exit).stderrTail(result.stderr);
@@ -178,18 +179,18 @@ public final class RuncRuntime {
     private Result run(List<String> command) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process process = startProcess(LaunchException.Step.INSPECT, pb);
+        Process process = startProcess(Step.INSPECT, pb);
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         String stdout = readAll(process.getInputStream());
         int exit = awaitExit(process, command);
         return new Result(exit, stdout, stderr.join());
     }
 
-    private int waitFor(LaunchException.Step step, ProcessBuilder pb) {
+    private int waitFor(Step step, ProcessBuilder pb) {
         return awaitExit(startProcess(step, pb), pb.command());
     }
 
-    private Process startProcess(LaunchException.Step step, ProcessBuilder pb) {
+    private Process startProcess(Step step, ProcessBuilder pb) {
         try {
             return pb.start();
         } catch (IOException e) {
@@ -203,14 +204,14 @@ public final class RuncRuntime {
         try {
             if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new LaunchException(LaunchException.Step.INSPECT, "RUNTIME_TIMEOUT",
+                throw new LaunchException(Step.INSPECT, "RUNTIME_TIMEOUT",
                         String.join(" ", command) + " did not finish within " + COMMAND_TIMEOUT_SECONDS + " s");
             }
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            throw new LaunchException(LaunchException.Step.INSPECT, "INTERRUPTED", "interrupted waiting for " + command.get(0));
+            throw new LaunchException(Step.INSPECT, "INTERRUPTED", "interrupted waiting for " + command.get(0));
         }
     }
 

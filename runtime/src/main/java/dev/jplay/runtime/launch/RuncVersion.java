@@ -1,5 +1,6 @@
 package dev.jplay.runtime.launch;
 
+import dev.jplay.protocol.Step;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +17,7 @@ public record RuncVersion(String version, String commit, String spec) {
     public static RuncVersion parse(String output) {
         Matcher version = VERSION_LINE.matcher(output);
         if (!version.find()) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "RUNTIME_VERSION_UNKNOWN",
+            throw new LaunchException(Step.INSPECT, "RUNTIME_VERSION_UNKNOWN",
                     "cannot find 'runc version' in: " + Tail.lastLines(output, 5, 500));
         }
         return new RuncVersion(version.group(1), group(COMMIT_LINE, output), group(SPEC_LINE, output));

@@ -1,6 +1,7 @@
 package dev.jplay.runtime.launch;
 
 import dev.jplay.protocol.Json;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ record SpecRecord(ContainerSpec spec, String imageDigest, String rootfs) {
             if (spec == null) throw new IOException("no 'spec' object");
             return new SpecRecord(spec(spec), Json.string(node, "image_digest"), Json.string(node, "rootfs"));
         } catch (IOException | RuntimeException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE",
+            throw new LaunchException(Step.INSPECT, "STATE_UNREADABLE",
                     "cannot read container spec " + file + ": " + e.getMessage(), e);
         }
     }
@@ -126,7 +127,7 @@ record SpecRecord(ContainerSpec spec, String imageDigest, String rootfs) {
             Map<String, Object> node = Json.parseObject(file);
             return new Summary(Json.string(node, "image_digest"), Json.string(node, "spec_hash"));
         } catch (IOException | RuntimeException e) {
-            throw new LaunchException(LaunchException.Step.INSPECT, "STATE_UNREADABLE",
+            throw new LaunchException(Step.INSPECT, "STATE_UNREADABLE",
                     "cannot read container spec " + file + ": " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.jplay.runtime.registry;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageConfig;
@@ -8,7 +9,6 @@ import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.image.ManifestDocument;
 import dev.jplay.runtime.image.ManifestFormatException;
 import dev.jplay.runtime.image.Platform;
-import dev.jplay.runtime.registry.PullException.Step;
 import dev.jplay.runtime.store.ContentMismatchException;
 import dev.jplay.runtime.store.ContentStore;
 import dev.jplay.runtime.store.ImageStore;

@@ -1,9 +1,9 @@
 package dev.jplay.runtime.registry;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.image.MediaTypes;
-import dev.jplay.runtime.registry.PullException.Step;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;

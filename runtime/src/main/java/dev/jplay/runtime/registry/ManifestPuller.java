@@ -1,12 +1,12 @@
 package dev.jplay.runtime.registry;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.image.ManifestDocument;
 import dev.jplay.runtime.image.ManifestFormatException;
 import dev.jplay.runtime.image.MediaTypes;
-import dev.jplay.runtime.registry.PullException.Step;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,32 +1,15 @@
 package dev.jplay.runtime.registry;
 
-import dev.jplay.runtime.image.Digest;
 import dev.jplay.protocol.Failure;
-import java.util.Locale;
+import dev.jplay.protocol.Step;
+import dev.jplay.runtime.image.Digest;
 
 /**
- * A pull failure that says where it happened ({@link Step}), a stable machine-readable {@link #code()} (e.g.
- * {@code REGISTRY_HTTP_500}, {@code DIGEST_MISMATCH}, {@code UNAUTHORIZED}) and, when known, the URL, HTTP status
- * and blob digest involved.
+ * A pull failure that says where it happened (a {@link Step} of a pull, in order: resolve, auth, manifest, fetch,
+ * verify), a stable machine-readable {@link #code()} (e.g. {@code REGISTRY_HTTP_500}, {@code DIGEST_MISMATCH},
+ * {@code UNAUTHORIZED}) and, when known, the URL, HTTP status and blob digest involved.
  */
 public final class PullException extends Exception {
-    /** The stage of a pull, in order; {@link #shared()} is its name in the failure vocabulary. */
-    public enum Step {
-        RESOLVE(dev.jplay.protocol.Step.RESOLVE), AUTH(dev.jplay.protocol.Step.AUTH),
-        MANIFEST(dev.jplay.protocol.Step.MANIFEST), FETCH(dev.jplay.protocol.Step.FETCH),
-        VERIFY(dev.jplay.protocol.Step.VERIFY);
-
-        private final dev.jplay.protocol.Step shared;
-
-        Step(dev.jplay.protocol.Step shared) { this.shared = shared; }
-
-        public dev.jplay.protocol.Step shared() { return shared; }
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     public static final String UNAUTHORIZED = "UNAUTHORIZED";
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String CONNECTION = "CONNECTION";
@@ -102,14 +85,14 @@ public final class PullException extends Exception {
      * HTTP status and digest.
      */
     public Failure failure(String message) {
-        dev.jplay.protocol.Step at = step == Step.RESOLVE && NOT_FOUND.equals(code) ? dev.jplay.protocol.Step.MANIFEST : step.shared();
+        Step at = step == Step.RESOLVE && NOT_FOUND.equals(code) ? Step.MANIFEST : step;
         return Failure.builder(at, code, message).detail("url", url).detail("http_status", httpStatus)
                 .detail("digest", digest == null ? null : digest.toString()).retryable(retryable).build();
     }
 
     @Override
     public String getMessage() {
-        StringBuilder sb = new StringBuilder(step.label()).append(' ').append(code).append(": ").append(super.getMessage());
+        StringBuilder sb = new StringBuilder(step.id()).append(' ').append(code).append(": ").append(super.getMessage());
         if (httpStatus != null) sb.append(" [HTTP ").append(httpStatus).append(']');
         if (url != null) sb.append(" [").append(url).append(']');
         if (digest != null && !super.getMessage().contains(digest.toString())) sb.append(" [").append(digest).append(']');

@@ -1,8 +1,8 @@
 package dev.jplay.runtime.registry;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.protocol.Json;
-import dev.jplay.runtime.registry.PullException.Step;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

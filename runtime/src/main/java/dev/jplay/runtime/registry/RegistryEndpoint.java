@@ -1,7 +1,7 @@
 package dev.jplay.runtime.registry;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Digest;
-import dev.jplay.runtime.registry.PullException.Step;
 import java.net.URI;
 import java.util.Map;
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -396,7 +397,7 @@ class ContainerLifecycleIntegrationTest {
         ContainerSpec spec = spec("noexec").command("/no/such/binary").restartPolicy(RestartPolicy.ALWAYS).build();
         LaunchException e = org.junit.jupiter.api.Assertions.assertThrows(LaunchException.class,
                 () -> manager.ensureStarted(spec, image("noexec")));
-        assertEquals(LaunchException.Step.START, e.step());
+        assertEquals(Step.START, e.step());
         assertEquals("RUNTIME_FAILED", e.code());
         assertTrue(e.getMessage().contains("/no/such/binary"), e.getMessage());
         // The cause once in the message (runc's error log and its stderr say the same); the report keeps stderr.

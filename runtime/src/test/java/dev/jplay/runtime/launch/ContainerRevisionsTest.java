@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class ContainerRevisionsTest {
     void refusesANameThatIsNotOnePathSegment() {
         LaunchException e = assertThrows(LaunchException.class, () -> new ContainerRevisions(state).keepAsPrevious("../web"));
         assertEquals("BAD_NAME", e.code());
-        assertEquals(LaunchException.Step.SPEC, e.step());
+        assertEquals(Step.ARGS, e.step());
         assertFalse(Files.exists(state.resolve("web.lock")), "no lock file outside the containers directory");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +102,7 @@ class OciConfigGeneratorTest {
     void unknownUserNameIsASpecError() {
         LaunchException e = assertThrows(LaunchException.class,
                 () -> generator.generate(ContainerSpec.builder("u").user("ghost").command("sh").build(), ImageConfig.EMPTY, rootfs));
-        assertEquals(LaunchException.Step.SPEC, e.step());
+        assertEquals(Step.ARGS, e.step());
         assertEquals("BAD_USER", e.code());
         assertTrue(e.getMessage().contains("ghost"));
     }

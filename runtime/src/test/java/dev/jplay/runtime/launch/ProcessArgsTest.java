@@ -3,6 +3,7 @@ package dev.jplay.runtime.launch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.jplay.protocol.Step;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class ProcessArgsTest {
         LaunchException e = assertThrows(LaunchException.class,
                 () -> argv(ContainerSpec.builder("c").entrypoint(List.of()), IMAGE));
         assertEquals("NO_COMMAND", e.code());
-        assertEquals(LaunchException.Step.SPEC, e.step());
+        assertEquals(Step.ARGS, e.step());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.protocol.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,7 +80,7 @@ class RuncRuntimeIntegrationTest {
     void failuresCarryRuncsExitCodeAndMessage() {
         runtime = RuncRuntime.under(tmp);
         LaunchException e = assertThrows(LaunchException.class, () -> runtime.kill("nope", "TERM"));
-        assertEquals(LaunchException.Step.STOP, e.step());
+        assertEquals(Step.STOP, e.step());
         assertEquals("RUNTIME_FAILED", e.code());
         assertEquals(1, e.detail().get("runtime_exit_code"));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

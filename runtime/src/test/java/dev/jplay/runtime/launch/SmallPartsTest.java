@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,11 @@ class SmallPartsTest {
     @Test
     void launchMessagesSayEachCauseOnce() {
         String cause = "runc run failed: exec: \"/x\": stat /x: no such file or directory";
-        LaunchException quoted = new LaunchException(LaunchException.Step.START, "RUNTIME_FAILED",
+        LaunchException quoted = new LaunchException(Step.START, "RUNTIME_FAILED",
                 "runc could not start container 'c': " + cause).stderrTail(cause + "\n");
         assertEquals("runc could not start container 'c': " + cause, quoted.getMessage());
         assertEquals(cause, quoted.detail().get("stderr").toString().strip(), "the report keeps runc's stderr");
-        LaunchException plain = new LaunchException(LaunchException.Step.CREATE, "RUNTIME_FAILED", "runc create c failed")
+        LaunchException plain = new LaunchException(Step.CREATE, "RUNTIME_FAILED", "runc create c failed")
                 .stderrTail("container with id exists: c");
         assertEquals("runc create c failed: container with id exists: c", plain.getMessage());
     }

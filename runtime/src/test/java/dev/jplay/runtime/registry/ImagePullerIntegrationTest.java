@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.image.MediaTypes;
@@ -156,7 +157,7 @@ class ImagePullerIntegrationTest {
         // digest of another image's manifest under a tag-less reference: the registry has no such manifest here
         ImageReference unknown = ref("team/app@" + docker.manifest.digest());
         PullException e = assertThrows(PullException.class, () -> puller().pull(unknown, PullOptions.defaults()));
-        assertEquals(PullException.Step.RESOLVE, e.step());
+        assertEquals(Step.RESOLVE, e.step());
         assertEquals(PullException.NOT_FOUND, e.code());
         assertEquals(404, e.httpStatus());
     }
@@ -174,7 +175,7 @@ class ImagePullerIntegrationTest {
 
         PullException e = assertThrows(PullException.class,
                 () -> puller().pull(ref("multi:v1"), PullOptions.builder().platform(Platform.parse("linux/s390x")).build()));
-        assertEquals(PullException.Step.MANIFEST, e.step());
+        assertEquals(Step.MANIFEST, e.step());
         assertEquals(PullException.PLATFORM_NOT_FOUND, e.code());
         assertTrue(e.getMessage().contains("linux/arm64/v8"), e.getMessage());
     }
@@ -225,7 +226,7 @@ class ImagePullerIntegrationTest {
         proxy.inject(r -> r.isBlobGet() && r.path().endsWith(layer.toString()), new FaultProxy.Status(503), 100);
         PullException e = assertThrows(PullException.class, () -> new ImagePuller(RegistryClient.builder()
                 .insecure(proxy.hostPort()).build(), other, null).pull(ref("team/app:v1"), fastRetries().maxAttempts(3).build()));
-        assertEquals(PullException.Step.FETCH, e.step());
+        assertEquals(Step.FETCH, e.step());
         assertEquals("REGISTRY_HTTP_503", e.code());
         assertEquals(503, e.httpStatus());
         assertEquals(layer, e.digest());
@@ -252,7 +253,7 @@ class ImagePullerIntegrationTest {
         Digest layer = big.layers.get(0).blob().digest();
         proxy.inject(r -> r.isBlobGet() && r.path().endsWith(layer.toString()), new FaultProxy.Truncate(1_500_000), 1);
         PullException e = assertThrows(PullException.class, () -> puller().pull(ref("big:v1"), fastRetries().maxAttempts(1).build()));
-        assertEquals(PullException.Step.FETCH, e.step());
+        assertEquals(Step.FETCH, e.step());
         assertEquals(PullException.TRUNCATED, e.code()); // the connection closed early: fewer bytes than Content-Length
         assertEquals(layer, e.digest());
         long partial = store.partialOffset(layer);
@@ -278,7 +279,7 @@ class ImagePullerIntegrationTest {
         proxy.inject(ImagePullerIntegrationTest::isManifestGet, new FaultProxy.Truncate(100), 1);
         PullException e = assertThrows(PullException.class, () -> new ImagePuller(RegistryClient.builder()
                 .insecure(proxy.hostPort()).build(), other, null).pull(ref("team/app:v1"), fastRetries().maxAttempts(1).build()));
-        assertEquals(PullException.Step.RESOLVE, e.step());
+        assertEquals(Step.RESOLVE, e.step());
         assertEquals(PullException.TRUNCATED, e.code());
         assertTrue(e.retryable());
         assertTrue(e.getMessage().contains("100 of " + app.manifest.bytes().length + " bytes"), e.getMessage());
@@ -291,7 +292,7 @@ class ImagePullerIntegrationTest {
     void aManifestOfFullLengthWithWrongBytesIsNotRetried() throws Exception {
         proxy.inject(ImagePullerIntegrationTest::isManifestGet, new FaultProxy.Corrupt(), 1);
         PullException e = assertThrows(PullException.class, () -> puller().pull(ref("team/app:v1"), fastRetries().build()));
-        assertEquals(PullException.Step.VERIFY, e.step());
+        assertEquals(Step.VERIFY, e.step());
         assertEquals(PullException.DIGEST_MISMATCH, e.code());
         assertFalse(e.retryable());
         assertEquals(1, manifestGets());
@@ -311,7 +312,7 @@ class ImagePullerIntegrationTest {
         Digest layer = app.layers.get(1).blob().digest();
         proxy.inject(r -> r.isBlobGet() && r.path().endsWith(layer.toString()), new FaultProxy.Corrupt(), 1);
         PullException e = assertThrows(PullException.class, () -> puller().pull(ref("team/app:v1"), fastRetries().build()));
-        assertEquals(PullException.Step.VERIFY, e.step());
+        assertEquals(Step.VERIFY, e.step());
         assertEquals(PullException.DIGEST_MISMATCH, e.code());
         assertEquals(layer, e.digest());
         assertFalse(store.has(layer));
@@ -327,7 +328,7 @@ class ImagePullerIntegrationTest {
 
         proxy.inject(r -> r.method().equals("HEAD"), new FaultProxy.Drop(), 100);
         PullException e = assertThrows(PullException.class, () -> puller().pull(ref("team/app:v1"), fastRetries().maxAttempts(2).build()));
-        assertEquals(PullException.Step.RESOLVE, e.step());
+        assertEquals(Step.RESOLVE, e.step());
         assertEquals(PullException.CONNECTION, e.code());
     }
 
@@ -351,7 +352,7 @@ class ImagePullerIntegrationTest {
         PullException e = assertThrows(PullException.class, () -> puller(Duration.ofMillis(500)).pull(ref("big:v1"),
                 fastRetries().progressTimeout(Duration.ofMillis(500)).progress(progress).build()));
         long ms = (System.nanoTime() - start) / 1_000_000;
-        assertEquals(PullException.Step.FETCH, e.step());
+        assertEquals(Step.FETCH, e.step());
         assertEquals(PullException.TIMEOUT, e.code());
         assertEquals(layer, e.digest());
         assertTrue(e.getMessage().contains("pull progress timeout 500 ms") && e.getMessage().contains("after 200000 of 3"),
@@ -393,7 +394,7 @@ class ImagePullerIntegrationTest {
     void rejectsAManifestWhoseContentTypeDisagreesWithItsMediaType() throws Exception {
         proxy.inject(r -> r.method().equals("GET") && r.path().contains("/manifests/"), new FaultProxy.ContentType(MediaTypes.OCI_INDEX), 1);
         PullException e = assertThrows(PullException.class, () -> puller().pull(ref("team/app:v1"), PullOptions.defaults()));
-        assertEquals(PullException.Step.MANIFEST, e.step());
+        assertEquals(Step.MANIFEST, e.step());
         assertEquals(PullException.MEDIATYPE_MISMATCH, e.code());
         assertFalse(store.has(app.manifest.digest()));
     }
@@ -418,7 +419,7 @@ class ImagePullerIntegrationTest {
     void missingCredentialsAreReportedAsAuthFailure() throws Exception {
         proxy.requireBasic("alice", "s3cret");
         PullException e = assertThrows(PullException.class, () -> puller().pull(ref("team/app:v1"), PullOptions.defaults()));
-        assertEquals(PullException.Step.AUTH, e.step());
+        assertEquals(Step.AUTH, e.step());
         assertEquals(PullException.UNAUTHORIZED, e.code());
     }
 

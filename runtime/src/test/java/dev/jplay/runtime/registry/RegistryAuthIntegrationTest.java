@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.ImageReference;
 import dev.jplay.runtime.store.ContentStore;
 import java.net.InetAddress;
@@ -80,14 +81,14 @@ class RegistryAuthIntegrationTest {
                     .credentials(CredentialProvider.of(Map.of(registry.hostPort(), new Credentials("alice", "nope")))).build();
             PullException denied = assertThrows(PullException.class,
                     () -> new ImagePuller(wrongPassword, new ContentStore(dir.resolve("c2")), null).pull(ref, PullOptions.defaults()));
-            assertEquals(PullException.Step.AUTH, denied.step());
+            assertEquals(Step.AUTH, denied.step());
             assertEquals(PullException.UNAUTHORIZED, denied.code());
             assertEquals(401, denied.httpStatus());
 
             RegistryClient noCa = RegistryClient.builder().credentials(DockerConfigCredentials.load(config)).build();
             PullException untrusted = assertThrows(PullException.class,
                     () -> new ImagePuller(noCa, new ContentStore(dir.resolve("c3")), null).pull(ref, PullOptions.builder().maxAttempts(1).build()));
-            assertEquals(PullException.Step.RESOLVE, untrusted.step());
+            assertEquals(Step.RESOLVE, untrusted.step());
             assertEquals(PullException.CONNECTION, untrusted.code());
             assertTrue(untrusted.getMessage().contains("SSLHandshakeException"), untrusted.getMessage());
         }
@@ -131,7 +132,7 @@ class RegistryAuthIntegrationTest {
             RegistryClient anonymous = RegistryClient.builder().insecure(registry.hostPort()).insecure(tokenHost).build();
             PullException e = assertThrows(PullException.class,
                     () -> new ImagePuller(anonymous, new ContentStore(dir.resolve("c2")), null).pull(ref, PullOptions.defaults()));
-            assertEquals(PullException.Step.AUTH, e.step());
+            assertEquals(Step.AUTH, e.step());
             assertEquals(PullException.UNAUTHORIZED, e.code());
 
             RegistryClient realmNotTrusted = RegistryClient.builder().insecure(registry.hostPort()).build();
