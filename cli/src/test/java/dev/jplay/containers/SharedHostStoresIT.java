@@ -13,6 +13,7 @@ import dev.jplay.testing.RegistryServer;
 import dev.jplay.testing.TestImages;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -166,7 +167,14 @@ class SharedHostStoresIT {
         private int nextId = 1;
 
         Agent(Path state) throws Exception {
-            Path jar = Path.of(AgentJar.class.getResource("/dev/jplay/agent/jplay-agent.jar").toURI());
+            // The embedded jar is inside the controller's jar when the reactor runs from packaged modules: copy it out.
+            Path jar = state.resolveSibling("jplay-agent.jar");
+            if (!Files.exists(jar)) {
+                try (InputStream embedded = AgentJar.class.getResourceAsStream("/dev/jplay/agent/jplay-agent.jar")) {
+                    assertNotNull(embedded, "the agent jar is embedded in the controller");
+                    Files.copy(embedded, jar);
+                }
+            }
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(AgentLaunch.javaArgs(jar.toString()));
