@@ -215,6 +215,43 @@ class ConnectionFaultsIT {
     }
 
     @Test
+    void hostLostThroughRemoteUserIsReconnectedThroughThatUserBeforeTheNextPlay() throws Exception {
+        // No ansible_user in the inventory: the plays' remote_user makes the login user, so the host's sessions are
+        // keyed by that user, not by the inventory's bare target.
+        Path inventory = work.resolve("no-user.yml");
+        Files.writeString(inventory, Files.readAllLines(fleet.inventoryYaml()).stream()
+                .filter(l -> !l.strip().startsWith("ansible_user:")).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+        Path pb = runs.playbook("kill-remote-user.yml", """
+                - name: rollout
+                  hosts: fleet
+                  remote_user: root
+                  tasks:
+                    - name: long step
+                      command: sleep 3
+                - name: verify
+                  hosts: fleet
+                  remote_user: root
+                  tasks:
+                    - name: fresh agent
+                      command: sleep 1
+                """);
+        Path runDir = runs.newRunDir();
+        CompletableFuture<Integer> run = runs.applyInBackground(pb, inventory, runDir);
+        await("host 3 runs the long step", Duration.ofSeconds(20), () -> !fleet.pgrep(3, "sleep 3").isEmpty());
+        List<Long> killed = fleet.pgrep(3, TestFleet.AGENT_JVM);
+        assertEquals(1, killed.size(), "one agent on host 3: " + killed);
+        fleet.exec(3, "kill", "-KILL", String.valueOf(killed.get(0)));
+        assertEquals(ExitCodes.HOST_UNREACHABLE, run.get(40, TimeUnit.SECONDS));
+        RunReport r = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
+        assertEquals(List.of("long step=unreachable", "fresh agent=changed"), outcomes(r, fleet.name(3)),
+                "reconnected as root before the next play, back in its rollout");
+        assertTrue(FleetRuns.warnings(runDir).contains(fleet.name(3) + ": reconnected, back in the rollout for play 'verify'"),
+                () -> "warnings: " + FleetRuns.warnings(runDir));
+        assertEquals(1, r.recap().get(fleet.name(3)).unreachable());
+        for (int i : new int[] {1, 2, 4, 5}) assertEquals(2, r.recap().get(fleet.name(i)).ok(), fleet.name(i));
+    }
+
+    @Test
     void agentKilledBetweenTasksIsReconnectedBeforeTheNextTask() throws Exception {
         Path pb = runs.playbook("between.yml", """
                 - hosts: fleet

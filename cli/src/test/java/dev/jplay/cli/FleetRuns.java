@@ -65,7 +65,11 @@ final class FleetRuns {
 
     /** Starts a run on another thread, so the test can inject a fault while it is under way. */
     CompletableFuture<Integer> applyInBackground(Path playbook, Path runDir, String... extra) {
-        String[] args = args(playbook, fleet.inventoryYaml(), runDir, extra).toArray(String[]::new);
+        return applyInBackground(playbook, fleet.inventoryYaml(), runDir, extra);
+    }
+
+    CompletableFuture<Integer> applyInBackground(Path playbook, Path inventory, Path runDir, String... extra) {
+        String[] args = args(playbook, inventory, runDir, extra).toArray(String[]::new);
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> Main.execute(args));
         background.add(run);
         return run;

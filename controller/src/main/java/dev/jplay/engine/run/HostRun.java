@@ -29,6 +29,8 @@ final class HostRun {
     private volatile boolean failedInPlay;
     private volatile boolean unreachable;
     private volatile FailureInfo unreachableCause;
+    /** The session the host was lost through (its login user and become as the failed task reached it), for reconnects. */
+    private volatile HostTarget lostThrough;
     /** The host as its latest agent task reached it (login user from remote_user): rollbacks reuse that session. */
     private volatile HostTarget agentTarget;
     /** The agent its container tasks ran through (with become: the privileged one), for rollbacks; null: none yet. */
@@ -74,16 +76,27 @@ final class HostRun {
         return unreachable;
     }
 
-    /** Unreachable for the rest of the play: {@code cause} says where the connection failed. */
-    void markUnreachable(FailureInfo cause) {
+    /**
+     * Unreachable for the rest of the play: {@code cause} says where the connection failed, {@code through} is the
+     * session that failed (a task's remote_user and become make it another than the inventory's {@link #target}).
+     */
+    void markUnreachable(FailureInfo cause, HostTarget through) {
         unreachable = true;
         unreachableCause = cause;
+        lostThrough = through;
+    }
+
+    /** The session the host was lost through: the one a later play reconnects. */
+    HostTarget lostThrough() {
+        HostTarget t = lostThrough;
+        return t != null ? t : target;
     }
 
     /** Reconnected after it was lost: back in the rollout. */
     void reconnected() {
         unreachable = false;
         unreachableCause = null;
+        lostThrough = null;
     }
 
     /** Records the agent the host's latest agent task reached it through (not a delegate's). */

@@ -22,11 +22,12 @@ final class LostHosts {
     }
 
     void reconnectLost(Play play, List<HostRun> runs) {
-        List<HostRun> lost = runs.stream().filter(h -> h.unreachable() && connections.connectedOnce(h.target)).toList();
+        // The session it was lost through: with remote_user or become it is not the inventory's bare target.
+        List<HostRun> lost = runs.stream().filter(h -> h.unreachable() && connections.connectedOnce(h.lostThrough())).toList();
         if (lost.isEmpty()) return;
         forks.forEachHost(lost, h -> {
             try {
-                connections.reconnect(h.target);
+                connections.reconnect(h.lostThrough());
                 h.reconnected();
                 listener.warning(h.name + ": reconnected, back in the rollout for play '" + play.displayName() + "'");
             } catch (ConnectionException e) {

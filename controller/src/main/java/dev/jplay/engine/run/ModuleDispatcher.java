@@ -44,7 +44,7 @@ final class ModuleDispatcher {
                 return RawModule.run(connections, where.target(), args, env, options.check(),
                         taskTimeout(task));
             } catch (ConnectionException e) {
-                reporter.markUnreachable(host, task, play, e, where.shownAs());
+                reporter.markUnreachable(host, task, play, e, where);
                 return null;
             }
         }
@@ -63,7 +63,7 @@ final class ModuleDispatcher {
             // The host answered but would not let its agent become the user: a failed task, not an unreachable host
             // (its login agent still works; the refusal is kept for the run, so a wrong password is not retried).
             if (e.step() == Step.BECOME) return becomeRefused(e);
-            reporter.markUnreachable(host, task, play, e, where.shownAs());
+            reporter.markUnreachable(host, task, play, e, where);
             return null;
         }
         Duration timeout = taskTimeout(task);
@@ -75,7 +75,7 @@ final class ModuleDispatcher {
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
             connections.discard(target);
-            reporter.markUnreachable(host, task, play, Connections.unwrap(e.getCause()), where.shownAs());
+            reporter.markUnreachable(host, task, play, Connections.unwrap(e.getCause()), where);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

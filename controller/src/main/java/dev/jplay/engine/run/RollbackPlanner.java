@@ -64,7 +64,7 @@ final class RollbackPlanner implements RunListener {
                 host.count(o);
                 if (TaskOutcome.FAILED.equals(o.status())) host.failInPlay();
                 if (TaskOutcome.UNREACHABLE.equals(o.status())) {
-                    host.markUnreachable(o.error());
+                    host.markUnreachable(o.error(), host.containerTarget());
                 }
             }
         }

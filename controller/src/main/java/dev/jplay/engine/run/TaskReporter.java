@@ -35,9 +35,11 @@ final class TaskReporter {
         emit(host, outcome(host, task, play, null, TaskOutcome.FAILED, false, false, null, Instant.now(), System.nanoTime(), f));
     }
 
-    void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, String shownAs) {
+    /** {@code host} lost through the session of {@code where} (the host, or the delegate it is shown as). */
+    void markUnreachable(HostRun host, ModuleTask task, PlayContext play, ConnectionException e, ExecutionTargets.Where where) {
+        String shownAs = where.shownAs();
         FailureInfo f = failure(host, task, e.failure());
-        host.markUnreachable(f);
+        host.markUnreachable(f, where.target());
         TaskOutcome o = new TaskOutcome(host.name, play.name(), task.displayName(), task.module(), task.location().toString(),
                 TaskOutcome.UNREACHABLE, false, false, null, null, null, null, e.getMessage(), null, Instant.now().toString(), 0, f);
         emit(host, o.withDelegate(shownAs));
