@@ -136,6 +136,50 @@ class SshKeysIT {
         }
     }
 
+    @Test
+    void eachHostsKnownHostsFileFromTheInventoryIsCheckedStrictlyAndTheCliFileWins() throws Exception {
+        Path pb = Files.writeString(work.resolve("pb-known.yml"), "- hosts: all\n  tasks:\n    - name: who\n      command: id -un\n");
+        // The fleet's own inventory names its known_hosts only as jplay_known_hosts: no --known-hosts, no ssh config.
+        RunReport fleetInventory = applyWithout(pb, fleet.inventoryYaml());
+        assertEquals(0, fleetInventory.exitCode(), String.valueOf(fleetInventory.failures()));
+        assertEquals(List.of("root", "root"), fleetInventory.results().stream().map(TaskOutcome::stdout).toList());
+
+        // Host 2's file records host 1's key under host 2's address: a changed host key, located in that file.
+        String host1Key = Files.readAllLines(fleet.knownHosts()).get(0).split(" ", 2)[1];
+        Path forged = Files.writeString(work.resolve("forged_known_hosts"), fleet.address(2) + " " + host1Key + "\n");
+        Path inv = Files.writeString(work.resolve("inv-known.yml"), "all:\n  vars:\n    ansible_user: root\n"
+                + "    ansible_ssh_private_key_file: " + fleet.clientKey() + "\n  hosts:\n"
+                + "    " + fleet.name(1) + ":\n      ansible_host: " + fleet.address(1) + "\n"
+                + "      ansible_ssh_common_args: -o UserKnownHostsFile=" + fleet.knownHosts() + "\n"
+                + "    " + fleet.name(2) + ":\n      ansible_host: " + fleet.address(2) + "\n"
+                + "      jplay_known_hosts: " + forged + "\n"
+                + "      ansible_ssh_common_args: -o UserKnownHostsFile=" + fleet.knownHosts() + "\n");
+        RunReport mixed = applyWithout(pb, inv);
+        assertEquals(ExitCodes.HOST_UNREACHABLE, mixed.exitCode());
+        assertEquals(TaskOutcome.CHANGED, mixed.results().stream().filter(o -> o.host().equals(fleet.name(1)))
+                .findFirst().orElseThrow().status(), "-o UserKnownHostsFile in ansible_ssh_common_args");
+        assertEquals(1, mixed.failures().size(), () -> "failures: " + mixed.failures());
+        FailureInfo f = mixed.failures().get(0);
+        assertEquals(fleet.name(2), f.host());
+        assertEquals("who", f.task());
+        assertEquals("hostkey", f.step());
+        assertEquals("HOST_KEY_MISMATCH", f.code(), "jplay_known_hosts wins over -o UserKnownHostsFile: " + f.cause());
+        assertTrue(f.cause().contains(forged.toString()), f.cause());
+        assertEquals(List.of(fleet.address(2) + " " + host1Key), Files.readAllLines(forged), "never rewritten");
+
+        RunReport cliWins = apply(pb, inv, "-F", "none");
+        assertEquals(0, cliWins.exitCode(), "--known-hosts wins over the inventory's files: " + cliWins.failures());
+    }
+
+    /** A run with no --known-hosts and no ssh config: each host's known_hosts file comes from the inventory. */
+    private RunReport applyWithout(Path pb, Path inv) throws Exception {
+        Path runDir = Files.createTempDirectory(work, "run");
+        CliRun run = CliRun.of("apply", pb.toString(), "-i", inv.toString(), "--report-dir", runDir.toString(), "-F", "none");
+        RunReport r = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
+        assertEquals(run.exit(), r.exitCode(), run.err());
+        return r;
+    }
+
     private record Result(int exit, String output, RunReport report) {}
 
     /** jplay in a process of its own, so that its environment holds the passphrase (and nothing else of ours). */

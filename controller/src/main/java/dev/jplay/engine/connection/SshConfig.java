@@ -22,7 +22,7 @@ import java.util.Set;
 public final class SshConfig {
     /** Options jplay reads, lower case as ssh_config(5) keywords are case-insensitive. */
     public static final Set<String> OPTIONS = Set.of("hostname", "user", "port", "identityfile", "identitiesonly",
-            "proxyjump", "identityagent", "proxycommand");
+            "proxyjump", "identityagent", "proxycommand", "userknownhostsfile");
     private static final int MAX_INCLUDE_DEPTH = 16; // OpenSSH's READCONF_MAX_DEPTH
 
     private final List<Block> blocks;
@@ -175,6 +175,10 @@ public final class SshConfig {
                         if (!OPTIONS.contains(key)) continue;
                         if (key.equals("proxycommand") && !args.isEmpty()) {
                             current.options.add(new Option(key, String.join(" ", args))); // a command line
+                            continue;
+                        }
+                        if (key.equals("userknownhostsfile") && !args.isEmpty()) {
+                            current.options.add(new Option(key, String.join(" ", args))); // a list of files: the first is used
                             continue;
                         }
                         if (args.size() != 1) {

@@ -185,10 +185,10 @@ final class SshConnector implements AutoCloseable {
     private void connect(SSHClient client, String host, String hopPrefix, SshEndpoint e, SSHClient via) throws ConnectionException {
         KnownHostsVerifier verifier;
         try {
-            verifier = new KnownHostsVerifier(settings.knownHosts(), settings.hostKeyPolicy(), e.address(), e.port());
+            verifier = new KnownHostsVerifier(e.knownHosts(), settings.hostKeyPolicy(), e.address(), e.port());
         } catch (IOException ex) {
             throw failure(host, hopPrefix, e, Step.HOSTKEY, "KNOWN_HOSTS_UNREADABLE",
-                    "cannot read " + settings.knownHosts() + ": " + ex.getMessage(), ex);
+                    "cannot read " + e.knownHosts() + ": " + ex.getMessage(), ex);
         }
         client.addHostKeyVerifier(verifier);
         DirectConnection tunnel = null;

@@ -13,10 +13,12 @@ import java.util.Set;
  * Where and how one SSH hop is made, after the inventory, the run's {@link SshSettings} and ~/.ssh/config are
  * combined as OpenSSH combines command line and configuration: the first value found wins, in the order
  * inventory host vars, CLI settings ({@code -u}), {@code ansible_ssh_common_args}, ssh_config, built-in default.
- * {@code agentSocket} null: no ssh-agent; {@code jumps} empty: a direct connection.
+ * {@code agentSocket} null: no ssh-agent; {@code jumps} empty: a direct connection. {@code knownHosts} is the file the
+ * host's key is checked against: the CLI's {@code --known-hosts}, else the host's {@code jplay_known_hosts} or
+ * {@code -o UserKnownHostsFile=}, else ssh_config's {@code UserKnownHostsFile}, else ~/.ssh/known_hosts.
  */
 record SshEndpoint(String address, int port, String user, List<Path> identityFiles, boolean identitiesOnly,
-                   Path agentSocket, String passphrase, List<JumpHost> jumps) {
+                   Path agentSocket, String passphrase, List<JumpHost> jumps, Path knownHosts) {
 
     static final List<String> DEFAULT_IDENTITIES = List.of("id_ed25519", "id_ecdsa", "id_rsa");
 
@@ -122,7 +124,9 @@ record SshEndpoint(String address, int port, String user, List<Path> identityFil
         }
         return new SshEndpoint(address, port, user, identityFiles(files, target.address(), user, port), only,
                 agent(first(args.get("identityagent"), cfg.get("identityagent"), null), settings, target.address(), user, port),
-                target.passphrase() != null ? target.passphrase() : settings.keyPassphrase(), jumps);
+                target.passphrase() != null ? target.passphrase() : settings.keyPassphrase(), jumps,
+                knownHosts(settings.knownHosts(), first(args.get("userknownhostsfile"), cfg.get("userknownhostsfile")),
+                        target.address(), user, port));
     }
 
     /** A jump host, with ~/.ssh/config applied to its name; keys and agent as the target's unless its config names its own. */
@@ -135,7 +139,10 @@ record SshEndpoint(String address, int port, String user, List<Path> identityFil
         written.addAll(cfg.identityFiles());
         List<Path> files = written.isEmpty() ? target.identityFiles() : identityFiles(written, hop.host(), user, port);
         boolean only = cfg.get("identitiesonly") != null ? yes(cfg.get("identitiesonly")) : target.identitiesOnly();
-        return new SshEndpoint(address, port, user, files, only, target.agentSocket(), target.passphrase(), List.of());
+        // The bastion's key is checked in its own UserKnownHostsFile when its config names one, else the target's file.
+        Path knownHosts = cfg.get("userknownhostsfile") == null ? target.knownHosts()
+                : knownHosts(null, cfg.get("userknownhostsfile"), hop.host(), user, port);
+        return new SshEndpoint(address, port, user, files, only, target.agentSocket(), target.passphrase(), List.of(), knownHosts);
     }
 
     private static int portOf(String text, String what) {
@@ -151,6 +158,16 @@ record SshEndpoint(String address, int port, String user, List<Path> identityFil
             if (Files.isReadable(ssh.resolve(name))) out.add(ssh.resolve(name));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The CLI's file, else the first of the host's or ssh_config's {@code UserKnownHostsFile} (a list, as in OpenSSH:
+     * new keys are recorded in the first; tokens and ~ expanded), else ~/.ssh/known_hosts.
+     */
+    private static Path knownHosts(Path cli, String configured, String host, String user, int port) {
+        if (cli != null) return cli;
+        if (configured == null || configured.isBlank()) return SshSettings.DEFAULT_KNOWN_HOSTS;
+        return Path.of(SshConfig.expandTokens(configured.strip().split("\\s+")[0], host, user, port));
     }
 
     private static Path agent(String configured, SshSettings settings, String host, String user, int port) {
@@ -183,6 +200,7 @@ record SshEndpoint(String address, int port, String user, List<Path> identityFil
     @Override
     public String toString() { // never print the passphrase
         return "SshEndpoint[" + describe() + ", identityFiles=" + identityFiles + ", identitiesOnly=" + identitiesOnly
-                + ", agentSocket=" + agentSocket + (passphrase == null ? "" : ", passphrase=***") + ", jumps=" + jumps + "]";
+                + ", agentSocket=" + agentSocket + (passphrase == null ? "" : ", passphrase=***") + ", jumps=" + jumps
+                + ", knownHosts=" + knownHosts + "]";
     }
 }

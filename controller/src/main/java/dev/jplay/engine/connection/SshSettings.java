@@ -10,28 +10,37 @@ import java.util.Objects;
  * is an OpenSSH client configuration for what the inventory leaves open (null: none); {@code agentSocket} is
  * the ssh-agent to ask for keys (null: none); {@code keyPassphrase} unlocks passphrase-protected identity files
  * (null: none; never printed); {@code remoteUser} is the login user for hosts whose inventory names none
- * (the CLI's {@code -u}; null: ssh_config's User, else the local user name).
+ * (the CLI's {@code -u}; null: ssh_config's User, else the local user name). {@code knownHosts} is the CLI's
+ * {@code --known-hosts}, which wins for every host; null: the host's own ({@code jplay_known_hosts},
+ * {@code -o UserKnownHostsFile=} in {@code ansible_ssh_common_args}), else ssh_config's {@code UserKnownHostsFile},
+ * else {@link #DEFAULT_KNOWN_HOSTS}.
  */
 public record SshSettings(Path knownHosts, HostKeyPolicy hostKeyPolicy, Duration connectTimeout,
                           Duration keepAlive, Duration agentStartTimeout, Path sshConfig, Path agentSocket,
                           String keyPassphrase, String remoteUser) {
 
     public SshSettings {
-        Objects.requireNonNull(knownHosts, "knownHosts");
         Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
         requirePositive(connectTimeout, "connectTimeout");
         Objects.requireNonNull(keepAlive, "keepAlive");
         requirePositive(agentStartTimeout, "agentStartTimeout");
     }
 
-    /** ~/.ssh/known_hosts strictly checked, ~/.ssh/config, and the ssh-agent of {@code SSH_AUTH_SOCK} if set. */
+    /** The known_hosts file of a host that names none (as OpenSSH's first UserKnownHostsFile). */
+    public static final Path DEFAULT_KNOWN_HOSTS = Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+
+    /**
+     * Host keys strictly checked against each host's known_hosts file (by default ~/.ssh/known_hosts), ~/.ssh/config,
+     * and the ssh-agent of {@code SSH_AUTH_SOCK} if set.
+     */
     public static SshSettings defaults() {
         Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
         String sock = System.getenv("SSH_AUTH_SOCK");
-        return new SshSettings(ssh.resolve("known_hosts"), HostKeyPolicy.STRICT, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        return new SshSettings(null, HostKeyPolicy.STRICT, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Duration.ofSeconds(60), ssh.resolve("config"), sock == null || sock.isBlank() ? null : Path.of(sock), null, null);
     }
 
+    /** A known_hosts file for every host, over the hosts' own (null: each host's own). */
     public SshSettings withKnownHosts(Path path) {
         return new SshSettings(path, hostKeyPolicy, connectTimeout, keepAlive, agentStartTimeout, sshConfig, agentSocket, keyPassphrase, remoteUser);
     }

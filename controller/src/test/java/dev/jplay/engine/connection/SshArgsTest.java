@@ -30,7 +30,8 @@ class SshArgsTest {
         assertEquals("deploy", o.get("user"));
         assertEquals(List.of("/keys/a", "/keys/b"), o.identityFiles());
         assertEquals("ssh -W %h:%p gw", o.get("proxycommand"));
-        assertNull(o.get("userknownhostsfile"), "options jplay does not use are not kept");
+        assertEquals("/k", o.get("userknownhostsfile"), "the host's known_hosts file");
+        assertNull(o.get("stricthostkeychecking"), "options jplay does not use are not kept");
         assertEquals(Map.of(), SshArgs.parse("").values());
     }
 
@@ -106,5 +107,26 @@ class SshArgsTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> SshEndpoint.of(viaCommand, settings, SshConfig.empty()));
         assertTrue(refused.getMessage().contains("ProxyJump"), refused.getMessage());
+    }
+
+    @Test
+    void knownHostsFileCliThenHostThenConfigThenDefault() throws Exception {
+        SshConfig config = SshConfig.parse("Host web\n  UserKnownHostsFile ~/cfg_known /also\n"
+                + "Host gw\n  UserKnownHostsFile %h_known\n", Path.of("config"));
+        HostTarget open = new HostTarget("web", "web", 0, null, List.of(), null, HostTarget.Kind.SSH);
+        assertEquals(Path.of(System.getProperty("user.home"), "cfg_known"),
+                SshEndpoint.of(open, SshSettings.defaults(), config).knownHosts(), "ssh_config's first UserKnownHostsFile");
+        assertEquals(SshSettings.DEFAULT_KNOWN_HOSTS, SshEndpoint.of(open, SshSettings.defaults(), SshConfig.empty()).knownHosts());
+
+        HostTarget withArgs = open.withSshArgs(SshArgs.parse("-o UserKnownHostsFile=/inv/known_hosts -J gw"));
+        SshEndpoint e = SshEndpoint.of(withArgs, SshSettings.defaults(), config);
+        assertEquals(Path.of("/inv/known_hosts"), e.knownHosts(), "the host's ssh args beat ssh_config");
+        SshEndpoint gw = SshEndpoint.jump(e.jumps().get(0), e, config);
+        assertEquals(Path.of("gw_known"), gw.knownHosts(), "a bastion's own UserKnownHostsFile, tokens expanded");
+        assertEquals(Path.of("/inv/known_hosts"), SshEndpoint.jump(e.jumps().get(0), e, SshConfig.empty()).knownHosts(),
+                "else the target's");
+
+        SshEndpoint cli = SshEndpoint.of(withArgs, SshSettings.defaults().withKnownHosts(Path.of("/cli/known")), config);
+        assertEquals(Path.of("/cli/known"), cli.knownHosts(), "--known-hosts beats everything");
     }
 }

@@ -24,4 +24,17 @@ class HostTargetsTest {
                 () -> HostTargets.of("web-1", Map.of("jplay_java", List.of("/usr/bin/java"))));
         assertTrue(e.getMessage().contains("web-1") && e.getMessage().contains("jplay_java"), e.getMessage());
     }
+
+    @Test
+    void jplayKnownHostsWinsOverTheSshArgsUserKnownHostsFile() {
+        assertEquals("/inv/known_hosts", HostTargets.of("web-1", Map.of("jplay_known_hosts", " /inv/known_hosts "))
+                .sshArgs().get("UserKnownHostsFile"));
+        assertEquals("/inv/known_hosts", HostTargets.of("web-1", Map.of("jplay_known_hosts", "/inv/known_hosts",
+                "ansible_ssh_common_args", "-o UserKnownHostsFile=/args/known -J gw")).sshArgs().get("userknownhostsfile"));
+        assertEquals("/args/known", HostTargets.of("web-1", Map.of("ansible_ssh_common_args",
+                "-o UserKnownHostsFile=/args/known")).sshArgs().get("userknownhostsfile"));
+        InventoryException e = assertThrows(InventoryException.class,
+                () -> HostTargets.of("web-1", Map.of("jplay_known_hosts", List.of("/a", "/b"))));
+        assertTrue(e.getMessage().contains("web-1") && e.getMessage().contains("jplay_known_hosts"), e.getMessage());
+    }
 }
