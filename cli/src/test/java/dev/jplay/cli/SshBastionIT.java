@@ -181,6 +181,28 @@ class SshBastionIT {
     }
 
     @Test
+    void aBlocksRemoteUserWinsOverThePlaysAndATasksOverTheBlocks() throws Exception {
+        Path inv = Files.writeString(work.resolve("no-user-block.yml"), "all:\n  vars:\n    ansible_ssh_private_key_file: "
+                + fleet.clientKey() + "\n  hosts:\n    " + fleet.name(1) + ":\n      ansible_host: " + fleet.address(1) + "\n");
+        RunReport r = apply("""
+                - hosts: all
+                  remote_user: root
+                  tasks:
+                    - block:
+                        - name: as the block says
+                          raw: id -un
+                        - name: as the task says
+                          raw: id -un
+                          remote_user: root
+                      remote_user: debian
+                """, inv, fleet.knownHosts());
+        assertEquals("debian\n", result(r, fleet.name(1), "as the block says").stdout(), "the block's user, not the play's root");
+        TaskOutcome asRoot = result(r, fleet.name(1), "as the task says");
+        assertEquals(TaskOutcome.UNREACHABLE, asRoot.status(), "bare hosts refuse root: the task's user was used: " + asRoot.error());
+        assertTrue(asRoot.error().cause().contains("user root was refused"), asRoot.error().cause());
+    }
+
+    @Test
     void aDelegatedTaskLogsInWithRemoteUserUnlessTheDelegatesInventoryNamesItsUser() throws Exception {
         // The delegate "as-root" is host 1 again under an inventory name whose ansible_user is root (refused there).
         Path inv = Files.writeString(work.resolve("delegates.yml"), "all:\n  vars:\n    ansible_ssh_private_key_file: "

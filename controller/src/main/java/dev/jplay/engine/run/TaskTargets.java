@@ -48,9 +48,9 @@ final class TaskTargets {
 
     /**
      * {@code reached} (the host, or where the task is delegated) as this task logs in to it: the login user is its
-     * inventory's ({@code ansible_user}), else the task's {@code remote_user}, else the play's, else left to the
-     * CLI's {@code -u} and ~/.ssh/config. Ansible's order, a delegate included: remote_user applies to the delegate
-     * connection too unless the delegate's inventory names its user.
+     * inventory's ({@code ansible_user}), else the task's {@code remote_user} (its own, else its block's, as parsed),
+     * else the play's, else left to the CLI's {@code -u} and ~/.ssh/config. Ansible's order, a delegate included:
+     * remote_user applies to the delegate connection too unless the delegate's inventory names its user.
      */
     private HostTarget loginTarget(PlayContext play, ModuleTask task, HostTarget reached, Map<String, Object> vars) {
         if (reached.kind() != HostTarget.Kind.SSH || reached.user() != null) return reached;

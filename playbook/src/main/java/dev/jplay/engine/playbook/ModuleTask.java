@@ -8,7 +8,7 @@ import java.util.Map;
  * A task that runs one module. {@code args} are plain values, still containing templates. Nullable: name, loop,
  * register, failedWhen/changedWhen (null = module's own verdict), timeout, delegateTo, remoteUser (the login user
  * for hosts whose inventory names none; a template), connection (null = the inventory's), retry. delegateTo,
- * connection, runOnce, noLog and become are the effective values (inherited from the block and play);
+ * connection, runOnce, noLog, remoteUser and become are the effective values (inherited from the block and play);
  * {@code local_action} is parsed into delegateTo {@code localhost}.
  */
 /** {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify). */

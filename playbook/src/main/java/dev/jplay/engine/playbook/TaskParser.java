@@ -24,7 +24,7 @@ final class TaskParser {
             "retries", "until", "delay", "no_log", "listen", "args", "connection", "run_once", "remote_user",
             "become", "become_user", "become_method", "become_flags");
     static final Set<String> BLOCK_KEYWORDS = Set.of("name", "block", "rescue", "always", "when", "tags", "vars",
-            "ignore_errors", "environment", "delegate_to", "no_log", "connection", "run_once",
+            "ignore_errors", "environment", "delegate_to", "no_log", "connection", "run_once", "remote_user",
             "become", "become_user", "become_method", "become_flags");
     /** Keys that name the module and its arguments in one value ({@code local_action} also delegates to localhost). */
     static final List<String> ACTION_KEYWORDS = List.of("action", "local_action");
@@ -48,10 +48,12 @@ final class TaskParser {
 
     /**
      * The keywords a task takes from its block or play unless it sets them itself (Ansible's inheritance): how to
-     * reach the host, where to delegate, whether to run once, whether to hide results and whom to become.
+     * reach the host and log in to it ({@code remote_user}, and where it was written), where to delegate, whether
+     * to run once, whether to hide results and whom to become.
      */
-    record Inherited(String connection, String delegateTo, boolean noLog, boolean runOnce, BecomeKeywords become) {
-        static final Inherited NONE = new Inherited(null, null, false, false, BecomeKeywords.NONE);
+    record Inherited(String connection, String delegateTo, boolean noLog, boolean runOnce, BecomeKeywords become,
+                     String remoteUser, Location remoteUserAt) {
+        static final Inherited NONE = new Inherited(null, null, false, false, BecomeKeywords.NONE, null, null);
 
         /** The values {@code node} sets itself, else these. */
         Inherited under(YamlMapping node) {
@@ -60,7 +62,9 @@ final class TaskParser {
                     node.has("delegate_to") ? Fields.text("delegate_to", node.get("delegate_to")) : delegateTo,
                     Fields.bool("no_log", node.get("no_log"), noLog),
                     Fields.bool("run_once", node.get("run_once"), runOnce),
-                    become.under(node));
+                    become.under(node),
+                    node.has("remote_user") ? Fields.text("remote_user", node.get("remote_user")) : remoteUser,
+                    node.has("remote_user") ? node.get("remote_user").location() : remoteUserAt);
         }
     }
 
@@ -105,13 +109,15 @@ final class TaskParser {
                 if (node.has("delegate_to")) {
                     throw new PlaybookException(node.keyLocation("delegate_to"), "'local_action' runs on localhost: it takes no 'delegate_to'");
                 }
-                own = new Inherited(own.connection(), "localhost", own.noLog(), own.runOnce(), own.become());
+                own = new Inherited(own.connection(), "localhost", own.noLog(), own.runOnce(), own.become(),
+                        own.remoteUser(), own.remoteUserAt());
             }
         } else {
             module = shortName(moduleKey);
             args.putAll(moduleArgs(module, node.get(moduleKey)));
         }
         at.put("module", node.keyLocation(moduleKey));
+        if (own.remoteUserAt() != null) at.putIfAbsent("remote_user", own.remoteUserAt()); // its block's or play's
         checkDelegation(own, node);
         String name = Fields.text("name", node.get("name"));
         List<String> listen = Fields.names("listen", node.get("listen"), false);
@@ -133,7 +139,7 @@ final class TaskParser {
                 positive("timeout", node.get("timeout")),
                 Fields.map("environment", node.get("environment")),
                 own.delegateTo(),
-                Fields.text("remote_user", node.get("remote_user")),
+                own.remoteUser(),
                 Fields.map("vars", node.get("vars")),
                 retry(node),
                 own.noLog(),

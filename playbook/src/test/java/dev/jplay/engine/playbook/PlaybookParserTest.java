@@ -289,7 +289,7 @@ class PlaybookParserTest {
         assertEquals("hosts is required", hosts.problem());
         assertEquals("'rescue' is only valid next to 'block'", error(play("    - rescue: []\n")).problem());
         assertEquals("'loop' is not allowed on a block (allowed: always, become, become_flags, become_method, become_user, block, connection, delegate_to, environment, "
-                + "ignore_errors, name, no_log, rescue, run_once, tags, vars, when)",
+                + "ignore_errors, name, no_log, remote_user, rescue, run_once, tags, vars, when)",
                 error(play("    - block: [{ping: }]\n      loop: [1]\n")).problem());
     }
 

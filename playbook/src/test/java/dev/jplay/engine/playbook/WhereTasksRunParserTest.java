@@ -92,6 +92,35 @@ class WhereTasksRunParserTest {
     }
 
     @Test
+    void remoteUserIsTheTasksElseItsBlocksElseItsPlaysAndLocatedWhereWritten() {
+        Play p = play("""
+                - hosts: web
+                  remote_user: play-user
+                  tasks:
+                    - block:
+                        - command: a
+                        - command: b
+                          remote_user: task-user
+                        - block:
+                            - command: c
+                          remote_user: "{{ inner }}"
+                      rescue:
+                        - command: r
+                      remote_user: block-user
+                    - command: d
+                """);
+        Block b = (Block) p.tasks().get(0);
+        assertEquals("block-user", task(b.block(), 0).remoteUser());
+        assertEquals(new Location(FILE, 13, 20), task(b.block(), 0).locationOf("remote_user"), "its block's remote_user");
+        assertEquals("task-user", task(b.block(), 1).remoteUser(), "a task's own remote_user wins over its block's");
+        assertEquals(new Location(FILE, 7, 24), task(b.block(), 1).locationOf("remote_user"));
+        assertEquals("{{ inner }}", task(((Block) b.block().get(2)).block(), 0).remoteUser(), "the innermost block's");
+        assertEquals("block-user", task(b.rescue(), 0).remoteUser(), "rescue and always run as their block says");
+        assertEquals("play-user", task(p.tasks(), 1).remoteUser(), "the play's, below every block's");
+        assertEquals(new Location(FILE, 2, 16), task(p.tasks(), 1).locationOf("remote_user"));
+    }
+
+    @Test
     void localActionFreeFormAndMappingFormsDelegateToLocalhost() {
         Play p = play("""
                 - hosts: web
