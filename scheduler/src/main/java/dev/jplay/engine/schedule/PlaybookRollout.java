@@ -34,11 +34,17 @@ public final class PlaybookRollout implements RolloutLauncher {
     private final String jplayVersion;
     private final PrintStream console;
     private final int forks;
+    private final Duration stateLockWait;
 
     public PlaybookRollout(String jplayVersion, PrintStream console, int forks) {
+        this(jplayVersion, console, forks, STATE_LOCK_WAIT);
+    }
+
+    PlaybookRollout(String jplayVersion, PrintStream console, int forks, Duration stateLockWait) {
         this.jplayVersion = jplayVersion;
         this.console = console;
         this.forks = forks;
+        this.stateLockWait = stateLockWait;
     }
 
     @Override
@@ -58,7 +64,7 @@ public final class PlaybookRollout implements RolloutLauncher {
             return new Result(RunRecord.ERROR, ExitCodes.BAD_INPUT, null, null, "bad input: " + e.getMessage());
         }
         try (ProcessLock stateLock = FleetStateLock.acquire(options.stateDir(),
-                FleetStateLock.holder("schedule " + s.name(), request.runId(), Clock.systemUTC()), STATE_LOCK_WAIT,
+                FleetStateLock.holder("schedule " + s.name(), request.runId(), Clock.systemUTC()), stateLockWait,
                 Thread.currentThread()::isInterrupted, message -> console.println("jplay scheduler: " + s.name() + ": " + message))) {
             return run(request, inventory, playbook, options);
         } catch (FleetStateLock.LockedException e) {
