@@ -183,6 +183,7 @@ public final class ApplyCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         String runId = newRunId();
+        if (!FleetStateLock.guards(pb)) return run(runId, inv, pb, options, ssh, become, resumed);
         // Held for the whole run: placements and leases are planned from the state at each play and written after it.
         try (ProcessLock stateLock = StateLocking.lock(options.stateDir(), "apply", runId, lockWait, err)) {
             return run(runId, inv, pb, options, ssh, become, resumed);

@@ -89,7 +89,8 @@ class GatedRolloutTest {
     @Test
     void aScheduledRolloutWaitsForTheApplyHoldingItsFleetStateThenRunsOrGivesUpNamingIt() throws Exception {
         Path playbook = dir.resolve("site.yml");
-        Files.writeString(playbook, "- hosts: all\n  tasks:\n    - name: mark\n      command: touch " + dir.resolve("{{ inventory_hostname }}.done") + "\n");
+        Files.writeString(playbook, "- hosts: all\n  replicas: {app: web, count: 1, pool: p}\n  vars:\n    jplay_ip_pools: {p: {cidr: 10.92.0.0/24}}\n"
+                + "  tasks:\n    - name: mark\n      command: touch " + dir.resolve("{{ inventory_hostname }}.done") + "\n");
         Path inventory = dir.resolve("hosts.yml");
         Files.writeString(inventory, "all:\n  hosts:\n    a: {ansible_connection: local}\n");
         Schedule s = new Schedule("web", playbook.toString(), List.of(inventory.toString()), Map.of(), CronTrigger.parse("0 2 * * *", BERLIN),
@@ -128,5 +129,6 @@ class GatedRolloutTest {
         assertEquals("ok", ran.outcome(), String.valueOf(ran.reason()));
         assertTrue(Files.exists(dir.resolve("a.done")));
         assertTrue(ProcessLock.holder(state.resolve("fleet.lock")).isEmpty(), "released after the rollout");
+        assertTrue(Files.exists(state.resolve("web.json")), "the rollout wrote its leases into the state it locked");
     }
 }

@@ -1,5 +1,6 @@
 package dev.jplay.engine.schedule;
 
+import dev.jplay.engine.playbook.Playbook;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +34,14 @@ public final class FleetStateLock {
     }
 
     private FleetStateLock() {}
+
+    /**
+     * Whether a run of {@code playbook} plans from and writes the fleet state: only plays with {@code replicas} do. A
+     * playbook without them neither needs the lock nor creates a state directory beside itself.
+     */
+    public static boolean guards(Playbook playbook) {
+        return playbook.plays().stream().anyMatch(play -> play.replicas() != null);
+    }
 
     public static Path fileOf(Path stateDir) {
         return stateDir.resolve(FILE_NAME);

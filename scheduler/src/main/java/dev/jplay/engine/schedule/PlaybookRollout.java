@@ -63,6 +63,7 @@ public final class PlaybookRollout implements RolloutLauncher {
         } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
             return new Result(RunRecord.ERROR, ExitCodes.BAD_INPUT, null, null, "bad input: " + e.getMessage());
         }
+        if (!FleetStateLock.guards(playbook)) return run(request, inventory, playbook, options);
         try (ProcessLock stateLock = FleetStateLock.acquire(options.stateDir(),
                 FleetStateLock.holder("schedule " + s.name(), request.runId(), Clock.systemUTC()), stateLockWait,
                 Thread.currentThread()::isInterrupted, message -> console.println("jplay scheduler: " + s.name() + ": " + message))) {
