@@ -1,6 +1,9 @@
 package dev.jplay.cli;
 
 import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.engine.schedule.FleetStateLock;
+import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.BatchGate;
@@ -43,7 +46,7 @@ import picocli.CommandLine.Parameters;
         description = "Run a playbook against an inventory.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every host ok", "1:bad input", "2:a host failed", "3:interrupted",
-                "4:a host unreachable (6 = both)", "70:internal error"})
+                "4:a host unreachable (6 = both)", "8:the fleet state is locked by another run", "70:internal error"})
 public final class ApplyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAYBOOK", description = "The playbook YAML file.")
     Path playbook;
@@ -78,8 +81,14 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Write report.json and events.jsonl here (default: .jplay/runs/RUN_ID).")
     Path reportDir;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where replica placements and IP leases are kept (default: .jplay/state).")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where replica placements and IP leases are kept"
+            + " (default: $JPLAY_STATE_DIR/state, else .jplay/state beside the playbook).")
     Path stateDir;
+
+    @Option(names = "--lock-timeout", defaultValue = "0s", paramLabel = "DURATION",
+            description = "How long to wait for another run's lock on the fleet state (e.g. 30s, 10m; default: ${DEFAULT-VALUE},"
+                    + " fail at once naming the holder).")
+    String lockTimeout;
 
     @Mixin
     SshOptions sshOptions;
@@ -114,6 +123,7 @@ public final class ApplyCommand implements Callable<Integer> {
         RunOptions options;
         SshSettings ssh;
         dev.jplay.engine.run.BecomeDefaults become;
+        Duration lockWait;
         try {
             if (!Files.isRegularFile(playbook)) {
                 err.println("jplay: playbook " + playbook + " not found");
@@ -158,10 +168,11 @@ public final class ApplyCommand implements Callable<Integer> {
                 }
             }
             options = new RunOptions(check, diff, forks, effectiveLimit, new LinkedHashSet<>(tags), new LinkedHashSet<>(skipTags), extra,
-                    strategy, verbose.length, reportDir, sources, stateDir,
+                    strategy, verbose.length, reportDir, sources, FleetStateStore.locate(stateDir, playbook, System.getenv()),
                     maxFailures == null ? null : FailureBudget.parse(maxFailures),
                     taskTimeout > 0 ? Duration.ofSeconds(taskTimeout) : null);
             if (taskTimeout < 0) throw new IllegalArgumentException("--task-timeout must not be negative: " + taskTimeout);
+            lockWait = StateLocking.parseTimeout(lockTimeout);
             ssh = sshOptions.settings();
             become = becomeOptions.defaults(System.getenv());
         } catch (IOException e) {
@@ -172,6 +183,22 @@ public final class ApplyCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         String runId = newRunId();
+        if (!FleetStateLock.guards(pb)) return run(runId, inv, pb, options, ssh, become, resumed);
+        // Held for the whole run: placements and leases are planned from the state at each play and written after it.
+        try (ProcessLock stateLock = StateLocking.lock(options.stateDir(), "apply", runId, lockWait, err)) {
+            return run(runId, inv, pb, options, ssh, become, resumed);
+        } catch (FleetStateLock.LockedException e) {
+            err.println("jplay: " + e.getMessage());
+            return ExitCodes.STATE_LOCKED;
+        } catch (IOException e) {
+            err.println("jplay: cannot lock the fleet state in " + options.stateDir() + ": " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+    }
+
+    private int run(String runId, Inventory inv, Playbook pb, RunOptions options, SshSettings ssh,
+                    dev.jplay.engine.run.BecomeDefaults become, RunJournal.Doc resumed) {
+        PrintStream err = System.err;
         Path runDir = reportDir != null ? reportDir : Path.of(".jplay", "runs", runId);
         try {
             Files.createDirectories(runDir);

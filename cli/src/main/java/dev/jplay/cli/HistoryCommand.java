@@ -67,15 +67,17 @@ public final class HistoryCommand implements Callable<Integer> {
             System.out.println("no runs" + (contents.lines().isEmpty() ? " recorded in " + history.file() : " match"));
             return ExitCodes.OK;
         }
-        System.out.printf("%-24s %-16s %-24s %-9s %-12s %-22s %s%n", "RUN", "SCHEDULE", "STARTED", "DURATION", "OUTCOME",
-                "HOSTS ok/chg/fail/unr", "REASON / REPORT");
+        System.out.printf("%-24s %-16s %-24s %-9s %-12s %-22s %-20s %s%n", "RUN", "SCHEDULE", "STARTED", "DURATION", "OUTCOME",
+                "HOSTS ok/chg/fail/unr", "BY", "REASON / REPORT");
         for (RunRecord r : runs) {
             String duration = r.ended() == null ? "-" : Durations.format(Duration.between(Instant.parse(r.started()), Instant.parse(r.ended())));
             RunRecord.Counts c = r.counts();
             String counts = c == null ? "-" : c.hosts() + ": " + c.ok() + "/" + c.changed() + "/" + c.failed() + "/" + c.unreachable();
             String tail = r.reason() != null ? r.reason() : r.report() != null ? r.report() : "";
-            System.out.printf("%-24s %-16s %-24s %-9s %-12s %-22s %s%n", r.runId(), r.scheduleName(), r.started(), duration,
-                    r.outcome(), counts, tail);
+            String by = r.user() == null && r.controllerHost() == null ? "-"
+                    : (r.user() == null ? "?" : r.user()) + "@" + (r.controllerHost() == null ? "?" : r.controllerHost());
+            System.out.printf("%-24s %-16s %-24s %-9s %-12s %-22s %-20s %s%n", r.runId(), r.scheduleName(), r.started(), duration,
+                    r.outcome(), counts, by, tail);
         }
         return ExitCodes.OK;
     }

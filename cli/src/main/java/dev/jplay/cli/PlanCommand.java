@@ -8,6 +8,8 @@ import dev.jplay.engine.fleet.FleetPlanner;
 import dev.jplay.engine.fleet.FleetState;
 import dev.jplay.engine.fleet.FleetStateException;
 import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.engine.schedule.FleetStateLock;
+import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.fleet.PlacementException;
 import dev.jplay.engine.fleet.PlacementHost;
 import dev.jplay.engine.fleet.PlacementHosts;
@@ -36,6 +38,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +71,9 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the plan as one JSON document.")
     boolean json;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Fleet state directory (default: .jplay/state).")
-    Path stateDir = FleetStateStore.DEFAULT_DIR;
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Fleet state directory (default: $JPLAY_STATE_DIR/state,"
+            + " else .jplay/state beside the playbook).")
+    Path stateDir;
 
     @Option(names = "--write-state", description = "Record this plan as the fleet state, as apply does after a successful run.")
     boolean writeState;
@@ -79,9 +83,24 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path dir = FleetStateStore.locate(stateDir, playbook, System.getenv());
+        if (!writeState) return plan(dir);
+        // Writing the state is what apply does: the same lock, so a plan never overwrites a running apply's leases.
+        try (ProcessLock lock = StateLocking.lock(dir, "plan --write-state", null, Duration.ZERO, System.err)) {
+            return plan(dir);
+        } catch (FleetStateLock.LockedException e) {
+            System.err.println("jplay: " + e.getMessage());
+            return ExitCodes.STATE_LOCKED;
+        } catch (IOException e) {
+            System.err.println("jplay: cannot lock the fleet state in " + dir + ": " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+    }
+
+    private int plan(Path dir) {
         PrintStream err = System.err;
         List<PlannedPlay> plans = new ArrayList<>();
-        FleetStateStore store = new FleetStateStore(stateDir);
+        FleetStateStore store = new FleetStateStore(dir);
         try {
             if (!Files.isRegularFile(playbook)) {
                 err.println("jplay: playbook " + playbook + " not found");

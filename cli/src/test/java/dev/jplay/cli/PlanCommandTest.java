@@ -8,9 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jplay.engine.ippool.Cidr;
 import dev.jplay.engine.ippool.IpAddress;
 import dev.jplay.engine.run.ExitCodes;
+import dev.jplay.engine.schedule.FleetStateLock;
+import dev.jplay.engine.schedule.ProcessLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -102,6 +106,24 @@ class PlanCommandTest {
         assertEquals(0, human.exit(), human.err());
         assertTrue(human.out().contains("30 to readdress"), human.out());
         assertTrue(human.out().contains("web01: 3 instances"), human.out());
+    }
+
+    @Test
+    void writingTheStateWhileAnApplyHoldsItIsRefusedNamingTheHolder(@TempDir Path dir) throws Exception {
+        Path inv = dir.resolve("hosts.ini");
+        Files.writeString(inv, "[web]\nweb[1:3] ansible_connection=local\n[db]\ndb1 ansible_connection=local\n");
+        Path pb = playbook(dir, 5, "10.88.0.0/24");
+        Path state = dir.resolve(".jplay/state"); // beside the playbook: no --state-dir
+        try (ProcessLock held = FleetStateLock.acquire(state, FleetStateLock.holder("apply", "r-held", Clock.systemUTC()),
+                Duration.ZERO, () -> false, m -> {})) {
+            CliRun r = run("plan", pb.toString(), "-i", inv.toString(), "--write-state");
+            assertEquals(ExitCodes.STATE_LOCKED, r.exit(), r.err());
+            assertTrue(r.err().contains("fleet state " + state.resolve("fleet.lock") + " is locked by apply run r-held ("), r.err());
+            assertTrue(Files.notExists(state.resolve("web.json")), "nothing written under another run's lock");
+            assertEquals(0, run("plan", pb.toString(), "-i", inv.toString()).exit(), "a plan that writes nothing needs no lock");
+        }
+        assertEquals(0, run("plan", pb.toString(), "-i", inv.toString(), "--write-state").exit());
+        assertTrue(Files.exists(state.resolve("web.json")), "written beside the playbook once the lock is free");
     }
 
     @Test

@@ -85,4 +85,50 @@ class GatedRolloutTest {
         assertTrue(Files.exists(dir.resolve("b.done")), "batch 2 ran on b");
         assertTrue(!Files.exists(dir.resolve("a.done")), "batch 1 was skipped");
     }
+
+    @Test
+    void aScheduledRolloutWaitsForTheApplyHoldingItsFleetStateThenRunsOrGivesUpNamingIt() throws Exception {
+        Path playbook = dir.resolve("site.yml");
+        Files.writeString(playbook, "- hosts: all\n  replicas: {app: web, count: 1, pool: p}\n  vars:\n    jplay_ip_pools: {p: {cidr: 10.92.0.0/24}}\n"
+                + "  tasks:\n    - name: mark\n      command: touch " + dir.resolve("{{ inventory_hostname }}.done") + "\n");
+        Path inventory = dir.resolve("hosts.yml");
+        Files.writeString(inventory, "all:\n  hosts:\n    a: {ansible_connection: local}\n");
+        Schedule s = new Schedule("web", playbook.toString(), List.of(inventory.toString()), Map.of(), CronTrigger.parse("0 2 * * *", BERLIN),
+                null, MissedRunPolicy.SKIP, Duration.ofMinutes(5), null, Instant.EPOCH);
+        Path state = dir.resolve(".jplay/state"); // beside the playbook, as apply keeps it
+        ProcessLock apply = FleetStateLock.acquire(state, FleetStateLock.holder("apply", "r-manual", Clock.systemUTC()), Duration.ZERO,
+                () -> false, m -> {});
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        BatchProgressGate open = new BatchProgressGate(Clock.systemUTC(), null, s.expectedBatchOrDefault(), () -> false, d -> {});
+        RolloutLauncher.Result refused = new PlaybookRollout("test", new PrintStream(console, true), 5, Duration.ofMillis(300))
+                .launch(new RolloutLauncher.Request(s, "r1", dir.resolve("run1"), open));
+        assertEquals(RunRecord.ERROR, refused.outcome());
+        assertEquals(dev.jplay.engine.run.ExitCodes.STATE_LOCKED, refused.exitCode());
+        assertTrue(refused.reason().startsWith("fleet state " + state.resolve("fleet.lock") + " is locked by apply run r-manual ("),
+                refused.reason());
+        assertTrue(!Files.exists(dir.resolve("a.done")), "nothing ran");
+        assertTrue(console.toString().contains("web: fleet state " + state.resolve("fleet.lock") + " is locked by apply run r-manual"),
+                console.toString());
+
+        // The apply ends while the rollout waits (its announcement releases it): the rollout then runs.
+        PrintStream releasing = new PrintStream(new ByteArrayOutputStream(), true) {
+            @Override
+            public void println(String x) {
+                super.println(x);
+                if (x.contains("waiting up to")) {
+                    try {
+                        apply.close();
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+        };
+        RolloutLauncher.Result ran = new PlaybookRollout("test", releasing, 5, Duration.ofSeconds(60))
+                .launch(new RolloutLauncher.Request(s, "r2", dir.resolve("run2"), open));
+        assertEquals("ok", ran.outcome(), String.valueOf(ran.reason()));
+        assertTrue(Files.exists(dir.resolve("a.done")));
+        assertTrue(ProcessLock.holder(state.resolve("fleet.lock")).isEmpty(), "released after the rollout");
+        assertTrue(Files.exists(state.resolve("web.json")), "the rollout wrote its leases into the state it locked");
+    }
 }

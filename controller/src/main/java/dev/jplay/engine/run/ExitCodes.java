@@ -19,6 +19,11 @@ public final class ExitCodes {
     public static final int INTERRUPTED = 3;
     /** At least one host was unreachable (connect, auth, host key or agent start failed). */
     public static final int HOST_UNREACHABLE = 4;
+    /**
+     * Another run holds the lock of the fleet state this run would write (and did not release it within
+     * {@code --lock-timeout}); nothing ran. Never combined with the host bits, which need a run.
+     */
+    public static final int STATE_LOCKED = 8;
     /** An internal error: a bug in jplay. */
     public static final int INTERNAL = 70;
 
@@ -43,6 +48,7 @@ public final class ExitCodes {
             case HOST_UNREACHABLE -> "unreachable";
             case HOST_FAILED | HOST_UNREACHABLE -> "failed_unreachable";
             case INTERRUPTED -> "interrupted";
+            case STATE_LOCKED -> "locked";
             default -> "error";
         };
     }

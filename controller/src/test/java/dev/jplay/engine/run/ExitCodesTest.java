@@ -33,5 +33,6 @@ class ExitCodesTest {
         assertEquals("unreachable", ExitCodes.outcome(4));
         assertEquals("failed_unreachable", ExitCodes.outcome(6));
         assertEquals("error", ExitCodes.outcome(ExitCodes.INTERNAL));
+        assertEquals("locked", ExitCodes.outcome(ExitCodes.STATE_LOCKED));
     }
 }

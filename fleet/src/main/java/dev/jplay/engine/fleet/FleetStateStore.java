@@ -17,12 +17,14 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes {@link FleetState} files, one per app, in a directory (default {@code .jplay/state}).
+ * Reads and writes {@link FleetState} files, one per app, in a directory ({@link #locate}: beside the playbook).
  * Writes are atomic: a temporary file in the same directory, flushed to disk, then renamed over the old file, so
  * a crash leaves either the old or the new state, never a torn one.
  */
 public final class FleetStateStore {
     public static final Path DEFAULT_DIR = Path.of(".jplay", "state");
+    /** The environment variable naming jplay's state directory; fleet state is its {@code state} subdirectory. */
+    public static final String ENV = "JPLAY_STATE_DIR";
     /** App names become file and instance names: letters, digits, '.', '_', '-'. */
     public static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
@@ -36,6 +38,19 @@ public final class FleetStateStore {
 
     public FleetStateStore(Path dir) {
         this.dir = dir;
+    }
+
+    /**
+     * Where a playbook's fleet state lives: {@code --state-dir} when given, else {@code $JPLAY_STATE_DIR/state}, else
+     * {@code .jplay/state} in the playbook's directory. Never the working directory as such: the same playbook run
+     * from another directory (a CI checkout, an operator's home) finds the same placements and leases.
+     */
+    public static Path locate(Path option, Path playbook, Map<String, String> env) {
+        if (option != null) return option;
+        String fromEnv = env.get(ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv).resolve("state");
+        Path dir = playbook.toAbsolutePath().normalize().getParent();
+        return dir.resolve(DEFAULT_DIR);
     }
 
     public Path dir() {

@@ -25,6 +25,17 @@ class FleetStateStoreTest {
     }
 
     @Test
+    void stateIsBesideThePlaybookUnlessTheOptionOrTheEnvironmentSaysOtherwise(@TempDir Path dir) {
+        Path playbook = dir.resolve("deploy/site.yml");
+        assertEquals(dir.resolve("deploy/.jplay/state"), FleetStateStore.locate(null, playbook, Map.of()));
+        assertEquals(dir.resolve("deploy/.jplay/state"), FleetStateStore.locate(null, playbook, Map.of("JPLAY_STATE_DIR", " ")));
+        assertEquals(Path.of("/srv/jplay/state"), FleetStateStore.locate(null, playbook, Map.of("JPLAY_STATE_DIR", "/srv/jplay")));
+        assertEquals(Path.of("mine"), FleetStateStore.locate(Path.of("mine"), playbook, Map.of("JPLAY_STATE_DIR", "/srv/jplay")));
+        assertEquals(Path.of("site.yml").toAbsolutePath().getParent().resolve(".jplay/state"),
+                FleetStateStore.locate(null, Path.of("site.yml"), Map.of()), "a bare file name is in the working directory");
+    }
+
+    @Test
     void roundTrips(@TempDir Path dir) throws IOException {
         FleetStateStore store = new FleetStateStore(dir.resolve("state"));
         FleetState s = state("web", 5);

@@ -23,15 +23,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * (deleting a locked file lets two processes lock two different files); a released lock is an empty file.
  */
 public final class ProcessLock implements AutoCloseable {
-    /** Who holds a lock. */
+    /** Who holds a lock: which process, since when, what it does ({@code owner}), for which run, as which user. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Holder(@JsonProperty("process") ProcessIdentity process, @JsonProperty("since") String since,
-                         @JsonProperty("owner") String owner, @JsonProperty("run_id") String runId) {
+                         @JsonProperty("owner") String owner, @JsonProperty("run_id") String runId,
+                         @JsonProperty("user") String user) {
+        public Holder(ProcessIdentity process, String since, String owner, String runId) {
+            this(process, since, owner, runId, System.getProperty("user.name"));
+        }
+
         @Override
         public String toString() {
-            return owner + (runId == null ? "" : " run " + runId) + " (" + process + ", since " + since + ")";
+            return owner + (runId == null ? "" : " run " + runId) + " (" + (user == null ? "" : user + ", ") + process
+                    + ", since " + since + ")";
         }
     }
+
+    /** Bytes of a lock file read at most: its holder is one short JSON line. */
+    static final int MAX_HOLDER_BYTES = 64 * 1024;
 
     /** Paths locked by this JVM: OS locks are per process, so threads must be kept apart here. */
     private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
@@ -90,15 +99,39 @@ public final class ProcessLock implements AutoCloseable {
 
     private static Optional<Holder> readHolder(FileChannel ch) throws IOException {
         if (ch.size() == 0) return Optional.empty();
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), 64 * 1024));
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(ch.size(), MAX_HOLDER_BYTES));
         ch.read(buf, 0);
-        String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).strip();
+        return parseHolder(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The holder a lock file names. Its content comes from whoever could write the file, so it is parsed without
+     * trust: anything that is not a holder object (garbage, {@code null}, an array, wrong types) becomes a holder
+     * whose owner says the content is unreadable, and every text is cut short with control characters replaced,
+     * so an error message built from it neither fails nor prints terminal escapes.
+     */
+    static Optional<Holder> parseHolder(String content) {
+        String text = content.strip();
         if (text.isEmpty()) return Optional.empty();
+        Holder h = null;
         try {
-            return Optional.of(RunHistory.json().readValue(text, Holder.class));
-        } catch (IOException e) {
-            return Optional.of(new Holder(null, null, "unreadable lock content: " + text.substring(0, Math.min(80, text.length())), null));
+            h = RunHistory.json().readValue(text, Holder.class);
+        } catch (IOException | RuntimeException e) {
+            // not a holder: reported as unreadable below
         }
+        if (h == null) return Optional.of(new Holder(null, null, "unreadable lock content: " + printable(text), null, null));
+        ProcessIdentity p = h.process() == null ? null
+                : new ProcessIdentity(h.process().pid(), printable(h.process().host()), printable(h.process().processStarted()));
+        return Optional.of(new Holder(p, printable(h.since()), printable(h.owner()), printable(h.runId()), printable(h.user())));
+    }
+
+    /** At most 80 characters of {@code s}, control characters as '?' (null stays null). */
+    private static String printable(String s) {
+        if (s == null) return null;
+        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        StringBuilder b = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     /** The holder that died while holding this lock, if this acquisition took a stale lock over. */

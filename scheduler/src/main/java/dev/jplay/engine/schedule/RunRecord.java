@@ -18,6 +18,8 @@ import java.util.Map;
  * @param reason           why a run was skipped or interrupted, or what went wrong
  * @param process          who runs it: a {@code running} run whose process is gone has crashed
  * @param completedBatches batches that finished, in order: a resume starts after the last one
+ * @param user             who ran it: the controller process's user (for a scheduled run, the scheduler's)
+ * @param controllerHost   the host the controller ran on
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunRecord(
@@ -35,7 +37,9 @@ public record RunRecord(
         @JsonProperty("counts") Counts counts,
         @JsonProperty("report") String report,
         @JsonProperty("process") ProcessIdentity process,
-        @JsonProperty("completed_batches") List<BatchDone> completedBatches) {
+        @JsonProperty("completed_batches") List<BatchDone> completedBatches,
+        @JsonProperty("user") String user,
+        @JsonProperty("controller_host") String controllerHost) {
 
     public static final String MANUAL = "manual";
     public static final String RUNNING = "running";
@@ -43,6 +47,14 @@ public record RunRecord(
     public static final String INTERRUPTED = "interrupted";
     public static final String SKIPPED = "skipped";
     public static final String ERROR = "error";
+
+    /** A record that names nobody as its runner (history lines written before jplay recorded it). */
+    public RunRecord(String runId, String scheduleName, String scheduledFor, String started, String ended, String outcome,
+                     Integer exitCode, String reason, String playbook, List<String> inventory, List<String> extraVarNames,
+                     Counts counts, String report, ProcessIdentity process, List<BatchDone> completedBatches) {
+        this(runId, scheduleName, scheduledFor, started, ended, outcome, exitCode, reason, playbook, inventory, extraVarNames,
+                counts, report, process, completedBatches, null, null);
+    }
 
     public RunRecord {
         inventory = inventory == null ? List.of() : List.copyOf(inventory);
@@ -90,11 +102,11 @@ public record RunRecord(
         List<BatchDone> batches = new ArrayList<>(completedBatches);
         batches.add(done);
         return new RunRecord(runId, scheduleName, scheduledFor, started, ended, outcome, exitCode, reason, playbook,
-                inventory, extraVarNames, counts, report, process, batches);
+                inventory, extraVarNames, counts, report, process, batches, user, controllerHost);
     }
 
     public RunRecord ended(String endedAt, String outcome, Integer exitCode, String reason, Counts counts, String report) {
         return new RunRecord(runId, scheduleName, scheduledFor, started, endedAt, outcome, exitCode, reason, playbook,
-                inventory, extraVarNames, counts, report, process, completedBatches);
+                inventory, extraVarNames, counts, report, process, completedBatches, user, controllerHost);
     }
 }

@@ -31,7 +31,7 @@ public final class RunRecorder {
                                     Instant scheduledFor, String playbook, List<String> inventory, Collection<String> extraVarNames) {
         RunRecord first = new RunRecord(runId, scheduleName, scheduledFor == null ? null : scheduledFor.toString(),
                 now(clock), null, RunRecord.RUNNING, null, null, playbook, inventory, List.copyOf(extraVarNames), null, null,
-                ProcessIdentity.current(), List.of());
+                ProcessIdentity.current(), List.of(), System.getProperty("user.name"), ProcessIdentity.hostName());
         RunRecorder r = new RunRecorder(history, clock, warnings, first);
         r.write();
         return r;
@@ -43,7 +43,7 @@ public final class RunRecorder {
         String now = now(clock);
         RunRecord r = new RunRecord(runId, s.name(), scheduledFor == null ? null : scheduledFor.toString(), now, now,
                 RunRecord.SKIPPED, null, reason, s.playbook(), s.inventory(), List.copyOf(s.extraVars().keySet()), null, null,
-                null, List.of());
+                null, List.of(), System.getProperty("user.name"), ProcessIdentity.hostName());
         history.append(r);
         return r;
     }

@@ -31,6 +31,22 @@ class RunHistoryTest {
     }
 
     @Test
+    void everyLineNamesWhoRanItAndOnWhichControllerHost() throws IOException {
+        RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
+        RunRecorder r = RunRecorder.start(h, Clock.systemUTC(), System.err, "r1", RunRecord.MANUAL, null, "p.yml", List.of("h"), List.of());
+        r.finish("ok", 0, null, null, null);
+        List<String> raw = Files.readAllLines(dir.resolve("history.jsonl"));
+        assertEquals(2, raw.size());
+        for (String line : raw) {
+            assertTrue(line.contains("\"user\":\"" + System.getProperty("user.name") + "\""), line);
+            assertTrue(line.contains("\"controller_host\":\"" + ProcessIdentity.hostName() + "\""), line);
+        }
+        RunRecord last = h.read().lines().get(1);
+        assertEquals(System.getProperty("user.name"), last.user());
+        assertEquals(ProcessIdentity.hostName(), last.controllerHost());
+    }
+
+    @Test
     void lastLineOfARunIsItsState() throws IOException {
         RunHistory h = new RunHistory(dir.resolve("history.jsonl"));
         RunRecorder r = RunRecorder.start(h, Clock.systemUTC(), System.err, "r1", "web", Instant.parse("2026-01-01T00:00:00Z"),
