@@ -2,6 +2,7 @@ package dev.jplay.cli;
 
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.engine.fleet.JplayDir;
 import dev.jplay.engine.schedule.FleetStateLock;
 import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.playbook.Playbook;
@@ -78,7 +79,7 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Stream JSON events on stdout (one per line) instead of human output.")
     boolean json;
 
-    @Option(names = "--report-dir", paramLabel = "DIR", description = "Write report.json and events.jsonl here (default: .jplay/runs/RUN_ID).")
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Write report.json and events.jsonl here (default: .jplay/runs/RUN_ID beside the playbook, or $JPLAY_STATE_DIR/runs/RUN_ID).")
     Path reportDir;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Where replica placements and IP leases are kept"
@@ -107,11 +108,11 @@ public final class ApplyCommand implements Callable<Integer> {
     String maxFailures;
 
     @Option(names = "--resume", paramLabel = "RUN",
-            description = "Continue an interrupted or failed run (id under .jplay/runs, or its directory) with the same batches, skipping the batches it completed.")
+            description = "Continue an interrupted or failed run (id under .jplay/runs beside the playbook, or its directory) with the same batches, skipping the batches it completed.")
     String resume;
 
     @Option(names = "--retry-failed", paramLabel = "RUN",
-            description = "Run only on the hosts that failed or were unreachable in RUN.")
+            description = "Run only on the hosts that failed or were unreachable in RUN (id under .jplay/runs beside the playbook, or its directory).")
     String retryFailed;
 
     @Override
@@ -140,7 +141,7 @@ public final class ApplyCommand implements Callable<Integer> {
             }
             String effectiveLimit = targets.limit;
             if (retryFailed != null) {
-                List<String> failedHosts = failedHostsOf(retryFailed);
+                List<String> failedHosts = failedHostsOf(retryFailed, runsDir());
                 if (failedHosts.isEmpty()) {
                     err.println("jplay: no host failed in run " + retryFailed + ": nothing to retry");
                     return ExitCodes.OK;
@@ -156,7 +157,7 @@ public final class ApplyCommand implements Callable<Integer> {
             }
             if (resume != null) {
                 try {
-                    resumed = RunJournal.read(resume, RunLocator.DEFAULT_RUNS_DIR);
+                    resumed = RunJournal.read(resume, runsDir());
                 } catch (IOException e) {
                     err.println("jplay: --resume " + resume + ": " + e.getMessage());
                     return ExitCodes.BAD_INPUT;
@@ -199,14 +200,14 @@ public final class ApplyCommand implements Callable<Integer> {
     private int run(String runId, Inventory inv, Playbook pb, RunOptions options, SshSettings ssh,
                     dev.jplay.engine.run.BecomeDefaults become, RunJournal.Doc resumed) {
         PrintStream err = System.err;
-        Path runDir = reportDir != null ? reportDir : Path.of(".jplay", "runs", runId);
+        Path runDir = reportDir != null ? reportDir : runsDir().resolve(runId);
         try {
             Files.createDirectories(runDir);
         } catch (IOException e) {
             err.println("jplay: cannot create run directory " + runDir + ": " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        ApplyHistoryHook history = ApplyHistoryHook.started(runId, playbook, options); // run history (jplay history)
+        ApplyHistoryHook history = ApplyHistoryHook.started(runId, playbook, options, JplayDir.locate(playbook, System.getenv())); // run history (jplay history)
         RunSession.Builder settings = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(forks).interruptOnShutdown();
         if (json) settings.jsonEvents(System.out);
         else settings.console(System.out, System.console() != null, verbose.length);
@@ -228,10 +229,15 @@ public final class ApplyCommand implements Callable<Integer> {
         }
     }
 
+    /** This playbook's run directories: {@code .jplay/runs} beside it, or under {@code $JPLAY_STATE_DIR}. */
+    private Path runsDir() {
+        return JplayDir.runsDir(JplayDir.locate(playbook, System.getenv()));
+    }
+
     /** Hosts with a failed or unreachable result in an earlier run's report. */
-    private static List<String> failedHostsOf(String run) {
+    private static List<String> failedHostsOf(String run, Path runsDir) {
         try {
-            RunReport r = ReportFiles.read(RunLocator.locate(run, RunLocator.DEFAULT_RUNS_DIR));
+            RunReport r = ReportFiles.read(RunLocator.locate(run, runsDir));
             List<String> hosts = new ArrayList<>();
             r.recap().forEach((h, rc) -> {
                 if (rc.failed() > 0 || rc.unreachable() > 0) hosts.add(h);

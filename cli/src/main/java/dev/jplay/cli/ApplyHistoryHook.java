@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Records manual {@code jplay apply} runs in the run history ({@code $JPLAY_STATE_DIR/history.jsonl}, default
- * {@code .jplay/}), as schedule {@value RunRecord#MANUAL}. Never fails the run: problems are warnings.
+ * Records manual {@code jplay apply} runs in the run history ({@code history.jsonl} in the playbook's
+ * {@link dev.jplay.engine.fleet.JplayDir}), as schedule {@value RunRecord#MANUAL}. Never fails the run: problems are warnings.
  */
 final class ApplyHistoryHook {
     private final RunRecorder recorder;
@@ -21,8 +21,8 @@ final class ApplyHistoryHook {
         this.recorder = recorder;
     }
 
-    static ApplyHistoryHook started(String runId, Path playbook, RunOptions options) {
-        return new ApplyHistoryHook(RunRecorder.start(StateDir.history(StateDir.defaultDir()), Clock.systemUTC(), System.err,
+    static ApplyHistoryHook started(String runId, Path playbook, RunOptions options, Path jplayDir) {
+        return new ApplyHistoryHook(RunRecorder.start(StateDir.history(jplayDir), Clock.systemUTC(), System.err,
                 runId, RunRecord.MANUAL, null, playbook.toString(), options.inventorySources(), options.extraVars().keySet()));
     }
 

@@ -1,6 +1,7 @@
 package dev.jplay.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jplay.engine.fleet.JplayDir;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.schedule.Durations;
 import dev.jplay.engine.schedule.RunHistory;
@@ -23,8 +24,14 @@ import picocli.CommandLine.Option;
 public final class HistoryCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the history is (default: $JPLAY_STATE_DIR or .jplay).")
-    Path stateDir = StateDir.defaultDir();
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the history is (default: $JPLAY_STATE_DIR, else .jplay beside"
+            + " --playbook, else .jplay in the working directory).")
+    Path stateDir;
+
+    @Option(names = {"-p", "--playbook"}, paramLabel = "FILE",
+            description = "Read the history kept beside this playbook (.jplay next to it), as jplay apply keeps them.")
+    Path playbook;
+
 
     @Option(names = "--schedule", paramLabel = "NAME", description = "Only this schedule ('manual' for jplay apply runs).")
     String schedule;
@@ -48,7 +55,7 @@ public final class HistoryCommand implements Callable<Integer> {
             System.err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        RunHistory history = StateDir.history(stateDir);
+        RunHistory history = StateDir.history(stateDir != null ? stateDir : JplayDir.locate(playbook, System.getenv()));
         RunHistory.Contents contents = history.read();
         if (contents.unreadableLines() > 0) {
             System.err.println("jplay: warning: skipped " + contents.unreadableLines() + " unreadable line(s) in " + history.file());

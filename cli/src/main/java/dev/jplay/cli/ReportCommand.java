@@ -1,6 +1,7 @@
 package dev.jplay.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.jplay.engine.fleet.JplayDir;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.reports.FailureGroup;
 import dev.jplay.reports.FailureSummary;
@@ -33,8 +34,14 @@ public final class ReportCommand implements Callable<Integer> {
             description = "A run id, a run directory, or a report.json. Default: the newest run under the runs directory.")
     String run;
 
-    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where runs are kept (default: .jplay/runs).")
-    Path runsDir = RunLocator.DEFAULT_RUNS_DIR;
+    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where runs are kept (default: $JPLAY_STATE_DIR/runs, else"
+            + " .jplay/runs beside --playbook, else .jplay/runs in the working directory).")
+    Path runsDir;
+
+    @Option(names = {"-p", "--playbook"}, paramLabel = "FILE",
+            description = "Find runs kept beside this playbook (.jplay next to it), as jplay apply keeps them.")
+    Path playbook;
+
 
     @Option(names = "--json", description = "Print the failure groups and recap as JSON.")
     boolean json;
@@ -44,7 +51,7 @@ public final class ReportCommand implements Callable<Integer> {
         Path file;
         RunReport report;
         try {
-            file = RunLocator.locate(run, runsDir);
+            file = RunLocator.locate(run, runsDir != null ? runsDir : JplayDir.runsDir(JplayDir.locate(playbook, System.getenv())));
         } catch (IOException e) {
             System.err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;

@@ -1,6 +1,7 @@
 package dev.jplay.cli;
 
 import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.fleet.JplayDir;
 import dev.jplay.engine.run.ChangedContainers;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.HostTargets;
@@ -45,10 +46,15 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only these hosts.")
     String limit;
 
-    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where runs are kept (default: .jplay/runs).")
-    Path runsDir = RunLocator.DEFAULT_RUNS_DIR;
+    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where runs are kept (default: $JPLAY_STATE_DIR/runs, else"
+            + " .jplay/runs beside --playbook, else .jplay/runs in the working directory).")
+    Path runsDir;
 
-    @Option(names = "--report-dir", paramLabel = "DIR", description = "Where this rollback's report goes (default: .jplay/runs/RUN_ID).")
+    @Option(names = {"-p", "--playbook"}, paramLabel = "FILE",
+            description = "Find runs kept beside this playbook (.jplay next to it), as jplay apply keeps them.")
+    Path playbook;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Where this rollback's report goes (default: RUN_ID in the runs directory).")
     Path reportDir;
 
     @Mixin
@@ -63,6 +69,7 @@ public final class RollbackCommand implements Callable<Integer> {
         RunReport past;
         Inventory inv;
         try {
+            if (runsDir == null) runsDir = JplayDir.runsDir(JplayDir.locate(playbook, System.getenv()));
             past = ReportFiles.read(RunLocator.locate(run, runsDir));
             inv = Inventory.load(inventory);
         } catch (IOException | InventoryException e) {
@@ -100,7 +107,7 @@ public final class RollbackCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         String runId = ApplyCommand.newRunId();
-        Path runDir = reportDir != null ? reportDir : Path.of(".jplay", "runs", runId);
+        Path runDir = reportDir != null ? reportDir : runsDir.resolve(runId);
         String play = "rollback of " + past.runId();
         int exit = ExitCodes.BAD_INPUT; // stays so when the run directory cannot be made: no host was touched
         try (RunSession session = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(Math.max(1, work.size()))

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class FleetStateStore {
     public static final Path DEFAULT_DIR = Path.of(".jplay", "state");
     /** The environment variable naming jplay's state directory; fleet state is its {@code state} subdirectory. */
-    public static final String ENV = "JPLAY_STATE_DIR";
+    public static final String ENV = JplayDir.ENV;
     /** App names become file and instance names: letters, digits, '.', '_', '-'. */
     public static final Pattern APP_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
@@ -46,11 +46,7 @@ public final class FleetStateStore {
      * from another directory (a CI checkout, an operator's home) finds the same placements and leases.
      */
     public static Path locate(Path option, Path playbook, Map<String, String> env) {
-        if (option != null) return option;
-        String fromEnv = env.get(ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv).resolve("state");
-        Path dir = playbook.toAbsolutePath().normalize().getParent();
-        return dir.resolve(DEFAULT_DIR);
+        return option != null ? option : JplayDir.locate(playbook, env).resolve("state");
     }
 
     public Path dir() {

@@ -1,16 +1,16 @@
 package dev.jplay.engine.schedule;
 
+import dev.jplay.engine.fleet.JplayDir;
 import java.nio.file.Path;
 
-/** Where jplay keeps run history, locks and run directories: {@code $JPLAY_STATE_DIR}, else {@code .jplay}. */
+/** Where jplay keeps run history, locks and run directories when no playbook says ({@link JplayDir}): {@code $JPLAY_STATE_DIR}, else {@code .jplay}. */
 public final class StateDir {
-    public static final String ENV = "JPLAY_STATE_DIR";
+    public static final String ENV = JplayDir.ENV;
 
     private StateDir() {}
 
     public static Path defaultDir() {
-        String env = System.getenv(ENV);
-        return env == null || env.isBlank() ? Path.of(".jplay") : Path.of(env);
+        return JplayDir.locate(null, System.getenv());
     }
 
     public static RunHistory history(Path stateDir) {
