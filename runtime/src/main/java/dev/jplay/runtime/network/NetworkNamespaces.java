@@ -1,11 +1,12 @@
 package dev.jplay.runtime.network;
 
+import dev.jplay.runtime.fs.HostCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Named network namespaces kept alive by bind mounts in a directory of the agent's state (like {@code ip netns add},
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * container end of every veth, once no process (a container still running in it) holds it.
  */
 final class NetworkNamespaces {
-    private static final long TIMEOUT_SECONDS = 30;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dir;
 
@@ -85,20 +86,10 @@ final class NetworkNamespaces {
     /** Null on success, else what went wrong. */
     private static String run(List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            byte[] output = p.getInputStream().readAllBytes();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return String.join(" ", command) + " timed out";
-            }
-            return p.exitValue() == 0 ? null
-                    : String.join(" ", command) + " exited " + p.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return String.join(" ", command) + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return String.join(" ", command) + ": interrupted";
+            HostCommand.Result r = HostCommand.run(command, TIMEOUT);
+            return r.ok() ? null : r.failure();
+        } catch (HostCommand.Failed e) {
+            return e.getMessage();
         }
     }
 

@@ -1,16 +1,15 @@
 package dev.jplay.runtime.network;
 
+import dev.jplay.runtime.fs.HostCommand;
 import dev.jplay.runtime.fs.HostTools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The "host-gw" model (flannel's host-gw backend, Calico without overlay): a pool with a block per host is reachable
@@ -30,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class PoolRouting {
     /** iproute2's protocol number of jplay's routes. */
     public static final String PROTO = "211";
-    private static final long TIMEOUT_SECONDS = 20;
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
 
     private final HostTools tools;
@@ -164,40 +163,17 @@ public final class PoolRouting {
 
     /** Runs a command; its stdout, or ROUTE_FAILED with the command and its stderr. */
     private static String run(List<String> command) {
+        HostCommand.Result r;
         try {
-            Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), PoolRouting::daemon);
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), PoolRouting::daemon);
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw failed(String.join(" ", command) + " timed out after " + TIMEOUT_SECONDS + " s").detail("command", String.join(" ", command));
-            }
-            String stderr = new String(err.join(), StandardCharsets.UTF_8).strip();
-            if (p.exitValue() != 0) {
-                throw failed(String.join(" ", command) + " exited " + p.exitValue() + ": " + stderr)
-                        .detail("command", String.join(" ", command)).detail("exit_code", p.exitValue()).detail("stderr", stderr);
-            }
-            return new String(out.join(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw failed(String.join(" ", command) + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failed(String.join(" ", command) + ": interrupted");
+            r = HostCommand.run(command, TIMEOUT);
+        } catch (HostCommand.Failed e) {
+            throw failed(e.getMessage()).detail("command", String.join(" ", command));
         }
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
+        if (!r.ok()) {
+            throw failed(r.failure()).detail("command", String.join(" ", command)).detail("exit_code", r.exit())
+                    .detail("stderr", r.stderr());
         }
-    }
-
-    private static void daemon(Runnable task) {
-        Thread t = new Thread(task, "pool-routing-output");
-        t.setDaemon(true);
-        t.start();
+        return r.stdout();
     }
 
     private static NetworkException failed(String message) {
