@@ -73,6 +73,11 @@ final class ContainerHost {
         this.localImages = new LocalImages(content, images);
     }
 
+    /** A runtime on {@code stateDir} outside an agent: the boot restore ({@link BootRestore}), one per process. */
+    static ContainerHost open(Path stateDir) throws IOException {
+        return new ContainerHost(stateDir);
+    }
+
     /** The shared instance for this agent (stores keep in-process locks, so there must be only one). */
     static ContainerHost of(ModuleContext ctx) throws ModuleException {
         try {
@@ -124,6 +129,24 @@ final class ContainerHost {
 
     ContainerResult restart(String container) {
         return containers.restart(container);
+    }
+
+    // ---- boot (BootRestore, ContainerBoot) ----
+
+    boolean startAtBoot(String container) {
+        return containers.startAtBoot(container);
+    }
+
+    boolean anyStartAtBoot() {
+        return containers.anyStartAtBoot();
+    }
+
+    Optional<String> bootSkipReason(String container) {
+        return containers.bootSkipReason(container);
+    }
+
+    ContainerResult startRecorded(String container) {
+        return containers.startRecorded(container);
     }
 
     ContainerLogs logs(String container, long tailBytes) {

@@ -13,6 +13,7 @@ import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.ContainerState;
 import dev.jplay.runtime.launch.ContainerStatus;
 import dev.jplay.runtime.launch.LaunchException;
+import dev.jplay.runtime.launch.RestartPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -131,14 +132,15 @@ public final class ContainerModule implements TaskModule {
         long t3 = System.nanoTime();
         Map<String, Object> healthData = HealthGate.verify(host, spec, state, recreate || result.changed(), health,
                 network.address() != null ? network.address() : HealthGate.hostAddress(spec), ctx); // health gate: fails at step "health" when unhealthy
-        boolean changed = recreate || result.changed() || image.changed();
+        ContainerBoot.Outcome boot = ContainerBoot.converge(host, ctx, name, spec.restartPolicy()); // back after a reboot
+        boolean changed = recreate || result.changed() || image.changed() || boot.changed();
         List<String> changes = differences.orElse(List.of("created"));
         ModuleResult.Builder out = ModuleResult.changed(changed)
                 .msg(message(before, result.status(), recreate, changes))
                 .put("container", describe(result.status(), request, rootfs))
                 .put("image", image.toData())
                 .put("changes", recreate ? changes : List.of())
-                .put("warnings", network.withWarnings(result.warnings()))
+                .put("warnings", network.withWarnings(withAll(result.warnings(), boot.warnings())))
                 .put("timings_ms", Map.of("image", millis(t0, t1), "rootfs", millis(t1, t2), "container", millis(t2, t3)));
         if (healthData != null) out.put("health", healthData);
         network.report(out);
@@ -194,10 +196,18 @@ public final class ContainerModule implements TaskModule {
             ContainerRollback.forget(host, name, ctx);
         }
         changed |= detachNetwork(network, ctx);
+        if (!ctx.check()) changed |= ContainerBoot.converge(host, ctx, name, RestartPolicy.NO).changed(); // the last one takes the boot unit
         ModuleResult.Builder out = ModuleResult.changed(changed).msg(changed ? "container " + name + " removed" : "container " + name + " is absent")
                 .put("container", describe(after, null, null));
         if (ctx.diff() && changed) diff(out, before, after, List.of());
         return out.build();
+    }
+
+    private static List<String> withAll(List<String> first, List<String> second) {
+        if (second.isEmpty()) return first;
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     // ---- network (the container's own IP, see ContainerNetwork) ----

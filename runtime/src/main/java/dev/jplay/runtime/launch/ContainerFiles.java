@@ -12,7 +12,8 @@ import java.time.Instant;
  * The files of one container under {@code <state>/containers/<name>/}. The bundle is this directory itself
  * ({@code config.json}; its {@code root.path} points at the caller's rootfs). The supervisor writes
  * {@code supervisor.pid}, {@code started_at}/{@code finished_at} (epoch ms), {@code exit_code},
- * {@code restart_count}; jplay writes {@code stop_requested} to stop it for good.
+ * {@code restart_count}; jplay writes {@code stop_requested} to stop it for good, and {@code start_at_boot} while a
+ * container with a restart policy is meant to run (what the boot restore starts, see {@link ContainerLifecycle#startAtBoot}).
  */
 record ContainerFiles(Path dir) {
 
@@ -36,6 +37,7 @@ record ContainerFiles(Path dir) {
     Path supervisorPid() { return dir.resolve("supervisor.pid"); }
     Path supervisorScript() { return dir.resolve("supervise.sh"); }
     Path stopRequested() { return dir.resolve("stop_requested"); }
+    Path startAtBoot() { return dir.resolve("start_at_boot"); }
 
     boolean exists() { return Files.isRegularFile(spec()); }
 

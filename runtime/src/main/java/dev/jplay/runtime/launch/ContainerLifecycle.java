@@ -56,6 +56,7 @@ public final class ContainerLifecycle {
         return locked(spec.name(), () -> {
             Reconciled reconciled = reconcile(spec, image);
             ContainerStatus status = inspect(spec.name());
+            markStartAtBoot(files(spec.name()), spec.restartPolicy());
             if (status.state() == ContainerState.RUNNING || status.state() == ContainerState.RESTARTING) {
                 return result(status, reconciled.changed, reconciled.diff);
             }
@@ -68,6 +69,7 @@ public final class ContainerLifecycle {
     public ContainerResult ensureStopped(String name) {
         return locked(name, () -> {
             ContainerFiles files = files(name);
+            deleteQuietly(files.startAtBoot()); // first: a reboot during the stop must not bring it back
             boolean changed = files.exists() && supervisor.stop(files, name, SpecRecord.read(files.spec()).spec().stopTimeout());
             return result(inspect(name), changed, List.of());
         });
@@ -96,10 +98,89 @@ public final class ContainerLifecycle {
             if (!files.exists()) {
                 throw new LaunchException(Step.START, "NO_SUCH_CONTAINER", "no container '" + name + "' in " + containersDir);
             }
-            supervisor.stop(files, name, SpecRecord.read(files.spec()).spec().stopTimeout());
+            ContainerSpec spec = SpecRecord.read(files.spec()).spec();
+            supervisor.stop(files, name, spec.stopTimeout());
+            markStartAtBoot(files, spec.restartPolicy());
             supervisor.launch(files, name);
             return result(supervisor.awaitStarted(files, name), true, List.of());
         });
+    }
+
+    // ---- boot (see ContainerFiles#startAtBoot) ----
+
+    /**
+     * Whether {@code name} is to be started when its host boots: it has a restart policy and jplay last started it
+     * (not stopped, not only created). The host's boot unit exists while any container says yes.
+     */
+    public boolean startAtBoot(String name) {
+        return Files.exists(files(name).startAtBoot()) && files(name).exists();
+    }
+
+    /** True if any container on this host is to be started at boot. */
+    public boolean anyStartAtBoot() {
+        for (String name : names()) {
+            if (startAtBoot(name)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Why the boot restore leaves {@code name} alone, or empty when it is to be started now: not meant to run at boot,
+     * or already running (a restore run twice). However its last run ended, a marked container starts, as a
+     * {@code state: started} apply would start it: a clean shutdown ends an {@code on-failure} container with its
+     * SIGTERM exit status, and it must come back all the same.
+     */
+    public Optional<String> bootSkipReason(String name) {
+        return locked(name, () -> {
+            ContainerFiles files = files(name);
+            if (!files.exists()) return Optional.of("no such container");
+            if (!Files.exists(files.startAtBoot())) return Optional.of("not started by jplay with a restart policy");
+            ContainerStatus status = inspect(name);
+            if (status.state() == ContainerState.RUNNING || status.state() == ContainerState.RESTARTING) {
+                return Optional.of("already " + status.state().id());
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * Starts {@code name} from the bundle it was created from, unless it runs: the boot restore, once its rootfs is
+     * mounted and its network attached again (both lived under /run or in mounts a reboot drops).
+     */
+    public ContainerResult startRecorded(String name) {
+        return locked(name, () -> {
+            ContainerFiles files = files(name);
+            if (!files.exists()) {
+                throw new LaunchException(Step.START, "NO_SUCH_CONTAINER", "no container '" + name + "' in " + containersDir);
+            }
+            ContainerStatus status = inspect(name);
+            if (status.state() == ContainerState.RUNNING || status.state() == ContainerState.RESTARTING) {
+                return result(status, false, List.of());
+            }
+            supervisor.launch(files, name);
+            return result(supervisor.awaitStarted(files, name), true, List.of());
+        });
+    }
+
+    private static void markStartAtBoot(ContainerFiles files, RestartPolicy policy) {
+        if (policy == RestartPolicy.NO) {
+            deleteQuietly(files.startAtBoot());
+            return;
+        }
+        if (Files.exists(files.startAtBoot())) return;
+        try {
+            ContainerFiles.writeAtomically(files.startAtBoot(), policy.id() + "\n");
+        } catch (IOException e) {
+            throw new LaunchException(Step.START, "STATE_UNWRITABLE", "cannot write " + files.startAtBoot() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new LaunchException(Step.STOP, "STATE_UNWRITABLE", "cannot delete " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public ContainerStatus status(String name) {

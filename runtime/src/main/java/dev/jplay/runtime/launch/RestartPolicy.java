@@ -10,7 +10,12 @@ public enum RestartPolicy {
     /** Restart after a non-zero exit, at most {@code restart_retries} times (0 = unlimited). */
     ON_FAILURE("on-failure"),
     /** Restart after every exit. */
-    ALWAYS("always");
+    ALWAYS("always"),
+    /**
+     * Docker's {@code unless-stopped}: as {@code always}. A container jplay stopped stays stopped after a reboot under
+     * either (a playbook's {@code state: stopped} is what it declares), so the two differ only in name here.
+     */
+    UNLESS_STOPPED("unless-stopped");
 
     private final String id;
 
@@ -24,6 +29,6 @@ public enum RestartPolicy {
             if (policy.id.equals(normalized)) return policy;
         }
         throw new LaunchException(Step.ARGS, "BAD_RESTART_POLICY",
-                "restart_policy must be no, on-failure or always, got '" + value + "'");
+                "restart_policy must be no, on-failure, always or unless-stopped, got '" + value + "'");
     }
 }
