@@ -13,7 +13,9 @@
 #                                            SSH only from host 1; --host-java lends the hosts this machine's
 #                                            JDK (read-only bind mount): a host with its own Java (jplay
 #                                            pushes a runtime to the others)
+#        [--profile systemd]                 bare hosts that boot through systemd as PID 1 (systemd-profile.sh)
 #   fleet.sh down [--prefix P]               stop them and delete namespaces/veths (idempotent)
+#   fleet.sh reboot [--prefix P] I           power host I of a systemd fleet off and boot it again from its disk
 #   fleet.sh status                          list fleets
 #   fleet.sh exec [--prefix P] I -- CMD...   run CMD inside host I (its network and mount namespaces)
 #   fleet.sh pgrep [--prefix P] I PATTERN    pids of host I's processes whose command line matches PATTERN
@@ -57,9 +59,11 @@ set -- "${args[@]+"${args[@]}"}"
 cmd="$1"; shift
 [[ "$prefix" =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "prefix '$prefix' must be 1-8 lowercase letters/digits, starting with a letter"
 state="$ROOT/$prefix"
-[ "$profile" = root ] || [ "$profile" = bare ] || die "unknown profile '$profile' (root or bare)"
+[ "$profile" = root ] || [ "$profile" = bare ] || [ "$profile" = systemd ] || die "unknown profile '$profile' (root, bare or systemd)"
 # shellcheck source=bare-profile.sh
 . "$(dirname "$0")/bare-profile.sh"
+# shellcheck source=systemd-profile.sh
+. "$(dirname "$0")/systemd-profile.sh"
 
 with_lock() { mkdir -p "$ROOT"; exec 9>"$ROOT/.lock"; flock 9; }
 
@@ -214,6 +218,7 @@ cmd_up() {
     bare_rootfs
     bare_repo
   fi
+  [ "$profile" != systemd ] || sd_rootfs
   with_lock
   [ ! -e "$state" ] || die "fleet '$prefix' already exists ($state): run 'fleet.sh down --prefix $prefix' first"
   slot="$(allocate_slot)"
@@ -222,18 +227,18 @@ cmd_up() {
   echo "$n" >"$state/count"
   echo "$profile" >"$state/profile"
   ensure_bridge
-  [ "$profile" = root ] || bare_serve_repo
+  [ "$profile" != bare ] || bare_serve_repo
   flock -u 9
   [ -n "$out" ] || out="$state"
   ssh-keygen -q -t ed25519 -N '' -C "jplay-fleet-$prefix" -f "$state/client_key"
   local pids=()
   for i in $(seq 1 "$n"); do
-    if [ "$profile" = bare ]; then bare_host_up "$i" "$slot" & else host_up "$i" "$slot" & fi
+    case "$profile" in bare) bare_host_up "$i" "$slot" & ;; systemd) sd_host_up "$i" "$slot" & ;; *) host_up "$i" "$slot" & ;; esac
     pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i" || failed=1; done
   [ "$failed" = 0 ] || { cmd_down; die "bring-up of fleet '$prefix' failed (torn down)"; }
-  if [ "$profile" = bare ]; then bare_outputs "$n" "$slot"; else write_outputs "$n" "$slot"; fi
+  if [ "$profile" != root ]; then bare_outputs "$n" "$slot"; else write_outputs "$n" "$slot"; fi
   wait_reachable "$n" || { cmd_down; die "fleet '$prefix' came up but its hosts do not answer on port 22 (torn down)"; }
   echo "fleet $prefix: $n hosts $NET.$slot.11-$NET.$slot.$((10 + n)); files in $out"
 }
@@ -262,7 +267,9 @@ cmd_down() {
   for d in "$state"/h*; do
     [ -d "$d" ] || continue
     ns="$prefix-${d##*/h}"
-    if [ -e "/run/netns/$ns" ]; then
+    if [ "$(cat "$state/profile" 2>/dev/null)" = systemd ]; then
+      sd_power_off "${d##*/h}" # its PID namespace takes the containers with it
+    elif [ -e "/run/netns/$ns" ]; then
       # Containers left running inside the host (their processes are in namespaces of their own, so killing the
       # host's processes would orphan them): stop their supervisors, then delete them with runc while the host's
       # sshd still holds the mount namespace where runc keeps their state.
@@ -329,10 +336,12 @@ case "$cmd" in
     [ $# -ge 2 ] || die "usage: fleet.sh exec [--prefix P] I -- CMD..."
     i="$1"; shift; [ "${1:-}" != "--" ] || shift
     # A bare host has its own PID and UTS namespaces too.
-    if [ "$(cat "$state/profile" 2>/dev/null)" = bare ]; then
-      exec nsenter -t "$(host_pid "$i")" -n -m -p -u -- "$@"
-    fi
+    case "$(cat "$state/profile" 2>/dev/null)" in
+      bare) exec nsenter -t "$(host_pid "$i")" -n -m -p -u -- "$@" ;;
+      systemd) exec nsenter -t "$(host_pid "$i")" -n -m -p -u -C -- "$@" ;;
+    esac
     exec nsenter -t "$(host_pid "$i")" -n -m -- "$@" ;;
+  reboot) cmd_reboot "$@" ;;
   pgrep) [ $# -eq 2 ] || die "usage: fleet.sh pgrep [--prefix P] I PATTERN"; host_pgrep "$1" "$2" ;;
   pkill)
     [ $# -ge 2 ] || die "usage: fleet.sh pkill [--prefix P] I PATTERN [SIGNAL]"
