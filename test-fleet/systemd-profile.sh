@@ -33,7 +33,7 @@ sd_rootfs() {
   rm -rf "$SD_ROOTFS".tmp.*
   echo "fleet.sh: building the systemd rootfs (mmdebstrap, once)..." >&2
   mmdebstrap --quiet --variant=minbase \
-    --include=systemd,systemd-sysv,dbus,openssh-server,sudo,iproute2,ca-certificates,procps,python3,runc,containernetworking-plugins,iptables,nftables \
+    --include=systemd,systemd-sysv,dbus,openssh-server,sudo,iproute2,ca-certificates,procps,python3,runc,containernetworking-plugins,iptables,nftables,attr \
     bookworm "$tmp" "$(bare_mirror)" >&2 || { rm -rf "$tmp"; die "mmdebstrap failed"; }
   rm -f "$tmp"/etc/ssh/ssh_host_*
   chroot "$tmp" useradd --uid "$BARE_UID" --create-home --shell /bin/bash "$BARE_USER"

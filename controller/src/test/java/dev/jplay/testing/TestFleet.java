@@ -52,6 +52,22 @@ public final class TestFleet implements AutoCloseable {
     public static final String BARE_USER = "debian";
 
     /**
+     * Starts {@code hosts} bare hosts that boot through systemd as their PID 1 (fleet.sh's systemd profile: runc and
+     * the CNI plugins installed, no Java), so that {@link #reboot} runs what a boot runs.
+     */
+    public static TestFleet startSystemd(Class<?> owner, int hosts) {
+        return start(owner, hosts, BARE_USER, List.of("--profile", "systemd"));
+    }
+
+    /**
+     * Reboots host i of a systemd fleet: every process of it killed (containers included), its network namespace,
+     * mounts and /run gone; then booted again from its disk. Returns once its sshd accepts connections.
+     */
+    public void reboot(int i) {
+        run("reboot", "--prefix", prefix, String.valueOf(i));
+    }
+
+    /**
      * {@link #pgrep} pattern of agent JVMs only. "jplay-agent" alone also matches the start script's sh, which stays
      * the JVM's parent until the host has the jar's CDS archive (it renames the archive into place when the JVM exits).
      */

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -241,6 +242,36 @@ class ContainerLifecycleIntegrationTest {
         assertEquals(runs, lines(data.resolve("starts")), "supervisor restarted after stop");
         assertEquals(ContainerState.STOPPED, manager.status("always").state());
         assertFalse(manager.ensureStopped("always").changed());
+    }
+
+    @Test
+    void bootMarkerFollowsWhatJplayLastWantedAndStartRecordedBringsBackAContainerAPowerCutKilled() throws Exception {
+        ContainerSpec spec = spec("boot").command("sleep", "1000").restartPolicy(RestartPolicy.ALWAYS).build();
+        ContainerResult started = manager.ensureStarted(spec, image("boot"));
+        assertTrue(manager.startAtBoot("boot") && manager.anyStartAtBoot());
+        assertEquals(Optional.of("already running"), manager.bootSkipReason("boot"));
+
+        // A power cut: supervisor and container killed, nothing recorded their end.
+        long supervisor = Long.parseLong(Files.readString(stateDir.resolve("containers/boot/supervisor.pid")).strip());
+        ProcessHandle.of(supervisor).ifPresent(ProcessHandle::destroyForcibly);
+        runtime.kill("boot", "KILL");
+        await("the container dies", Duration.ofSeconds(10), () -> manager.status("boot").state() == ContainerState.STOPPED);
+        assertEquals(Optional.empty(), manager.bootSkipReason("boot"), "to be started at boot");
+
+        ContainerResult restored = manager.startRecorded("boot");
+        assertTrue(restored.changed());
+        assertEquals(ContainerState.RUNNING, restored.status().state());
+        assertNotEquals(started.status().pid(), restored.status().pid());
+        assertFalse(manager.startRecorded("boot").changed(), "a second restore changes nothing");
+
+        manager.ensureStopped("boot");
+        assertFalse(manager.startAtBoot("boot"), "stopped by jplay: stays stopped after a reboot");
+        assertEquals(Optional.of("not started by jplay with a restart policy"), manager.bootSkipReason("boot"));
+        assertFalse(manager.anyStartAtBoot());
+
+        ContainerSpec once = spec("noboot").command("sleep", "1000").build();
+        manager.ensureStarted(once, image("noboot"));
+        assertFalse(manager.startAtBoot("noboot"), "restart_policy no: nothing at boot");
     }
 
     @Test

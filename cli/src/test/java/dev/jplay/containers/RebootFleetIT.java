@@ -1,0 +1,181 @@
+package dev.jplay.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.jplay.cli.CliRun;
+import dev.jplay.engine.fleet.FleetState;
+import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.reports.HostRecap;
+import dev.jplay.reports.ReportFiles;
+import dev.jplay.reports.RunReport;
+import dev.jplay.testing.RegistryServer;
+import dev.jplay.testing.TestFleet;
+import dev.jplay.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14, reboots: instances with a restart policy come back after their host reboots, without anyone running jplay.
+ * A host that boots through a real systemd (fleet.sh's systemd profile, no Java: jplay pushes its runtime) gets the
+ * example web fleet ({@code restart_policy: on-failure}, an IP each from a pool); jplay installs and enables
+ * {@code jplay-restore.service}. Then the host is rebooted for real as far as this machine allows: every process killed
+ * (the containers' too), its network namespace, mounts, /run and cgroups gone, systemd booted again from its disk. The
+ * unit brings every instance back on its own IP, {@code jplay ps} shows them running, and an apply afterwards finds
+ * nothing to change. Scaling to zero removes the unit.
+ */
+@EnabledIfSystemProperty(named = "jplay.it", matches = "true")
+class RebootFleetIT {
+    static final String BRIDGE = "10.213.0.1"; // test-fleet/fleet.sh's bridge: the hosts reach the registry here
+    static final int REPLICAS = 3;
+    static final String HOST_STATE = "/var/lib/jplay";
+    static final String UNIT = "jplay-restore.service";
+
+    static TestFleet fleet;
+    static RegistryServer registry;
+    static TestImages.Pushed web;
+    static Path work;
+    static Path inventory;
+
+    @BeforeAll
+    static void up(@TempDir Path dir) throws Exception {
+        work = dir;
+        fleet = TestFleet.startSystemd(RebootFleetIT.class, 1);
+        registry = RegistryServer.start(dir.resolve("registry"), BRIDGE);
+        web = TestImages.pushBusybox(registry, "reboot/web:1", "the image's own page\n");
+        String yaml = Files.readString(fleet.inventoryYaml());
+        String withGroup = yaml.replaceFirst("(?m)^    fleet:$", "    web:");
+        assertTrue(!withGroup.equals(yaml), yaml);
+        inventory = Files.writeString(dir.resolve("hosts.yml"), withGroup);
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        try {
+            if (registry != null) registry.close();
+        } finally {
+            if (fleet != null) fleet.close();
+        }
+    }
+
+    @Test
+    void instancesComeBackOnTheirIpsAfterARebootAndTheUnitGoesWithTheLastOne() throws Exception {
+        assertEquals("running", fleet.exec(1, "systemctl", "is-system-running").strip(), "the host runs systemd as its init");
+
+        Applied first = apply();
+        assertEquals(0, first.cli.exit(), first.cli.out() + first.cli.err());
+        assertEquals("enabled", unitState(), "the apply enabled the restore unit");
+        String unit = fleet.exec(1, "cat", "/etc/systemd/system/" + UNIT);
+        // It runs a copy of the pushed runtime and of the agent jar that root owns, not the login user's ~/.jplay.
+        assertTrue(unit.contains("ExecStart=" + HOST_STATE + "/boot/runtime/") && unit.contains("-cp " + HOST_STATE + "/boot/agent.jar"), unit);
+        assertFalse(unit.contains("/home/"), unit);
+
+        FleetState placed = new FleetStateStore(work.resolve("state")).load("web").orElseThrow();
+        assertEquals(REPLICAS, placed.instances().size());
+        Map<String, String> expected = new TreeMap<>();
+        for (FleetState.Instance x : placed.instances()) expected.put(x.ip(), x.name());
+        assertEquals(expected, WebFleetIT.httpGetAll(fleet, 1, expected.keySet(), true), "pages served before the reboot");
+
+        Applied again = apply();
+        assertEquals(0, again.cli.exit(), again.cli.out() + again.cli.err());
+        assertEquals(0, changed(again.report), "a re-run changes nothing, the unit included: " + again.cli.out());
+
+        String bootBefore = bootId();
+        long t0 = System.nanoTime();
+        fleet.reboot(1);
+        long booted = System.nanoTime();
+        assertFalse(bootId().equals(bootBefore), "a new boot");
+        String status = awaitUnitDone();
+        System.out.printf("[figures] reboot to sshd: %d ms; then until the restore unit finished: %d ms (load %s)%n",
+                (booted - t0) / 1_000_000, (System.nanoTime() - booted) / 1_000_000, loadAverage());
+        System.out.println(status);
+        assertTrue(status.contains("jplay restore: " + REPLICAS + " container(s) started, 0 failed"), status);
+        for (FleetState.Instance x : placed.instances()) {
+            assertTrue(status.contains(x.name() + ": running") && status.contains(x.ip() + "/"), x.name() + " in " + status);
+        }
+
+        // Same IPs, same answers; jplay ps sees them running; the playbook finds nothing to do.
+        assertEquals(expected, WebFleetIT.httpGetAll(fleet, 1, expected.keySet(), true), "pages served after the reboot");
+        CliRun ps = CliRun.of("ps", "-i", inventory.toString(), "-b", "--known-hosts", fleet.knownHosts().toString(), "--json");
+        assertEquals(0, ps.exit(), ps.out() + ps.err());
+        JsonNode rows = ReportFiles.json().readTree(ps.out()).get("containers");
+        Set<String> running = new TreeSet<>();
+        for (JsonNode row : rows) if (row.get("running").asBoolean()) running.add(row.get("name").asText());
+        assertEquals(new TreeSet<>(expected.values()), running, ps.out());
+        Applied afterReboot = apply();
+        assertEquals(0, afterReboot.cli.exit(), afterReboot.cli.out() + afterReboot.cli.err());
+        assertEquals(0, changed(afterReboot.report), "after the reboot the host is as the playbook wants it: " + afterReboot.cli.out());
+
+        // The last instance leaving takes the unit with it.
+        Applied zero = apply("replicas=0");
+        assertEquals(0, zero.cli.exit(), zero.cli.out() + zero.cli.err());
+        assertEquals(Set.of(), WebFleetIT.listing(fleet, HOST_STATE, 1, "containers"));
+        assertEquals("absent", fleet.exec(1, "sh", "-c", "[ -e /etc/systemd/system/" + UNIT + " ] && echo present || echo absent").strip());
+        assertEquals("not-found", unitState(), "the unit is gone from systemd too");
+    }
+
+    // ---- the host ----
+
+    /** {@code systemctl is-enabled} of the unit ("enabled", "disabled", "not-found"). */
+    private static String unitState() {
+        return fleet.exec(1, "sh", "-c", "systemctl is-enabled " + UNIT + " 2>&1 | tail -n 1; true").strip().replace("Failed to get unit file state for "
+                + UNIT + ": No such file or directory", "not-found");
+    }
+
+    /** When the host's PID 1 started (clock ticks since this machine booted): differs after each boot of the host. */
+    private static String bootId() {
+        return fleet.exec(1, "awk", "{print $22}", "/proc/1/stat").strip();
+    }
+
+    /** Waits (deadline 3 min) until the restore unit has run at boot; its status with the journal's lines. */
+    private static String awaitUnitDone() throws InterruptedException {
+        long deadline = System.nanoTime() + 180_000_000_000L;
+        while (true) {
+            String state = fleet.exec(1, "sh", "-c", "systemctl show -p ActiveState,SubState --value " + UNIT + " | tr '\\n' ' '").strip();
+            if (state.equals("active exited") || state.startsWith("failed")) {
+                return state + "\n" + fleet.exec(1, "sh", "-c", "systemctl status --no-pager -n 50 " + UNIT + "; true");
+            }
+            if (System.nanoTime() > deadline) throw new AssertionError("the restore unit did not finish in 3 min: " + state);
+            Thread.sleep(200);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    // ---- running the example ----
+
+    private record Applied(CliRun cli, RunReport report) {}
+
+    private static Applied apply(String... extraVars) throws Exception {
+        Path runDir = Files.createTempDirectory(work, "run");
+        List<String> args = new ArrayList<>(List.of("apply", WebFleetIT.examplePlaybook().toString(), "-i", inventory.toString(),
+                "-b", "--known-hosts", fleet.knownHosts().toString(), "--report-dir", runDir.toString(), "--state-dir",
+                work.resolve("state").toString(), "-e", "image=" + web.reference(), "-e", "replicas=" + REPLICAS));
+        for (String v : extraVars) args.addAll(List.of("-e", v));
+        CliRun cli = CliRun.of(args.toArray(String[]::new));
+        return new Applied(cli, ReportFiles.read(runDir.resolve(ReportFiles.REPORT)));
+    }
+
+    private static int changed(RunReport report) {
+        return report.recap().values().stream().mapToInt(HostRecap::changed).sum();
+    }
+}
