@@ -6,7 +6,6 @@ import dev.jplay.protocol.AgentLaunch;
 import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.BootUnit;
 import dev.jplay.runtime.launch.LaunchException;
-import dev.jplay.runtime.launch.RestartPolicy;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.FileVisitResult;
@@ -38,22 +37,26 @@ final class ContainerBoot {
     /** {@code agentState} key of a {@link BootUnit} that replaces the host's (tests). */
     static final String UNIT_KEY = "boot-unit";
 
+    /**
+     * The result's warning on a host without systemd. The same words for every container, so a run shows it once per
+     * host (TaskReporter keeps one of each text).
+     */
+    static final String NO_SYSTEMD = "restart_policy: this host does not run systemd (no /run/systemd/system): containers with a restart "
+            + "policy will not come back after a reboot; jplay restores them at boot through a systemd unit only (README: Containers, reboots)";
+
     record Outcome(boolean changed, List<String> warnings) {}
 
     private ContainerBoot() {}
 
     /**
-     * Installs or removes the unit as the host's containers now want it. {@code name}/{@code policy}: the container
-     * the task was about (its policy words the warning).
+     * Installs or removes the unit as the host's containers now want it, after a task on container {@code name}.
      */
-    static Outcome converge(ContainerHost host, ModuleContext ctx, String name, RestartPolicy policy) throws ModuleException {
+    static Outcome converge(ContainerHost host, ModuleContext ctx, String name) throws ModuleException {
         BootUnit unit = unit(ctx);
         try {
             if (host.startAtBoot(name)) {
                 if (!unit.systemdRuns()) {
-                    return new Outcome(false, List.of("restart_policy " + policy.id() + ": this host does not run systemd (no /run/systemd/system), so "
-                            + "nothing starts container " + name + " again after a reboot; jplay brings containers back at boot through a "
-                            + "systemd unit only (README: Containers, reboots)"));
+                    return new Outcome(false, List.of(NO_SYSTEMD));
                 }
                 return new Outcome(unit.install(BootUnit.render(command(ctx), ctx.stateDir().toAbsolutePath().normalize())), List.of());
             }

@@ -13,7 +13,6 @@ import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.ContainerState;
 import dev.jplay.runtime.launch.ContainerStatus;
 import dev.jplay.runtime.launch.LaunchException;
-import dev.jplay.runtime.launch.RestartPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -132,7 +131,7 @@ public final class ContainerModule implements TaskModule {
         long t3 = System.nanoTime();
         Map<String, Object> healthData = HealthGate.verify(host, spec, state, recreate || result.changed(), health,
                 network.address() != null ? network.address() : HealthGate.hostAddress(spec), ctx); // health gate: fails at step "health" when unhealthy
-        ContainerBoot.Outcome boot = ContainerBoot.converge(host, ctx, name, spec.restartPolicy()); // back after a reboot
+        ContainerBoot.Outcome boot = ContainerBoot.converge(host, ctx, name); // back after a reboot
         boolean changed = recreate || result.changed() || image.changed() || boot.changed();
         List<String> changes = differences.orElse(List.of("created"));
         ModuleResult.Builder out = ModuleResult.changed(changed)
@@ -196,7 +195,7 @@ public final class ContainerModule implements TaskModule {
             ContainerRollback.forget(host, name, ctx);
         }
         changed |= detachNetwork(network, ctx);
-        if (!ctx.check()) changed |= ContainerBoot.converge(host, ctx, name, RestartPolicy.NO).changed(); // the last one takes the boot unit
+        if (!ctx.check()) changed |= ContainerBoot.converge(host, ctx, name).changed(); // the last one takes the boot unit
         ModuleResult.Builder out = ModuleResult.changed(changed).msg(changed ? "container " + name + " removed" : "container " + name + " is absent")
                 .put("container", describe(after, null, null));
         if (ctx.diff() && changed) diff(out, before, after, List.of());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.runtime.launch.BootUnit;
-import dev.jplay.runtime.launch.RestartPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -73,11 +72,10 @@ class ContainerBootTest {
         Path state = tmp.resolve("state");
         markedContainer(state, "web-1");
         BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"));
-        ContainerBoot.Outcome outcome = ContainerBoot.converge(ContainerHost.open(state), context(state, unit), "web-1", RestartPolicy.ALWAYS);
+        ContainerBoot.Outcome outcome = ContainerBoot.converge(ContainerHost.open(state), context(state, unit), "web-1");
         assertFalse(outcome.changed());
-        assertEquals(1, outcome.warnings().size());
-        assertTrue(outcome.warnings().get(0).startsWith("restart_policy always: this host does not run systemd"), outcome.warnings().get(0));
-        assertTrue(outcome.warnings().get(0).contains("nothing starts container web-1 again after a reboot"), outcome.warnings().get(0));
+        assertEquals(List.of(ContainerBoot.NO_SYSTEMD), outcome.warnings());
+        assertTrue(ContainerBoot.NO_SYSTEMD.contains("will not come back after a reboot"), ContainerBoot.NO_SYSTEMD);
         assertFalse(unit.installed());
     }
 
@@ -92,13 +90,13 @@ class ContainerBootTest {
         ModuleContext ctx = context(state, unit);
 
         Files.delete(state.resolve("containers/web-1/start_at_boot")); // web-1 stopped; web-2 still wants the unit
-        assertFalse(ContainerBoot.converge(host, ctx, "web-1", RestartPolicy.NO).changed());
+        assertFalse(ContainerBoot.converge(host, ctx, "web-1").changed());
         assertTrue(unit.installed());
 
         Files.delete(state.resolve("containers/web-2/start_at_boot"));
-        assertTrue(ContainerBoot.converge(host, ctx, "web-2", RestartPolicy.NO).changed(), "the last one takes the unit");
+        assertTrue(ContainerBoot.converge(host, ctx, "web-2").changed(), "the last one takes the unit");
         assertFalse(unit.installed());
-        assertFalse(ContainerBoot.converge(host, ctx, "web-2", RestartPolicy.NO).changed());
+        assertFalse(ContainerBoot.converge(host, ctx, "web-2").changed());
     }
 
     /** A container's bundle as far as the boot decision reads it: spec.json and the start_at_boot marker. */
