@@ -109,15 +109,23 @@ class RebootFleetIT {
 
         // Same IPs, same answers; jplay ps sees them running; the playbook finds nothing to do.
         assertEquals(expected, WebFleetIT.httpGetAll(fleet, 1, expected.keySet(), true), "pages served after the reboot");
-        CliRun ps = CliRun.of("ps", "-i", inventory.toString(), "-b", "--known-hosts", fleet.knownHosts().toString(), "--json");
-        assertEquals(0, ps.exit(), ps.out() + ps.err());
-        JsonNode rows = ReportFiles.json().readTree(ps.out()).get("containers");
-        Set<String> running = new TreeSet<>();
-        for (JsonNode row : rows) if (row.get("running").asBoolean()) running.add(row.get("name").asText());
-        assertEquals(new TreeSet<>(expected.values()), running, ps.out());
+        assertEquals(new TreeSet<>(expected.values()), runningInstances(), "jplay ps after the reboot");
         Applied afterReboot = apply();
         assertEquals(0, afterReboot.cli.exit(), afterReboot.cli.out() + afterReboot.cli.err());
         assertEquals(0, changed(afterReboot.report), "after the reboot the host is as the playbook wants it: " + afterReboot.cli.out());
+
+        // Stopped by the playbook: the unit goes with the last running instance, and a reboot starts nothing.
+        Path stopping = Files.writeString(work.resolve("web-fleet-stopped.yml"), Files.readString(WebFleetIT.examplePlaybook())
+                .replace("        stop_timeout: 2\n", "        stop_timeout: 2\n        state: stopped\n"));
+        Applied stopped = apply(stopping);
+        assertEquals(0, stopped.cli.exit(), stopped.cli.out() + stopped.cli.err());
+        assertEquals("not-found", unitState(), "no instance to start at boot, no unit");
+        fleet.reboot(1);
+        assertEquals(Set.of(), runningInstances(), "stopped instances stay stopped after a reboot");
+        Applied restarted = apply();
+        assertEquals(0, restarted.cli.exit(), restarted.cli.out() + restarted.cli.err());
+        assertEquals("enabled", unitState());
+        assertEquals(expected, WebFleetIT.httpGetAll(fleet, 1, expected.keySet(), true), "started again by the playbook");
 
         // The last instance leaving takes the unit with it.
         Applied zero = apply("replicas=0");
@@ -153,6 +161,17 @@ class RebootFleetIT {
         }
     }
 
+    /** Names of the containers {@code jplay ps -b} shows running. */
+    private static Set<String> runningInstances() throws Exception {
+        CliRun ps = CliRun.of("ps", "-i", inventory.toString(), "-b", "--known-hosts", fleet.knownHosts().toString(), "--json");
+        assertEquals(0, ps.exit(), ps.out() + ps.err());
+        Set<String> running = new TreeSet<>();
+        for (JsonNode row : ReportFiles.json().readTree(ps.out()).get("containers")) {
+            if (row.get("running").asBoolean()) running.add(row.get("name").asText());
+        }
+        return running;
+    }
+
     private static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).strip();
@@ -166,8 +185,12 @@ class RebootFleetIT {
     private record Applied(CliRun cli, RunReport report) {}
 
     private static Applied apply(String... extraVars) throws Exception {
+        return apply(WebFleetIT.examplePlaybook(), extraVars);
+    }
+
+    private static Applied apply(Path playbook, String... extraVars) throws Exception {
         Path runDir = Files.createTempDirectory(work, "run");
-        List<String> args = new ArrayList<>(List.of("apply", WebFleetIT.examplePlaybook().toString(), "-i", inventory.toString(),
+        List<String> args = new ArrayList<>(List.of("apply", playbook.toString(), "-i", inventory.toString(),
                 "-b", "--known-hosts", fleet.knownHosts().toString(), "--report-dir", runDir.toString(), "--state-dir",
                 work.resolve("state").toString(), "-e", "image=" + web.reference(), "-e", "replicas=" + REPLICAS));
         for (String v : extraVars) args.addAll(List.of("-e", v));
