@@ -51,18 +51,22 @@ public final class BootRestore {
                 }
             } catch (ModuleException e) {
                 failed++;
-                out.println(name + ": FAILED at step " + e.step().id() + " (" + e.code() + "): " + e.getMessage());
+                out.println(failure(name, e.step(), e.code(), e.getMessage()));
             } catch (LaunchException e) {
                 failed++;
-                out.println(name + ": FAILED at step " + e.step().id() + " (" + e.code() + "): " + e.getMessage());
+                out.println(failure(name, e.step(), e.code(), e.getMessage()));
             } catch (NetworkException e) {
                 failed++;
-                out.println(name + ": FAILED at step " + NetworkException.STEP.id() + " (" + e.code() + "): " + e.getMessage());
+                out.println(failure(name, e.step(), e.code(), e.getMessage()));
             }
         }
         out.println("jplay restore: " + restored + " container(s) started, " + failed + " failed, "
                 + (names.size() - restored - failed) + " left alone");
         return failed;
+    }
+
+    private static String failure(String name, Step step, String code, String message) {
+        return name + ": FAILED at step " + step.id() + " (" + code + "): " + message;
     }
 
     /** The line for a container started (or found running), empty for one that is not to start at boot. */
