@@ -69,7 +69,7 @@ final class ContainerBoot {
 
     private static BootUnit unit(ModuleContext ctx) {
         Object preset = ctx.agentState().get(UNIT_KEY);
-        return preset instanceof BootUnit u ? u : BootUnit.host();
+        return preset instanceof BootUnit u ? u : BootUnit.host(ctx.stateDir());
     }
 
     /** The restore's command line, its files copied into place once per agent process. */

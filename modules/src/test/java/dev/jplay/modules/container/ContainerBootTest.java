@@ -71,7 +71,7 @@ class ContainerBootTest {
     void withoutSystemdAContainerWithARestartPolicyGetsAWarningAndNoUnit() throws Exception {
         Path state = tmp.resolve("state");
         markedContainer(state, "web-1");
-        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"));
+        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"), BootUnit.NAME);
         ContainerBoot.Outcome outcome = ContainerBoot.converge(ContainerHost.open(state), context(state, unit), "web-1");
         assertFalse(outcome.changed());
         assertEquals(List.of(ContainerBoot.NO_SYSTEMD), outcome.warnings());
@@ -84,7 +84,7 @@ class ContainerBootTest {
         Path state = tmp.resolve("state");
         markedContainer(state, "web-1");
         markedContainer(state, "web-2");
-        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"));
+        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"), BootUnit.NAME);
         unit.install("[Unit]\n");
         ContainerHost host = ContainerHost.open(state);
         ModuleContext ctx = context(state, unit);

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 
 /**
  * The systemd unit that brings a host's containers back after a reboot, since jplay has no daemon that would run at
- * boot (dockerd is Docker's): {@value #NAME}, a oneshot run of the agent jar's restore entry point, enabled in
+ * boot (dockerd is Docker's): {@value #NAME} (see {@link #nameFor}), a oneshot run of the agent jar's restore entry point, enabled in
  * {@code multi-user.target} while any container on the host is to be started at boot.
  *
  * <p>One unit for all containers, not a template unit per instance: a boot then starts one JVM (~40 MB, ~0.3 s of
@@ -27,20 +27,47 @@ import java.util.stream.Collectors;
  * {@code enable} only when the {@code multi-user.target.wants} link is missing; an unchanged host runs no command.
  */
 public final class BootUnit {
+    /** The unit of the privileged agent's usual state directory, {@value #DEFAULT_STATE_DIR}. */
     public static final String NAME = "jplay-restore.service";
+    static final String DEFAULT_STATE_DIR = "/var/lib/jplay";
     private static final Duration SYSTEMCTL_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path unitDir;
     private final Path systemdRunDir;
+    private final String name;
 
-    /** The host's: units in {@code /etc/systemd/system}, systemd running when {@code /run/systemd/system} exists. */
-    public static BootUnit host() {
-        return new BootUnit(Path.of("/etc/systemd/system"), Path.of("/run/systemd/system"));
+    /**
+     * The host's unit for the containers of {@code stateDir}: in {@code /etc/systemd/system}, systemd running when
+     * {@code /run/systemd/system} exists.
+     */
+    public static BootUnit host(Path stateDir) {
+        return new BootUnit(Path.of("/etc/systemd/system"), Path.of("/run/systemd/system"), nameFor(stateDir));
     }
 
-    public BootUnit(Path unitDir, Path systemdRunDir) {
+    /**
+     * {@value #NAME} for {@value #DEFAULT_STATE_DIR}; another state directory (root logging in without become keeps
+     * {@code /root/.jplay/state}) gets its own unit, {@code jplay-restore-<8 hex of its path's SHA-256>.service}, so
+     * two state directories on one host do not take turns rewriting one unit.
+     */
+    public static String nameFor(Path stateDir) {
+        String dir = stateDir.toAbsolutePath().normalize().toString();
+        if (dir.equals(DEFAULT_STATE_DIR)) return NAME;
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(dir.getBytes(StandardCharsets.UTF_8));
+            return "jplay-restore-" + java.util.HexFormat.of().formatHex(hash, 0, 4) + ".service";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public BootUnit(Path unitDir, Path systemdRunDir, String name) {
         this.unitDir = unitDir;
         this.systemdRunDir = systemdRunDir;
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
     }
 
     /** Whether systemd is this host's init: the test sd_booted(3) uses. */
@@ -49,11 +76,11 @@ public final class BootUnit {
     }
 
     public Path unitFile() {
-        return unitDir.resolve(NAME);
+        return unitDir.resolve(name);
     }
 
     Path wantsLink() {
-        return unitDir.resolve("multi-user.target.wants").resolve(NAME);
+        return unitDir.resolve("multi-user.target.wants").resolve(name);
     }
 
     public boolean installed() {
@@ -104,7 +131,7 @@ public final class BootUnit {
         }
         if (!Files.isSymbolicLink(wantsLink())) {
             if (systemdRuns()) {
-                systemctl("enable", NAME);
+                systemctl("enable", name);
             } else {
                 link(); // what enable does, for a unit directory without a running systemd
             }
@@ -116,7 +143,7 @@ public final class BootUnit {
     /** Disables and deletes the unit; true if there was anything to remove. */
     public boolean uninstall() {
         if (!installed()) return false;
-        if (Files.isSymbolicLink(wantsLink())) systemctl("disable", NAME);
+        if (Files.isSymbolicLink(wantsLink())) systemctl("disable", name);
         try {
             Files.deleteIfExists(wantsLink()); // systemctl normally did; a host whose systemd is gone did not
             Files.deleteIfExists(unitFile());
@@ -144,10 +171,10 @@ public final class BootUnit {
         try {
             result = HostCommand.run(command, SYSTEMCTL_TIMEOUT);
         } catch (HostCommand.Failed e) {
-            throw new LaunchException(Step.START, "BOOT_UNIT_FAILED", e.getMessage(), e).detail("unit", NAME);
+            throw new LaunchException(Step.START, "BOOT_UNIT_FAILED", e.getMessage(), e).detail("unit", name);
         }
         if (!result.ok()) {
-            throw new LaunchException(Step.START, "BOOT_UNIT_FAILED", result.failure().strip()).detail("unit", NAME);
+            throw new LaunchException(Step.START, "BOOT_UNIT_FAILED", result.failure().strip()).detail("unit", name);
         }
     }
 

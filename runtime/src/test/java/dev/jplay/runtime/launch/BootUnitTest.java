@@ -30,7 +30,7 @@ class BootUnitTest {
     @Test
     void installIsIdempotentAndUninstallRemovesFileAndLink() throws Exception {
         // No running systemd (its run directory is absent): files only, which is what enable and disable change.
-        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"));
+        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"), BootUnit.NAME);
         assertFalse(unit.systemdRuns());
         assertFalse(unit.installed());
         String text = BootUnit.render(List.of("/usr/bin/java", "-cp", "a.jar", "Main"), Path.of("/var/lib/jplay"));
@@ -56,6 +56,16 @@ class BootUnitTest {
     @Test
     void systemdRunsWhenItsRunDirectoryExists() throws Exception {
         Path run = Files.createDirectories(tmp.resolve("run/systemd/system"));
-        assertTrue(new BootUnit(tmp.resolve("etc"), run).systemdRuns());
+        assertTrue(new BootUnit(tmp.resolve("etc"), run, BootUnit.NAME).systemdRuns());
+    }
+
+    @Test
+    void theUsualStateDirectoryHasTheShortNameOthersTheirOwn() {
+        assertEquals("jplay-restore.service", BootUnit.nameFor(Path.of("/var/lib/jplay")));
+        assertEquals("jplay-restore.service", BootUnit.nameFor(Path.of("/var/lib/jplay/")));
+        String root = BootUnit.nameFor(Path.of("/root/.jplay/state"));
+        assertTrue(root.matches("jplay-restore-[0-9a-f]{8}\\.service"), root);
+        assertEquals(root, BootUnit.nameFor(Path.of("/root/.jplay/../.jplay/state")));
+        assertFalse(root.equals(BootUnit.nameFor(Path.of("/srv/jplay"))));
     }
 }
