@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * process and lose its exit status. {@code started} launches a detached supervisor ({@link ContainerSupervisor})
  * that runs the container in the foreground, records exit codes and applies the restart policy; a stop writes
  * {@code stop_requested} first, so the supervisor never undoes it. Rollback revisions are
- * {@link ContainerRevisions}'.
+ * {@link ContainerRevisions}'. A start with a restart policy also marks the container {@code start_at_boot} (a stop
+ * or a start without a policy clears it): what the host's boot unit ({@link BootUnit}) starts again after a reboot,
+ * through {@link #bootSkipReason} and {@link #startRecorded}.
  *
  * <p>A container whose spec, image digest or rootfs differs from the one it was created from is torn down and
  * recreated; the result lists what differed.
@@ -69,7 +71,7 @@ public final class ContainerLifecycle {
     public ContainerResult ensureStopped(String name) {
         return locked(name, () -> {
             ContainerFiles files = files(name);
-            deleteQuietly(files.startAtBoot()); // first: a reboot during the stop must not bring it back
+            deleteFile(files.startAtBoot()); // first: a reboot during the stop must not bring it back
             boolean changed = files.exists() && supervisor.stop(files, name, SpecRecord.read(files.spec()).spec().stopTimeout());
             return result(inspect(name), changed, List.of());
         });
@@ -164,7 +166,7 @@ public final class ContainerLifecycle {
 
     private static void markStartAtBoot(ContainerFiles files, RestartPolicy policy) {
         if (policy == RestartPolicy.NO) {
-            deleteQuietly(files.startAtBoot());
+            deleteFile(files.startAtBoot());
             return;
         }
         if (Files.exists(files.startAtBoot())) return;
@@ -175,7 +177,7 @@ public final class ContainerLifecycle {
         }
     }
 
-    private static void deleteQuietly(Path file) {
+    private static void deleteFile(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
