@@ -69,6 +69,7 @@ final class ContainerRollback {
                 new dev.jplay.runtime.launch.ImageConfig(config.entrypoint(), config.cmd(), config.env(), config.workingDir(), config.user()),
                 rootfs);
         ContainerResult started = host.ensureStarted(target.spec(), containerImage);
+        ContainerBoot.Outcome boot = ContainerBoot.converge(host, ctx, name); // the revision's restart policy decides the boot unit
         HealthRecords records = new HealthRecords(ctx.stateDir());
         HealthCheck check = override != null ? override : records.previousCheck(name);
         records.saveCurrent(name, check);
@@ -82,6 +83,7 @@ final class ContainerRollback {
                 .put("to", revisionData(target))
                 .put("container", summary(started.status()));
         if (health != null) out.put("health", health);
+        if (!boot.warnings().isEmpty()) out.put("warnings", boot.warnings());
         return out.build();
     }
 
