@@ -7,6 +7,7 @@ import dev.jplay.cli.Main;
 import dev.jplay.engine.fleet.FleetState;
 import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.protocol.Json;
+import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;
@@ -214,6 +215,29 @@ class FleetServiceIT {
         assertEquals(0, changed(again), "absent and already gone: ok");
         String refused = client.exec("sh", "-c", "timeout 5 busybox wget -q -O - http://$0:80/ 2>&1; echo rc=$?", fleet.address(1));
         assertTrue(refused.contains("Connection refused"), "nothing listens on port 80 of the host once the service is gone: " + refused);
+    }
+
+    @Test
+    void aPortTheHostAlreadyReceivesIsRefusedNamingWhatHasIt() throws Exception {
+        Files.writeString(work.resolve("ssh.yml"), """
+                - hosts: net
+                  tasks:
+                    - name: ssh
+                      fleet_service: {name: ssh, port: 22, backends: %s}
+                """.formatted(Json.writeString(ips(placed.instances()))));
+        RunReport taken = apply("ssh.yml");
+        assertEquals(2, taken.exitCode(), () -> "failures: " + taken.failures());
+        assertEquals(HOSTS, taken.failures().size(), taken.failures().toString());
+        for (FailureInfo f : taken.failures()) {
+            int h = f.host().equals(fleet.name(1)) ? 1 : 2;
+            assertEquals("network", f.step());
+            assertEquals("SERVICE_PORT_IN_USE", f.code());
+            assertTrue(f.cause().contains("tcp port 22 is taken on this host by a socket listening on " + fleet.address(h) + ":22"), f.cause());
+            assertEquals(List.of("a socket listening on " + fleet.address(h) + ":22"), f.detail().get("taken_by"));
+            assertTrue(fleet.exec(h, "nft", "list", "tables").lines().noneMatch(l -> l.contains("jplay-svc-ssh")), "no table written");
+        }
+        RunReport stillReachable = apply("query.yml");
+        assertEquals(0, stillReachable.exitCode(), "sshd still answers: " + stillReachable.failures());
     }
 
     // ---- helpers ----

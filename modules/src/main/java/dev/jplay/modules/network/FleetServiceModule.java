@@ -138,6 +138,10 @@ public final class FleetServiceModule implements TaskModule {
             throw new ModuleException(Step.ARGS, "ARG_CONFLICT", NAME + ": state: query takes no other argument (it lists every service)");
         }
         List<Map<String, Object>> services = new ArrayList<>();
+        if (!tables.available()) {
+            // jplay ps asks every host: one without nft has no service (jplay installs it before writing one).
+            return ModuleResult.ok().msg("no fleet service on this host (no nft)").put("services", services).build();
+        }
         for (String name : tables.names()) tables.read(name).ifPresent(s -> services.add(describe(s.service())));
         return ModuleResult.ok().msg(services.size() + " fleet service(s) on this host").put("services", services).build();
     }
@@ -159,15 +163,9 @@ public final class FleetServiceModule implements TaskModule {
     private void refuseTakenPort(FleetService s, ModuleContext ctx) throws ModuleException {
         List<String> users = new ArrayList<>();
         for (String socket : sockets.receiving(s.protocol(), s.port())) users.add("a socket listening on " + socket);
+        // No network directory: no container was ever attached here (and reading would create it).
         if (Files.isDirectory(ctx.stateDir().resolve("network"))) {
-            for (Map.Entry<String, NetworkAttachment> e : new CniNetworks(ctx.stateDir()).attachments().entrySet()) {
-                for (PortMapping p : e.getValue().ports()) {
-                    boolean loopbackOnly = p.hostIp() != null && p.hostIp().startsWith("127.");
-                    if (p.hostPort() == s.port() && p.protocol().equals(s.protocol()) && !loopbackOnly) {
-                        users.add("container " + e.getKey() + " (published port " + p + ")");
-                    }
-                }
-            }
+            users.addAll(publishing(s, new CniNetworks(ctx.stateDir()).attachments()));
         }
         if (!users.isEmpty()) {
             throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_PORT_IN_USE, NAME + " " + s.name() + ": "
@@ -175,6 +173,20 @@ public final class FleetServiceModule implements TaskModule {
                     + "; the service would take its connections: choose another port")
                     .detail("service", s.name()).detail("port", s.port()).detail("protocol", s.protocol()).detail("taken_by", users);
         }
+    }
+
+    /** The containers whose published ports take the service's port on a non-loopback address. */
+    static List<String> publishing(FleetService s, Map<String, NetworkAttachment> attachments) {
+        List<String> users = new ArrayList<>();
+        for (Map.Entry<String, NetworkAttachment> e : attachments.entrySet()) {
+            for (PortMapping p : e.getValue().ports()) {
+                boolean loopbackOnly = p.hostIp() != null && p.hostIp().startsWith("127.");
+                if (p.hostPort() == s.port() && p.protocol().equals(s.protocol()) && !loopbackOnly) {
+                    users.add("container " + e.getKey() + " (published port " + p + ")");
+                }
+            }
+        }
+        return users;
     }
 
     private static boolean forwarding() throws ModuleException {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jplay.modules.Contexts;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.runtime.network.FleetService;
+import dev.jplay.runtime.network.NetworkAttachment;
+import dev.jplay.runtime.network.PublishedPorts;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,5 +49,18 @@ class FleetServiceModuleTest {
         assertEquals("BAD_SERVICE", failure("name", "web", "state", "started").code());
         assertEquals("BAD_SERVICE", failure("name", "../x", "state", "absent").code());
         assertEquals("ARG_CONFLICT", failure("name", "web", "state", "query").code(), "a query lists every service");
+    }
+
+    @Test
+    void aContainersPublishedPortTakesTheServicesPortUnlessOnLoopbackOnly() {
+        FleetService web = new FleetService("web", 8080, 80, "tcp", List.of());
+        NetworkAttachment a = NetworkAttachment.of("10.88.0.2", 24, "10.88.0.1");
+        Map<String, NetworkAttachment> attachments = new java.util.LinkedHashMap<>();
+        attachments.put("api", a.withPorts(PublishedPorts.parse(List.of("8080:80", "9090:90"))));
+        attachments.put("local", a.withPorts(PublishedPorts.parse(List.of("127.0.0.1:8080:80"))));
+        attachments.put("udp", a.withPorts(PublishedPorts.parse(List.of("8080:80/udp"))));
+        attachments.put("plain", a);
+        assertEquals(List.of("container api (published port 8080:80/tcp)"), FleetServiceModule.publishing(web, attachments));
+        assertEquals(List.of(), FleetServiceModule.publishing(new FleetService("web", 8081, 80, "tcp", List.of()), attachments));
     }
 }
