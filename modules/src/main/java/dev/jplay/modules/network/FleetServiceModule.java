@@ -8,15 +8,14 @@ import dev.jplay.modules.TaskModule;
 import dev.jplay.protocol.Step;
 import dev.jplay.runtime.network.CniNetworks;
 import dev.jplay.runtime.network.FleetService;
+import dev.jplay.runtime.network.Forwarding;
 import dev.jplay.runtime.network.InstalledService;
 import dev.jplay.runtime.network.ListeningSockets;
 import dev.jplay.runtime.network.NetworkAttachment;
 import dev.jplay.runtime.network.NetworkException;
 import dev.jplay.runtime.network.PortMapping;
 import dev.jplay.runtime.network.ServiceTables;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,6 @@ import java.util.Set;
  */
 public final class FleetServiceModule implements TaskModule {
     public static final String NAME = "fleet_service";
-    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
 
     private final ServiceTables tables;
     private final ListeningSockets sockets;
@@ -103,9 +101,9 @@ public final class FleetServiceModule implements TaskModule {
         Optional<InstalledService> current = tables.read(wanted.name());
         boolean rules = current.isEmpty() || !current.get().matches(wanted);
         if (current.isEmpty()) refuseTakenPort(wanted, ctx);
-        boolean forwarding = !wanted.backends().isEmpty() && !forwarding();
+        boolean forwarding = !wanted.backends().isEmpty() && !Forwarding.on();
         if (!ctx.check()) {
-            if (forwarding) turnOnForwarding();
+            if (forwarding) Forwarding.turnOn();
             if (rules) tables.apply(wanted);
         }
         List<String> what = new ArrayList<>();
@@ -187,22 +185,5 @@ public final class FleetServiceModule implements TaskModule {
             }
         }
         return users;
-    }
-
-    private static boolean forwarding() throws ModuleException {
-        try {
-            return Files.readString(IP_FORWARD).trim().equals("1");
-        } catch (IOException e) {
-            throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_NFT_FAILED, "cannot read " + IP_FORWARD + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void turnOnForwarding() throws ModuleException {
-        try {
-            Files.writeString(IP_FORWARD, "1\n");
-        } catch (IOException e) {
-            throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_NFT_FAILED,
-                    "cannot turn on forwarding (" + IP_FORWARD + "), which the service's DNAT to instances needs: " + e.getMessage(), e);
-        }
     }
 }
