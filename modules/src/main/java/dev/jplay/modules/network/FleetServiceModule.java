@@ -98,7 +98,8 @@ public final class FleetServiceModule implements TaskModule {
     }
 
     private ModuleResult present(FleetService wanted, ModuleContext ctx) throws ModuleException {
-        Optional<InstalledService> current = tables.read(wanted.name());
+        // In check mode the host preparation has only said it would install nft: the table is then to be created.
+        Optional<InstalledService> current = ctx.check() && !tables.available() ? Optional.empty() : tables.read(wanted.name());
         boolean rules = current.isEmpty() || !current.get().matches(wanted);
         if (current.isEmpty()) refuseTakenPort(wanted, ctx);
         boolean forwarding = !wanted.backends().isEmpty() && !Forwarding.on();
@@ -123,7 +124,7 @@ public final class FleetServiceModule implements TaskModule {
         if (!FleetService.validName(name)) {
             throw new ModuleException(Step.ARGS, "BAD_SERVICE", NAME + ": name must match [a-z0-9][a-z0-9-]{0,30}, got '" + name + "'");
         }
-        boolean present = tables.names().contains(name);
+        boolean present = tables.available() && tables.names().contains(name); // without nft, jplay wrote no table
         if (present && !ctx.check()) tables.delete(name);
         return ModuleResult.changed(present)
                 .msg(present ? (ctx.check() ? "would remove table " : "removed table ") + FleetService.tableOf(name)
