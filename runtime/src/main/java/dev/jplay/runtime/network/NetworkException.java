@@ -19,7 +19,7 @@ public class NetworkException extends RuntimeException {
     public static final String BAD_PORT = "BAD_PORT";
     /** A pool route is malformed (not a block of the pool, not an IPv4 gateway) or wanted two ways. */
     public static final String BAD_ROUTE = "BAD_ROUTE";
-    /** {@code ip route}, the forwarding sysctl or iptables refused a change of the pool's routing. */
+    /** {@code ip route}, the forwarding sysctl (also for a fleet service) or iptables refused a change of the pool's routing. */
     public static final String ROUTE_FAILED = "ROUTE_FAILED";
     /** A CNI plugin binary (bridge, static, loopback) is in none of the plugin directories. */
     public static final String PLUGIN_MISSING = "PLUGIN_MISSING";
@@ -31,6 +31,16 @@ public class NetworkException extends RuntimeException {
     public static final String NETNS_FAILED = "NETNS_FAILED";
     /** The attachment record under the state directory cannot be read or written. */
     public static final String STATE_FAILED = "STATE_FAILED";
+    /** A fleet service's name, ports, protocol or backends are malformed. */
+    public static final String BAD_SERVICE = "BAD_SERVICE";
+    /** The host has no {@code nft} (package nftables), which a fleet service's rules need. */
+    public static final String SERVICE_NFT_MISSING = "SERVICE_NFT_MISSING";
+    /** {@code nft} refused the service's rules or could not list them; detail has its stderr's tail. */
+    public static final String SERVICE_NFT_FAILED = "SERVICE_NFT_FAILED";
+    /** {@code conntrack} could not forget the UDP flows to a service's removed backends. */
+    public static final String SERVICE_CONNTRACK_FAILED = "SERVICE_CONNTRACK_FAILED";
+    /** Something on the host already receives the service's port (a listening socket, a published port). */
+    public static final String SERVICE_PORT_IN_USE = "SERVICE_PORT_IN_USE";
 
     private final String code;
     private final Map<String, Object> detail = new LinkedHashMap<>();
