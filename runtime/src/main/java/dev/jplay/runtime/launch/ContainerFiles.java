@@ -26,8 +26,12 @@ record ContainerFiles(Path dir) {
 
     Path config() { return dir.resolve("config.json"); }
     Path spec() { return dir.resolve("spec.json"); }
+    /** Before jplay kept logs in json-file form: raw output, never written by new bundles. */
     Path stdoutLog() { return dir.resolve("stdout.log"); }
     Path stderrLog() { return dir.resolve("stderr.log"); }
+    /** The output in Docker's json-file form, as Docker names it ({@code <id>-json.log}); rotated ones end in .1, .2, ... */
+    Path jsonLog() { return dir.resolve(dir.getFileName() + "-json.log"); }
+    Path logWriterScript() { return dir.resolve("log-writer.pl"); }
     Path runtimeLog() { return dir.resolve("runc.log"); }
     Path exitCode() { return dir.resolve("exit_code"); }
     Path startedAt() { return dir.resolve("started_at"); }
