@@ -23,8 +23,14 @@ import java.util.List;
  * is left for the next read.
  */
 public final class JsonLogFiles {
-    /** Where a reader is: the position after the last line it got, in the file with this inode. */
-    public record Cursor(long inode, long offset) {}
+    /**
+     * Where a reader is: the position after the last line it got, in the file with this inode whose first bytes (up
+     * to {@value #HEAD_BYTES}, at most {@code offset}) have this CRC-32: a deleted file's inode may be reused by the
+     * next container's log.
+     */
+    public record Cursor(long inode, long offset, long head) {}
+
+    static final int HEAD_BYTES = 256;
 
     /**
      * @param lines json-file records, each one line without its newline
@@ -60,7 +66,7 @@ public final class JsonLogFiles {
             long offset = 0;
             boolean skipped = false;
             if (from != null) {
-                index = indexOf(files, from.inode());
+                index = indexOf(files, from);
                 if (index >= 0) {
                     offset = from.offset() <= files.get(index).size ? from.offset() : 0; // truncated (max-file 1)
                 } else {
@@ -84,10 +90,10 @@ public final class JsonLogFiles {
         for (int i = files.size() - 1; i >= 0; i--) {
             LogFile f = files.get(i);
             long start = startOfLastLines(f, wanted);
-            if (start >= 0) return new Cursor(f.inode, start);
+            if (start >= 0) return cursor(f, start);
             wanted -= countLines(f);
         }
-        return new Cursor(files.get(0).inode, 0);
+        return cursor(files.get(0), 0);
     }
 
     /** The cursor at the start of the first file that has a line at or after {@code since} (null: no log). */
@@ -96,10 +102,10 @@ public final class JsonLogFiles {
         if (files.isEmpty()) return null;
         for (LogFile f : files) {
             String last = lastLine(f);
-            if (last != null && !JsonLogLine.time(last).isBefore(since)) return new Cursor(f.inode, 0);
+            if (last != null && !JsonLogLine.time(last).isBefore(since)) return cursor(f, 0);
         }
         LogFile newest = files.get(files.size() - 1);
-        return new Cursor(newest.inode, newest.size);
+        return cursor(newest, newest.size);
     }
 
     // ---- files ----
@@ -123,11 +129,28 @@ public final class JsonLogFiles {
         return ((Number) Files.getAttribute(p, "unix:ino")).longValue();
     }
 
-    private static int indexOf(List<LogFile> files, long inode) {
+    private static int indexOf(List<LogFile> files, Cursor cursor) throws IOException {
         for (int i = 0; i < files.size(); i++) {
-            if (files.get(i).inode == inode) return i;
+            if (files.get(i).inode == cursor.inode()) return head(files.get(i).path, cursor.offset()) == cursor.head() ? i : -1;
         }
         return -1;
+    }
+
+    /** CRC-32 of the file's first min(offset, HEAD_BYTES) bytes (0 for none). */
+    private static long head(Path file, long offset) throws IOException {
+        int n = (int) Math.min(offset, HEAD_BYTES);
+        if (n <= 0) return 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(n);
+            while (buffer.hasRemaining() && ch.read(buffer, buffer.position()) > 0) { /* fill */ }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(buffer.array(), 0, buffer.position());
+            return crc.getValue();
+        }
+    }
+
+    private static Cursor cursor(LogFile f, long offset) throws IOException {
+        return new Cursor(f.inode, offset, head(f.path, offset));
     }
 
     private static final class ConcurrentModificationException extends IOException {
@@ -137,7 +160,7 @@ public final class JsonLogFiles {
     private Chunk readFrom(List<LogFile> files, int index, long offset, long maxBytes, boolean skipped) throws IOException {
         List<String> lines = new ArrayList<>();
         long budget = maxBytes;
-        Cursor cursor = new Cursor(files.get(index).inode, offset);
+        Cursor cursor = cursor(files.get(index), offset);
         for (int i = index; i < files.size(); i++) {
             LogFile f = files.get(i);
             long position = i == index ? offset : 0;
@@ -161,15 +184,15 @@ public final class JsonLogFiles {
                         line.reset();
                         from = k + 1;
                         lineStart = position + from;
-                        cursor = new Cursor(f.inode, lineStart);
-                        if (budget <= 0) return new Chunk(lines, cursor, lineStart < end || i < files.size() - 1, skipped);
+                        cursor = null; // made once the read stops: hashing the head per line would cost
+                        if (budget <= 0) return new Chunk(lines, cursor(f, lineStart), lineStart < end || i < files.size() - 1, skipped);
                     }
                     line.write(bytes, from, n - from);
                     position += n;
                 }
                 // The newest file's unfinished line is left for the next read. A rotated file is finished (the writer
                 // writes whole records; a torn one, from a full disk, is skipped): go on at the start of the next.
-                if (i < files.size() - 1) cursor = new Cursor(files.get(i + 1).inode, 0);
+                cursor = i < files.size() - 1 ? cursor(files.get(i + 1), 0) : cursor(f, lineStart);
             }
         }
         return new Chunk(lines, cursor, false, skipped);
