@@ -11,7 +11,6 @@ import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
-import dev.jplay.reports.ReportFiles;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -49,6 +48,8 @@ import picocli.CommandLine.Parameters;
                 "2:a host's agent could not read its logs", "4:a host was unreachable (6 = both)",
                 "130:-f ended with Ctrl-C"})
 public final class LogsCommand implements Callable<Integer> {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_LINE = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE", description = "Inventory (repeatable). Default: localhost.")
     List<String> inventory = new ArrayList<>();
 
@@ -193,7 +194,7 @@ public final class LogsCommand implements Callable<Integer> {
         m.put("stream", l.stream());
         m.put("log", l.text());
         try {
-            return ReportFiles.json().writeValueAsString(m).replace("\n", "");
+            return JSON_LINE.writeValueAsString(m);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
