@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetLogs {
     static final long POLL_MILLIS = 300;
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** One poll reads about 1 MiB of files (milliseconds); a host that does not answer in this time is down. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     /** How long a line waits for a lagging host before it goes out anyway. */
     static final Duration MAX_HOLD = Duration.ofSeconds(2);
@@ -150,7 +151,7 @@ public final class FleetLogs {
                     try {
                         AgentSession session = connections.session(target);
                         r = session.call("container_logs", args(), false, false, CALL_TIMEOUT, null)
-                                .get(CALL_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+                                .get(CALL_TIMEOUT.toSeconds() + 2, TimeUnit.SECONDS);
                     } catch (ConnectionException e) {
                         if (!down(e.step().id(), e.code(), e.getMessage(), true)) return;
                         backoff = pause(backoff);
@@ -161,7 +162,7 @@ public final class FleetLogs {
                         backoff = pause(backoff);
                         continue;
                     } catch (TimeoutException e) {
-                        if (!down("agent", "TIMEOUT", "no answer within " + (CALL_TIMEOUT.toSeconds() + 10) + " s", true)) return;
+                        if (!down("agent", "TIMEOUT", "no answer within " + (CALL_TIMEOUT.toSeconds() + 2) + " s", true)) return;
                         backoff = pause(backoff);
                         continue;
                     }
