@@ -148,6 +148,9 @@ class LogsFleetIT {
     void followsTwentyInstancesOverFourHostsThroughARollingUpdateAndAHostThatDropsOut() throws Exception {
         RunReport v1 = runs.apply(runs.playbook("v1.yml", playbook("v1", REPLICAS)));
         assertEquals(0, v1.exitCode(), () -> "failures: " + v1.failures());
+        String cut = fleet.name(2);
+        Instant cutAt = null;
+        Instant backAt = null;
         Follower follower = Follower.start("logs", "-i", fleet.inventoryYaml().toString(), "--known-hosts", fleet.knownHosts().toString(),
                 "--connect-timeout", "2", "-f", "-t", "web");
         try {
@@ -159,7 +162,7 @@ class LogsFleetIT {
             FleetRuns.await("v2 lines of all " + REPLICAS + " instances", Duration.ofSeconds(60), () -> follower.instances("v2").size() == REPLICAS);
 
             // Host 2 drops out: announced; its instances keep writing; when it is back, nothing of that is lost.
-            String cut = fleet.name(2);
+            cutAt = Instant.now();
             fleet.setLink(2, false);
             FleetRuns.await("the cut host announced", Duration.ofSeconds(60), () -> follower.stderr().stream()
                     .anyMatch(l -> l.startsWith("-- " + cut + " unreachable: ") && l.endsWith("; retrying")));
@@ -167,6 +170,7 @@ class LogsFleetIT {
             fleet.setLink(2, true);
             FleetRuns.await("the host followed again", Duration.ofSeconds(90),
                     () -> follower.stderr().contains("-- " + cut + " back: following again"));
+            backAt = Instant.now();
             FleetRuns.await("lines of the host written while it was cut off", Duration.ofSeconds(30),
                     () -> follower.lines().subList(beforeBack, follower.lines().size()).stream().anyMatch(l -> l.contains(" " + cut + " ")));
         } finally {
@@ -177,18 +181,20 @@ class LogsFleetIT {
         List<String> lines = follower.lines();
         Map<String, List<Integer>> numbers = new TreeMap<>();
         Instant previous = Instant.MIN;
-        int outOfOrder = 0;
+        List<String> outOfOrder = new ArrayList<>();
         for (String line : lines) {
             Matcher m = LINE.matcher(line);
             assertTrue(m.matches(), "every line is 'TIME HOST INSTANCE | text': " + line);
             assertEquals(m.group(5), m.group(2), "the host prefix is where the line came from: " + line);
             assertEquals(m.group(6), m.group(3), "the instance prefix is the instance that wrote it: " + line);
             Instant time = Instant.parse(m.group(1));
-            if (time.isBefore(previous)) outOfOrder++;
+            // The lines a cut-off host wrote meanwhile can only come when it is back, after the others' later lines.
+            boolean writtenWhileCut = m.group(2).equals(cut) && !time.isBefore(cutAt.minusSeconds(2)) && !time.isAfter(backAt);
+            if (time.isBefore(previous) && !writtenWhileCut) outOfOrder.add(line + " after " + previous);
             previous = time.isAfter(previous) ? time : previous;
             numbers.computeIfAbsent(m.group(3) + " " + m.group(4), k -> new ArrayList<>()).add(Integer.parseInt(m.group(7)));
         }
-        assertEquals(0, outOfOrder, "merged in time order");
+        assertEquals(List.of(), outOfOrder.subList(0, Math.min(5, outOfOrder.size())), "merged in time order (" + outOfOrder.size() + " not)");
         Set<String> instances = new TreeSet<>();
         for (Map.Entry<String, List<Integer>> e : numbers.entrySet()) {
             List<Integer> n = e.getValue();

@@ -92,7 +92,8 @@ public final class FleetLogs {
         } finally {
             stopped = true;
             threads.forEach(Thread::interrupt);
-            for (Thread t : threads) t.join(2000);
+            long deadline = System.nanoTime() + 2_000_000_000L; // one bound for all hosts, not one per host
+            for (Thread t : threads) t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             for (HostFollower f : followers) f.flushPartials();
             emit(merge.releaseAll());
         }
