@@ -59,7 +59,7 @@ public final class JsonLogFiles {
      * (at least one line, however long).
      */
     public Chunk read(Cursor from, long maxBytes) throws IOException {
-        for (int attempt = 0; ; attempt++) {
+        return retrying(() -> {
             List<LogFile> files = files();
             if (files.isEmpty()) return new Chunk(List.of(), from, false, false);
             int index = 0;
@@ -74,16 +74,31 @@ public final class JsonLogFiles {
                     skipped = true;
                 }
             }
+            return readFrom(files, index, offset, maxBytes, skipped);
+        });
+    }
+
+    private interface Read<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code read} again when a rotation renamed a file between listing and opening it. */
+    private <T> T retrying(Read<T> read) throws IOException {
+        for (int attempt = 0; ; attempt++) {
             try {
-                return readFrom(files, index, offset, maxBytes, skipped);
+                return read.run();
             } catch (NoSuchFileException | ConcurrentModificationException rotated) {
-                if (attempt >= 3) throw new IOException("the log " + log + " kept rotating while it was read");
+                if (attempt >= 10) throw new IOException("the log " + log + " kept rotating while it was read");
             }
         }
     }
 
     /** A cursor from which the last {@code lines} lines follow (null when there is no log). */
     public Cursor tail(int lines) throws IOException {
+        return retrying(() -> tailOnce(lines));
+    }
+
+    private Cursor tailOnce(int lines) throws IOException {
         List<LogFile> files = files();
         if (files.isEmpty()) return null;
         int wanted = lines;
@@ -98,6 +113,10 @@ public final class JsonLogFiles {
 
     /** The cursor at the start of the first file that has a line at or after {@code since} (null: no log). */
     public Cursor since(Instant since) throws IOException {
+        return retrying(() -> sinceOnce(since));
+    }
+
+    private Cursor sinceOnce(Instant since) throws IOException {
         List<LogFile> files = files();
         if (files.isEmpty()) return null;
         for (LogFile f : files) {
@@ -131,26 +150,36 @@ public final class JsonLogFiles {
 
     private static int indexOf(List<LogFile> files, Cursor cursor) throws IOException {
         for (int i = 0; i < files.size(); i++) {
-            if (files.get(i).inode == cursor.inode()) return head(files.get(i).path, cursor.offset()) == cursor.head() ? i : -1;
+            if (files.get(i).inode == cursor.inode()) return head(files.get(i), cursor.offset()) == cursor.head() ? i : -1;
         }
         return -1;
     }
 
-    /** CRC-32 of the file's first min(offset, HEAD_BYTES) bytes (0 for none). */
-    private static long head(Path file, long offset) throws IOException {
-        int n = (int) Math.min(offset, HEAD_BYTES);
-        if (n <= 0) return 0;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(n);
-            while (buffer.hasRemaining() && ch.read(buffer, buffer.position()) > 0) { /* fill */ }
-            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update(buffer.array(), 0, buffer.position());
-            return crc.getValue();
+    /** CRC-32 of the file's first min(offset, HEAD_BYTES) bytes (0 for none), read from the listed inode. */
+    private static long head(LogFile f, long offset) throws IOException {
+        if (offset <= 0) return 0;
+        try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ)) {
+            if (inode(f.path) != f.inode) throw new ConcurrentModificationException(); // renamed since listed
+            return head(ch, offset);
         }
     }
 
+    private static long head(FileChannel ch, long offset) throws IOException {
+        int n = (int) Math.min(offset, HEAD_BYTES);
+        if (n <= 0) return 0;
+        ByteBuffer buffer = ByteBuffer.allocate(n);
+        while (buffer.hasRemaining() && ch.read(buffer, buffer.position()) > 0) { /* fill */ }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(buffer.array(), 0, buffer.position());
+        return crc.getValue();
+    }
+
     private static Cursor cursor(LogFile f, long offset) throws IOException {
-        return new Cursor(f.inode, offset, head(f.path, offset));
+        return new Cursor(f.inode, offset, head(f, offset));
+    }
+
+    private static Cursor cursor(LogFile f, FileChannel open, long offset) throws IOException {
+        return new Cursor(f.inode, offset, head(open, offset));
     }
 
     private static final class ConcurrentModificationException extends IOException {
@@ -185,14 +214,14 @@ public final class JsonLogFiles {
                         from = k + 1;
                         lineStart = position + from;
                         cursor = null; // made once the read stops: hashing the head per line would cost
-                        if (budget <= 0) return new Chunk(lines, cursor(f, lineStart), lineStart < end || i < files.size() - 1, skipped);
+                        if (budget <= 0) return new Chunk(lines, cursor(f, ch, lineStart), lineStart < end || i < files.size() - 1, skipped);
                     }
                     line.write(bytes, from, n - from);
                     position += n;
                 }
                 // The newest file's unfinished line is left for the next read. A rotated file is finished (the writer
                 // writes whole records; a torn one, from a full disk, is skipped): go on at the start of the next.
-                cursor = i < files.size() - 1 ? cursor(files.get(i + 1), 0) : cursor(f, lineStart);
+                cursor = i < files.size() - 1 ? new Cursor(files.get(i + 1).inode, 0, 0) : cursor(f, ch, lineStart);
             }
         }
         return new Chunk(lines, cursor, false, skipped);

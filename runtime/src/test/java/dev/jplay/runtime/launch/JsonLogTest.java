@@ -96,6 +96,38 @@ class JsonLogTest {
     }
 
     @Test
+    void aReaderFollowingWithCursorsGetsEveryLineOnceWhileTheWriterRotates() throws Exception {
+        LogConfig config = LogConfig.parse(null, Map.of("max-size", "64k", "max-file", "3"));
+        java.util.concurrent.CompletableFuture<Integer> writer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return write(config, "i=0; while [ $i -lt 6000 ]; do echo \"line $i\"; i=$((i+1)); "
+                        + "[ $((i % 200)) -eq 0 ] && sleep 0.05; done");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JsonLogFiles files = new JsonLogFiles(log());
+        List<String> seen = new ArrayList<>();
+        JsonLogFiles.Cursor cursor = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean skipped = false;
+        while (System.nanoTime() < deadline) {
+            boolean finished = writer.isDone();
+            JsonLogFiles.Chunk chunk = files.read(cursor, 1 << 20);
+            skipped |= chunk.skipped() && cursor != null;
+            cursor = chunk.cursor();
+            chunk.lines().forEach(l -> seen.add(JsonLogLine.parse(l).log()));
+            if (finished && chunk.lines().isEmpty()) break;
+            Thread.sleep(5);
+        }
+        assertEquals(0, writer.join());
+        assertFalse(skipped, "the reader kept its place in every rotation");
+        assertTrue(Files.exists(log().resolveSibling(log().getFileName() + ".2")), "the log rotated while it was read");
+        assertEquals(6000, seen.size(), "every line once");
+        for (int i = 0; i < seen.size(); i++) assertEquals("line " + i + "\n", seen.get(i));
+    }
+
+    @Test
     void oneFileIsTruncatedInsteadOfRotated() throws Exception {
         write(LogConfig.parse(null, Map.of("max-size", "64k", "max-file", "1")), "i=0; while [ $i -lt 4000 ]; do echo \"line $i\"; i=$((i+1)); done");
         assertFalse(Files.exists(log().resolveSibling(log().getFileName() + ".1")));
