@@ -12,7 +12,8 @@ import java.time.Instant;
  * The files of one container under {@code <state>/containers/<name>/}. The bundle is this directory itself
  * ({@code config.json}; its {@code root.path} points at the caller's rootfs). The supervisor writes
  * {@code supervisor.pid}, {@code started_at}/{@code finished_at} (epoch ms), {@code exit_code},
- * {@code restart_count}; jplay writes {@code stop_requested} to stop it for good.
+ * {@code restart_count}, and its log writer the output ({@code <name>-json.log}, see {@link LogWriterScript}); jplay
+ * writes {@code stop_requested} to stop it for good.
  */
 record ContainerFiles(Path dir) {
 
@@ -26,9 +27,6 @@ record ContainerFiles(Path dir) {
 
     Path config() { return dir.resolve("config.json"); }
     Path spec() { return dir.resolve("spec.json"); }
-    /** Before jplay kept logs in json-file form: raw output, never written by new bundles. */
-    Path stdoutLog() { return dir.resolve("stdout.log"); }
-    Path stderrLog() { return dir.resolve("stderr.log"); }
     /** The output in Docker's json-file form, as Docker names it ({@code <id>-json.log}); rotated ones end in .1, .2, ... */
     Path jsonLog() { return dir.resolve(dir.getFileName() + "-json.log"); }
     Path logWriterScript() { return dir.resolve("log-writer.pl"); }
