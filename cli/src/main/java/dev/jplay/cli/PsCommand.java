@@ -7,7 +7,6 @@ import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.ExitCodes;
-import dev.jplay.engine.run.HostTargets;
 import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
@@ -92,18 +91,15 @@ public final class PsCommand implements Callable<Integer> {
         try (Connections connections = Connections.builder().ssh(ssh).forks(Math.max(1, Math.min(forks, hosts.size())))
                 .agentJar(AgentJar.embedded()).build()) {
             Map<String, CompletableFuture<AgentResult>> calls = new LinkedHashMap<>();
-            for (Host h : hosts) {
-                // Containers started with become live in the privileged agent's state (/var/lib/jplay): -b reads those.
-                Map<String, Object> vars = inv.hostVars(h.name());
-                HostTarget target;
-                try {
-                    target = HostTargets.withBecome(HostTargets.of(h.name(), vars), vars, become);
-                } catch (IllegalArgumentException e) {
-                    err.println("jplay: ps: " + h.name() + ": " + e.getMessage());
-                    return ExitCodes.BAD_INPUT;
-                }
-                calls.put(h.name(), connections.open(target).thenCompose(session -> session.call("container_info", Map.of())));
+            Map<String, HostTarget> targets;
+            try {
+                targets = AgentTargets.of(inv, hosts, become);
+            } catch (IllegalArgumentException e) {
+                err.println("jplay: ps: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
             }
+            targets.forEach((host, target) ->
+                    calls.put(host, connections.open(target).thenCompose(session -> session.call("container_info", Map.of()))));
             for (Map.Entry<String, CompletableFuture<AgentResult>> call : calls.entrySet()) {
                 String host = call.getKey();
                 try {

@@ -6,6 +6,7 @@ import dev.jplay.modules.command.CommandLine;
 import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.ContainerSpec;
 import dev.jplay.runtime.launch.LaunchException;
+import dev.jplay.runtime.launch.LogConfig;
 import dev.jplay.runtime.launch.NetworkMode;
 import dev.jplay.runtime.launch.RestartPolicy;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Map;
 final class ContainerArgs {
     static final List<String> SPEC_ARGS = List.of("name", "command", "entrypoint", "env", "mounts", "volumes", "hostname",
             "memory", "cpus", "read_only", "user", "working_dir", "restart_policy", "restart_retries", "network_mode",
-            "stop_timeout");
+            "stop_timeout", "log_driver", "log_options");
 
     private ContainerArgs() {}
 
@@ -41,6 +42,7 @@ final class ContainerArgs {
             b.restartRetries((int) args.number("restart_retries", 0));
             b.networkMode(NetworkMode.parse(args.string("network_mode", "none")));
             b.stopTimeout((int) args.number("stop_timeout", ContainerSpec.DEFAULT_STOP_TIMEOUT));
+            b.log(LogConfig.parse(args.string("log_driver", null), args.map("log_options")));
             return b.build();
         } catch (LaunchException e) {
             throw new ModuleException(Step.ARGS, e.code(), "container: " + e.getMessage());

@@ -9,6 +9,7 @@ import dev.jplay.runtime.launch.ContainerExec;
 import dev.jplay.runtime.launch.ContainerImage;
 import dev.jplay.runtime.launch.ContainerLifecycle;
 import dev.jplay.runtime.launch.ContainerLogs;
+import dev.jplay.runtime.launch.JsonLogFiles;
 import dev.jplay.runtime.launch.ContainerResult;
 import dev.jplay.runtime.launch.ContainerRevision;
 import dev.jplay.runtime.launch.ContainerRevisions;
@@ -151,6 +152,11 @@ final class ContainerHost {
 
     ContainerLogs logs(String container, long tailBytes) {
         return containers.logs(container, tailBytes);
+    }
+
+    /** The container's json-file log and its rotated files. */
+    JsonLogFiles logFiles(String container) {
+        return JsonLogFiles.of(containers.containerDir(container));
     }
 
     /** Runs commands inside this host's containers (health checks). */

@@ -241,6 +241,7 @@ public final class ContainerModule implements TaskModule {
         c.put("image_digest", status.imageDigest());
         c.put("bundle", status.bundle() == null ? null : status.bundle().toString());
         c.put("rootfs", status.state() == ContainerState.ABSENT || rootfs == null ? null : rootfs.toString());
+        c.put("log_path", status.stdoutLog() == null ? null : status.stdoutLog().toString()); // both streams, json-file
         c.put("stdout_log", status.stdoutLog() == null ? null : status.stdoutLog().toString());
         c.put("stderr_log", status.stderrLog() == null ? null : status.stderrLog().toString());
         c.put("runtime", status.runtime());

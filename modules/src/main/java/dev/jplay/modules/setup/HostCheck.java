@@ -31,6 +31,7 @@ final class HostCheck {
             case SETFATTR -> tools.find("setfattr").isPresent();
             case IPTABLES -> tools.find("iptables").isPresent();
             case NFT -> tools.find("nft").isPresent();
+            case PERL -> tools.find("perl").isPresent();
             case OVERLAYFS -> read("filesystems").lines().anyMatch(l -> l.strip().endsWith("overlay"));
             case CGROUPS -> read("self/mountinfo").lines().anyMatch(l -> l.contains(" - cgroup2 ") || l.contains(" - cgroup "));
         };

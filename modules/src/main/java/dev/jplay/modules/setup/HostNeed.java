@@ -7,7 +7,9 @@ package dev.jplay.modules.setup;
 public record HostNeed(Kind kind, String plugin) {
     public enum Kind {
         RUNC("runc"), CNI_PLUGIN("CNI plugin"), SETFATTR("setfattr"), IPTABLES("iptables"), NFT("nft"),
-        OVERLAYFS("overlay file system"), CGROUPS("cgroup mounts");
+        OVERLAYFS("overlay file system"), CGROUPS("cgroup mounts"),
+        /** The containers' log writer (LogWriterScript) is a Perl script: perl-base is Essential on Debian/Ubuntu. */
+        PERL("perl");
 
         final String what;
 

@@ -100,7 +100,7 @@ public final class HostSetupModule implements TaskModule {
 
     static List<HostNeed> needs(ModuleArgs args) throws ModuleException {
         List<HostNeed> needs = new ArrayList<>(List.of(HostNeed.of(HostNeed.Kind.OVERLAYFS), HostNeed.of(HostNeed.Kind.CGROUPS),
-                HostNeed.of(HostNeed.Kind.RUNC), HostNeed.of(HostNeed.Kind.SETFATTR)));
+                HostNeed.of(HostNeed.Kind.RUNC), HostNeed.of(HostNeed.Kind.SETFATTR), HostNeed.of(HostNeed.Kind.PERL)));
         List<String> plugins = args.has("cni_plugins") ? args.strings("cni_plugins") : DEFAULT_CNI_PLUGINS;
         if (!plugins.isEmpty()) needs.add(HostNeed.of(HostNeed.Kind.IPTABLES)); // masquerade and portmap write iptables rules
         for (String p : plugins) {

@@ -15,11 +15,14 @@ import java.util.Set;
  */
 public enum PackageManager {
     APT("apt", Map.of(HostNeed.Kind.RUNC, "runc", HostNeed.Kind.CNI_PLUGIN, "containernetworking-plugins",
-            HostNeed.Kind.SETFATTR, "attr", HostNeed.Kind.IPTABLES, "iptables", HostNeed.Kind.NFT, "nftables")),
+            HostNeed.Kind.SETFATTR, "attr", HostNeed.Kind.IPTABLES, "iptables", HostNeed.Kind.NFT, "nftables",
+            HostNeed.Kind.PERL, "perl-base")),
     DNF("dnf", Map.of(HostNeed.Kind.RUNC, "runc", HostNeed.Kind.CNI_PLUGIN, "containernetworking-plugins",
-            HostNeed.Kind.SETFATTR, "attr", HostNeed.Kind.IPTABLES, "iptables-nft", HostNeed.Kind.NFT, "nftables")),
+            HostNeed.Kind.SETFATTR, "attr", HostNeed.Kind.IPTABLES, "iptables-nft", HostNeed.Kind.NFT, "nftables",
+            HostNeed.Kind.PERL, "perl-interpreter")),
     APK("apk", Map.of(HostNeed.Kind.RUNC, "runc", HostNeed.Kind.CNI_PLUGIN, "cni-plugins",
-            HostNeed.Kind.SETFATTR, "attr", HostNeed.Kind.IPTABLES, "iptables", HostNeed.Kind.NFT, "nftables"));
+            HostNeed.Kind.SETFATTR, "attr", HostNeed.Kind.IPTABLES, "iptables", HostNeed.Kind.NFT, "nftables",
+            HostNeed.Kind.PERL, "perl"));
 
     private static final Set<String> APT_IDS = Set.of("debian", "ubuntu", "raspbian", "linuxmint", "pop");
     private static final Set<String> DNF_IDS = Set.of("fedora", "rhel", "centos", "rocky", "almalinux", "ol", "amzn");

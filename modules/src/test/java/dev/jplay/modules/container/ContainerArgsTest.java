@@ -18,6 +18,22 @@ import org.junit.jupiter.api.Test;
 class ContainerArgsTest {
 
     @Test
+    void logDriverAndOptionsAsDockerContainerNamesThem() throws Exception {
+        ContainerSpec defaults = ContainerArgs.spec(Contexts.args("container", "name", "web"));
+        assertEquals(dev.jplay.runtime.launch.LogConfig.DEFAULT, defaults.log(), "capped by default");
+        ContainerSpec spec = ContainerArgs.spec(Contexts.args("container", "name", "web", "log_driver", "json-file",
+                "log_options", Map.of("max-size", "20m", "max-file", 5)));
+        assertEquals(20L << 20, spec.log().maxSize());
+        assertEquals(5, spec.log().maxFile());
+        ModuleException other = assertThrows(ModuleException.class,
+                () -> ContainerArgs.spec(Contexts.args("container", "name", "web", "log_driver", "syslog")));
+        assertEquals("BAD_LOG_DRIVER", other.code());
+        assertTrue(other.getMessage().contains("json-file"), other.getMessage());
+        assertEquals("BAD_LOG_OPTION", assertThrows(ModuleException.class, () -> ContainerArgs.spec(Contexts.args("container",
+                "name", "web", "log_options", Map.of("max-size", "-1")))).code());
+    }
+
+    @Test
     void ansibleArgumentsBecomeTheSpec() throws Exception {
         ContainerSpec spec = ContainerArgs.spec(Contexts.args("container",
                 "name", "web", "command", "httpd -f -p '80 81'", "entrypoint", List.of("/bin/sh", "-c"),

@@ -37,6 +37,10 @@ class PackageManagerTest {
         assertEquals(List.of("runc", "cni-plugins", "attr"), PackageManager.APK.packagesFor(CONTAINERS));
         assertEquals(List.of("iptables-nft", "nftables"),
                 PackageManager.DNF.packagesFor(List.of(HostNeed.of(HostNeed.Kind.IPTABLES), HostNeed.of(HostNeed.Kind.NFT))));
+        HostNeed perl = HostNeed.of(HostNeed.Kind.PERL); // the containers' log writer
+        assertEquals(List.of("perl-base"), PackageManager.APT.packagesFor(List.of(perl)));
+        assertEquals(List.of("perl-interpreter"), PackageManager.DNF.packagesFor(List.of(perl)));
+        assertEquals(List.of("perl"), PackageManager.APK.packagesFor(List.of(perl)));
     }
 
     @Test

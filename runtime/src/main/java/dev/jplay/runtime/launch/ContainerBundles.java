@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * The OCI bundles under {@code <state>/containers/}, one directory per container (see {@link ContainerFiles}):
- * {@code config.json} generated from the spec and image, the {@code /etc} files, the supervisor script, empty logs
- * and, written last, {@code spec.json}, whose presence means "bundle complete". Knows files only; the processes
+ * {@code config.json} generated from the spec and image, the {@code /etc} files, the supervisor script and its log
+ * writer, an empty log and, written last, {@code spec.json}, whose presence means "bundle complete". Knows files only; the processes
  * are {@link ContainerSupervisor}'s.
  */
 final class ContainerBundles {
@@ -36,6 +36,7 @@ final class ContainerBundles {
 
     /** The OCI config for this spec and image; validates the spec, so call it before touching anything. */
     Map<String, Object> config(ContainerSpec spec, ContainerImage image) {
+        LogWriterScript.perl(); // a host that cannot keep the output is refused before anything is torn down
         return generator.generate(spec, image.config(), image.rootfs());
     }
 
@@ -48,12 +49,12 @@ final class ContainerBundles {
             withEtc.addAll(etcFiles.write(files.dir(), record.spec())); // hostname, hosts, resolv.conf
             config.put("mounts", withEtc);
             ContainerFiles.writeAtomically(files.config(), new String(Json.writePretty(config), StandardCharsets.UTF_8));
+            ContainerFiles.writeAtomically(files.logWriterScript(), LogWriterScript.SOURCE);
             ContainerFiles.writeAtomically(files.supervisorScript(), SupervisorScript.render(files,
-                    runtime.runCommand(record.spec().name(), files.dir(), files.runtimeLog()),
+                    LogWriterScript.command(LogWriterScript.perl(), files, record.spec().log(),
+                            runtime.runCommand(record.spec().name(), files.dir(), files.runtimeLog())),
                     record.spec().restartPolicy(), record.spec().restartRetries()));
-            for (Path log : List.of(files.stdoutLog(), files.stderrLog())) {
-                if (!Files.exists(log)) Files.createFile(log);
-            }
+            if (!Files.exists(files.jsonLog())) Files.createFile(files.jsonLog());
             ContainerFiles.writeAtomically(files.spec(), record.write()); // last: its presence means "bundle complete"
         } catch (IOException e) {
             throw new LaunchException(Step.CREATE, "BUNDLE_WRITE_FAILED",

@@ -12,8 +12,9 @@ import java.time.Instant;
  * The files of one container under {@code <state>/containers/<name>/}. The bundle is this directory itself
  * ({@code config.json}; its {@code root.path} points at the caller's rootfs). The supervisor writes
  * {@code supervisor.pid}, {@code started_at}/{@code finished_at} (epoch ms), {@code exit_code},
- * {@code restart_count}; jplay writes {@code stop_requested} to stop it for good, and {@code start_at_boot} while a
- * container with a restart policy is meant to run (what the boot restore starts, see {@link ContainerLifecycle#startAtBoot}).
+ * {@code restart_count}, and its log writer the output ({@code <name>-json.log}, see {@link LogWriterScript}); jplay
+ * writes {@code stop_requested} to stop it for good, and {@code start_at_boot} while a container with a restart
+ * policy is meant to run (what the boot restore starts, see {@link ContainerLifecycle#startAtBoot}).
  */
 record ContainerFiles(Path dir) {
 
@@ -27,8 +28,9 @@ record ContainerFiles(Path dir) {
 
     Path config() { return dir.resolve("config.json"); }
     Path spec() { return dir.resolve("spec.json"); }
-    Path stdoutLog() { return dir.resolve("stdout.log"); }
-    Path stderrLog() { return dir.resolve("stderr.log"); }
+    /** The output in Docker's json-file form, as Docker names it ({@code <id>-json.log}); rotated ones end in .1, .2, ... */
+    Path jsonLog() { return dir.resolve(dir.getFileName() + "-json.log"); }
+    Path logWriterScript() { return dir.resolve("log-writer.pl"); }
     Path runtimeLog() { return dir.resolve("runc.log"); }
     Path exitCode() { return dir.resolve("exit_code"); }
     Path startedAt() { return dir.resolve("started_at"); }

@@ -189,11 +189,11 @@ public final class ContainerLifecycle {
         return locked(name, () -> inspect(name));
     }
 
-    /** The last {@code tailBytes} bytes of each log. */
+    /** The last {@code tailBytes} characters of each stream. */
     public ContainerLogs logs(String name, long tailBytes) {
         ContainerFiles files = files(name);
         try {
-            return new ContainerLogs(Tail.lastBytes(files.stdoutLog(), tailBytes), Tail.lastBytes(files.stderrLog(), tailBytes));
+            return ContainerLogs.tail(JsonLogFiles.of(files.dir()), tailBytes);
         } catch (IOException e) {
             throw new LaunchException(Step.INSPECT, "LOGS_UNREADABLE", "cannot read logs in " + files.dir() + ": " + e.getMessage(), e);
         }

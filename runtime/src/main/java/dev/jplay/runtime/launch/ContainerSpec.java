@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param cpus CPU share in cores (1.5 = 150 ms per 100 ms period); null = unlimited
  * @param restartRetries for on-failure: the most restarts after the first run; 0 = unlimited (as Docker)
  * @param stopTimeout seconds between SIGTERM and SIGKILL on stop
+ * @param log how output is kept; null only in a spec recorded before jplay capped logs (so that it differs)
  */
 public record ContainerSpec(
         String name,
@@ -32,7 +33,8 @@ public record ContainerSpec(
         RestartPolicy restartPolicy,
         int restartRetries,
         NetworkMode networkMode,
-        int stopTimeout) {
+        int stopTimeout,
+        LogConfig log) {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
 
@@ -80,6 +82,7 @@ public record ContainerSpec(
         b.restartRetries = restartRetries;
         b.networkMode = networkMode;
         b.stopTimeout = stopTimeout;
+        b.log = log;
         return b;
     }
 
@@ -99,6 +102,7 @@ public record ContainerSpec(
         private int restartRetries;
         private NetworkMode networkMode = NetworkMode.NONE;
         private int stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private LogConfig log = LogConfig.DEFAULT;
 
         private Builder(String name) { this.name = name; }
 
@@ -122,10 +126,11 @@ public record ContainerSpec(
         public Builder restartRetries(int retries) { this.restartRetries = retries; return this; }
         public Builder networkMode(NetworkMode mode) { this.networkMode = mode; return this; }
         public Builder stopTimeout(int seconds) { this.stopTimeout = seconds; return this; }
+        public Builder log(LogConfig log) { this.log = log; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(name, command, entrypoint, env, mounts, hostname, memory, cpus, readOnly, user,
-                    workingDir, restartPolicy, restartRetries, networkMode, stopTimeout);
+                    workingDir, restartPolicy, restartRetries, networkMode, stopTimeout, log);
         }
     }
 }

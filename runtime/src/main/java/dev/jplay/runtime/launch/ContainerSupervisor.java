@@ -75,7 +75,7 @@ final class ContainerSupervisor {
                     throw new LaunchException(Step.START, "RUNTIME_FAILED",
                             "runc could not start container '" + name + "': " + String.join("; ", errors))
                             .runtimeExitCode(files.readInt(files.exitCode()))
-                            .stderrTail(logTail(files.stderrLog()))
+                            .stderrTail(stderrTail(files))
                             .bundle(files.dir());
                 }
                 return status(files, name);
@@ -89,7 +89,7 @@ final class ContainerSupervisor {
             if (waited.compareTo(START_TIMEOUT) > 0) {
                 throw new LaunchException(Step.START, "START_TIMEOUT",
                         "container '" + name + "' did not start within " + START_TIMEOUT.toSeconds() + " s")
-                        .stderrTail(logTail(files.stderrLog())).bundle(files.dir());
+                        .stderrTail(stderrTail(files)).bundle(files.dir());
             }
             pause();
         }
@@ -190,7 +190,7 @@ final class ContainerSupervisor {
                 files.readEpochMillis(files.startedAt()),
                 running ? null : files.readEpochMillis(files.finishedAt()),
                 restarts == null ? 0 : restarts,
-                record.imageDigest(), files.dir(), files.stdoutLog(), files.stderrLog(), runtime.name(), version);
+                record.imageDigest(), files.dir(), files.jsonLog(), files.jsonLog(), runtime.name(), version);
     }
 
     /** True while the process exists and is not a zombie waiting for init to reap it. */
@@ -221,6 +221,14 @@ final class ContainerSupervisor {
     }
 
     // ---- helpers ----
+
+    private static String stderrTail(ContainerFiles files) {
+        try {
+            return ContainerLogs.tail(JsonLogFiles.of(files.dir()), 4000).stderr();
+        } catch (IOException e) {
+            return "(cannot read " + files.jsonLog() + ")";
+        }
+    }
 
     private static String logTail(Path log) {
         try {

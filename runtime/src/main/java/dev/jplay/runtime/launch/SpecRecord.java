@@ -46,6 +46,7 @@ record SpecRecord(ContainerSpec spec, String imageDigest, String rootfs) {
         m.put("entrypoint", s.entrypoint());
         m.put("env", new TreeMap<>(s.env()));
         m.put("hostname", s.hostname());
+        m.put("log", s.log() == null ? null : s.log().toJson());
         m.put("memory", s.memory());
         List<Map<String, Object>> mounts = new ArrayList<>();
         for (BindMount b : s.mounts()) {
@@ -82,7 +83,7 @@ record SpecRecord(ContainerSpec spec, String imageDigest, String rootfs) {
                 Json.doubleValue(m, "cpus"), Boolean.TRUE.equals(Json.booleanValue(m, "read_only")), Json.string(m, "user"),
                 Json.string(m, "working_dir"), RestartPolicy.parse(Json.string(m, "restart_policy")),
                 intOrZero(m, "restart_retries"), NetworkMode.parse(Json.string(m, "network_mode")),
-                intOrZero(m, "stop_timeout"));
+                intOrZero(m, "stop_timeout"), LogConfig.fromJson(Json.object(m, "log")));
     }
 
     private static int intOrZero(Map<String, Object> m, String key) {

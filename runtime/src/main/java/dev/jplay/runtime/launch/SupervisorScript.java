@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
  * Renders the per-container supervisor: a POSIX sh loop started with {@code setsid}, so it outlives the agent
  * (which exits when the controller's SSH channel closes). It keeps {@code runc run} in the foreground to learn the
  * exit status, records it, and applies the restart policy with Docker-like backoff (100 ms doubling to 30 s, reset
- * after a run of 10 s).
+ * after a run of 10 s). The command it runs is {@link LogWriterScript}'s, which runs runc and keeps its output; what
+ * the supervisor and the log writer themselves print goes to {@code supervisor.log}.
  *
  * <p>Chosen over a Java supervisor main: ~1.7 MB RSS and no start-up cost per container, versus ~34 MB RSS and a
  * JVM start (measured here). Stops are honoured through the {@code stop_requested} file, checked before every run
@@ -35,7 +36,7 @@ final class SupervisorScript {
                   echo "$restarts" > restart_count
                   : > runc.log
                   date +%%s%%3N > started_at
-                  %s </dev/null >>stdout.log 2>>stderr.log
+                  %s </dev/null
                   code=$?
                   date +%%s%%3N > finished_at
                   echo "$code" > exit_code.tmp && mv -f exit_code.tmp exit_code
