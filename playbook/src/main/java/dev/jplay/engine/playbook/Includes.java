@@ -153,8 +153,13 @@ final class Includes {
         });
     }
 
-    /** What a play, {@code import_role} or {@code include_role} asks of a role. */
-    record RoleRequest(String name, Location at, Map<String, Object> params, String tasksFrom, String varsFrom,
+    /**
+     * What a play, {@code import_role} or {@code include_role} asks of a role. {@code entryVars}: a {@code roles:}
+     * entry's {@code vars:}, which Ansible merges into the role's vars (so, like them, the whole play sees them);
+     * {@code params}: its other keys, or {@code include_role}/{@code import_role}'s {@code vars:}, for the role's
+     * tasks only.
+     */
+    record RoleRequest(String name, Location at, Map<String, Object> params, Map<String, Object> entryVars, String tasksFrom, String varsFrom,
                        String defaultsFrom, String handlersFrom, boolean exposed) {}
 
     /**
@@ -171,7 +176,8 @@ final class Includes {
             }
         }
         Map<String, Object> defaults = varsOf(dir, "defaults", req.defaultsFrom(), req.at());
-        Map<String, Object> vars = varsOf(dir, "vars", req.varsFrom(), req.at());
+        Map<String, Object> vars = new LinkedHashMap<>(varsOf(dir, "vars", req.varsFrom(), req.at()));
+        vars.putAll(req.entryVars());
         RoleContext role = new RoleContext(name, dir, defaults, vars, req.params(), req.exposed());
         Path metaFile = mainFile(dir.resolve("meta"), "main");
         boolean allowDuplicates = false;
@@ -190,7 +196,7 @@ final class Includes {
                 throw Fields.wrongType("a role meta file", meta, "a mapping");
             }
         }
-        String key = dir + "|" + req.tasksFrom() + "|" + req.params();
+        String key = dir + "|" + req.tasksFrom() + "|" + req.params() + "|" + req.entryVars();
         if (!playRoles.ran.add(key) && !allowDuplicates) return out;
         Path tasksFile = req.tasksFrom() == null ? mainFile(dir.resolve("tasks"), "main")
                 : required(mainFile(dir.resolve("tasks"), req.tasksFrom()), dir.resolve("tasks").resolve(req.tasksFrom()), req.at(), "tasks_from");
@@ -212,7 +218,7 @@ final class Includes {
     /** A {@code roles:} entry or a meta dependency: a name, or a mapping with {@code role:} and its params. */
     RoleRequest roleRequest(YamlNode entry, boolean exposed) {
         if (entry instanceof YamlScalar s && s.value() instanceof String name && !name.isBlank()) {
-            return new RoleRequest(name.strip(), entry.location(), Map.of(), null, null, null, null, exposed);
+            return new RoleRequest(name.strip(), entry.location(), Map.of(), Map.of(), null, null, null, null, exposed);
         }
         if (!(entry instanceof YamlMapping m)) throw Fields.wrongType("a role", entry, "a role name or a mapping with 'role:'");
         String key = m.has("role") ? "role" : "name";
@@ -221,8 +227,7 @@ final class Includes {
         for (YamlMapping.Entry e : m.entries()) { // any other key is a role param, as in Ansible
             if (!ROLE_ENTRY_KEYWORDS.contains(e.key())) params.put(e.key(), e.value().toJava());
         }
-        params.putAll(Fields.map("vars", m.get("vars")));
-        return new RoleRequest(name, m.get(key).location(), params, null, null, null, null, exposed);
+        return new RoleRequest(name, m.get(key).location(), params, Fields.map("vars", m.get("vars")), null, null, null, null, exposed);
     }
 
     private Block roleBlock(RoleContext role, List<Task> tasks, Location at) {
@@ -231,7 +236,7 @@ final class Includes {
     }
 
     /** Role tasks show as "role : name" (unnamed: "role : module"), as Ansible titles them. */
-    private static List<Task> titled(String role, List<Task> tasks) {
+    static List<Task> titled(String role, List<Task> tasks) {
         List<Task> out = new ArrayList<>();
         for (Task t : tasks) {
             if (t instanceof ModuleTask m && !m.module().equals("meta")) {

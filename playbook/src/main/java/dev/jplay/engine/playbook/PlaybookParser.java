@@ -78,7 +78,8 @@ public final class PlaybookParser {
     public synchronized List<Task> includeTasks(Path playbookDir, String name, Location at, RoleContext role, List<IncludeStep> chain) {
         return withChain(playbookDir, chain, () -> {
             Path file = includes.taskFile(name, at.file(), role);
-            return includes.taskFile(file, at, role, false, tasks, TaskParser.Inherited.NONE);
+            List<Task> read = includes.taskFile(file, at, role, false, tasks, TaskParser.Inherited.NONE);
+            return role == null ? read : Includes.titled(role.name(), read);
         });
     }
 
@@ -94,7 +95,7 @@ public final class PlaybookParser {
                                                  Map<String, Object> args, RoleContext caller, List<IncludeStep> chain) {
         return withChain(playbookDir, chain, () -> {
             Includes.PlayRoles roles = includes.startPlay();
-            List<Task> body = includes.role(new Includes.RoleRequest(name, at, params, str(args.get("tasks_from")),
+            List<Task> body = includes.role(new Includes.RoleRequest(name, at, params, Map.of(), str(args.get("tasks_from")),
                     str(args.get("vars_from")), str(args.get("defaults_from")), str(args.get("handlers_from")),
                     Fields.truthy(args.get("public"))), tasks, TaskParser.Inherited.NONE);
             return new IncludedRole(body, roles.handlers);

@@ -215,7 +215,7 @@ final class TaskParser {
             if (!(args.get("name") instanceof String name) || name.isBlank()) {
                 throw new PlaybookException(at, "import_role needs 'name:' (the role)");
             }
-            body = includes.role(new Includes.RoleRequest(name, at, blockVars, text(args, "tasks_from"), text(args, "vars_from"),
+            body = includes.role(new Includes.RoleRequest(name, at, blockVars, Map.of(), text(args, "tasks_from"), text(args, "vars_from"),
                     text(args, "defaults_from"), text(args, "handlers_from"), true), this, own);
             blockVars = Map.of(); // the role's params
         }
