@@ -165,9 +165,10 @@ final class ControllerModules {
                     loopVars.put(task.loop().loopVar(), vars.get(task.loop().loopVar()));
                     if (task.loop().indexVar() != null) loopVars.put(task.loop().indexVar(), vars.get(task.loop().indexVar()));
                 }
-                host.included(new HostRun.Included(task, new LinkedHashMap<>(args), loopVars));
                 Object what = task.module().equals("include_role") ? args.get("name")
                         : args.getOrDefault(dev.jplay.engine.playbook.PlaybookParser.RAW_PARAMS, args.get("file"));
+                // a file that cannot be read fails after the include counted ok, as Ansible counts it (IncludeRunner)
+                host.included(new HostRun.Included(task, new LinkedHashMap<>(args), loopVars));
                 r.msg("included: " + what);
             }
             case "fail" -> {

@@ -57,7 +57,8 @@ final class IncludeRunner {
                 if (t.module().equals("include_tasks")) {
                     Object file = g.inc.args().getOrDefault(PlaybookParser.RAW_PARAMS, g.inc.args().get("file"));
                     String name = String.valueOf(file);
-                    IncludeStep step = new IncludeStep(parser.includedFile(ctx.playbookDir(), name, t.location(), scope.role()), t.location());
+                    IncludeStep step = new IncludeStep(PlaybookParser.includedFile(ctx.playbookDir(), name, t.location(),
+                            scope.role() == null ? null : scope.role().path()), t.location());
                     tasks = parser.includeTasks(ctx.playbookDir(), name, t.location(), scope.role(), scope.includes());
                     Map<String, Object> all = new LinkedHashMap<>(t.vars());
                     all.putAll(vars);

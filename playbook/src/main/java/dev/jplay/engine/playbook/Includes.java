@@ -132,10 +132,14 @@ final class Includes {
      * role's {@code tasks/} dir, beside the including file, or in the playbook's dir (the first that exists).
      */
     Path taskFile(String name, Path includingFile, RoleContext role) {
+        return taskFile(playbookDir, name, includingFile, role == null ? null : role.path());
+    }
+
+    static Path taskFile(Path playbookDir, String name, Path includingFile, Path rolePath) {
         Path p = Path.of(name);
         if (p.isAbsolute()) return p.normalize();
         List<Path> candidates = new ArrayList<>();
-        if (role != null) candidates.add(role.path().resolve("tasks").resolve(p));
+        if (rolePath != null) candidates.add(rolePath.resolve("tasks").resolve(p));
         if (includingFile != null) candidates.add(includingFile.toAbsolutePath().getParent().resolve(p));
         if (playbookDir != null) candidates.add(playbookDir.resolve(p));
         for (Path c : candidates) if (Files.isRegularFile(c)) return c.normalize();

@@ -83,9 +83,12 @@ public final class PlaybookParser {
         });
     }
 
-    /** Where {@link #includeTasks} reads {@code name} from. */
-    public synchronized Path includedFile(Path playbookDir, String name, Location at, RoleContext role) {
-        return withChain(playbookDir, List.of(), () -> includes.taskFile(name, at.file(), role));
+    /**
+     * Where {@link #includeTasks} reads {@code name} from: absolute; else in the role's {@code tasks/} ({@code rolePath}
+     * may be null), beside the including file, or in the playbook's directory, the first that exists (else the first).
+     */
+    public static Path includedFile(Path playbookDir, String name, Location at, Path rolePath) {
+        return Includes.taskFile(playbookDir.toAbsolutePath().normalize(), name, at.file(), rolePath);
     }
 
     /** A role {@code include_role} runs: its blocks (dependencies first) and its handlers. */
