@@ -12,6 +12,8 @@ import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.run.RunOptions;
 import dev.jplay.engine.run.RunSession;
+import dev.jplay.engine.vault.VaultException;
+import dev.jplay.engine.vault.VaultSecrets;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
@@ -97,6 +99,9 @@ public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     BecomeOptions becomeOptions;
 
+    @Mixin
+    VaultOptions vaultOptions;
+
     @Option(names = "--task-timeout", defaultValue = "0", paramLabel = "SECONDS",
             description = "Timeout of tasks that set no 'timeout' (default: 0 = each module's default deadline, see"
                     + " docs/deadlines.md). A host that does not answer a few seconds after it is unreachable; it is"
@@ -130,11 +135,12 @@ public final class ApplyCommand implements Callable<Integer> {
                 err.println("jplay: playbook " + playbook + " not found");
                 return ExitCodes.BAD_INPUT;
             }
+            VaultSecrets.install(vaultOptions.keyring(System.getenv(), false)); // before any file is read
             List<String> sources = targets.inventorySources();
             inv = Inventory.load(sources);
             PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
-            pb = parser.parse(playbook);
             Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, dev.jplay.engine.yaml.Location.startOf(f)));
+            pb = parser.withPrompter(new TerminalPrompter(extra)).parse(playbook);
             if (strategy != null && !Set.of("linear", "free").contains(strategy)) {
                 err.println("jplay: --strategy must be linear or free, got '" + strategy + "'");
                 return ExitCodes.BAD_INPUT;
@@ -177,9 +183,9 @@ public final class ApplyCommand implements Callable<Integer> {
             ssh = sshOptions.settings();
             become = becomeOptions.defaults(System.getenv());
         } catch (IOException e) {
-            err.println("jplay: cannot read the become password: " + e.getMessage());
+            err.println("jplay: cannot read a password: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
-        } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
+        } catch (PlaybookException | InventoryException | IllegalArgumentException | VaultException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }

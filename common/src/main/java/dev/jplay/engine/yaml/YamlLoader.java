@@ -98,7 +98,7 @@ public final class YamlLoader {
         try {
             return VaultSecrets.installed().decrypt(text, String.valueOf(file));
         } catch (VaultException e) {
-            throw new PlaybookException(Location.startOf(file), e.getMessage(), e);
+            throw new PlaybookException(Location.startOf(file), e.getMessage().replace(file + ": ", ""), e);
         }
     }
 
