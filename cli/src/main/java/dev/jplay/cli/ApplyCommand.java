@@ -7,6 +7,7 @@ import dev.jplay.engine.schedule.FleetStateLock;
 import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.engine.playbook.StartAtTask;
 import dev.jplay.engine.run.BatchGate;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.PlaybookRunner;
@@ -120,6 +121,19 @@ public final class ApplyCommand implements Callable<Integer> {
             description = "Run only on the hosts that failed or were unreachable in RUN (id under .jplay/runs beside the playbook, or its directory).")
     String retryFailed;
 
+    @Option(names = "--syntax-check", description = "Check the playbook (with its roles and imports) and exit: 0 when it is valid.")
+    boolean syntaxCheck;
+
+    @Option(names = "--list-tasks", description = "List the tasks each play would run, and exit.")
+    boolean listTasks;
+
+    @Option(names = "--list-hosts", description = "List the hosts each play would run on, and exit.")
+    boolean listHosts;
+
+    @Option(names = "--start-at-task", paramLabel = "NAME", description = "Start at the first task with this name"
+            + " (its title such as 'role : name', or its name; wildcards * and ?).")
+    String startAtTask;
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
@@ -141,6 +155,13 @@ public final class ApplyCommand implements Callable<Integer> {
             PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
             Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, dev.jplay.engine.yaml.Location.startOf(f)));
             pb = parser.withPrompter(new TerminalPrompter(extra)).parse(playbook);
+            if (startAtTask != null) pb = StartAtTask.apply(pb, startAtTask);
+            if (syntaxCheck || listTasks || listHosts) { // as ansible-playbook: print and exit, nothing runs
+                if (listTasks) PlaybookListing.tasks(pb, System.out);
+                if (listHosts) PlaybookListing.hosts(pb, inv, targets.limit, System.out);
+                if (syntaxCheck && !listTasks && !listHosts) PlaybookListing.syntaxOk(pb, System.out);
+                return ExitCodes.OK;
+            }
             if (strategy != null && !Set.of("linear", "free").contains(strategy)) {
                 err.println("jplay: --strategy must be linear or free, got '" + strategy + "'");
                 return ExitCodes.BAD_INPUT;

@@ -30,7 +30,8 @@ import java.util.function.Function;
  *
  * <p>Roles are searched as Ansible does: the including role's parent directory (for meta dependencies), then
  * {@code roles/} beside the playbook, then each directory of {@code JPLAY_ROLES_PATH} and
- * {@code ANSIBLE_ROLES_PATH} (colon-separated), then the playbook's directory. A role name containing {@code /} is a
+ * {@code ANSIBLE_ROLES_PATH} (colon-separated; when neither is set, Ansible's default {@code ~/.ansible/roles},
+ * {@code /usr/share/ansible/roles}, {@code /etc/ansible/roles}), then the playbook's directory. A role name containing {@code /} is a
  * path relative to the playbook's directory. One parse at a time: the chain is this object's state.
  */
 final class Includes {
@@ -70,6 +71,11 @@ final class Includes {
             for (String dir : value.split(":")) {
                 if (!dir.isBlank()) path.add(Path.of(dir.startsWith("~/") ? System.getProperty("user.home") + dir.substring(1) : dir));
             }
+        }
+        if (path.isEmpty()) { // Ansible's default roles_path when neither variable sets one
+            path.add(Path.of(System.getProperty("user.home"), ".ansible", "roles"));
+            path.add(Path.of("/usr/share/ansible/roles"));
+            path.add(Path.of("/etc/ansible/roles"));
         }
         this.rolesPath = List.copyOf(path);
     }
