@@ -240,7 +240,7 @@ public final class YamlLoader {
             VaultSecrets.installed().remember(plain);
             return plain;
         } catch (VaultException e) {
-            throw new PlaybookException(where, e.getMessage().replace("vaulted value at " + where + ": ", "vaulted value: "), e);
+            throw new PlaybookException(where, e.getMessage().replace("vaulted value at " + where + ": ", "!vault value: "), e);
         }
     }
 
