@@ -56,6 +56,15 @@ final class VaultOptions {
         return new VaultSecrets(out);
     }
 
+    /** Reads the passwords and installs them for every file read from now on. */
+    void install(Map<String, String> env) {
+        try {
+            VaultSecrets.install(keyring(env, false));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read a vault password: " + e.getMessage(), e);
+        }
+    }
+
     boolean given(Map<String, String> env) {
         return ask || !passwordFiles.isEmpty() || !vaultIds.isEmpty() || env.get("ANSIBLE_VAULT_PASSWORD_FILE") != null;
     }
