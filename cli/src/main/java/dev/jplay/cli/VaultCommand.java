@@ -82,48 +82,44 @@ public final class VaultCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypt files in place (or to --output).")
-    static final class Encrypt extends Base {
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files to encrypt ('-': stdin).")
+    /** encrypt and decrypt: each file rewritten in place (or to --output), refused when already in the other state. */
+    abstract static class Rewrite extends Base {
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files ('-': stdin).")
         List<Path> files = new ArrayList<>();
 
         @Option(names = "--output", paramLabel = "FILE", description = "Write here instead ('-': stdout).")
         Path output;
 
-        @Override boolean encrypts() { return true; }
+        abstract String rewrite(VaultSecrets keyring, Path file, String text);
 
         @Override
         int run(VaultSecrets keyring) throws IOException {
             for (Path f : files) {
                 String text = read(f);
-                if (VaultFormat.isVaulted(text)) throw new IllegalArgumentException(f + ": already vault-encrypted");
-                write(output != null ? output : f, keyring.encrypt(text, label(keyring)));
-                if (output == null || !output.toString().equals("-")) System.err.println("Encryption successful");
+                if (VaultFormat.isVaulted(text) == encrypts()) {
+                    throw new IllegalArgumentException(f + (encrypts() ? ": already vault-encrypted" : ": not vault-encrypted"));
+                }
+                write(output != null ? output : f, rewrite(keyring, f, text));
+                if (output == null || !output.toString().equals("-")) {
+                    System.err.println(encrypts() ? "Encryption successful" : "Decryption successful");
+                }
             }
             return ExitCodes.OK;
         }
     }
 
+    @Command(name = "encrypt", mixinStandardHelpOptions = true, description = "Encrypt files in place (or to --output).")
+    static final class Encrypt extends Rewrite {
+        @Override boolean encrypts() { return true; }
+
+        @Override String rewrite(VaultSecrets keyring, Path file, String text) { return keyring.encrypt(text, label(keyring)); }
+    }
+
     @Command(name = "decrypt", mixinStandardHelpOptions = true, description = "Decrypt files in place (or to --output).")
-    static final class Decrypt extends Base {
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Files to decrypt ('-': stdin).")
-        List<Path> files = new ArrayList<>();
-
-        @Option(names = "--output", paramLabel = "FILE", description = "Write here instead ('-': stdout).")
-        Path output;
-
+    static final class Decrypt extends Rewrite {
         @Override boolean encrypts() { return false; }
 
-        @Override
-        int run(VaultSecrets keyring) throws IOException {
-            for (Path f : files) {
-                String text = read(f);
-                if (!VaultFormat.isVaulted(text)) throw new IllegalArgumentException(f + ": not vault-encrypted");
-                write(output != null ? output : f, keyring.decrypt(text, f.toString()));
-                if (output == null || !output.toString().equals("-")) System.err.println("Decryption successful");
-            }
-            return ExitCodes.OK;
-        }
+        @Override String rewrite(VaultSecrets keyring, Path file, String text) { return keyring.decrypt(text, file.toString()); }
     }
 
     @Command(name = "view", mixinStandardHelpOptions = true, description = "Print the plaintext of vault files.")

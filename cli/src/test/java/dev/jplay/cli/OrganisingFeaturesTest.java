@@ -96,7 +96,7 @@ class OrganisingFeaturesTest {
                       port: 8080
                   post_tasks:
                     - name: post
-                      debug: {msg: "{{ port | default('no port outside the role') }}"}
+                      debug: {msg: "{{ port }}"}
                   handlers:
                     - name: pre handler
                       debug: {msg: pre-handled}
@@ -119,10 +119,14 @@ class OrganisingFeaturesTest {
         Files.writeString(pw, "pw-123\n");
         write("secret.yml", VaultFormat.encrypt("db_pass: very-secret-1\n".getBytes(StandardCharsets.UTF_8),
                 "pw-123".getBytes(StandardCharsets.UTF_8), null));
-        write("site.yml", "- hosts: a\n  vars_files: [secret.yml]\n  tasks:\n    - name: show\n      debug: {msg: \"pass={{ db_pass }}\"}\n");
-        RunReport r = apply("site.yml", "--vault-password-file", pw.toString());
+        write("vars/more.yml", VaultFormat.encrypt("api_key: also-secret-2\n".getBytes(StandardCharsets.UTF_8),
+                "pw-123".getBytes(StandardCharsets.UTF_8), "prod"));
+        write("site.yml", "- hosts: a\n  vars_files: [secret.yml]\n  tasks:\n    - include_vars: more.yml\n"
+                + "    - name: show\n      debug: {msg: \"pass={{ db_pass }} key={{ api_key }}\"}\n");
+        RunReport r = apply("site.yml", "--vault-id", "prod@" + pw);
         assertEquals(0, r.exitCode(), () -> "failures: " + r.failures());
-        assertEquals("pass=********", result(r, "a", "show").msg(), "masked in report.json (the terminal prints it, as Ansible)");
+        assertEquals("pass=******** key=********", result(r, "a", "show").msg(),
+                "masked in report.json (the terminal prints it, as Ansible)");
         Path wrong = dir.resolve("wrong");
         Files.writeString(wrong, "nope\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -22,10 +22,13 @@ import java.util.Set;
  * here, then sent to the agent's {@code copy} as content.
  */
 final class ControllerModules {
-    static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail", "include_tasks", "include_role");
+    static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail", "include_tasks", "include_role", "include_vars");
     /** Modules the agent runs; {@code template} travels as {@code copy}. */
     static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
             "image", "container", "container_info", "host_setup", "pool_routes");
+
+    /** Reads include_vars files (a vars file: a mapping, vault-encrypted or not). */
+    private static final dev.jplay.engine.playbook.PlaybookParser VARS_FILES = new dev.jplay.engine.playbook.PlaybookParser(Set.of());
 
     private final Templater templater;
     private final Expressions expressions;
@@ -170,6 +173,29 @@ final class ControllerModules {
                 // a file that cannot be read fails after the include counted ok, as Ansible counts it (IncludeRunner)
                 host.included(new HostRun.Included(task, new LinkedHashMap<>(args), loopVars));
                 r.msg("included: " + what);
+            }
+            case "include_vars" -> {
+                Object file = args.getOrDefault(dev.jplay.engine.playbook.PlaybookParser.RAW_PARAMS, args.get("file"));
+                if (!(file instanceof String f) || f.isBlank()) {
+                    return r.fail(new Failure(Step.ARGS, "ARG_MISSING", "include_vars: a file is required (include_vars: FILE or file: FILE)"));
+                }
+                Path path;
+                try {
+                    path = localFile(f, play, vars, "vars", "include_vars");
+                } catch (PrepareException e) {
+                    return r.fail(new Failure(Step.ARGS, e.code(), e.getMessage()));
+                }
+                Map<String, Object> loaded;
+                try {
+                    loaded = VARS_FILES.loadVarsFile(path, task.location()); // vault-encrypted files too
+                } catch (dev.jplay.engine.yaml.PlaybookException e) {
+                    return r.fail(new Failure(Step.ARGS, "VARS_FILE_INVALID", "include_vars: " + e.getMessage()));
+                }
+                Object name = args.get("name");
+                Map<String, Object> facts = name == null ? loaded : Map.of(String.valueOf(name), loaded);
+                host.facts.putAll(facts); // with set_fact's precedence: just below it in Ansible, one layer here
+                r.output("ansible_facts", new LinkedHashMap<>(facts));
+                r.msg("loaded " + path);
             }
             case "fail" -> {
                 return r.fail(new Failure(Step.FAIL, "FAIL_MODULE",

@@ -206,15 +206,7 @@ final class TaskParser {
             Path path = includes.taskFile(f, at.file(), role);
             body = includes.taskFile(path, at, role, handler, this, own);
         } else {
-            for (String key : args.keySet()) {
-                if (!INCLUDE_ROLE_ARGS.contains(key)) {
-                    throw new PlaybookException(at, "import_role has no argument '" + key + "' (arguments: "
-                            + String.join(", ", new TreeSet<>(INCLUDE_ROLE_ARGS)) + ")");
-                }
-            }
-            if (!(args.get("name") instanceof String name) || name.isBlank()) {
-                throw new PlaybookException(at, "import_role needs 'name:' (the role)");
-            }
+            String name = roleName(module, args, at);
             body = includes.role(new Includes.RoleRequest(name, at, blockVars, Map.of(), text(args, "tasks_from"), text(args, "vars_from"),
                     text(args, "defaults_from"), text(args, "handlers_from"), true), this, own);
             blockVars = Map.of(); // the role's params
@@ -223,6 +215,20 @@ final class TaskParser {
                 Fields.conditions("when", node.get("when")), Fields.names("tags", node.get("tags"), true), blockVars,
                 Fields.bool("ignore_errors", node.get("ignore_errors"), false), Fields.map("environment", node.get("environment")),
                 own.delegateTo(), own.noLog(), own.connection(), own.runOnce(), node.location(), keyLocations(node));
+    }
+
+    /** The role an import_role/include_role names, its other arguments checked. */
+    private static String roleName(String module, Map<String, Object> args, Location at) {
+        for (String key : args.keySet()) {
+            if (!INCLUDE_ROLE_ARGS.contains(key)) {
+                throw new PlaybookException(at, module + " has no argument '" + key + "' (arguments: "
+                        + String.join(", ", new TreeSet<>(INCLUDE_ROLE_ARGS)) + ")");
+            }
+        }
+        if (!(args.get("name") instanceof String name) || name.isBlank()) {
+            throw new PlaybookException(at, module + " needs 'name:' (the role)");
+        }
+        return name;
     }
 
     private static String moduleKeyOf(YamlMapping node, String module) {
@@ -248,17 +254,7 @@ final class TaskParser {
                     }
                 }
             }
-            case "include_role" -> {
-                for (String key : args.keySet()) {
-                    if (!INCLUDE_ROLE_ARGS.contains(key)) {
-                        throw new PlaybookException(at, "include_role has no argument '" + key + "' (arguments: "
-                                + String.join(", ", new TreeSet<>(INCLUDE_ROLE_ARGS)) + ")");
-                    }
-                }
-                if (!(args.get("name") instanceof String name) || name.isBlank()) {
-                    throw new PlaybookException(at, "include_role needs 'name:' (the role)");
-                }
-            }
+            case "include_role" -> roleName(module, args, at);
             case "meta" -> {
                 Object action = args.get(PlaybookParser.RAW_PARAMS);
                 if (!(action instanceof String a) || !META_ACTIONS.contains(a.strip())) {
