@@ -7,11 +7,14 @@ import dev.jplay.engine.schedule.FleetStateLock;
 import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
+import dev.jplay.engine.playbook.StartAtTask;
 import dev.jplay.engine.run.BatchGate;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.run.RunOptions;
 import dev.jplay.engine.run.RunSession;
+import dev.jplay.engine.vault.VaultException;
+import dev.jplay.engine.vault.VaultSecrets;
 import dev.jplay.engine.yaml.PlaybookException;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
@@ -97,6 +100,9 @@ public final class ApplyCommand implements Callable<Integer> {
     @Mixin
     BecomeOptions becomeOptions;
 
+    @Mixin
+    VaultOptions vaultOptions;
+
     @Option(names = "--task-timeout", defaultValue = "0", paramLabel = "SECONDS",
             description = "Timeout of tasks that set no 'timeout' (default: 0 = each module's default deadline, see"
                     + " docs/deadlines.md). A host that does not answer a few seconds after it is unreachable; it is"
@@ -115,6 +121,19 @@ public final class ApplyCommand implements Callable<Integer> {
             description = "Run only on the hosts that failed or were unreachable in RUN (id under .jplay/runs beside the playbook, or its directory).")
     String retryFailed;
 
+    @Option(names = "--syntax-check", description = "Check the playbook (with its roles and imports) and exit: 0 when it is valid.")
+    boolean syntaxCheck;
+
+    @Option(names = "--list-tasks", description = "List the tasks each play would run, and exit.")
+    boolean listTasks;
+
+    @Option(names = "--list-hosts", description = "List the hosts each play would run on, and exit.")
+    boolean listHosts;
+
+    @Option(names = "--start-at-task", paramLabel = "NAME", description = "Start at the first task with this name"
+            + " (its title such as 'role : name', or its name; wildcards * and ?).")
+    String startAtTask;
+
     @Override
     public Integer call() {
         PrintStream err = System.err;
@@ -130,11 +149,19 @@ public final class ApplyCommand implements Callable<Integer> {
                 err.println("jplay: playbook " + playbook + " not found");
                 return ExitCodes.BAD_INPUT;
             }
+            VaultSecrets.install(vaultOptions.keyring(System.getenv(), false)); // before any file is read
             List<String> sources = targets.inventorySources();
             inv = Inventory.load(sources);
             PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
-            pb = parser.parse(playbook);
             Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, dev.jplay.engine.yaml.Location.startOf(f)));
+            pb = parser.withPrompter(new TerminalPrompter(extra)).parse(playbook);
+            if (startAtTask != null) pb = StartAtTask.apply(pb, startAtTask);
+            if (syntaxCheck || listTasks || listHosts) { // as ansible-playbook: print and exit, nothing runs
+                if (listTasks) PlaybookListing.tasks(pb, System.out);
+                if (listHosts) PlaybookListing.hosts(pb, inv, targets.limit, System.out);
+                if (syntaxCheck && !listTasks && !listHosts) PlaybookListing.syntaxOk(pb, System.out);
+                return ExitCodes.OK;
+            }
             if (strategy != null && !Set.of("linear", "free").contains(strategy)) {
                 err.println("jplay: --strategy must be linear or free, got '" + strategy + "'");
                 return ExitCodes.BAD_INPUT;
@@ -177,9 +204,9 @@ public final class ApplyCommand implements Callable<Integer> {
             ssh = sshOptions.settings();
             become = becomeOptions.defaults(System.getenv());
         } catch (IOException e) {
-            err.println("jplay: cannot read the become password: " + e.getMessage());
+            err.println("jplay: cannot read a password: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
-        } catch (PlaybookException | InventoryException | IllegalArgumentException e) {
+        } catch (PlaybookException | InventoryException | IllegalArgumentException | VaultException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }

@@ -22,6 +22,9 @@ public final class InventoryCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Action action;
 
+    @picocli.CommandLine.Mixin
+    VaultOptions vaultOptions;
+
     static final class Action {
         @Option(names = "--list", description = "All groups and hosts as JSON (with _meta.hostvars).")
         boolean list;
@@ -36,6 +39,7 @@ public final class InventoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
+            vaultOptions.install(System.getenv()); // vaulted group_vars
             Inventory inv = Inventory.load(inventory);
             InventoryJson out = new InventoryJson(inv);
             if (action.list) System.out.println(out.list());
@@ -49,7 +53,7 @@ public final class InventoryCommand implements Callable<Integer> {
             }
             for (String w : inv.warnings()) System.err.println("[WARNING]: " + w);
             return ExitCodes.OK;
-        } catch (InventoryException e) {
+        } catch (InventoryException | IllegalArgumentException | dev.jplay.engine.vault.VaultException e) {
             System.err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {ApplyCommand.class, PlanCommand.class, InventoryCommand.class, ReportCommand.class,
                 ScheduleCommand.class, SchedulerRunCommand.class, HistoryCommand.class, DevCommand.class, RollbackCommand.class, PsCommand.class, SetupCommand.class,
                 LogsCommand.class,
+                VaultCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -75,6 +75,9 @@ public final class PlanCommand implements Callable<Integer> {
             + " else .jplay/state beside the playbook).")
     Path stateDir;
 
+    @Mixin
+    VaultOptions vaultOptions;
+
     @Option(names = "--write-state", description = "Record this plan as the fleet state, as apply does after a successful run.")
     boolean writeState;
 
@@ -106,6 +109,7 @@ public final class PlanCommand implements Callable<Integer> {
                 err.println("jplay: playbook " + playbook + " not found");
                 return ExitCodes.BAD_INPUT;
             }
+            vaultOptions.install(System.getenv()); // before any file is read
             Inventory inv = Inventory.load(targets.inventorySources());
             Playbook book = parser.parse(playbook);
             Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, Location.startOf(f)));
@@ -149,7 +153,7 @@ public final class PlanCommand implements Callable<Integer> {
                 plans.add(new PlannedPlay(play.displayName(), hosts.stream().map(Host::name).toList(), plan));
             }
         } catch (PlaybookException | InventoryException | PlacementException | IpPoolException | FleetStateException
-                 | IllegalArgumentException e) {
+                 | IllegalArgumentException | dev.jplay.engine.vault.VaultException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }

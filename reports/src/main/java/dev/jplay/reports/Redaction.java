@@ -51,4 +51,50 @@ public final class Redaction {
         if (f == null || f.detail() == null) return f;
         return new FailureInfo(f.host(), f.task(), f.location(), f.step(), f.code(), f.cause(), redact(f.detail()));
     }
+
+    /**
+     * The outcome with every occurrence of a secret value (a decrypted vault value, a private prompt's answer)
+     * masked in what it shows: output, message, item, diff and failure. For the run's files; the terminal shows
+     * what the task printed, as Ansible does.
+     */
+    public static TaskOutcome maskValues(TaskOutcome o, java.util.Collection<String> secrets) {
+        if (o == null || secrets.isEmpty()) return o;
+        FailureInfo e = o.error();
+        if (e != null) {
+            e = new FailureInfo(e.host(), e.task(), e.location(), e.step(), e.code(), mask(e.cause(), secrets),
+                    castMap(maskAny(e.detail(), secrets)));
+        }
+        return new TaskOutcome(o.host(), o.play(), mask(o.task(), secrets), o.module(), o.location(), o.status(), o.changed(),
+                o.ignored(), maskAny(o.item(), secrets), o.rc(), mask(o.stdout(), secrets), mask(o.stderr(), secrets),
+                mask(o.msg(), secrets), castMap(maskAny(o.diff(), secrets)), o.started(), o.durationMs(), e, o.container(),
+                o.delegatedTo());
+    }
+
+    /** {@code text} with each secret value replaced by {@link #MASK}. */
+    public static String mask(String text, java.util.Collection<String> secrets) {
+        if (text == null) return null;
+        String out = text;
+        for (String s : secrets) if (!s.isEmpty() && out.contains(s)) out = out.replace(s, MASK);
+        return out;
+    }
+
+    private static Object maskAny(Object value, java.util.Collection<String> secrets) {
+        if (value instanceof String s) return mask(s, secrets);
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put(String.valueOf(k), maskAny(v, secrets)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            for (Object o : list) copy.add(maskAny(o, secrets));
+            return copy;
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
 }

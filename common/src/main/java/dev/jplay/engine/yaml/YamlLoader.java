@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.jplay.engine.vault.VaultException;
+import dev.jplay.engine.vault.VaultFormat;
+import dev.jplay.engine.vault.VaultSecrets;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -31,7 +34,8 @@ import org.yaml.snakeyaml.representer.Representer;
 /**
  * Loads one YAML document safely into a {@link YamlNode} tree that keeps the location of every key and value.
  *
- * <p>Safety: only the standard tags (str, int, float, bool, null, seq, map) are accepted, so no Java type is ever
+ * <p>Safety: only the standard tags (str, int, float, bool, null, seq, map) and Ansible's {@code !vault} (a scalar,
+ * decrypted with the installed {@link VaultSecrets}) are accepted, so no Java type is ever
  * instantiated; aliases in collections are capped (billion laughs), recursive aliases are rejected, the input size
  * and the number of expanded nodes are bounded, and duplicate keys are errors located at the duplicate.
  *
@@ -70,21 +74,40 @@ public final class YamlLoader {
      * @throws PlaybookException for any YAML problem, located in {@code file}
      */
     public YamlNode load(Path file) throws IOException {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return load(reader, file);
+        if (Files.size(file) > 4L * maxCodePoints) { // UTF-8: at most 4 bytes a code point
+            throw new PlaybookException(Location.startOf(file), "file is larger than " + maxCodePoints + " characters");
+        }
+        return load(Files.readString(file, StandardCharsets.UTF_8), file);
+    }
+
+    /**
+     * Loads YAML text as if it were the content of {@code file}. A vault-encrypted text (ansible-vault's whole-file
+     * encryption) is decrypted first with the installed {@link VaultSecrets}, its values remembered as secrets.
+     */
+    public YamlNode load(String text, Path file) {
+        ScalarConstructor constructor = new ScalarConstructor(options(), file);
+        Node root = compose(new StringReader(decrypted(text, file)), file, constructor);
+        if (root == null) return new YamlScalar(null, Location.startOf(file));
+        if (VaultFormat.isVaulted(text)) rememberScalars(root, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return new TreeBuilder(file, constructor).build(root);
+    }
+
+    /** The text, or its plaintext when it is a vault text. */
+    private static String decrypted(String text, Path file) {
+        if (!VaultFormat.isVaulted(text)) return text;
+        try {
+            return VaultSecrets.installed().decrypt(text, String.valueOf(file));
+        } catch (VaultException e) {
+            throw new PlaybookException(Location.startOf(file), e.getMessage().replace(file + ": ", ""), e);
         }
     }
 
-    /** Loads YAML text as if it were the content of {@code file}. */
-    public YamlNode load(String text, Path file) {
-        return load(new StringReader(text), file);
-    }
-
-    private YamlNode load(Reader reader, Path file) {
-        ScalarConstructor constructor = new ScalarConstructor(options());
-        Node root = compose(reader, file, constructor);
-        if (root == null) return new YamlScalar(null, Location.startOf(file));
-        return new TreeBuilder(file, constructor).build(root);
+    /** The values of a vault-encrypted file are secrets: remembered so the run's files can hide them. */
+    private static void rememberScalars(Node node, Set<Node> seen) {
+        if (!seen.add(node)) return;
+        if (node instanceof ScalarNode s) VaultSecrets.installed().remember(s.getValue());
+        if (node instanceof SequenceNode seq) for (Node n : seq.getValue()) rememberScalars(n, seen);
+        if (node instanceof MappingNode map) for (NodeTuple t : map.getValue()) rememberScalars(t.getValueNode(), seen);
     }
 
     /**
@@ -94,7 +117,9 @@ public final class YamlLoader {
      * @throws PlaybookException for any YAML problem, located in {@code file}; its cause is snakeyaml's exception
      */
     public Node compose(String text, Path file) {
-        return compose(new StringReader(text), file, new ScalarConstructor(options()));
+        Node root = compose(new StringReader(decrypted(text, file)), file, new ScalarConstructor(options(), file));
+        if (root != null && VaultFormat.isVaulted(text)) rememberScalars(root, Collections.newSetFromMap(new IdentityHashMap<>()));
+        return root;
     }
 
     /**
@@ -107,7 +132,7 @@ public final class YamlLoader {
      * @throws PlaybookException located at the problem
      */
     public Object construct(Node node, Path file) {
-        ScalarConstructor constructor = new ScalarConstructor(options());
+        ScalarConstructor constructor = new ScalarConstructor(options(), file);
         requireStandardTags(node, file, Collections.newSetFromMap(new IdentityHashMap<>()));
         Object value;
         try {
@@ -165,8 +190,10 @@ public final class YamlLoader {
         }
     }
 
+    /** Ansible's tag for an inline vault-encrypted value ({@code ansible-vault encrypt_string}); the one tag beyond YAML's own. */
+    public static final Tag VAULT = new Tag("!vault");
     private static final Set<Tag> STANDARD_SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL,
-            Tag.TIMESTAMP);
+            Tag.TIMESTAMP, VAULT);
 
     private static PlaybookException unsupportedTag(Tag tag, Location where) {
         return new PlaybookException(where, "unsupported tag " + tag.getValue()
@@ -206,6 +233,17 @@ public final class YamlLoader {
         return new PlaybookException(where, problem.toString(), e);
     }
 
+    /** A {@code !vault |} value: its plaintext (a string, as Ansible gives it), remembered as a secret. */
+    private static String vaultValue(ScalarNode node, Location where) {
+        try {
+            String plain = VaultSecrets.installed().decrypt(node.getValue(), "vaulted value at " + where);
+            VaultSecrets.installed().remember(plain);
+            return plain;
+        } catch (VaultException e) {
+            throw new PlaybookException(where, e.getMessage().replace("vaulted value at " + where + ": ", "!vault value: "), e);
+        }
+    }
+
     /** The 1-based location of a snakeyaml mark (0-based). */
     public static Location at(Path file, Mark mark) {
         return new Location(file, mark.getLine() + 1, mark.getColumn() + 1);
@@ -218,12 +256,18 @@ public final class YamlLoader {
     private static final class ScalarConstructor extends SafeConstructor {
         private final LoaderOptions options;
 
-        ScalarConstructor(LoaderOptions options) {
+        ScalarConstructor(LoaderOptions options, Path file) {
             super(options);
             this.options = options;
             // Yaml's constructor copies this from the options; construct() runs without a Yaml.
             setAllowDuplicateKeys(options.isAllowDuplicateKeys());
             this.yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+            this.yamlConstructors.put(VAULT, new org.yaml.snakeyaml.constructor.AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    return vaultValue((ScalarNode) node, at(file, node.getStartMark()));
+                }
+            });
         }
 
         LoaderOptions options() {
@@ -319,6 +363,7 @@ public final class YamlLoader {
         private Object scalarValue(ScalarNode node, Location where) {
             Tag tag = node.getTag();
             if (tag.equals(Tag.TIMESTAMP)) return node.getValue();
+            if (tag.equals(VAULT)) return vaultValue(node, where);
             if (!STANDARD_SCALAR_TAGS.contains(tag)) throw unsupportedTag(tag, where);
             Object value;
             try {

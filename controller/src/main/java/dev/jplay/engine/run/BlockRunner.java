@@ -18,12 +18,17 @@ final class BlockRunner {
     private final TagFilter tags;
     private final StopSignal stop;
     private final RunListener listener;
+    private final HandlerRunner handlers;
+    private final IncludeRunner includes;
 
-    BlockRunner(TaskFanOut fanOut, TagFilter tags, StopSignal stop, RunListener listener) {
+    BlockRunner(TaskFanOut fanOut, TagFilter tags, StopSignal stop, RunListener listener, HandlerRunner handlers,
+                IncludeRunner includes) {
         this.fanOut = fanOut;
         this.tags = tags;
         this.stop = stop;
         this.listener = listener;
+        this.handlers = handlers;
+        this.includes = includes;
     }
 
     /** @param announce whether each task's start is reported (linear: once for the batch; free: not per host) */
@@ -36,6 +41,12 @@ final class BlockRunner {
             if (task instanceof Block b) {
                 runBlock(ctx, live, b, scope, state, announce);
             } else if (task instanceof ModuleTask t) {
+                if (t.module().equals("meta")) { // flush_handlers (noop does nothing): handlers notified so far run now
+                    if ("flush_handlers".equals(String.valueOf(t.args().get(dev.jplay.engine.playbook.PlaybookParser.RAW_PARAMS)).strip())) {
+                        handlers.runHandlers(ctx, live);
+                    }
+                    continue;
+                }
                 if (!tags.selectedByTags(scope, t.tags())) continue;
                 if (announce) listener.taskStarted(ctx.name(), t.displayName(), t.location().toString(), false);
                 int failures = fanOut.runOnHosts(ctx, live, t, scope);
@@ -44,12 +55,16 @@ final class BlockRunner {
                     state.abort();
                     return;
                 }
+                if (IncludeRunner.isInclude(t)) {
+                    includes.runIncluded(ctx, live, t, scope, (hosts, included, inner) -> runTasks(ctx, hosts, included, inner, state, announce));
+                }
             }
         }
     }
 
     private void runBlock(PlayContext ctx, List<HostRun> live, Block b, TaskScope scope, BatchState state, boolean announce) {
         TaskScope inner = scope.enter(b.when(), b.tags(), b.vars(), b.environment(), b.ignoreErrors());
+        if (b.role() != null) inner = inner.enterRole(b.role());
         runTasks(ctx, live, b.block(), inner, state, announce);
         List<HostRun> failed = live.stream().filter(h -> h.failedInPlay() && !h.unreachable()).toList();
         if (!b.rescue().isEmpty() && !failed.isEmpty()) {

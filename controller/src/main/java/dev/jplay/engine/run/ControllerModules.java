@@ -22,11 +22,14 @@ import java.util.Set;
  * here, then sent to the agent's {@code copy} as content.
  */
 final class ControllerModules {
-    static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail");
+    static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail", "include_tasks", "include_role", "include_vars");
     /** Modules the agent runs; {@code template} travels as {@code copy}. */
     static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
             "image", "container", "container_info", "host_setup", "pool_routes",
             "fleet_service", "container_logs");
+
+    /** Reads include_vars files (a vars file: a mapping, vault-encrypted or not). */
+    private static final dev.jplay.engine.playbook.PlaybookParser VARS_FILES = new dev.jplay.engine.playbook.PlaybookParser(Set.of());
 
     private final Templater templater;
     private final Expressions expressions;
@@ -65,7 +68,7 @@ final class ControllerModules {
         switch (task.module()) {
             case "template": {
                 Map<String, Object> a = new LinkedHashMap<>(args);
-                Path src = localFile(a.remove("src"), play, "templates", "template");
+                Path src = localFile(a.remove("src"), play, vars, "templates", "template");
                 String text;
                 try {
                     text = Files.readString(src, StandardCharsets.UTF_8);
@@ -79,7 +82,7 @@ final class ControllerModules {
             case "copy": {
                 if (!args.containsKey("src")) return new TaskExecutor.AgentCall("copy", args);
                 Map<String, Object> a = new LinkedHashMap<>(args);
-                Path src = localFile(a.remove("src"), play, "files", "copy");
+                Path src = localFile(a.remove("src"), play, vars, "files", "copy");
                 try {
                     a.put("content_b64", Base64.getEncoder().encodeToString(Files.readAllBytes(src)));
                 } catch (IOException e) {
@@ -92,21 +95,33 @@ final class ControllerModules {
         }
     }
 
-    /** A controller-side file: absolute, or relative to the playbook's {@code files/}/{@code templates/} dir, or to the playbook. */
-    private static Path localFile(Object src, PlayContext play, String subdir, String module) throws PrepareException {
+    /**
+     * A controller-side file: absolute, or relative to the running role's {@code files/}/{@code templates/} dir or the
+     * role itself ({@code role_path}, as Ansible searches), then to the playbook's, then to the playbook.
+     */
+    private static Path localFile(Object src, PlayContext play, Map<String, Object> vars, String subdir, String module) throws PrepareException {
         if (!(src instanceof String s) || s.isBlank()) throw new PrepareException("ARG_MISSING", module + ": argument 'src' is required");
         Path p = Path.of(s);
+        List<Path> candidates = new ArrayList<>();
         if (p.isAbsolute()) {
             if (Files.isRegularFile(p)) return p;
         } else {
-            for (Path candidate : List.of(play.playbookDir().resolve(subdir).resolve(p), play.playbookDir().resolve(p))) {
+            if (vars.get("role_path") instanceof String rolePath) {
+                candidates.add(Path.of(rolePath).resolve(subdir).resolve(p));
+                candidates.add(Path.of(rolePath).resolve(p));
+            }
+            candidates.add(play.playbookDir().resolve(subdir).resolve(p));
+            candidates.add(play.playbookDir().resolve(p));
+            for (Path candidate : candidates) {
                 if (Files.isRegularFile(candidate)) return candidate;
             }
         }
         if (Files.isDirectory(p) || Files.isDirectory(play.playbookDir().resolve(p))) {
             throw new PrepareException("SRC_IS_DIR", module + ": src '" + s + "' is a directory; only files are supported");
         }
-        throw new PrepareException("SRC_NOT_FOUND", module + ": src '" + s + "' not found (looked in " + play.playbookDir().resolve(subdir) + " and " + play.playbookDir() + ")");
+        throw new PrepareException("SRC_NOT_FOUND", module + ": src '" + s + "' not found (looked in "
+                + (candidates.isEmpty() ? p.toString() : candidates.stream().map(c -> c.getParent().toString()).distinct()
+                        .reduce((x, y) -> x + ", " + y).orElse("")) + ")");
     }
 
     TaskResult run(ModuleTask task, Map<String, Object> args, Map<String, Object> vars, HostRun host,
@@ -147,6 +162,41 @@ final class ControllerModules {
                     }
                 }
                 r.msg(String.valueOf(args.getOrDefault("success_msg", "All assertions passed")));
+            }
+            case "include_tasks", "include_role" -> { // the host's part: what to include; the BlockRunner runs it
+                Map<String, Object> loopVars = new LinkedHashMap<>();
+                if (task.loop() != null) {
+                    loopVars.put(task.loop().loopVar(), vars.get(task.loop().loopVar()));
+                    if (task.loop().indexVar() != null) loopVars.put(task.loop().indexVar(), vars.get(task.loop().indexVar()));
+                }
+                Object what = task.module().equals("include_role") ? args.get("name")
+                        : args.getOrDefault(dev.jplay.engine.playbook.PlaybookParser.RAW_PARAMS, args.get("file"));
+                // a file that cannot be read fails after the include counted ok, as Ansible counts it (IncludeRunner)
+                host.included(new HostRun.Included(task, new LinkedHashMap<>(args), loopVars));
+                r.msg("included: " + what);
+            }
+            case "include_vars" -> {
+                Object file = args.getOrDefault(dev.jplay.engine.playbook.PlaybookParser.RAW_PARAMS, args.get("file"));
+                if (!(file instanceof String f) || f.isBlank()) {
+                    return r.fail(new Failure(Step.ARGS, "ARG_MISSING", "include_vars: a file is required (include_vars: FILE or file: FILE)"));
+                }
+                Path path;
+                try {
+                    path = localFile(f, play, vars, "vars", "include_vars");
+                } catch (PrepareException e) {
+                    return r.fail(new Failure(Step.ARGS, e.code(), e.getMessage()));
+                }
+                Map<String, Object> loaded;
+                try {
+                    loaded = VARS_FILES.loadVarsFile(path, task.location()); // vault-encrypted files too
+                } catch (dev.jplay.engine.yaml.PlaybookException e) {
+                    return r.fail(new Failure(Step.ARGS, "VARS_FILE_INVALID", "include_vars: " + e.getMessage()));
+                }
+                Object name = args.get("name");
+                Map<String, Object> facts = name == null ? loaded : Map.of(String.valueOf(name), loaded);
+                host.facts.putAll(facts); // with set_fact's precedence: just below it in Ansible, one layer here
+                r.output("ansible_facts", new LinkedHashMap<>(facts));
+                r.msg("loaded " + path);
             }
             case "fail" -> {
                 return r.fail(new Failure(Step.FAIL, "FAIL_MODULE",

@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.playbook.Block;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.playbook.Task;
 import java.util.List;
@@ -15,15 +16,27 @@ final class HandlerRunner {
     }
 
     void runHandlers(PlayContext ctx, List<HostRun> batch) {
-        for (Task handler : ctx.play().handlers()) {
+        runHandlers(ctx, batch, ctx.handlers(), TaskScope.root(List.of()));
+        batch.forEach(HostRun::clearNotified);
+    }
+
+    /** Handlers in order; a role's handlers (a block holding them) run with the role's variables and directory. */
+    private void runHandlers(PlayContext ctx, List<HostRun> batch, List<Task> handlers, TaskScope scope) {
+        for (Task handler : handlers) {
+            if (handler instanceof Block b) {
+                runHandlers(ctx, batch, b.block(), b.role() != null ? scope.enterRole(b.role()) : scope);
+                continue;
+            }
             if (!(handler instanceof ModuleTask t)) continue;
+            String qualified = scope.role() != null && t.name() != null ? scope.role().name() + " : " + t.name() : null;
             List<HostRun> notified = batch.stream().filter(HostRun::active)
-                    .filter(h -> (t.name() != null && h.notified(t.name())) || t.listen().stream().anyMatch(h::notified))
+                    .filter(h -> (t.name() != null && h.notified(t.name())) || (qualified != null && h.notified(qualified))
+                            || t.listen().stream().anyMatch(h::notified))
                     .toList();
             if (notified.isEmpty()) continue;
-            listener.taskStarted(ctx.name(), t.displayName(), t.location().toString(), true);
-            fanOut.runOnHosts(ctx, notified, t, TaskScope.root(List.of()));
+            String title = qualified != null ? qualified : t.displayName();
+            listener.taskStarted(ctx.name(), title, t.location().toString(), true);
+            fanOut.runOnHosts(ctx, notified, t, scope);
         }
-        batch.forEach(HostRun::clearNotified);
     }
 }

@@ -145,6 +145,22 @@ final class HostRun {
         return notified.contains(handlerOrTopic);
     }
 
+    /** What an {@code include_tasks}/{@code include_role} task decided on this host: one entry per item it included. */
+    record Included(dev.jplay.engine.playbook.ModuleTask task, Map<String, Object> args, Map<String, Object> loopVars) {}
+
+    private final java.util.List<Included> included = new java.util.ArrayList<>();
+
+    synchronized void included(Included i) {
+        included.add(i);
+    }
+
+    /** The includes {@code task} made on this host since the last call, in item order. */
+    synchronized java.util.List<Included> takeIncluded(dev.jplay.engine.playbook.ModuleTask task) {
+        java.util.List<Included> mine = included.stream().filter(i -> i.task() == task).toList();
+        included.removeAll(mine);
+        return mine;
+    }
+
     /** Handlers ran (or the batch ended): nothing is notified any more. */
     synchronized void clearNotified() {
         notified.clear();

@@ -1,6 +1,10 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.playbook.Block;
 import dev.jplay.engine.playbook.Play;
+import dev.jplay.engine.playbook.RoleContext;
+import dev.jplay.engine.playbook.Task;
+import java.util.List;
 import java.nio.file.Path;
 import dev.jplay.engine.vars.VariableScope;
 import dev.jplay.engine.vars.VariableScope.Layer;
@@ -20,6 +24,10 @@ final class PlayContext {
     private final Path playbookDir;
     private final ReplicaLayers replicas;
     private final int hostCount;
+    private final Map<String, Object> roleDefaults;
+    private final Map<String, Object> roleVars;
+    /** Handlers of roles brought in by {@code include_role} while the play runs (notifiable like the play's). */
+    private final List<Task> includedHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     PlayContext(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, Map<String, Object> magic, Path playbookDir,
                 ReplicaLayers replicas, int hostCount) {
@@ -30,6 +38,8 @@ final class PlayContext {
         this.extraVars = extraVars;
         this.magic = magic;
         this.playbookDir = playbookDir;
+        this.roleDefaults = exposedRoleVars(play.tasks(), true, new java.util.LinkedHashMap<>());
+        this.roleVars = exposedRoleVars(play.tasks(), false, new java.util.LinkedHashMap<>());
     }
 
     int hostCount() {
@@ -48,11 +58,44 @@ final class PlayContext {
         return playbookDir;
     }
 
-    /** The variables of one task on one host; precedence is decided by {@link VariableScope}. */
-    VariableScope varsFor(HostRun host, Map<String, Object> blockVars, Map<String, Object> taskVars) {
-        return host.baseScope(this)
-                .with(Layer.TASK_VARS, blockVars)
-                .with(Layer.TASK_VARS, taskVars);
+    /** The play's handlers, then those of the roles included while it runs. */
+    List<Task> handlers() {
+        if (includedHandlers.isEmpty()) return play.handlers();
+        List<Task> all = new java.util.ArrayList<>(play.handlers());
+        all.addAll(includedHandlers);
+        return all;
+    }
+
+    void addIncludedHandlers(List<Task> handlers) {
+        for (Task h : handlers) if (!includedHandlers.contains(h)) includedHandlers.add(h);
+    }
+
+    /** The variables of one task on one host inside {@code scope} (precedence is decided by {@link VariableScope}): with its role's defaults and vars when in a role. */
+    VariableScope varsFor(HostRun host, TaskScope scope, Map<String, Object> taskVars) {
+        VariableScope base = host.baseScope(this);
+        RoleContext role = scope.role();
+        if (role != null) {
+            base = base.with(Layer.ROLE_DEFAULTS, role.defaults())
+                    .with(Layer.ROLE_VARS, role.vars())
+                    .with(Layer.ROLE_VARS, role.magicVars());
+        }
+        return base.with(Layer.TASK_VARS, scope.vars()).with(Layer.TASK_VARS, taskVars);
+    }
+
+    /**
+     * The defaults (or vars) of the roles the whole play sees — those under {@code roles:} and imported with
+     * {@code import_role}, in the order they run (a later role's value wins, as in Ansible).
+     */
+    private static Map<String, Object> exposedRoleVars(List<Task> tasks, boolean defaults, Map<String, Object> into) {
+        for (Task t : tasks) {
+            if (t instanceof Block b) {
+                if (b.role() != null && b.role().exposed()) into.putAll(defaults ? b.role().defaults() : b.role().vars());
+                exposedRoleVars(b.block(), defaults, into);
+                exposedRoleVars(b.rescue(), defaults, into);
+                exposedRoleVars(b.always(), defaults, into);
+            }
+        }
+        return into;
     }
 
     /** The part of a host's scope that is the same for every task of this play. */
@@ -62,6 +105,8 @@ final class PlayContext {
         hostMagic.put("group_names", host.groupNames);
         return VariableScope.empty()
                 .with(Layer.ROLE_DEFAULTS, magic)
+                .with(Layer.ROLE_DEFAULTS, roleDefaults)
+                .with(Layer.ROLE_VARS, roleVars)
                 .with(Layer.HOST_VARS, host.inventoryVars)
                 .with(Layer.HOST_VARS, hostMagic)
                 .with(Layer.PLAY_VARS, playVars)

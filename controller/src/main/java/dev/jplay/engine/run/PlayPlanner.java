@@ -59,7 +59,7 @@ final class PlayPlanner {
     }
 
     PlayPlan plan(Playbook playbook, Play play, List<HostRun> playHosts) {
-        Path dir = playbook.file().toAbsolutePath().getParent();
+        Path dir = play.location().file().toAbsolutePath().getParent(); // an imported play's own directory
         Map<String, Object> playVars = playVars(play);
         ReplicaLayers replicas = play.replicas() == null ? null
                 : ReplicaLayers.plan(play, playVars, options.extraVars(), playHosts, fleetState, templater);

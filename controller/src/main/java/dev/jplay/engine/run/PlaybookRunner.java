@@ -3,6 +3,7 @@ package dev.jplay.engine.run;
 import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.playbook.Play;
 import dev.jplay.engine.playbook.Playbook;
+import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.template.Expressions;
 import dev.jplay.engine.template.Templater;
 import dev.jplay.engine.yaml.PlaybookException;
@@ -49,10 +50,12 @@ public final class PlaybookRunner implements AutoCloseable {
         this.planner = new PlayPlanner(inventory, options, templater);
         this.lostHosts = new LostHosts(connections, forks, this.listener);
         TaskFanOut fanOut = new TaskFanOut(executor, forks);
-        BlockRunner blocks = new BlockRunner(fanOut, new TagFilter(options), stop, this.listener);
+        HandlerRunner handlers = new HandlerRunner(fanOut, this.listener);
+        BlockRunner blocks = new BlockRunner(fanOut, new TagFilter(options), stop, this.listener, handlers,
+                new IncludeRunner(new PlaybookParser(ControllerModules.known()), executor));
         this.linear = new LinearStrategy(blocks);
         this.free = new FreeStrategy(blocks, forks);
-        this.batches = new BatchLoop(hosts, rollbacks, new HandlerRunner(fanOut, this.listener), stop, options, this.listener);
+        this.batches = new BatchLoop(hosts, rollbacks, handlers, stop, options, this.listener);
     }
 
     /** The modules a playbook may name (controller-side and agent-side). */

@@ -61,8 +61,10 @@ public final class RunSession implements AutoCloseable {
         this.settings = settings;
         this.events = events;
         List<RunListener> listeners = new ArrayList<>();
-        listeners.add(collector);
-        listeners.add(new JsonEventPrinter(events));
+        // The run's files (report, events) never hold a vault value or a private prompt's answer; the terminal shows
+        // what tasks print (a debug of a vaulted var prints it, as in Ansible).
+        listeners.add(new SecretValuesMask(collector));
+        listeners.add(new SecretValuesMask(new JsonEventPrinter(events)));
         if (settings.console != null) listeners.add(new ConsolePrinter(settings.console, settings.color, settings.verbosity));
         this.listener = RunListener.all(listeners);
     }

@@ -50,7 +50,7 @@ final class TaskExecutor {
      *                var, set_fact facts, notified handlers), as in Ansible
      */
     Verdict run(PlayContext play, HostRun host, ModuleTask task, TaskScope scope, List<HostRun> alsoFor) {
-        VariableScope vars = play.varsFor(host, scope.vars(), task.vars());
+        VariableScope vars = play.varsFor(host, scope, task.vars());
         Loop loop = task.loop();
         if (loop == null) {
             SingleResult s = attempt.runOnce(play, host, task, scope, vars, null, null);
@@ -66,6 +66,13 @@ final class TaskExecutor {
      */
     void failedWithRunOnce(PlayContext play, HostRun host, ModuleTask task, String ranOn, Verdict verdict) {
         reporter.failedWithRunOnce(play, host, task, ranOn, verdict);
+    }
+
+    /** An include whose file or role could not be read on this host: a failed task, located, with the include chain. */
+    void includeFailed(PlayContext play, HostRun host, ModuleTask task, String message) {
+        Verdict v = reporter.report(host, task, play, null, TaskReporter.failure(host, task, dev.jplay.protocol.Step.ARGS,
+                "INCLUDE_FAILED", message, null), java.time.Instant.now(), 0);
+        if (v == Verdict.FAILED) host.failInPlay();
     }
 
     static String describe(Object o) {

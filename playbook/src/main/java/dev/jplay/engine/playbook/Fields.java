@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Typed reads of keyword values; every wrong type is an error at the value's location naming the keyword. */
@@ -59,6 +60,13 @@ final class Fields {
             }
         }
         throw wrongType(keyword, node, "a boolean (true/false, yes/no)");
+    }
+
+    /** A plain value read as Ansible reads a boolean argument: true, yes, on, 1 (any case); anything else false. */
+    static boolean truthy(Object value) {
+        if (value instanceof Boolean b) return b;
+        if (value instanceof Number n) return n.intValue() != 0;
+        return value != null && Set.of("yes", "true", "on", "1", "y").contains(String.valueOf(value).strip().toLowerCase());
     }
 
     /** A non-negative integer, or null when absent. */

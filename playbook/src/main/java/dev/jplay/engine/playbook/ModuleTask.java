@@ -61,4 +61,11 @@ public record ModuleTask(
         Object raw = args.get(PlaybookParser.RAW_PARAMS);
         return raw != null ? module + ": " + raw : module;
     }
+
+    /** This task under another title (a role's task shows as "role : name", as Ansible titles it). */
+    public ModuleTask withName(String newName) {
+        return new ModuleTask(newName, module, args, when, loop, register, notifies, ignoreErrors, failedWhen, changedWhen,
+                tags, timeoutSeconds, environment, delegateTo, remoteUser, vars, retry, noLog, connection, runOnce, become,
+                listen, location, keyLocations);
+    }
 }

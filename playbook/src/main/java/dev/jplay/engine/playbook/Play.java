@@ -62,4 +62,20 @@ public record Play(
     public String displayName() {
         return name != null ? name : hosts;
     }
+
+    /**
+     * This play as {@code import_playbook} brings it in: the import's {@code vars} over the play's, its
+     * {@code tags} added to the play's, its {@code when} guarding every task (a block around them).
+     */
+    public Play imported(Map<String, Object> importVars, List<String> importTags, List<Object> when, Location at) {
+        Map<String, Object> v = new java.util.LinkedHashMap<>(vars);
+        v.putAll(importVars);
+        List<String> t = new java.util.ArrayList<>(tags);
+        t.addAll(importTags);
+        List<Task> guarded = when.isEmpty() || tasks.isEmpty() ? tasks
+                : List.of(new Block(null, tasks, List.of(), List.of(), when, List.of(), Map.of(), false, Map.of(), null,
+                        false, null, false, at, Map.of()));
+        return new Play(name, hosts, v, varsFiles, guarded, handlers, serial, strategy, anyErrorsFatal, maxFailPercentage,
+                t, replicas, rollback, remoteUser, location, keyLocations, keywordLocations);
+    }
 }

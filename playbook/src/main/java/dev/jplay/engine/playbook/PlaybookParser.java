@@ -29,15 +29,23 @@ public final class PlaybookParser {
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
             "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
-            "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags");
-    private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
-            "environment", "vars_prompt",
+            "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags",
+            "roles", "pre_tasks", "post_tasks", "vars_prompt");
+    private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of(
+            "environment",
             "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
             "throttle", "collections", "module_defaults", "force_handlers", "check_mode", "diff", "port");
     private static final Pattern BATCH = Pattern.compile("\\d+%?");
 
+    private static final Set<String> IMPORT_PLAYBOOK_KEYWORDS = Set.of("import_playbook", "ansible.builtin.import_playbook",
+            "name", "vars", "tags", "when");
+    private static final Set<String> PROMPT_KEYS = Set.of("name", "prompt", "private", "default", "confirm", "encrypt",
+            "salt_size", "unsafe");
+
     private final YamlLoader loader;
+    private final Includes includes;
     private final TaskParser tasks;
+    private VarsPrompter prompter = VarsPrompter.NONE;
 
     /** @param knownModules module names tasks may use (e.g. ModuleRegistry.names() plus controller-side ones) */
     public PlaybookParser(Set<String> knownModules) {
@@ -45,11 +53,70 @@ public final class PlaybookParser {
     }
 
     public PlaybookParser(Set<String> knownModules, YamlLoader loader) {
-        this.loader = loader;
-        this.tasks = new TaskParser(Set.copyOf(knownModules));
+        this(knownModules, loader, System::getenv);
     }
 
-    public Playbook parse(Path file) {
+    /** @param env reads JPLAY_ROLES_PATH/ANSIBLE_ROLES_PATH (the process environment, or a test's) */
+    public PlaybookParser(Set<String> knownModules, YamlLoader loader, java.util.function.Function<String, String> env) {
+        this.loader = loader;
+        this.includes = new Includes(loader, env);
+        this.tasks = new TaskParser(Set.copyOf(knownModules), includes);
+    }
+
+    /** Who answers {@code vars_prompt} (default: nobody, an error naming the variable). */
+    public PlaybookParser withPrompter(VarsPrompter prompter) {
+        this.prompter = prompter;
+        return this;
+    }
+
+    /**
+     * The tasks of a file {@code include_tasks} names, read when the include runs: {@code name} is resolved in the
+     * role's {@code tasks/}, beside the including file, then in the playbook's directory.
+     *
+     * @param chain the includes that led here, outermost first (a file already on it is a cycle)
+     */
+    public synchronized List<Task> includeTasks(Path playbookDir, String name, Location at, RoleContext role, List<IncludeStep> chain) {
+        return withChain(playbookDir, chain, () -> {
+            Path file = includes.taskFile(name, at.file(), role);
+            List<Task> read = includes.taskFile(file, at, role, false, tasks, TaskParser.Inherited.NONE);
+            return role == null ? read : Includes.titled(role.name(), read);
+        });
+    }
+
+    /**
+     * Where {@link #includeTasks} reads {@code name} from: absolute; else in the role's {@code tasks/} ({@code rolePath}
+     * may be null), beside the including file, or in the playbook's directory, the first that exists (else the first).
+     */
+    public static Path includedFile(Path playbookDir, String name, Location at, Path rolePath) {
+        return Includes.taskFile(playbookDir.toAbsolutePath().normalize(), name, at.file(), rolePath);
+    }
+
+    /** A role {@code include_role} runs: its blocks (dependencies first) and its handlers. */
+    public record IncludedRole(List<Task> tasks, List<Task> handlers) {}
+
+    public synchronized IncludedRole includeRole(Path playbookDir, String name, Location at, Map<String, Object> params,
+                                                 Map<String, Object> args, RoleContext caller, List<IncludeStep> chain) {
+        return withChain(playbookDir, chain, () -> {
+            Includes.PlayRoles roles = includes.startPlay();
+            List<Task> body = includes.role(new Includes.RoleRequest(name, at, params, Map.of(), str(args.get("tasks_from")),
+                    str(args.get("vars_from")), str(args.get("defaults_from")), str(args.get("handlers_from")),
+                    Fields.truthy(args.get("public"))), tasks, TaskParser.Inherited.NONE);
+            return new IncludedRole(body, roles.handlers);
+        });
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+
+    private <T> T withChain(Path playbookDir, List<IncludeStep> chain, java.util.function.Supplier<T> body) {
+        List<Includes.Frame> frames = new ArrayList<>();
+        for (IncludeStep step : chain) frames.add(new Includes.Frame(step.file().toAbsolutePath().normalize(), step.includedAt(), null));
+        includes.startRuntime(playbookDir, frames);
+        return body.get();
+    }
+
+    public synchronized Playbook parse(Path file) {
         YamlNode root;
         try {
             root = loader.load(file);
@@ -60,11 +127,20 @@ public final class PlaybookParser {
     }
 
     /** Parses playbook text as if read from {@code file} (vars_files resolve against its directory). */
-    public Playbook parse(String yaml, Path file) {
+    public synchronized Playbook parse(String yaml, Path file) {
         return parse(loader.load(yaml, file), file);
     }
 
     private Playbook parse(YamlNode root, Path file) {
+        includes.enterPlaybook(file, null);
+        try {
+            return new Playbook(file, plays(root));
+        } finally {
+            includes.leavePlaybook();
+        }
+    }
+
+    private List<Play> plays(YamlNode root) {
         if (!(root instanceof YamlSequence seq) || seq.items().isEmpty()) {
             throw new PlaybookException(root.location(), "a playbook must be a non-empty list of plays, got "
                     + (root instanceof YamlSequence ? "an empty list" : root.describe()));
@@ -72,9 +148,41 @@ public final class PlaybookParser {
         List<Play> plays = new ArrayList<>();
         for (YamlNode item : seq.items()) {
             if (!(item instanceof YamlMapping play)) throw Fields.wrongType("a play", item, "a mapping");
-            plays.add(play(play, file));
+            if (play.has("import_playbook") || play.has("ansible.builtin.import_playbook")) {
+                plays.addAll(importPlaybook(play));
+            } else {
+                plays.add(play(play, play.location().file()));
+            }
         }
-        return new Playbook(file, plays);
+        return plays;
+    }
+
+    /**
+     * {@code - import_playbook: other.yml} at the top of a playbook: its plays in place, read relative to this
+     * playbook's directory; {@code vars} apply over each imported play's vars, {@code tags} add to its tags and
+     * {@code when} guards each of its tasks.
+     */
+    private List<Play> importPlaybook(YamlMapping node) {
+        String key = node.has("import_playbook") ? "import_playbook" : "ansible.builtin.import_playbook";
+        for (String k : node.keys()) {
+            if (!IMPORT_PLAYBOOK_KEYWORDS.contains(k)) {
+                throw new PlaybookException(node.keyLocation(k), "'" + k + "' is not allowed next to import_playbook (allowed: name, tags, vars, when)");
+            }
+        }
+        String name = Fields.requiredText(key, node.get(key), node);
+        if (name.contains("{{")) {
+            throw new PlaybookException(node.get(key).location(), "import_playbook's file name cannot be a template");
+        }
+        Location at = node.keyLocation(key);
+        Path file = includes.playbookDir().resolve(name).normalize();
+        YamlNode root = includes.read(file, at, "playbook");
+        List<Play> imported = includes.withinPlaybook(file, at, () -> plays(root));
+        Map<String, Object> vars = Fields.map("vars", node.get("vars"));
+        List<String> tags = Fields.names("tags", node.get("tags"), true);
+        List<Object> when = Fields.conditions("when", node.get("when"));
+        List<Play> out = new ArrayList<>();
+        for (Play p : imported) out.add(p.imported(vars, tags, when, at));
+        return out;
     }
 
     /**
@@ -112,9 +220,6 @@ public final class PlaybookParser {
     }
 
     private Play play(YamlMapping node, Path file) {
-        if (node.has("import_playbook")) {
-            throw new PlaybookException(node.keyLocation("import_playbook"), "import_playbook is not supported by jplay");
-        }
         for (String key : node.keys()) {
             if (UNSUPPORTED_PLAY_KEYWORDS.contains(key)) {
                 throw new PlaybookException(node.keyLocation(key), "play keyword '" + key + "' is not supported by jplay");
@@ -126,8 +231,23 @@ public final class PlaybookParser {
             }
         }
         TaskParser.Inherited inherited = TaskParser.Inherited.NONE.under(node); // connection, no_log, run_once, become*
-        List<Task> taskList = tasks.tasks("tasks", node.get("tasks"), false, inherited);
-        List<Task> handlers = tasks.tasks("handlers", node.get("handlers"), true, inherited);
+        Includes.PlayRoles roles = includes.startPlay();
+        // Ansible's order: pre_tasks, their handlers, roles, tasks, their handlers, post_tasks, their handlers.
+        List<Task> taskList = new ArrayList<>(tasks.tasks("pre_tasks", node.get("pre_tasks"), false, inherited));
+        if (!taskList.isEmpty()) taskList.add(TaskParser.implicitFlush(node.keyLocation("pre_tasks")));
+        for (YamlNode entry : Fields.list("roles", node.get("roles"))) {
+            taskList.add(roleEntry(entry, inherited));
+        }
+        taskList.addAll(tasks.tasks("tasks", node.get("tasks"), false, inherited));
+        List<Task> post = tasks.tasks("post_tasks", node.get("post_tasks"), false, inherited);
+        if (!post.isEmpty()) {
+            taskList.add(TaskParser.implicitFlush(node.keyLocation("post_tasks")));
+            taskList.addAll(post);
+        }
+        List<Task> handlers = new ArrayList<>(roles.handlers); // role handlers first, as Ansible orders them
+        handlers.addAll(tasks.tasks("handlers", node.get("handlers"), true, inherited));
+        Map<String, Object> playVars = Fields.map("vars", node.get("vars"));
+        playVars.putAll(prompted(node.get("vars_prompt")));
         checkNotifyTargets(taskList, handlers);
         checkNotifyTargets(handlers, handlers);
         RollbackPolicy rollback = rollback(node.get("rollback"));
@@ -139,7 +259,7 @@ public final class PlaybookParser {
         return new Play(
                 Fields.text("name", node.get("name")),
                 hosts(node),
-                Fields.map("vars", node.get("vars")),
+                playVars,
                 varsFiles(node.get("vars_files"), file),
                 taskList,
                 handlers,
@@ -154,6 +274,48 @@ public final class PlaybookParser {
                 node.location(),
                 TaskParser.keyLocations(node),
                 keywordLocations(node));
+    }
+
+    /**
+     * A {@code roles:} entry as a block: the role's blocks (its meta dependencies first), under the entry's
+     * {@code when}, {@code tags} and keywords (become, no_log, ...).
+     */
+    private Task roleEntry(YamlNode entry, TaskParser.Inherited inherited) {
+        Includes.RoleRequest req = includes.roleRequest(entry, true);
+        TaskParser.Inherited own = entry instanceof YamlMapping m ? inherited.under(m) : inherited;
+        List<Task> body = includes.role(req, tasks, own);
+        YamlMapping m = entry instanceof YamlMapping mm ? mm : null;
+        return new Block(null, body, List.of(), List.of(),
+                m == null ? List.of() : Fields.conditions("when", m.get("when")),
+                m == null ? List.of() : Fields.names("tags", m.get("tags"), true),
+                Map.of(), m != null && Fields.bool("ignore_errors", m.get("ignore_errors"), false),
+                m == null ? Map.of() : Fields.map("environment", m.get("environment")),
+                own.delegateTo(), own.noLog(), own.connection(), own.runOnce(), entry.location(),
+                m == null ? Map.of() : TaskParser.keyLocations(m));
+    }
+
+    /** The answers to a play's {@code vars_prompt}, asked in order. */
+    private Map<String, Object> prompted(YamlNode node) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (YamlNode item : Fields.list("vars_prompt", node)) {
+            YamlMapping p = Fields.mapping("a vars_prompt entry", item);
+            for (String key : p.keys()) {
+                if (!PROMPT_KEYS.contains(key)) {
+                    throw new PlaybookException(p.keyLocation(key), "unknown vars_prompt key '" + key + "'"
+                            + Suggestions.didYouMean(key, PROMPT_KEYS));
+                }
+            }
+            if (p.has("encrypt")) {
+                throw new PlaybookException(p.keyLocation("encrypt"), "vars_prompt 'encrypt' (password hashing) is not supported by jplay");
+            }
+            String name = Fields.identifier("name", p.get("name"));
+            if (name == null) throw new PlaybookException(p.location(), "vars_prompt entry needs 'name:'");
+            String prompt = Fields.text("prompt", p.get("prompt"));
+            Object dflt = p.has("default") ? p.get("default").toJava() : null;
+            out.put(name, prompter.answer(name, prompt == null ? name : prompt, Fields.bool("private", p.get("private"), true),
+                    dflt, Fields.bool("confirm", p.get("confirm"), false), p.get("name").location()));
+        }
+        return out;
     }
 
     private static Map<String, Location> keywordLocations(YamlMapping node) {
@@ -229,15 +391,23 @@ public final class PlaybookParser {
         }
     }
 
-    /** A notify that matches no handler name or listen topic is a typo: report it where it was written. */
-    private static void checkNotifyTargets(List<Task> notifiers, List<Task> handlers) {
-        Set<String> targets = new HashSet<>();
+    /** Handler names and listen topics; a role's handlers also as "role : name", as Ansible accepts them. */
+    private static void addTargets(List<Task> handlers, RoleContext role, Set<String> targets) {
         for (Task h : handlers) {
-            if (h instanceof ModuleTask m) {
+            if (h instanceof Block b) {
+                addTargets(b.block(), b.role() != null ? b.role() : role, targets);
+            } else if (h instanceof ModuleTask m) {
                 if (m.name() != null) targets.add(m.name());
+                if (m.name() != null && role != null) targets.add(role.name() + " : " + m.name());
                 targets.addAll(m.listen());
             }
         }
+    }
+
+    /** A notify that matches no handler name or listen topic is a typo: report it where it was written. */
+    private static void checkNotifyTargets(List<Task> notifiers, List<Task> handlers) {
+        Set<String> targets = new HashSet<>();
+        addTargets(handlers, null, targets);
         for (Task t : notifiers) {
             if (t instanceof Block b) {
                 checkNotifyTargets(b.block(), handlers);

@@ -7,6 +7,7 @@ import dev.jplay.engine.yaml.YamlMapping;
 import dev.jplay.engine.yaml.YamlNode;
 import dev.jplay.engine.yaml.YamlScalar;
 import dev.jplay.engine.yaml.YamlSequence;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,10 +41,30 @@ final class TaskParser {
     private static final List<String> BUILTIN_PREFIXES = List.of("ansible.builtin.", "ansible.legacy.");
     private static final Set<String> LOOP_CONTROL_KEYS = Set.of("loop_var", "index_var", "label", "parallel");
 
+    /** Modules the playbook itself implements (how tasks are organised), known to every parser. */
+    static final Set<String> ORGANISING_MODULES = Set.of("include_tasks", "import_tasks", "include_role", "import_role", "meta");
+    /** The {@code meta:} actions jplay has. */
+    static final Set<String> META_ACTIONS = Set.of("flush_handlers", "noop");
+    /** Keywords an {@code import_tasks}/{@code import_role} line may carry: they apply to every imported task. */
+    private static final Set<String> IMPORT_KEYWORDS = Set.of("name", "when", "tags", "vars", "environment", "ignore_errors",
+            "delegate_to", "no_log", "connection", "run_once", "remote_user", "become", "become_user", "become_method",
+            "become_flags", "args");
+    private static final Set<String> INCLUDE_ROLE_ARGS = Set.of("name", "tasks_from", "vars_from", "defaults_from",
+            "handlers_from", "allow_duplicates", "public", "apply", "rolespec_validate");
+
     private final Set<String> knownModules;
+    private final Includes includes;
 
     TaskParser(Set<String> knownModules) {
-        this.knownModules = knownModules;
+        this(knownModules, null);
+    }
+
+    /** @param includes reads imported task files and roles; null refuses {@code import_tasks}/{@code import_role} */
+    TaskParser(Set<String> knownModules, Includes includes) {
+        Set<String> all = new java.util.HashSet<>(knownModules);
+        all.addAll(ORGANISING_MODULES);
+        this.knownModules = Set.copyOf(all);
+        this.includes = includes;
     }
 
     /**
@@ -117,6 +138,8 @@ final class TaskParser {
             args.putAll(moduleArgs(module, node.get(moduleKey)));
         }
         at.put("module", node.keyLocation(moduleKey));
+        if (module.equals("import_tasks") || module.equals("import_role")) return imported(module, args, node, handler, own);
+        checkOrganising(module, args, node);
         if (own.remoteUserAt() != null) at.putIfAbsent("remote_user", own.remoteUserAt()); // its block's or play's
         checkDelegation(own, node);
         String name = Fields.text("name", node.get("name"));
@@ -149,6 +172,105 @@ final class TaskParser {
                 listen,
                 node.location(),
                 at);
+    }
+
+    /**
+     * {@code import_tasks}/{@code import_role}: read when the playbook is parsed, as a block holding the imported
+     * tasks, so its {@code when}, {@code tags} and {@code vars} apply to each of them (Ansible's static import).
+     */
+    private Block imported(String module, Map<String, Object> args, YamlMapping node, boolean handler, Inherited own) {
+        for (String key : node.keys()) {
+            if (key.equals("loop")) {
+                throw new PlaybookException(node.keyLocation(key), "'" + module + "' cannot loop: it is read once when the"
+                        + " playbook is parsed; use '" + module.replace("import", "include") + "' to loop");
+            }
+            if (!IMPORT_KEYWORDS.contains(key) && !shortName(key).equals(module)) {
+                throw new PlaybookException(node.keyLocation(key), "'" + key + "' is not allowed on " + module
+                        + " (allowed: " + String.join(", ", new TreeSet<>(IMPORT_KEYWORDS)) + ")");
+            }
+        }
+        if (includes == null) throw new PlaybookException(node.location(), module + " is not possible here");
+        Location at = node.keyLocation(moduleKeyOf(node, module));
+        List<Task> body;
+        Map<String, Object> blockVars = Fields.map("vars", node.get("vars"));
+        if (module.equals("import_tasks")) {
+            Object file = args.containsKey(PlaybookParser.RAW_PARAMS) ? args.get(PlaybookParser.RAW_PARAMS) : args.get("file");
+            if (!(file instanceof String f) || f.isBlank()) {
+                throw new PlaybookException(at, "import_tasks needs a file name");
+            }
+            if (f.contains("{{")) {
+                throw new PlaybookException(at, "import_tasks is read when the playbook is parsed, before variables exist:"
+                        + " its file name '" + f + "' cannot be a template; use include_tasks");
+            }
+            RoleContext role = includes.currentRole();
+            Path path = includes.taskFile(f, at.file(), role);
+            body = includes.taskFile(path, at, role, handler, this, own);
+        } else {
+            String name = roleName(module, args, at);
+            body = includes.role(new Includes.RoleRequest(name, at, blockVars, Map.of(), text(args, "tasks_from"), text(args, "vars_from"),
+                    text(args, "defaults_from"), text(args, "handlers_from"), true), this, own);
+            blockVars = Map.of(); // the role's params
+        }
+        return new Block(Fields.text("name", node.get("name")), body, List.of(), List.of(),
+                Fields.conditions("when", node.get("when")), Fields.names("tags", node.get("tags"), true), blockVars,
+                Fields.bool("ignore_errors", node.get("ignore_errors"), false), Fields.map("environment", node.get("environment")),
+                own.delegateTo(), own.noLog(), own.connection(), own.runOnce(), node.location(), keyLocations(node));
+    }
+
+    /** The role an import_role/include_role names, its other arguments checked. */
+    private static String roleName(String module, Map<String, Object> args, Location at) {
+        for (String key : args.keySet()) {
+            if (!INCLUDE_ROLE_ARGS.contains(key)) {
+                throw new PlaybookException(at, module + " has no argument '" + key + "' (arguments: "
+                        + String.join(", ", new TreeSet<>(INCLUDE_ROLE_ARGS)) + ")");
+            }
+        }
+        if (!(args.get("name") instanceof String name) || name.isBlank()) {
+            throw new PlaybookException(at, module + " needs 'name:' (the role)");
+        }
+        return name;
+    }
+
+    private static String moduleKeyOf(YamlMapping node, String module) {
+        for (String key : node.keys()) if (shortName(key).equals(module)) return key;
+        return module;
+    }
+
+    private static String text(Map<String, Object> args, String key) {
+        Object v = args.get(key);
+        return v == null ? null : String.valueOf(v);
+    }
+
+    /** Arguments of include_tasks, include_role and meta, checked where they were written. */
+    private static void checkOrganising(String module, Map<String, Object> args, YamlMapping node) {
+        Location at = node.keyLocation(moduleKeyOf(node, module));
+        switch (module) {
+            case "include_tasks" -> {
+                Object file = args.containsKey(PlaybookParser.RAW_PARAMS) ? args.get(PlaybookParser.RAW_PARAMS) : args.get("file");
+                if (!(file instanceof String f) || f.isBlank()) throw new PlaybookException(at, "include_tasks needs a file name");
+                for (String key : args.keySet()) {
+                    if (!key.equals("file") && !key.equals(PlaybookParser.RAW_PARAMS)) {
+                        throw new PlaybookException(at, "include_tasks has no argument '" + key + "' (arguments: file)");
+                    }
+                }
+            }
+            case "include_role" -> roleName(module, args, at);
+            case "meta" -> {
+                Object action = args.get(PlaybookParser.RAW_PARAMS);
+                if (!(action instanceof String a) || !META_ACTIONS.contains(a.strip())) {
+                    throw new PlaybookException(at, "meta: '" + action + "' is not supported by jplay (supported: "
+                            + String.join(", ", new TreeSet<>(META_ACTIONS)) + ")");
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** The {@code meta: flush_handlers} Ansible runs implicitly after pre_tasks and after the roles and tasks. */
+    static ModuleTask implicitFlush(Location at) {
+        return new ModuleTask(null, "meta", Map.of(PlaybookParser.RAW_PARAMS, "flush_handlers"), List.of(), null, null,
+                List.of(), false, null, null, List.of("always"), null, Map.of(), null, null, Map.of(), null, false, null,
+                false, null, List.of(), at, Map.of());
     }
 
     private Block block(YamlMapping node, boolean handler, Inherited outer) {

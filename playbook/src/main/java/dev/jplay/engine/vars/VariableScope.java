@@ -17,11 +17,20 @@ import java.util.function.Function;
  *   <li>extra vars ({@code -e}),
  *   <li>task vars: enclosing blocks' vars, then the task's own vars, then the loop variable (later added wins),
  *   <li>registered results and set_fact,
+ *   <li>role vars ({@code vars/main.yml}): the running role's over those of the play's roles (roles under
+ *       {@code roles:} and {@code import_role} show theirs to the whole play, as in Ansible), with the role's magic
+ *       {@code role_name}/{@code role_path} on top,
  *   <li>play vars_files (later files win),
- *   <li>play vars,
+ *   <li>play vars (and {@code vars_prompt} answers),
  *   <li>host vars, already merged by the inventory (host > child group > parent group > all),
- *   <li>role defaults (no roles yet).
+ *   <li>role defaults ({@code defaults/main.yml}): the running role's over those of the play's roles, and the magic
+ *       vars ({@code groups}, {@code hostvars}, ...) below them.
  * </ol>
+ *
+ * <p>Role params (a {@code roles:} entry's {@code vars:} and other keys, {@code include_role}/{@code import_role}
+ * {@code vars:}) and {@code include_tasks}/{@code import_tasks} {@code vars:} are task vars of the outermost enclosing
+ * block: above role vars and below the task's own vars. (Ansible ranks role and include params just above task vars;
+ * jplay keeps one layer for all vars written on tasks and blocks, where the innermost wins.)
  *
  * <p>Lookups walk the layers; nothing is copied. {@link #with} returns a new scope sharing the layer maps, so a
  * per-host base scope is built once and each task adds its small layers cheaply. Layer maps are read live: the
@@ -30,7 +39,7 @@ import java.util.function.Function;
  */
 public final class VariableScope extends AbstractMap<String, Object> {
     /** Precedence, highest first. */
-    public enum Layer { EXTRA_VARS, TASK_VARS, REGISTERED, PLAY_VARS_FILES, PLAY_VARS, HOST_VARS, ROLE_DEFAULTS }
+    public enum Layer { EXTRA_VARS, TASK_VARS, REGISTERED, ROLE_VARS, PLAY_VARS_FILES, PLAY_VARS, HOST_VARS, ROLE_DEFAULTS }
 
     private static final VariableScope EMPTY = new VariableScope(new Layer[0], newMaps(0));
 

@@ -258,8 +258,8 @@ class PlaybookParserTest {
                 error(play("    - command: a\n      become_exe: /usr/local/bin/sudo\n")).problem());
         assertEquals("'with_items' is not supported: use 'loop'",
                 error(play("    - command: a\n      with_items: [1]\n")).problem());
-        PlaybookException roles = error("- hosts: all\n  roles: [x]\n");
-        assertEquals(new Location(FILE, 2, 3), roles.location());
+        PlaybookException environment = error("- hosts: all\n  environment: {A: b}\n");
+        assertEquals(new Location(FILE, 2, 3), environment.location());
         PlaybookException typo = error("- hosts: all\n  taks: []\n");
         assertTrue(typo.problem().startsWith("unknown play keyword 'taks' (did you mean 'tags' or 'tasks'?)"), typo.problem());
     }

@@ -17,7 +17,7 @@ class VariableScopeTest {
     private static VariableScope allLayers() {
         VariableScope scope = VariableScope.empty();
         for (Layer l : new Layer[] {Layer.PLAY_VARS, Layer.EXTRA_VARS, Layer.HOST_VARS, Layer.ROLE_DEFAULTS,
-                Layer.TASK_VARS, Layer.PLAY_VARS_FILES, Layer.REGISTERED}) {
+                Layer.TASK_VARS, Layer.ROLE_VARS, Layer.PLAY_VARS_FILES, Layer.REGISTERED}) {
             scope = scope.with(l, Map.of("v", l.name(), "only_" + l.name(), 1));
         }
         return scope;
@@ -98,5 +98,21 @@ class VariableScopeTest {
         assertEquals("a", e.first());
         assertEquals("c", e.second());
         assertEquals("pools differs between hosts a and c", e.getMessage());
+    }
+
+    @Test
+    void roleVarsSitBetweenRegisteredAndVarsFilesAndRoleDefaultsLowest() {
+        // Ansible: role defaults < inventory < play vars < vars_files < role vars < set_fact/registered < task vars < -e
+        VariableScope scope = VariableScope.empty()
+                .with(Layer.PLAY_VARS_FILES, Map.of("a", "vars_files", "b", "vars_files"))
+                .with(Layer.ROLE_VARS, Map.of("a", "role_vars", "b", "role_vars", "c", "role_vars"))
+                .with(Layer.REGISTERED, Map.of("b", "registered"))
+                .with(Layer.HOST_VARS, Map.of("d", "host", "e", "host"))
+                .with(Layer.ROLE_DEFAULTS, Map.of("e", "role_default", "f", "role_default"));
+        assertEquals("role_vars", scope.get("a"), "role vars beat vars_files");
+        assertEquals("registered", scope.get("b"), "registered and set_fact beat role vars");
+        assertEquals("host", scope.get("e"), "anything beats role defaults");
+        assertEquals("role_default", scope.get("f"));
+        assertEquals(Layer.ROLE_VARS, scope.layerOf("c"));
     }
 }
