@@ -46,7 +46,8 @@ record SpecRecord(ContainerSpec spec, String imageDigest, String rootfs) {
         m.put("entrypoint", s.entrypoint());
         m.put("env", new TreeMap<>(s.env()));
         m.put("hostname", s.hostname());
-        m.put("log", s.log() == null ? null : s.log().toJson());
+        // Absent in a spec recorded before logs were capped, so that its hash stays the one it was written with.
+        if (s.log() != null) m.put("log", s.log().toJson());
         m.put("memory", s.memory());
         List<Map<String, Object>> mounts = new ArrayList<>();
         for (BindMount b : s.mounts()) {

@@ -13,8 +13,9 @@ final class JsonCompatFixtures {
     static final String DIGEST = "sha256:" + "ab".repeat(32);
     static final Path ROOTFS = Path.of("/var/lib/jplay/snapshots/rootfs/web");
 
+    // The specs as jplay recorded them before it capped logs: no log configuration (log(null)).
     static ContainerSpec minimal() {
-        return ContainerSpec.builder("web").build();
+        return ContainerSpec.builder("web").log(null).build();
     }
 
     static ContainerSpec full() {
@@ -26,7 +27,7 @@ final class JsonCompatFixtures {
                 .hostname("web-1").memory("8g").cpus(1.5).readOnly(true).user("app:wheel").workingDir("/srv")
                 .restartPolicy(RestartPolicy.ON_FAILURE).restartRetries(3)
                 .networkMode(NetworkMode.parse("/run/netns/web")).stopTimeout(30)
-                .build();
+                .log(null).build();
     }
 
     static ContainerSpec edge() {
@@ -34,7 +35,7 @@ final class JsonCompatFixtures {
                 .entrypoint(List.of()).command(List.of("/bin/sh", "-c", "sleep 1")).env(Map.of("EMPTY", ""))
                 .memory("7340032").cpus(2.0).user("4294").workingDir("")
                 .restartPolicy(RestartPolicy.ALWAYS).networkMode(NetworkMode.HOST).stopTimeout(0)
-                .build();
+                .log(null).build();
     }
 
     static final ImageConfig IMAGE = new ImageConfig(List.of("/docker-entrypoint.sh"),

@@ -65,6 +65,15 @@ class SpecJsonCompatibilityTest {
     }
 
     @Test
+    void aSpecRecordedBeforeLogsWereCappedDiffersFromTodaysSoTheUpgradeRecreatesItOnce() {
+        SpecRecord before = record(JsonCompatFixtures.minimal());
+        SpecRecord today = record(ContainerSpec.builder("web").build());
+        assertEquals(LogConfig.DEFAULT, today.spec().log());
+        org.junit.jupiter.api.Assertions.assertNotEquals(before.hash(), today.hash());
+        org.junit.jupiter.api.Assertions.assertTrue(String.join("\n", before.diff(today)).contains("log"), before.diff(today).toString());
+    }
+
+    @Test
     void diffLinesAreTheOnesTheDatabindCodeWrote() throws IOException {
         SpecRecord a = new SpecRecord(JsonCompatFixtures.minimal(), JsonCompatFixtures.DIGEST, "/a");
         SpecRecord b = new SpecRecord(JsonCompatFixtures.full(), "sha256:" + "cd".repeat(32), "/b");
