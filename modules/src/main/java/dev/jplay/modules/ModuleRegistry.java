@@ -3,6 +3,7 @@ package dev.jplay.modules;
 import dev.jplay.modules.command.CommandModule;
 import dev.jplay.modules.command.ShellModule;
 import dev.jplay.modules.container.ContainerInfoModule;
+import dev.jplay.modules.container.ContainerExecModule;
 import dev.jplay.modules.container.ContainerModule;
 import dev.jplay.modules.container.ImageModule;
 import dev.jplay.modules.files.CopyModule;
@@ -32,6 +33,7 @@ public final class ModuleRegistry {
         r.add(new ContainerInfoModule());
         r.add(new HostSetupModule());
         r.add(new PoolRoutesModule());
+        r.add(new ContainerExecModule());
         return r;
     }
 
