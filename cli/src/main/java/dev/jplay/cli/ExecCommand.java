@@ -37,12 +37,15 @@ import picocli.CommandLine.Spec;
  * gives a terminal ({@link InteractiveExec}).
  */
 @Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = ExecCommand.CommandFollowsName.class,
-        description = {"Run a command inside a running instance (runc exec), as docker exec does.",
-                "  jplay exec -i INV [-l HOST] NAME -- CMD [ARG...]      its output, and its exit code",
-                "  jplay exec -i INV --all [NAME|APP] -- CMD [ARG...]    every matching instance: a table (--json: all output)",
-                "  jplay exec -i INV -t --interactive NAME -- sh         a terminal (docker exec -it)",
-                "NAME is an instance (web-0); with --all it may be an app (web: web-0, web-1, ...) or left out (every instance).",
-                "Options go before NAME; everything after NAME (or after --) is the command."},
+        description = {"Run a command inside a running instance (runc exec), as docker exec does.", "",
+                "  jplay exec -i INV [-l HOST] NAME -- CMD [ARG...]",
+                "      the command's output; exits with its exit code",
+                "  jplay exec -i INV --all [NAME|APP] -- CMD [ARG...]",
+                "      in every matching instance: a table (--json: all output)",
+                "  jplay exec -i INV -t --interactive NAME -- sh",
+                "      a terminal, as docker exec -it (-i is the inventory here)", "",
+                "NAME is an instance (web-0); with --all also an app (web: web-0, web-1, ...), or none (every instance). "
+                        + "Options go before NAME: every word after it (or after --) is the command's."},
         exitCodeListHeading = "%nExit codes (as docker exec's):%n",
         exitCodeList = {"N:the command's own exit code", "124:--timeout expired (the command was ended)",
                 "125:jplay could not run it: bad input, no such running instance, host unreachable, agent failure",

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Deploys and rolls out containerized apps across a fleet of Linux hosts over SSH.",
         subcommands = {ApplyCommand.class, PlanCommand.class, InventoryCommand.class, ReportCommand.class,
                 ScheduleCommand.class, SchedulerRunCommand.class, HistoryCommand.class, DevCommand.class, RollbackCommand.class, PsCommand.class, SetupCommand.class,
-                ExecCommand.class,
+                ExecCommand.class, StateCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
