@@ -135,7 +135,8 @@ public final class InteractiveCommand implements AutoCloseable {
             seen.write(b);
             String text = seen.toString(StandardCharsets.UTF_8);
             if (text.endsWith(READY_MARKER + "\n") || text.endsWith(READY_MARKER + "\r\n")) return;
-            if (!passwordSent && text.contains(BecomeScripts.PASSWORD_MARKER + "\n")) {
+            // On a terminal a line ends in \r\n.
+            if (!passwordSent && (text.contains(BecomeScripts.PASSWORD_MARKER + "\n") || text.contains(BecomeScripts.PASSWORD_MARKER + "\r\n"))) {
                 String password = target.become().password();
                 if (password == null) throw BecomeFailure.passwordRequired(target);
                 OutputStream out = command.getOutputStream();
