@@ -238,16 +238,17 @@ public final class ExecCommand implements Callable<Integer> {
             return JPLAY_ERROR;
         }
         AgentResult r = a.result();
+        Map<String, Object> data = r.data() == null ? Map.of() : r.data();
         if (r.stdout() != null) {
             System.out.print(r.stdout());
             System.out.flush();
         }
         if (r.stderr() != null) System.err.print(r.stderr());
-        if (Boolean.TRUE.equals(r.data().get("truncated"))) {
+        if (Boolean.TRUE.equals(data.get("truncated"))) {
             System.err.println("jplay: exec: output cut at " + (1024 * 1024) + " bytes per stream");
         }
-        if (r.data().get("start_error") instanceof String why) System.err.println("jplay: exec: " + host + ": " + target.name() + ": " + why);
-        if (Boolean.TRUE.equals(r.data().get("timed_out")) || r.rc() == null) {
+        if (data.get("start_error") instanceof String why) System.err.println("jplay: exec: " + host + ": " + target.name() + ": " + why);
+        if (Boolean.TRUE.equals(data.get("timed_out")) || r.rc() == null) {
             System.err.println("jplay: exec: " + host + ": " + target.name() + ": the command did not end within " + timeout + "; it was ended");
             return TIMED_OUT;
         }
@@ -295,9 +296,10 @@ public final class ExecCommand implements Callable<Integer> {
                             deadline.plus(ANSWER_GRACE));
                     if (!a.ok()) return new Row(i[0], i[1], null, null, null, a.describe(), false);
                     AgentResult r = a.result();
-                    boolean timedOut = Boolean.TRUE.equals(r.data().get("timed_out"));
+                    Map<String, Object> data = r.data() == null ? Map.of() : r.data();
+                    boolean timedOut = Boolean.TRUE.equals(data.get("timed_out"));
                     return new Row(i[0], i[1], timedOut ? Integer.valueOf(TIMED_OUT) : r.rc(), r.stdout(), r.stderr(),
-                            r.data().get("start_error") instanceof String s ? s : null, timedOut);
+                            data.get("start_error") instanceof String s ? s : null, timedOut);
                 }));
             }
             for (Future<Row> f : running) rows.add(f.get());

@@ -82,11 +82,12 @@ final class LocalTerminal {
         System.arraycopy(args, 0, command, 1, args.length);
         try {
             Process p = new ProcessBuilder(command).redirectInput(TTY).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] out = p.getInputStream().readAllBytes();
+            // Its output is a line: it fits the pipe, so waiting first cannot block stty, and a stuck stty is given up on.
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "";
             }
+            byte[] out = p.getInputStream().readAllBytes();
             return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "";

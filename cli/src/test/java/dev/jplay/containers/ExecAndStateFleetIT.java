@@ -178,13 +178,14 @@ class ExecAndStateFleetIT {
         try (var in = ExecAndStateFleetIT.class.getResourceAsStream("pty_session.py")) {
             Files.write(script, in.readAllBytes());
         }
-        List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "60"));
+        List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), "180"));
         cmd.addAll(JavaProcess.builder(work, Main.class.getName(), "exec", "-i", inventory.toString(), "--known-hosts",
                 fleet.knownHosts().toString(), "-t", "--interactive", "ex-1", "sh").command());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended with its terminal session");
         String shown = new String(out, StandardCharsets.UTF_8);
+        System.out.println(shown); // the session, with how long the prompt took (PROMPT after N s)
         assertEquals(5, p.exitValue(), "the shell's exit code through jplay: " + shown);
         assertTrue(shown.contains("in-42"), shown);
         assertTrue(shown.contains("ex-1\\r\\n"), "the command ran in ex-1: " + shown);

@@ -26,6 +26,7 @@ def read_until(tokens, seconds):
         left = end - time.time()
         if left <= 0:
             sys.stdout.write("TIMEOUT waiting for %r; the terminal showed %r\n" % (tokens, seen))
+            os.kill(pid, 9)
             sys.exit(90)
         ready, _, _ = select.select([fd], [], [], left)
         if ready:
@@ -39,7 +40,9 @@ def read_until(tokens, seconds):
             seen += data
 
 
+started = time.time()
 read_until([b"# ", b"$ "], deadline)
+sys.stdout.write("PROMPT after %.1f s\n" % (time.time() - started))
 # $((6*7)) is expanded by the container's shell: the echo of what was typed never shows "in-42".
 os.write(fd, b"echo in-$((6*7)); cat /name; tty\r")
 read_until([b"in-42"], deadline)
