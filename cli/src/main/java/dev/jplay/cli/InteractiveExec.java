@@ -130,11 +130,12 @@ final class InteractiveExec {
 
     /** Local stdin to the command as it is typed; at its end, EOF to the command (as docker exec -i does). */
     private static void pumpStdin(OutputStream remote) {
+        InputStream local = System.in;
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (remote) {
                 int n;
-                while ((n = System.in.read(buf)) > 0) {
+                while ((n = local.read(buf)) > 0) {
                     remote.write(buf, 0, n);
                     remote.flush();
                 }

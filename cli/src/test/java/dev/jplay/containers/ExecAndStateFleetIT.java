@@ -139,6 +139,18 @@ class ExecAndStateFleetIT {
         assertTrue(elsewhere.err().contains(other + ": exec/CONTAINER_NOT_FOUND: container_exec: no container 'ex-0' on this host"),
                 elsewhere.err());
 
+        // --interactive without a terminal (docker exec -i): stdin reaches the command, its end is the command's EOF.
+        java.io.InputStream stdin = System.in;
+        CliRun piped;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("hello\n".getBytes(StandardCharsets.UTF_8)));
+            piped = exec("--interactive", "ex-0", "sh", "-c", "read line; echo got-$line; cat /name; exit 4");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(4, piped.exit(), piped.err());
+        assertEquals("got-hello\nex-0\n", piped.out());
+
         long start = System.nanoTime();
         CliRun slow = exec("--timeout", "2s", "ex-0", "sleep", "60");
         assertEquals(124, slow.exit(), slow.err());
