@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 ScheduleCommand.class, SchedulerRunCommand.class, HistoryCommand.class, DevCommand.class, RollbackCommand.class, PsCommand.class, SetupCommand.class,
                 LogsCommand.class,
                 VaultCommand.class,
+                ExecCommand.class, StateCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -11,24 +11,17 @@ import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.schedule.FleetStateLock;
 import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.fleet.PlacementException;
-import dev.jplay.engine.fleet.PlacementHost;
-import dev.jplay.engine.fleet.PlacementHosts;
 import dev.jplay.engine.fleet.PlanDiff;
 import dev.jplay.engine.fleet.ReplicaSpec;
 import dev.jplay.engine.ippool.IpPool;
 import dev.jplay.engine.ippool.IpPoolException;
-import dev.jplay.engine.ippool.IpPools;
-import dev.jplay.engine.playbook.Play;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.PlaybookRunner;
 import dev.jplay.engine.template.Templater;
-import dev.jplay.engine.vars.VariableScope;
-import dev.jplay.engine.vars.VariableScope.Layer;
 import dev.jplay.engine.yaml.Location;
 import dev.jplay.engine.yaml.PlaybookException;
-import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.inventory.InventoryException;
 import java.io.BufferedOutputStream;
@@ -40,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,10 +44,12 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jplay plan PLAYBOOK -i INV [--json]}: for every play with {@code replicas:}, shows where each instance
- * would run and which address it would get, and what changes against the persisted fleet state. Touches no host.
+ * would run and which address it would get, and what changes against the persisted fleet state. Unless {@code --offline}
+ * it asks every play host's agent what it runs (read-only) and warns where that and the state disagree ({@link StateCheck}).
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = "Show the placement and addresses of replicated apps, and what would change. Touches no host.",
+        description = "Show the placement and addresses of replicated apps, and what would change; warn where the hosts do not run"
+                + " what the fleet state says (each host's agent is asked, read-only; --offline: touch no host).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:planned", "1:bad input (playbook, inventory, pools, capacity)", "70:internal error"})
 public final class PlanCommand implements Callable<Integer> {
@@ -81,6 +75,19 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--write-state", description = "Record this plan as the fleet state, as apply does after a successful run.")
     boolean writeState;
 
+    @Option(names = "--offline", description = "Do not ask the hosts whether they run what the state says (the check is on by default).")
+    boolean offline;
+
+    @Option(names = "--check-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long the check waits for the hosts' agents (default: ${DEFAULT-VALUE}); a host that does not answer is named.")
+    String checkTimeout;
+
+    @Mixin
+    SshOptions sshOptions;
+
+    @Mixin
+    BecomeOptions becomeOptions;
+
     private final PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
     private final Templater templater = new Templater();
 
@@ -104,6 +111,7 @@ public final class PlanCommand implements Callable<Integer> {
         PrintStream err = System.err;
         List<PlannedPlay> plans = new ArrayList<>();
         FleetStateStore store = new FleetStateStore(dir);
+        StateCheck.Report check = null;
         try {
             if (!Files.isRegularFile(playbook)) {
                 err.println("jplay: playbook " + playbook + " not found");
@@ -114,44 +122,22 @@ public final class PlanCommand implements Callable<Integer> {
             Playbook book = parser.parse(playbook);
             Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, Location.startOf(f)));
             FleetPlanner planner = new FleetPlanner(store.loadAll());
-            Map<String, IpPool> poolsSeen = new LinkedHashMap<>();
-            for (Play play : book.plays()) {
-                if (play.replicas() == null) continue;
-                Location at = play.locationOf(ReplicaSpec.KEYWORD);
-                // As apply does: replicas and the pools may be templates over the play's vars, vars_files and -e.
-                VariableScope scope = VariableScope.empty()
-                        .with(Layer.PLAY_VARS, parser.playVars(play, extra, templater))
-                        .with(Layer.EXTRA_VARS, extra);
-                ReplicaSpec spec;
-                try {
-                    spec = ReplicaSpec.fromPlayMap(Map.of(ReplicaSpec.KEYWORD, templater.render(play.replicas(), scope, at)))
-                            .orElseThrow();
-                } catch (PlacementException e) {
-                    throw new PlaybookException(play.keywordLocation(ReplicaSpec.KEYWORD), e.getMessage());
-                }
-                List<Host> hosts = inv.select(play.hosts());
-                if (targets.limit != null) {
-                    List<String> allowed = inv.select(targets.limit).stream().map(Host::name).toList();
-                    hosts = hosts.stream().filter(h -> allowed.contains(h.name())).toList();
-                }
-                List<PlacementHost> placementHosts = new ArrayList<>(hosts.size());
-                for (Host h : hosts) placementHosts.add(PlacementHosts.fromVars(h.name(), inv.hostVars(h.name())));
-                IpPool pool = null;
-                if (spec.pool() != null) {
-                    Object declared = IpPools.variableFor(scope, hosts.stream().map(Host::name).toList(), inv::hostVars);
-                    Map<String, IpPool> pools = IpPools.parse(templater.render(declared, scope, at));
-                    for (IpPool p : pools.values()) {
-                        IpPool before = poolsSeen.putIfAbsent(p.name(), p);
-                        if (before != null && !before.equals(p)) {
-                            throw new IpPoolException("ip pool '" + p.name() + "' is declared twice, differently: " + before + " and " + p);
-                        }
-                    }
-                    IpPools.checkNoOverlap(poolsSeen.values());
-                    pool = pools.get(spec.pool());
-                }
-                AppPlan plan = planner.plan(spec, placementHosts, pool);
-                plans.add(new PlannedPlay(play.displayName(), hosts.stream().map(Host::name).toList(), plan));
+            List<StateCheck.App> apps = new ArrayList<>();
+            for (ReplicaPlays.ReplicaPlay rp : ReplicaPlays.of(book, inv, targets.limit, extra, parser, templater)) {
+                AppPlan plan = planner.plan(rp.spec(), rp.placementHosts(), rp.pool());
+                plans.add(new PlannedPlay(rp.name(), rp.hostNames(), plan));
+                apps.add(new StateCheck.App(rp.spec().app(), plan.previous(), rp.hosts()));
             }
+            if (!offline && !apps.isEmpty()) {
+                check = StateCheck.run(inv, apps, sshOptions.settings(), becomeOptions.defaults(System.getenv()),
+                        dev.jplay.engine.schedule.Durations.parse(checkTimeout));
+            }
+        } catch (IOException e) {
+            err.println("jplay: cannot read the become password: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.INTERRUPTED;
         } catch (PlaybookException | InventoryException | PlacementException | IpPoolException | FleetStateException
                  | IllegalArgumentException | dev.jplay.engine.vault.VaultException e) {
             err.println("jplay: " + e.getMessage());
@@ -159,9 +145,10 @@ public final class PlanCommand implements Callable<Integer> {
         }
         try {
             OutputStream out = new BufferedOutputStream(new NonClosing(System.out), 1 << 16);
-            if (json) writeJson(plans, store, out);
+            if (json) writeJson(plans, store, check, out);
             else writeText(plans, store, new PrintStream(out, false, StandardCharsets.UTF_8));
             out.flush();
+            if (check != null) check.print(err);
         } catch (IOException e) {
             err.println("jplay: cannot write the plan: " + e.getMessage());
             return ExitCodes.INTERNAL;
@@ -238,7 +225,7 @@ public final class PlanCommand implements Callable<Integer> {
         return ip == null ? "" : prefix + ip;
     }
 
-    private void writeJson(List<PlannedPlay> plans, FleetStateStore store, OutputStream out) throws IOException {
+    private void writeJson(List<PlannedPlay> plans, FleetStateStore store, StateCheck.Report check, OutputStream out) throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
@@ -309,6 +296,7 @@ public final class PlanCommand implements Callable<Integer> {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (check != null) check.writeJson(g);
             g.writeEndObject();
         }
         out.write('\n');

@@ -4,6 +4,7 @@ import dev.jplay.modules.command.CommandModule;
 import dev.jplay.modules.command.ShellModule;
 import dev.jplay.modules.container.ContainerInfoModule;
 import dev.jplay.modules.container.ContainerLogsModule;
+import dev.jplay.modules.container.ContainerExecModule;
 import dev.jplay.modules.container.ContainerModule;
 import dev.jplay.modules.container.ImageModule;
 import dev.jplay.modules.files.CopyModule;
@@ -36,6 +37,7 @@ public final class ModuleRegistry {
         r.add(new PoolRoutesModule());
         r.add(new FleetServiceModule());
         r.add(new ContainerLogsModule());
+        r.add(new ContainerExecModule());
         return r;
     }
 

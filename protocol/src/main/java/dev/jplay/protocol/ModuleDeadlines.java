@@ -25,7 +25,8 @@ public final class ModuleDeadlines {
             Map.entry("wait_for", Duration.ofHours(1)),         // its own timeout (300 s by default) ends it first
             Map.entry("image", Duration.ofHours(1)),            // a pull also fails after pull_progress_timeout without a byte
             Map.entry("container", Duration.ofHours(1)),        // pull + unpack + start + health gate
-            Map.entry("host_setup", Duration.ofHours(1)));      // package index + installs, each command within its timeout (600 s)
+            Map.entry("host_setup", Duration.ofHours(1)),      // package index + installs, each command within its timeout (600 s)
+            Map.entry("container_exec", Duration.ofHours(1))); // jplay exec without --timeout: as command's, long but not endless
 
     private ModuleDeadlines() {}
 

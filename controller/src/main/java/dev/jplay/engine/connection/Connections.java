@@ -173,6 +173,27 @@ public final class Connections implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code argv} on the host on an SSH channel of its own (a terminal when {@code pty} is given), as the
+     * target's become user when it has one, on a connection of its own that {@link InteractiveCommand#close} ends.
+     * Returns once the command starts (within the connect timeout); for {@code jplay exec -t}.
+     */
+    public InteractiveCommand interactive(HostTarget target, List<String> argv, InteractiveCommand.Pty pty, java.time.Duration startTimeout)
+            throws ConnectionException {
+        if (closed) throw new IllegalStateException("connections are closed");
+        if (target.kind() == HostTarget.Kind.LOCAL) {
+            throw new ConnectionException(target.describe(), Step.CONNECT, "LOCAL_HOST", "an interactive command needs an SSH host;"
+                    + " on this machine run it directly: " + String.join(" ", argv));
+        }
+        SshConnector.Connected c = connector.connect(target);
+        try {
+            return InteractiveCommand.open(c.client(), target, argv, pty, startTimeout);
+        } catch (ConnectionException | RuntimeException e) {
+            SshConnector.disconnectQuietly(c.client());
+            throw e;
+        }
+    }
+
     /** How many agent jars were uploaded to hosts in this run. */
     public int uploads() {
         return ssh.uploads();

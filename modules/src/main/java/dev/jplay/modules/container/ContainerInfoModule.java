@@ -43,6 +43,9 @@ public final class ContainerInfoModule implements TaskModule {
                 NetworkAttachment a = attachments.get(name);
                 c.put("ip", a == null ? null : a.ip());
                 c.put("bridge", a == null ? null : a.bridge());
+                // What `jplay state rebuild` needs to restore a lease: the address with its subnet and gateway.
+                c.put("prefix_len", a == null ? null : a.prefixLen());
+                c.put("gateway", a == null ? null : a.gateway());
                 containers.add(c);
             }
         } catch (LaunchException e) {

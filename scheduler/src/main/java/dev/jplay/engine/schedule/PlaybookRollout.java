@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * A scheduled rollout done in this process the way {@code jplay apply} does it, in a {@link RunSession} (SSH settings
@@ -64,11 +65,18 @@ public final class PlaybookRollout implements RolloutLauncher {
             return new Result(RunRecord.ERROR, ExitCodes.BAD_INPUT, null, null, "bad input: " + e.getMessage());
         }
         if (!FleetStateLock.guards(playbook)) return run(request, inventory, playbook, options);
+        // A stopping scheduler (SIGTERM) must not sit out the 30 minutes: the wait ends within one poll (<= 250 ms).
+        Thread me = Thread.currentThread();
+        BooleanSupplier giveUp = () -> me.isInterrupted() || request.stopping().getAsBoolean();
         try (ProcessLock stateLock = FleetStateLock.acquire(options.stateDir(),
                 FleetStateLock.holder("schedule " + s.name(), request.runId(), Clock.systemUTC()), stateLockWait,
-                Thread.currentThread()::isInterrupted, message -> console.println("jplay scheduler: " + s.name() + ": " + message))) {
+                giveUp, message -> console.println("jplay scheduler: " + s.name() + ": " + message))) {
             return run(request, inventory, playbook, options);
         } catch (FleetStateLock.LockedException e) {
+            if (giveUp.getAsBoolean()) {
+                return new Result(RunRecord.INTERRUPTED, ExitCodes.INTERRUPTED, null, null,
+                        "the scheduler stopped while this run waited for its fleet state: " + e.getMessage());
+            }
             return new Result(RunRecord.ERROR, ExitCodes.STATE_LOCKED, null, null, e.getMessage());
         }
     }

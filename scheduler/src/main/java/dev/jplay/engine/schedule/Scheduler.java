@@ -213,7 +213,7 @@ public final class Scheduler {
                     recorder::batchDone);
             RunRecord finished;
             try {
-                RolloutLauncher.Result result = launcher.launch(new RolloutLauncher.Request(s, runId, runDir, gate));
+                RolloutLauncher.Result result = launcher.launch(new RolloutLauncher.Request(s, runId, runDir, gate, () -> stopping));
                 boolean interrupted = RunRecord.INTERRUPTED.equals(result.outcome());
                 if (!interrupted && !RunRecord.ERROR.equals(result.outcome())) gate.runCompleted();
                 String reason = result.reason() != null ? result.reason() : interrupted ? gate.lastRefusal() : null;
