@@ -70,7 +70,16 @@ final class ModuleDispatcher {
         try {
             TaskResult unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
             if (unprepared != null) return unprepared;
+            ServicePlay service = play.service();
+            boolean instance = service != null && !options.check() && where.shownAs() == null
+                    && service.manages(host.name, call.module(), call.args());
+            if (instance && service.isServing((String) call.args().get("name"))) {
+                // Removed from every host's service before its container stops: the check-mode call says whether it will.
+                AgentResult preview = session.call(call.module(), call.args(), true, false, timeout, env).get();
+                if (preview.changed()) service.beforeStop(host.name, (String) call.args().get("name"));
+            }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
+            if (instance) service.containerDone(host.name, call.args(), r.failed());
             return TaskResult.of(r);
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.

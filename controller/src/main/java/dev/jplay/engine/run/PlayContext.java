@@ -20,6 +20,8 @@ final class PlayContext {
     private final Path playbookDir;
     private final ReplicaLayers replicas;
     private final int hostCount;
+    /** The play's {@code service:} as it runs, set once the play's hosts are known; null without one. */
+    private volatile ServicePlay service;
 
     PlayContext(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, Map<String, Object> magic, Path playbookDir,
                 ReplicaLayers replicas, int hostCount) {
@@ -30,6 +32,14 @@ final class PlayContext {
         this.extraVars = extraVars;
         this.magic = magic;
         this.playbookDir = playbookDir;
+    }
+
+    ServicePlay service() {
+        return service;
+    }
+
+    void setService(ServicePlay service) {
+        this.service = service;
     }
 
     int hostCount() {

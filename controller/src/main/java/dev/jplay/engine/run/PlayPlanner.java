@@ -72,7 +72,9 @@ final class PlayPlanner {
     /** Keeps the play's replica placement for the next run once the play ran clean on every host. */
     void playEnded(PlayPlan plan, boolean clean) {
         ReplicaLayers replicas = plan.replicas();
-        if (replicas != null && clean && !options.check()) fleetState.save(replicas.plan().next());
+        if (replicas != null && clean && !options.check()) {
+            fleetState.save(replicas.plan().next().withService(ServicePlay.record(plan.ctx().play().service())));
+        }
     }
 
     /** {@code serial} may be a template ({@code serial: "{{ batch }}"}): rendered with the play's vars and extra vars. */

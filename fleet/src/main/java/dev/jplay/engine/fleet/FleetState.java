@@ -13,9 +13,15 @@ import java.util.Map;
  * @param pool the pool the addresses came from, or null when the app has none
  * @param hostBlocks per-host pools: the block (CIDR) each host holds
  * @param instances in index order
+ * @param service the service the app's hosts serve (so that a later run knows which rules to delete), or null
  */
-public record FleetState(int version, String app, PoolRef pool, Map<String, String> hostBlocks, List<Instance> instances) {
+public record FleetState(int version, String app, PoolRef pool, Map<String, String> hostBlocks, List<Instance> instances,
+                         Service service) {
     public static final int VERSION = 1;
+
+    public FleetState(int version, String app, PoolRef pool, Map<String, String> hostBlocks, List<Instance> instances) {
+        this(version, app, pool, hostBlocks, instances, null);
+    }
 
     public FleetState {
         hostBlocks = hostBlocks == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(hostBlocks));
@@ -29,6 +35,29 @@ public record FleetState(int version, String app, PoolRef pool, Map<String, Stri
      * One instance. {@code ip}, {@code prefixLen} and {@code gateway} are null when the app has no pool.
      */
     public record Instance(String name, int index, String host, String ip, Integer prefixLen, String gateway) {}
+
+    /** A play's {@code service:} as applied to the app's hosts. */
+    public record Service(String name, int port, int targetPort, String protocol) {}
+
+    /** This state with {@code service} (null: none). */
+    public FleetState withService(Service service) {
+        return new FleetState(version, app, pool, hostBlocks, instances, service);
+    }
+
+    /**
+     * The instances of this (planned) state that {@code previous} (the last clean run's) already had on the same host
+     * with the same address: a service's backends from the start of a run, before any container task ran.
+     */
+    public java.util.Set<String> keptFrom(FleetState previous) {
+        java.util.Set<String> kept = new java.util.LinkedHashSet<>();
+        if (previous == null) return kept;
+        Map<String, Instance> before = previous.byName();
+        for (Instance now : instances) {
+            Instance was = before.get(now.name());
+            if (was != null && now.ip() != null && now.host().equals(was.host()) && now.ip().equals(was.ip())) kept.add(now.name());
+        }
+        return kept;
+    }
 
     /** Instance name to instance. */
     public Map<String, Instance> byName() {

@@ -29,7 +29,8 @@ public final class PlaybookParser {
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
             "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
-            "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags");
+            "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags",
+            ServiceSpec.KEYWORD, UpdatePolicy.KEYWORD);
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
             "environment", "vars_prompt",
             "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
@@ -74,6 +75,7 @@ public final class PlaybookParser {
             if (!(item instanceof YamlMapping play)) throw Fields.wrongType("a play", item, "a mapping");
             plays.add(play(play, file));
         }
+        checkDistinctServices(plays);
         return new Playbook(file, plays);
     }
 
@@ -136,6 +138,15 @@ public final class PlaybookParser {
             checkRollbackTargets(handlers);
         }
         String strategy = Fields.text("strategy", node.get("strategy"));
+        ServiceSpec service = null;
+        if (node.has(ServiceSpec.KEYWORD) && !(node.get(ServiceSpec.KEYWORD) instanceof YamlScalar s && s.isNull())) {
+            if (!node.has("replicas")) {
+                throw new PlaybookException(node.keyLocation(ServiceSpec.KEYWORD), "service needs replicas on the same play"
+                        + " (its backends are the play's instances)");
+            }
+            service = ServiceSpec.parse(node.get(ServiceSpec.KEYWORD));
+        }
+        UpdatePolicy update = node.has(UpdatePolicy.KEYWORD) ? UpdatePolicy.parse(node.get(UpdatePolicy.KEYWORD)) : null;
         return new Play(
                 Fields.text("name", node.get("name")),
                 hosts(node),
@@ -153,7 +164,28 @@ public final class PlaybookParser {
                 Fields.text("remote_user", node.get("remote_user")),
                 node.location(),
                 TaskParser.keyLocations(node),
-                keywordLocations(node));
+                keywordLocations(node),
+                service,
+                update);
+    }
+
+    /** Two services of one playbook may not share a name or a port (every host would serve both on it). */
+    private static void checkDistinctServices(List<Play> plays) {
+        java.util.Map<String, ServiceSpec> byName = new java.util.HashMap<>();
+        java.util.Map<String, ServiceSpec> byPort = new java.util.HashMap<>();
+        for (Play p : plays) {
+            ServiceSpec s = p.service();
+            if (s == null || s.absent()) continue;
+            ServiceSpec sameName = byName.putIfAbsent(s.name(), s);
+            if (sameName != null) {
+                throw new PlaybookException(s.location(), "service '" + s.name() + "' is declared twice (first at " + sameName.location() + ")");
+            }
+            ServiceSpec samePort = byPort.putIfAbsent(s.portKey(), s);
+            if (samePort != null) {
+                throw new PlaybookException(s.location(), "service '" + s.name() + "' uses port " + s.portKey() + ", as service '"
+                        + samePort.name() + "' does (at " + samePort.location() + ")");
+            }
+        }
     }
 
     private static Map<String, Location> keywordLocations(YamlMapping node) {
