@@ -8,6 +8,7 @@ import dev.jplay.modules.container.ImageModule;
 import dev.jplay.modules.files.CopyModule;
 import dev.jplay.modules.files.FileModule;
 import dev.jplay.modules.files.StatModule;
+import dev.jplay.modules.network.FleetServiceModule;
 import dev.jplay.modules.network.PoolRoutesModule;
 import dev.jplay.modules.setup.HostSetupModule;
 import dev.jplay.modules.waitfor.WaitForModule;
@@ -32,6 +33,7 @@ public final class ModuleRegistry {
         r.add(new ContainerInfoModule());
         r.add(new HostSetupModule());
         r.add(new PoolRoutesModule());
+        r.add(new FleetServiceModule());
         return r;
     }
 

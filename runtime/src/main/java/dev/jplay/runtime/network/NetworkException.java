@@ -31,6 +31,14 @@ public class NetworkException extends RuntimeException {
     public static final String NETNS_FAILED = "NETNS_FAILED";
     /** The attachment record under the state directory cannot be read or written. */
     public static final String STATE_FAILED = "STATE_FAILED";
+    /** A fleet service's name, ports, protocol or backends are malformed. */
+    public static final String BAD_SERVICE = "BAD_SERVICE";
+    /** The host has no {@code nft} (package nftables), which a fleet service's rules need. */
+    public static final String SERVICE_NFT_MISSING = "SERVICE_NFT_MISSING";
+    /** {@code nft} refused the service's rules or could not list them; detail has its stderr's tail. */
+    public static final String SERVICE_NFT_FAILED = "SERVICE_NFT_FAILED";
+    /** Something on the host already receives the service's port (a listening socket, a published port). */
+    public static final String SERVICE_PORT_IN_USE = "SERVICE_PORT_IN_USE";
 
     private final String code;
     private final Map<String, Object> detail = new LinkedHashMap<>();

@@ -1,0 +1,196 @@
+package dev.jplay.modules.network;
+
+import dev.jplay.modules.ModuleArgs;
+import dev.jplay.modules.ModuleContext;
+import dev.jplay.modules.ModuleException;
+import dev.jplay.modules.ModuleResult;
+import dev.jplay.modules.TaskModule;
+import dev.jplay.protocol.Step;
+import dev.jplay.runtime.network.CniNetworks;
+import dev.jplay.runtime.network.FleetService;
+import dev.jplay.runtime.network.InstalledService;
+import dev.jplay.runtime.network.ListeningSockets;
+import dev.jplay.runtime.network.NetworkAttachment;
+import dev.jplay.runtime.network.NetworkException;
+import dev.jplay.runtime.network.PortMapping;
+import dev.jplay.runtime.network.ServiceTables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code fleet_service}: the data plane of a fleet service on this host, as kube-proxy's nftables mode: connections to
+ * {@code port} on any of the host's addresses are spread over {@code backends} (instance IPs on this and other hosts)
+ * by the kernel, in jplay's own nftables table {@code ip jplay-svc-NAME} ({@link dev.jplay.runtime.network.ServiceRuleset}).
+ *
+ * <pre>
+ * fleet_service: {name: web, port: 80, target_port: 8080, protocol: tcp, backends: [10.77.0.5, 10.77.0.70], state: present}
+ * fleet_service: {state: query}      # every jplay service on this host, read back from the kernel
+ * </pre>
+ *
+ * Changed when the table was created, replaced or removed, or forwarding was turned on; ok when the kernel's rules
+ * already are what it would write. Results: {@code backends} (sorted), {@code table}; for a query {@code services}.
+ */
+public final class FleetServiceModule implements TaskModule {
+    public static final String NAME = "fleet_service";
+    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
+
+    private final ServiceTables tables;
+    private final ListeningSockets sockets;
+
+    public FleetServiceModule() {
+        this(new ServiceTables(), ListeningSockets.current());
+    }
+
+    FleetServiceModule(ServiceTables tables, ListeningSockets sockets) {
+        this.tables = tables;
+        this.sockets = sockets;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public ModuleResult run(ModuleArgs args, ModuleContext ctx) throws ModuleException {
+        args.rejectUnknown(Set.of("name", "port", "target_port", "protocol", "backends", "state"));
+        String state = args.string("state", "present");
+        try {
+            return switch (state) {
+                case "query" -> query(args);
+                case "absent" -> absent(args.string("name"), ctx);
+                case "present" -> present(spec(args), ctx);
+                default -> throw new ModuleException(Step.ARGS, "BAD_SERVICE", NAME + ": state must be present, absent or query, got '"
+                        + state + "'");
+            };
+        } catch (NetworkException e) {
+            ModuleException m = new ModuleException(e.code().equals(NetworkException.BAD_SERVICE) ? Step.ARGS : NetworkException.STEP,
+                    e.code(), NAME + " " + args.string("name", "") + ": " + e.getMessage(), e);
+            e.detail().forEach(m::detail);
+            throw m.detail("service", args.string("name", null));
+        }
+    }
+
+    /** The arguments as a service; its own checks (name, ports, protocol, backends) fail with step args. */
+    static FleetService spec(ModuleArgs args) throws ModuleException {
+        if (!args.has("name")) throw new ModuleException(Step.ARGS, "ARG_MISSING", NAME + ": argument 'name' is required");
+        if (!args.has("port")) throw new ModuleException(Step.ARGS, "ARG_MISSING", NAME + ": argument 'port' is required");
+        long port = args.number("port", 0);
+        long target = args.number("target_port", port);
+        String protocol = args.string("protocol", "tcp");
+        Object raw = args.raw().get("backends");
+        if (raw != null && !(raw instanceof List<?>)) {
+            throw new ModuleException(Step.ARGS, "ARG_TYPE", NAME + ": backends must be a list of instance IPs");
+        }
+        List<String> backends = new ArrayList<>();
+        for (String b : args.strings("backends")) backends.add(b.trim());
+        if (port > 65535 || target > 65535) throw new ModuleException(Step.ARGS, "BAD_SERVICE", NAME + ": ports must be 1..65535");
+        try {
+            return new FleetService(args.string("name"), (int) port, (int) target, protocol, backends);
+        } catch (NetworkException e) {
+            throw new ModuleException(Step.ARGS, e.code(), e.getMessage()).detail("service", args.string("name"));
+        }
+    }
+
+    private ModuleResult present(FleetService wanted, ModuleContext ctx) throws ModuleException {
+        Optional<InstalledService> current = tables.read(wanted.name());
+        boolean rules = current.isEmpty() || !current.get().matches(wanted);
+        if (current.isEmpty()) refuseTakenPort(wanted, ctx);
+        boolean forwarding = !wanted.backends().isEmpty() && !forwarding();
+        if (!ctx.check()) {
+            if (forwarding) turnOnForwarding();
+            if (rules) tables.apply(wanted);
+        }
+        List<String> what = new ArrayList<>();
+        if (rules) what.add((current.isEmpty() ? "table " : "replaced table ") + wanted.table());
+        if (forwarding) what.add("ip_forward on");
+        String summary = wanted.protocol() + " " + wanted.port() + " -> " + (wanted.backends().isEmpty() ? "no backend (rejected)"
+                : wanted.backends().size() + " backend(s) at " + wanted.targetPort());
+        ModuleResult.Builder b = ModuleResult.changed(rules || forwarding)
+                .msg(what.isEmpty() ? "service " + wanted.name() + " in place: " + summary
+                        : (ctx.check() ? "would set " : "") + String.join("; ", what) + ": " + summary)
+                .put("backends", wanted.backends()).put("table", wanted.table()).put("forwarding_turned_on", forwarding);
+        if (ctx.diff() && rules) b.diff(current.map(c -> describe(c.service())).orElse(null), describe(wanted));
+        return b.build();
+    }
+
+    private ModuleResult absent(String name, ModuleContext ctx) throws ModuleException {
+        if (!FleetService.validName(name)) {
+            throw new ModuleException(Step.ARGS, "BAD_SERVICE", NAME + ": name must match [a-z0-9][a-z0-9-]{0,30}, got '" + name + "'");
+        }
+        boolean present = tables.names().contains(name);
+        if (present && !ctx.check()) tables.delete(name);
+        return ModuleResult.changed(present)
+                .msg(present ? (ctx.check() ? "would remove table " : "removed table ") + FleetService.tableOf(name)
+                        : "service " + name + " is not on this host")
+                .put("backends", List.of()).put("table", FleetService.tableOf(name)).build();
+    }
+
+    private ModuleResult query(ModuleArgs args) throws ModuleException {
+        if (args.has("name") || args.has("port") || args.has("backends")) {
+            throw new ModuleException(Step.ARGS, "ARG_CONFLICT", NAME + ": state: query takes no other argument (it lists every service)");
+        }
+        List<Map<String, Object>> services = new ArrayList<>();
+        for (String name : tables.names()) tables.read(name).ifPresent(s -> services.add(describe(s.service())));
+        return ModuleResult.ok().msg(services.size() + " fleet service(s) on this host").put("services", services).build();
+    }
+
+    static Map<String, Object> describe(FleetService s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("port", s.port());
+        m.put("target_port", s.targetPort());
+        m.put("protocol", s.protocol());
+        m.put("backends", s.backends());
+        return m;
+    }
+
+    /**
+     * A new service must not take a port something else on the host receives: a socket listening on a non-loopback
+     * address (sshd on 22: the controller would lock itself out), or a container's published port.
+     */
+    private void refuseTakenPort(FleetService s, ModuleContext ctx) throws ModuleException {
+        List<String> users = new ArrayList<>();
+        for (String socket : sockets.receiving(s.protocol(), s.port())) users.add("a socket listening on " + socket);
+        if (Files.isDirectory(ctx.stateDir().resolve("network"))) {
+            for (Map.Entry<String, NetworkAttachment> e : new CniNetworks(ctx.stateDir()).attachments().entrySet()) {
+                for (PortMapping p : e.getValue().ports()) {
+                    boolean loopbackOnly = p.hostIp() != null && p.hostIp().startsWith("127.");
+                    if (p.hostPort() == s.port() && p.protocol().equals(s.protocol()) && !loopbackOnly) {
+                        users.add("container " + e.getKey() + " (published port " + p + ")");
+                    }
+                }
+            }
+        }
+        if (!users.isEmpty()) {
+            throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_PORT_IN_USE, NAME + " " + s.name() + ": "
+                    + s.protocol() + " port " + s.port() + " is taken on this host by " + String.join(", ", users)
+                    + "; the service would take its connections: choose another port")
+                    .detail("service", s.name()).detail("port", s.port()).detail("protocol", s.protocol()).detail("taken_by", users);
+        }
+    }
+
+    private static boolean forwarding() throws ModuleException {
+        try {
+            return Files.readString(IP_FORWARD).trim().equals("1");
+        } catch (IOException e) {
+            throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_NFT_FAILED, "cannot read " + IP_FORWARD + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void turnOnForwarding() throws ModuleException {
+        try {
+            Files.writeString(IP_FORWARD, "1\n");
+        } catch (IOException e) {
+            throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_NFT_FAILED,
+                    "cannot turn on forwarding (" + IP_FORWARD + "), which the service's DNAT to instances needs: " + e.getMessage(), e);
+        }
+    }
+}
