@@ -34,6 +34,11 @@ final class PlayContext {
         this.playbookDir = playbookDir;
     }
 
+    /** The play's replicas, or null without. */
+    ReplicaLayers replicas() {
+        return replicas;
+    }
+
     ServicePlay service() {
         return service;
     }

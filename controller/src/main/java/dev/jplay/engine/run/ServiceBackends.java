@@ -41,6 +41,25 @@ final class ServiceBackends {
         return p != null && p.host().equals(host);
     }
 
+    /** How many instances the plan puts on {@code host}. */
+    synchronized int countOn(String host) {
+        return (int) planned.values().stream().filter(p -> p.host().equals(host)).count();
+    }
+
+    /** The instance's planned address, or null. */
+    synchronized String ipOf(String instance) {
+        Planned p = planned.get(instance);
+        return p == null ? null : p.ip();
+    }
+
+    /** A start-first replacement: the instance serves at {@code newIp} from the next sync, not at its old address. */
+    synchronized void moved(String instance, String newIp) {
+        Planned p = planned.get(instance);
+        if (p == null || p.ip().equals(newIp)) return;
+        planned.put(instance, new Planned(p.host(), newIp));
+        if (serving.contains(instance)) version++;
+    }
+
     synchronized boolean isServing(String instance) {
         return serving.contains(instance);
     }

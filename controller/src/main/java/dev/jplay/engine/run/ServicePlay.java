@@ -44,9 +44,13 @@ final class ServicePlay {
     private final ModuleTask like;
     private final Object syncLock = new Object();
     private long applied = Long.MIN_VALUE;
+    private final ReplicaLayers replicas;
+    /** host → its start-first replacements in flight, at most {@code max_surge} at once. */
+    private final Map<String, java.util.concurrent.Semaphore> surgeSlots = new java.util.concurrent.ConcurrentHashMap<>();
 
     private ServicePlay(PlayContext ctx, TaskExecutor executor, List<HostRun> hosts, ServiceSpec spec, FleetState.Service stale,
-                        ServiceBackends backends, RunListener listener) {
+                        ServiceBackends backends, RunListener listener, ReplicaLayers replicas) {
+        this.replicas = replicas;
         this.ctx = ctx;
         this.executor = executor;
         this.hosts = List.copyOf(hosts);
@@ -68,7 +72,7 @@ final class ServicePlay {
         if (spec == null && stale == null) return null;
         ServiceBackends backends = new ServiceBackends(plan.next(), plan.previous(),
                 hosts.stream().filter(h -> !h.unreachable()).map(h -> h.name).toList());
-        return new ServicePlay(ctx, executor, hosts, spec, stale, backends, listener);
+        return new ServicePlay(ctx, executor, hosts, spec, stale, backends, listener, replicas);
     }
 
     /** What the fleet state records of the play's service once it ran: null when it has none (or removed it). */
@@ -96,22 +100,98 @@ final class ServicePlay {
         if (serves()) sync(false);
     }
 
-    /** The order changed instances are replaced in ({@code update.order}; start-first by default with a service). */
+    /** The order changed instances are replaced in ({@code update.order}; start-first by default with a service, see UpdatePolicy). */
     UpdatePolicy.Order order() {
-        return update.effectiveOrder(serves());
+        return update.effectiveOrder(serves(), ctx.play().rollback() != dev.jplay.engine.playbook.RollbackPolicy.NONE);
     }
 
-    /** Whether a container call on {@code host} with {@code args} manages one of this play's serving instances. */
+    /** Whether a container call on {@code host} with {@code args} manages one of this play's instances. */
     boolean manages(String host, String module, Map<String, Object> args) {
-        return serves() && "container".equals(module) && args.get("name") instanceof String name && backends.isInstance(host, name);
+        return serves() && "container".equals(module) && args.get("name") instanceof String name
+                && backends.isInstance(host, instanceOf(host, name));
     }
 
-    boolean isServing(String instance) {
-        return backends.isServing(instance);
+    /** The instance a container of {@code host} runs. */
+    private String instanceOf(String host, String container) {
+        return replicas.containers().instanceOf(host, container);
+    }
+
+    /** Whether the instance {@code container} runs on {@code host} is a backend now. */
+    boolean isServing(String host, String container) {
+        return backends.isServing(instanceOf(host, container));
+    }
+
+    /**
+     * start-first ({@code update.order}): replaces the instance {@code args} name with a new container beside the old one,
+     * on a spare address of its subnet (at most {@code max_surge} at once per host): once the new one passed its health
+     * gate it joins every host's service, the old one leaves, {@code drain} passes, and the old container is removed (its
+     * address returns to the pool; the fleet state records the new address and container). A new container that fails
+     * is removed and the old one keeps serving. Returns the new container's result, or null when the instance has no
+     * address of its own to replace it beside (then it is replaced stop-first).
+     */
+    dev.jplay.protocol.AgentResult replaceStartFirst(String host, dev.jplay.engine.connection.AgentSession session, Map<String, Object> args,
+            boolean diff, java.time.Duration timeout, Map<String, String> env) throws InterruptedException, ExecutionException {
+        String oldContainer = (String) args.get("name");
+        String instance = instanceOf(host, oldContainer);
+        String oldIp = backends.ipOf(instance);
+        SurgeAddresses spare = replicas.surge();
+        FleetState.Instance current = currentInstance(instance);
+        if (spare == null || current == null || oldIp == null || !(args.get("network") instanceof Map<?, ?> network)
+                || !oldIp.equals(String.valueOf(network.get("ip"))) || current.prefixLen() == null) {
+            return null;
+        }
+        java.util.concurrent.Semaphore slots = surgeSlots.computeIfAbsent(host, h -> new java.util.concurrent.Semaphore(update.surgeFor(backends.countOn(h))));
+        slots.acquire();
+        try {
+            dev.jplay.engine.ippool.Cidr subnet = subnetOf(oldIp, current.prefixLen());
+            String newIp = spare.take(subnet, current.gateway());
+            if (newIp == null) {
+                listener.warning(host + ": no spare address in " + subnet + " to start " + instance + " beside its old container: replaced stop-first");
+                return null;
+            }
+            int revision = (current.revision() == null ? 0 : current.revision()) + 1;
+            String newContainer = FleetState.Instance.containerName(instance, revision);
+            Map<String, Object> newNetwork = new LinkedHashMap<>();
+            network.forEach((k, v) -> newNetwork.put(String.valueOf(k), v));
+            newNetwork.put("ip", newIp);
+            Map<String, Object> newArgs = new LinkedHashMap<>(args);
+            newArgs.put("name", newContainer);
+            newArgs.put("network", newNetwork);
+            dev.jplay.protocol.AgentResult started = session.call("container", newArgs, false, diff, timeout, env).get();
+            if (started.failed()) { // the old one keeps serving; the half-started new one goes, with its address
+                session.call("container", Map.of("name", newContainer, "state", "absent"), false, false, timeout, null).get();
+                spare.giveBack(newIp);
+                return started;
+            }
+            replicas.containers().replacedBy(current.replaced(newIp, revision));
+            backends.moved(instance, newIp); // in at its new address, out at its old one: one sync
+            sync(false);
+            drain();
+            dev.jplay.protocol.AgentResult removed = session.call("container", Map.of("name", oldContainer, "state", "absent"), false, false,
+                    timeout, null).get();
+            if (removed.failed()) listener.warning(host + ": the old container " + oldContainer + " of " + instance + " was not removed: " + removed.msg());
+            return started;
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** The instance as the fleet state will record it: the plan's, or this run's replacement. */
+    private FleetState.Instance currentInstance(String instance) {
+        FleetState.Instance replaced = replicas.containers().replacements().get(instance);
+        if (replaced != null) return replaced;
+        return replicas.plan().next().byName().get(instance);
+    }
+
+    private static dev.jplay.engine.ippool.Cidr subnetOf(String ip, int prefixLen) {
+        java.math.BigInteger value = dev.jplay.engine.ippool.IpAddress.parse(ip).value();
+        java.math.BigInteger mask = java.math.BigInteger.ONE.shiftLeft(32 - prefixLen).subtract(java.math.BigInteger.ONE).not();
+        return dev.jplay.engine.ippool.Cidr.parse(new dev.jplay.engine.ippool.IpAddress(value.and(mask), 32) + "/" + prefixLen);
     }
 
     /** The instance's container is about to be stopped or replaced: out of every host's service first, then the drain wait. */
-    void beforeStop(String host, String instance) throws InterruptedException {
+    void beforeStop(String host, String container) throws InterruptedException {
+        String instance = instanceOf(host, container);
         backends.notServing(host, instance);
         sync(false);
         drain();
@@ -124,11 +204,31 @@ final class ServicePlay {
 
     /** A container call on an instance ended: it serves (at once, in every host's service) when it runs and passed its gate. */
     void containerDone(String host, Map<String, Object> args, boolean failed) {
-        String name = (String) args.get("name");
+        String name = instanceOf(host, (String) args.get("name"));
         String state = args.get("state") == null ? "started" : String.valueOf(args.get("state"));
         if (!failed && RUNNING_STATES.contains(state)) backends.serving(host, name);
         else backends.notServing(host, name);
         sync(false);
+    }
+
+    /**
+     * Rollbacks keep the service's order too: an instance leaves every host's service before its container is restored
+     * (then the drain wait) and joins once the restored one runs and passed its health gate.
+     */
+    RollbackCalls.Around aroundRollback() {
+        return new RollbackCalls.Around() {
+            @Override
+            public void before(String host, String container) throws InterruptedException {
+                if (serves() && backends.isInstance(host, instanceOf(host, container)) && isServing(host, container)) beforeStop(host, container);
+            }
+
+            @Override
+            public void after(String host, String container, boolean failed) {
+                if (serves() && backends.isInstance(host, instanceOf(host, container))) {
+                    containerDone(host, Map.of("name", container, "state", "rolled_back"), failed);
+                }
+            }
+        };
     }
 
     /** A host was found unreachable: its instances leave every other host's service at the next sync. */

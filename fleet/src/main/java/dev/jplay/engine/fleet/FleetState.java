@@ -32,9 +32,40 @@ public record FleetState(int version, String app, PoolRef pool, Map<String, Stri
     public record PoolRef(String name, String cidr, Integer perHostPrefix) {}
 
     /**
-     * One instance. {@code ip}, {@code prefixLen} and {@code gateway} are null when the app has no pool.
+     * One instance. {@code ip}, {@code prefixLen} and {@code gateway} are null when the app has no pool. {@code revision}
+     * (null: 0) counts the start-first replacements of the instance on its host: its container is named
+     * {@link #containerName()}, so that the new container can start beside the old one.
      */
-    public record Instance(String name, int index, String host, String ip, Integer prefixLen, String gateway) {}
+    public record Instance(String name, int index, String host, String ip, Integer prefixLen, String gateway, Integer revision) {
+        public Instance(String name, int index, String host, String ip, Integer prefixLen, String gateway) {
+            this(name, index, host, ip, prefixLen, gateway, null);
+        }
+
+        /** The container that runs this instance: its name, then {@code .rN} after the N-th start-first replacement. */
+        public String containerName() {
+            return containerName(name, revision == null ? 0 : revision);
+        }
+
+        public static String containerName(String instance, int revision) {
+            return revision == 0 ? instance : instance + ".r" + revision;
+        }
+
+        /** This instance moved to {@code ip} in its {@code revision}-th container (a start-first replacement). */
+        public Instance replaced(String newIp, int newRevision) {
+            return new Instance(name, index, host, newIp, prefixLen, gateway, newRevision == 0 ? null : newRevision);
+        }
+    }
+
+    /** This state with some instances replaced (name → the instance as it is now); the others as they are. */
+    public FleetState withReplaced(Map<String, Instance> replaced) {
+        if (replaced.isEmpty()) return this;
+        List<Instance> out = new java.util.ArrayList<>(instances.size());
+        for (Instance i : instances) {
+            Instance now = replaced.get(i.name());
+            out.add(now != null && now.host().equals(i.host()) ? now : i);
+        }
+        return new FleetState(version, app, pool, hostBlocks, out, service);
+    }
 
     /** A play's {@code service:} as applied to the app's hosts. */
     public record Service(String name, int port, int targetPort, String protocol) {}

@@ -78,9 +78,13 @@ public record UpdatePolicy(Order order, String maxSurge, double drainSeconds, Lo
         throw Fields.wrongType("update drain", node, "seconds from 0 to 3600 (a number, or 500ms / 5s / 1m)");
     }
 
-    /** The order this policy means in a play with ({@code hasService}) or without a service. */
-    public Order effectiveOrder(boolean hasService) {
-        return order != null ? order : hasService ? Order.START_FIRST : Order.STOP_FIRST;
+    /**
+     * The order this policy means in a play with ({@code hasService}) or without a service, and with or without the
+     * {@code rollback} keyword: start-first by default with a service, unless the play rolls back (a start-first
+     * replacement removes the old container, which a rollback would restore).
+     */
+    public Order effectiveOrder(boolean hasService, boolean rollsBack) {
+        return order != null ? order : hasService && !rollsBack ? Order.START_FIRST : Order.STOP_FIRST;
     }
 
     /** At most how many extra instances a host runs at once during an update ({@code max_surge} of its {@code instances}). */
