@@ -183,6 +183,19 @@ class ServiceRolloutFleetIT {
         RunReport settled = apply("version=2");
         assertEquals(0, settled.exitCode(), () -> "failures: " + settled.failures());
         assertEquals(0, changed(settled), "re-run after the update: nothing changes");
+        ServiceRolloutFleetIT.settled = state().instances();
+
+        // (a') start-first to a version that never serves: each new container fails its health gate (which probes the
+        // new container's address, not the old one that still answers) and is removed; the old ones never stop serving.
+        Load refused = Load.start(20, 300);
+        RunReport neverServes = apply("version=3", "{\"serve\": \"sleep 600\"}");
+        Load.Result duringRefused = refused.stop();
+        assertTrue(neverServes.exitCode() != 0, "the update fails its health gates");
+        assertTrue(neverServes.results().stream().anyMatch(r -> "failed".equals(r.status()) && r.error() != null
+                && "health".equals(r.error().step())), () -> "failed at step health: " + neverServes.failures());
+        assertEquals(List.of(), duringRefused.failures(), "capacity never dropped: no request failed");
+        assertTrue(duringRefused.ok().stream().allMatch(b -> b.endsWith(" v2")), "only v2 answered: " + duringRefused.ok());
+        assertEquals(settledState(), state().instances(), "leases and containers as they were");
 
         // (b) version 3 never serves: its first batch fails its health gates and is rolled back (rollback: batch, with
         // which updates are stop-first: each instance leaves the service before it stops, and is back once restored).
@@ -311,6 +324,13 @@ class ServiceRolloutFleetIT {
         RunReport report = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
         assertEquals(code, report.exitCode(), "exit code and report agree");
         return report;
+    }
+
+    static List<FleetState.Instance> settled;
+
+    /** The instances as the last clean run left them (recorded once, the first time it is asked). */
+    static List<FleetState.Instance> settledState() {
+        return settled;
     }
 
     static FleetState state() {

@@ -151,12 +151,11 @@ final class ServicePlay {
             }
             int revision = (current.revision() == null ? 0 : current.revision()) + 1;
             String newContainer = FleetState.Instance.containerName(instance, revision);
-            Map<String, Object> newNetwork = new LinkedHashMap<>();
-            network.forEach((k, v) -> newNetwork.put(String.valueOf(k), v));
-            newNetwork.put("ip", newIp);
-            Map<String, Object> newArgs = new LinkedHashMap<>(args);
+            // The instance's address, wherever the task wrote it (its healthcheck above all: it must probe the new
+            // container, not the old one that still answers), is the new one; as the next run's jplay_instances say.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> newArgs = (Map<String, Object>) withAddress(args, oldIp, newIp);
             newArgs.put("name", newContainer);
-            newArgs.put("network", newNetwork);
             dev.jplay.protocol.AgentResult started = session.call("container", newArgs, false, diff, timeout, env).get();
             if (started.failed()) { // the old one keeps serving; the half-started new one goes, with its address
                 session.call("container", Map.of("name", newContainer, "state", "absent"), false, false, timeout, null).get();
@@ -174,6 +173,20 @@ final class ServicePlay {
         } finally {
             slots.release();
         }
+    }
+
+    /** {@code value} with every whole occurrence of the address {@code from} in its strings replaced by {@code to}. */
+    static Object withAddress(Object value, String from, String to) {
+        if (value instanceof String text) {
+            return text.replaceAll("(?<![0-9.])" + java.util.regex.Pattern.quote(from) + "(?![0-9])", java.util.regex.Matcher.quoteReplacement(to));
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), withAddress(v, from, to)));
+            return out;
+        }
+        if (value instanceof List<?> l) return l.stream().map(v -> withAddress(v, from, to)).toList();
+        return value;
     }
 
     /** The instance as the fleet state will record it: the plan's, or this run's replacement. */

@@ -29,6 +29,17 @@ class StartFirstPartsTest {
     }
 
     @Test
+    void theNewContainersArgsCarryItsNewAddressEverywhere() {
+        Map<String, Object> args = Map.of("name", "web-0", "network", Map.of("ip", "10.0.0.2", "prefix_len", 24),
+                "healthcheck", Map.of("tcp", "10.0.0.2:80"), "command", List.of("sh", "-c", "serve 10.0.0.2 10.0.0.25 110.0.0.2"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> moved = (Map<String, Object>) ServicePlay.withAddress(args, "10.0.0.2", "10.0.0.9");
+        assertEquals(Map.of("ip", "10.0.0.9", "prefix_len", 24), moved.get("network"));
+        assertEquals(Map.of("tcp", "10.0.0.9:80"), moved.get("healthcheck"), "the gate probes the new container");
+        assertEquals(List.of("sh", "-c", "serve 10.0.0.9 10.0.0.25 110.0.0.2"), moved.get("command"), "whole addresses only");
+    }
+
+    @Test
     void excludedRangesAreNeverSpare() {
         IpPool flat = IpPool.flat("apps", Cidr.parse("10.79.0.0/29"), List.of(AddressRange.parse("10.79.0.5-10.79.0.6")));
         SurgeAddresses spare = new SurgeAddresses(flat, List.of());
