@@ -111,17 +111,18 @@ ip -n "$CLIENT_NS" link set lo up
 read -r BLOCK1 DIRECT_IP < <(python3 -c '
 import json, sys
 play = json.load(open(sys.argv[1]))["plays"][0]
-h = play["hosts"][0]
-print(h["block"], h["instances"][0]["ip"])' "$WORK/plan.json")
+h = next(x for x in play["hosts"] if x["host"] == sys.argv[2])
+print(h["block"], h["instances"][0]["ip"])' "$WORK/plan.json" "$PREFIX-1")
 ip -n "$CLIENT_NS" route add "$BLOCK1" via "$HOST1"
 
 ab_run() { # NAME URL: prints "rps p50 p99 failed"
-  ip netns exec "$CLIENT_NS" ab -q -n "$AB_N" -c "$AB_C" -t "$AB_T" -s 5 -e "$WORK/ab-$1.csv" "$2" >"$WORK/ab-$1.out" 2>&1 || true
-  awk -F, '$1 == 50 {p50 = $2} $1 == 99 {p99 = $2} END {printf "%s %s ", p50, p99}' "$WORK/ab-$1.csv" >"$WORK/ab-$1.pct"
-  local rps failed
+  ip netns exec "$CLIENT_NS" ab -q -t "$AB_T" -n "$AB_N" -c "$AB_C" -s 5 -e "$WORK/ab-$1.csv" "$2" >"$WORK/ab-$1.out" 2>&1 || true
+  local rps failed p50 p99
+  read -r p50 p99 < <(awk -F, '$1 == 50 {p50 = $2} $1 == 99 {p99 = $2} END {print p50, p99}' "$WORK/ab-$1.csv")
   rps=$(awk '/^Requests per second/ {print $4}' "$WORK/ab-$1.out")
-  failed=$(awk '/^Failed requests/ {print $3}' "$WORK/ab-$1.out")
-  read -r p50 p99 <"$WORK/ab-$1.pct"
+  # ab counts a body of another length as failed (the instances answer their own names): only connect, receive,
+  # exception failures and non-2xx answers are failures here.
+  failed=$(awk '/\(Connect: / {gsub(/[(),]/, ""); f += $2 + $4 + $8} /^Non-2xx responses/ {f += $3} END {print f + 0}' "$WORK/ab-$1.out")
   echo "${rps:-0} ${p50:-0} ${p99:-0} ${failed:-?}"
 }
 # Interleaved, twice each, so that the machine's load drifts over both alike; the better of each pair is kept.
