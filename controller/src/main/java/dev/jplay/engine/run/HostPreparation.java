@@ -15,14 +15,14 @@ import java.util.concurrent.ExecutionException;
 /**
  * The preparation before a remote host's first {@code image} or {@code container} task of a run: the agent module
  * {@code host_setup} installs what the host lacks (runc, setfattr, and the CNI plugins when the container joins a
- * jplay network) through the same agent, once per agent and need. The controller itself is never prepared: it is the
+ * jplay network, nft before a {@code fleet_service}) through the same agent, once per agent and need. The controller itself is never prepared: it is the
  * user's own machine, not jplay's to install packages on. {@value #VAR}{@code : false} turns it off.
  */
 final class HostPreparation {
     /** Set to false on a host (or in a play's vars) to skip the preparation. */
     static final String VAR = "jplay_host_setup";
-    /** Modules that need the host's container runtime (and root). */
-    static final Set<String> MODULES = Set.of("image", "container");
+    /** Modules that need the host's container runtime (and root), or nftables ({@code fleet_service}). */
+    static final Set<String> MODULES = Set.of("image", "container", "fleet_service");
 
     private final boolean check;
     private final RunListener listener;
@@ -48,8 +48,10 @@ final class HostPreparation {
             return TaskResult.failed(new Failure(Step.ARGS, "SETUP_INVALID", VAR + ": " + e.getMessage()));
         }
         boolean cni = "container".equals(task.module()) && args.get("network") != null;
-        if (Boolean.FALSE.equals(enabled) || !prepared.add(target.sessionKey() + (cni ? "+cni" : ""))) return null;
-        Map<String, Object> setupArgs = cni ? Map.of() : Map.of("cni_plugins", List.of()); // cni: the module's defaults
+        boolean nft = "fleet_service".equals(task.module()); // its rules are an nftables table
+        if (Boolean.FALSE.equals(enabled) || !prepared.add(target.sessionKey() + (cni ? "+cni" : nft ? "+nft" : ""))) return null;
+        Map<String, Object> setupArgs = cni ? Map.of() : nft ? Map.of("cni_plugins", List.of(), "tools", List.of("nft"))
+                : Map.of("cni_plugins", List.of()); // cni: the module's defaults
         long started = System.nanoTime();
         TaskResult r = TaskResult.of(session.call("host_setup", setupArgs, check, false, null, null).get());
         double seconds = (System.nanoTime() - started) / 1e9;

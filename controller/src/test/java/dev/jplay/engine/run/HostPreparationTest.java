@@ -58,6 +58,14 @@ class HostPreparationTest {
     }
 
     @Test
+    void aFleetServiceNeedsNft() throws Exception {
+        assertNull(before("fleet_service: {name: web, port: 80}", Map.of("name", "web", "port", 80), Map.of(), REMOTE));
+        assertEquals(List.of(Map.of("cni_plugins", List.of(), "tools", List.of("nft"))), calls, "its rules are an nftables table");
+        assertNull(before("fleet_service: {name: dns, port: 53}", Map.of("name", "dns", "port", 53), Map.of(), REMOTE));
+        assertEquals(1, calls.size(), "once per agent");
+    }
+
+    @Test
     void neverOnTheControllerNorWhenTurnedOff() throws Exception {
         assertNull(before("image: {name: x}", Map.of(), Map.of(), HostTarget.local("localhost")));
         assertNull(before("image: {name: x}", Map.of(), Map.of("jplay_host_setup", "no"), REMOTE));

@@ -8,15 +8,14 @@ import dev.jplay.modules.TaskModule;
 import dev.jplay.protocol.Step;
 import dev.jplay.runtime.network.CniNetworks;
 import dev.jplay.runtime.network.FleetService;
+import dev.jplay.runtime.network.Forwarding;
 import dev.jplay.runtime.network.InstalledService;
 import dev.jplay.runtime.network.ListeningSockets;
 import dev.jplay.runtime.network.NetworkAttachment;
 import dev.jplay.runtime.network.NetworkException;
 import dev.jplay.runtime.network.PortMapping;
 import dev.jplay.runtime.network.ServiceTables;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +38,6 @@ import java.util.Set;
  */
 public final class FleetServiceModule implements TaskModule {
     public static final String NAME = "fleet_service";
-    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
 
     private final ServiceTables tables;
     private final ListeningSockets sockets;
@@ -100,12 +98,13 @@ public final class FleetServiceModule implements TaskModule {
     }
 
     private ModuleResult present(FleetService wanted, ModuleContext ctx) throws ModuleException {
-        Optional<InstalledService> current = tables.read(wanted.name());
+        // In check mode the host preparation has only said it would install nft: the table is then to be created.
+        Optional<InstalledService> current = ctx.check() && !tables.available() ? Optional.empty() : tables.read(wanted.name());
         boolean rules = current.isEmpty() || !current.get().matches(wanted);
         if (current.isEmpty()) refuseTakenPort(wanted, ctx);
-        boolean forwarding = !wanted.backends().isEmpty() && !forwarding();
+        boolean forwarding = !wanted.backends().isEmpty() && !Forwarding.on();
         if (!ctx.check()) {
-            if (forwarding) turnOnForwarding();
+            if (forwarding) Forwarding.turnOn();
             if (rules) tables.apply(wanted);
         }
         List<String> what = new ArrayList<>();
@@ -125,7 +124,7 @@ public final class FleetServiceModule implements TaskModule {
         if (!FleetService.validName(name)) {
             throw new ModuleException(Step.ARGS, "BAD_SERVICE", NAME + ": name must match [a-z0-9][a-z0-9-]{0,30}, got '" + name + "'");
         }
-        boolean present = tables.names().contains(name);
+        boolean present = tables.available() && tables.names().contains(name); // without nft, jplay wrote no table
         if (present && !ctx.check()) tables.delete(name);
         return ModuleResult.changed(present)
                 .msg(present ? (ctx.check() ? "would remove table " : "removed table ") + FleetService.tableOf(name)
@@ -138,6 +137,10 @@ public final class FleetServiceModule implements TaskModule {
             throw new ModuleException(Step.ARGS, "ARG_CONFLICT", NAME + ": state: query takes no other argument (it lists every service)");
         }
         List<Map<String, Object>> services = new ArrayList<>();
+        if (!tables.available()) {
+            // jplay ps asks every host: one without nft has no service (jplay installs it before writing one).
+            return ModuleResult.ok().msg("no fleet service on this host (no nft)").put("services", services).build();
+        }
         for (String name : tables.names()) tables.read(name).ifPresent(s -> services.add(describe(s.service())));
         return ModuleResult.ok().msg(services.size() + " fleet service(s) on this host").put("services", services).build();
     }
@@ -159,15 +162,9 @@ public final class FleetServiceModule implements TaskModule {
     private void refuseTakenPort(FleetService s, ModuleContext ctx) throws ModuleException {
         List<String> users = new ArrayList<>();
         for (String socket : sockets.receiving(s.protocol(), s.port())) users.add("a socket listening on " + socket);
+        // No network directory: no container was ever attached here (and reading would create it).
         if (Files.isDirectory(ctx.stateDir().resolve("network"))) {
-            for (Map.Entry<String, NetworkAttachment> e : new CniNetworks(ctx.stateDir()).attachments().entrySet()) {
-                for (PortMapping p : e.getValue().ports()) {
-                    boolean loopbackOnly = p.hostIp() != null && p.hostIp().startsWith("127.");
-                    if (p.hostPort() == s.port() && p.protocol().equals(s.protocol()) && !loopbackOnly) {
-                        users.add("container " + e.getKey() + " (published port " + p + ")");
-                    }
-                }
-            }
+            users.addAll(publishing(s, new CniNetworks(ctx.stateDir()).attachments()));
         }
         if (!users.isEmpty()) {
             throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_PORT_IN_USE, NAME + " " + s.name() + ": "
@@ -177,20 +174,17 @@ public final class FleetServiceModule implements TaskModule {
         }
     }
 
-    private static boolean forwarding() throws ModuleException {
-        try {
-            return Files.readString(IP_FORWARD).trim().equals("1");
-        } catch (IOException e) {
-            throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_NFT_FAILED, "cannot read " + IP_FORWARD + ": " + e.getMessage(), e);
+    /** The containers whose published ports take the service's port on a non-loopback address. */
+    static List<String> publishing(FleetService s, Map<String, NetworkAttachment> attachments) {
+        List<String> users = new ArrayList<>();
+        for (Map.Entry<String, NetworkAttachment> e : attachments.entrySet()) {
+            for (PortMapping p : e.getValue().ports()) {
+                boolean loopbackOnly = p.hostIp() != null && p.hostIp().startsWith("127.");
+                if (p.hostPort() == s.port() && p.protocol().equals(s.protocol()) && !loopbackOnly) {
+                    users.add("container " + e.getKey() + " (published port " + p + ")");
+                }
+            }
         }
-    }
-
-    private static void turnOnForwarding() throws ModuleException {
-        try {
-            Files.writeString(IP_FORWARD, "1\n");
-        } catch (IOException e) {
-            throw new ModuleException(NetworkException.STEP, NetworkException.SERVICE_NFT_FAILED,
-                    "cannot turn on forwarding (" + IP_FORWARD + "), which the service's DNAT to instances needs: " + e.getMessage(), e);
-        }
+        return users;
     }
 }

@@ -20,7 +20,10 @@ final class CniConfigs {
     /**
      * isGateway puts the gateway address on the bridge, so the host reaches its containers; ipMasq (when the
      * attachment masquerades) adds the plugin's own per-container nat chain: traffic leaving the subnet gets the host's
-     * address, as Docker's bridge does; hairpin stays off (no port mapping back into the same bridge). forceAddress:
+     * address, as Docker's bridge does. hairpinMode: a fleet service's instance that calls the service and is picked
+     * itself must get its own connection back; with bridge netfilter the DNATed frame is bridged back out of the port
+     * it came in by, which the bridge does only in hairpin mode (kubelet's hairpin-veth for the same reason; the
+     * plugin keeps DAD off, so the reflected multicast does not fail IPv6 addresses). forceAddress:
      * a bridge carries one IPv4 subnet, and an attachment with another gateway moves it there (the plugin would
      * otherwise refuse), as re-addressing a pool does; containers still on the old subnet lose their gateway until
      * they are re-addressed too.
@@ -34,7 +37,7 @@ final class CniConfigs {
         config.put("isGateway", true);
         config.put("forceAddress", true);
         config.put("ipMasq", a.masquerade());
-        config.put("hairpinMode", false);
+        config.put("hairpinMode", true);
         if (a.mtu() != null) config.put("mtu", a.mtu());
         List<Map<String, Object>> addresses = new ArrayList<>();
         addresses.add(entry("address", a.cidr(), "gateway", a.gateway()));

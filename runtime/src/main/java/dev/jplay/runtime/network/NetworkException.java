@@ -19,7 +19,7 @@ public class NetworkException extends RuntimeException {
     public static final String BAD_PORT = "BAD_PORT";
     /** A pool route is malformed (not a block of the pool, not an IPv4 gateway) or wanted two ways. */
     public static final String BAD_ROUTE = "BAD_ROUTE";
-    /** {@code ip route}, the forwarding sysctl or iptables refused a change of the pool's routing. */
+    /** {@code ip route}, the forwarding sysctl (also for a fleet service) or iptables refused a change of the pool's routing. */
     public static final String ROUTE_FAILED = "ROUTE_FAILED";
     /** A CNI plugin binary (bridge, static, loopback) is in none of the plugin directories. */
     public static final String PLUGIN_MISSING = "PLUGIN_MISSING";

@@ -2,8 +2,6 @@ package dev.jplay.runtime.network;
 
 import dev.jplay.runtime.fs.HostCommand;
 import dev.jplay.runtime.fs.HostTools;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ public final class PoolRouting {
     /** iproute2's protocol number of jplay's routes. */
     public static final String PROTO = "211";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
 
     private final HostTools tools;
 
@@ -74,10 +71,10 @@ public final class PoolRouting {
             if (inside(cidr(r.dst(), "route"), pool)) current.add(r);
         }
         RouteDiff diff = RouteDiff.of(current, wanted, keep);
-        boolean forwarding = !forwarding();
+        boolean forwarding = !Forwarding.on();
         List<String> firewall = missingForwardRules(poolCidr);
         if (!check) {
-            if (forwarding) writeForwarding();
+            if (forwarding) Forwarding.turnOn();
             for (String rule : firewall) iptables(List.of("-I"), rule);
             for (RouteDiff.Route r : diff.delete()) ip("route", "del", r.dst(), "via", r.via(), "proto", PROTO);
             for (RouteDiff.Route r : diff.replace()) ip("route", "replace", r.dst(), "via", r.via(), "proto", PROTO);
@@ -94,22 +91,6 @@ public final class PoolRouting {
             out.add(new RouteDiff.Route(f[0].contains("/") ? f[0] : f[0] + "/32", f[2]));
         }
         return out;
-    }
-
-    private boolean forwarding() {
-        try {
-            return Files.readString(IP_FORWARD).trim().equals("1");
-        } catch (IOException e) {
-            throw failed("cannot read " + IP_FORWARD + ": " + e.getMessage());
-        }
-    }
-
-    private void writeForwarding() {
-        try {
-            Files.writeString(IP_FORWARD, "1\n");
-        } catch (IOException e) {
-            throw failed("cannot turn on forwarding (" + IP_FORWARD + "): " + e.getMessage());
-        }
     }
 
     /**

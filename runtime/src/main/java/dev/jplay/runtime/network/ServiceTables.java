@@ -32,6 +32,11 @@ public final class ServiceTables {
         this.tools = tools;
     }
 
+    /** True when the host has {@code nft}: without it, it has no service table jplay wrote. */
+    public boolean available() {
+        return tools.find("nft").isPresent();
+    }
+
     /** The names of the services that have a table on this host, sorted. */
     public List<String> names() {
         List<String> names = new ArrayList<>();

@@ -35,7 +35,7 @@ class CniConfigsTest {
         JsonNode config = tree(configs.bridge(NetworkAttachment.of("10.88.0.23", 24, "10.88.0.1")));
         JsonNode expected = mapper.readTree("""
                 {"cniVersion":"1.0.0","name":"jplay-jplay0","type":"bridge","bridge":"jplay0","isGateway":true,"forceAddress":true,
-                 "ipMasq":false,"hairpinMode":false,
+                 "ipMasq":false,"hairpinMode":true,
                  "ipam":{"type":"static","addresses":[{"address":"10.88.0.23/24","gateway":"10.88.0.1"}],
                          "routes":[{"dst":"0.0.0.0/0"}]}}""");
         assertEquals(expected, config);
