@@ -130,6 +130,8 @@ public final class PsCommand implements Callable<Integer> {
                         row.put("host", host);
                         row.putAll(c);
                         row.put("services", memberOf(hostServices, c.get("ip")));
+                        // NAME.rN runs instance NAME after N start-first replacements: the instance keeps its name.
+                        if (c.get("name") instanceof String n && n.matches(".+\\.r[1-9][0-9]*")) row.put("instance", n.substring(0, n.lastIndexOf(".r")));
                         rows.add(row);
                     }
                 } catch (ExecutionException e) {

@@ -10,6 +10,7 @@ import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;
+import dev.jplay.testing.ClientNamespace;
 import dev.jplay.testing.RegistryServer;
 import dev.jplay.testing.TestFleet;
 import dev.jplay.testing.TestImages;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 13's fleet service under load, on real sshd hosts, real runc/CNI and the kernel's nftables: {@value #HOSTS} hosts
  * run {@code jplay.it.serviceInstances} instances (default 100) behind one service; a client in a network namespace of its
- * own (not a fleet host, not the controller's; on the fleet's bridge; deleted afterwards) sends requests at a steady rate,
+ * own ({@link ClientNamespace}: not a fleet host, not the controller's; on the fleet's bridge; deleted afterwards) sends requests at a steady rate,
  * bounded in count and time, to host 1's service port while (a) a rolling update to a new version runs host by host,
  * (b) an update whose instances fail their health gate is rolled back, (c) a host is cut off and jplay runs again.
  */
@@ -55,8 +56,7 @@ class ServiceRolloutFleetIT {
     static TestImages.Pushed web;
     static Path work;
     static Path stateDir;
-    static String clientNs;
-    static String clientVeth;
+    static ClientNamespace client;
     /** The play, with SERVICE_STATE, ORDER and ROLLBACK to fill in (play keywords are not templated). */
     static String playbook;
     /** The play's rollback keyword: none (then updates are start-first, the default with a service) or batch. */
@@ -111,15 +111,7 @@ class ServiceRolloutFleetIT {
             inventory.append("        ").append(fleet.name(i)).append(": {ansible_host: ").append(fleet.address(i)).append("}\n");
         }
         Files.writeString(dir.resolve("hosts.yml"), inventory);
-        clientNs = fleet.prefix() + "-client";
-        clientVeth = "jpc" + fleet.address(1).split("\\.")[2];
-        String clientIp = fleet.address(1).substring(0, fleet.address(1).lastIndexOf('.') + 1) + "250";
-        sh("ip", "netns", "add", clientNs);
-        sh("ip", "link", "add", clientVeth, "type", "veth", "peer", "name", "eth0", "netns", clientNs);
-        sh("ip", "link", "set", clientVeth, "master", "jpbr0", "up");
-        sh("ip", "-n", clientNs, "addr", "add", clientIp + "/16", "dev", "eth0");
-        sh("ip", "-n", clientNs, "link", "set", "eth0", "up");
-        sh("ip", "-n", clientNs, "link", "set", "lo", "up");
+        client = ClientNamespace.attach(fleet, 2);
     }
 
     @AfterAll
@@ -134,10 +126,7 @@ class ServiceRolloutFleetIT {
                 }
             }
         } finally {
-            if (clientNs != null) {
-                shQuiet("ip", "link", "del", clientVeth);
-                shQuiet("ip", "netns", "del", clientNs);
-            }
+            if (client != null) client.close();
             if (registry != null) registry.close();
             if (fleet != null) fleet.close();
         }
@@ -277,7 +266,7 @@ class ServiceRolloutFleetIT {
                         except Exception as e:
                             print("fail", type(e).__name__, e, flush=True)
                     """;
-            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", clientNs, "/usr/bin/python3", "-c", client, fleet.address(1),
+            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", client.name(), "/usr/bin/python3", "-c", client, fleet.address(1),
                     String.valueOf(PORT), String.valueOf(rate), String.valueOf(maxSeconds), stop.toString());
             pb.redirectOutput(out.toFile());
             pb.redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()));
@@ -339,23 +328,5 @@ class ServiceRolloutFleetIT {
 
     static int changed(RunReport report) {
         return report.recap().values().stream().mapToInt(HostRecap::changed).sum();
-    }
-
-    static void sh(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + ": no exit within 30 s");
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) throw new AssertionError(String.join(" ", command) + ": exit " + p.exitValue() + ": " + output);
-    }
-
-    static void shQuiet(String... command) {
-        try {
-            sh(command);
-        } catch (Exception | AssertionError e) {
-            // cleanup: already gone
-        }
     }
 }
