@@ -239,7 +239,7 @@ class ServiceRolloutFleetIT {
             Path stop = Files.createTempFile(work, "stop", "");
             Files.delete(stop);
             Path out = Files.createTempFile(work, "load", ".txt");
-            String client = """
+            String script = """
                     import os, socket, sys, time
                     host, port, rate, limit, stop = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
                     start = time.time()
@@ -266,7 +266,7 @@ class ServiceRolloutFleetIT {
                         except Exception as e:
                             print("fail", type(e).__name__, e, flush=True)
                     """;
-            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", client.name(), "/usr/bin/python3", "-c", client, fleet.address(1),
+            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", client.name(), "/usr/bin/python3", "-c", script, fleet.address(1),
                     String.valueOf(PORT), String.valueOf(rate), String.valueOf(maxSeconds), stop.toString());
             pb.redirectOutput(out.toFile());
             pb.redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()));

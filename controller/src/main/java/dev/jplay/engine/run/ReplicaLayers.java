@@ -2,6 +2,7 @@ package dev.jplay.engine.run;
 
 import dev.jplay.engine.fleet.AppPlan;
 import dev.jplay.engine.fleet.FleetPlanner;
+import dev.jplay.engine.fleet.FleetState;
 import dev.jplay.engine.fleet.FleetStateException;
 import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.fleet.InstanceVars;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A play's {@code replicas:} turned into per-host variables before any host is touched: the placement and
@@ -64,8 +66,8 @@ final class ReplicaLayers {
      * once it ran clean; otherwise the last state with only those replacements, so that the containers they started
      * stay known; null when there is nothing to save.
      */
-    dev.jplay.engine.fleet.FleetState stateToSave(boolean clean, dev.jplay.engine.fleet.FleetState.Service service) {
-        Map<String, dev.jplay.engine.fleet.FleetState.Instance> replaced = containers.replacements();
+    FleetState stateToSave(boolean clean, FleetState.Service service) {
+        Map<String, FleetState.Instance> replaced = containers.replacements();
         if (clean) return plan.next().withReplaced(replaced).withService(service);
         if (replaced.isEmpty() || plan.previous() == null) return null;
         return plan.previous().withReplaced(replaced);
@@ -112,9 +114,9 @@ final class ReplicaLayers {
             ReplicaLayers out = new ReplicaLayers(plan, layers, !routes.isEmpty());
             if (pool != null) {
                 List<String> leased = new ArrayList<>();
-                for (dev.jplay.engine.fleet.FleetState s : store.loadAll().values()) s.instances().forEach(i -> leased.add(i.ip()));
+                for (FleetState s : store.loadAll().values()) s.instances().forEach(i -> leased.add(i.ip()));
                 plan.next().instances().forEach(i -> leased.add(i.ip()));
-                out.surge = new SurgeAddresses(pool, leased.stream().filter(java.util.Objects::nonNull).toList());
+                out.surge = new SurgeAddresses(pool, leased.stream().filter(Objects::nonNull).toList());
             }
             return out;
         } catch (PlacementException | IpPoolException | FleetStateException e) {

@@ -1,23 +1,34 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.connection.AgentSession;
 import dev.jplay.engine.fleet.AppPlan;
 import dev.jplay.engine.fleet.FleetState;
+import dev.jplay.engine.ippool.Cidr;
+import dev.jplay.engine.ippool.IpAddress;
 import dev.jplay.engine.playbook.BecomeKeywords;
 import dev.jplay.engine.playbook.Block;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.playbook.Play;
+import dev.jplay.engine.playbook.RollbackPolicy;
 import dev.jplay.engine.playbook.ServiceSpec;
 import dev.jplay.engine.playbook.Task;
 import dev.jplay.engine.playbook.UpdatePolicy;
+import dev.jplay.protocol.AgentResult;
+import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A play's {@code service:} while the play runs: the host module {@code fleet_service} applied on EVERY host of the
@@ -46,7 +57,7 @@ final class ServicePlay {
     private long applied = Long.MIN_VALUE;
     private final ReplicaLayers replicas;
     /** host → its start-first replacements in flight, at most {@code max_surge} at once. */
-    private final Map<String, java.util.concurrent.Semaphore> surgeSlots = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Semaphore> surgeSlots = new ConcurrentHashMap<>();
 
     private ServicePlay(PlayContext ctx, TaskExecutor executor, List<HostRun> hosts, ServiceSpec spec, FleetState.Service stale,
                         ServiceBackends backends, RunListener listener, ReplicaLayers replicas) {
@@ -102,7 +113,7 @@ final class ServicePlay {
 
     /** The order changed instances are replaced in ({@code update.order}; start-first by default with a service, see UpdatePolicy). */
     UpdatePolicy.Order order() {
-        return update.effectiveOrder(serves(), ctx.play().rollback() != dev.jplay.engine.playbook.RollbackPolicy.NONE);
+        return update.effectiveOrder(serves(), ctx.play().rollback() != RollbackPolicy.NONE);
     }
 
     /** Whether a container call on {@code host} with {@code args} manages one of this play's instances. */
@@ -129,8 +140,8 @@ final class ServicePlay {
      * is removed and the old one keeps serving. Returns the new container's result, or null when the instance has no
      * address of its own to replace it beside (then it is replaced stop-first).
      */
-    dev.jplay.protocol.AgentResult replaceStartFirst(String host, dev.jplay.engine.connection.AgentSession session, Map<String, Object> args,
-            boolean diff, java.time.Duration timeout, Map<String, String> env) throws InterruptedException, ExecutionException {
+    AgentResult replaceStartFirst(String host, AgentSession session, Map<String, Object> args,
+            boolean diff, Duration timeout, Map<String, String> env) throws InterruptedException, ExecutionException {
         String oldContainer = (String) args.get("name");
         String instance = instanceOf(host, oldContainer);
         String oldIp = backends.ipOf(instance);
@@ -140,10 +151,10 @@ final class ServicePlay {
                 || !oldIp.equals(String.valueOf(network.get("ip"))) || current.prefixLen() == null) {
             return null;
         }
-        java.util.concurrent.Semaphore slots = surgeSlots.computeIfAbsent(host, h -> new java.util.concurrent.Semaphore(update.surgeFor(backends.countOn(h))));
+        Semaphore slots = surgeSlots.computeIfAbsent(host, h -> new Semaphore(update.surgeFor(backends.countOn(h))));
         slots.acquire();
         try {
-            dev.jplay.engine.ippool.Cidr subnet = subnetOf(oldIp, current.prefixLen());
+            Cidr subnet = subnetOf(oldIp, current.prefixLen());
             String newIp = spare.take(subnet, current.gateway());
             if (newIp == null) {
                 listener.warning(host + ": no spare address in " + subnet + " to start " + instance + " beside its old container: replaced stop-first");
@@ -156,7 +167,7 @@ final class ServicePlay {
             @SuppressWarnings("unchecked")
             Map<String, Object> newArgs = (Map<String, Object>) withAddress(args, oldIp, newIp);
             newArgs.put("name", newContainer);
-            dev.jplay.protocol.AgentResult started = session.call("container", newArgs, false, diff, timeout, env).get();
+            AgentResult started = session.call("container", newArgs, false, diff, timeout, env).get();
             if (started.failed()) { // the old one keeps serving; the half-started new one goes, with its address
                 session.call("container", Map.of("name", newContainer, "state", "absent"), false, false, timeout, null).get();
                 spare.giveBack(newIp);
@@ -166,7 +177,7 @@ final class ServicePlay {
             backends.moved(instance, newIp); // in at its new address, out at its old one: one sync
             sync(false);
             drain();
-            dev.jplay.protocol.AgentResult removed = session.call("container", Map.of("name", oldContainer, "state", "absent"), false, false,
+            AgentResult removed = session.call("container", Map.of("name", oldContainer, "state", "absent"), false, false,
                     timeout, null).get();
             if (removed.failed()) listener.warning(host + ": the old container " + oldContainer + " of " + instance + " was not removed: " + removed.msg());
             return started;
@@ -178,7 +189,7 @@ final class ServicePlay {
     /** {@code value} with every whole occurrence of the address {@code from} in its strings replaced by {@code to}. */
     static Object withAddress(Object value, String from, String to) {
         if (value instanceof String text) {
-            return text.replaceAll("(?<![0-9.])" + java.util.regex.Pattern.quote(from) + "(?![0-9])", java.util.regex.Matcher.quoteReplacement(to));
+            return text.replaceAll("(?<![0-9.])" + Pattern.quote(from) + "(?![0-9])", Matcher.quoteReplacement(to));
         }
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -196,10 +207,10 @@ final class ServicePlay {
         return replicas.plan().next().byName().get(instance);
     }
 
-    private static dev.jplay.engine.ippool.Cidr subnetOf(String ip, int prefixLen) {
-        java.math.BigInteger value = dev.jplay.engine.ippool.IpAddress.parse(ip).value();
-        java.math.BigInteger mask = java.math.BigInteger.ONE.shiftLeft(32 - prefixLen).subtract(java.math.BigInteger.ONE).not();
-        return dev.jplay.engine.ippool.Cidr.parse(new dev.jplay.engine.ippool.IpAddress(value.and(mask), 32) + "/" + prefixLen);
+    private static Cidr subnetOf(String ip, int prefixLen) {
+        BigInteger value = IpAddress.parse(ip).value();
+        BigInteger mask = BigInteger.ONE.shiftLeft(32 - prefixLen).subtract(BigInteger.ONE).not();
+        return Cidr.parse(new IpAddress(value.and(mask), 32) + "/" + prefixLen);
     }
 
     /** The instance's container is about to be stopped or replaced: out of every host's service first, then the drain wait. */
