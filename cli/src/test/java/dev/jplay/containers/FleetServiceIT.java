@@ -159,6 +159,31 @@ class FleetServiceIT {
         assertTrue(names(placed.instances()).containsAll(udp), "every datagram answered by an instance: " + udp);
         assertEquals(Set.of(fleet.name(1), fleet.name(2)), hostsOf(udp), "answers from both hosts: " + udp);
 
+        // A UDP client that keeps its source port (a resolver) is moved off a backend the service no longer has: the
+        // module forgets the flow (conntrack), which would otherwise keep going to the removed instance.
+        Path moved = work.resolve("moved");
+        Process steady = new ProcessBuilder("ip", "netns", "exec", client.name(), "/usr/bin/python3", "-c", STEADY_UDP_CLIENT,
+                fleet.address(2), "53", moved.toString()).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(steady.getInputStream()))) {
+            String firstAnswer = CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS);
+            FleetState.Instance answered = placed.instances().stream().filter(i -> i.name().equals(firstAnswer)).findFirst()
+                    .orElseThrow(() -> new AssertionError("not an instance: " + firstAnswer));
+            List<String> withoutFirst = all.stream().filter(ip -> !ip.equals(answered.ip())).toList();
+            RunReport moveOff = apply("services.yml", vars(all, withoutFirst, List.of(self.ip())));
+            assertEquals(0, moveOff.exitCode(), () -> "failures: " + moveOff.failures());
+            TaskOutcome onHost2 = moveOff.results().stream().filter(r -> r.task().equals("dns") && r.host().equals(fleet.name(2)))
+                    .findFirst().orElseThrow();
+            // At least the steady client's (the datagrams above left theirs in the table too, for 30 s).
+            assertTrue(onHost2.msg().matches(".*forgot [1-9][0-9]* UDP flow\\(s\\) to " + answered.ip().replace(".", "\\.") + ":.*"),
+                    onHost2.msg());
+            Files.writeString(moved, "go");
+            String secondAnswer = CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS);
+            assertTrue(names(placed.instances()).contains(secondAnswer) && !secondAnswer.equals(answered.name()),
+                    "the same client socket now reaches another instance than the removed " + answered.name() + ": " + secondAnswer);
+        } finally {
+            steady.destroyForcibly();
+        }
+
         // Without host 2's instances: no request reaches them any more, from either host's port.
         List<String> only1 = ips(on(1));
         RunReport shrunk = apply("services.yml", vars(only1, only1, List.of(self.ip())));
@@ -170,6 +195,10 @@ class FleetServiceIT {
             assertEquals(Set.of(fleet.name(1)), hostsOf(after), "only host 1's instances, through " + fleet.name(h) + ": " + after);
             List<String> udpAfter = udp(fleet.address(h), 53, REQUESTS / 2);
             assertEquals(Set.of(fleet.name(1)), hostsOf(udpAfter), "UDP too: " + udpAfter);
+        }
+        for (FleetState.Instance i : placed.instances()) { // the echoes end on "bye" from their host
+            fleet.exec(hostOf(i), "/usr/bin/python3", "-c", "import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
+                    + ".sendto(b'bye', (sys.argv[1], 5353))", i.ip());
         }
         for (CompletableFuture<String> echo : echoes) echo.get(60, TimeUnit.SECONDS);
 
@@ -286,6 +315,10 @@ class FleetServiceIT {
         return hosts;
     }
 
+    static int hostOf(FleetState.Instance instance) {
+        return instance.host().equals(fleet.name(1)) ? 1 : 2;
+    }
+
     static int changed(RunReport report) {
         return report.recap().values().stream().mapToInt(HostRecap::changed).sum();
     }
@@ -315,18 +348,20 @@ class FleetServiceIT {
 
     /**
      * A UDP echo in {@code instance}'s network namespace on its host, on the dns service's target port: answers each
-     * datagram with the instance's name; exits after 20 s without one. Returns once it answered a probe from its host.
+     * datagram with the instance's name; exits on "bye", or after 90 s without a datagram. Returns once it answered a probe from its host.
      */
     static CompletableFuture<String> udpEcho(FleetState.Instance instance) throws Exception {
-        int host = instance.host().equals(fleet.name(1)) ? 1 : 2;
+        int host = hostOf(instance);
         String server = """
                 import socket
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 s.bind(("0.0.0.0", 5353))
-                s.settimeout(20)
+                s.settimeout(90)
                 try:
                     while True:
                         data, peer = s.recvfrom(512)
+                        if data == b"bye":
+                            break
                         s.sendto(b"%s", peer)
                 except socket.timeout:
                     pass
@@ -362,6 +397,35 @@ class FleetServiceIT {
                     finally:
                         s.close()
             """;
+
+    /**
+     * One socket (one source port) for two datagrams: prints the first answer, waits (at most 60 s) for the file
+     * argv[3] to exist, then prints the second answer, or TIMEOUT (3 s each).
+     */
+    static final String STEADY_UDP_CLIENT = """
+            import os, socket, sys, time
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(3)
+            def ask():
+                s.sendto(b"who", (sys.argv[1], int(sys.argv[2])))
+                try:
+                    print(s.recvfrom(512)[0].decode(), flush=True)
+                except OSError:
+                    print("TIMEOUT", flush=True)
+            ask()
+            deadline = time.time() + 60
+            while not os.path.exists(sys.argv[3]) and time.time() < deadline:
+                time.sleep(0.1)
+            ask()
+            """;
+
+    static String readLine(java.io.BufferedReader in) {
+        try {
+            return String.valueOf(in.readLine()).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static List<String> udp(String address, int port, int count) {
         return lines(client.exec("/usr/bin/python3", "-c", UDP_CLIENT, address, String.valueOf(port), String.valueOf(count)));

@@ -7,6 +7,7 @@ import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
 import dev.jplay.protocol.Step;
 import dev.jplay.runtime.network.CniNetworks;
+import dev.jplay.runtime.network.ConntrackFlows;
 import dev.jplay.runtime.network.FleetService;
 import dev.jplay.runtime.network.Forwarding;
 import dev.jplay.runtime.network.InstalledService;
@@ -41,14 +42,16 @@ public final class FleetServiceModule implements TaskModule {
 
     private final ServiceTables tables;
     private final ListeningSockets sockets;
+    private final ConntrackFlows flows;
 
     public FleetServiceModule() {
-        this(new ServiceTables(), ListeningSockets.current());
+        this(new ServiceTables(), ListeningSockets.current(), new ConntrackFlows());
     }
 
-    FleetServiceModule(ServiceTables tables, ListeningSockets sockets) {
+    FleetServiceModule(ServiceTables tables, ListeningSockets sockets, ConntrackFlows flows) {
         this.tables = tables;
         this.sockets = sockets;
+        this.flows = flows;
     }
 
     @Override
@@ -103,19 +106,24 @@ public final class FleetServiceModule implements TaskModule {
         boolean rules = current.isEmpty() || !current.get().matches(wanted);
         if (current.isEmpty()) refuseTakenPort(wanted, ctx);
         boolean forwarding = !wanted.backends().isEmpty() && !Forwarding.on();
+        List<String> stale = staleUdpBackends(current, wanted);
+        Optional<Integer> forgotten = Optional.empty();
         if (!ctx.check()) {
             if (forwarding) Forwarding.turnOn();
             if (rules) tables.apply(wanted);
+            if (!stale.isEmpty()) forgotten = flows.forget(current.get().service().port(), stale); // after: no new flow goes there
         }
         List<String> what = new ArrayList<>();
         if (rules) what.add((current.isEmpty() ? "table " : "replaced table ") + wanted.table());
         if (forwarding) what.add("ip_forward on");
+        if (!stale.isEmpty()) what.add(forgetting(stale, forgotten, ctx));
         String summary = wanted.protocol() + " " + wanted.port() + " -> " + (wanted.backends().isEmpty() ? "no backend (rejected)"
                 : wanted.backends().size() + " backend(s) at " + wanted.targetPort());
         ModuleResult.Builder b = ModuleResult.changed(rules || forwarding)
                 .msg(what.isEmpty() ? "service " + wanted.name() + " in place: " + summary
                         : (ctx.check() ? "would set " : "") + String.join("; ", what) + ": " + summary)
-                .put("backends", wanted.backends()).put("table", wanted.table()).put("forwarding_turned_on", forwarding);
+                .put("backends", wanted.backends()).put("table", wanted.table()).put("forwarding_turned_on", forwarding)
+                .put("udp_flows_forgotten", forgotten.orElse(null));
         if (ctx.diff() && rules) b.diff(current.map(c -> describe(c.service())).orElse(null), describe(wanted));
         return b.build();
     }
@@ -125,10 +133,18 @@ public final class FleetServiceModule implements TaskModule {
             throw new ModuleException(Step.ARGS, "BAD_SERVICE", NAME + ": name must match [a-z0-9][a-z0-9-]{0,30}, got '" + name + "'");
         }
         boolean present = tables.available() && tables.names().contains(name); // without nft, jplay wrote no table
-        if (present && !ctx.check()) tables.delete(name);
+        Optional<InstalledService> current = present ? tables.read(name) : Optional.empty();
+        List<String> stale = staleUdpBackends(current, null);
+        Optional<Integer> forgotten = Optional.empty();
+        if (present && !ctx.check()) {
+            tables.delete(name);
+            if (!stale.isEmpty()) forgotten = flows.forget(current.get().service().port(), stale);
+        }
         return ModuleResult.changed(present)
                 .msg(present ? (ctx.check() ? "would remove table " : "removed table ") + FleetService.tableOf(name)
+                        + (stale.isEmpty() ? "" : "; " + forgetting(stale, forgotten, ctx))
                         : "service " + name + " is not on this host")
+                .put("udp_flows_forgotten", forgotten.orElse(null))
                 .put("backends", List.of()).put("table", FleetService.tableOf(name)).build();
     }
 
@@ -172,6 +188,24 @@ public final class FleetServiceModule implements TaskModule {
                     + "; the service would take its connections: choose another port")
                     .detail("service", s.name()).detail("port", s.port()).detail("protocol", s.protocol()).detail("taken_by", users);
         }
+    }
+
+    /**
+     * The backends whose UDP flows must be forgotten ({@link ConntrackFlows}): those of the installed UDP service that
+     * {@code wanted} (null: the service goes) no longer sends its port's datagrams to.
+     */
+    static List<String> staleUdpBackends(Optional<InstalledService> current, FleetService wanted) {
+        if (current.isEmpty() || !current.get().service().protocol().equals("udp")) return List.of();
+        FleetService now = current.get().service();
+        boolean same = wanted != null && wanted.protocol().equals("udp") && wanted.port() == now.port()
+                && wanted.targetPort() == now.targetPort();
+        return now.backends().stream().filter(b -> !same || !wanted.backends().contains(b)).toList();
+    }
+
+    private static String forgetting(List<String> stale, Optional<Integer> forgotten, ModuleContext ctx) {
+        if (ctx.check()) return "would forget UDP flows to " + String.join(", ", stale);
+        return forgotten.map(n -> "forgot " + n + " UDP flow(s) to " + String.join(", ", stale))
+                .orElse("UDP flows to " + String.join(", ", stale) + " go on until idle (no conntrack command: package conntrack)");
     }
 
     /** The containers whose published ports take the service's port on a non-loopback address. */

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jplay.modules.Contexts;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.runtime.network.FleetService;
+import dev.jplay.runtime.network.InstalledService;
 import dev.jplay.runtime.network.NetworkAttachment;
 import dev.jplay.runtime.network.PublishedPorts;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** fleet_service's arguments: checked (step args) before nft is run or the ruleset read. */
@@ -62,5 +64,20 @@ class FleetServiceModuleTest {
         attachments.put("plain", a);
         assertEquals(List.of("container api (published port 8080:80/tcp)"), FleetServiceModule.publishing(web, attachments));
         assertEquals(List.of(), FleetServiceModule.publishing(new FleetService("web", 8081, 80, "tcp", List.of()), attachments));
+    }
+
+    @Test
+    void udpFlowsAreForgottenForBackendsTheServiceNoLongerSendsTo() {
+        FleetService dns = new FleetService("dns", 53, 5353, "udp", List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"));
+        Optional<InstalledService> installed = Optional.of(new InstalledService(dns, "0123456789abcdef"));
+        assertEquals(List.of("10.0.0.2"), FleetServiceModule.staleUdpBackends(installed,
+                new FleetService("dns", 53, 5353, "udp", List.of("10.0.0.1", "10.0.0.3", "10.0.0.4"))));
+        assertEquals(List.of(), FleetServiceModule.staleUdpBackends(installed, dns));
+        assertEquals(dns.backends(), FleetServiceModule.staleUdpBackends(installed, null), "the service goes");
+        assertEquals(dns.backends(), FleetServiceModule.staleUdpBackends(installed,
+                new FleetService("dns", 53, 53, "udp", dns.backends())), "another target port: every flow goes to the old one");
+        assertEquals(List.of(), FleetServiceModule.staleUdpBackends(Optional.of(new InstalledService(
+                new FleetService("web", 80, 80, "tcp", List.of("10.0.0.1")), null)), null), "TCP connections drain");
+        assertEquals(List.of(), FleetServiceModule.staleUdpBackends(Optional.empty(), dns));
     }
 }

@@ -37,6 +37,8 @@ public class NetworkException extends RuntimeException {
     public static final String SERVICE_NFT_MISSING = "SERVICE_NFT_MISSING";
     /** {@code nft} refused the service's rules or could not list them; detail has its stderr's tail. */
     public static final String SERVICE_NFT_FAILED = "SERVICE_NFT_FAILED";
+    /** {@code conntrack} could not forget the UDP flows to a service's removed backends. */
+    public static final String SERVICE_CONNTRACK_FAILED = "SERVICE_CONNTRACK_FAILED";
     /** Something on the host already receives the service's port (a listening socket, a published port). */
     public static final String SERVICE_PORT_IN_USE = "SERVICE_PORT_IN_USE";
 
