@@ -15,6 +15,7 @@ import dev.jplay.engine.fleet.PlanDiff;
 import dev.jplay.engine.fleet.ReplicaSpec;
 import dev.jplay.engine.ippool.IpPool;
 import dev.jplay.engine.ippool.IpPoolException;
+import dev.jplay.engine.playbook.ServiceSpec;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.PlaybookParser;
 import dev.jplay.engine.run.ExitCodes;
@@ -125,7 +126,7 @@ public final class PlanCommand implements Callable<Integer> {
             List<StateCheck.App> apps = new ArrayList<>();
             for (ReplicaPlays.ReplicaPlay rp : ReplicaPlays.of(book, inv, targets.limit, extra, parser, templater)) {
                 AppPlan plan = planner.plan(rp.spec(), rp.placementHosts(), rp.pool());
-                plans.add(new PlannedPlay(rp.name(), rp.hostNames(), plan));
+                plans.add(new PlannedPlay(rp.name(), rp.hostNames(), plan, rp.service()));
                 apps.add(new StateCheck.App(rp.spec().app(), plan.previous(), rp.hosts()));
             }
             if (!offline && !apps.isEmpty()) {
@@ -155,7 +156,8 @@ public final class PlanCommand implements Callable<Integer> {
         }
         if (writeState) {
             try {
-                for (PlannedPlay p : plans) store.save(p.plan().next());
+                for (PlannedPlay p : plans) store.save(p.plan().next().withService(p.service() == null || p.service().absent() ? null
+                        : new FleetState.Service(p.service().name(), p.service().port(), p.service().targetPort(), p.service().protocol())));
             } catch (FleetStateException e) {
                 err.println("jplay: " + e.getMessage());
                 return ExitCodes.BAD_INPUT;
@@ -164,7 +166,19 @@ public final class PlanCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private record PlannedPlay(String name, List<String> hosts, AppPlan plan) {}
+    private record PlannedPlay(String name, List<String> hosts, AppPlan plan, ServiceSpec service) {}
+
+    /** The service's backends once the run succeeded (every planned instance with an address), in index order. */
+    private static List<FleetState.Instance> backends(AppPlan plan) {
+        return plan.next().instances().stream().filter(i -> i.ip() != null).toList();
+    }
+
+    /** The service the last run left that this plan deletes (renamed, removed, or {@code state: absent}), or null. */
+    private static String staleService(PlannedPlay p) {
+        FleetState.Service before = p.plan().previous() == null ? null : p.plan().previous().service();
+        if (before == null) return null;
+        return p.service() == null || p.service().absent() || !before.name().equals(p.service().name()) ? before.name() : null;
+    }
 
     private void writeText(List<PlannedPlay> plans, FleetStateStore store, PrintStream out) {
         if (plans.isEmpty()) out.println("no play of " + playbook + " declares replicas");
@@ -190,6 +204,24 @@ public final class PlanCommand implements Callable<Integer> {
                     sep = ", ";
                 }
                 out.println(line);
+            }
+            String stale = staleService(p);
+            if (stale != null) out.println("  service " + stale + ": deleted from every host");
+            ServiceSpec service = p.service();
+            if (service != null && !service.absent()) {
+                List<FleetState.Instance> backends = backends(plan);
+                java.util.Set<String> kept = plan.next().keptFrom(plan.previous());
+                out.println("  service " + service.name() + ": port " + service.portKey() + " -> target port " + service.targetPort()
+                        + " on every host (" + p.hosts().size() + "), " + backends.size() + " backends (" + kept.size()
+                        + " serving from the start, the others once their container task succeeds):");
+                for (int from = 0; from < backends.size(); from += 8) { // '*': joins once its container task succeeds
+                    line.setLength(0);
+                    line.append("   ");
+                    for (FleetState.Instance i : backends.subList(from, Math.min(backends.size(), from + 8))) {
+                        line.append(' ').append(i.ip()).append(kept.contains(i.name()) ? "" : "*");
+                    }
+                    out.println(line);
+                }
             }
             Map<PlanDiff.Kind, Integer> counts = plan.diff().counts();
             out.println("  changes vs " + (plan.previous() == null ? "no state (first run)" : store.fileOf(spec.app()).toString()) + ": "
@@ -275,6 +307,28 @@ public final class PlanCommand implements Callable<Integer> {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                String stale = staleService(p);
+                if (stale != null) g.writeStringField("deleted_service", stale);
+                if (p.service() != null && !p.service().absent()) {
+                    ServiceSpec service = p.service();
+                    java.util.Set<String> kept = plan.next().keptFrom(plan.previous());
+                    g.writeObjectFieldStart("service");
+                    g.writeStringField("name", service.name());
+                    g.writeNumberField("port", service.port());
+                    g.writeNumberField("target_port", service.targetPort());
+                    g.writeStringField("protocol", service.protocol());
+                    g.writeArrayFieldStart("backends");
+                    for (FleetState.Instance i : backends(plan)) {
+                        g.writeStartObject();
+                        g.writeStringField("instance", i.name());
+                        g.writeStringField("host", i.host());
+                        g.writeStringField("ip", i.ip());
+                        g.writeBooleanField("serving_at_start", kept.contains(i.name()));
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
                 g.writeObjectFieldStart("summary");
                 for (Map.Entry<PlanDiff.Kind, Integer> e : plan.diff().counts().entrySet()) {
                     g.writeNumberField(e.getKey().name().toLowerCase(), e.getValue());

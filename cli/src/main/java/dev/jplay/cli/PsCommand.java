@@ -87,6 +87,7 @@ public final class PsCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Map<String, Object>> failures = new ArrayList<>();
+        List<Map<String, Object>> services = new ArrayList<>();
         int exit = ExitCodes.OK;
         try (Connections connections = Connections.builder().ssh(ssh).forks(Math.max(1, Math.min(forks, hosts.size())))
                 .agentJar(AgentJar.embedded()).build()) {
@@ -98,8 +99,11 @@ public final class PsCommand implements Callable<Integer> {
                 err.println("jplay: ps: " + e.getMessage());
                 return ExitCodes.BAD_INPUT;
             }
-            targets.forEach((host, target) ->
-                    calls.put(host, connections.open(target).thenCompose(session -> session.call("container_info", Map.of()))));
+            Map<String, CompletableFuture<AgentResult>> serviceCalls = new LinkedHashMap<>();
+            targets.forEach((host, target) -> {
+                calls.put(host, connections.open(target).thenCompose(session -> session.call("container_info", Map.of())));
+                serviceCalls.put(host, connections.open(target).thenCompose(session -> session.call("fleet_service", Map.of("state", "query"))));
+            });
             for (Map.Entry<String, CompletableFuture<AgentResult>> call : calls.entrySet()) {
                 String host = call.getKey();
                 try {
@@ -110,11 +114,21 @@ public final class PsCommand implements Callable<Integer> {
                         exit |= ExitCodes.HOST_FAILED;
                         continue;
                     }
+                    List<Map<String, Object>> hostServices = services(serviceCalls.get(host));
+                    for (Map<String, Object> svc : hostServices) {
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("host", host);
+                        row.putAll(svc);
+                        services.add(row);
+                    }
                     for (Map<String, Object> c : containers(r)) {
                         if (!all && !Boolean.TRUE.equals(c.get("running"))) continue;
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("host", host);
                         row.putAll(c);
+                        row.put("services", memberOf(hostServices, c.get("ip")));
+                        // NAME.rN runs instance NAME after N start-first replacements: the instance keeps its name.
+                        if (c.get("name") instanceof String n && n.matches(".+\\.r[1-9][0-9]*")) row.put("instance", n.substring(0, n.lastIndexOf(".r")));
                         rows.add(row);
                     }
                 } catch (ExecutionException e) {
@@ -133,6 +147,7 @@ public final class PsCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("containers", rows);
+            doc.put("services", services);
             doc.put("failures", failures);
             try {
                 System.out.println(ReportFiles.json().writeValueAsString(doc));
@@ -141,11 +156,53 @@ public final class PsCommand implements Callable<Integer> {
             }
         } else {
             printTable(System.out, rows);
+            printServices(System.out, services);
             for (Map<String, Object> f : failures) {
                 err.println(f.get("host") + ": " + f.get("step") + "/" + f.get("code") + ": " + f.get("message"));
             }
         }
         return exit;
+    }
+
+    /**
+     * The services the host serves ({@code fleet_service} with {@code state: query}); none when the host's agent cannot
+     * tell (an older agent, no nftables): membership is then unknown, not a failure of ps.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> services(CompletableFuture<AgentResult> call) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try {
+            AgentResult r = call.get(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (!r.failed() && r.data() != null && r.data().get("services") instanceof List<?> list) {
+                for (Object o : list) if (o instanceof Map<?, ?> m) out.add((Map<String, Object>) m);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+
+    /** The names of the host's services that have {@code ip} among their backends. */
+    static List<String> memberOf(List<Map<String, Object>> services, Object ip) {
+        List<String> names = new ArrayList<>();
+        if (ip == null) return names;
+        for (Map<String, Object> s : services) {
+            if (s.get("backends") instanceof List<?> b && b.contains(String.valueOf(ip))) names.add(text(s.get("name")));
+        }
+        return names;
+    }
+
+    /** One line per host and service: its port, target port and how many backends it spreads over. */
+    static void printServices(PrintStream out, List<Map<String, Object>> services) {
+        if (services.isEmpty()) return;
+        out.println();
+        for (Map<String, Object> s : services) {
+            int n = s.get("backends") instanceof List<?> b ? b.size() : 0;
+            out.println(text(s.get("host")) + ": service " + text(s.get("name")) + " " + text(s.get("port")) + "/" + text(s.get("protocol"))
+                    + " -> " + text(s.get("target_port")) + ", " + n + " backend" + (n == 1 ? "" : "s"));
+        }
     }
 
     /** The agent's answer is untrusted: only maps under data.containers are taken. */
@@ -171,10 +228,11 @@ public final class PsCommand implements Callable<Integer> {
 
     static void printTable(PrintStream out, List<Map<String, Object>> rows) {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"HOST", "CONTAINER", "STATUS", "IP", "IMAGE", "STARTED", "RESTARTS"});
+        lines.add(new String[] {"HOST", "CONTAINER", "STATUS", "IP", "IMAGE", "STARTED", "RESTARTS", "SERVICES"});
         for (Map<String, Object> r : rows) {
             lines.add(new String[] {text(r.get("host")), text(r.get("name")), text(r.get("status")), text(r.get("ip")),
-                    shortDigest(r.get("image_digest")), text(r.get("started_at")), text(r.get("restart_count"))});
+                    shortDigest(r.get("image_digest")), text(r.get("started_at")), text(r.get("restart_count")),
+                    r.get("services") instanceof List<?> l && !l.isEmpty() ? String.join(",", l.stream().map(String::valueOf).toList()) : "-"});
         }
         int[] width = new int[lines.get(0).length];
         for (String[] l : lines) {

@@ -29,7 +29,8 @@ import java.util.Map;
  */
 final class ReplicaPlays {
     /** One replicas play: its app's spec, its hosts, their weights and capacities, its pool (null: none). */
-    record ReplicaPlay(String name, ReplicaSpec spec, List<Host> hosts, List<PlacementHost> placementHosts, IpPool pool) {
+    record ReplicaPlay(String name, ReplicaSpec spec, List<Host> hosts, List<PlacementHost> placementHosts, IpPool pool,
+                       dev.jplay.engine.playbook.ServiceSpec service) {
         List<String> hostNames() {
             return hosts.stream().map(Host::name).toList();
         }
@@ -75,7 +76,7 @@ final class ReplicaPlays {
                 IpPools.checkNoOverlap(poolsSeen.values());
                 pool = pools.get(spec.pool());
             }
-            out.add(new ReplicaPlay(play.displayName(), spec, hosts, placementHosts, pool));
+            out.add(new ReplicaPlay(play.displayName(), spec, hosts, placementHosts, pool, play.service()));
         }
         return out;
     }

@@ -38,7 +38,7 @@ class PsCommandTest {
         Path knownHosts = Files.writeString(dir.resolve("known_hosts"), "");
         CliRun table = run("ps", "-i", inventory.toString(), "--known-hosts", knownHosts.toString());
         assertEquals(ExitCodes.HOST_UNREACHABLE, table.exit(), table.err());
-        assertEquals("HOST  CONTAINER  STATUS  IP  IMAGE  STARTED  RESTARTS\n", table.out().replaceAll(" +", "  "));
+        assertEquals("HOST  CONTAINER  STATUS  IP  IMAGE  STARTED  RESTARTS  SERVICES\n", table.out().replaceAll(" +", "  "));
         assertTrue(table.err().startsWith("dead: connect/CONNECT_REFUSED: "), table.err());
 
         CliRun json = run("ps", "-i", inventory.toString(), "--known-hosts", knownHosts.toString(), "--json");

@@ -64,6 +64,7 @@ final class BatchLoop {
             try {
                 strategy.runTasks(ctx, batch, scope, state);
                 handlers.runHandlers(ctx, batch);
+                if (ctx.service() != null) ctx.service().syncIfChanged(); // backends follow the batch's outcome
             } catch (RunInterruptedException e) {
                 journal.mark(playIndex, i, RunJournal.INTERRUPTED);
                 throw e;

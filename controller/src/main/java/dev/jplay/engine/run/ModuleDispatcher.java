@@ -70,7 +70,20 @@ final class ModuleDispatcher {
         try {
             TaskResult unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
             if (unprepared != null) return unprepared;
+            ServicePlay service = play.service();
+            boolean instance = service != null && !options.check() && where.shownAs() == null
+                    && service.manages(host.name, call.module(), call.args());
+            if (instance && service.isServing(host.name, (String) call.args().get("name"))) {
+                // A serving instance changes only in the service's order; the check-mode call says whether it changes.
+                AgentResult preview = session.call(call.module(), call.args(), true, false, timeout, env).get();
+                if (preview.changed() && service.order() == dev.jplay.engine.playbook.UpdatePolicy.Order.START_FIRST) {
+                    AgentResult replaced = service.replaceStartFirst(host.name, session, call.args(), options.diff(), timeout, env);
+                    if (replaced != null) return TaskResult.of(replaced);
+                }
+                if (preview.changed()) service.beforeStop(host.name, (String) call.args().get("name")); // stop-first
+            }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
+            if (instance) service.containerDone(host.name, call.args(), r.failed());
             return TaskResult.of(r);
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.

@@ -28,6 +28,8 @@ final class PlayContext {
     private final Map<String, Object> roleVars;
     /** Handlers of roles brought in by {@code include_role} while the play runs (notifiable like the play's). */
     private final List<Task> includedHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The play's {@code service:} as it runs, set once the play's hosts are known; null without one. */
+    private volatile ServicePlay service;
 
     PlayContext(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, Map<String, Object> magic, Path playbookDir,
                 ReplicaLayers replicas, int hostCount) {
@@ -40,6 +42,19 @@ final class PlayContext {
         this.playbookDir = playbookDir;
         this.roleDefaults = exposedRoleVars(play.tasks(), true, new java.util.LinkedHashMap<>());
         this.roleVars = exposedRoleVars(play.tasks(), false, new java.util.LinkedHashMap<>());
+    }
+
+    /** The play's replicas, or null without. */
+    ReplicaLayers replicas() {
+        return replicas;
+    }
+
+    ServicePlay service() {
+        return service;
+    }
+
+    void setService(ServicePlay service) {
+        this.service = service;
     }
 
     int hostCount() {

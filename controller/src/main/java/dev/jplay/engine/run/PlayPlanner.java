@@ -1,5 +1,6 @@
 package dev.jplay.engine.run;
 
+import dev.jplay.engine.fleet.FleetState;
 import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.playbook.Block;
 import dev.jplay.engine.playbook.Play;
@@ -69,10 +70,15 @@ final class PlayPlanner {
         return new PlayPlan(ctx, batches, replicas);
     }
 
-    /** Keeps the play's replica placement for the next run once the play ran clean on every host. */
+    /**
+     * Keeps the play's replica placement for the next run once the play ran clean on every host; after a play that did
+     * not, only its start-first replacements (their containers run, whatever else failed).
+     */
     void playEnded(PlayPlan plan, boolean clean) {
         ReplicaLayers replicas = plan.replicas();
-        if (replicas != null && clean && !options.check()) fleetState.save(replicas.plan().next());
+        if (replicas == null || options.check()) return;
+        FleetState state = replicas.stateToSave(clean, ServicePlay.record(plan.ctx().play().service()));
+        if (state != null) fleetState.save(state);
     }
 
     /** {@code serial} may be a template ({@code serial: "{{ batch }}"}): rendered with the play's vars and extra vars. */

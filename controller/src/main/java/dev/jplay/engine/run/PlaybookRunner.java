@@ -39,10 +39,12 @@ public final class PlaybookRunner implements AutoCloseable {
     private final PlayStrategy linear;
     private final PlayStrategy free;
     private final StopSignal stop = new StopSignal();
+    private final ServiceTracker services = new ServiceTracker();
 
     public PlaybookRunner(Inventory inventory, Connections connections, RunOptions options, RunListener listener) {
         RollbackPlanner rollbacks = new RollbackPlanner(connections, options, listener);
-        this.listener = RunListener.all(List.of(listener, rollbacks)); // the planner learns what each task replaced
+        // the planner learns what each task replaced; the service which hosts were lost, and syncs at each next task
+        this.listener = RunListener.all(List.of(services, listener, rollbacks)); // services first: synced before a task is announced
         ControllerModules cm = new ControllerModules(templater, expressions);
         this.executor = new TaskExecutor(templater, expressions, connections, cm, new ExecutionTargets(inventory), options, this.listener);
         this.forks = new Forks(options.forks());
@@ -120,10 +122,15 @@ public final class PlaybookRunner implements AutoCloseable {
             return;
         }
         PlayPlanner.PlayPlan plan = planner.plan(playbook, play, playHosts);
+        ServicePlay service = ServicePlay.of(plan.ctx(), plan.replicas(), executor, playHosts, listener);
+        plan.ctx().setService(service);
+        services.playing(service);
         try {
+            if (service != null) service.start();
             batches.runBatches(playIndex, play, plan.ctx(), plan.batches(), "free".equals(planner.strategy(play)) ? free : linear);
         } finally {
             boolean clean = playHosts.stream().allMatch(HostRun::active) && !stop.stopped();
+            services.playing(null);
             planner.playEnded(plan, clean);
         }
     }

@@ -2,6 +2,7 @@ package dev.jplay.engine.run;
 
 import dev.jplay.engine.fleet.AppPlan;
 import dev.jplay.engine.fleet.FleetPlanner;
+import dev.jplay.engine.fleet.FleetState;
 import dev.jplay.engine.fleet.FleetStateException;
 import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.fleet.InstanceVars;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A play's {@code replicas:} turned into per-host variables before any host is touched: the placement and
@@ -39,11 +41,36 @@ final class ReplicaLayers {
     private final Map<String, Map<String, Object>> layers;
     /** The pool has a block per host: each host gets {@link PoolRoutes#VARIABLE} and the play its routes task. */
     private final boolean routed;
+    private final InstanceContainers containers;
+    /** Spare addresses for start-first replacements; null without a pool. */
+    private SurgeAddresses surge;
 
     private ReplicaLayers(AppPlan plan, Map<String, Map<String, Object>> layers, boolean routed) {
         this.plan = plan;
         this.layers = layers;
         this.routed = routed;
+        this.containers = new InstanceContainers(plan.previous(), plan.next());
+    }
+
+    SurgeAddresses surge() {
+        return surge;
+    }
+
+    /** The container that runs each instance (its name, or NAME.rN after a start-first replacement). */
+    InstanceContainers containers() {
+        return containers;
+    }
+
+    /**
+     * What to save as the fleet state when the play ended: the plan (with the start-first replacements of this run)
+     * once it ran clean; otherwise the last state with only those replacements, so that the containers they started
+     * stay known; null when there is nothing to save.
+     */
+    FleetState stateToSave(boolean clean, FleetState.Service service) {
+        Map<String, FleetState.Instance> replaced = containers.replacements();
+        if (clean) return plan.next().withReplaced(replaced).withService(service);
+        if (replaced.isEmpty() || plan.previous() == null) return null;
+        return plan.previous().withReplaced(replaced);
     }
 
     static ReplicaLayers plan(Play play, Map<String, Object> playVars, Map<String, Object> extraVars, List<HostRun> hosts,
@@ -84,7 +111,14 @@ final class ReplicaLayers {
             for (HostRun h : hosts) varsByHost.put(h.name, h.inventoryVars);
             Map<String, Map<String, Object>> routes = PoolRoutes.forHosts(plan, varsByHost, store.loadAll().values());
             routes.forEach((h, r) -> layers.computeIfAbsent(h, k -> new LinkedHashMap<>()).put(PoolRoutes.VARIABLE, r));
-            return new ReplicaLayers(plan, layers, !routes.isEmpty());
+            ReplicaLayers out = new ReplicaLayers(plan, layers, !routes.isEmpty());
+            if (pool != null) {
+                List<String> leased = new ArrayList<>();
+                for (FleetState s : store.loadAll().values()) s.instances().forEach(i -> leased.add(i.ip()));
+                plan.next().instances().forEach(i -> leased.add(i.ip()));
+                out.surge = new SurgeAddresses(pool, leased.stream().filter(Objects::nonNull).toList());
+            }
+            return out;
         } catch (PlacementException | IpPoolException | FleetStateException e) {
             throw new PlaybookException(play.locationOf(ReplicaSpec.KEYWORD), e.getMessage());
         }

@@ -40,8 +40,24 @@ public final class RollbackCalls {
     /** One host's work: the containers to roll back there, in order. */
     public record Work(HostTarget target, List<String> containers) {}
 
+    /**
+     * Around each container's rollback: a play's service takes the instance out of every host's service before its
+     * container is replaced and back once it runs again ({@link ServicePlay}); nothing otherwise.
+     */
+    interface Around {
+        Around NONE = new Around() {};
+
+        default void before(String host, String container) throws InterruptedException {}
+
+        default void after(String host, String container, boolean failed) {}
+    }
+
     /** Runs every host's rollbacks (each host's in order); returns the outcomes, already given to the listener. */
     public List<TaskOutcome> run(String play, String location, List<Work> work) {
+        return run(play, location, work, Around.NONE);
+    }
+
+    List<TaskOutcome> run(String play, String location, List<Work> work, Around around) {
         if (work.isEmpty()) return List.of();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(work.size(), MAX_PARALLEL_HOSTS), r -> {
             Thread t = new Thread(r, "jplay-rollback");
@@ -50,7 +66,7 @@ public final class RollbackCalls {
         });
         try {
             List<Future<List<TaskOutcome>>> perHost = new ArrayList<>();
-            for (Work w : work) perHost.add(pool.submit(() -> rollBackHost(play, location, w)));
+            for (Work w : work) perHost.add(pool.submit(() -> rollBackHost(play, location, w, around)));
             List<TaskOutcome> all = new ArrayList<>();
             for (Future<List<TaskOutcome>> f : perHost) {
                 try {
@@ -69,10 +85,12 @@ public final class RollbackCalls {
         }
     }
 
-    private List<TaskOutcome> rollBackHost(String play, String location, Work w) {
+    private List<TaskOutcome> rollBackHost(String play, String location, Work w, Around around) throws InterruptedException {
         List<TaskOutcome> outcomes = new ArrayList<>();
         for (String name : w.containers()) {
+            around.before(w.target().name(), name);
             TaskOutcome o = rollBack(play, location, w.target(), name);
+            around.after(w.target().name(), name, !TaskOutcome.OK.equals(o.status()) && !TaskOutcome.CHANGED.equals(o.status()));
             listener.hostResult(o);
             outcomes.add(o);
             if (TaskOutcome.UNREACHABLE.equals(o.status())) break;

@@ -59,7 +59,8 @@ final class RollbackPlanner implements RunListener {
                     + String.join(", ", work.stream().map(w -> w.target().name()).toList()));
             String location = ctx.play().locationOf("rollback").toString();
             listener.taskStarted(ctx.name(), "rollback", location, false);
-            for (TaskOutcome o : calls.run(ctx.name(), location, work)) {
+            ServicePlay service = ctx.service();
+            for (TaskOutcome o : calls.run(ctx.name(), location, work, service == null ? RollbackCalls.Around.NONE : service.aroundRollback())) {
                 HostRun host = hosts.get(o.host());
                 host.count(o);
                 if (TaskOutcome.FAILED.equals(o.status())) host.failInPlay();

@@ -72,6 +72,9 @@ final class TaskAttempt {
                 reporter.emit(host, reporter.outcome(host, task, play, shownItem, TaskOutcome.FAILED, false, false, null, started, t0, refused));
                 return new SingleResult(Verdict.FAILED, Map.of("changed", false, "failed", true, "msg", refused.cause()));
             }
+            if (play.replicas() != null && where.shownAs() == null) { // the instance's container: NAME, or NAME.rN
+                args = play.replicas().containers().rewrite(host.name, task.module(), args);
+            }
             TaskResult result = retries.run(play, host, task, args, env, vars, where);
             if (result == null) { // unreachable: already reported
                 return new SingleResult(Verdict.UNREACHABLE, null);

@@ -58,11 +58,17 @@ public final class FleetPlanner {
             allocation = allocate(spec.app(), pool, ref, placement, previous);
         }
         List<FleetState.Instance> instances = new ArrayList<>(placement.count());
+        Map<String, FleetState.Instance> before = previous == null ? Map.of() : previous.byName();
         for (int i = 0; i < placement.count(); i++) {
             String name = placement.instanceName(i);
             InstanceAddress a = allocation == null ? null : allocation.addresses().get(name);
-            instances.add(new FleetState.Instance(name, i, placement.hosts().get(i), a == null ? null : a.ip().toString(),
-                    a == null ? null : a.prefixLength(), a == null ? null : a.gateway().toString()));
+            String host = placement.hosts().get(i);
+            String ip = a == null ? null : a.ip().toString();
+            // The container a start-first update left (NAME.rN) stays the instance's while it keeps its host and address.
+            FleetState.Instance was = before.get(name);
+            Integer revision = was != null && host.equals(was.host()) && java.util.Objects.equals(ip, was.ip()) ? was.revision() : null;
+            instances.add(new FleetState.Instance(name, i, host, ip, a == null ? null : a.prefixLength(),
+                    a == null ? null : a.gateway().toString(), revision));
         }
         Map<String, String> blocks = new LinkedHashMap<>();
         if (allocation != null) allocation.hostBlocks().forEach((h, b) -> blocks.put(h, b.toString()));

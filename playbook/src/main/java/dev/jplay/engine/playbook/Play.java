@@ -10,7 +10,8 @@ import java.util.Map;
  * {@code replicas:} mapping ({@code app}, {@code count}, {@code pool}, {@code max_per_host}); its values may be
  * templates, rendered with the play's vars when the play runs. {@code rollback} says what to undo when a batch
  * fails (see {@link RollbackPolicy}). {@code remoteUser} (null when absent; a template) is the login user for hosts
- * whose inventory names none, unless a task names its own.
+ * whose inventory names none, unless a task names its own. {@code service} (null when absent) is the play's
+ * {@link ServiceSpec}, {@code update} how its changed instances are replaced ({@link UpdatePolicy#DEFAULT} when absent).
  */
 public record Play(
         String name,
@@ -29,7 +30,18 @@ public record Play(
         String remoteUser,
         Location location,
         Map<String, Location> keyLocations,
-        Map<String, Location> keywordLocations) {
+        Map<String, Location> keywordLocations,
+        ServiceSpec service,
+        UpdatePolicy update) {
+
+    /** A play without {@code service} or {@code update}. */
+    public Play(String name, String hosts, Map<String, Object> vars, List<VarsFile> varsFiles, List<Task> tasks, List<Task> handlers,
+                Serial serial, String strategy, boolean anyErrorsFatal, Double maxFailPercentage, List<String> tags,
+                Map<String, Object> replicas, RollbackPolicy rollback, String remoteUser, Location location,
+                Map<String, Location> keyLocations, Map<String, Location> keywordLocations) {
+        this(name, hosts, vars, varsFiles, tasks, handlers, serial, strategy, anyErrorsFatal, maxFailPercentage, tags, replicas, rollback,
+                remoteUser, location, keyLocations, keywordLocations, null, null);
+    }
 
     public Play {
         vars = Frozen.map(vars);
@@ -41,6 +53,7 @@ public record Play(
         keyLocations = Map.copyOf(keyLocations);
         keywordLocations = Map.copyOf(keywordLocations);
         rollback = rollback == null ? RollbackPolicy.NONE : rollback;
+        update = update == null ? UpdatePolicy.DEFAULT : update;
     }
 
     /** Where {@code keyword}'s value was written, or the play itself when absent. */
@@ -56,7 +69,7 @@ public record Play(
     /** This play with other tasks (e.g. one jplay adds in front), everything else as written. */
     public Play withTasks(List<Task> newTasks) {
         return new Play(name, hosts, vars, varsFiles, newTasks, handlers, serial, strategy, anyErrorsFatal, maxFailPercentage,
-                tags, replicas, rollback, remoteUser, location, keyLocations, keywordLocations);
+                tags, replicas, rollback, remoteUser, location, keyLocations, keywordLocations, service, update);
     }
 
     public String displayName() {
@@ -76,6 +89,6 @@ public record Play(
                 : List.of(new Block(null, tasks, List.of(), List.of(), when, List.of(), Map.of(), false, Map.of(), null,
                         false, null, false, at, Map.of()));
         return new Play(name, hosts, v, varsFiles, guarded, handlers, serial, strategy, anyErrorsFatal, maxFailPercentage,
-                t, replicas, rollback, remoteUser, location, keyLocations, keywordLocations);
+                t, replicas, rollback, remoteUser, location, keyLocations, keywordLocations, service, update);
     }
 }

@@ -30,7 +30,8 @@ public final class PlaybookParser {
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
             "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
             "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags",
-            "roles", "pre_tasks", "post_tasks", "vars_prompt");
+            "roles", "pre_tasks", "post_tasks", "vars_prompt",
+            ServiceSpec.KEYWORD, UpdatePolicy.KEYWORD);
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of(
             "environment",
             "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
@@ -134,7 +135,9 @@ public final class PlaybookParser {
     private Playbook parse(YamlNode root, Path file) {
         includes.enterPlaybook(file, null);
         try {
-            return new Playbook(file, plays(root));
+            List<Play> plays = plays(root);
+            checkDistinctServices(plays);
+            return new Playbook(file, plays);
         } finally {
             includes.leavePlaybook();
         }
@@ -256,6 +259,20 @@ public final class PlaybookParser {
             checkRollbackTargets(handlers);
         }
         String strategy = Fields.text("strategy", node.get("strategy"));
+        ServiceSpec service = null;
+        if (node.has(ServiceSpec.KEYWORD) && !(node.get(ServiceSpec.KEYWORD) instanceof YamlScalar s && s.isNull())) {
+            if (!node.has("replicas")) {
+                throw new PlaybookException(node.keyLocation(ServiceSpec.KEYWORD), "service needs replicas on the same play"
+                        + " (its backends are the play's instances)");
+            }
+            service = ServiceSpec.parse(node.get(ServiceSpec.KEYWORD));
+        }
+        UpdatePolicy update = node.has(UpdatePolicy.KEYWORD) ? UpdatePolicy.parse(node.get(UpdatePolicy.KEYWORD)) : null;
+        if (update != null && update.order() == UpdatePolicy.Order.START_FIRST && rollback != RollbackPolicy.NONE) {
+            throw new PlaybookException(node.get(UpdatePolicy.KEYWORD) instanceof YamlMapping m ? m.get("order").location() : node.location(),
+                    "update order start-first cannot be combined with rollback: " + rollback.id() + " (a start-first replacement"
+                    + " removes the old container, so there is nothing to roll back to): use order stop-first, or no rollback");
+        }
         return new Play(
                 Fields.text("name", node.get("name")),
                 hosts(node),
@@ -273,7 +290,28 @@ public final class PlaybookParser {
                 Fields.text("remote_user", node.get("remote_user")),
                 node.location(),
                 TaskParser.keyLocations(node),
-                keywordLocations(node));
+                keywordLocations(node),
+                service,
+                update);
+    }
+
+    /** Two services of one playbook may not share a name or a port (every host would serve both on it). */
+    private static void checkDistinctServices(List<Play> plays) {
+        java.util.Map<String, ServiceSpec> byName = new java.util.HashMap<>();
+        java.util.Map<String, ServiceSpec> byPort = new java.util.HashMap<>();
+        for (Play p : plays) {
+            ServiceSpec s = p.service();
+            if (s == null || s.absent()) continue;
+            ServiceSpec sameName = byName.putIfAbsent(s.name(), s);
+            if (sameName != null) {
+                throw new PlaybookException(s.location(), "service '" + s.name() + "' is declared twice (first at " + sameName.location() + ")");
+            }
+            ServiceSpec samePort = byPort.putIfAbsent(s.portKey(), s);
+            if (samePort != null) {
+                throw new PlaybookException(s.location(), "service '" + s.name() + "' uses port " + s.portKey() + ", as service '"
+                        + samePort.name() + "' does (at " + samePort.location() + ")");
+            }
+        }
     }
 
     /**
