@@ -62,14 +62,16 @@ public final class FleetStateLock {
             Optional<ProcessLock> lock = ProcessLock.tryAcquire(file, me);
             if (lock.isPresent()) return lock.get();
             Optional<ProcessLock.Holder> holder = ProcessLock.holder(file);
-            long now = System.nanoTime();
-            if (now >= deadline || cancelled.getAsBoolean()) {
-                throw new LockedException(message(file, holder.orElse(null), Duration.ofNanos(now - start)), holder.orElse(null));
-            }
-            if (!announced) {
+            // A wait that was asked for is announced before it can end, even when the first attempt alone (class
+            // loading on a loaded machine) used up a short timeout: whoever waits learns who holds the state.
+            if (!announced && !timeout.isZero()) {
                 onWait.accept("fleet state " + file + " is locked by " + describe(holder.orElse(null)) + "; waiting up to "
                         + Durations.format(timeout));
                 announced = true;
+            }
+            long now = System.nanoTime();
+            if (now >= deadline || cancelled.getAsBoolean()) {
+                throw new LockedException(message(file, holder.orElse(null), Duration.ofNanos(now - start)), holder.orElse(null));
             }
             try {
                 Thread.sleep(Math.min(pauseMillis, Math.max(1, (deadline - now) / 1_000_000)));
