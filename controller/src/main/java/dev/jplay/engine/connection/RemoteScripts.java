@@ -43,6 +43,8 @@ final class RemoteScripts {
      * (no fork; not {@code :}, whose failed redirection would end the script, as for every special builtin).
      */
     static final String USED_MARK = ".used";
+    /** From this much memory (kB, 120 GiB) on, an agent JVM's default heap may be too big for compressed oops. */
+    static final long NOCOOPS_MEMORY_KB = 120L * 1024 * 1024;
 
     private RemoteScripts() {}
 
@@ -102,8 +104,7 @@ final class RemoteScripts {
 
     /**
      * Installs an uploaded runtime archive (unless a concurrent run already did): checks its SHA-256, unpacks it
-     * into a temp directory, dumps the JVM's base CDS archive there (the agent's own archive builds on it) and
-     * renames the directory into place, so no half runtime is ever at the path the start script looks at. Then
+     * into a temp directory and renames the directory into place, so no half runtime is ever at the path the start script looks at. Then
      * continues as {@link #startOrRequestUpload} with that runtime. Also removes leftovers of uploads interrupted
      * more than {@value #STALE_UPLOAD_MINUTES} minutes ago (a younger one may be a concurrent run's) and runtimes
      * no agent started on for {@value #UNUSED_RUNTIME_DAYS} days.
@@ -124,7 +125,11 @@ final class RemoteScripts {
                 + "rm -rf " + u + "\n"
                 + "mkdir " + u + " && tar -xzf " + t + " -C " + u + " && [ -x " + u + "/bin/java ] || { rm -rf " + u
                 + " " + t + "; echo \"" + RUNTIME_BROKEN_MARKER + "tar could not unpack the runtime (disk full?)\"; exit 1; }\n"
-                + u + "/bin/java -Xshare:dump -Xlog:disable >/dev/null 2>&1\n"
+                + "[ -f " + u + "/lib/server/classes.jsa ] || " + u + "/bin/java -Xshare:dump -Xlog:disable >/dev/null 2>&1\n"
+                // The JVM's default heap (a quarter of the memory) is too big for compressed oops from 128 GiB on:
+                // there it maps classes_nocoops.jsa, which the runtime does not bring (see AgentRuntimeBuilder).
+                + "M=0; while read -r k v r; do [ \"$k\" = MemTotal: ] && M=$v; done </proc/meminfo 2>/dev/null\n"
+                + "[ \"$M\" -lt " + NOCOOPS_MEMORY_KB + " ] || " + u + "/bin/java -XX:-UseCompressedOops -Xshare:dump -Xlog:disable >/dev/null 2>&1\n"
                 // mv -T fails when a concurrent install got there first (the target is a non-empty directory).
                 + "mv -T " + u + " " + f + " 2>/dev/null || [ -x " + f + "/bin/java ] || mv " + u + " " + f + " || exit 1\n"
                 + "rm -rf " + u + "\n"

@@ -136,8 +136,14 @@ class RemoteScriptsTest {
 
     /** A runtime archive as the builder packs it, whose java is {@link #fakeJava}. */
     private AgentRuntime packedRuntime() throws Exception {
+        return packedRuntime(null);
+    }
+
+    /** The same with a base CDS archive in the image (as jlink's --generate-cds-archive makes it), unless null. */
+    private AgentRuntime packedRuntime(String baseArchive) throws Exception {
         Path image = tmpImage();
         fakeJava(image, "pushed-java", null);
+        if (baseArchive != null) Files.writeString(Files.createDirectories(image.resolve("lib/server")).resolve("classes.jsa"), baseArchive);
         Path archive = home.getParent().resolve(home.getFileName() + "-runtime.tar.gz");
         java.util.Properties info = AgentRuntimeBuilder.pack(image, archive);
         return new AgentRuntime(archive, info.getProperty("sha256"), Files.size(archive), 0,
@@ -172,7 +178,7 @@ class RemoteScriptsTest {
         assertTrue(r.out().startsWith("pushed-java "), r.out());
         Path installed = home.resolve(RemoteScripts.RUNTIME_DIR).resolve(runtime.dirName());
         assertTrue(Files.isExecutable(installed.resolve("bin/java")));
-        assertEquals("base\n", Files.readString(installed.resolve("lib/server/classes.jsa")), "base CDS archive dumped on the host");
+        assertEquals("base\n", Files.readString(installed.resolve("lib/server/classes.jsa")), "a runtime without a base CDS archive gets one dumped on the host");
         assertTrue(r.out().contains("-XX:ArchiveClassesAtExit=" + home.resolve(RemoteScripts.AGENT_DIR).resolve(jar.fileName())
                 + "." + runtime.dirName() + ".jsa."), "the agent's own archive is named for the runtime: " + r.out());
         assertFalse(Files.exists(temp), "upload removed");
@@ -180,6 +186,18 @@ class RemoteScriptsTest {
         assertFalse(Files.exists(oldUpload), "an old interrupted upload is cleaned up");
         assertFalse(Files.exists(oldHalf.getParent()), "an old half-unpacked directory is cleaned up");
         assertTrue(Files.exists(young), "a young upload may be a concurrent run's: kept");
+    }
+
+    @Test
+    void aRuntimeThatBringsItsBaseArchiveIsNotDumpedOnTheHost() throws Exception {
+        AgentJar jar = cachedJar();
+        AgentRuntime runtime = packedRuntime("made by jlink\n");
+        Path temp = upload(runtime, "bbbb", Files.readAllBytes(runtime.archive()));
+        Result r = bare(RemoteScripts.installRuntimeAndStart(runtime, temp.toString(), jar));
+        assertTrue(r.out().startsWith("pushed-java "), r.out());
+        Path installed = home.resolve(RemoteScripts.RUNTIME_DIR).resolve(runtime.dirName());
+        assertEquals("made by jlink\n", Files.readString(installed.resolve("lib/server/classes.jsa")),
+                "the shipped archive is used as it came: no -Xshare:dump on the host");
     }
 
     /** Each JDK update on the controller makes a new runtime: the old ones go once no agent started on them for a month. */
