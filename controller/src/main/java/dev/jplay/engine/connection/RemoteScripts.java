@@ -24,10 +24,19 @@ import dev.jplay.protocol.AgentLaunch;
 final class RemoteScripts {
     /** {@code JPLAY-NO-JAVA <why> <kernel> <arch> <libc> <home>}; why is missing, given (jplay_java absent) or javaN (too old). */
     static final String NO_JAVA_MARKER = "JPLAY-NO-JAVA ";
+    /**
+     * {@code JPLAY-NO-JAVA-READY <why> <agent> <kernel> <arch> <libc> <home>}: no usable Java (why as for
+     * {@link #NO_JAVA_MARKER}), the private runtime and agent directories made, and whether the agent jar is
+     * {@code present} or {@code absent}: the controller uploads what is missing at once and installs it all with one
+     * {@link #installRuntimeAndStart}, instead of a round trip for each (4 execs and 2 SFTP sessions before: 2 and 1).
+     */
+    static final String NO_JAVA_READY_MARKER = "JPLAY-NO-JAVA-READY ";
     static final String UPLOAD_MARKER = "JPLAY-UPLOAD ";
     /** {@code JPLAY-UPLOAD-RUNTIME <kernel> <arch> <libc> <home>}: the pushed runtime is absent, its directory ready. */
     static final String UPLOAD_RUNTIME_MARKER = "JPLAY-UPLOAD-RUNTIME ";
     static final String BAD_DIGEST_MARKER = "JPLAY-BAD-DIGEST ";
+    /** Ends a {@link #BAD_DIGEST_MARKER} line about the agent jar uploaded together with a runtime. */
+    static final String JAR_SUFFIX = "agent-jar";
     static final String RUNTIME_BROKEN_MARKER = "JPLAY-RUNTIME-BROKEN ";
     static final String AGENT_DIR = ".jplay/agent";
     static final String RUNTIME_DIR = ".jplay/runtime";
@@ -67,7 +76,7 @@ final class RemoteScripts {
      */
     static String startOrRequestUpload(AgentJar jar, JavaChoice java, Become become) {
         return "umask 077\n"
-                + selectJava(java)
+                + selectJava(java, jar)
                 + "J=\"$HOME/" + AGENT_DIR + "/" + jar.fileName() + "\"\n"
                 + "[ -f \"$J\" ] && { " + startAgent(jar, become) + "}\n"
                 + "mkdir -p \"$HOME/" + AGENT_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/" + AGENT_DIR + "\" || exit 1\n"
@@ -89,7 +98,7 @@ final class RemoteScripts {
                 + sha256Into("H", t)
                 + "if [ \"$H\" != " + jar.sha256() + " ]; then rm -f " + t + "; echo \"" + BAD_DIGEST_MARKER + "$H\"; exit 1; fi\n"
                 + "mv -f " + t + " " + quote(finalPath) + " || exit 1\n"
-                + selectJava(java)
+                + selectJava(java, jar)
                 + "J=" + quote(finalPath) + "\n"
                 + startAgent(jar, become);
     }
@@ -115,6 +124,23 @@ final class RemoteScripts {
 
     /** The same, starting the agent as {@code become}'s user when not null. */
     static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar, Become become) {
+        return installRuntimeAndStart(runtime, tempPath, jar, null, become);
+    }
+
+    /**
+     * The same, also installing the agent jar uploaded with the runtime to {@code jarTempPath} (when not null):
+     * checked like {@link #verifyAndStart} (a bad one answers {@link #BAD_DIGEST_MARKER}{@code <sha> }{@value #JAR_SUFFIX})
+     * and renamed into place unless a concurrent run put it there first (a new file would void that jar's class archive).
+     */
+    static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar, String jarTempPath, Become become) {
+        String jarInstall = "";
+        if (jarTempPath != null) {
+            String jt = quote(jarTempPath);
+            String jf = "\"$HOME/" + AGENT_DIR + "/" + jar.fileName() + "\"";
+            jarInstall = sha256Into("H", jt)
+                    + "if [ \"$H\" != " + jar.sha256() + " ]; then rm -f " + jt + "; echo \"" + BAD_DIGEST_MARKER + "$H " + JAR_SUFFIX + "\"; exit 1; fi\n"
+                    + "if [ -f " + jf + " ]; then rm -f " + jt + "; else mv -f " + jt + " " + jf + " || exit 1; fi\n";
+        }
         String t = quote(tempPath);
         String u = quote(tempPath + ".d");
         String f = "\"$HOME/" + RUNTIME_DIR + "/" + runtime.dirName() + "\"";
@@ -139,6 +165,7 @@ final class RemoteScripts {
                 + " -exec rm -rf {} + 2>/dev/null\n"
                 + "find \"$HOME/" + RUNTIME_DIR + "\" -mindepth 2 -maxdepth 2 -name " + USED_MARK + " -mtime +" + UNUSED_RUNTIME_DAYS
                 + " 2>/dev/null | while IFS= read -r m; do [ \"${m%/*}\" = " + f + " ] || rm -rf \"${m%/*}\"; done\n"
+                + jarInstall
                 + startOrRequestUpload(jar, JavaChoice.runtime(runtime.dirName()), become);
     }
 
@@ -146,7 +173,7 @@ final class RemoteScripts {
      * Sets {@code JAVA} to the java to run, or answers {@link #NO_JAVA_MARKER} / {@link #UPLOAD_RUNTIME_MARKER}
      * with the host's platform and exits.
      */
-    static String selectJava(JavaChoice java) {
+    static String selectJava(JavaChoice java, AgentJar jar) {
         if (java.given() != null) {
             String g = java.given();
             String path = g.startsWith("~/") ? "\"$HOME\"/" + quote(g.substring(2)) : quote(g);
@@ -175,7 +202,9 @@ final class RemoteScripts {
                 + "[ \"$V\" = 1 ] && V=8\n"
                 + "if [ -n \"$V\" ] && [ \"$V\" -lt 17 ]; then W=java$V; else JAVA=java; fi\n"
                 + "fi\n"
-                + "[ -n \"$JAVA\" ] || { " + platform() + "echo \"" + NO_JAVA_MARKER + "$W $P $HOME\"; exit 127; }\n";
+                + "[ -n \"$JAVA\" ] || { mkdir -p \"$HOME/" + RUNTIME_DIR + "\" \"$HOME/" + AGENT_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/"
+                + RUNTIME_DIR + "\" \"$HOME/" + AGENT_DIR + "\" || exit 1; A=absent; [ -f \"$HOME/" + AGENT_DIR + "/" + jar.fileName()
+                + "\" ] && A=present; " + platform() + "echo \"" + NO_JAVA_READY_MARKER + "$W $A $P $HOME\"; exit 127; }\n";
     }
 
     /** Sets P to "kernel arch libc", e.g. "Linux x86_64 gnu" (musl when its loader is there). */

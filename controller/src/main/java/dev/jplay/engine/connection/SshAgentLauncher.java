@@ -103,6 +103,7 @@ final class SshAgentLauncher {
         String script = RemoteScripts.startOrRequestUpload(jar, choice, become);
         boolean uploaded = false;
         String lastUpload = null;
+        String jarUpload = null; // the agent jar uploaded together with a runtime
         AgentRuntime runtime = null;
         Duration runtimeUpload = null;
         long installStart = 0;
@@ -134,8 +135,13 @@ final class SshAgentLauncher {
             }
             if (line.startsWith(RemoteScripts.BAD_DIGEST_MARKER) && lastUpload != null) {
                 process.closeChannel();
-                throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded " + lastUpload.formatted(
-                        line.substring(RemoteScripts.BAD_DIGEST_MARKER.length()).strip()));
+                String digest = line.substring(RemoteScripts.BAD_DIGEST_MARKER.length()).strip();
+                String what = lastUpload;
+                if (jarUpload != null && digest.endsWith(" " + RemoteScripts.JAR_SUFFIX)) {
+                    what = jarUpload;
+                    digest = digest.substring(0, digest.length() - RemoteScripts.JAR_SUFFIX.length() - 1);
+                }
+                throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded " + what.formatted(digest));
             }
             if (line.startsWith(RemoteScripts.NO_JAVA_MARKER)) {
                 process.closeChannel();
@@ -148,6 +154,43 @@ final class SshAgentLauncher {
                 runtime = runtime(target);
                 choice = JavaChoice.runtime(runtime.dirName());
                 script = RemoteScripts.startOrRequestUpload(jar, choice, become);
+                continue;
+            }
+            if (line.startsWith(RemoteScripts.NO_JAVA_READY_MARKER) && choice.given() == null) {
+                process.closeChannel();
+                String[] w = line.substring(RemoteScripts.NO_JAVA_READY_MARKER.length()).strip().split(" ", 3);
+                boolean jarAbsent = w.length > 1 && w[1].equals("absent");
+                HostAnswer answer = HostAnswer.parse(w.length > 2 ? w[2] : "", false);
+                String why = w[0];
+                checkPlatform(target, answer.platform(), why.equals("missing") ? why : "a java too old for the agent");
+                runtime = runtime(target);
+                choice = JavaChoice.runtime(runtime.dirName());
+                // Both uploads on one SFTP session, then one script installs both and starts the agent.
+                String random = HexFormat.of().formatHex(randomBytes());
+                String tempPath = answer.home() + "/" + RemoteScripts.RUNTIME_DIR + "/." + runtime.dirName() + "." + random + ".tar.gz.tmp";
+                String jarTemp = jarAbsent ? answer.home() + "/" + RemoteScripts.AGENT_DIR + "/." + jar.fileName() + "." + random + ".tmp" : null;
+                long uploadStart = System.nanoTime();
+                try (SFTPClient sftp = sftp(client, target)) {
+                    try (InputStream in = Files.newInputStream(runtime.archive())) {
+                        upload(sftp, target, tempPath, "the Java runtime " + runtime.archive(), in, runtime.size());
+                    } catch (IOException e) {
+                        throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_FAILED", "cannot read the Java runtime "
+                                + runtime.archive() + ": " + e.getMessage(), e);
+                    }
+                    if (jarTemp != null) upload(sftp, target, jarTemp, "the agent jar", new ByteArrayInputStream(jar.bytes()), jar.size());
+                } catch (IOException e) {
+                    throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_FAILED", "cannot close the SFTP session: " + e.getMessage(), e);
+                }
+                runtimeUpload = since(uploadStart);
+                runtimeUploads.incrementAndGet();
+                if (jarTemp != null) {
+                    uploads.incrementAndGet();
+                    uploaded = true;
+                    jarUpload = "agent jar " + jarTemp + " has SHA-256 '%s', expected " + jar.sha256();
+                }
+                lastUpload = "Java runtime " + tempPath + " has SHA-256 '%s', expected " + runtime.sha256();
+                installStart = System.nanoTime();
+                script = RemoteScripts.installRuntimeAndStart(runtime, tempPath, jar, jarTemp, become);
                 continue;
             }
             if (line.startsWith(RemoteScripts.UPLOAD_RUNTIME_MARKER) && choice.runtimeOnly()) {
@@ -297,8 +340,27 @@ final class SshAgentLauncher {
     /** Streams {@code size} bytes to a new private file {@code tempPath} (never one that exists) over SFTP. */
     private void upload(SSHClient client, HostTarget target, String tempPath, String what, InputStream source,
                         long size) throws ConnectionException {
-        try (SFTPClient sftp = client.newSFTPClient();
-             RemoteFile file = sftp.open(tempPath, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
+        try (SFTPClient sftp = sftp(client, target)) {
+            upload(sftp, target, tempPath, what, source, size);
+        } catch (IOException e) {
+            throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot upload " + what + " ("
+                    + size + " bytes) to " + tempPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SFTPClient sftp(SSHClient client, HostTarget target) throws ConnectionException {
+        try {
+            return client.newSFTPClient();
+        } catch (IOException e) {
+            throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot open an SFTP session: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #upload(SSHClient, HostTarget, String, String, InputStream, long)} on an open SFTP session. */
+    private static void upload(SFTPClient sftp, HostTarget target, String tempPath, String what, InputStream source,
+                               long size) throws ConnectionException {
+        try (RemoteFile file = sftp.open(tempPath, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
                      new FileAttributes.Builder().withPermissions(0600).build());
              OutputStream out = file.new RemoteFileOutputStream(0, 16)) {
             // One SFTP write request per call: keep them below the server's packet limit.

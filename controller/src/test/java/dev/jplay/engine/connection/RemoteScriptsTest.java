@@ -84,8 +84,47 @@ class RemoteScriptsTest {
     @Test
     void aHostWithoutJavaSaysSoWithItsPlatformInTheSameAnswer() throws Exception {
         Result r = bare(RemoteScripts.startOrRequestUpload(cachedJar(), RemoteScripts.JavaChoice.auto("0123456789abcdef")));
-        assertEquals(RemoteScripts.NO_JAVA_MARKER + "missing " + machine() + " " + home + "\n", r.out());
+        assertEquals(RemoteScripts.NO_JAVA_READY_MARKER + "missing present " + machine() + " " + home + "\n", r.out());
         assertEquals(127, r.exit());
+        // The same answer readies both private directories, so that the runtime and the jar can be uploaded at once.
+        for (String dir : List.of(RemoteScripts.RUNTIME_DIR, RemoteScripts.AGENT_DIR)) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(dir))), dir);
+        }
+    }
+
+    @Test
+    void aHostWithoutJavaOrTheJarSaysBothAreMissing() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        Result r = bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.auto(null)));
+        assertEquals(RemoteScripts.NO_JAVA_READY_MARKER + "missing absent " + machine() + " " + home + "\n", r.out());
+    }
+
+    @Test
+    void aRuntimeAndAJarUploadedTogetherAreInstalledByOneScript() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        AgentRuntime runtime = packedRuntime("made by jlink\n");
+        Path temp = upload(runtime, "cccc", Files.readAllBytes(runtime.archive()));
+        Path jarTemp = Files.write(Files.createDirectories(home.resolve(RemoteScripts.AGENT_DIR)).resolve(".j.cccc.tmp"),
+                "the real bytes".getBytes(StandardCharsets.UTF_8));
+        Result r = bare(RemoteScripts.installRuntimeAndStart(runtime, temp.toString(), jar, jarTemp.toString(), null));
+        assertTrue(r.out().startsWith("pushed-java ") && r.out().contains("-jar " + home.resolve(RemoteScripts.AGENT_DIR)
+                .resolve(jar.fileName())), r.out());
+        assertEquals("the real bytes", Files.readString(home.resolve(RemoteScripts.AGENT_DIR).resolve(jar.fileName())));
+        assertFalse(Files.exists(jarTemp), "the jar's upload was renamed into place");
+    }
+
+    @Test
+    void aCorruptedJarUploadedWithARuntimeIsNamedAsTheJar() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        AgentRuntime runtime = packedRuntime("made by jlink\n");
+        Path temp = upload(runtime, "dddd", Files.readAllBytes(runtime.archive()));
+        Path jarTemp = Files.write(Files.createDirectories(home.resolve(RemoteScripts.AGENT_DIR)).resolve(".j.dddd.tmp"),
+                "torn".getBytes(StandardCharsets.UTF_8));
+        Result r = bare(RemoteScripts.installRuntimeAndStart(runtime, temp.toString(), jar, jarTemp.toString(), null));
+        assertEquals(RemoteScripts.BAD_DIGEST_MARKER + AgentJar.sha256Hex("torn".getBytes(StandardCharsets.UTF_8)) + " "
+                + RemoteScripts.JAR_SUFFIX + "\n", r.out());
+        assertFalse(Files.exists(jarTemp), "a bad upload is removed");
+        assertFalse(Files.exists(home.resolve(RemoteScripts.AGENT_DIR).resolve(jar.fileName())), "and never installed");
     }
 
     @Test
@@ -93,10 +132,10 @@ class RemoteScriptsTest {
         AgentJar jar = cachedJar();
         Files.createSymbolicLink(tools().resolve("java"), fakeJava(home.resolve("jdk11"), "old-java", "11.0.2"));
         Result r = bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.auto(null)));
-        assertEquals(RemoteScripts.NO_JAVA_MARKER + "java11 " + machine() + " " + home + "\n", r.out());
+        assertEquals(RemoteScripts.NO_JAVA_READY_MARKER + "java11 present " + machine() + " " + home + "\n", r.out());
         Files.writeString(home.resolve("jdk11/release"), "JAVA_VERSION=\"1.8.0_392\"\n");
         assertTrue(bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.auto(null))).out()
-                .startsWith(RemoteScripts.NO_JAVA_MARKER + "java8 "));
+                .startsWith(RemoteScripts.NO_JAVA_READY_MARKER + "java8 "));
     }
 
     @Test
