@@ -6,7 +6,8 @@
 # preflight's apt install (the longest host's), then pull and start of the instances. jplay's own part = total - apt.
 # Side by side, on a second fresh bare fleet of the same size: Ansible installing the same packages with apt through
 # become, so the package manager's own cost is visible (issue's goal: jplay's own part < 5 s for 10 hosts, and the
-# second run as fast as on a prepared fleet).
+# second run as fast as on a prepared fleet). Each jplay run's CPU too, the figure that depends least on the load: the
+# controller's, and all the hosts' processes per host.
 #
 #   bench/bare-fleet.sh [--hosts 10] [--instances 100] [--prefix bbNNNN] [--keep DIR]
 # Env: ANSIBLE=0 skips the Ansible side. Needs root, docker-registry, apt-get and ansible (for the Ansible side).
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --instances) INSTANCES="$2"; shift 2 ;;
     --prefix) PREFIX="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;   # keep run logs here
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown argument '$1'" ;;
   esac
 done
