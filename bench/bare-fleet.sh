@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --instances) INSTANCES="$2"; shift 2 ;;
     --prefix) PREFIX="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;   # keep run logs here
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) die "unknown argument '$1'" ;;
   esac
 done
