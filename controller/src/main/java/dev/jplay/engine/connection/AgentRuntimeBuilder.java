@@ -41,8 +41,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * the controller: {@code --generate-cds-archive} ships the JDK's base class-data archive, which each host used to
  * dump itself after unpacking ({@code -Xshare:dump}: 0.6 s of CPU, two thirds of an install). The tar stays gzipped
  * although a plain one unpacks in 0.04 instead of ~0.35 s of CPU: sshj's SFTP upload costs the controller ~14 ms of
- * CPU per MB (C1-compiled crypto), so 57 MB to each of 10 hosts cost it 6.5 s more CPU than 18.8 MB gzipped, more
- * than all hosts together saved. {@code --compress=0} and gzip over the whole image pack best: 18.8 MB, 57 MB
+ * CPU per MB (sshj's ciphers and SFTP in Java: 57.4 MB in 0.8 s of CPU, steady state), so 57 MB to each of 10 hosts
+ * cost it 6.5 s more CPU than 18.8 MB gzipped, more than the ten hosts could save (0.3 s each). {@code --compress=0} and gzip over the whole image pack best: 18.8 MB, 57 MB
  * unpacked; {@code --compress=2} zips the class image first, which gzip then cannot shrink (21 MB). Only
  * {@code classes.jsa} is shipped, not jlink's {@code classes_nocoops.jsa} (10.5 MB, for heaps too big for compressed
  * oops): the host dumps that one itself, and only where the JVM would use it (see {@link RemoteScripts}). JDK 17's

@@ -12,9 +12,9 @@ import dev.jplay.protocol.AgentLaunch;
  * <p>Which {@code java} runs the agent is the script's choice too ({@link JavaChoice}): {@code jplay_java} when
  * the inventory names one; else the runtime jplay pushed earlier ({@code ~/.jplay/runtime/<sha16>/}), else a
  * {@code java} 17+ on the PATH (its version read from its JDK's {@code release} file, without starting a JVM). With
- * none, the script prints {@link #NO_JAVA_MARKER} with the host's kernel, architecture and C library in the same
- * answer, and the controller pushes a runtime ({@link #installRuntimeAndStart}) only then: a host with Java costs
- * no extra round trip.
+ * none, the script prints {@link #NO_JAVA_READY_MARKER} with the host's kernel, architecture and C library in the same
+ * answer (a missing {@code jplay_java}: {@link #NO_JAVA_MARKER}), and the controller pushes a runtime
+ * ({@link #installRuntimeAndStart}) only then: a host with Java costs no extra round trip.
  *
  * <p>Next to each cached jar lives an AppCDS archive of the agent's classes ({@code JAR.jsa}, or {@code JAR.<runtime>.jsa}
  * for a pushed runtime): the first
@@ -22,11 +22,11 @@ import dev.jplay.protocol.AgentLaunch;
  * cannot leave a torn archive); later agents map it and start in about half the CPU time.
  */
 final class RemoteScripts {
-    /** {@code JPLAY-NO-JAVA <why> <kernel> <arch> <libc> <home>}; why is missing, given (jplay_java absent) or javaN (too old). */
+    /** {@code JPLAY-NO-JAVA given <kernel> <arch> <libc> <home>}: the {@code jplay_java} the inventory names is not there. */
     static final String NO_JAVA_MARKER = "JPLAY-NO-JAVA ";
     /**
-     * {@code JPLAY-NO-JAVA-READY <why> <agent> <kernel> <arch> <libc> <home>}: no usable Java (why as for
-     * {@link #NO_JAVA_MARKER}), the private runtime and agent directories made, and whether the agent jar is
+     * {@code JPLAY-NO-JAVA-READY <why> <agent> <kernel> <arch> <libc> <home>}: no usable Java (why: missing, or javaN
+     * for one too old), the private runtime and agent directories made, and whether the agent jar is
      * {@code present} or {@code absent}: the controller uploads what is missing at once and installs it all with one
      * {@link #installRuntimeAndStart}, instead of a round trip for each (4 execs and 2 SFTP sessions before: 2 and 1).
      */
@@ -113,7 +113,8 @@ final class RemoteScripts {
 
     /**
      * Installs an uploaded runtime archive (unless a concurrent run already did): checks its SHA-256, unpacks it
-     * into a temp directory and renames the directory into place, so no half runtime is ever at the path the start script looks at. Then
+     * into a temp directory and renames the directory into place, so no half runtime is ever at the path the start
+     * script looks at. Then
      * continues as {@link #startOrRequestUpload} with that runtime. Also removes leftovers of uploads interrupted
      * more than {@value #STALE_UPLOAD_MINUTES} minutes ago (a younger one may be a concurrent run's) and runtimes
      * no agent started on for {@value #UNUSED_RUNTIME_DAYS} days.
@@ -129,8 +130,9 @@ final class RemoteScripts {
 
     /**
      * The same, also installing the agent jar uploaded with the runtime to {@code jarTempPath} (when not null):
-     * checked like {@link #verifyAndStart} (a bad one answers {@link #BAD_DIGEST_MARKER}{@code <sha> }{@value #JAR_SUFFIX})
-     * and renamed into place unless a concurrent run put it there first (a new file would void that jar's class archive).
+     * checked like {@link #verifyAndStart} (a bad one answers {@link #BAD_DIGEST_MARKER}{@code <sha> }
+     * {@value #JAR_SUFFIX}) and renamed into place unless a concurrent run put it there first (a new file would void
+     * that jar's class archive).
      */
     static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar, String jarTempPath, Become become) {
         String jarInstall = "";
@@ -170,8 +172,8 @@ final class RemoteScripts {
     }
 
     /**
-     * Sets {@code JAVA} to the java to run, or answers {@link #NO_JAVA_MARKER} / {@link #UPLOAD_RUNTIME_MARKER}
-     * with the host's platform and exits.
+     * Sets {@code JAVA} to the java to run, or answers {@link #NO_JAVA_MARKER} / {@link #NO_JAVA_READY_MARKER} /
+     * {@link #UPLOAD_RUNTIME_MARKER} with the host's platform and exits.
      */
     static String selectJava(JavaChoice java, AgentJar jar) {
         if (java.given() != null) {

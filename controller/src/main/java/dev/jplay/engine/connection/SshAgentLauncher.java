@@ -143,26 +143,18 @@ final class SshAgentLauncher {
                 }
                 throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded " + what.formatted(digest));
             }
-            if (line.startsWith(RemoteScripts.NO_JAVA_MARKER)) {
+            if (line.startsWith(RemoteScripts.NO_JAVA_MARKER) && choice.given() != null) {
                 process.closeChannel();
-                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.NO_JAVA_MARKER.length()), true);
-                if (choice.given() != null) {
-                    throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING", "jplay_java " + choice.given()
-                            + " is not an executable file on the host for user " + user);
-                }
-                checkPlatform(target, answer.platform(), answer.why());
-                runtime = runtime(target);
-                choice = JavaChoice.runtime(runtime.dirName());
-                script = RemoteScripts.startOrRequestUpload(jar, choice, become);
-                continue;
+                // Only a given jplay_java answers this; without one the script answers NO_JAVA_READY.
+                throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING", "jplay_java " + choice.given()
+                        + " is not an executable file on the host for user " + user);
             }
             if (line.startsWith(RemoteScripts.NO_JAVA_READY_MARKER) && choice.given() == null) {
                 process.closeChannel();
                 String[] w = line.substring(RemoteScripts.NO_JAVA_READY_MARKER.length()).strip().split(" ", 3);
                 boolean jarAbsent = w.length > 1 && w[1].equals("absent");
-                HostAnswer answer = HostAnswer.parse(w.length > 2 ? w[2] : "", false);
-                String why = w[0];
-                checkPlatform(target, answer.platform(), why.equals("missing") ? why : "a java too old for the agent");
+                HostAnswer answer = HostAnswer.parse(w.length > 2 ? w[2] : "");
+                checkPlatform(target, answer.platform(), w[0]);
                 runtime = runtime(target);
                 choice = JavaChoice.runtime(runtime.dirName());
                 // Both uploads on one SFTP session, then one script installs both and starts the agent.
@@ -195,7 +187,7 @@ final class SshAgentLauncher {
             }
             if (line.startsWith(RemoteScripts.UPLOAD_RUNTIME_MARKER) && choice.runtimeOnly()) {
                 process.closeChannel();
-                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.UPLOAD_RUNTIME_MARKER.length()), false);
+                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.UPLOAD_RUNTIME_MARKER.length()));
                 checkPlatform(target, answer.platform(), "a java too old for the agent");
                 String tempPath = answer.home() + "/" + RemoteScripts.RUNTIME_DIR + "/." + runtime.dirName() + "."
                         + HexFormat.of().formatHex(randomBytes()) + ".tar.gz.tmp";
@@ -235,14 +227,11 @@ final class SshAgentLauncher {
                 + MAX_ROUNDS + " rounds");
     }
 
-    /** What a start script says with NO_JAVA or UPLOAD_RUNTIME: {@code [why] kernel arch libc home}. */
-    private record HostAnswer(String why, HostPlatform platform, String home) {
-        static HostAnswer parse(String rest, boolean withWhy) {
-            String[] w = rest.strip().split(" ", withWhy ? 5 : 4);
-            int i = withWhy ? 1 : 0;
-            String at = (i + 3 < w.length) ? w[i + 3] : "";
-            return new HostAnswer(withWhy ? w[0] : null,
-                    new HostPlatform(part(w, i), part(w, i + 1), part(w, i + 2)), at);
+    /** Where a host without the runtime is, as a start script says it (NO_JAVA_READY, UPLOAD_RUNTIME): {@code kernel arch libc home}. */
+    private record HostAnswer(HostPlatform platform, String home) {
+        static HostAnswer parse(String rest) {
+            String[] w = rest.strip().split(" ", 4);
+            return new HostAnswer(new HostPlatform(part(w, 0), part(w, 1), part(w, 2)), w.length > 3 ? w[3] : "");
         }
 
         private static String part(String[] w, int i) {
