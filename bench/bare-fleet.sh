@@ -6,7 +6,8 @@
 # preflight's apt install (the longest host's), then pull and start of the instances. jplay's own part = total - apt.
 # Side by side, on a second fresh bare fleet of the same size: Ansible installing the same packages with apt through
 # become, so the package manager's own cost is visible (issue's goal: jplay's own part < 5 s for 10 hosts, and the
-# second run as fast as on a prepared fleet).
+# second run as fast as on a prepared fleet). Each jplay run's CPU too, the figure that depends least on the load: the
+# controller's, and all the hosts' processes per host.
 #
 #   bench/bare-fleet.sh [--hosts 10] [--instances 100] [--prefix bbNNNN] [--keep DIR]
 # Env: ANSIBLE=0 skips the Ansible side. Needs root, docker-registry, apt-get and ansible (for the Ansible side).
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --instances) INSTANCES="$2"; shift 2 ;;
     --prefix) PREFIX="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;   # keep run logs here
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) die "unknown argument '$1'" ;;
   esac
 done
@@ -100,13 +101,41 @@ for _ in $(seq 1 100); do curl -fsS "http://10.213.0.1:$PORT/v2/" >/dev/null 2>&
 IMAGE=10.213.0.1:$PORT/bench/web:1
 "$ROOT/jplay" dev push-busybox-image --insecure "$IMAGE" >/dev/null
 
-apply() { # RUN-NAME; prints the wall ms
-  local start
+# CPU ms that all hosts' processes used so far: each host's sshd is PID 1 of its PID namespace, so every session,
+# agent and command ends up reaped by it and counted in its children's times. Read after quiet(): once the agents exited.
+hosts_cpu_ms() {
+  local f t=0 ticks
+  ticks=$(getconf CLK_TCK)
+  for f in /run/jplay-fleet/"$PREFIX"/h*/sshd.pid; do
+    t=$(( t + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$(cat "$f")/stat") ))
+  done
+  echo $(( t * 1000 / ticks ))
+}
+# Waits (up to 30 s) until no host runs a JVM: an agent outlives its connection by the class archive it writes at exit.
+quiet() {
+  local i n
+  for _ in $(seq 1 300); do
+    n=0
+    for i in $(seq 1 "$HOSTS"); do
+      [ -z "$("$FLEET" pgrep --prefix "$PREFIX" "$i" 'jplay-agent' 2>/dev/null)" ] || n=$((n + 1))
+    done
+    [ "$n" = 0 ] && return 0
+    sleep 0.1
+  done
+  echo "bare-fleet.sh: agents still running 30 s after the run" >&2
+}
+
+apply() { # RUN-NAME; prints the wall ms; CPU ms of the controller and of all hosts in $WORK/run-NAME.cpu
+  local start h0
+  quiet
+  h0=$(hosts_cpu_ms)
   start=$(date +%s%N)
-  "$ROOT/jplay" apply "$ROOT/playbooks/examples/web-fleet.yml" -i "$WORK/hosts.yml" -b --known-hosts "$WORK/fleet/known_hosts" --state-dir "$WORK/state" \
+  /usr/bin/time -f "%U %S" -o "$WORK/run-$1.time" "$ROOT/jplay" apply "$ROOT/playbooks/examples/web-fleet.yml" -i "$WORK/hosts.yml" -b --known-hosts "$WORK/fleet/known_hosts" --state-dir "$WORK/state" \
     --report-dir "$WORK/run-$1" -e replicas="$INSTANCES" -e image="$IMAGE" -e cidr=$CIDR \
     >"$WORK/run-$1.out" 2>&1 || { tail -20 "$WORK/run-$1.out" >&2; exit 1; }
   ms_since "$start"
+  quiet
+  echo "$(awk '{printf "%d", ($1 + $2) * 1000}' "$WORK/run-$1.time") $(( $(hosts_cpu_ms) - h0 ))" >"$WORK/run-$1.cpu"
 }
 
 # The first run's phases from its events (times in ms): "pushes connect apt rest", where connect is run start to the
@@ -196,6 +225,8 @@ fi
 echo
 printf '%d bare hosts (fresh VMs: no Java, runc, CNI plugins) to %d serving instances; %d cores shared with other work, load average %s\n' \
   "$HOSTS" "$INSTANCES" "$(nproc)" "$load_jplay"
+read -r ctl_first hosts_first <"$WORK/run-first.cpu"
+read -r ctl_again hosts_again <"$WORK/run-again.cpu"
 printf '| %-52s | %8s |\n' step "wall s"
 printf '|%s|%s|\n' ------------------------------------------------------ ----------
 printf '| %-52s | %8s |\n' "jplay first run, total" "$(s "$first")"
@@ -203,7 +234,9 @@ printf '| %-52s | %8s |\n' "  connect, Java runtime + agent push, agents started
 printf '| %-52s | %8s |\n' "  preflight: apt install (longest host)" "$(s "$apt")"
 printf '| %-52s | %8s |\n' "  pull, unpack, start of $INSTANCES instances" "$(s "$rest")"
 printf '| %-52s | %8s |\n' "  jplay's own part (total - apt)" "$(s $((first - apt)))"
+printf '| %-52s | %8s |\n' "  CPU s: controller; per host (all its processes)" "$(s "$ctl_first"); $(s $((hosts_first / HOSTS)))"
 printf '| %-52s | %8s |\n' "jplay second run (changed=$changed, nothing pushed)" "$(s "$again")"
+printf '| %-52s | %8s |\n' "  CPU s: controller; per host" "$(s "$ctl_again"); $(s $((hosts_again / HOSTS)))"
 if [ -n "$ansible_first" ]; then
   printf '| %-52s | %8s |\n' "Ansible: apt install through become (fresh fleet)" "$(s "$ansible_first")"
   printf '| %-52s | %8s |\n' "Ansible: the same again (nothing to install)" "$(s "$ansible_again")"

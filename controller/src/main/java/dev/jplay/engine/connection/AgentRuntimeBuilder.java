@@ -31,17 +31,23 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Makes the Java runtime pushed to hosts without Java: {@code jlink} of a controller JDK (the one jplay runs on,
- * or {@value #JDK_ENV}) with just the agent's modules, packed as a reproducible {@code .tar.gz}. Built once per
+ * or {@value #JDK_ENV}) with just the agent's modules, packed as a {@code .tar.gz}. Built once per
  * JDK: the result is cached in {@code ~/.cache/jplay/runtime/<key>/}, where the key hashes the JDK's
  * {@code release} file, the modules and the jlink options; a build goes to a temp directory renamed into place,
  * so concurrent controllers cannot leave a half cache entry (the later one keeps the first one's).
  *
  * <p>Measured with Debian's JDK 17 (x86_64, 2 cores): jlink 2.3 s and packing ~2 s when idle, 23 s together under
- * heavy load; jlink's output is the same on every run, so the archive's SHA-256 is too. {@code --compress=0}
- * and gzip over the whole image: 15.6 MB to upload, 45 MB unpacked; {@code --compress=2} packs the class image
- * with zip first, which gzip then cannot shrink: 18.3 MB to upload, 34 MB unpacked (xz: 15.6 MB but 2.5 s instead of
- * 0.6 s to unpack). No CDS archive is shipped ({@code --generate-cds-archive} adds 6 MB gzipped): the host dumps
- * the base archive itself after unpacking ({@code -Xshare:dump}, ~0.8 s of CPU once).
+ * heavy load (with the CDS archive 17-39 s under load; once per JDK). What a runtime costs is CPU, on the host and on
+ * the controller: {@code --generate-cds-archive} ships the JDK's base class-data archive, which each host used to
+ * dump itself after unpacking ({@code -Xshare:dump}: 0.6 s of CPU, two thirds of an install). The tar stays gzipped
+ * although a plain one unpacks in 0.04 instead of ~0.35 s of CPU: sshj's SFTP upload costs the controller ~14 ms of
+ * CPU per MB (sshj's ciphers and SFTP in Java: 57.4 MB in 0.8 s of CPU, steady state), so 57 MB to each of 10 hosts
+ * cost it 6.5 s more CPU than 18.8 MB gzipped, more than the ten hosts could save (0.3 s each). {@code --compress=0} and gzip over the whole image pack best: 18.8 MB, 57 MB
+ * unpacked; {@code --compress=2} zips the class image first, which gzip then cannot shrink (21 MB). Only
+ * {@code classes.jsa} is shipped, not jlink's {@code classes_nocoops.jsa} (10.5 MB, for heaps too big for compressed
+ * oops): the host dumps that one itself, and only where the JVM would use it (see {@link RemoteScripts}). JDK 17's
+ * class-data archives are not byte-for-byte reproducible, so two controllers with the same JDK may push two
+ * runtimes (each verified by its own hash): the price of not dumping on every host.
  */
 public final class AgentRuntimeBuilder {
     /** Names a JDK to jlink from instead of the one jplay runs on (another version, or one for the hosts' platform). */
@@ -56,9 +62,12 @@ public final class AgentRuntimeBuilder {
      * to registries) lives in jdk.crypto.ec up to JDK 21 and in java.base from JDK 22.
      */
     static final List<String> SERVICE_MODULES = List.of("jdk.crypto.ec");
-    static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-man-pages", "--no-header-files", "--compress=0");
+    static final List<String> JLINK_OPTIONS = List.of("--strip-debug", "--no-man-pages", "--no-header-files", "--compress=0",
+            "--generate-cds-archive");
+    /** jlink's archive for JVMs without compressed oops: left out of the pushed image (see the class comment). */
+    static final String NOCOOPS_ARCHIVE = "lib/server/classes_nocoops.jsa";
     /** Changes when the packing changes, so an old cache entry is not reused. */
-    static final String FORMAT = "jplay-runtime-1";
+    static final String FORMAT = "jplay-runtime-2";
     static final String ARCHIVE = "runtime.tar.gz";
     static final String INFO = "runtime.properties";
     private static final Duration JLINK_TIMEOUT = Duration.ofMinutes(5);
@@ -151,6 +160,7 @@ public final class AgentRuntimeBuilder {
             long start = System.nanoTime();
             Path image = tmp.resolve("image");
             jlink(image);
+            Files.deleteIfExists(image.resolve(NOCOOPS_ARCHIVE));
             Properties info = pack(image, tmp.resolve(ARCHIVE));
             deleteTree(image);
             Duration took = Duration.ofNanos(System.nanoTime() - start);

@@ -12,9 +12,9 @@ import dev.jplay.protocol.AgentLaunch;
  * <p>Which {@code java} runs the agent is the script's choice too ({@link JavaChoice}): {@code jplay_java} when
  * the inventory names one; else the runtime jplay pushed earlier ({@code ~/.jplay/runtime/<sha16>/}), else a
  * {@code java} 17+ on the PATH (its version read from its JDK's {@code release} file, without starting a JVM). With
- * none, the script prints {@link #NO_JAVA_MARKER} with the host's kernel, architecture and C library in the same
- * answer, and the controller pushes a runtime ({@link #installRuntimeAndStart}) only then: a host with Java costs
- * no extra round trip.
+ * none, the script prints {@link #NO_JAVA_READY_MARKER} with the host's kernel, architecture and C library in the same
+ * answer (a missing {@code jplay_java}: {@link #NO_JAVA_MARKER}), and the controller pushes a runtime
+ * ({@link #installRuntimeAndStart}) only then: a host with Java costs no extra round trip.
  *
  * <p>Next to each cached jar lives an AppCDS archive of the agent's classes ({@code JAR.jsa}, or {@code JAR.<runtime>.jsa}
  * for a pushed runtime): the first
@@ -22,12 +22,21 @@ import dev.jplay.protocol.AgentLaunch;
  * cannot leave a torn archive); later agents map it and start in about half the CPU time.
  */
 final class RemoteScripts {
-    /** {@code JPLAY-NO-JAVA <why> <kernel> <arch> <libc> <home>}; why is missing, given (jplay_java absent) or javaN (too old). */
+    /** {@code JPLAY-NO-JAVA given <kernel> <arch> <libc> <home>}: the {@code jplay_java} the inventory names is not there. */
     static final String NO_JAVA_MARKER = "JPLAY-NO-JAVA ";
+    /**
+     * {@code JPLAY-NO-JAVA-READY <why> <agent> <kernel> <arch> <libc> <home>}: no usable Java (why: missing, or javaN
+     * for one too old), the private runtime and agent directories made, and whether the agent jar is
+     * {@code present} or {@code absent}: the controller uploads what is missing at once and installs it all with one
+     * {@link #installRuntimeAndStart}, instead of a round trip for each (4 execs and 2 SFTP sessions before: 2 and 1).
+     */
+    static final String NO_JAVA_READY_MARKER = "JPLAY-NO-JAVA-READY ";
     static final String UPLOAD_MARKER = "JPLAY-UPLOAD ";
     /** {@code JPLAY-UPLOAD-RUNTIME <kernel> <arch> <libc> <home>}: the pushed runtime is absent, its directory ready. */
     static final String UPLOAD_RUNTIME_MARKER = "JPLAY-UPLOAD-RUNTIME ";
     static final String BAD_DIGEST_MARKER = "JPLAY-BAD-DIGEST ";
+    /** Ends a {@link #BAD_DIGEST_MARKER} line about the agent jar uploaded together with a runtime. */
+    static final String JAR_SUFFIX = "agent-jar";
     static final String RUNTIME_BROKEN_MARKER = "JPLAY-RUNTIME-BROKEN ";
     static final String AGENT_DIR = ".jplay/agent";
     static final String RUNTIME_DIR = ".jplay/runtime";
@@ -43,6 +52,8 @@ final class RemoteScripts {
      * (no fork; not {@code :}, whose failed redirection would end the script, as for every special builtin).
      */
     static final String USED_MARK = ".used";
+    /** From this much memory (kB, 120 GiB) on, an agent JVM's default heap may be too big for compressed oops. */
+    static final long NOCOOPS_MEMORY_KB = 120L * 1024 * 1024;
 
     private RemoteScripts() {}
 
@@ -65,7 +76,7 @@ final class RemoteScripts {
      */
     static String startOrRequestUpload(AgentJar jar, JavaChoice java, Become become) {
         return "umask 077\n"
-                + selectJava(java)
+                + selectJava(java, jar)
                 + "J=\"$HOME/" + AGENT_DIR + "/" + jar.fileName() + "\"\n"
                 + "[ -f \"$J\" ] && { " + startAgent(jar, become) + "}\n"
                 + "mkdir -p \"$HOME/" + AGENT_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/" + AGENT_DIR + "\" || exit 1\n"
@@ -87,7 +98,7 @@ final class RemoteScripts {
                 + sha256Into("H", t)
                 + "if [ \"$H\" != " + jar.sha256() + " ]; then rm -f " + t + "; echo \"" + BAD_DIGEST_MARKER + "$H\"; exit 1; fi\n"
                 + "mv -f " + t + " " + quote(finalPath) + " || exit 1\n"
-                + selectJava(java)
+                + selectJava(java, jar)
                 + "J=" + quote(finalPath) + "\n"
                 + startAgent(jar, become);
     }
@@ -102,8 +113,8 @@ final class RemoteScripts {
 
     /**
      * Installs an uploaded runtime archive (unless a concurrent run already did): checks its SHA-256, unpacks it
-     * into a temp directory, dumps the JVM's base CDS archive there (the agent's own archive builds on it) and
-     * renames the directory into place, so no half runtime is ever at the path the start script looks at. Then
+     * into a temp directory and renames the directory into place, so no half runtime is ever at the path the start
+     * script looks at. Then
      * continues as {@link #startOrRequestUpload} with that runtime. Also removes leftovers of uploads interrupted
      * more than {@value #STALE_UPLOAD_MINUTES} minutes ago (a younger one may be a concurrent run's) and runtimes
      * no agent started on for {@value #UNUSED_RUNTIME_DAYS} days.
@@ -114,6 +125,24 @@ final class RemoteScripts {
 
     /** The same, starting the agent as {@code become}'s user when not null. */
     static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar, Become become) {
+        return installRuntimeAndStart(runtime, tempPath, jar, null, become);
+    }
+
+    /**
+     * The same, also installing the agent jar uploaded with the runtime to {@code jarTempPath} (when not null):
+     * checked like {@link #verifyAndStart} (a bad one answers {@link #BAD_DIGEST_MARKER}{@code <sha> }
+     * {@value #JAR_SUFFIX}) and renamed into place unless a concurrent run put it there first (a new file would void
+     * that jar's class archive).
+     */
+    static String installRuntimeAndStart(AgentRuntime runtime, String tempPath, AgentJar jar, String jarTempPath, Become become) {
+        String jarInstall = "";
+        if (jarTempPath != null) {
+            String jt = quote(jarTempPath);
+            String jf = "\"$HOME/" + AGENT_DIR + "/" + jar.fileName() + "\"";
+            jarInstall = sha256Into("H", jt)
+                    + "if [ \"$H\" != " + jar.sha256() + " ]; then rm -f " + jt + "; echo \"" + BAD_DIGEST_MARKER + "$H " + JAR_SUFFIX + "\"; exit 1; fi\n"
+                    + "if [ -f " + jf + " ]; then rm -f " + jt + "; else mv -f " + jt + " " + jf + " || exit 1; fi\n";
+        }
         String t = quote(tempPath);
         String u = quote(tempPath + ".d");
         String f = "\"$HOME/" + RUNTIME_DIR + "/" + runtime.dirName() + "\"";
@@ -124,7 +153,11 @@ final class RemoteScripts {
                 + "rm -rf " + u + "\n"
                 + "mkdir " + u + " && tar -xzf " + t + " -C " + u + " && [ -x " + u + "/bin/java ] || { rm -rf " + u
                 + " " + t + "; echo \"" + RUNTIME_BROKEN_MARKER + "tar could not unpack the runtime (disk full?)\"; exit 1; }\n"
-                + u + "/bin/java -Xshare:dump -Xlog:disable >/dev/null 2>&1\n"
+                + "[ -f " + u + "/lib/server/classes.jsa ] || " + u + "/bin/java -Xshare:dump -Xlog:disable >/dev/null 2>&1\n"
+                // The JVM's default heap (a quarter of the memory) is too big for compressed oops from 128 GiB on:
+                // there it maps classes_nocoops.jsa, which the runtime does not bring (see AgentRuntimeBuilder).
+                + "M=0; while read -r k v r; do [ \"$k\" = MemTotal: ] && M=$v; done </proc/meminfo 2>/dev/null\n"
+                + "[ \"$M\" -lt " + NOCOOPS_MEMORY_KB + " ] || " + u + "/bin/java -XX:-UseCompressedOops -Xshare:dump -Xlog:disable >/dev/null 2>&1\n"
                 // mv -T fails when a concurrent install got there first (the target is a non-empty directory).
                 + "mv -T " + u + " " + f + " 2>/dev/null || [ -x " + f + "/bin/java ] || mv " + u + " " + f + " || exit 1\n"
                 + "rm -rf " + u + "\n"
@@ -134,14 +167,15 @@ final class RemoteScripts {
                 + " -exec rm -rf {} + 2>/dev/null\n"
                 + "find \"$HOME/" + RUNTIME_DIR + "\" -mindepth 2 -maxdepth 2 -name " + USED_MARK + " -mtime +" + UNUSED_RUNTIME_DAYS
                 + " 2>/dev/null | while IFS= read -r m; do [ \"${m%/*}\" = " + f + " ] || rm -rf \"${m%/*}\"; done\n"
+                + jarInstall
                 + startOrRequestUpload(jar, JavaChoice.runtime(runtime.dirName()), become);
     }
 
     /**
-     * Sets {@code JAVA} to the java to run, or answers {@link #NO_JAVA_MARKER} / {@link #UPLOAD_RUNTIME_MARKER}
-     * with the host's platform and exits.
+     * Sets {@code JAVA} to the java to run, or answers {@link #NO_JAVA_MARKER} / {@link #NO_JAVA_READY_MARKER} /
+     * {@link #UPLOAD_RUNTIME_MARKER} with the host's platform and exits.
      */
-    static String selectJava(JavaChoice java) {
+    static String selectJava(JavaChoice java, AgentJar jar) {
         if (java.given() != null) {
             String g = java.given();
             String path = g.startsWith("~/") ? "\"$HOME\"/" + quote(g.substring(2)) : quote(g);
@@ -170,7 +204,9 @@ final class RemoteScripts {
                 + "[ \"$V\" = 1 ] && V=8\n"
                 + "if [ -n \"$V\" ] && [ \"$V\" -lt 17 ]; then W=java$V; else JAVA=java; fi\n"
                 + "fi\n"
-                + "[ -n \"$JAVA\" ] || { " + platform() + "echo \"" + NO_JAVA_MARKER + "$W $P $HOME\"; exit 127; }\n";
+                + "[ -n \"$JAVA\" ] || { mkdir -p \"$HOME/" + RUNTIME_DIR + "\" \"$HOME/" + AGENT_DIR + "\" && chmod 0700 \"$HOME/.jplay\" \"$HOME/"
+                + RUNTIME_DIR + "\" \"$HOME/" + AGENT_DIR + "\" || exit 1; A=absent; [ -f \"$HOME/" + AGENT_DIR + "/" + jar.fileName()
+                + "\" ] && A=present; " + platform() + "echo \"" + NO_JAVA_READY_MARKER + "$W $A $P $HOME\"; exit 127; }\n";
     }
 
     /** Sets P to "kernel arch libc", e.g. "Linux x86_64 gnu" (musl when its loader is there). */

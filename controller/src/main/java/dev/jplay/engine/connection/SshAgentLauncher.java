@@ -103,6 +103,7 @@ final class SshAgentLauncher {
         String script = RemoteScripts.startOrRequestUpload(jar, choice, become);
         boolean uploaded = false;
         String lastUpload = null;
+        String jarUpload = null; // the agent jar uploaded together with a runtime
         AgentRuntime runtime = null;
         Duration runtimeUpload = null;
         long installStart = 0;
@@ -134,25 +135,59 @@ final class SshAgentLauncher {
             }
             if (line.startsWith(RemoteScripts.BAD_DIGEST_MARKER) && lastUpload != null) {
                 process.closeChannel();
-                throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded " + lastUpload.formatted(
-                        line.substring(RemoteScripts.BAD_DIGEST_MARKER.length()).strip()));
-            }
-            if (line.startsWith(RemoteScripts.NO_JAVA_MARKER)) {
-                process.closeChannel();
-                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.NO_JAVA_MARKER.length()), true);
-                if (choice.given() != null) {
-                    throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING", "jplay_java " + choice.given()
-                            + " is not an executable file on the host for user " + user);
+                String digest = line.substring(RemoteScripts.BAD_DIGEST_MARKER.length()).strip();
+                String what = lastUpload;
+                if (jarUpload != null && digest.endsWith(" " + RemoteScripts.JAR_SUFFIX)) {
+                    what = jarUpload;
+                    digest = digest.substring(0, digest.length() - RemoteScripts.JAR_SUFFIX.length() - 1);
                 }
-                checkPlatform(target, answer.platform(), answer.why());
+                throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_CORRUPTED", "the uploaded " + what.formatted(digest));
+            }
+            if (line.startsWith(RemoteScripts.NO_JAVA_MARKER) && choice.given() != null) {
+                process.closeChannel();
+                // Only a given jplay_java answers this; without one the script answers NO_JAVA_READY.
+                throw new ConnectionException(host, Step.AGENT, "JAVA_MISSING", "jplay_java " + choice.given()
+                        + " is not an executable file on the host for user " + user);
+            }
+            if (line.startsWith(RemoteScripts.NO_JAVA_READY_MARKER) && choice.given() == null) {
+                process.closeChannel();
+                String[] w = line.substring(RemoteScripts.NO_JAVA_READY_MARKER.length()).strip().split(" ", 3);
+                boolean jarAbsent = w.length > 1 && w[1].equals("absent");
+                HostAnswer answer = HostAnswer.parse(w.length > 2 ? w[2] : "");
+                checkPlatform(target, answer.platform(), w[0]);
                 runtime = runtime(target);
                 choice = JavaChoice.runtime(runtime.dirName());
-                script = RemoteScripts.startOrRequestUpload(jar, choice, become);
+                // Both uploads on one SFTP session, then one script installs both and starts the agent.
+                String random = HexFormat.of().formatHex(randomBytes());
+                String tempPath = answer.home() + "/" + RemoteScripts.RUNTIME_DIR + "/." + runtime.dirName() + "." + random + ".tar.gz.tmp";
+                String jarTemp = jarAbsent ? answer.home() + "/" + RemoteScripts.AGENT_DIR + "/." + jar.fileName() + "." + random + ".tmp" : null;
+                long uploadStart = System.nanoTime();
+                try (SFTPClient sftp = sftp(client, target)) {
+                    try (InputStream in = Files.newInputStream(runtime.archive())) {
+                        upload(sftp, target, tempPath, "the Java runtime " + runtime.archive(), in, runtime.size());
+                    } catch (IOException e) {
+                        throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_FAILED", "cannot read the Java runtime "
+                                + runtime.archive() + ": " + e.getMessage(), e);
+                    }
+                    if (jarTemp != null) upload(sftp, target, jarTemp, "the agent jar", new ByteArrayInputStream(jar.bytes()), jar.size());
+                } catch (IOException e) {
+                    throw new ConnectionException(host, Step.UPLOAD, "UPLOAD_FAILED", "cannot close the SFTP session: " + e.getMessage(), e);
+                }
+                runtimeUpload = since(uploadStart);
+                runtimeUploads.incrementAndGet();
+                if (jarTemp != null) {
+                    uploads.incrementAndGet();
+                    uploaded = true;
+                    jarUpload = "agent jar " + jarTemp + " has SHA-256 '%s', expected " + jar.sha256();
+                }
+                lastUpload = "Java runtime " + tempPath + " has SHA-256 '%s', expected " + runtime.sha256();
+                installStart = System.nanoTime();
+                script = RemoteScripts.installRuntimeAndStart(runtime, tempPath, jar, jarTemp, become);
                 continue;
             }
             if (line.startsWith(RemoteScripts.UPLOAD_RUNTIME_MARKER) && choice.runtimeOnly()) {
                 process.closeChannel();
-                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.UPLOAD_RUNTIME_MARKER.length()), false);
+                HostAnswer answer = HostAnswer.parse(line.substring(RemoteScripts.UPLOAD_RUNTIME_MARKER.length()));
                 checkPlatform(target, answer.platform(), "a java too old for the agent");
                 String tempPath = answer.home() + "/" + RemoteScripts.RUNTIME_DIR + "/." + runtime.dirName() + "."
                         + HexFormat.of().formatHex(randomBytes()) + ".tar.gz.tmp";
@@ -192,14 +227,11 @@ final class SshAgentLauncher {
                 + MAX_ROUNDS + " rounds");
     }
 
-    /** What a start script says with NO_JAVA or UPLOAD_RUNTIME: {@code [why] kernel arch libc home}. */
-    private record HostAnswer(String why, HostPlatform platform, String home) {
-        static HostAnswer parse(String rest, boolean withWhy) {
-            String[] w = rest.strip().split(" ", withWhy ? 5 : 4);
-            int i = withWhy ? 1 : 0;
-            String at = (i + 3 < w.length) ? w[i + 3] : "";
-            return new HostAnswer(withWhy ? w[0] : null,
-                    new HostPlatform(part(w, i), part(w, i + 1), part(w, i + 2)), at);
+    /** Where a host without the runtime is, as a start script says it (NO_JAVA_READY, UPLOAD_RUNTIME): {@code kernel arch libc home}. */
+    private record HostAnswer(HostPlatform platform, String home) {
+        static HostAnswer parse(String rest) {
+            String[] w = rest.strip().split(" ", 4);
+            return new HostAnswer(new HostPlatform(part(w, 0), part(w, 1), part(w, 2)), w.length > 3 ? w[3] : "");
         }
 
         private static String part(String[] w, int i) {
@@ -297,8 +329,27 @@ final class SshAgentLauncher {
     /** Streams {@code size} bytes to a new private file {@code tempPath} (never one that exists) over SFTP. */
     private void upload(SSHClient client, HostTarget target, String tempPath, String what, InputStream source,
                         long size) throws ConnectionException {
-        try (SFTPClient sftp = client.newSFTPClient();
-             RemoteFile file = sftp.open(tempPath, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
+        try (SFTPClient sftp = sftp(client, target)) {
+            upload(sftp, target, tempPath, what, source, size);
+        } catch (IOException e) {
+            throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot upload " + what + " ("
+                    + size + " bytes) to " + tempPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SFTPClient sftp(SSHClient client, HostTarget target) throws ConnectionException {
+        try {
+            return client.newSFTPClient();
+        } catch (IOException e) {
+            throw new ConnectionException(target.describe(), Step.UPLOAD, "UPLOAD_FAILED", "cannot open an SFTP session: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #upload(SSHClient, HostTarget, String, String, InputStream, long)} on an open SFTP session. */
+    private static void upload(SFTPClient sftp, HostTarget target, String tempPath, String what, InputStream source,
+                               long size) throws ConnectionException {
+        try (RemoteFile file = sftp.open(tempPath, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.EXCL),
                      new FileAttributes.Builder().withPermissions(0600).build());
              OutputStream out = file.new RemoteFileOutputStream(0, 16)) {
             // One SFTP write request per call: keep them below the server's packet limit.

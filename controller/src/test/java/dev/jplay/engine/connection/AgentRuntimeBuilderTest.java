@@ -57,7 +57,7 @@ class AgentRuntimeBuilderTest {
         assertEquals(List.of("java.base", "jdk.unsupported"), without.modules());
         Path image = tmp.resolve("image");
         assertEquals(List.of(tmp.resolve("a/bin/jlink").toString(), "--add-modules", "java.base,jdk.unsupported,jdk.crypto.ec",
-                "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=0", "--output", image.toString()),
+                "--strip-debug", "--no-man-pages", "--no-header-files", "--compress=0", "--generate-cds-archive", "--output", image.toString()),
                 withEc.jlinkCommand(image));
     }
 

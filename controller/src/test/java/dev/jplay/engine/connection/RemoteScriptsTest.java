@@ -84,8 +84,47 @@ class RemoteScriptsTest {
     @Test
     void aHostWithoutJavaSaysSoWithItsPlatformInTheSameAnswer() throws Exception {
         Result r = bare(RemoteScripts.startOrRequestUpload(cachedJar(), RemoteScripts.JavaChoice.auto("0123456789abcdef")));
-        assertEquals(RemoteScripts.NO_JAVA_MARKER + "missing " + machine() + " " + home + "\n", r.out());
+        assertEquals(RemoteScripts.NO_JAVA_READY_MARKER + "missing present " + machine() + " " + home + "\n", r.out());
         assertEquals(127, r.exit());
+        // The same answer readies both private directories, so that the runtime and the jar can be uploaded at once.
+        for (String dir : List.of(RemoteScripts.RUNTIME_DIR, RemoteScripts.AGENT_DIR)) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(dir))), dir);
+        }
+    }
+
+    @Test
+    void aHostWithoutJavaOrTheJarSaysBothAreMissing() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        Result r = bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.auto(null)));
+        assertEquals(RemoteScripts.NO_JAVA_READY_MARKER + "missing absent " + machine() + " " + home + "\n", r.out());
+    }
+
+    @Test
+    void aRuntimeAndAJarUploadedTogetherAreInstalledByOneScript() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        AgentRuntime runtime = packedRuntime("made by jlink\n");
+        Path temp = upload(runtime, "cccc", Files.readAllBytes(runtime.archive()));
+        Path jarTemp = Files.write(Files.createDirectories(home.resolve(RemoteScripts.AGENT_DIR)).resolve(".j.cccc.tmp"),
+                "the real bytes".getBytes(StandardCharsets.UTF_8));
+        Result r = bare(RemoteScripts.installRuntimeAndStart(runtime, temp.toString(), jar, jarTemp.toString(), null));
+        assertTrue(r.out().startsWith("pushed-java ") && r.out().contains("-jar " + home.resolve(RemoteScripts.AGENT_DIR)
+                .resolve(jar.fileName())), r.out());
+        assertEquals("the real bytes", Files.readString(home.resolve(RemoteScripts.AGENT_DIR).resolve(jar.fileName())));
+        assertFalse(Files.exists(jarTemp), "the jar's upload was renamed into place");
+    }
+
+    @Test
+    void aCorruptedJarUploadedWithARuntimeIsNamedAsTheJar() throws Exception {
+        AgentJar jar = AgentJar.of("the real bytes".getBytes(StandardCharsets.UTF_8));
+        AgentRuntime runtime = packedRuntime("made by jlink\n");
+        Path temp = upload(runtime, "dddd", Files.readAllBytes(runtime.archive()));
+        Path jarTemp = Files.write(Files.createDirectories(home.resolve(RemoteScripts.AGENT_DIR)).resolve(".j.dddd.tmp"),
+                "torn".getBytes(StandardCharsets.UTF_8));
+        Result r = bare(RemoteScripts.installRuntimeAndStart(runtime, temp.toString(), jar, jarTemp.toString(), null));
+        assertEquals(RemoteScripts.BAD_DIGEST_MARKER + AgentJar.sha256Hex("torn".getBytes(StandardCharsets.UTF_8)) + " "
+                + RemoteScripts.JAR_SUFFIX + "\n", r.out());
+        assertFalse(Files.exists(jarTemp), "a bad upload is removed");
+        assertFalse(Files.exists(home.resolve(RemoteScripts.AGENT_DIR).resolve(jar.fileName())), "and never installed");
     }
 
     @Test
@@ -93,10 +132,10 @@ class RemoteScriptsTest {
         AgentJar jar = cachedJar();
         Files.createSymbolicLink(tools().resolve("java"), fakeJava(home.resolve("jdk11"), "old-java", "11.0.2"));
         Result r = bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.auto(null)));
-        assertEquals(RemoteScripts.NO_JAVA_MARKER + "java11 " + machine() + " " + home + "\n", r.out());
+        assertEquals(RemoteScripts.NO_JAVA_READY_MARKER + "java11 present " + machine() + " " + home + "\n", r.out());
         Files.writeString(home.resolve("jdk11/release"), "JAVA_VERSION=\"1.8.0_392\"\n");
         assertTrue(bare(RemoteScripts.startOrRequestUpload(jar, RemoteScripts.JavaChoice.auto(null))).out()
-                .startsWith(RemoteScripts.NO_JAVA_MARKER + "java8 "));
+                .startsWith(RemoteScripts.NO_JAVA_READY_MARKER + "java8 "));
     }
 
     @Test
@@ -136,8 +175,14 @@ class RemoteScriptsTest {
 
     /** A runtime archive as the builder packs it, whose java is {@link #fakeJava}. */
     private AgentRuntime packedRuntime() throws Exception {
+        return packedRuntime(null);
+    }
+
+    /** The same with a base CDS archive in the image (as jlink's --generate-cds-archive makes it), unless null. */
+    private AgentRuntime packedRuntime(String baseArchive) throws Exception {
         Path image = tmpImage();
         fakeJava(image, "pushed-java", null);
+        if (baseArchive != null) Files.writeString(Files.createDirectories(image.resolve("lib/server")).resolve("classes.jsa"), baseArchive);
         Path archive = home.getParent().resolve(home.getFileName() + "-runtime.tar.gz");
         java.util.Properties info = AgentRuntimeBuilder.pack(image, archive);
         return new AgentRuntime(archive, info.getProperty("sha256"), Files.size(archive), 0,
@@ -172,7 +217,7 @@ class RemoteScriptsTest {
         assertTrue(r.out().startsWith("pushed-java "), r.out());
         Path installed = home.resolve(RemoteScripts.RUNTIME_DIR).resolve(runtime.dirName());
         assertTrue(Files.isExecutable(installed.resolve("bin/java")));
-        assertEquals("base\n", Files.readString(installed.resolve("lib/server/classes.jsa")), "base CDS archive dumped on the host");
+        assertEquals("base\n", Files.readString(installed.resolve("lib/server/classes.jsa")), "a runtime without a base CDS archive gets one dumped on the host");
         assertTrue(r.out().contains("-XX:ArchiveClassesAtExit=" + home.resolve(RemoteScripts.AGENT_DIR).resolve(jar.fileName())
                 + "." + runtime.dirName() + ".jsa."), "the agent's own archive is named for the runtime: " + r.out());
         assertFalse(Files.exists(temp), "upload removed");
@@ -180,6 +225,18 @@ class RemoteScriptsTest {
         assertFalse(Files.exists(oldUpload), "an old interrupted upload is cleaned up");
         assertFalse(Files.exists(oldHalf.getParent()), "an old half-unpacked directory is cleaned up");
         assertTrue(Files.exists(young), "a young upload may be a concurrent run's: kept");
+    }
+
+    @Test
+    void aRuntimeThatBringsItsBaseArchiveIsNotDumpedOnTheHost() throws Exception {
+        AgentJar jar = cachedJar();
+        AgentRuntime runtime = packedRuntime("made by jlink\n");
+        Path temp = upload(runtime, "bbbb", Files.readAllBytes(runtime.archive()));
+        Result r = bare(RemoteScripts.installRuntimeAndStart(runtime, temp.toString(), jar));
+        assertTrue(r.out().startsWith("pushed-java "), r.out());
+        Path installed = home.resolve(RemoteScripts.RUNTIME_DIR).resolve(runtime.dirName());
+        assertEquals("made by jlink\n", Files.readString(installed.resolve("lib/server/classes.jsa")),
+                "the shipped archive is used as it came: no -Xshare:dump on the host");
     }
 
     /** Each JDK update on the controller makes a new runtime: the old ones go once no agent started on them for a month. */
