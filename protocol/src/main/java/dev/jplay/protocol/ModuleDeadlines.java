@@ -19,6 +19,7 @@ public final class ModuleDeadlines {
             Map.entry("copy", Duration.ofMinutes(10)),          // copy and template
             Map.entry("container_info", Duration.ofMinutes(2)),
             Map.entry("container_logs", Duration.ofMinutes(1)), // about 1 MiB of log files per call
+            Map.entry("fleet_service", Duration.ofMinutes(2)),  // one nft -f and a conntrack per removed UDP backend, each within its own deadline
             Map.entry("pool_routes", Duration.ofMinutes(5)),    // an ip route per other host (ms each), each command within 20 s
             Map.entry("command", Duration.ofHours(1)),          // builds, migrations: long, but not endless
             Map.entry("shell", Duration.ofHours(1)),
