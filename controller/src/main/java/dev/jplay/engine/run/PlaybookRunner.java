@@ -28,7 +28,7 @@ import java.util.Set;
 public final class PlaybookRunner implements AutoCloseable {
     private final RunListener listener;
     private final Templater templater = new Templater();
-    private final Expressions expressions = new Expressions(templater);
+    private final Expressions expressions = templater.expressions();
     private final TaskExecutor executor;
     private final Forks forks;
     private final RunHosts hosts;
