@@ -32,6 +32,7 @@ public final class ModuleRegistry {
         r.add(new ContainerInfoModule());
         r.add(new HostSetupModule());
         r.add(new PoolRoutesModule());
+        r.add(new dev.jplay.modules.facts.SetupModule());
         return r;
     }
 
