@@ -70,8 +70,15 @@ final class ModuleDispatcher {
         try {
             TaskResult unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
             if (unprepared != null) return unprepared;
+            boolean gathering = "setup".equals(call.module()) && where.shownAs() == null;
+            if (gathering) {
+                TaskResult known = HostFacts.reuse(host, call.args());
+                if (known != null) return known; // gathered in an earlier play of this run: not asked again
+            }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
-            return TaskResult.of(r);
+            TaskResult result = TaskResult.of(r);
+            if (gathering && !r.failed()) HostFacts.remember(host, call.args(), result);
+            return result;
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
             connections.discard(target);

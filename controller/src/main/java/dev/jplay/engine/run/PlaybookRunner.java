@@ -47,6 +47,10 @@ public final class PlaybookRunner implements AutoCloseable {
         this.forks = new Forks(options.forks());
         this.hosts = new RunHosts(inventory);
         this.planner = new PlayPlanner(inventory, options, templater);
+        planner.runVarsFrom(name -> {
+            HostRun h = hosts.get(name);
+            return h == null ? Map.of() : h.facts;
+        });
         this.lostHosts = new LostHosts(connections, forks, this.listener);
         TaskFanOut fanOut = new TaskFanOut(executor, forks);
         BlockRunner blocks = new BlockRunner(fanOut, new TagFilter(options), stop, this.listener);

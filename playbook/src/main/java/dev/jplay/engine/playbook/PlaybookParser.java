@@ -29,10 +29,11 @@ public final class PlaybookParser {
 
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
             "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
-            "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags");
+            "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags",
+            "gather_subset", "gather_timeout");
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of("roles", "pre_tasks", "post_tasks",
             "environment", "vars_prompt",
-            "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
+            "ignore_errors", "ignore_unreachable", "order",
             "throttle", "collections", "module_defaults", "force_handlers", "check_mode", "diff", "port");
     private static final Pattern BATCH = Pattern.compile("\\d+%?");
 
@@ -126,7 +127,8 @@ public final class PlaybookParser {
             }
         }
         TaskParser.Inherited inherited = TaskParser.Inherited.NONE.under(node); // connection, no_log, run_once, become*
-        List<Task> taskList = tasks.tasks("tasks", node.get("tasks"), false, inherited);
+        List<Task> taskList = FactGathering.prepend(node, inherited,
+                tasks.tasks("tasks", node.get("tasks"), false, inherited));
         List<Task> handlers = tasks.tasks("handlers", node.get("handlers"), true, inherited);
         checkNotifyTargets(taskList, handlers);
         checkNotifyTargets(handlers, handlers);

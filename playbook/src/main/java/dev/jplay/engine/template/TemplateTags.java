@@ -13,7 +13,8 @@ import java.util.List;
  * name ({@link #expression} decodes it) so that the expression can hold any character.
  */
 final class TemplateTags {
-    private static final char MARK = '\u0001';
+    /** Starts an encoded expression's name: never a variable path, and kept by mustache.java's trimming of names. */
+    private static final String MARK = "@jx:";
 
     private TemplateTags() {}
 
@@ -88,7 +89,7 @@ final class TemplateTags {
 
     /** The expression an encoded tag name holds, or null when {@code name} is not one. */
     static String expression(String name) {
-        if (name.isEmpty() || name.charAt(0) != MARK) return null;
-        return new String(Base64.getUrlDecoder().decode(name.substring(1)), StandardCharsets.UTF_8);
+        if (!name.startsWith(MARK)) return null;
+        return new String(Base64.getUrlDecoder().decode(name.substring(MARK.length())), StandardCharsets.UTF_8);
     }
 }
