@@ -15,21 +15,35 @@ import java.util.function.Function;
 public final class AnsibleTests {
     private final Map<String, Object> vars;
     private final Function<String, Object> attempt;
+    private final Function<String, Object> variable;
     private final Lookups lookups;
     private final Location where;
 
     AnsibleTests(Map<String, Object> vars) {
         this(vars, jexl -> {
             throw new IllegalStateException("no evaluator");
-        }, Lookups.NONE, null);
+        }, vars::get, Lookups.NONE, null);
     }
 
-    /** {@code attempt} evaluates a translated sub-expression, giving {@link Filters#UNDEFINED} where it is undefined. */
-    AnsibleTests(Map<String, Object> vars, Function<String, Object> attempt, Lookups lookups, Location where) {
+    /**
+     * {@code attempt} evaluates a translated sub-expression, giving {@link Filters#UNDEFINED} where it is undefined;
+     * {@code variable} reads a variable as the expression would (rendered).
+     */
+    AnsibleTests(Map<String, Object> vars, Function<String, Object> attempt, Function<String, Object> variable,
+                 Lookups lookups, Location where) {
         this.vars = vars;
         this.attempt = attempt;
+        this.variable = variable;
         this.lookups = lookups;
         this.where = where;
+    }
+
+    /** A variable whose name is a JEXL word ({@code empty}, {@code size}): undefined is an error, as for any other. */
+    public Object named(String name) {
+        if (!vars.containsKey(name)) {
+            throw new TemplateException(where, "undefined variable '" + name + "'", name, null);
+        }
+        return variable.apply(name);
     }
 
     /** {@code X | name(args)}. */

@@ -77,7 +77,35 @@ final class ConditionTranslator {
         tokens = concatenations(tokens);
         tokens = literals(tokens);
         tokens = membership(tokens);
-        return nots(tokens);
+        return reserved(nots(tokens));
+    }
+
+    /** JEXL's reserved words, which Jinja allows as variable and key names ({@code empty}, {@code size}...). */
+    private static final java.util.Set<String> JEXL_RESERVED = java.util.Set.of("empty", "size", "new", "var",
+            "function", "return", "if", "else", "while", "for", "do", "break", "continue", "eq", "ne", "lt", "gt",
+            "le", "ge", "div", "mod", "NaN", "let", "const", "switch", "case", "default", "try", "catch", "finally",
+            "throw", "import", "instanceof", "typeof", "this", "def", "not", "and", "or", "true", "false", "null");
+
+    /** A variable named like a JEXL word → {@code jp:named('name')}; a key → {@code ['name']}. */
+    private static List<Token> reserved(List<Token> in) {
+        List<Token> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            Token t = in.get(i);
+            boolean member = i > 0 && in.get(i - 1).is(".");
+            boolean jinjaWord = !member && java.util.Set.of("not", "and", "or", "true", "false", "null").contains(t.text);
+            if (t.kind != Kind.NAME || !JEXL_RESERVED.contains(t.text) || jinjaWord) {
+                out.add(t);
+            } else if (member) {
+                out.set(out.size() - 1, new Token(Kind.OP, "[", false));
+                out.add(quoted(t.text));
+                out.add(new Token(Kind.OP, "]", false));
+            } else {
+                out.add(new Token(Kind.OP, "jp:named(", t.spaceBefore));
+                out.add(quoted(t.text));
+                out.add(new Token(Kind.OP, ")", false));
+            }
+        }
+        return out;
     }
 
     private static String emit(List<Token> tokens) {

@@ -234,7 +234,8 @@ public final class Expressions {
 
         @Override
         public Object resolveNamespace(String name) {
-            return "jp".equals(name) ? new AnsibleTests(vars, jexlText -> attempt(jexlText, this), lookups, where)
+            return "jp".equals(name) ? new AnsibleTests(vars, jexlText -> attempt(jexlText, this), this::get, lookups,
+                    where)
                     : null;
         }
     }

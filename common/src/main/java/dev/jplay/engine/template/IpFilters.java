@@ -45,8 +45,7 @@ final class IpFilters {
             }
             return out;
         }
-        Object r = one(version, value, query);
-        return r == null ? false : r;
+        return one(version, value, query);
     }
 
     private static Object one(int version, Object value, Object query) {
