@@ -66,7 +66,7 @@ final class TemplateTags {
     /** True when a tag's content is an expression rather than mustache syntax or a variable path. */
     static boolean isExpression(String content) {
         if (content.isEmpty() || content.equals(".")) return false;
-        if ("#^/!&>={".indexOf(content.charAt(0)) >= 0) return false;
+        if ("#^/!&>=".indexOf(content.charAt(0)) >= 0) return false; // triple {{{ }}} never reaches here
         return VarPath.parse(content) == null;
     }
 
