@@ -127,7 +127,7 @@ final class ConditionTranslator {
     private static final Map<String, String> GLOBALS = Map.of("lookup", "jp:lookup(", "query", "jp:query(",
             "q", "jp:query(", "range", "jp:range(");
 
-    /** Jinja's global functions: {@code lookup(...)} → {@code jp:lookup(...)}. */
+    /** Jinja's global functions: {@code lookup('file', 'a', rstrip=false)} → {@code jp:lookup('file', 'a', jp:kw(...))}. */
     private static List<Token> globals(List<Token> in) {
         List<Token> out = new ArrayList<>(in.size());
         for (int i = 0; i < in.size(); i++) {
@@ -135,8 +135,16 @@ final class ConditionTranslator {
             String call = t.kind == Kind.NAME ? GLOBALS.get(t.text) : null;
             boolean member = i > 0 && (in.get(i - 1).is(".") || in.get(i - 1).is("|"));
             if (call != null && !member && i + 1 < in.size() && in.get(i + 1).is("(")) {
+                int close = matchingClose(in, i + 1);
                 out.add(new Token(Kind.OP, call, t.spaceBefore));
-                i++;
+                boolean first = true;
+                for (List<Token> arg : arguments(globals(new ArrayList<>(in.subList(i + 2, close))))) {
+                    if (!first) out.add(new Token(Kind.OP, ",", false));
+                    first = false;
+                    out.addAll(arg);
+                }
+                out.add(new Token(Kind.OP, ")", false));
+                i = close;
             } else {
                 out.add(t);
             }

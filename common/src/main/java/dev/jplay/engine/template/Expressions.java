@@ -172,7 +172,11 @@ public final class Expressions {
         }
     }
 
-    private static JexlExpression compile(JexlEngine engine, Map<String, JexlExpression> cache, String expression,
+    private String kind(JexlEngine engine) {
+        return engine == jinja ? "expression" : "condition";
+    }
+
+    private JexlExpression compile(JexlEngine engine, Map<String, JexlExpression> cache, String expression,
                                           Location where) {
         JexlExpression e = cache.get(expression);
         if (e != null) return e;
@@ -180,12 +184,13 @@ public final class Expressions {
         try {
             translated = ConditionTranslator.translate(expression);
         } catch (IllegalArgumentException ex) {
-            throw new TemplateException(where, "invalid condition '" + expression + "': " + ex.getMessage(), null, ex);
+            throw new TemplateException(where, "invalid " + kind(engine) + " '" + expression + "': " + ex.getMessage(),
+                    null, ex);
         }
         try {
             e = engine.createExpression(translated);
         } catch (JexlException ex) {
-            throw new TemplateException(where, "invalid condition '" + expression + "': " + clean(ex), null, ex);
+            throw new TemplateException(where, "invalid " + kind(engine) + " '" + expression + "': " + clean(ex), null, ex);
         }
         if (cache.size() >= CACHE_LIMIT) cache.clear();
         cache.put(expression, e);
