@@ -27,7 +27,7 @@ public final class FactSubsets {
         Set<String> include = new LinkedHashSet<>();
         Set<String> exclude = new LinkedHashSet<>();
         boolean onlyNegations = items.stream().allMatch(s -> s.startsWith("!"));
-        if (onlyNegations) include.addAll(ALL);
+        if (onlyNegations && !items.contains("!all")) include.addAll(ALL);
         for (String item : items) {
             boolean negate = item.startsWith("!");
             String name = negate ? item.substring(1) : item;
@@ -36,8 +36,8 @@ public final class FactSubsets {
                         + "network, virtual, and their negations such as !all)");
             }
             Set<String> expanded = expand(name);
-            if (negate) exclude.addAll(name.equals("all") ? Set.of("hardware", "network", "virtual") : expanded);
-            else include.addAll(expanded);
+            if (negate && !name.equals("all")) exclude.addAll(expanded); // !all: only what is listed (and min)
+            else if (!negate) include.addAll(expanded);
         }
         include.removeAll(exclude);
         if (!exclude.contains("min")) include.add("min");
