@@ -16,7 +16,7 @@ import java.util.Map;
  * and {@code ansible_*} variables.
  *
  * <p>When: {@code gather_facts: true} always (Ansible's behaviour, task and recap included); {@code false} never;
- * and when the play does not say, only if the playbook uses facts, i.e. its file or the play's tasks mention
+ * and when the play does not say, only if the playbook uses facts, i.e. the play, its tasks or its file mention
  * {@code ansible_facts} or an {@code ansible_*} name that is not a connection or magic variable. Facts nobody reads
  * cannot change what a run does, and the request is not free (one more agent round trip and task per host and
  * play: on the bare fleet ...); so playbooks written for jplay before facts existed keep their runs, recaps and
@@ -57,7 +57,8 @@ public final class FactGathering {
     /** {@code tasks} with the gathering task in front when the play gathers facts (see the class comment). */
     static List<Task> prepend(YamlMapping play, TaskParser.Inherited inherited, List<Task> tasks) {
         if (!Fields.bool("gather_facts", play.get("gather_facts"), true)) return tasks;
-        if (!play.has("gather_facts") && !mentionsFacts(String.valueOf(tasks)) && !fileMentionsFacts(play.location())) {
+        if (!play.has("gather_facts") && !mentionsFacts(String.valueOf(play.toJava())) && !mentionsFacts(String.valueOf(tasks))
+                && !fileMentionsFacts(play.location())) {
             return tasks;
         }
         Map<String, Object> args = new LinkedHashMap<>();
