@@ -3,6 +3,7 @@ package dev.jplay.modules.facts;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -39,7 +40,12 @@ public final class FactsCollector {
     public record Iface(String name, boolean up, int mtu, String mac, boolean loopback, List<Addr> addresses) {}
 
     /** An address with its prefix length. */
-    public record Addr(String address, int prefix, boolean ipv6, String scope) {}
+    public record Addr(String address, int prefix, boolean ipv6, String scope, String broadcast) {
+        /** An address whose broadcast is the usual one of its network (fixtures). */
+        public Addr(String address, int prefix, boolean ipv6, String scope) {
+            this(address, prefix, ipv6, scope, null);
+        }
+    }
 
     public FactsCollector(Path root) {
         this(root, null);
@@ -104,15 +110,30 @@ public final class FactsCollector {
         };
     }
 
+    /**
+     * Python's {@code socket.getfqdn()} as Ansible calls it, answered from /etc/hosts only: the node name's address,
+     * then the names of the first line holding that address; the first with a dot, else the first. Without an
+     * /etc/hosts entry, the node name (where Ansible would ask DNS).
+     */
     private String hostsFqdn(String name) {
+        List<List<String>> entries = new ArrayList<>();
         for (String line : lines("etc/hosts")) {
             String l = line.replaceAll("#.*", "").strip();
-            if (l.isEmpty()) continue;
-            List<String> names = List.of(l.split("\\s+")).subList(1, l.split("\\s+").length);
-            if (names.contains(name)) {
-                for (String n : names) if (n.startsWith(name + ".")) return n;
-                if (!names.isEmpty() && names.get(0).contains(".")) return names.get(0);
+            if (!l.isEmpty() && l.split("\\s+").length > 1) entries.add(List.of(l.split("\\s+")));
+        }
+        String address = null;
+        for (List<String> e : entries) {
+            if (e.subList(1, e.size()).contains(name)) {
+                address = e.get(0);
+                break;
             }
+        }
+        if (address == null) return name;
+        for (List<String> e : entries) {
+            if (!e.get(0).equals(address)) continue;
+            List<String> names = e.subList(1, e.size());
+            for (String n : names) if (n.contains(".")) return n;
+            return names.get(0);
         }
         return name;
     }
@@ -332,7 +353,8 @@ public final class FactsCollector {
         long mask = a.prefix() == 0 ? 0 : (0xFFFFFFFFL << (32 - a.prefix())) & 0xFFFFFFFFL;
         Map<String, Object> x = new LinkedHashMap<>();
         x.put("address", a.address());
-        x.put("broadcast", a.prefix() >= 31 ? "" : dotted((ip & mask) | (~mask & 0xFFFFFFFFL)));
+        x.put("broadcast", a.broadcast() != null ? a.broadcast()
+                : a.prefix() >= 31 ? "" : dotted((ip & mask) | (~mask & 0xFFFFFFFFL)));
         x.put("netmask", dotted(mask));
         x.put("network", dotted(ip & mask));
         x.put("prefix", String.valueOf(a.prefix()));
@@ -415,13 +437,16 @@ public final class FactsCollector {
                 List<Addr> addrs = new ArrayList<>();
                 for (InterfaceAddress ia : n.getInterfaceAddresses()) {
                     if (ia.getAddress() instanceof Inet4Address a) {
-                        addrs.add(new Addr(a.getHostAddress(), ia.getNetworkPrefixLength(), false, null));
+                        // The kernel's broadcast, as `ip addr` shows it (Ansible's source): none is "".
+                        InetAddress brd = ia.getBroadcast();
+                        String broadcast = brd == null || brd.isAnyLocalAddress() ? "" : brd.getHostAddress();
+                        addrs.add(new Addr(a.getHostAddress(), ia.getNetworkPrefixLength(), false, null, broadcast));
                     } else if (ia.getAddress() instanceof Inet6Address a) {
                         String text = a.getHostAddress();
                         int pct = text.indexOf('%');
                         if (pct >= 0) text = text.substring(0, pct);
                         String scope = a.isLoopbackAddress() ? "host" : a.isLinkLocalAddress() ? "link" : "global";
-                        addrs.add(new Addr(compress(text), ia.getNetworkPrefixLength(), true, scope));
+                        addrs.add(new Addr(compress(text), ia.getNetworkPrefixLength(), true, scope, null));
                     }
                 }
                 // The JVM lists addresses newest first; Ansible (ip addr) shows the primary one first.
