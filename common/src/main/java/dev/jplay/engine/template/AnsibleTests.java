@@ -47,8 +47,21 @@ public final class AnsibleTests {
     }
 
     /** {@code X | name(args)}. */
-    public Object filter(String name, Object value, Object... args) {
-        return Filters.apply(name, value, args);
+    public Object filter(String name, Object value, Object args) {
+        return Filters.apply(name, value, array(args));
+    }
+
+    /** The arguments of a call, which the translation passes as one array literal. */
+    private static Object[] array(Object args) {
+        if (args == null || !args.getClass().isArray()) return new Object[] {args};
+        Object[] out = new Object[java.lang.reflect.Array.getLength(args)];
+        for (int i = 0; i < out.length; i++) out[i] = java.lang.reflect.Array.get(args, i);
+        return out;
+    }
+
+    /** {@code X.m(args)}, one of {@link PythonMethods}. */
+    public Object method(String name, Object target, Object args) {
+        return PythonMethods.call(name, Filters.plain(target), array(args));
     }
 
     /** A keyword argument {@code k=v} of a filter, test or lookup call. */
@@ -67,15 +80,15 @@ public final class AnsibleTests {
     }
 
     /** {@code X is T(args)} for the tests of {@link JinjaTests}. */
-    public boolean test(String name, Object value, Object... args) {
+    public boolean test(String name, Object value, Object args) {
         List<Object> plain = new ArrayList<>();
-        for (Object a : args == null ? new Object[] {null} : args) plain.add(Filters.plain(a));
+        for (Object a : array(args)) plain.add(Filters.plain(a));
         return JinjaTests.test(name, Filters.plain(value), plain);
     }
 
     /** {@code lookup('env', 'HOME')}: one value, or the values joined by commas (Ansible's wantlist=False). */
-    public Object lookup(Object... args) {
-        Call call = call("lookup", args);
+    public Object lookup(Object args) {
+        Call call = call("lookup", array(args));
         List<Object> values = lookups.run(call.name, call.terms, call.options, vars, where);
         if (JinjaArithmetic.truthy(call.options.get("wantlist"))) return values;
         if (values.size() == 1) return values.get(0);
@@ -85,13 +98,14 @@ public final class AnsibleTests {
     }
 
     /** {@code query('file', 'a', 'b')} (and {@code q}): always a list. */
-    public Object query(Object... args) {
-        Call call = call("query", args);
+    public Object query(Object args) {
+        Call call = call("query", array(args));
         return lookups.run(call.name, call.terms, call.options, vars, where);
     }
 
     /** Jinja's {@code range(stop)}, {@code range(start, stop[, step])}. */
-    public List<Object> range(Object... args) {
+    public List<Object> range(Object arguments) {
+        Object[] args = array(arguments);
         long start = args.length > 1 ? Filters.toLong(args[0]) : 0;
         long stop = Filters.toLong(args.length > 1 ? args[1] : args[0]);
         long step = args.length > 2 ? Filters.toLong(args[2]) : 1;

@@ -67,6 +67,7 @@ final class ConditionTranslator {
         if (source.startsWith("{{") && source.endsWith("}}")) source = source.substring(2, source.length() - 2);
         List<Token> tokens = tokenize(source);
         tokens = globals(tokens);
+        tokens = methods(tokens);
         tokens = conditionals(tokens);
         tokens = filters(tokens);
         return emit(afterFilters(tokens));
@@ -137,17 +138,43 @@ final class ConditionTranslator {
             if (call != null && !member && i + 1 < in.size() && in.get(i + 1).is("(")) {
                 int close = matchingClose(in, i + 1);
                 out.add(new Token(Kind.OP, call, t.spaceBefore));
-                boolean first = true;
-                for (List<Token> arg : arguments(globals(new ArrayList<>(in.subList(i + 2, close))))) {
-                    if (!first) out.add(new Token(Kind.OP, ",", false));
-                    first = false;
-                    out.addAll(arg);
-                }
+                argumentArray(out, arguments(globals(new ArrayList<>(in.subList(i + 2, close)))));
                 out.add(new Token(Kind.OP, ")", false));
                 i = close;
             } else {
                 out.add(t);
             }
+        }
+        return out;
+    }
+
+    /**
+     * Python's string and dict methods Ansible playbooks call ({@code x.split(',')}, {@code d.get('k', 1)}):
+     * {@code X.m(args)} → {@code jp:method('m', X, args)} for the methods of {@link PythonMethods}; JEXL's own
+     * method calls stay refused by the sandbox.
+     */
+    private static List<Token> methods(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = 1; i + 2 < out.size(); i++) {
+            if (!out.get(i).is(".") || out.get(i + 1).kind != Kind.NAME || !out.get(i + 2).is("(")
+                    || !PythonMethods.exists(out.get(i + 1).text)) {
+                continue;
+            }
+            int start = operandStart(out, i - 1, "a method call");
+            int close = matchingClose(out, i + 2);
+            List<Token> call = new ArrayList<>();
+            call.add(new Token(Kind.OP, "jp:method(", out.get(start).spaceBefore));
+            call.add(quoted(out.get(i + 1).text));
+            call.add(new Token(Kind.OP, ",", false));
+            List<Token> target = new ArrayList<>(out.subList(start, i));
+            target.set(0, new Token(target.get(0).kind, target.get(0).text, true));
+            call.addAll(target);
+            call.add(new Token(Kind.OP, ",", false));
+            argumentArray(call, arguments(methods(new ArrayList<>(out.subList(i + 3, close)))));
+            call.add(new Token(Kind.OP, ")", false));
+            out.subList(start, close + 1).clear();
+            out.addAll(start, call);
+            i = start + call.size() - 1;
         }
         return out;
     }
@@ -248,16 +275,29 @@ final class ConditionTranslator {
                 operand.set(0, new Token(operand.get(0).kind, operand.get(0).text, true));
                 call.addAll(operand);
             }
-            for (List<Token> arg : args) {
-                call.add(new Token(Kind.OP, ",", false));
-                call.addAll(arg);
-            }
+            call.add(new Token(Kind.OP, ",", false));
+            argumentArray(call, args);
             call.add(new Token(Kind.OP, ")", false));
             out.subList(start, end + 1).clear();
             out.addAll(start, call);
             i = start + call.size() - 1;
         }
         return out;
+    }
+
+    /**
+     * A call's arguments as one JEXL array literal {@code [a, b]}: a varargs Java method would receive a lone array
+     * argument ({@code union(['x', 'y'])}) spread into its arguments.
+     */
+    private static void argumentArray(List<Token> call, List<List<Token>> args) {
+        call.add(new Token(Kind.OP, "[", true));
+        boolean first = true;
+        for (List<Token> arg : args) {
+            if (!first) call.add(new Token(Kind.OP, ",", false));
+            first = false;
+            call.addAll(arg);
+        }
+        call.add(new Token(Kind.OP, "]", false));
     }
 
     /** A call's arguments split at top-level commas, filters inside translated, {@code k=v} as {@code jp:kw('k', v)}. */
@@ -379,12 +419,12 @@ final class ConditionTranslator {
                 call.add(quoted(written));
                 call.add(new Token(Kind.OP, ",", false));
                 call.addAll(operand);
+                call.add(new Token(Kind.OP, ",", false));
                 if (withArguments) {
                     end = matchingClose(out, testAt + 1);
-                    for (List<Token> arg : arguments(out.subList(testAt + 2, end))) {
-                        call.add(new Token(Kind.OP, ",", false));
-                        call.addAll(arg);
-                    }
+                    argumentArray(call, arguments(out.subList(testAt + 2, end)));
+                } else {
+                    argumentArray(call, List.of());
                 }
             } else if (test.equals("defined") || test.equals("undefined")) {
                 StringBuilder path = new StringBuilder();

@@ -173,4 +173,20 @@ class FiltersTest {
         assertFalse((Boolean) eval("names is not defined"));
         assertEquals("", eval("empty"), "a variable named like a JEXL word");
     }
+
+    @Test
+    void pythonMethodsOfStringsAndMappings() {
+        assertEquals(List.of("a", "b", "", "c"), eval("'a,b,,c'.split(',')"));
+        assertEquals(List.of("a", "b"), eval("' a  b '.split()"));
+        assertEquals(true, eval("names[0].startswith('web') and ip.endswith('/24')"));
+        assertEquals("x", eval("'  x '.strip()"));
+        assertEquals("WEB2-8080", eval("(names[0] ~ '-' ~ port).upper()"));
+        assertEquals("a-b", eval("'-'.join(['a', 'b'])"));
+        assertEquals(List.of("a", "nested"), eval("base.keys() | list"));
+        assertEquals(1, eval("base.get('a', 5)"));
+        assertEquals(5, eval("base.get('zz', 5)"));
+        assertEquals(2, eval("names[0].split('e') | length"));
+        assertTrue(error("port.split(',')").getMessage().contains("has no method 'split'"));
+        assertTrue(error("names.clear()").getMessage().contains("method"), "other methods stay refused");
+    }
 }

@@ -294,6 +294,9 @@ public final class FactsCollector {
         f.put("memory_mb", mb);
     }
 
+    private static final Set<String> NETWORK_FILESYSTEMS = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph",
+            "glusterfs", "9p", "afs", "sshfs");
+
     /** As Ansible: only mounts of a device (a path) or a network source ({@code host:/path}); sizes from statvfs. */
     List<Object> mounts() {
         List<Object> out = new ArrayList<>();
@@ -308,6 +311,14 @@ public final class FactsCollector {
             m.put("device", device);
             m.put("fstype", p[2]);
             m.put("options", p[3]);
+            if (NETWORK_FILESYSTEMS.contains(p[2]) || p[2].startsWith("fuse.")) {
+                // statvfs on a dead server blocks without end: these keep their size unknown (0), like no answer.
+                m.put("size_total", 0L);
+                m.put("size_available", 0L);
+                m.put("uuid", "N/A");
+                out.add(m);
+                continue;
+            }
             try {
                 FileStore store = Files.getFileStore(root.resolve(mount.substring(1)));
                 long block = store.getBlockSize();
