@@ -38,6 +38,7 @@ public final class ModuleRegistry {
         r.add(new FleetServiceModule());
         r.add(new ContainerLogsModule());
         r.add(new ContainerExecModule());
+        r.add(new dev.jplay.modules.facts.SetupModule());
         return r;
     }
 

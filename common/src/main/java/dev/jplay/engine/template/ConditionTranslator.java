@@ -22,7 +22,18 @@ import java.util.Map;
  *   <li>{@code True/False/None} (any case Jinja accepts) → {@code true/false/null}.
  *   <li>A condition wrapped in {@code {{ }}} is unwrapped (Ansible accepts it with a warning).
  * </ul>
- * Jinja filters ({@code | default(...)}) are not supported and rejected with a clear message.
+ *   <li>{@code X | f(args)} (a Jinja filter; {@code ansible.builtin.f} and {@code ansible.utils.f} too) →
+ *       {@code jp:filter('f', X, args)}; a keyword argument {@code k=v} → {@code jp:kw('k', v)}. X is the postfix
+ *       operand on the left (a filter binds tighter than any operator, as in Jinja: {@code names | length > 2}
+ *       compares the length). {@code X | default(...)} reads X through {@code jp:attempt('X in JEXL')}, which
+ *       gives {@link Filters#UNDEFINED} instead of failing where X is undefined. An unknown filter is an error.
+ *   <li>{@code X is T(args)} for the value tests of {@link JinjaTests} ({@code match}, {@code search},
+ *       {@code equalto}, {@code version}...) → {@code jp:test('T', X, args)}; {@code X is defined} where X is not
+ *       a plain variable path ({@code hostvars[h].x}) → {@code jp:attemptDefined('X in JEXL')}.
+ *   <li>{@code lookup(...)}, {@code query(...)}/{@code q(...)}, {@code range(...)} → {@code jp:lookup(...)},
+ *       {@code jp:query(...)}, {@code jp:range(...)}.
+ *   <li>{@code A if C else B} (Jinja's conditional expression, the loosest operator) → {@code (C) ? (A) : (B)}.
+ * </ul>
  */
 final class ConditionTranslator {
     static final Map<String, String> TESTS = Map.ofEntries(
@@ -55,17 +66,274 @@ final class ConditionTranslator {
         String source = condition.strip();
         if (source.startsWith("{{") && source.endsWith("}}")) source = source.substring(2, source.length() - 2);
         List<Token> tokens = tokenize(source);
+        tokens = globals(tokens);
+        tokens = methods(tokens);
+        tokens = conditionals(tokens);
+        tokens = filters(tokens);
+        return emit(afterFilters(tokens));
+    }
+
+    private static List<Token> afterFilters(List<Token> tokens) {
         tokens = tests(tokens);
         tokens = concatenations(tokens);
         tokens = literals(tokens);
         tokens = membership(tokens);
-        tokens = nots(tokens);
+        return reserved(nots(tokens));
+    }
+
+    /** JEXL's reserved words, which Jinja allows as variable and key names ({@code empty}, {@code size}...). */
+    private static final java.util.Set<String> JEXL_RESERVED = java.util.Set.of("empty", "size", "new", "var",
+            "function", "return", "if", "else", "while", "for", "do", "break", "continue", "eq", "ne", "lt", "gt",
+            "le", "ge", "div", "mod", "NaN", "let", "const", "switch", "case", "default", "try", "catch", "finally",
+            "throw", "import", "instanceof", "typeof", "this", "def", "not", "and", "or", "true", "false", "null");
+
+    /** A variable named like a JEXL word → {@code jp:named('name')}; a key → {@code ['name']}. */
+    private static List<Token> reserved(List<Token> in) {
+        List<Token> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            Token t = in.get(i);
+            boolean member = i > 0 && in.get(i - 1).is(".");
+            boolean jinjaWord = !member && java.util.Set.of("not", "and", "or", "true", "false", "null").contains(t.text);
+            if (t.kind != Kind.NAME || !JEXL_RESERVED.contains(t.text) || jinjaWord) {
+                out.add(t);
+            } else if (member) {
+                out.set(out.size() - 1, new Token(Kind.OP, "[", false));
+                out.add(quoted(t.text));
+                out.add(new Token(Kind.OP, "]", false));
+            } else {
+                out.add(new Token(Kind.OP, "jp:named(", t.spaceBefore));
+                out.add(quoted(t.text));
+                out.add(new Token(Kind.OP, ")", false));
+            }
+        }
+        return out;
+    }
+
+    private static String emit(List<Token> tokens) {
         StringBuilder out = new StringBuilder();
         for (Token t : tokens) {
             if (t.spaceBefore && out.length() > 0) out.append(' ');
             out.append(t.text);
         }
         return out.toString();
+    }
+
+    /** A JEXL string literal holding {@code text} (JEXL unescapes {@code \\} and {@code \'}). */
+    private static Token quoted(String text) {
+        return new Token(Kind.STRING, "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'", false);
+    }
+
+    private static final java.util.Set<String> KEYWORDS = java.util.Set.of("in", "and", "or", "not", "is", "if",
+            "else");
+    private static final Map<String, String> GLOBALS = Map.of("lookup", "jp:lookup(", "query", "jp:query(",
+            "q", "jp:query(", "range", "jp:range(");
+
+    /** Jinja's global functions: {@code lookup('file', 'a', rstrip=false)} → {@code jp:lookup('file', 'a', jp:kw(...))}. */
+    private static List<Token> globals(List<Token> in) {
+        List<Token> out = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            Token t = in.get(i);
+            String call = t.kind == Kind.NAME ? GLOBALS.get(t.text) : null;
+            boolean member = i > 0 && (in.get(i - 1).is(".") || in.get(i - 1).is("|"));
+            if (call != null && !member && i + 1 < in.size() && in.get(i + 1).is("(")) {
+                int close = matchingClose(in, i + 1);
+                out.add(new Token(Kind.OP, call, t.spaceBefore));
+                argumentArray(out, arguments(globals(new ArrayList<>(in.subList(i + 2, close)))));
+                out.add(new Token(Kind.OP, ")", false));
+                i = close;
+            } else {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Python's string and dict methods Ansible playbooks call ({@code x.split(',')}, {@code d.get('k', 1)}):
+     * {@code X.m(args)} → {@code jp:method('m', X, args)} for the methods of {@link PythonMethods}; JEXL's own
+     * method calls stay refused by the sandbox.
+     */
+    private static List<Token> methods(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = 1; i + 2 < out.size(); i++) {
+            if (!out.get(i).is(".") || out.get(i + 1).kind != Kind.NAME || !out.get(i + 2).is("(")
+                    || !PythonMethods.exists(out.get(i + 1).text)) {
+                continue;
+            }
+            int start = operandStart(out, i - 1, "a method call");
+            int close = matchingClose(out, i + 2);
+            List<Token> call = new ArrayList<>();
+            call.add(new Token(Kind.OP, "jp:method(", out.get(start).spaceBefore));
+            call.add(quoted(out.get(i + 1).text));
+            call.add(new Token(Kind.OP, ",", false));
+            List<Token> target = new ArrayList<>(out.subList(start, i));
+            target.set(0, new Token(target.get(0).kind, target.get(0).text, true));
+            call.addAll(target);
+            call.add(new Token(Kind.OP, ",", false));
+            argumentArray(call, arguments(methods(new ArrayList<>(out.subList(i + 3, close)))));
+            call.add(new Token(Kind.OP, ")", false));
+            out.subList(start, close + 1).clear();
+            out.addAll(start, call);
+            i = start + call.size() - 1;
+        }
+        return out;
+    }
+
+    /**
+     * {@code A if C else B} → {@code ((C) ? (A) : (B))}, in every bracket group: the loosest Jinja operator, so A
+     * reaches back to the group's start (or a comma) and B forward to its end (or a comma).
+     */
+    private static List<Token> conditionals(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = 0; i < out.size(); i++) {
+            if (!out.get(i).isWord("if") || i > 0 && out.get(i - 1).is(".")) continue;
+            int start = i;
+            int depth = 0;
+            while (start > 0) {
+                Token t = out.get(start - 1);
+                if (t.is(")") || t.is("]") || t.is("}")) depth++;
+                else if (opensParen(t) || t.is("[") || t.is("{")) {
+                    if (depth == 0) break;
+                    depth--;
+                } else if (depth == 0 && (t.is(",") || t.is(":"))) break;
+                start--;
+            }
+            int elseAt = -1;
+            int end = i + 1;
+            depth = 0;
+            for (; end < out.size(); end++) {
+                Token t = out.get(end);
+                if (opensParen(t) || t.is("[") || t.is("{")) depth++;
+                else if (t.is(")") || t.is("]") || t.is("}")) {
+                    if (depth == 0) break;
+                    depth--;
+                } else if (depth == 0 && t.is(",")) break;
+                else if (depth == 0 && elseAt < 0 && t.isWord("else")) elseAt = end;
+            }
+            if (start == i) throw new IllegalArgumentException("'if' needs a value on its left");
+            List<Token> value = new ArrayList<>(out.subList(start, i));
+            List<Token> condition = new ArrayList<>(out.subList(i + 1, elseAt < 0 ? end : elseAt));
+            List<Token> otherwise = elseAt < 0 ? List.of(new Token(Kind.NAME, "null", true))
+                    : new ArrayList<>(out.subList(elseAt + 1, end));
+            if (condition.isEmpty()) throw new IllegalArgumentException("'if' needs a condition after it");
+            if (otherwise.isEmpty()) throw new IllegalArgumentException("'else' needs a value after it");
+            List<Token> replaced = new ArrayList<>();
+            replaced.add(new Token(Kind.OP, "(", value.get(0).spaceBefore));
+            replaced.add(new Token(Kind.OP, "(", false));
+            replaced.addAll(condition);
+            replaced.add(new Token(Kind.OP, ")", false));
+            replaced.add(new Token(Kind.OP, "?", true));
+            replaced.add(new Token(Kind.OP, "(", true));
+            replaced.addAll(value);
+            replaced.add(new Token(Kind.OP, ")", false));
+            replaced.add(new Token(Kind.OP, ":", true));
+            replaced.add(new Token(Kind.OP, "(", true));
+            replaced.addAll(otherwise);
+            replaced.add(new Token(Kind.OP, ")", false));
+            replaced.add(new Token(Kind.OP, ")", false));
+            out.subList(start, end).clear();
+            out.addAll(start, replaced);
+            i = start;
+        }
+        return out;
+    }
+
+    /** Rewrites {@code X | f(args)} as {@code jp:filter('f', X, args)}, left to right (chains nest). */
+    private static List<Token> filters(List<Token> in) {
+        List<Token> out = new ArrayList<>(in);
+        for (int i = 0; i < out.size(); i++) {
+            if (!out.get(i).is("|")) continue;
+            if (i == 0) throw new IllegalArgumentException("a filter ('|') needs a value on its left");
+            int start = operandStart(out, i - 1, "a filter ('|')");
+            int j = i + 1;
+            if (j >= out.size() || out.get(j).kind != Kind.NAME) {
+                throw new IllegalArgumentException("'|' must be followed by a filter name");
+            }
+            StringBuilder written = new StringBuilder(out.get(j).text);
+            while (j + 2 < out.size() && out.get(j + 1).is(".") && out.get(j + 2).kind == Kind.NAME) {
+                written.append('.').append(out.get(j + 2).text);
+                j += 2;
+            }
+            String name = Filters.canonical(written.toString());
+            if (name == null) throw new IllegalArgumentException("unknown filter '" + written + "'");
+            int end = j;
+            List<List<Token>> args = new ArrayList<>();
+            if (j + 1 < out.size() && out.get(j + 1).is("(")) {
+                end = matchingClose(out, j + 1);
+                args = arguments(out.subList(j + 2, end));
+            }
+            List<Token> operand = new ArrayList<>(out.subList(start, i));
+            List<Token> call = new ArrayList<>();
+            call.add(new Token(Kind.OP, "jp:filter(", operand.get(0).spaceBefore));
+            call.add(quoted(name));
+            call.add(new Token(Kind.OP, ",", false));
+            if (name.equals("default")) {
+                call.add(new Token(Kind.OP, "jp:attempt(", true));
+                call.add(quoted(emit(afterFilters(operand))));
+                call.add(new Token(Kind.OP, ")", false));
+            } else {
+                operand.set(0, new Token(operand.get(0).kind, operand.get(0).text, true));
+                call.addAll(operand);
+            }
+            call.add(new Token(Kind.OP, ",", false));
+            argumentArray(call, args);
+            call.add(new Token(Kind.OP, ")", false));
+            out.subList(start, end + 1).clear();
+            out.addAll(start, call);
+            i = start + call.size() - 1;
+        }
+        return out;
+    }
+
+    /**
+     * A call's arguments as one JEXL array literal {@code [a, b]}: a varargs Java method would receive a lone array
+     * argument ({@code union(['x', 'y'])}) spread into its arguments.
+     */
+    private static void argumentArray(List<Token> call, List<List<Token>> args) {
+        call.add(new Token(Kind.OP, "[", true));
+        boolean first = true;
+        for (List<Token> arg : args) {
+            if (!first) call.add(new Token(Kind.OP, ",", false));
+            first = false;
+            call.addAll(arg);
+        }
+        call.add(new Token(Kind.OP, "]", false));
+    }
+
+    /** A call's arguments split at top-level commas, filters inside translated, {@code k=v} as {@code jp:kw('k', v)}. */
+    private static List<List<Token>> arguments(List<Token> inside) {
+        List<List<Token>> args = new ArrayList<>();
+        int depth = 0;
+        List<Token> current = new ArrayList<>();
+        for (Token t : inside) {
+            if (opensParen(t) || t.is("[") || t.is("{")) depth++;
+            else if (t.is(")") || t.is("]") || t.is("}")) depth--;
+            if (depth == 0 && t.is(",")) {
+                args.add(current);
+                current = new ArrayList<>();
+            } else {
+                current.add(t);
+            }
+        }
+        if (!current.isEmpty()) args.add(current);
+        List<List<Token>> out = new ArrayList<>(args.size());
+        for (List<Token> arg : args) {
+            if (arg.isEmpty()) throw new IllegalArgumentException("empty argument in a filter call");
+            List<Token> value = filters(arg);
+            if (value.size() > 2 && value.get(0).kind == Kind.NAME && value.get(1).is("=")) {
+                List<Token> kw = new ArrayList<>();
+                kw.add(new Token(Kind.OP, "jp:kw(", true));
+                kw.add(quoted(value.get(0).text));
+                kw.add(new Token(Kind.OP, ",", false));
+                kw.addAll(value.subList(2, value.size()));
+                kw.add(new Token(Kind.OP, ")", false));
+                value = kw;
+            } else {
+                value.set(0, new Token(value.get(0).kind, value.get(0).text, true));
+            }
+            out.add(value);
+        }
+        return out;
     }
 
     private static List<Token> tokenize(String s) {
@@ -99,9 +367,6 @@ final class ConditionTranslator {
                 String two = i + 1 < s.length() ? s.substring(i, i + 2) : "";
                 i += List.of("==", "!=", "<=", ">=", "&&", "||", "=~", "!~", "=^", "=$", "!^", "!$").contains(two) ? 2 : 1;
                 kind = Kind.OP;
-                if (s.substring(start, i).equals("|")) {
-                    throw new IllegalArgumentException("Jinja filters ('|') are not supported in conditions");
-                }
             }
             tokens.add(new Token(kind, s.substring(start, i), space));
             space = false;
@@ -138,26 +403,47 @@ final class ConditionTranslator {
             }
             String written = out.get(testAt).text;
             String test = TESTS.get(written);
-            if (test == null) {
-                throw new IllegalArgumentException("unknown test '" + written + "' (supported: "
-                        + String.join(", ", new java.util.TreeSet<>(TESTS.keySet())) + ")");
+            boolean withArguments = testAt + 1 < out.size() && out.get(testAt + 1).is("(");
+            if (test == null || withArguments) {
+                if (!JinjaTests.exists(written)) {
+                    throw new IllegalArgumentException("unknown test '" + written + "' (supported: "
+                            + String.join(", ", JinjaTests.names()) + ")");
+                }
+                test = null;
             }
-            List<Token> operand = out.subList(start, i);
+            List<Token> operand = new ArrayList<>(out.subList(start, i));
             List<Token> call = new ArrayList<>();
-            call.add(new Token(Kind.OP, (negate ? "!" : "") + "jp:" + test + "(", operand.get(0).spaceBefore));
-            if (test.equals("defined") || test.equals("undefined")) {
+            int end = testAt;
+            if (test == null) {
+                call.add(new Token(Kind.OP, (negate ? "!" : "") + "jp:test(", operand.get(0).spaceBefore));
+                call.add(quoted(written));
+                call.add(new Token(Kind.OP, ",", false));
+                call.addAll(operand);
+                call.add(new Token(Kind.OP, ",", false));
+                if (withArguments) {
+                    end = matchingClose(out, testAt + 1);
+                    argumentArray(call, arguments(out.subList(testAt + 2, end)));
+                } else {
+                    argumentArray(call, List.of());
+                }
+            } else if (test.equals("defined") || test.equals("undefined")) {
                 StringBuilder path = new StringBuilder();
                 for (Token t : operand) path.append(t.text);
-                if (VarPath.parse(path.toString()) == null) {
-                    throw new IllegalArgumentException("'is " + written + "' needs a variable name, got '" + path + "'");
+                if (VarPath.parse(path.toString()) != null) {
+                    call.add(new Token(Kind.OP, (negate ? "!" : "") + "jp:" + test + "(", operand.get(0).spaceBefore));
+                    call.add(new Token(Kind.STRING, "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"")
+                            + "\"", false));
+                } else {
+                    boolean wantDefined = test.equals("defined") != negate;
+                    call.add(new Token(Kind.OP, (wantDefined ? "" : "!") + "jp:attemptDefined(", operand.get(0).spaceBefore));
+                    call.add(quoted(emit(afterFilters(operand))));
                 }
-                call.add(new Token(Kind.STRING, "\"" + path.toString().replace("\\", "\\\\").replace("\"", "\\\"")
-                        + "\"", false));
             } else {
+                call.add(new Token(Kind.OP, (negate ? "!" : "") + "jp:" + test + "(", operand.get(0).spaceBefore));
                 call.addAll(operand);
             }
             call.add(new Token(Kind.OP, ")", false));
-            out.subList(start, testAt + 1).clear();
+            out.subList(start, end + 1).clear();
             out.addAll(start, call);
             i = start + call.size() - 1;
         }
@@ -227,19 +513,24 @@ final class ConditionTranslator {
 
     /** Start of the postfix operand ending at {@code end}: a name with .keys, [indexes] and calls, or a (group). */
     private static int operandStart(List<Token> tokens, int end) {
-        if (end < 0) throw new IllegalArgumentException("'is' needs a value on its left");
+        return operandStart(tokens, end, "'is'");
+    }
+
+    private static int operandStart(List<Token> tokens, int end, String operator) {
+        if (end < 0) throw new IllegalArgumentException(operator + " needs a value on its left");
         int j = end;
         while (true) {
             Token t = tokens.get(j);
-            if (t.is(")") || t.is("]")) {
+            if (t.is(")") || t.is("]") || t.is("}")) {
                 j = matchingOpen(tokens, j);
-                if (j > 0 && (tokens.get(j - 1).kind == Kind.NAME || tokens.get(j - 1).is("]")
-                        || tokens.get(j - 1).is(")"))) {
+                Token before = j > 0 ? tokens.get(j - 1) : null;
+                if (before != null && !tokens.get(j).is("{") && (before.kind == Kind.NAME && !KEYWORDS.contains(before.text)
+                        || before.is("]") || before.is(")"))) {
                     j--;
                     continue;
                 }
             } else if (t.kind == Kind.OP) {
-                throw new IllegalArgumentException("'is' needs a value on its left, found '" + t.text + "'");
+                throw new IllegalArgumentException(operator + " needs a value on its left, found '" + t.text + "'");
             }
             if (j >= 2 && tokens.get(j - 1).is(".")) {
                 j -= 2;
@@ -250,13 +541,15 @@ final class ConditionTranslator {
     }
 
     private static int matchingOpen(List<Token> tokens, int close) {
-        boolean paren = tokens.get(close).is(")");
+        String closing = tokens.get(close).text;
+        boolean paren = closing.equals(")");
+        String opening = closing.equals("]") ? "[" : "{";
         int depth = 0;
         for (int j = close; j >= 0; j--) {
             Token t = tokens.get(j);
-            if (paren ? t.is(")") : t.is("]")) {
+            if (t.is(closing)) {
                 depth++;
-            } else if ((paren ? opensParen(t) : t.is("[")) && --depth == 0) {
+            } else if ((paren ? opensParen(t) : t.is(opening)) && --depth == 0) {
                 return j;
             }
         }

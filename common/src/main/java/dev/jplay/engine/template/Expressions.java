@@ -32,13 +32,22 @@ public final class Expressions {
     private static final Pattern JEXL_PREFIX = Pattern.compile("^\\S*@\\d+:\\d+\\s*");
 
     private final ValueRenderer renderer;
+    private final Lookups lookups;
     private final JexlEngine jexl;
     private final JexlEngine jinja;
     private final Map<String, JexlExpression> compiled = new ConcurrentHashMap<>();
     private final Map<String, JexlExpression> compiledValues = new ConcurrentHashMap<>();
+    private final Map<String, JexlExpression> compiledParts = new ConcurrentHashMap<>();
+    private final Map<String, JexlExpression> compiledValueParts = new ConcurrentHashMap<>();
 
     public Expressions(ValueRenderer renderer) {
+        this(renderer, Lookups.NONE);
+    }
+
+    /** {@code lookups} serve {@code lookup(...)}/{@code query(...)} in expressions. */
+    public Expressions(ValueRenderer renderer, Lookups lookups) {
         this.renderer = renderer;
+        this.lookups = lookups;
         this.jexl = engine(new ConditionArithmetic());
         this.jinja = engine(new JinjaArithmetic());
     }
@@ -88,7 +97,7 @@ public final class Expressions {
 
     /** Evaluates one expression to its value. */
     public Object evaluate(String expression, Map<String, Object> vars, Location where) {
-        return evaluate(compile(jexl, compiled, expression, where), expression, vars, where);
+        return evaluate(compile(jexl, compiled, expression, where), expression, vars, where, false);
     }
 
     /**
@@ -100,7 +109,7 @@ public final class Expressions {
      * @throws TemplateException as {@link #evaluate}; {@link TemplateException#variable()} names what is undefined
      */
     public Object value(String expression, Map<String, Object> vars, Location where) {
-        return lists(evaluate(compile(jinja, compiledValues, expression, where), expression, vars, where));
+        return lists(evaluate(compile(jinja, compiledValues, expression, where), expression, vars, where, true));
     }
 
     /** {@link #value}'s truthiness (Jinja's), e.g. an inventory plugin's group membership. */
@@ -114,25 +123,60 @@ public final class Expressions {
     }
 
     private Object evaluate(JexlExpression compiledExpression, String expression, Map<String, Object> vars,
-                            Location where) {
+                            Location where, boolean value) {
+        String kind = value ? "expression" : "condition";
         try {
-            return compiledExpression.evaluate(new Context(vars, where));
+            return compiledExpression.evaluate(new Context(vars, where, value));
         } catch (JexlException.Variable e) {
             String name = e.getVariable();
             String problem = e.isUndefined() ? "undefined variable '" + name + "'" : "variable '" + name + "' is null";
-            throw new TemplateException(where, problem + " in condition '" + expression + "'", name, e);
+            throw new TemplateException(where, problem + " in " + kind + " '" + expression + "'", name, e);
         } catch (JexlException.Property e) {
-            throw new TemplateException(where, "undefined key '" + e.getProperty() + "' in condition '" + expression
+            throw new TemplateException(where, "undefined key '" + e.getProperty() + "' in " + kind + " '" + expression
                     + "'", e.getProperty(), e);
         } catch (JexlException e) {
             Throwable cause = e.getCause();
             if (cause instanceof TemplateException te) throw te;
-            String why = cause instanceof IllegalArgumentException ? cause.getMessage() : clean(e);
-            throw new TemplateException(where, "cannot evaluate condition '" + expression + "': " + why, null, e);
+            String why = cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
+                    ? cause.getMessage() : clean(e);
+            throw new TemplateException(where, "cannot evaluate " + kind + " '" + expression + "': " + why, null, e);
         }
     }
 
-    private static JexlExpression compile(JexlEngine engine, Map<String, JexlExpression> cache, String expression,
+    /**
+     * A translated sub-expression (the operand of {@code default}) evaluated where being undefined is a value:
+     * an undefined variable or key gives {@link Filters#UNDEFINED}; other errors propagate.
+     */
+    private Object attempt(String jexlText, Context context) {
+        JexlEngine engine = context.value ? jinja : jexl;
+        Map<String, JexlExpression> cache = context.value ? compiledValueParts : compiledParts;
+        JexlExpression e = cache.get(jexlText);
+        if (e == null) {
+            e = engine.createExpression(jexlText);
+            if (cache.size() >= CACHE_LIMIT) cache.clear();
+            cache.put(jexlText, e);
+        }
+        try {
+            return lists(e.evaluate(context));
+        } catch (JexlException.Variable x) {
+            if (x.isUndefined()) return Filters.UNDEFINED;
+            return null;
+        } catch (JexlException.Property x) {
+            return Filters.UNDEFINED;
+        } catch (JexlException x) {
+            if (x.getCause() instanceof TemplateException te && te.variable() != null) return Filters.UNDEFINED;
+            throw x;
+        } catch (TemplateException te) {
+            if (te.variable() != null) return Filters.UNDEFINED;
+            throw te;
+        }
+    }
+
+    private String kind(JexlEngine engine) {
+        return engine == jinja ? "expression" : "condition";
+    }
+
+    private JexlExpression compile(JexlEngine engine, Map<String, JexlExpression> cache, String expression,
                                           Location where) {
         JexlExpression e = cache.get(expression);
         if (e != null) return e;
@@ -140,12 +184,13 @@ public final class Expressions {
         try {
             translated = ConditionTranslator.translate(expression);
         } catch (IllegalArgumentException ex) {
-            throw new TemplateException(where, "invalid condition '" + expression + "': " + ex.getMessage(), null, ex);
+            throw new TemplateException(where, "invalid " + kind(engine) + " '" + expression + "': " + ex.getMessage(),
+                    null, ex);
         }
         try {
             e = engine.createExpression(translated);
         } catch (JexlException ex) {
-            throw new TemplateException(where, "invalid condition '" + expression + "': " + clean(ex), null, ex);
+            throw new TemplateException(where, "invalid " + kind(engine) + " '" + expression + "': " + clean(ex), null, ex);
         }
         if (cache.size() >= CACHE_LIMIT) cache.clear();
         cache.put(expression, e);
@@ -169,10 +214,12 @@ public final class Expressions {
     private final class Context implements JexlContext, JexlContext.NamespaceResolver {
         private final Map<String, Object> vars;
         private final Location where;
+        private final boolean value;
 
-        Context(Map<String, Object> vars, Location where) {
+        Context(Map<String, Object> vars, Location where, boolean value) {
             this.vars = vars;
             this.where = where;
+            this.value = value;
         }
 
         @Override
@@ -192,7 +239,9 @@ public final class Expressions {
 
         @Override
         public Object resolveNamespace(String name) {
-            return "jp".equals(name) ? new AnsibleTests(vars) : null;
+            return "jp".equals(name) ? new AnsibleTests(vars, jexlText -> attempt(jexlText, this), this::get, lookups,
+                    where)
+                    : null;
         }
     }
 }

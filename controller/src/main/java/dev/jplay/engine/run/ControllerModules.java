@@ -26,7 +26,7 @@ final class ControllerModules {
     /** Modules the agent runs; {@code template} travels as {@code copy}. */
     static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
             "image", "container", "container_info", "host_setup", "pool_routes",
-            "fleet_service", "container_logs", "container_exec");
+            "fleet_service", "container_logs", "container_exec", "setup");
 
     /** Reads include_vars files (a vars file: a mapping, vault-encrypted or not). */
     private static final dev.jplay.engine.playbook.PlaybookParser VARS_FILES = new dev.jplay.engine.playbook.PlaybookParser(Set.of());

@@ -35,6 +35,8 @@ final class HostRun {
     private volatile HostTarget agentTarget;
     /** The agent its container tasks ran through (with become: the privileged one), for rollbacks; null: none yet. */
     private volatile HostTarget containerTarget;
+    /** The last fact gathering on this host (setup's arguments and facts), for later plays to reuse; null: none. */
+    volatile HostFacts.Gathered gathered;
 
     HostRun(String name, Map<String, Object> inventoryVars, HostTarget target, java.util.List<String> groupNames) {
         this.name = name;

@@ -70,6 +70,11 @@ final class ModuleDispatcher {
         try {
             TaskResult unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
             if (unprepared != null) return unprepared;
+            boolean gathering = "setup".equals(call.module()) && where.shownAs() == null;
+            if (gathering) {
+                TaskResult known = HostFacts.reuse(host, call.args());
+                if (known != null) return known; // gathered in an earlier play of this run: not asked again
+            }
             ServicePlay service = play.service();
             boolean instance = service != null && !options.check() && where.shownAs() == null
                     && service.manages(host.name, call.module(), call.args());
@@ -84,7 +89,9 @@ final class ModuleDispatcher {
             }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             if (instance) service.containerDone(host.name, call.args(), r.failed());
-            return TaskResult.of(r);
+            TaskResult result = TaskResult.of(r);
+            if (gathering && !r.failed()) HostFacts.remember(host, call.args(), result);
+            return result;
         } catch (ExecutionException e) {
             // The agent died or stopped answering: its session is not trusted again; a later play reconnects.
             connections.discard(target);

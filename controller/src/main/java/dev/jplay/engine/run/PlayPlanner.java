@@ -31,6 +31,7 @@ final class PlayPlanner {
     private final Templater templater;
     private final PlaybookParser varsLoader = new PlaybookParser(ControllerModules.known());
     private final FleetStateStore fleetState;
+    private java.util.function.Function<String, Map<String, Object>> runVars = name -> Map.of();
 
     PlayPlanner(Inventory inventory, RunOptions options, Templater templater) {
         this.inventory = inventory;
@@ -104,12 +105,17 @@ final class PlayPlanner {
         return varsLoader.playVars(play, options.extraVars(), templater);
     }
 
+    /** Where {@code hostvars} finds what the run gave each host (facts, set_fact, registered results). */
+    void runVarsFrom(java.util.function.Function<String, Map<String, Object>> runVars) {
+        this.runVars = runVars;
+    }
+
     private Map<String, Object> magicVars(Path playbookDir) {
         Map<String, Object> m = new LinkedHashMap<>();
         Map<String, Object> groups = new LinkedHashMap<>();
         inventory.groups().forEach((name, g) -> groups.put(name, inventory.select(name).stream().map(Host::name).toList()));
         m.put("groups", groups);
-        m.put("hostvars", new HostVarsView(inventory));
+        m.put("hostvars", new HostVarsView(inventory, runVars));
         m.put("playbook_dir", playbookDir.toString());
         m.put("ansible_check_mode", options.check());
         m.put("jplay_check_mode", options.check());

@@ -29,7 +29,7 @@ import java.util.Set;
 public final class PlaybookRunner implements AutoCloseable {
     private final RunListener listener;
     private final Templater templater = new Templater();
-    private final Expressions expressions = new Expressions(templater);
+    private final Expressions expressions = templater.expressions();
     private final TaskExecutor executor;
     private final Forks forks;
     private final RunHosts hosts;
@@ -50,6 +50,10 @@ public final class PlaybookRunner implements AutoCloseable {
         this.forks = new Forks(options.forks());
         this.hosts = new RunHosts(inventory);
         this.planner = new PlayPlanner(inventory, options, templater);
+        planner.runVarsFrom(name -> {
+            HostRun h = hosts.get(name);
+            return h == null ? Map.of() : h.facts;
+        });
         this.lostHosts = new LostHosts(connections, forks, this.listener);
         TaskFanOut fanOut = new TaskFanOut(executor, forks);
         HandlerRunner handlers = new HandlerRunner(fanOut, this.listener);

@@ -39,6 +39,7 @@ final class PoolRoutesTask {
 
     private static ModuleTask firstModuleTask(List<Task> tasks) {
         for (Task t : tasks) {
+            if (dev.jplay.engine.playbook.FactGathering.isGathering(t)) continue; // runs as the play, not as its tasks
             if (t instanceof ModuleTask m) return m;
             if (t instanceof Block b) {
                 ModuleTask inner = firstModuleTask(b.block());

@@ -18,8 +18,10 @@ final class TaskRegistration {
         List<HostRun> all = new ArrayList<>(alsoFor.size() + 1);
         all.add(host);
         all.addAll(alsoFor);
+        boolean moduleFacts = !"set_fact".equals(task.module());
         for (HostRun h : all) {
-            if (h != host) shareFacts(registered, h); // the host that ran it has them from set_fact already
+            if (moduleFacts) HostFacts.absorb(registered, h);
+            else if (h != host) shareFacts(registered, h); // the host that ran it has them from set_fact already
             if (task.register() != null) h.facts.put(task.register(), registered);
             if (notify) for (String n : task.notifies()) h.notify(n);
         }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * One play. {@code vars} are plain values (templates inside are rendered lazily, when used). {@code serial} is
- * null when absent. {@code gather_facts} is accepted and ignored. {@code replicas} (null when absent) is the raw
+ * null when absent. {@code gather_facts} adds a task in front ({@link FactGathering}). {@code replicas} (null when absent) is the raw
  * {@code replicas:} mapping ({@code app}, {@code count}, {@code pool}, {@code max_per_host}); its values may be
  * templates, rendered with the play's vars when the play runs. {@code rollback} says what to undo when a batch
  * fails (see {@link RollbackPolicy}). {@code remoteUser} (null when absent; a template) is the login user for hosts

@@ -30,11 +30,11 @@ public final class PlaybookParser {
     static final Set<String> PLAY_KEYWORDS = Set.of("name", "hosts", "vars", "vars_files", "tasks", "handlers",
             "serial", "strategy", "any_errors_fatal", "max_fail_percentage", "gather_facts", "tags", "replicas", "rollback",
             "connection", "no_log", "run_once", "remote_user", "become", "become_user", "become_method", "become_flags",
-            "roles", "pre_tasks", "post_tasks", "vars_prompt",
+            "roles", "pre_tasks", "post_tasks", "vars_prompt", "gather_subset", "gather_timeout",
             ServiceSpec.KEYWORD, UpdatePolicy.KEYWORD);
     private static final Set<String> UNSUPPORTED_PLAY_KEYWORDS = Set.of(
             "environment",
-            "gather_subset", "gather_timeout", "ignore_errors", "ignore_unreachable", "order",
+            "ignore_errors", "ignore_unreachable", "order",
             "throttle", "collections", "module_defaults", "force_handlers", "check_mode", "diff", "port");
     private static final Pattern BATCH = Pattern.compile("\\d+%?");
 
@@ -247,6 +247,8 @@ public final class PlaybookParser {
             taskList.add(TaskParser.implicitFlush(node.keyLocation("post_tasks")));
             taskList.addAll(post);
         }
+        // Facts first, before pre_tasks, as Ansible gathers them; whether to gather looks at every task, roles' too.
+        taskList = new ArrayList<>(FactGathering.prepend(node, inherited, taskList));
         List<Task> handlers = new ArrayList<>(roles.handlers); // role handlers first, as Ansible orders them
         handlers.addAll(tasks.tasks("handlers", node.get("handlers"), true, inherited));
         Map<String, Object> playVars = Fields.map("vars", node.get("vars"));

@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Renders {@code {{ var }}} templates with mustache.java, made strict and unescaped.
@@ -31,7 +29,12 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>An undefined variable or key is a {@link TemplateException} naming it and the location, never "".
  *   <li>No HTML escaping; mappings and lists inside text render as JSON; a defined null renders as "".
- *   <li>A string that is exactly one {@code {{ path }}} yields the native value (list, map, number...), as in Ansible.
+ *   <li>A tag holds a variable path ({@code {{ item.name }}}) or a Jinja expression with filters
+ *       ({@code {{ port | default(8080) }}}, {@code {{ a ~ '-' ~ b }}}), evaluated by the condition engine
+ *       ({@link Expressions#value}) with the variables and the mustache sections around it; mustache sections
+ *       ({@code {{#items}}...{{/items}}}) keep working around both.
+ *   <li>A string that is exactly one {@code {{ expression }}} yields the native value (list, map, number...), as
+ *       in Ansible.
  *   <li>Variable values are themselves rendered when used ({@code a: "{{ b }}"}), lazily like Ansible; a cycle
  *       fails after {@value #MAX_DEPTH} levels.
  *   <li>Only maps and lists are navigated (no reflection on Java objects); partials are disabled.
@@ -41,11 +44,25 @@ import java.util.regex.Pattern;
 public final class Templater implements ValueRenderer {
     static final int MAX_DEPTH = 20;
     private static final int CACHE_LIMIT = 10_000;
-    private static final Pattern SINGLE_EXPRESSION = Pattern.compile("\\{\\{\\s*([^{}]+?)\\s*}}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StrictFactory factory = new StrictFactory();
     private final Map<String, Mustache> compiled = new ConcurrentHashMap<>();
+    private final Expressions expressions;
+
+    /** Lookups on the controller ({@link ControllerLookups}). */
+    public Templater() {
+        this.expressions = new Expressions(this, new ControllerLookups(this));
+    }
+
+    public Templater(Lookups lookups) {
+        this.expressions = new Expressions(this, lookups);
+    }
+
+    /** The condition engine this templater evaluates expressions with (same lookups), for {@code when:} etc. */
+    public Expressions expressions() {
+        return expressions;
+    }
 
     /** True when {@code s} contains template syntax and needs rendering. */
     public static boolean isTemplate(String s) {
@@ -99,9 +116,11 @@ public final class Templater implements ValueRenderer {
             throw new TemplateException(ctx.where, "template nesting deeper than " + MAX_DEPTH
                     + " while rendering '" + template + "': does a variable refer to itself?");
         }
-        Matcher single = SINGLE_EXPRESSION.matcher(template.strip());
-        if (single.matches()) {
-            VarPath path = VarPath.parse(single.group(1));
+        String stripped = template.strip();
+        List<TemplateTags.Tag> tags = TemplateTags.scan(stripped);
+        if (tags.size() == 1 && tags.get(0).start() == 0 && tags.get(0).end() == stripped.length()) {
+            String content = tags.get(0).content();
+            VarPath path = VarPath.parse(content);
             if (path != null) {
                 try {
                     return resolve(path, List.of(ctx));
@@ -109,6 +128,7 @@ public final class Templater implements ValueRenderer {
                     throw undefined(u, template, ctx);
                 }
             }
+            if (TemplateTags.isExpression(content)) return evaluate(content, List.of(ctx));
         }
         Mustache mustache = compile(template, ctx.where);
         StringWriter out = new StringWriter(template.length() + 32);
@@ -134,7 +154,7 @@ public final class Templater implements ValueRenderer {
         Mustache m = compiled.get(template);
         if (m != null) return m;
         try {
-            m = factory.compile(new StringReader(template), "template");
+            m = factory.compile(new StringReader(TemplateTags.rewrite(template)), "template");
         } catch (MustacheException e) {
             throw new TemplateException(where, "invalid template '" + template + "': " + e.getMessage(), null, e);
         }
@@ -164,6 +184,44 @@ public final class Templater implements ValueRenderer {
         RenderContext deeper = ctx.deeper();
         Object value = path.walk(base, v -> v instanceof String s && isTemplate(s) ? renderText(s, deeper) : v);
         return render(value, deeper);
+    }
+
+    /** An expression tag's value, with the variables of the mustache sections around it over the others. */
+    private Object evaluate(String expression, List<Object> scopes) {
+        RenderContext ctx = (RenderContext) scopes.get(0);
+        Map<String, Object> vars = ctx.vars;
+        for (int i = 1; i < scopes.size(); i++) {
+            if (scopes.get(i) instanceof Map<?, ?> m) vars = new Layered(m, vars);
+        }
+        return expressions.value(expression, vars, ctx.where);
+    }
+
+    /** A mustache section's mapping over the variables around it, read-only and without copying either. */
+    private static final class Layered extends java.util.AbstractMap<String, Object> {
+        private final Map<?, ?> top;
+        private final Map<String, Object> below;
+
+        Layered(Map<?, ?> top, Map<String, Object> below) {
+            this.top = top;
+            this.below = below;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return top.containsKey(key) ? top.get(key) : below.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return top.containsKey(key) || below.containsKey(key);
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Object>> entrySet() {
+            Map<String, Object> all = new LinkedHashMap<>(below);
+            top.forEach((k, v) -> all.put(String.valueOf(k), v));
+            return all.entrySet();
+        }
     }
 
     static String stringify(Object value) {
@@ -224,6 +282,8 @@ public final class Templater implements ValueRenderer {
 
         private Object lookup(String name, List<Object> scopes) {
             if (name == null || name.equals(".")) return scopes.get(scopes.size() - 1);
+            String expression = TemplateTags.expression(name);
+            if (expression != null) return evaluate(expression, scopes);
             VarPath path = VarPath.parse(name);
             if (path == null) throw new MustacheException("'" + name + "' is not a variable reference");
             return resolve(path, scopes);

@@ -148,12 +148,20 @@ class ExpressionsTest {
 
     @Test
     void unsupportedJinjaIsExplained() {
-        assertTrue(assertThrows(TemplateException.class, () -> test("x | default(1) == 1")).problem()
-                .contains("filters"));
-        assertTrue(assertThrows(TemplateException.class, () -> test("x is version('1.0', '>')")).problem()
-                .contains("unknown test 'version'"));
-        assertTrue(assertThrows(TemplateException.class, () -> test("(1 + 2) is defined")).problem()
-                .contains("needs a variable name"));
+        assertTrue(assertThrows(TemplateException.class, () -> test("x | nosuchfilter == 1")).problem()
+                .contains("unknown filter 'nosuchfilter'"));
+        assertTrue(assertThrows(TemplateException.class, () -> test("x is nosuchtest")).problem()
+                .contains("unknown test 'nosuchtest'"));
+    }
+
+    @Test
+    void filtersTestsWithArgumentsAndExpressionsAsDefinedOperands() {
+        assertTrue(test("x | default(1) == 1"));
+        assertTrue(test("users | length > 1 and users | first == 'alice'"));
+        assertTrue(test("'2.10' is version('2.9', '>')"));
+        assertTrue(test("(1 + 2) is defined"));
+        assertFalse(test("result['nope'] is defined"));
+        assertTrue(test("users[5] is undefined"));
     }
 
     @Test
