@@ -32,6 +32,8 @@ public final class ModuleRegistry {
         r.add(new ContainerInfoModule());
         r.add(new HostSetupModule());
         r.add(new PoolRoutesModule());
+        r.add(new dev.jplay.modules.files.LineInFileModule());
+        r.add(new dev.jplay.modules.files.BlockInFileModule());
         return r;
     }
 

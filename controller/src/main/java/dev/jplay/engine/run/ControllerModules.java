@@ -25,7 +25,8 @@ final class ControllerModules {
     static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail");
     /** Modules the agent runs; {@code template} travels as {@code copy}. */
     static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
-            "image", "container", "container_info", "host_setup", "pool_routes");
+            "image", "container", "container_info", "host_setup", "pool_routes",
+            "lineinfile", "blockinfile");
 
     private final Templater templater;
     private final Expressions expressions;
