@@ -34,6 +34,8 @@ public final class ModuleRegistry {
         r.add(new PoolRoutesModule());
         r.add(new dev.jplay.modules.files.LineInFileModule());
         r.add(new dev.jplay.modules.files.BlockInFileModule());
+        r.add(new dev.jplay.modules.packages.AptModule());
+        r.add(new dev.jplay.modules.packages.PackageModule());
         return r;
     }
 
