@@ -36,6 +36,8 @@ public final class ModuleRegistry {
         r.add(new dev.jplay.modules.files.BlockInFileModule());
         r.add(new dev.jplay.modules.packages.AptModule());
         r.add(new dev.jplay.modules.packages.PackageModule());
+        r.add(dev.jplay.modules.service.ServiceModule.service());
+        r.add(dev.jplay.modules.service.ServiceModule.systemd());
         return r;
     }
 

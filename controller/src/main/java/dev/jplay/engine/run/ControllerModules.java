@@ -26,7 +26,7 @@ final class ControllerModules {
     /** Modules the agent runs; {@code template} travels as {@code copy}. */
     static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
             "image", "container", "container_info", "host_setup", "pool_routes",
-            "lineinfile", "blockinfile", "apt", "package");
+            "lineinfile", "blockinfile", "apt", "package", "service", "systemd");
 
     private final Templater templater;
     private final Expressions expressions;
