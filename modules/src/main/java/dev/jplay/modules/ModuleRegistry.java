@@ -38,6 +38,11 @@ public final class ModuleRegistry {
         r.add(new dev.jplay.modules.packages.PackageModule());
         r.add(dev.jplay.modules.service.ServiceModule.service());
         r.add(dev.jplay.modules.service.ServiceModule.systemd());
+        r.add(new dev.jplay.modules.http.UriModule());
+        r.add(new dev.jplay.modules.files.GetUrlModule());
+        r.add(new dev.jplay.modules.files.UnarchiveModule());
+        r.add(new dev.jplay.modules.accounts.UserModule());
+        r.add(new dev.jplay.modules.accounts.GroupModule());
         return r;
     }
 

@@ -24,7 +24,18 @@ public final class ModuleDeadlines {
             Map.entry("wait_for", Duration.ofHours(1)),         // its own timeout (300 s by default) ends it first
             Map.entry("image", Duration.ofHours(1)),            // a pull also fails after pull_progress_timeout without a byte
             Map.entry("container", Duration.ofHours(1)),        // pull + unpack + start + health gate
-            Map.entry("host_setup", Duration.ofHours(1)));      // package index + installs, each command within its timeout (600 s)
+            Map.entry("host_setup", Duration.ofHours(1)),       // package index + installs, each command within its timeout (600 s)
+            Map.entry("lineinfile", Duration.ofMinutes(10)),    // like copy
+            Map.entry("blockinfile", Duration.ofMinutes(10)),
+            Map.entry("apt", Duration.ofHours(1)),              // package index + installs, like host_setup
+            Map.entry("package", Duration.ofHours(1)),
+            Map.entry("service", Duration.ofMinutes(10)),       // a service's own start may take minutes
+            Map.entry("systemd", Duration.ofMinutes(10)),
+            Map.entry("uri", Duration.ofMinutes(10)),           // its own timeout (30 s) ends it first
+            Map.entry("get_url", Duration.ofHours(1)),          // a large download; connecting is bounded by its timeout (10 s)
+            Map.entry("unarchive", Duration.ofHours(1)),        // a large archive
+            Map.entry("user", Duration.ofMinutes(10)),
+            Map.entry("group", Duration.ofMinutes(10)));
 
     private ModuleDeadlines() {}
 
