@@ -7,6 +7,9 @@ import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;
 import dev.jplay.reports.TaskOutcome;
 import dev.jplay.testing.TestFleet;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,19 +28,74 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
 class EverydayModulesFleetIT {
+    static final String BRIDGE = "10.213.0.1"; // the fleet's bridge: bare hosts reach this test's HTTP server here
+    static final byte[] TOOL = "#!/bin/sh\necho tool\n".getBytes(StandardCharsets.UTF_8);
     static TestFleet fleet;
+    static HttpServer http;
 
     @TempDir
     Path work;
 
     @BeforeAll
-    static void up() {
+    static void up() throws Exception {
         fleet = TestFleet.startBare(EverydayModulesFleetIT.class, 1);
+        http = HttpServer.create(new InetSocketAddress(BRIDGE, 0), 0);
+        http.createContext("/tool.sh", x -> {
+            x.sendResponseHeaders(200, TOOL.length);
+            x.getResponseBody().write(TOOL);
+            x.close();
+        });
+        http.createContext("/health", x -> {
+            byte[] ok = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            x.sendResponseHeaders(200, ok.length);
+            x.getResponseBody().write(ok);
+            x.close();
+        });
+        http.start();
     }
 
     @AfterAll
     static void down() {
+        if (http != null) http.stop(0);
         if (fleet != null) fleet.close();
+    }
+
+    @Test
+    void aPausePromptWithoutATerminalFailsNamingIt() throws Exception {
+        Path playbook = Files.writeString(work.resolve("prompt.yml"), """
+                - hosts: fleet
+                  gather_facts: false
+                  tasks:
+                    - name: ask
+                      pause:
+                        prompt: Continue?
+                """);
+        Path runDir = work.resolve("prompt");
+        CliRun run = CliRun.of("apply", playbook.toString(), "-i", fleet.inventoryYaml().toString(), "--known-hosts",
+                fleet.knownHosts().toString(), "--report-dir", runDir.toString());
+        RunReport r = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
+        assertTrue(run.exit() != 0, run.out());
+        assertEquals("PAUSE_NO_TERMINAL", r.results().get(0).error().code(), r.results().toString());
+    }
+
+    private static byte[] siteArchive() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new java.util.zip.GZIPOutputStream(bytes))) {
+            byte[] page = "<h1>site</h1>\n".getBytes(StandardCharsets.UTF_8);
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("site/index.html");
+            e.setSize(page.length);
+            e.setMode(0644);
+            tar.putArchiveEntry(e);
+            tar.write(page);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
     }
 
     static final String PLAYBOOK = """
@@ -93,11 +151,43 @@ class EverydayModulesFleetIT {
                   service:
                     name: jplay-demo
                     state: started
+                - name: a group
+                  group:
+                    name: demo
+                    gid: 4321
+                - name: a user
+                  user:
+                    name: demo
+                    uid: 4321
+                    group: demo
+                    groups: [adm]
+                    shell: /bin/sh
+                - name: an archive from the controller
+                  unarchive:
+                    src: site.tar.gz
+                    dest: /etc/jplay-demo
+                - name: a download
+                  get_url:
+                    url: "%1$s/tool.sh"
+                    dest: /etc/jplay-demo/tool.sh
+                    checksum: "sha256:%2$s"
+                    mode: "0755"
+                - name: a status check
+                  uri:
+                    url: "%1$s/health"
+                    status_code: [200, 204]
+                    return_content: true
+                - name: a short pause
+                  pause:
+                    seconds: 1
             """;
 
     @Test
     void checkChangesNothingThenApplyThenASecondApplyChangesNothing() throws Exception {
-        Path playbook = Files.writeString(work.resolve("everyday.yml"), PLAYBOOK);
+        Path playbook = Files.writeString(work.resolve("everyday.yml"), PLAYBOOK.formatted(
+                "http://" + BRIDGE + ":" + http.getAddress().getPort(), sha256(TOOL)));
+        Files.createDirectories(work.resolve("files"));
+        Files.write(work.resolve("files/site.tar.gz"), siteArchive());
 
         RunReport check = apply(playbook, "check", "--check", "--diff");
         Map<String, String> checked = statuses(check);
@@ -110,7 +200,7 @@ class EverydayModulesFleetIT {
         Map<String, String> s1 = statuses(first);
         assertEquals(0, first.exitCode(), s1.toString());
         for (String task : List.of("a line", "a line before it", "a block", "a package from the local repository",
-                "an init script", "the service")) {
+                "an init script", "the service", "a group", "a user", "an archive from the controller", "a download")) {
             assertEquals("changed", s1.get(task), task + ": " + s1);
         }
         assertEquals("ok", s1.get("the same through package"), s1.toString());
@@ -119,6 +209,12 @@ class EverydayModulesFleetIT {
         assertEquals("640", fleet.exec(1, "stat", "-c", "%a", "/etc/jplay-demo/app.conf").trim());
         assertTrue(fleet.exec(1, "sh", "-c", "command -v setfattr || echo absent").trim().endsWith("/setfattr"));
         assertEquals("running", fleet.exec(1, "sh", "-c", "/etc/init.d/jplay-demo status && echo running || echo stopped").trim());
+        assertEquals("demo:x:4321:4321::/home/demo:/bin/sh", fleet.exec(1, "getent", "passwd", "demo").trim());
+        assertTrue(fleet.exec(1, "id", "-Gn", "demo").contains("adm"));
+        assertEquals("<h1>site</h1>\n", fleet.exec(1, "cat", "/etc/jplay-demo/site/index.html"));
+        assertEquals("755 tool", fleet.exec(1, "sh", "-c", "stat -c %a /etc/jplay-demo/tool.sh; /etc/jplay-demo/tool.sh")
+                .trim().replace("\n", " "));
+        assertEquals("ok", s1.get("a status check"));
 
         RunReport second = apply(playbook, "second");
         assertEquals(0, second.exitCode());

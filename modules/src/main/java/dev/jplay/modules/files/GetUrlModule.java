@@ -61,12 +61,12 @@ public final class GetUrlModule implements TaskModule {
                 if (attrs && !ctx.check()) attributes.apply(dest);
                 return result.changed(attrs).put("checksum_dest", current).msg(attrs ? "attributes changed" : "file already exists").build();
             }
-            if (!Files.isDirectory(dest.getParent())) {
-                throw new ModuleException(Step.EXEC, "DEST_DIR_MISSING", "get_url: directory " + dest.getParent() + " does not exist");
-            }
-            if (ctx.check()) {
+            if (ctx.check()) { // also when the directory does not exist yet: an earlier task would create it
                 if (ctx.diff()) result.diff(before.exists() ? before.summary() : "", "downloaded from " + url);
                 return result.changed(true).msg("would download " + url).build();
+            }
+            if (!Files.isDirectory(dest.getParent())) {
+                throw new ModuleException(Step.EXEC, "DEST_DIR_MISSING", "get_url: directory " + dest.getParent() + " does not exist");
             }
             ctx.activity().now(Step.EXEC, "downloading " + url + " to " + dest);
             HttpRequest request = HttpRequests.request(url, timeout, args.map("headers")).GET().build();

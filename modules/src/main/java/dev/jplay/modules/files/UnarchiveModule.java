@@ -54,6 +54,11 @@ public final class UnarchiveModule implements TaskModule {
             return ModuleResult.ok().put("dest", dest.toString()).msg("skipped: " + creates + " exists").build();
         }
         if (!Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
+            if (ctx.check() && !Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+                // An earlier task of the same run would create it (as copy reports a missing directory).
+                return ModuleResult.changed(true).put("dest", dest.toString()).msg("would extract into " + dest
+                        + ", which does not exist yet").build();
+            }
             throw new ModuleException(Step.EXEC, "DEST_NOT_DIRECTORY", "unarchive: dest " + dest + " is not a directory"
                     + " (it must exist; create it with file: state=directory)");
         }

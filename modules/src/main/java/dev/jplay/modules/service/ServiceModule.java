@@ -16,7 +16,8 @@ import java.util.Set;
  * stopped, restarted, reloaded), {@code enabled}, {@code daemon_reload}. On a host that runs systemd both use
  * systemctl. On a host without it, {@code service} falls back to /etc/init.d scripts as Ansible's service module
  * does, and {@code systemd} fails ({@code SERVICE_NO_SYSTEMD}) rather than pretend. started/stopped change only
- * what differs; restarted and reloaded always act (changed), as in Ansible.
+ * what differs; restarted and reloaded always act (changed), as in Ansible. In check mode a service that does not
+ * exist yet (an earlier task would install it) is reported as to change, not failed.
  */
 public final class ServiceModule implements TaskModule {
     private static final Set<String> ARGS = Set.of("name", "state", "enabled", "daemon_reload", "daemon-reload");
@@ -71,8 +72,16 @@ public final class ServiceModule implements TaskModule {
         if (daemonReload && !ctx.check()) manager.daemonReload();
         ModuleResult.Builder result = ModuleResult.ok().put("manager", manager.id());
         if (unit == null) return result.msg("daemon reloaded").build();
-        manager.requireExists(unit);
         result.put("name", unit);
+        try {
+            manager.requireExists(unit);
+        } catch (ModuleException e) {
+            // An earlier task of the same run (a package, a unit file) would install it: as copy does for a missing
+            // directory, check mode reports the service as to change rather than failing the dry run.
+            if (!ctx.check() || !e.code().equals("SERVICE_NOT_FOUND")) throw e;
+            return result.changed(state != null && !state.equals("stopped") || Boolean.TRUE.equals(enabled))
+                    .msg(e.getMessage() + " yet").build();
+        }
         Map<String, Object> before = new LinkedHashMap<>();
         Map<String, Object> after = new LinkedHashMap<>();
         boolean changed = false;

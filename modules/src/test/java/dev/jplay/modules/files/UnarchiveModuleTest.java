@@ -92,6 +92,10 @@ class UnarchiveModuleTest {
         assertEquals("zip\n", Files.readString(dir.resolve("z/file.txt")));
         assertFalse(run(tarGz("other", "x", 0644), dir, "creates", dir.resolve("z/file.txt").toString()).isChanged());
         assertFalse(Files.exists(dir.resolve("other")));
+        ModuleResult notYet = unarchive.run(args("unarchive", "content_b64", Base64.getEncoder().encodeToString(bytes.toByteArray()),
+                "dest", dir.resolve("later").toString()), Contexts.check());
+        assertTrue(notYet.isChanged(), "check mode: an earlier task would create dest");
+        assertEquals("DEST_NOT_DIRECTORY", assertThrows(ModuleException.class, () -> run(bytes.toByteArray(), dir.resolve("later"))).code());
     }
 
     @Test

@@ -72,7 +72,7 @@ class ServiceModuleTest {
     }
 
     @Test
-    void errorsAreLocated() {
+    void errorsAreLocated() throws Exception {
         Fake f = new Fake();
         assertEquals("ARG_VALUE", assertThrows(ModuleException.class,
                 () -> service.run(args("service", "name", "web", "state", "running"), Contexts.normal(), f)).code());
@@ -80,6 +80,8 @@ class ServiceModuleTest {
                 () -> service.run(args("service", "name", "web"), Contexts.normal(), f)).code());
         assertEquals("SERVICE_NOT_FOUND", assertThrows(ModuleException.class,
                 () -> service.run(args("service", "name", "db", "state", "started"), Contexts.normal(), f)).code());
+        assertTrue(service.run(args("service", "name", "db", "state", "started"), Contexts.check(), f).isChanged(),
+                "in check mode an earlier task may install it");
     }
 
     /** A real LSB-style script: status by pid file, started and stopped through it. */
