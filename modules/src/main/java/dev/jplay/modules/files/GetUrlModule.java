@@ -10,8 +10,6 @@ import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,7 @@ import java.util.Set;
  * {@code CHECKSUM_MISMATCH}, leaving {@code dest} as it was); without one an existing {@code dest} is kept
  * unless {@code force}. The body streams into a temp file beside {@code dest}, is verified, gets
  * {@code mode}/{@code owner}/{@code group}, then is renamed over it. {@code timeout} (10 s, as Ansible) bounds
- * the connection and the response headers; the whole transfer is bounded by the task's deadline.
+ * the connection and each read (a stalled transfer); the whole transfer is bounded by the task's deadline.
  */
 public final class GetUrlModule implements TaskModule {
     private static final Set<String> ARGS = Set.of("url", "dest", "checksum", "mode", "owner", "group", "force",
@@ -69,13 +67,12 @@ public final class GetUrlModule implements TaskModule {
                 throw new ModuleException(Step.EXEC, "DEST_DIR_MISSING", "get_url: directory " + dest.getParent() + " does not exist");
             }
             ctx.activity().now(Step.EXEC, "downloading " + url + " to " + dest);
-            HttpRequest request = HttpRequests.request(url, timeout, args.map("headers")).GET().build();
-            HttpResponse<InputStream> response = HttpRequests.send(name(), request, HttpResponse.BodyHandlers.ofInputStream(), timeout);
-            try (InputStream body = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new ModuleException(Step.EXEC, "HTTP_STATUS", "get_url: GET " + url + " answered " + response.statusCode()
-                            + ", not 200").detail("status", response.statusCode()).detail("url", url.toString());
+            try (HttpRequests.Exchange response = HttpRequests.send(name(), url, "GET", args.map("headers"), null, timeout, null)) {
+                if (response.status() != 200) {
+                    throw new ModuleException(Step.EXEC, "HTTP_STATUS", "get_url: GET " + url + " answered " + response.status()
+                            + ", not 200").detail("status", response.status()).detail("url", url.toString());
                 }
+                InputStream body = response.body();
                 if (args.bool("backup", false) && before.isFile()) result.put("backup_file", CopyModule.backup(dest).toString());
                 Path target = dest;
                 AtomicFileWriter.write(name(), dest, body::transferTo, attributes, before, temp -> {

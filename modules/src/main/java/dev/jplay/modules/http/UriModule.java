@@ -9,8 +9,6 @@ import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,26 +46,26 @@ public final class UriModule implements TaskModule {
             return ModuleResult.ok().put("url", url.toString()).msg("not sent in check mode: " + method + " may change " + url).build();
         }
         ctx.activity().now(Step.EXEC, method + " " + url);
-        HttpRequest request = HttpRequests.request(url, timeout, headers)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<byte[]> response = HttpRequests.send(name(), request, HttpResponse.BodyHandlers.ofByteArray(), timeout);
-        ModuleResult.Builder result = ModuleResult.ok().put("url", url.toString()).put("status", response.statusCode())
-                .put("redirected", !response.uri().equals(url));
-        response.headers().firstValue("content-type").ifPresent(v -> result.put("content_type", v));
-        if (args.bool("return_content", false)) {
-            byte[] b = response.body();
-            String text = new String(b, 0, Math.min(b.length, MAX_CONTENT_BYTES), StandardCharsets.UTF_8);
-            result.put("content", text);
-            if (response.headers().firstValue("content-type").orElse("").contains("json")) {
-                result.put("json", parseJson(text));
+        ModuleResult.Builder result = ModuleResult.ok().put("url", url.toString());
+        int status;
+        try (HttpRequests.Exchange exchange = HttpRequests.send(name(), url, method, headers,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), timeout, timeout)) {
+            status = exchange.status();
+            result.put("status", status).put("redirected", !url.equals(exchange.finalUrl()));
+            String contentType = exchange.header("Content-Type");
+            if (contentType != null) result.put("content_type", contentType);
+            byte[] b = exchange.readBody(MAX_CONTENT_BYTES);
+            if (args.bool("return_content", false)) {
+                String text = new String(b, StandardCharsets.UTF_8);
+                result.put("content", text);
+                if (contentType != null && contentType.contains("json")) result.put("json", parseJson(text));
             }
         }
-        if (!expected.contains(response.statusCode())) {
-            return result.failed(true).msg("Status code was " + response.statusCode() + " and not " + expected
+        if (!expected.contains(status)) {
+            return result.failed(true).msg("Status code was " + status + " and not " + expected
                     + ": " + method + " " + url).build();
         }
-        return result.msg("OK (" + response.statusCode() + ")").build();
+        return result.msg("OK (" + status + ")").build();
     }
 
     private static List<Integer> statusCodes(ModuleArgs args) throws ModuleException {
