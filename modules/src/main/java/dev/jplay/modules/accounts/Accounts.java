@@ -4,9 +4,9 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.Privileges;
 import dev.jplay.modules.command.ProcessRunner;
+import dev.jplay.modules.command.ToolCommands;
 import dev.jplay.protocol.Step;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +26,12 @@ final class Accounts {
 
     private final String module;
     private final ModuleContext ctx;
+    private final ToolCommands tools;
 
     Accounts(String module, ModuleContext ctx) {
         this.module = module;
         this.ctx = ctx;
+        this.tools = new ToolCommands(module, ctx, Map.of(), TIMEOUT);
     }
 
     Optional<User> user(String name) throws ModuleException {
@@ -81,14 +83,10 @@ final class Accounts {
     }
 
     private ProcessRunner.Outcome run(List<String> argv) throws ModuleException {
-        ctx.activity().now(Step.EXEC, String.join(" ", argv));
-        Map<String, String> env = new HashMap<>(ctx.env());
-        env.put("LC_ALL", "C");
-        return ProcessRunner.run(module, argv, null, env, null, ctx.timeout() != null ? ctx.timeout() : TIMEOUT, true);
+        return tools.run(argv);
     }
 
     private ModuleException failed(List<String> argv, ProcessRunner.Outcome o) {
-        return new ModuleException(Step.EXEC, "ACCOUNT_COMMAND_FAILED", module + ": " + String.join(" ", argv) + " exited with "
-                + o.rc() + ": " + (o.stderr().isBlank() ? o.stdout() : o.stderr()).strip()).detail("cmd", argv).detail("rc", o.rc());
+        return tools.failed(argv, o, "ACCOUNT_COMMAND_FAILED");
     }
 }

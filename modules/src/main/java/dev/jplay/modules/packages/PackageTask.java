@@ -5,11 +5,11 @@ import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.Privileges;
 import dev.jplay.modules.command.ProcessRunner;
+import dev.jplay.modules.command.ToolCommands;
 import dev.jplay.modules.setup.PackageManager;
 import dev.jplay.protocol.Step;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,11 +26,13 @@ final class PackageTask {
     private final String module;
     private final PackageManager pm;
     private final ModuleContext ctx;
+    private final ToolCommands tools;
 
     PackageTask(String module, PackageManager pm, ModuleContext ctx) {
         this.module = module;
         this.pm = pm;
         this.ctx = ctx;
+        this.tools = new ToolCommands(module, ctx, Map.of("DEBIAN_FRONTEND", "noninteractive"), COMMAND_TIMEOUT);
     }
 
     enum State {
@@ -126,25 +128,18 @@ final class PackageTask {
 
     /** The installed versions of {@code names} (apt with {@code withConfig}: removed packages that left configuration too). */
     Map<String, String> installed(List<String> names, boolean withConfig) throws ModuleException {
-        ProcessRunner.Outcome o = ProcessRunner.run(module, pm.queryCommand(names), null, env(), null, timeout(), false);
+        ProcessRunner.Outcome o = tools.run(pm.queryCommand(names));
         // Not an error when non-zero: dpkg-query and rpm exit non-zero for unknown packages and still list the others.
         return pm.parseInstalled(o.stdout(), names, withConfig);
     }
 
     private ProcessRunner.Outcome exec(List<String> command, boolean mustSucceed) throws ModuleException {
-        ctx.activity().now(Step.EXEC, String.join(" ", command));
-        ProcessRunner.Outcome o = ProcessRunner.run(module, command, null, env(), null, timeout(), false);
+        ProcessRunner.Outcome o = tools.run(command);
         // dnf check-update exits 100 when there are updates
         if (o.rc() != 0 && !(pm == PackageManager.DNF && o.rc() == 100) && (mustSucceed || o.stdout().isBlank())) {
-            throw failed(command, o);
+            throw tools.failed(command, o, "PACKAGE_COMMAND_FAILED");
         }
         return o;
-    }
-
-    private ModuleException failed(List<String> command, ProcessRunner.Outcome o) {
-        return new ModuleException(Step.EXEC, "PACKAGE_COMMAND_FAILED", module + ": " + String.join(" ", command)
-                + " exited with " + o.rc() + ": " + tail(o.stderr().isBlank() ? o.stdout() : o.stderr()))
-                .detail("cmd", command).detail("rc", o.rc()).detail("stderr_tail", tail(o.stderr()));
     }
 
     private void requireRoot(List<List<String>> commands) throws ModuleException {
@@ -152,22 +147,5 @@ final class PackageTask {
         throw new ModuleException(Step.EXEC, "PACKAGE_NEEDS_ROOT", module + ": changing packages needs root: add become: true"
                 + " (or -b); it would run: " + String.join(" && ", commands.stream().map(c -> String.join(" ", c)).toList()))
                 .detail("package_manager", pm.id());
-    }
-
-    private Map<String, String> env() {
-        Map<String, String> env = new HashMap<>(ctx.env());
-        env.put("DEBIAN_FRONTEND", "noninteractive");
-        env.put("LC_ALL", "C"); // output parsed in English
-        return env;
-    }
-
-    private Duration timeout() {
-        return ctx.timeout() != null ? ctx.timeout() : COMMAND_TIMEOUT;
-    }
-
-    private static String tail(String s) {
-        if (s == null) return "";
-        s = s.strip();
-        return s.length() <= 2000 ? s : "..." + s.substring(s.length() - 2000);
     }
 }

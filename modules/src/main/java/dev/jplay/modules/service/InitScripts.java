@@ -1,6 +1,7 @@
 package dev.jplay.modules.service;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.modules.command.ToolCommands;
 import dev.jplay.protocol.Step;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -14,10 +15,10 @@ import java.util.List;
  * {@code /etc/rc[2-5].d/S??NAME} exists, changed with {@code update-rc.d}.
  */
 final class InitScripts implements ServiceManager {
-    private final HostCommands commands;
+    private final ToolCommands commands;
     private final Path etc;
 
-    InitScripts(HostCommands commands, Path etc) {
+    InitScripts(ToolCommands commands, Path etc) {
         this.commands = commands;
         this.etc = etc;
     }

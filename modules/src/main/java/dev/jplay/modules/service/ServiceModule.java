@@ -5,8 +5,10 @@ import dev.jplay.modules.ModuleContext;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
+import dev.jplay.modules.command.ToolCommands;
 import dev.jplay.protocol.Step;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +39,7 @@ public final class ServiceModule implements TaskModule {
 
     @Override
     public ModuleResult run(ModuleArgs args, ModuleContext ctx) throws ModuleException {
-        HostCommands commands = new HostCommands(name, ctx);
+        ToolCommands commands = new ToolCommands(name, ctx, Map.of("SYSTEMD_PAGER", ""), Duration.ofMinutes(2));
         ServiceManager manager;
         if (Systemd.booted()) {
             manager = new Systemd(commands);

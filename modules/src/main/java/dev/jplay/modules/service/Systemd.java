@@ -2,6 +2,7 @@ package dev.jplay.modules.service;
 
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.command.ProcessRunner;
+import dev.jplay.modules.command.ToolCommands;
 import dev.jplay.protocol.Step;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,9 +10,9 @@ import java.util.List;
 
 /** systemctl. A host runs systemd when /run/systemd/system exists (systemd's own test, sd_booted(3)). */
 final class Systemd implements ServiceManager {
-    private final HostCommands commands;
+    private final ToolCommands commands;
 
-    Systemd(HostCommands commands) {
+    Systemd(ToolCommands commands) {
         this.commands = commands;
     }
 

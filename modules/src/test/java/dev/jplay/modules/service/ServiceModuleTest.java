@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jplay.modules.Contexts;
 import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
+import dev.jplay.modules.command.ToolCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -94,7 +95,7 @@ class ServiceModuleTest {
                 + " start) echo 1 > " + pid + " ;;\n stop) rm -f " + pid + " ;;\n"
                 + " status) [ -f " + pid + " ] ;;\n *) exit 3 ;;\nesac\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        InitScripts init = new InitScripts(new HostCommands("service", Contexts.normal()), etc);
+        InitScripts init = new InitScripts(new ToolCommands("service", Contexts.normal(), java.util.Map.of(), java.time.Duration.ofMinutes(1)), etc);
         assertTrue(service.run(args("service", "name", "demo", "state", "started"), Contexts.normal(), init).isChanged());
         assertTrue(Files.exists(pid));
         assertFalse(service.run(args("service", "name", "demo", "state", "started"), Contexts.normal(), init).isChanged());
