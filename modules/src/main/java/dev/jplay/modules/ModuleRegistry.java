@@ -43,6 +43,7 @@ public final class ModuleRegistry {
         r.add(new dev.jplay.modules.files.UnarchiveModule());
         r.add(new dev.jplay.modules.accounts.UserModule());
         r.add(new dev.jplay.modules.accounts.GroupModule());
+        r.add(dev.jplay.modules.service.ServiceModule.systemdService());
         return r;
     }
 

@@ -31,6 +31,7 @@ public final class ModuleDeadlines {
             Map.entry("package", Duration.ofHours(1)),
             Map.entry("service", Duration.ofMinutes(10)),       // a service's own start may take minutes
             Map.entry("systemd", Duration.ofMinutes(10)),
+            Map.entry("systemd_service", Duration.ofMinutes(10)),
             Map.entry("uri", Duration.ofMinutes(10)),           // its own timeout (30 s) ends it first
             Map.entry("get_url", Duration.ofHours(1)),          // a large download; connecting is bounded by its timeout (10 s)
             Map.entry("unarchive", Duration.ofHours(1)),        // a large archive

@@ -28,7 +28,7 @@ final class ControllerModules {
     static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
             "image", "container", "container_info", "host_setup", "pool_routes",
             "lineinfile", "blockinfile", "apt", "package", "service", "systemd",
-            "uri", "get_url", "unarchive", "user", "group");
+            "uri", "get_url", "unarchive", "user", "group", "systemd_service");
 
     private final Templater templater;
     private final Expressions expressions;

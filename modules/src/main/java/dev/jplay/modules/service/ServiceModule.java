@@ -34,6 +34,9 @@ public final class ServiceModule implements TaskModule {
 
     public static ServiceModule systemd() { return new ServiceModule("systemd"); }
 
+    /** Ansible's newer name for {@code systemd}. */
+    public static ServiceModule systemdService() { return new ServiceModule("systemd_service"); }
+
     @Override
     public String name() { return name; }
 
@@ -46,7 +49,7 @@ public final class ServiceModule implements TaskModule {
         } else if (name.equals("service")) {
             manager = new InitScripts(commands, Path.of("/etc"));
         } else {
-            throw new ModuleException(Step.EXEC, "SERVICE_NO_SYSTEMD", "systemd: this host does not run systemd "
+            throw new ModuleException(Step.EXEC, "SERVICE_NO_SYSTEMD", name + ": this host does not run systemd "
                     + "(no /run/systemd/system); use the service module, which falls back to /etc/init.d scripts");
         }
         return run(args, ctx, manager);
