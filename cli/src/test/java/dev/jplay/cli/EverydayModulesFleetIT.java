@@ -133,6 +133,10 @@ class EverydayModulesFleetIT {
                   package:
                     name: attr
                     state: present
+                - name: the newest version
+                  apt:
+                    name: attr
+                    state: latest
                 - name: an init script
                   copy:
                     dest: /etc/init.d/jplay-demo
@@ -204,6 +208,7 @@ class EverydayModulesFleetIT {
             assertEquals("changed", s1.get(task), task + ": " + s1);
         }
         assertEquals("ok", s1.get("the same through package"), s1.toString());
+        assertEquals("ok", s1.get("the newest version"), "the repository has no newer attr: " + s1);
         assertEquals("# demo\nport=8080\n# BEGIN backends\nbackend=10.0.0.1\nbackend=10.0.0.2\n# END backends\n",
                 fleet.exec(1, "cat", "/etc/jplay-demo/app.conf"));
         assertEquals("640", fleet.exec(1, "stat", "-c", "%a", "/etc/jplay-demo/app.conf").trim());
