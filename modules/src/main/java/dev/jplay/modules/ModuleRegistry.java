@@ -39,6 +39,18 @@ public final class ModuleRegistry {
         r.add(new ContainerLogsModule());
         r.add(new ContainerExecModule());
         r.add(new dev.jplay.modules.facts.SetupModule());
+        r.add(new dev.jplay.modules.files.LineInFileModule());
+        r.add(new dev.jplay.modules.files.BlockInFileModule());
+        r.add(new dev.jplay.modules.packages.AptModule());
+        r.add(new dev.jplay.modules.packages.PackageModule());
+        r.add(dev.jplay.modules.service.ServiceModule.service());
+        r.add(dev.jplay.modules.service.ServiceModule.systemd());
+        r.add(new dev.jplay.modules.http.UriModule());
+        r.add(new dev.jplay.modules.files.GetUrlModule());
+        r.add(new dev.jplay.modules.files.UnarchiveModule());
+        r.add(new dev.jplay.modules.accounts.UserModule());
+        r.add(new dev.jplay.modules.accounts.GroupModule());
+        r.add(dev.jplay.modules.service.ServiceModule.systemdService());
         return r;
     }
 

@@ -28,7 +28,19 @@ public final class ModuleDeadlines {
             Map.entry("image", Duration.ofHours(1)),            // a pull also fails after pull_progress_timeout without a byte
             Map.entry("container", Duration.ofHours(1)),        // pull + unpack + start + health gate
             Map.entry("host_setup", Duration.ofHours(1)),      // package index + installs, each command within its timeout (600 s)
-            Map.entry("container_exec", Duration.ofHours(1))); // jplay exec without --timeout: as command's, long but not endless
+            Map.entry("container_exec", Duration.ofHours(1)), // jplay exec without --timeout: as command's, long but not endless
+            Map.entry("lineinfile", Duration.ofMinutes(10)),    // like copy
+            Map.entry("blockinfile", Duration.ofMinutes(10)),
+            Map.entry("apt", Duration.ofHours(1)),              // package index + installs, like host_setup
+            Map.entry("package", Duration.ofHours(1)),
+            Map.entry("service", Duration.ofMinutes(10)),       // a service's own start may take minutes
+            Map.entry("systemd", Duration.ofMinutes(10)),
+            Map.entry("systemd_service", Duration.ofMinutes(10)),
+            Map.entry("uri", Duration.ofMinutes(10)),           // its own timeout (30 s) ends it first
+            Map.entry("get_url", Duration.ofHours(1)),          // a large download; connecting is bounded by its timeout (10 s)
+            Map.entry("unarchive", Duration.ofHours(1)),        // a large archive
+            Map.entry("user", Duration.ofMinutes(10)),
+            Map.entry("group", Duration.ofMinutes(10)));
 
     private ModuleDeadlines() {}
 

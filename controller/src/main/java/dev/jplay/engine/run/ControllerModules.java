@@ -22,11 +22,14 @@ import java.util.Set;
  * here, then sent to the agent's {@code copy} as content.
  */
 final class ControllerModules {
-    static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail", "include_tasks", "include_role", "include_vars");
+    static final Set<String> LOCAL = Set.of("debug", "set_fact", "assert", "fail", "include_tasks", "include_role", "include_vars",
+            "pause");
     /** Modules the agent runs; {@code template} travels as {@code copy}. */
     static final Set<String> AGENT = Set.of("ping", "command", "shell", "copy", "template", "file", "stat", "wait_for",
             "image", "container", "container_info", "host_setup", "pool_routes",
-            "fleet_service", "container_logs", "container_exec", "setup");
+            "fleet_service", "container_logs", "container_exec", "setup",
+            "lineinfile", "blockinfile", "apt", "package", "service", "systemd",
+            "uri", "get_url", "unarchive", "user", "group", "systemd_service");
 
     /** Reads include_vars files (a vars file: a mapping, vault-encrypted or not). */
     private static final dev.jplay.engine.playbook.PlaybookParser VARS_FILES = new dev.jplay.engine.playbook.PlaybookParser(Set.of());
@@ -89,6 +92,22 @@ final class ControllerModules {
                     throw new PrepareException("SRC_UNREADABLE", "copy: cannot read " + src + ": " + e.getMessage());
                 }
                 return new TaskExecutor.AgentCall("copy", a);
+            }
+            case "unarchive": {
+                // A controller-side archive travels as content, like copy's src; remote_src names a host file.
+                Object remote = args.get("remote_src");
+                if (remote instanceof Boolean b ? b : remote != null && List.of("yes", "true", "on", "1").contains(String.valueOf(remote).toLowerCase())) {
+                    return new TaskExecutor.AgentCall("unarchive", args);
+                }
+                Map<String, Object> a = new LinkedHashMap<>(args);
+                Path src = localFile(a.remove("src"), play, "files", "unarchive");
+                a.remove("remote_src");
+                try {
+                    a.put("content_b64", Base64.getEncoder().encodeToString(Files.readAllBytes(src)));
+                } catch (IOException e) {
+                    throw new PrepareException("SRC_UNREADABLE", "unarchive: cannot read " + src + ": " + e.getMessage());
+                }
+                return new TaskExecutor.AgentCall("unarchive", a);
             }
             default:
                 return new TaskExecutor.AgentCall(task.module(), args);
@@ -197,6 +216,9 @@ final class ControllerModules {
                 host.facts.putAll(facts); // with set_fact's precedence: just below it in Ansible, one layer here
                 r.output("ansible_facts", new LinkedHashMap<>(facts));
                 r.msg("loaded " + path);
+            }
+            case "pause" -> {
+                return PauseModule.run(args, task.locationOf("pause"), r);
             }
             case "fail" -> {
                 return r.fail(new Failure(Step.FAIL, "FAIL_MODULE",

@@ -23,8 +23,15 @@ final class AtomicFileWriter {
      */
     static void write(String module, Path target, byte[] content, FileAttributes attributes, FileInfo keep)
             throws ModuleException {
+        write(module, target, out -> out.write(content), attributes, keep, temp -> {});
+    }
+
+    /** As above with content streamed in, and {@code verify} run on the complete temp file before anything else. */
+    static void write(String module, Path target, AtomicFiles.Content content, FileAttributes attributes, FileInfo keep,
+                      AtomicFiles.BeforeRename<ModuleException> verify) throws ModuleException {
         try {
             AtomicFiles.write(target, content, temp -> {
+                verify.accept(temp);
                 // The temp file is created 0600: a new file gets 0644, a replaced file keeps its mode and owner.
                 if (keep != null && keep.exists()) {
                     Files.setAttribute(temp, "unix:mode", keep.mode());

@@ -114,7 +114,8 @@ public final class CopyModule implements TaskModule {
         }
     }
 
-    private static Path backup(Path dest) throws IOException {
+    /** A copy beside {@code dest} named as Ansible names its backups ({@code NAME.PID.STAMP~}). */
+    static Path backup(Path dest) throws IOException {
         Path copy = dest.resolveSibling(dest.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + LocalDateTime.now().format(BACKUP_STAMP) + "~");
         Files.copy(dest, copy, StandardCopyOption.COPY_ATTRIBUTES);

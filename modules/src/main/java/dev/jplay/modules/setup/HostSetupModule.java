@@ -116,16 +116,7 @@ public final class HostSetupModule implements TaskModule {
     }
 
     private static PackageManager packageManager() throws ModuleException {
-        String text;
-        try {
-            text = Files.readString(Path.of("/etc/os-release"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ModuleException(Step.SETUP, "SETUP_UNKNOWN_OS", "cannot read /etc/os-release: " + e.getMessage(), e);
-        }
-        Map<String, String> os = PackageManager.parseOsRelease(text);
-        return PackageManager.forOsRelease(os).orElseThrow(() -> new ModuleException(Step.SETUP, "SETUP_UNKNOWN_OS",
-                "no package manager known for " + os.getOrDefault("PRETTY_NAME", os.getOrDefault("ID", "this distribution"))
-                        + " (jplay knows apt, dnf and apk)").detail("id", os.get("ID")));
+        return PackageManager.ofHost();
     }
 
     private static String tail(String s) {

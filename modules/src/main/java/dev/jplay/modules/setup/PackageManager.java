@@ -86,6 +86,115 @@ public enum PackageManager {
         };
     }
 
+    /** The package manager of this host, from /etc/os-release ({@code SETUP_UNKNOWN_OS} when jplay knows none). */
+    public static PackageManager ofHost() throws dev.jplay.modules.ModuleException {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/os-release"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new dev.jplay.modules.ModuleException(dev.jplay.protocol.Step.SETUP, "SETUP_UNKNOWN_OS",
+                    "cannot read /etc/os-release: " + e.getMessage(), e);
+        }
+        Map<String, String> os = parseOsRelease(text);
+        return forOsRelease(os).orElseThrow(() -> new dev.jplay.modules.ModuleException(dev.jplay.protocol.Step.SETUP,
+                "SETUP_UNKNOWN_OS", "no package manager known for " + os.getOrDefault("PRETTY_NAME",
+                os.getOrDefault("ID", "this distribution")) + " (jplay knows apt, dnf and apk)").detail("id", os.get("ID")));
+    }
+
+    /** The command that installs {@code pkgs} (or, with {@code latest}, upgrades them), with no questions. */
+    public List<String> installCommand(List<String> pkgs, boolean latest, Boolean installRecommends) {
+        List<String> cmd = new ArrayList<>(switch (this) {
+            case APT -> List.of("apt-get", "install", "-y", "-q", "-o", "Dpkg::Options::=--force-confdef",
+                    "-o", "Dpkg::Options::=--force-confold");
+            case DNF -> List.of("dnf", latest ? "upgrade" : "install", "-y", "-q");
+            case APK -> latest ? List.of("apk", "add", "--no-cache", "-q", "--upgrade") : List.of("apk", "add", "--no-cache", "-q");
+        });
+        if (this == APT && installRecommends != null) cmd.addAll(List.of("-o", "APT::Install-Recommends=" + (installRecommends ? "yes" : "no")));
+        if (this == DNF && installRecommends != null) cmd.add("--setopt=install_weak_deps=" + installRecommends);
+        cmd.addAll(pkgs);
+        return cmd;
+    }
+
+    /** The command that removes {@code pkgs} (apt: with their configuration when {@code purge}). */
+    public List<String> removeCommand(List<String> pkgs, boolean purge) {
+        List<String> cmd = new ArrayList<>(switch (this) {
+            case APT -> List.of("apt-get", purge ? "purge" : "remove", "-y", "-q");
+            case DNF -> List.of("dnf", "remove", "-y", "-q");
+            case APK -> List.of("apk", "del", "-q");
+        });
+        cmd.addAll(pkgs);
+        return cmd;
+    }
+
+    /** The command that lists which of {@code pkgs} are installed, read by {@link #parseInstalled}. */
+    public List<String> queryCommand(List<String> pkgs) {
+        List<String> cmd = new ArrayList<>(switch (this) {
+            case APT -> List.of("dpkg-query", "-W", "-f=${Package}\t${db:Status-Abbrev}\t${Version}\n");
+            case DNF -> List.of("rpm", "-q", "--qf", "%{NAME}\t%{VERSION}-%{RELEASE}\n");
+            case APK -> List.of("apk", "info", "-v");
+        });
+        if (this != APK) cmd.addAll(pkgs); // apk info -v lists every installed package as NAME-VERSION
+        return cmd;
+    }
+
+    /**
+     * Installed packages and their versions from {@link #queryCommand}'s output. apt: only status {@code ii}
+     * counts ({@code rc}, removed with its configuration left, is not installed; {@code withConfig} counts it,
+     * for purge).
+     */
+    public Map<String, String> parseInstalled(String output, List<String> asked, boolean withConfig) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String line : output.split("\n")) {
+            switch (this) {
+                case APT, DNF -> {
+                    String[] f = line.split("\t");
+                    if (this == APT && f.length == 3) {
+                        String status = f[1].strip();
+                        if (status.equals("ii") || status.equals("hi") || withConfig && status.startsWith("rc")) out.put(f[0], f[2]);
+                    } else if (this == DNF && f.length == 2) {
+                        out.put(f[0], f[1]);
+                    }
+                }
+                case APK -> {
+                    for (String name : asked) {
+                        String prefix = name + "-";
+                        if (line.startsWith(prefix) && line.length() > prefix.length()
+                                && Character.isDigit(line.charAt(prefix.length()))) out.put(name, line.substring(prefix.length()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The command that says which of {@code pkgs} have a newer version, read by {@link #parseUpgradable}; needs no root. */
+    public List<String> upgradableCommand(List<String> pkgs) {
+        List<String> cmd = new ArrayList<>(switch (this) {
+            case APT -> List.of("apt-get", "install", "-s", "-q", "--no-remove");
+            case DNF -> List.of("dnf", "-q", "check-update");
+            case APK -> List.of("apk", "add", "-s", "--upgrade");
+        });
+        cmd.addAll(pkgs);
+        return cmd;
+    }
+
+    /** The packages {@link #upgradableCommand} would install or upgrade. */
+    public List<String> parseUpgradable(String output) {
+        List<String> out = new ArrayList<>();
+        for (String line : output.split("\n")) {
+            String[] f = line.strip().split("\s+");
+            switch (this) {
+                case APT -> { if (f.length > 1 && f[0].equals("Inst")) out.add(f[1]); }
+                case DNF -> { if (f.length == 3 && f[0].contains(".")) out.add(f[0].substring(0, f[0].lastIndexOf('.'))); }
+                case APK -> {
+                    // "(1/2) Upgrading busybox (1.36.1-r5 -> 1.36.1-r6)" / "(2/2) Installing curl (8.5.0-r0)"
+                    if (f.length > 2 && f[0].startsWith("(") && (f[1].equals("Upgrading") || f[1].equals("Installing"))) out.add(f[2]);
+                }
+            }
+        }
+        return out;
+    }
+
     /** /etc/os-release's KEY=VALUE lines (values unquoted). */
     public static Map<String, String> parseOsRelease(String text) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
