@@ -100,7 +100,7 @@ final class ControllerModules {
                     return new TaskExecutor.AgentCall("unarchive", args);
                 }
                 Map<String, Object> a = new LinkedHashMap<>(args);
-                Path src = localFile(a.remove("src"), play, "files", "unarchive");
+                Path src = localFile(a.remove("src"), play, vars, "files", "unarchive");
                 a.remove("remote_src");
                 try {
                     a.put("content_b64", Base64.getEncoder().encodeToString(Files.readAllBytes(src)));
