@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jplay-restore.service}. Then the host is rebooted for real as far as this machine allows: every process killed
  * (the containers' too), its network namespace, mounts, /run and cgroups gone, systemd booted again from its disk. The
  * unit brings every instance back on its own IP, {@code jplay ps} shows them running, and an apply afterwards finds
- * nothing to change. Scaling to zero removes the unit.
+ * nothing to change. A pool route ({@code pool_routes}) and a fleet service ({@code fleet_service}) applied before
+ * the reboot come back too, before the instances: the route in {@code ip route show proto 211}, the service's nftables
+ * table answering a client on the fleet's bridge from every instance. Scaling to zero removes the unit.
  */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
 class RebootFleetIT {
