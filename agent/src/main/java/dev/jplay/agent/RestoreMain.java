@@ -5,9 +5,9 @@ import java.nio.file.Path;
 
 /**
  * The boot unit's entry point ({@code jplay-restore.service}, see {@link dev.jplay.runtime.launch.BootUnit}): brings
- * back the containers of the privileged agent's state directory after a reboot, one line each on stdout (the
- * journal: {@code systemctl status jplay-restore}). Exits 1 when any container failed to come back, so the unit
- * shows as failed; the others are restored all the same. Run by hand it is idempotent.
+ * back the pool routes, fleet service tables and containers of the privileged agent's state directory after a reboot,
+ * one line each on stdout (the journal: {@code systemctl status jplay-restore}). Exits 1 when any of them failed to
+ * come back, so the unit shows as failed; the others are restored all the same. Run by hand it is idempotent.
  *
  * <pre>java -cp agent.jar dev.jplay.agent.RestoreMain [--state-dir /var/lib/jplay]</pre>
  */

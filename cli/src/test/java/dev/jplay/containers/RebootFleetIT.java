@@ -11,6 +11,7 @@ import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.ReportFiles;
 import dev.jplay.reports.RunReport;
+import dev.jplay.testing.ClientNamespace;
 import dev.jplay.testing.RegistryServer;
 import dev.jplay.testing.TestFleet;
 import dev.jplay.testing.TestImages;
@@ -35,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code jplay-restore.service}. Then the host is rebooted for real as far as this machine allows: every process killed
  * (the containers' too), its network namespace, mounts, /run and cgroups gone, systemd booted again from its disk. The
  * unit brings every instance back on its own IP, {@code jplay ps} shows them running, and an apply afterwards finds
- * nothing to change. Scaling to zero removes the unit.
+ * nothing to change. A pool route ({@code pool_routes}) and a fleet service ({@code fleet_service}) applied before
+ * the reboot come back too, before the instances: the route in {@code ip route show proto 211}, the service's nftables
+ * table answering a client on the fleet's bridge from every instance. Scaling to zero removes the unit.
  */
 @EnabledIfSystemProperty(named = "jplay.it", matches = "true")
 class RebootFleetIT {
@@ -93,6 +96,13 @@ class RebootFleetIT {
         assertEquals(0, again.cli.exit(), again.cli.out() + again.cli.err());
         assertEquals(0, changed(again.report), "a re-run changes nothing, the unit included: " + again.cli.out());
 
+        // The host's own network state, outside any container: a pool route and a fleet service to the instances.
+        Applied network = apply(networkPlaybook(expected.keySet(), true));
+        assertEquals(0, network.cli.exit(), network.cli.out() + network.cli.err());
+        assertEquals(0, changed(apply(networkPlaybook(expected.keySet(), true)).report), "the network records are idempotent");
+        assertTrue(fleet.exec(1, "ip", "route", "show", "proto", "211").contains(POOL_ROUTE), "the pool route is applied");
+        assertEquals(new TreeSet<>(expected.values()), serviceAnswers(), "the service reaches every instance before the reboot");
+
         String bootBefore = bootId();
         long t0 = System.nanoTime();
         fleet.reboot(1);
@@ -106,6 +116,14 @@ class RebootFleetIT {
         for (FleetState.Instance x : placed.instances()) {
             assertTrue(status.contains(x.name() + ": running") && status.contains(x.ip() + "/"), x.name() + " in " + status);
         }
+        // Routes and service rules came back with them, before them (the unit's lines are in order), without jplay.
+        assertTrue(status.contains("pool " + POOL + ": 1 route(s) in place") && status.contains("service " + SERVICE + ": table jplay-svc-"
+                + SERVICE + " in place"), status);
+        assertTrue(status.indexOf("service " + SERVICE + ":") < status.indexOf(placed.instances().get(0).name() + ": running"), status);
+        assertTrue(fleet.exec(1, "ip", "route", "show", "proto", "211").contains(POOL_ROUTE), "the pool route after the reboot");
+        assertTrue(fleet.exec(1, "nft", "list", "tables").contains("table ip jplay-svc-" + SERVICE), "the service table after the reboot");
+        assertEquals("1", fleet.exec(1, "cat", "/proc/sys/net/ipv4/ip_forward").strip(), "forwarding on again");
+        assertEquals(new TreeSet<>(expected.values()), serviceAnswers(), "the service reaches every instance after the reboot");
 
         // Same IPs, same answers; jplay ps sees them running; the playbook finds nothing to do.
         assertEquals(expected, WebFleetIT.httpGetAll(fleet, 1, expected.keySet(), true), "pages served after the reboot");
@@ -113,6 +131,13 @@ class RebootFleetIT {
         Applied afterReboot = apply();
         assertEquals(0, afterReboot.cli.exit(), afterReboot.cli.out() + afterReboot.cli.err());
         assertEquals(0, changed(afterReboot.report), "after the reboot the host is as the playbook wants it: " + afterReboot.cli.out());
+
+        // The route and service removed: their records go, the unit stays for the instances.
+        Applied removed = apply(networkPlaybook(expected.keySet(), false));
+        assertEquals(0, removed.cli.exit(), removed.cli.out() + removed.cli.err());
+        assertEquals("", fleet.exec(1, "ip", "route", "show", "proto", "211").strip());
+        assertEquals(Set.of(), WebFleetIT.listing(fleet, HOST_STATE, 1, "network/services"));
+        assertEquals("enabled", unitState(), "the instances still want the unit");
 
         // Stopped by the playbook: the unit goes with the last running instance, and a reboot starts nothing.
         Path stopping = Files.writeString(work.resolve("web-fleet-stopped.yml"), Files.readString(WebFleetIT.examplePlaybook())
@@ -133,6 +158,45 @@ class RebootFleetIT {
         assertEquals(Set.of(), WebFleetIT.listing(fleet, HOST_STATE, 1, "containers"));
         assertEquals("absent", fleet.exec(1, "sh", "-c", "[ -e /etc/systemd/system/" + UNIT + " ] && echo present || echo absent").strip());
         assertEquals("not-found", unitState(), "the unit is gone from systemd too");
+    }
+
+    // ---- the host's network ----
+
+    static final String POOL = "10.214.0.0/24";
+    static final String POOL_ROUTE = "10.214.0.64/26 via " + BRIDGE;
+    static final String SERVICE = "rebootweb";
+    static final int SERVICE_PORT = 8098;
+
+    /** pool_routes (a block of another pool via the fleet's bridge) and fleet_service to the instances, or their removal. */
+    private static Path networkPlaybook(Set<String> backends, boolean present) throws Exception {
+        String text = """
+                - name: host network
+                  hosts: web
+                  tasks:
+                    - pool_routes: {cidr: %s, routes: %s}
+                    - fleet_service: {name: %s, port: %d, target_port: 80, backends: [%s], state: %s}
+                """.formatted(POOL, present ? "[{dst: 10.214.0.64/26, via: " + BRIDGE + "}]" : "[]", SERVICE, SERVICE_PORT,
+                String.join(", ", backends), present ? "present" : "absent");
+        return Files.writeString(work.resolve(present ? "network.yml" : "network-absent.yml"), text);
+    }
+
+    /**
+     * The instances that answer on the service's port of the host's address, asked from a client namespace on the
+     * fleet's bridge (deadline ~20 s: until every instance answered).
+     */
+    private static Set<String> serviceAnswers() throws InterruptedException {
+        Set<String> names = new TreeSet<>();
+        String get = "timeout 1 bash -c 'exec 3<>/dev/tcp/" + fleet.address(1) + "/" + SERVICE_PORT
+                + " && printf \"GET / HTTP/1.0\\r\\n\\r\\n\" >&3 && cat <&3' 2>/dev/null | tail -n 1; true";
+        try (ClientNamespace client = ClientNamespace.attach(fleet, 3)) {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (names.size() < REPLICAS && System.nanoTime() < deadline) {
+                String body = client.exec("sh", "-c", get).strip();
+                if (!body.isEmpty()) names.add(body);
+                else Thread.sleep(100);
+            }
+        }
+        return names;
     }
 
     // ---- the host ----

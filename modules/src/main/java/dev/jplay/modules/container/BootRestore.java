@@ -1,6 +1,7 @@
 package dev.jplay.modules.container;
 
 import dev.jplay.modules.ModuleException;
+import dev.jplay.modules.network.BootNetwork;
 import dev.jplay.protocol.Step;
 import dev.jplay.runtime.image.Digest;
 import dev.jplay.runtime.launch.ContainerResult;
@@ -21,7 +22,8 @@ import java.util.Optional;
  * in memory, under {@code /run} and in mounts: the overlay mount of the rootfs (its upper layer is on disk and is
  * mounted again, so the container keeps its writable layer, as Docker's do), the network namespace with its veth (the
  * recorded attachment is attached again: same IP, bridge, gateway, published ports) and runc's state; then the
- * supervisor starts it with its restart policy, as {@code state: started} would. Containers are restored one by one;
+ * supervisor starts it with its restart policy, as {@code state: started} would. Before any container, the host's
+ * pool routes and fleet service tables are applied again from their records ({@link BootNetwork}). Containers are restored one by one;
  * one that fails is reported and the others still come back. The same locks as the agent's are taken, so a jplay run
  * during the boot waits for the container it shares, and a restore run twice changes nothing the second time.
  */
@@ -38,6 +40,8 @@ public final class BootRestore {
 
     /** Restores the containers of {@code stateDir}, one line each on {@code out}; the number that failed. */
     public static int restoreAll(Path stateDir, PrintStream out) throws IOException {
+        // Routes and service rules first: an instance is reachable as soon as it answers.
+        int networkFailed = BootNetwork.restore(stateDir, out);
         BootRestore restore = new BootRestore(ContainerHost.open(stateDir), new CniNetworks(stateDir), out);
         int failed = 0;
         int restored = 0;
@@ -61,8 +65,9 @@ public final class BootRestore {
             }
         }
         out.println("jplay restore: " + restored + " container(s) started, " + failed + " failed, "
-                + (names.size() - restored - failed) + " left alone");
-        return failed;
+                + (names.size() - restored - failed) + " left alone" + (networkFailed == 0 ? "" : ", " + networkFailed
+                + " network record(s) failed"));
+        return failed + networkFailed;
     }
 
     private static String failure(String name, Step step, String code, String message) {

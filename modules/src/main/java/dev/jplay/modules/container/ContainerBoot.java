@@ -6,6 +6,7 @@ import dev.jplay.protocol.AgentLaunch;
 import dev.jplay.protocol.Step;
 import dev.jplay.runtime.launch.BootUnit;
 import dev.jplay.runtime.launch.LaunchException;
+import dev.jplay.runtime.network.HostNetworkRecords;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.FileVisitResult;
@@ -60,10 +61,37 @@ final class ContainerBoot {
                 }
                 return new Outcome(unit.install(BootUnit.render(command(ctx), ctx.stateDir().toAbsolutePath().normalize())), List.of());
             }
-            boolean removed = unit.installed() && !host.anyStartAtBoot() && unit.uninstall();
+            boolean removed = unit.installed() && !host.anyStartAtBoot() && !networkRecorded(ctx) && unit.uninstall();
             return new Outcome(removed, List.of());
         } catch (LaunchException e) {
             throw Failures.launch(e).detail("container", name);
+        }
+    }
+
+    /**
+     * Installs or removes the unit after {@code pool_routes} or {@code fleet_service} changed the host's network records
+     * ({@link HostNetworkRecords}): a host with routes or services to restore gets the unit even without a container
+     * to start (its services forward to other hosts' instances, its routes reach them); with neither, it goes. On a
+     * host without systemd nothing is done: the next apply puts the routes and rules back.
+     */
+    static boolean convergeNetwork(ModuleContext ctx) throws ModuleException {
+        BootUnit unit = unit(ctx);
+        try {
+            if (networkRecorded(ctx)) {
+                return unit.systemdRuns() && unit.install(BootUnit.render(command(ctx), ctx.stateDir().toAbsolutePath().normalize()));
+            }
+            return unit.installed() && !ContainerHost.of(ctx).anyStartAtBoot() && unit.uninstall();
+        } catch (LaunchException e) {
+            throw Failures.launch(e);
+        }
+    }
+
+    private static boolean networkRecorded(ModuleContext ctx) throws ModuleException {
+        try {
+            return new HostNetworkRecords(ctx.stateDir()).any();
+        } catch (IOException e) {
+            throw new ModuleException(Step.START, "BOOT_UNIT_FAILED", "cannot read the network records in "
+                    + ctx.stateDir().resolve("network") + ": " + e.getMessage(), e);
         }
     }
 

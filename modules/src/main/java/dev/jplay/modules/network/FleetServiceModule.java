@@ -108,18 +108,21 @@ public final class FleetServiceModule implements TaskModule {
         boolean forwarding = !wanted.backends().isEmpty() && !Forwarding.on();
         List<String> stale = staleUdpBackends(current, wanted);
         Optional<Integer> forgotten = Optional.empty();
+        boolean unit = false;
         if (!ctx.check()) {
             if (forwarding) Forwarding.turnOn();
             if (rules) tables.apply(wanted);
             if (!stale.isEmpty()) forgotten = flows.forget(current.get().service().port(), stale); // after: no new flow goes there
+            unit = Records.write(ctx, "service " + wanted.name(), r -> r.recordService(wanted));
         }
         List<String> what = new ArrayList<>();
         if (rules) what.add((current.isEmpty() ? "table " : "replaced table ") + wanted.table());
         if (forwarding) what.add("ip_forward on");
         if (!stale.isEmpty()) what.add(forgetting(stale, forgotten, ctx));
+        if (unit) what.add("boot unit updated");
         String summary = wanted.protocol() + " " + wanted.port() + " -> " + (wanted.backends().isEmpty() ? "no backend (rejected)"
                 : wanted.backends().size() + " backend(s) at " + wanted.targetPort());
-        ModuleResult.Builder b = ModuleResult.changed(rules || forwarding)
+        ModuleResult.Builder b = ModuleResult.changed(rules || forwarding || unit)
                 .msg(what.isEmpty() ? "service " + wanted.name() + " in place: " + summary
                         : (ctx.check() ? "would set " : "") + String.join("; ", what) + ": " + summary)
                 .put("backends", wanted.backends()).put("table", wanted.table()).put("forwarding_turned_on", forwarding)
@@ -140,7 +143,8 @@ public final class FleetServiceModule implements TaskModule {
             tables.delete(name);
             if (!stale.isEmpty()) forgotten = flows.forget(current.get().service().port(), stale);
         }
-        return ModuleResult.changed(present)
+        boolean unit = !ctx.check() && Records.write(ctx, "service " + name, r -> r.forgetService(name));
+        return ModuleResult.changed(present || unit)
                 .msg(present ? (ctx.check() ? "would remove table " : "removed table ") + FleetService.tableOf(name)
                         + (stale.isEmpty() ? "" : "; " + forgetting(stale, forgotten, ctx))
                         : "service " + name + " is not on this host")

@@ -6,6 +6,7 @@ import dev.jplay.modules.ModuleException;
 import dev.jplay.modules.ModuleResult;
 import dev.jplay.modules.TaskModule;
 import dev.jplay.protocol.Step;
+import dev.jplay.runtime.network.HostNetworkRecords;
 import dev.jplay.runtime.network.NetworkException;
 import dev.jplay.runtime.network.PoolRouting;
 import dev.jplay.runtime.network.RouteDiff;
@@ -56,6 +57,10 @@ public final class PoolRoutesModule implements TaskModule {
             e.detail().forEach(m::detail);
             throw m.detail("pool", cidr);
         }
+        boolean unit = !ctx.check() && Records.write(ctx, "pool " + cidr, r -> {
+            if (wanted.isEmpty() && keep.isEmpty()) r.forgetPool(cidr);
+            else r.recordPool(new HostNetworkRecords.PoolRecord(cidr, wanted, List.copyOf(keep)));
+        });
         List<String> added = outcome.routes().replace().stream().map(RouteDiff.Route::toString).toList();
         List<String> removed = outcome.routes().delete().stream().map(RouteDiff.Route::toString).toList();
         List<String> what = new ArrayList<>();
@@ -63,7 +68,8 @@ public final class PoolRoutesModule implements TaskModule {
         if (!removed.isEmpty()) what.add("no route " + String.join(", ", removed));
         if (outcome.forwardingTurnedOn()) what.add("ip_forward on");
         if (!outcome.firewallRulesAdded().isEmpty()) what.add("iptables: " + String.join("; ", outcome.firewallRulesAdded()));
-        return ModuleResult.changed(outcome.changed())
+        if (unit) what.add("boot unit updated");
+        return ModuleResult.changed(outcome.changed() || unit)
                 .msg(what.isEmpty() ? "routes to the other hosts' blocks of " + cidr + " are in place (" + wanted.size() + ")"
                         : (ctx.check() ? "would set " : "") + String.join("; ", what))
                 .put("added", added).put("removed", removed).put("forwarding_turned_on", outcome.forwardingTurnedOn())

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.modules.ModuleContext;
 import dev.jplay.runtime.launch.BootUnit;
+import dev.jplay.runtime.network.FleetService;
+import dev.jplay.runtime.network.HostNetworkRecords;
+import dev.jplay.runtime.network.RouteDiff;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -97,6 +100,38 @@ class ContainerBootTest {
         assertTrue(ContainerBoot.converge(host, ctx, "web-2").changed(), "the last one takes the unit");
         assertFalse(unit.installed());
         assertFalse(ContainerBoot.converge(host, ctx, "web-2").changed());
+    }
+
+    @Test
+    void recordedRoutesOrServicesKeepTheUnitAfterTheLastContainerAndTakeItWhenForgotten() throws Exception {
+        Path state = tmp.resolve("state");
+        markedContainer(state, "web-1");
+        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"), BootUnit.NAME);
+        unit.install("[Unit]\n");
+        ContainerHost host = ContainerHost.open(state);
+        ModuleContext ctx = context(state, unit);
+        HostNetworkRecords records = new HostNetworkRecords(state);
+        records.recordService(new FleetService("web", 80, 8080, "tcp", List.of("10.77.0.5")));
+
+        Files.delete(state.resolve("containers/web-1/start_at_boot"));
+        assertFalse(ContainerBoot.converge(host, ctx, "web-1").changed());
+        assertTrue(unit.installed(), "the service is to be restored at boot");
+        assertFalse(ContainerBoot.convergeNetwork(ctx), "still recorded: nothing to change");
+
+        records.forgetService("web");
+        assertTrue(ContainerBoot.convergeNetwork(ctx), "the last record takes the unit");
+        assertFalse(unit.installed());
+        assertFalse(ContainerBoot.convergeNetwork(ctx));
+    }
+
+    @Test
+    void withoutSystemdRecordsInstallNoUnit() throws Exception {
+        Path state = tmp.resolve("state");
+        BootUnit unit = new BootUnit(tmp.resolve("etc/systemd/system"), tmp.resolve("run/systemd/system"), BootUnit.NAME);
+        new HostNetworkRecords(state).recordPool(new HostNetworkRecords.PoolRecord("10.77.0.0/24",
+                List.of(new RouteDiff.Route("10.77.0.64/26", "192.168.1.12")), List.of()));
+        assertFalse(ContainerBoot.convergeNetwork(context(state, unit)));
+        assertFalse(unit.installed());
     }
 
     /** A container's bundle as far as the boot decision reads it: spec.json and the start_at_boot marker. */

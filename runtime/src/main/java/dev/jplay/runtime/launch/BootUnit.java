@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
 /**
  * The systemd unit that brings a host's containers back after a reboot, since jplay has no daemon that would run at
  * boot (dockerd is Docker's): {@value #NAME} (see {@link #nameFor}), a oneshot run of the agent jar's restore entry point, enabled in
- * {@code multi-user.target} while any container on the host is to be started at boot.
+ * {@code multi-user.target} while any container on the host is to be started at boot, or the host has pool routes or
+ * fleet service rules recorded ({@code HostNetworkRecords}). After {@code network-online.target}, as dockerd's unit: a
+ * pool route's gateway must be on a configured interface.
  *
  * <p>One unit for all containers, not a template unit per instance: a boot then starts one JVM (~40 MB, ~0.3 s of
  * CPU here) instead of one per container, and the restore, which must redo the overlay mount and the CNI attachment
@@ -92,10 +94,12 @@ public final class BootUnit {
         String exec = command.stream().map(BootUnit::unitWord).collect(Collectors.joining(" "));
         return """
                 # Written by jplay (BootUnit.java): restores the containers jplay started with a restart policy after a
-                # reboot. Removed by jplay when no container on this host needs it; edits are overwritten.
+                # reboot, and the pool routes and service rules it applied. Removed by jplay when nothing on this host needs it;
+                # edits are overwritten.
                 [Unit]
-                Description=jplay: restore containers with a restart policy after boot
-                After=local-fs.target network.target
+                Description=jplay: restore containers with a restart policy, pool routes and services after boot
+                Wants=network-online.target
+                After=local-fs.target network-online.target
                 RequiresMountsFor=%s
                 ConditionPathIsDirectory=%s
 
@@ -109,7 +113,7 @@ public final class BootUnit {
 
                 [Install]
                 WantedBy=multi-user.target
-                """.formatted(unitWord(stateDir.toString()), unitWord(stateDir.resolve("containers").toString()), exec);
+                """.formatted(unitWord(stateDir.toString()), unitWord(stateDir.toString()), exec);
     }
 
     /** Unit file and enablement as {@code content} says; true if anything changed. */

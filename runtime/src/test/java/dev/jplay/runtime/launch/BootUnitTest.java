@@ -23,6 +23,9 @@ class BootUnitTest {
         assertTrue(unit.contains("\nType=oneshot\n") && unit.contains("\nRemainAfterExit=yes\n") && unit.contains("\nKillMode=process\n"), unit);
         assertTrue(unit.contains("\nWantedBy=multi-user.target\n"), unit);
         assertTrue(unit.contains("\nRequiresMountsFor=\"/srv/my state/50%%\"\n"), unit);
+        // The state directory, not its containers/: a host with only pool routes or services recorded restores them too.
+        assertTrue(unit.contains("\nConditionPathIsDirectory=\"/srv/my state/50%%\"\n"), unit);
+        assertTrue(unit.contains("\nWants=network-online.target\n") && unit.contains("\nAfter=local-fs.target network-online.target\n"), unit);
         assertEquals("plain", BootUnit.unitWord("plain"));
         assertEquals("\"a\\\"b $$x\"", BootUnit.unitWord("a\"b $x"));
     }
