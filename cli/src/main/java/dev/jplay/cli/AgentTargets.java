@@ -23,11 +23,16 @@ final class AgentTargets {
         for (Host h : hosts) {
             Map<String, Object> vars = inventory.hostVars(h.name());
             try {
-                targets.put(h.name(), HostTargets.withBecome(HostTargets.of(h.name(), vars), vars, become));
+                targets.put(h.name(), of(h.name(), vars, become));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(h.name() + ": " + e.getMessage(), e);
             }
         }
         return targets;
+    }
+
+    /** One host's target from its vars and the command line's become; IllegalArgumentException for a bad become var. */
+    static HostTarget of(String host, Map<String, Object> vars, BecomeDefaults become) {
+        return HostTargets.withBecome(HostTargets.of(host, vars), vars, become);
     }
 }

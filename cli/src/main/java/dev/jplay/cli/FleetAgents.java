@@ -6,7 +6,6 @@ import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.run.BecomeDefaults;
-import dev.jplay.engine.run.HostTargets;
 import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import dev.jplay.protocol.AgentResult;
@@ -65,8 +64,7 @@ final class FleetAgents implements AutoCloseable {
 
     /** The host's target with its vars and the command line's become; IllegalArgumentException for a bad become var. */
     HostTarget target(String host) {
-        Map<String, Object> vars = inventory.hostVars(host);
-        return HostTargets.withBecome(HostTargets.of(host, vars), vars, become);
+        return AgentTargets.of(host, inventory.hostVars(host), become);
     }
 
     Connections connections() {
