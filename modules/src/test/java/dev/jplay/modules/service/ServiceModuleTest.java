@@ -38,6 +38,42 @@ class ServiceModuleTest {
         @Override public void act(String name, String action) { calls.add(action); active = !action.equals("stop"); }
         @Override public void setEnabled(String name, boolean e) { calls.add(e ? "enable" : "disable"); enabled = e; }
         @Override public void daemonReload() { calls.add("daemon-reload"); }
+        boolean masked;
+        @Override public boolean isMasked(String name) { return masked; }
+        @Override public void setMasked(String name, boolean m) { calls.add(m ? "mask" : "unmask"); masked = m; }
+    }
+
+    @Test
+    void maskedComesFirstAndWorksOnAUnitNotInstalledYet() throws Exception {
+        Fake f = new Fake();
+        ModuleResult r = service.run(args("systemd", "name", "db", "masked", true), Contexts.diff(), f);
+        assertTrue(r.isChanged());
+        assertEquals(Map.of("masked", false), r.diff().get("before"));
+        assertFalse(service.run(args("systemd", "name", "db", "masked", true), Contexts.normal(), f).isChanged());
+        f.calls.clear();
+        assertTrue(service.run(args("systemd", "unit", "web", "masked", false, "state", "started"), Contexts.normal(), f).isChanged());
+        assertEquals(List.of("unmask", "start"), f.calls, "unmasked before it is started");
+        f.calls.clear();
+        assertTrue(service.run(args("systemd", "name", "web", "masked", true), Contexts.check(), f).isChanged());
+        assertEquals(List.of(), f.calls, "check mode masks nothing");
+    }
+
+    @Test
+    void aGlobIsNotAUnitNameAndMaskedNeedsSystemd() throws Exception {
+        assertEquals("ARG_VALUE", assertThrows(ModuleException.class,
+                () -> service.run(args("systemd", "name", "web*", "state", "started"), Contexts.normal(), new Fake())).code());
+        InitScripts init = new InitScripts(new ToolCommands("service", Contexts.normal(), Map.of(), java.time.Duration.ofMinutes(1)), etc);
+        assertEquals("SERVICE_NO_SYSTEMD", assertThrows(ModuleException.class,
+                () -> service.run(args("service", "name", "demo", "masked", true), Contexts.normal(), init)).code());
+    }
+
+    @Test
+    void systemctlShowAndItsLoadErrorAreRead() {
+        Map<String, String> p = Systemd.parseShow("Id=x.service\nLoadState=not-found\nLoadError=org.freedesktop.systemd1.NoSuchUnit"
+                + " \"Unit x.service not found.\"\nActiveState=inactive\n");
+        assertEquals("not-found", p.get("LoadState"));
+        assertEquals("Unit x.service not found.", Systemd.loadErrorText(p.get("LoadError")));
+        assertEquals("", Systemd.loadErrorText(null));
     }
 
     @Test
