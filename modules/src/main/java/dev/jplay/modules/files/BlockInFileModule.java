@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public final class BlockInFileModule implements TaskModule {
     private static final Set<String> ARGS = Set.of("path", "dest", "destfile", "name", "state", "marker", "block",
             "content", "insertafter", "insertbefore", "create", "backup", "marker_begin", "marker_end", "mode",
-            "owner", "group");
+            "owner", "group", "validate");
 
     @Override
     public String name() { return "blockinfile"; }
@@ -39,6 +39,7 @@ public final class BlockInFileModule implements TaskModule {
             throw new ModuleException(Step.ARGS, "ARG_CONFLICT", "blockinfile: insertafter and insertbefore are mutually exclusive");
         }
         String marker = args.string("marker", "# {mark} ANSIBLE MANAGED BLOCK");
+        Validation validate = Validation.from(args, name());
         String block = args.has("block") ? args.string("block") : args.string("content", "");
         boolean present = state.equals("present");
         TextFileEdit edit = TextFileEdit.open(name(), TextFileEdit.pathArg(args, name()), args.bool("create", false),
@@ -51,7 +52,7 @@ public final class BlockInFileModule implements TaskModule {
         String end = marker.replace("{mark}", args.string("marker_end", "END"));
         String after = apply(edit.lines(), present ? block : "", begin, end, insertAfter, insertBefore);
         String msg = !edit.exists() ? "File created" : present && !block.isEmpty() ? "Block inserted" : "Block removed";
-        return edit.finish(after, msg, args.bool("backup", false), ctx).build();
+        return edit.finish(after, msg, args.bool("backup", false), validate, ctx).build();
     }
 
     /** The file's new content: {@code block} (empty: none) between the markers, placed as Ansible places it. */

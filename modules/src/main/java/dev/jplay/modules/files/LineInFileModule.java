@@ -25,7 +25,7 @@ import java.util.regex.PatternSyntaxException;
 public final class LineInFileModule implements TaskModule {
     private static final Set<String> ARGS = Set.of("path", "dest", "destfile", "name", "line", "value", "regexp",
             "regex", "search_string", "state", "insertafter", "insertbefore", "create", "backup", "backrefs",
-            "firstmatch", "mode", "owner", "group");
+            "firstmatch", "mode", "owner", "group", "validate");
 
     @Override
     public String name() { return "lineinfile"; }
@@ -55,6 +55,7 @@ public final class LineInFileModule implements TaskModule {
             throw new ModuleException(Step.ARGS, "ARG_MISSING", "lineinfile: state=absent needs one of line, regexp, search_string");
         }
         FileAttributes attributes = FileAttributes.from(args, name());
+        Validation validate = Validation.from(args, name());
         TextFileEdit edit = TextFileEdit.open(name(), TextFileEdit.pathArg(args, name()), args.bool("create", false),
                 state.equals("present"), attributes);
         ctx.activity().now(Step.EXEC, "editing " + edit.path);
@@ -69,11 +70,11 @@ public final class LineInFileModule implements TaskModule {
                 else kept.add(l);
             }
             String after = found == 0 ? null : String.join("", kept);
-            return edit.finish(after, found + " line(s) removed", args.bool("backup", false), ctx).put("found", found).build();
+            return edit.finish(after, found + " line(s) removed", args.bool("backup", false), validate, ctx).put("found", found).build();
         }
         Present p = present(edit.lines(), regexp, search, line, insertAfter, insertBefore, backrefs,
                 args.bool("firstmatch", false));
-        return edit.finish(p.changed ? String.join("", p.lines) : null, p.msg, args.bool("backup", false), ctx).build();
+        return edit.finish(p.changed ? String.join("", p.lines) : null, p.msg, args.bool("backup", false), validate, ctx).build();
     }
 
     record Present(List<String> lines, boolean changed, String msg) {}

@@ -94,6 +94,12 @@ final class TextFileEdit {
      * content or the attributes differ; nothing is written in check mode.
      */
     ModuleResult.Builder finish(String after, String msg, boolean backup, ModuleContext ctx) throws ModuleException {
+        return finish(after, msg, backup, null, ctx);
+    }
+
+    /** As above, with {@code validate} (may be null) run on the new content's temp file before it replaces the file. */
+    ModuleResult.Builder finish(String after, String msg, boolean backup, Validation validate, ModuleContext ctx)
+            throws ModuleException {
         boolean contentChanges = after != null && !after.equals(original);
         boolean attributesChange = attributes.differ(before)
                 && (before.exists() || contentChanges); // attributes of a file that stays absent: nothing to set
@@ -109,7 +115,10 @@ final class TextFileEdit {
             if (contentChanges) {
                 if (!Files.isDirectory(path.getParent())) Files.createDirectories(path.getParent());
                 if (backup && before.exists()) result.put("backup", CopyModule.backup(path).toString());
-                AtomicFileWriter.write(module, path, after.getBytes(StandardCharsets.UTF_8), attributes, before);
+                byte[] bytes = after.getBytes(StandardCharsets.UTF_8);
+                Path target = path;
+                AtomicFileWriter.write(module, path, out -> out.write(bytes), attributes, before,
+                        temp -> { if (validate != null) validate.check(temp, target, ctx); });
             } else {
                 attributes.apply(path);
             }

@@ -135,4 +135,41 @@ class LineInFileModuleTest {
         assertEquals("ARG_CONFLICT", both.code());
         assertEquals("ARG_UNKNOWN", assertThrows(ModuleException.class, () -> run("path", "/x", "lines", "x")).code());
     }
+
+    /** Ansible's validate: the command runs on the temp file (%s) before the rename; a failure leaves the file alone. */
+    @Test
+    void validateRunsOnTheTempFileBeforeTheRenameAndARefusalLeavesTheFileAlone() throws Exception {
+        Path p = file("port=80\n");
+        Path seen = dir.resolve("seen");
+        // The validator records the path it was given and what that file held, then accepts only a numeric port.
+        String validator = "sh -c 'cp \"$1\" " + seen + "; echo \"$1\" >> " + seen + ".path; grep -qx \"port=[0-9]*\" \"$1\"' sh %s";
+        assertTrue(run("path", p.toString(), "regexp", "^port=", "line", "port=8080", "validate", validator).isChanged());
+        assertEquals("port=8080\n", Files.readString(p));
+        assertEquals("port=8080\n", Files.readString(seen), "the new content was validated");
+        String tempPath = Files.readString(dir.resolve("seen.path")).strip();
+        assertFalse(tempPath.equals(p.toString()), "a temp file, not the target: " + tempPath);
+        assertEquals(p.getParent(), Path.of(tempPath).getParent(), "beside the target, so the rename is atomic");
+
+        ModuleException refused = assertThrows(ModuleException.class,
+                () -> run("path", p.toString(), "regexp", "^port=", "line", "port=http", "validate", validator));
+        assertEquals("VALIDATE_FAILED", refused.code());
+        assertTrue(refused.getMessage().contains("exited with 1"), refused.getMessage());
+        assertEquals("port=8080\n", Files.readString(p), "left unchanged");
+        try (var files = Files.list(dir)) {
+            assertEquals(3, files.count(), "no temp file left behind");
+        }
+
+        assertFalse(run("path", p.toString(), "regexp", "^port=", "line", "port=8080", "validate", "false %s").isChanged(),
+                "nothing to write: nothing validated");
+        ModuleResult checked = module.run(args("lineinfile", "path", p.toString(), "line", "x=1", "validate", "false %s"), Contexts.check());
+        assertTrue(checked.isChanged(), "check mode predicts the change without running the validator");
+        assertEquals("ARG_VALUE", assertThrows(ModuleException.class,
+                () -> run("path", p.toString(), "line", "x=1", "validate", "visudo -cf")).code(), "validate needs %s");
+    }
+
+    @Test
+    void validateSplitsLikeShlexAndKeepsALiteralPercent() throws Exception {
+        Validation v = Validation.from(args("lineinfile", "validate", "check '--fmt=100%%' %s"), "lineinfile");
+        assertEquals(java.util.List.of("check", "--fmt=100%", "/tmp/a b"), v.argv(Path.of("/tmp/a b")));
+    }
 }
