@@ -21,11 +21,16 @@ import java.util.Set;
  * {@code package}), {@code state} (present, absent, latest), {@code update_cache} with {@code cache_valid_time}
  * (seconds; the index counts as fresh when updated more recently, judged as Ansible judges it from
  * /var/lib/apt/periodic/update-success-stamp or /var/lib/apt/lists), {@code install_recommends}, {@code purge}.
- * A cache update alone is changed only when the index changed.
+ * A cache update alone is changed only when the index changed. {@code upgrade} ({@code yes}/{@code safe}: apt-get
+ * upgrade --with-new-pkgs; {@code full}/{@code dist}: apt-get dist-upgrade; Ansible's apt-get fallback, which it uses
+ * when aptitude is absent, as on a minimal Debian), {@code autoremove} (alone: apt-get autoremove; with packages:
+ * also after them), {@code deb} (a .deb path on the host or an http(s) URL the host downloads; its dependencies come
+ * from the repositories): each planned by apt-get's simulation ({@link AptOperation}). As in Ansible, a task with
+ * {@code upgrade} or {@code deb} does only that (after the cache update).
  */
 public final class AptModule implements TaskModule {
     private static final Set<String> ARGS = Set.of("name", "pkg", "package", "state", "update_cache",
-            "cache_valid_time", "install_recommends", "purge");
+            "cache_valid_time", "install_recommends", "purge", "upgrade", "autoremove", "deb");
     static final Path UPDATE_STAMP = Path.of("/var/lib/apt/periodic/update-success-stamp");
     static final Path LISTS = Path.of("/var/lib/apt/lists");
 
@@ -49,12 +54,61 @@ public final class AptModule implements TaskModule {
                 cacheUpdated = ctx.check() || !cacheTime().equals(before);
             }
         }
+        boolean autoremove = args.bool("autoremove", false);
+        boolean purge = args.bool("purge", false);
+        List<String> upgrade = upgrade(args.string("upgrade", "no"));
+        if (!upgrade.isEmpty()) {
+            if (autoremove) upgrade.add("--auto-remove");
+            return merge(new AptOperation(name(), ctx).run(upgrade, String.join(" ", upgrade)), cacheUpdated);
+        }
+        if (args.has("deb")) {
+            if (state != PackageTask.State.PRESENT) {
+                throw new ModuleException(Step.ARGS, "ARG_VALUE", "apt: deb only supports state: present");
+            }
+            try (LocalDeb deb = LocalDeb.resolve(args.string("deb"), ctx)) {
+                return merge(new AptOperation(name(), ctx).run(List.of("install", deb.path().toString()), "install " + deb.path())
+                        .put("deb", deb.path().toString()), cacheUpdated);
+            }
+        }
         if (specs.isEmpty()) {
-            if (!update) throw new ModuleException(Step.ARGS, "ARG_MISSING", "apt: give name, or update_cache: true");
+            if (autoremove) return merge(autoremove(ctx, purge), cacheUpdated);
+            if (!update) throw new ModuleException(Step.ARGS, "ARG_MISSING", "apt: give name, deb, upgrade, autoremove or"
+                    + " update_cache: true");
             return ModuleResult.changed(cacheUpdated).put("cache_updated", cacheUpdated)
                     .msg(cacheUpdated ? "package index updated" : "package index is fresh").build();
         }
-        return task.run(specs, state, args.bool("purge", false), recommends).put("cache_updated", cacheUpdated).build();
+        ModuleResult packages = task.run(specs, state, purge, recommends).put("cache_updated", cacheUpdated).build();
+        if (!autoremove) return packages;
+        // Ansible passes --auto-remove to the same apt-get, which removes every unused dependency: the same as after it
+        ModuleResult removed = autoremove(ctx, purge).build();
+        ModuleResult.Builder b = ModuleResult.changed(packages.isChanged() || removed.isChanged());
+        packages.data().forEach(b::put);
+        b.put("autoremoved", removed.data().get("packages"));
+        if (packages.diff() != null) b.diff(packages.diff().get("before"), packages.diff().get("after"));
+        return b.msg(String.join("; ", List.of(packages.msg(), removed.msg()).stream().filter(m -> m != null && !m.isEmpty()).toList()))
+                .build();
+    }
+
+    private ModuleResult.Builder autoremove(ModuleContext ctx, boolean purge) throws ModuleException {
+        List<String> op = new java.util.ArrayList<>(List.of("autoremove"));
+        if (purge) op.add("--purge");
+        return new AptOperation(name(), ctx).run(op, String.join(" ", op));
+    }
+
+    /** As in Ansible, changed by the operation alone: a cache update before it is reported, not counted. */
+    private static ModuleResult merge(ModuleResult.Builder op, boolean cacheUpdated) {
+        return op.put("cache_updated", cacheUpdated).build();
+    }
+
+    /** Ansible's {@code upgrade} values as apt-get's arguments (empty: no upgrade). */
+    static List<String> upgrade(String mode) throws ModuleException {
+        return switch (mode) {
+            case "no", "false", "False" -> new java.util.ArrayList<>();
+            case "yes", "true", "True", "safe" -> new java.util.ArrayList<>(List.of("upgrade", "--with-new-pkgs"));
+            case "full", "dist" -> new java.util.ArrayList<>(List.of("dist-upgrade"));
+            default -> throw new ModuleException(Step.ARGS, "ARG_VALUE", "apt: upgrade must be one of dist, full, no, safe,"
+                    + " yes; got '" + mode + "'");
+        };
     }
 
     static List<PackageTask.Spec> specs(ModuleArgs args, String module) throws ModuleException {
