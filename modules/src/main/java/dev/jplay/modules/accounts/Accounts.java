@@ -70,6 +70,32 @@ final class Accounts {
         return line.isEmpty() ? null : line.lines().findFirst().orElse(null);
     }
 
+    /**
+     * The user's password field in the shadow database ({@code getent shadow}); empty when it cannot be read
+     * (reading it needs root) or the user has no entry.
+     */
+    Optional<String> passwordHash(String user) throws ModuleException {
+        ProcessRunner.Outcome o = run(List.of("getent", "shadow", user));
+        if (o.rc() != 0) return Optional.empty();
+        String[] f = o.stdout().strip().split(":", -1);
+        return f.length > 1 && f[0].equals(user) ? Optional.of(f[1]) : Optional.empty();
+    }
+
+    /**
+     * Sets an already-hashed password with {@code chpasswd -e}, the hash on its stdin: never in an argv that ps, the
+     * task's activity or an error would show. Nothing in check mode.
+     */
+    void setPasswordHash(String user, String hash) throws ModuleException {
+        if (ctx.check()) return;
+        List<String> argv = List.of("chpasswd", "-e");
+        if (Privileges.effectiveUid() != 0) {
+            throw new ModuleException(Step.EXEC, "ACCOUNT_NEEDS_ROOT", module + ": setting " + user + "'s password needs"
+                    + " root: add become: true (or -b)");
+        }
+        ProcessRunner.Outcome o = tools.run(argv, (user + ":" + hash + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (o.rc() != 0) throw failed(argv, o);
+    }
+
     void change(List<List<String>> commands) throws ModuleException {
         if (commands.isEmpty() || ctx.check()) return;
         if (Privileges.effectiveUid() != 0) {

@@ -17,10 +17,16 @@ import java.util.Set;
  * {@code uid}, {@code group} (primary), {@code groups} with {@code append}, {@code shell}, {@code home},
  * {@code create_home} (default true), {@code system}, {@code comment}; through useradd/usermod/userdel. Only
  * what differs is changed ({@code home} is set, not moved, as Ansible does without {@code move_home}).
+ * {@code password} is an already-hashed crypt string, as Ansible takes it, compared with the shadow entry and set
+ * with {@code chpasswd -e} (the hash on stdin); {@code update_password} {@code always} (default) or
+ * {@code on_create}. The hash never appears in the result, the diff, an error or the activity.
  */
 public final class UserModule implements TaskModule {
     private static final Set<String> ARGS = Set.of("name", "state", "uid", "group", "groups", "append", "shell", "home",
-            "create_home", "createhome", "system", "comment", "remove");
+            "create_home", "createhome", "system", "comment", "remove", "password", "update_password");
+
+    /** What stands for the hash wherever it would show (the reports' own mask, dev.jplay.reports.Redaction.MASK). */
+    static final String HIDDEN = "********";
 
     @Override
     public String name() { return "user"; }
@@ -59,16 +65,54 @@ public final class UserModule implements TaskModule {
         } else {
             throw new ModuleException(Step.ARGS, "ARG_VALUE", "user: state must be present or absent, got '" + state + "'");
         }
+        String password = state.equals("present") ? password(args) : null;
+        String updatePassword = args.string("update_password", "always");
+        if (!updatePassword.equals("always") && !updatePassword.equals("on_create")) {
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "user: update_password must be always or on_create, got '"
+                    + updatePassword + "'");
+        }
+        boolean setPassword = password != null && (current.isEmpty()
+                || updatePassword.equals("always") && !accounts.passwordHash(user).map(password::equals).orElse(false));
+        List<String> shown = new ArrayList<>(commands.stream().map(c -> String.join(" ", c)).toList());
+        if (setPassword) shown.add("chpasswd -e (" + user + "'s password: " + HIDDEN + ")");
         accounts.change(commands);
+        if (setPassword) accounts.setPasswordHash(user, password);
+        commands = setPassword ? concat(commands, List.of("chpasswd", "-e")) : commands;
         ModuleResult.Builder r = ModuleResult.changed(!commands.isEmpty()).put("name", user).put("state", state);
+        if (password != null) r.put("password", HIDDEN);
         if (!ctx.check() && state.equals("present")) {
             accounts.user(user).ifPresent(u -> r.put("uid", u.uid()).put("group", u.gid()).put("home", u.home()).put("shell", u.shell()));
         }
         if (ctx.diff() && !commands.isEmpty()) {
-            r.diff(current.map(Object::toString).orElse("absent"), String.join("; ", commands.stream().map(c -> String.join(" ", c)).toList()));
+            r.diff(current.map(Object::toString).orElse("absent"), String.join("; ", shown));
         }
-        return r.msg(commands.isEmpty() ? "" : (ctx.check() ? "would run: " : "ran: ")
-                + String.join("; ", commands.stream().map(c -> String.join(" ", c)).toList())).build();
+        return r.msg(commands.isEmpty() ? "" : (ctx.check() ? "would run: " : "ran: ") + String.join("; ", shown)).build();
+    }
+
+    private static List<List<String>> concat(List<List<String>> commands, List<String> one) {
+        List<List<String>> out = new ArrayList<>(commands);
+        out.add(one);
+        return out;
+    }
+
+    /**
+     * The {@code password} argument: a crypt hash ({@code $id$...}, as {@code mkpasswd} or Ansible's
+     * {@code password_hash} make), or a lock marker ({@code *}, {@code !...}). Ansible only warns about anything else
+     * and writes it to /etc/shadow as it is, a plaintext there and a login that never works: refused here, without
+     * echoing the value.
+     */
+    static String password(ModuleArgs args) throws ModuleException {
+        String p = args.string("password", null);
+        if (p == null) return null;
+        boolean lock = p.equals("*") || p.startsWith("!") && !p.contains(":");
+        boolean crypt = p.matches("\\$[A-Za-z0-9]+\\$[^:\\s]+");
+        if (!lock && !crypt) {
+            throw new ModuleException(Step.ARGS, "ARG_VALUE", "user: password must be an already-hashed crypt string "
+                    + "($6$..., $y$...: make one with mkpasswd or {{ pw | password_hash('sha512') }}), as Ansible's user "
+                    + "module takes it; the value given is not one (not shown)");
+        }
+        if (p.contains("\n")) throw new ModuleException(Step.ARGS, "ARG_VALUE", "user: password must be one line (not shown)");
+        return p;
     }
 
     static String accountName(ModuleArgs args, String module) throws ModuleException {

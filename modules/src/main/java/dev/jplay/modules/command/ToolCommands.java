@@ -29,8 +29,13 @@ public final class ToolCommands {
     }
 
     public ProcessRunner.Outcome run(List<String> argv) throws ModuleException {
+        return run(argv, null);
+    }
+
+    /** With {@code stdin} fed to the tool: how a secret reaches it without showing in its argv (ps, activity, errors). */
+    public ProcessRunner.Outcome run(List<String> argv, byte[] stdin) throws ModuleException {
         ctx.activity().now(Step.EXEC, String.join(" ", argv));
-        return ProcessRunner.run(module, argv, null, env, null, ctx.timeout() != null ? ctx.timeout() : fallback, true);
+        return ProcessRunner.run(module, argv, null, env, stdin, ctx.timeout() != null ? ctx.timeout() : fallback, true);
     }
 
     public ProcessRunner.Outcome mustSucceed(List<String> argv, String code) throws ModuleException {

@@ -2,7 +2,9 @@ package dev.jplay.modules.accounts;
 
 import static dev.jplay.modules.Contexts.args;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.modules.Contexts;
 import dev.jplay.modules.ModuleException;
@@ -63,5 +65,29 @@ class AccountPlansTest {
         assertEquals(true, new GroupModule().run(args("group", "name", "jplay-no-such-group"), Contexts.check()).isChanged());
         assertEquals("ARG_VALUE", assertThrows(ModuleException.class,
                 () -> new UserModule().run(args("user", "name", "-rf"), Contexts.check())).code());
+    }
+
+    @Test
+    void aPasswordMustBeAHashAndIsNeverEchoed() throws Exception {
+        assertEquals("$6$salt$abc/def.", UserModule.password(args("user", "password", "$6$salt$abc/def.")));
+        assertEquals("$y$j9T$salt$hash", UserModule.password(args("user", "password", "$y$j9T$salt$hash")));
+        assertEquals("!", UserModule.password(args("user", "password", "!")), "a lock marker, as Ansible allows");
+        ModuleException plain = assertThrows(ModuleException.class,
+                () -> UserModule.password(args("user", "password", "hunter2-plain")));
+        assertEquals("ARG_VALUE", plain.code());
+        assertFalse(plain.getMessage().contains("hunter2-plain"), plain.getMessage());
+    }
+
+    /** Check mode against this machine's root (read only): the change is predicted, the hash shown nowhere. */
+    @Test
+    void checkModePredictsAPasswordChangeWithoutShowingTheHash() throws Exception {
+        String hash = "$6$jplaytest$" + "x".repeat(86);
+        var r = new UserModule().run(args("user", "name", "root", "password", hash), Contexts.of(true, true, null));
+        assertTrue(r.isChanged(), r.msg());
+        String shown = r.msg() + r.diff() + r.data();
+        assertFalse(shown.contains(hash) || shown.contains("jplaytest"), shown);
+        assertTrue(r.msg().contains("********"), r.msg());
+        assertFalse(new UserModule().run(args("user", "name", "root", "password", hash, "update_password", "on_create"),
+                Contexts.check()).isChanged(), "on_create leaves an existing user's password alone");
     }
 }
