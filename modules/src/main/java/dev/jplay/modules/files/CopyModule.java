@@ -20,11 +20,12 @@ import java.util.Set;
  * {@code copy}: puts given bytes at {@code dest}. The controller sends {@code content} (text) or
  * {@code content_b64} (the bytes of a {@code src} file or a rendered template). Idempotent by SHA-256 and
  * attributes; writes are atomic ({@link AtomicFileWriter}). A {@code dest} that is a symbolic link is written
- * through (the link target is replaced).
+ * through (the link target is replaced). {@code validate} ({@link Validation}) checks the new content in its temp
+ * file before the rename, so copy and template keep a config a daemon would refuse out, as Ansible's do.
  */
 public final class CopyModule implements TaskModule {
     private static final Set<String> ARGS = Set.of("dest", "content", "content_b64", "mode", "owner", "group",
-            "backup", "force");
+            "backup", "force", "validate");
     private static final DateTimeFormatter BACKUP_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd@HH:mm:ss");
 
     @Override
@@ -38,6 +39,7 @@ public final class CopyModule implements TaskModule {
         FileAttributes attributes = FileAttributes.from(args, name());
         boolean backup = args.bool("backup", false);
         boolean force = args.bool("force", true);
+        Validation validate = Validation.from(args, name());
         Path dest = Path.of(destArg);
         if (destArg.endsWith("/") || Files.isDirectory(dest)) {
             throw new ModuleException(Step.ARGS, "DEST_IS_DIRECTORY", "copy: dest '" + destArg
@@ -81,7 +83,9 @@ public final class CopyModule implements TaskModule {
             if (changed && !ctx.check()) {
                 if (contentChanges) {
                     if (backup && before.exists()) result.put("backup_file", backup(dest).toString());
-                    AtomicFileWriter.write(name(), dest, content, attributes, before);
+                    Path target = dest;
+                    AtomicFileWriter.write(name(), dest, out -> out.write(content), attributes, before,
+                            temp -> { if (validate != null) validate.check(temp, target, ctx); });
                 } else {
                     attributes.apply(dest);
                 }

@@ -129,4 +129,19 @@ class CopyModuleTest {
     static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
+
+    /** template and copy share this: Ansible's validate on the temp file, the target untouched when it refuses. */
+    @Test
+    void validateChecksTheNewContentBeforeItReplacesTheFile() throws Exception {
+        Path dest = dir.resolve("app.conf");
+        String validator = "grep -q ^port= %s";
+        assertTrue(copy.run(args("copy", "dest", dest.toString(), "content", "port=80\n", "validate", validator),
+                Contexts.normal()).isChanged());
+        ModuleException refused = assertThrows(ModuleException.class, () -> copy.run(args("copy", "dest", dest.toString(),
+                "content", "prot=80\n", "validate", validator), Contexts.normal()));
+        assertEquals("VALIDATE_FAILED", refused.code());
+        assertEquals("port=80\n", Files.readString(dest));
+        assertTrue(copy.run(args("copy", "dest", dest.toString(), "content", "prot=80\n", "validate", validator),
+                Contexts.check()).isChanged(), "check mode predicts without validating");
+    }
 }
