@@ -50,6 +50,8 @@ class ModuleArgsFleetIT {
         Path repo = Files.createDirectories(work.resolve("files/repo"));
         deb(repo, "jplay-demo-lib", "1.0", null);
         deb(repo, "jplay-demo", "1.1", "jplay-demo-lib");
+        deb(repo, "jplay-app-lib", "1.0", null);
+        deb(repo, "jplay-app", "1.0", "jplay-app-lib");
         Path old = Files.createDirectories(work.resolve("files/old"));
         deb(old, "jplay-demo", "1.0", "jplay-demo-lib");
         toolDeb = Files.readAllBytes(deb(Files.createDirectories(work.resolve("served")), "jplay-tool", "2.0", null));
@@ -96,7 +98,8 @@ class ModuleArgsFleetIT {
                   file: {path: /srv/jplay-repo, state: directory}
                 - name: the repository's files
                   copy: {src: "repo/{{ item }}", dest: "/srv/jplay-repo/{{ item }}"}
-                  loop: [Packages, jplay-demo-lib_1.0_all.deb, jplay-demo_1.1_all.deb]
+                  loop: [Packages, jplay-demo-lib_1.0_all.deb, jplay-demo_1.1_all.deb, jplay-app-lib_1.0_all.deb,
+                         jplay-app_1.0_all.deb]
                 - name: an old build on the host
                   copy: {src: old/jplay-demo_1.0_all.deb, dest: /srv/jplay-demo_1.0_all.deb}
                 - name: the repository
@@ -110,6 +113,8 @@ class ModuleArgsFleetIT {
                 - name: a deb from a URL
                   apt:
                     deb: "%s/jplay-tool_2.0_all.deb"
+                - name: app from the repository
+                  apt: {name: jplay-app}
             """;
 
     static final String UPGRADE = """
@@ -126,8 +131,8 @@ class ModuleArgsFleetIT {
               become: true
               gather_facts: false
               tasks:
-                - name: demo removed
-                  apt: {name: jplay-demo, state: absent}
+                - name: app removed
+                  apt: {name: jplay-app, state: absent}
                 - name: unused dependencies removed
                   apt: {autoremove: yes}
             """;
@@ -139,9 +144,9 @@ class ModuleArgsFleetIT {
         Map<String, String> first = statuses(apply(packages, "packages-1"));
         assertEquals("changed", first.get("a local deb and its dependency"), first.toString());
         assertEquals("changed", first.get("a deb from a URL"), first.toString());
-        assertEquals("jplay-demo 1.0 ii|jplay-demo-lib 1.0 ii|jplay-tool 2.0 ii", installed());
-        assertEquals("auto", fleet.exec(1, "sh", "-c", "apt-mark showauto | grep -qx jplay-demo-lib && echo auto || echo manual").strip(),
-                "the dependency came from the repository, marked automatic");
+        assertEquals("jplay-app 1.0 ii|jplay-app-lib 1.0 ii|jplay-demo 1.0 ii|jplay-demo-lib 1.0 ii|jplay-tool 2.0 ii", installed());
+        assertEquals("manual", fleet.exec(1, "sh", "-c", "apt-mark showauto | grep -qx jplay-demo-lib && echo auto || echo manual").strip(),
+                "the dependency came from the repository, marked manual as Ansible's apt leaves it (it installs it by name)");
         Map<String, String> again = statuses(apply(packages, "packages-2"));
         assertEquals("ok", again.get("a local deb and its dependency"), again.toString());
         assertEquals("ok", again.get("a deb from a URL"), again.toString());
@@ -151,20 +156,21 @@ class ModuleArgsFleetIT {
         TaskOutcome plan = predicted.results().get(0);
         assertEquals("changed", plan.status());
         assertTrue(plan.msg().contains("upgrade jplay-demo 1.0 -> 1.1"), plan.msg());
-        assertEquals("jplay-demo 1.0 ii|jplay-demo-lib 1.0 ii|jplay-tool 2.0 ii", installed(), "check mode upgrades nothing");
+        assertEquals("jplay-app 1.0 ii|jplay-app-lib 1.0 ii|jplay-demo 1.0 ii|jplay-demo-lib 1.0 ii|jplay-tool 2.0 ii", installed(), "check mode upgrades nothing");
         assertEquals("changed", apply(upgrade, "upgrade").results().get(0).status());
-        assertEquals("jplay-demo 1.1 ii|jplay-demo-lib 1.0 ii|jplay-tool 2.0 ii", installed());
+        assertEquals("jplay-app 1.0 ii|jplay-app-lib 1.0 ii|jplay-demo 1.1 ii|jplay-demo-lib 1.0 ii|jplay-tool 2.0 ii", installed());
         assertEquals("ok", apply(upgrade, "upgrade-again").results().get(0).status());
 
         Path autoremove = Files.writeString(work.resolve("autoremove.yml"), AUTOREMOVE);
         Map<String, String> checked = statuses(apply(autoremove, "autoremove-check", "--check"));
-        assertEquals(Map.of("demo removed", "changed", "unused dependencies removed", "ok"), checked,
-                "in check mode nothing is removed yet, so nothing is unused yet");
+        assertEquals(Map.of("app removed", "changed", "unused dependencies removed", "ok"), checked,
+                "in check mode nothing is removed, so nothing is unused yet");
         Map<String, String> removed = statuses(apply(autoremove, "autoremove"));
-        assertEquals(Map.of("demo removed", "changed", "unused dependencies removed", "changed"), removed);
-        assertEquals("jplay-tool 2.0 ii", installed(), "the dependency went with autoremove; the manual package stayed");
+        assertEquals(Map.of("app removed", "changed", "unused dependencies removed", "changed"), removed);
+        assertEquals("jplay-demo 1.1 ii|jplay-demo-lib 1.0 ii|jplay-tool 2.0 ii", installed(),
+                "jplay-app-lib (automatic) went with autoremove; jplay-demo-lib (manual, from the deb) stayed");
         Map<String, String> none = statuses(apply(autoremove, "autoremove-again"));
-        assertEquals(Map.of("demo removed", "ok", "unused dependencies removed", "ok"), none);
+        assertEquals(Map.of("app removed", "ok", "unused dependencies removed", "ok"), none);
     }
 
     static final String USERS = """

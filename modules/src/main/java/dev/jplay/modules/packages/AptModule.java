@@ -66,8 +66,12 @@ public final class AptModule implements TaskModule {
                 throw new ModuleException(Step.ARGS, "ARG_VALUE", "apt: deb only supports state: present");
             }
             try (LocalDeb deb = LocalDeb.resolve(args.string("deb"), ctx)) {
-                return merge(new AptOperation(name(), ctx).run(List.of("install", deb.path().toString()), "install " + deb.path())
-                        .put("deb", deb.path().toString()), cacheUpdated);
+                AptOperation op = new AptOperation(name(), ctx);
+                ModuleResult.Builder installed = op.run(List.of("install", deb.path().toString()), "install " + deb.path());
+                // Ansible installs a .deb's missing dependencies by name first (apt-get install DEP...), which marks them
+                // manual: the same end state here, so a later autoremove keeps them as it does under Ansible.
+                op.markManual(op.installedByPlan());
+                return merge(installed.put("deb", deb.path().toString()), cacheUpdated);
             }
         }
         if (specs.isEmpty()) {

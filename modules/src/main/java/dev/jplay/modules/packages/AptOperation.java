@@ -40,6 +40,7 @@ final class AptOperation {
     private final String module;
     private final ModuleContext ctx;
     private final ToolCommands tools;
+    private List<Change> plan = List.of();
 
     AptOperation(String module, ModuleContext ctx) {
         this.module = module;
@@ -59,7 +60,7 @@ final class AptOperation {
         List<String> simulate = command(List.of("-s"), args);
         ProcessRunner.Outcome sim = tools.run(simulate);
         if (sim.rc() != 0) throw tools.failed(simulate, sim, "PACKAGE_COMMAND_FAILED");
-        List<Change> plan = parseSimulation(sim.stdout());
+        plan = parseSimulation(sim.stdout());
         List<String> described = plan.stream().map(Change::describe).toList();
         if (plan.isEmpty()) return ModuleResult.ok().put("packages", List.of()).msg("apt-get " + what + ": nothing to do");
         if (ctx.check()) {
@@ -85,6 +86,19 @@ final class AptOperation {
                 .msg("apt-get " + what + ": " + String.join(", ", described));
         if (ctx.diff() && changed) b.diff(Map.of("installed", was), Map.of("installed", now));
         return b;
+    }
+
+    /** The packages the last {@link #run} installed or upgraded (or would, in check mode). */
+    List<String> installedByPlan() {
+        return plan.stream().filter(c -> c.action().equals("Inst")).map(Change::name).toList();
+    }
+
+    /** {@code apt-mark manual}: these stay when nothing depends on them any more (autoremove leaves them). */
+    void markManual(List<String> names) throws ModuleException {
+        if (names.isEmpty() || ctx.check()) return;
+        List<String> argv = new ArrayList<>(List.of("apt-mark", "manual"));
+        argv.addAll(names);
+        tools.mustSucceed(argv, "PACKAGE_COMMAND_FAILED");
     }
 
     private static List<String> command(List<String> first, List<String> args) {
