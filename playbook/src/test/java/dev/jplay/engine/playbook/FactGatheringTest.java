@@ -109,6 +109,25 @@ class FactGatheringTest {
         assertTrue(bad.getMessage().contains("site.yml:1:"), "located at the play: " + bad.getMessage());
     }
 
+    @Test
+    void startAtTaskKeepsTheGatheringOfThePlayItStartsInOnly() {
+        Playbook pb = parser.parse("""
+                - hosts: web
+                  tasks:
+                    - {name: x1, command: /bin/true}
+                - hosts: web
+                  tasks:
+                    - {name: y1, command: /bin/true}
+                    - {name: y2, command: /bin/true}
+                """, FILE);
+        Playbook started = StartAtTask.apply(pb, "y2");
+        assertEquals(List.of(), started.plays().get(0).tasks(), "plays before it gather nothing (ansible-playbook 2.14 did the same)");
+        List<Task> second = started.plays().get(1).tasks();
+        assertEquals(2, second.size());
+        assertTrue(FactGathering.isGathering(second.get(0)));
+        assertEquals("y2", ((ModuleTask) second.get(1)).name());
+    }
+
     private static PlaybookParser parser(Map<String, String> env) {
         return new PlaybookParser(Set.of("command", "setup"), new YamlLoader(), env::get);
     }
