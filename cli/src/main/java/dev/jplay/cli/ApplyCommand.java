@@ -124,7 +124,7 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--syntax-check", description = "Check the playbook (with its roles and imports) and exit: 0 when it is valid.")
     boolean syntaxCheck;
 
-    @Option(names = "--list-tasks", description = "List the tasks each play would run, and exit.")
+    @Option(names = "--list-tasks", description = "List the tasks each play would run (with --tags/--skip-tags: those they select), with their tags, and exit.")
     boolean listTasks;
 
     @Option(names = "--list-hosts", description = "List the hosts each play would run on, and exit.")
@@ -157,7 +157,7 @@ public final class ApplyCommand implements Callable<Integer> {
             pb = parser.withPrompter(new TerminalPrompter(extra)).parse(playbook);
             if (startAtTask != null) pb = StartAtTask.apply(pb, startAtTask);
             if (syntaxCheck || listTasks || listHosts) { // as ansible-playbook: print and exit, nothing runs
-                if (listTasks) PlaybookListing.tasks(pb, System.out);
+                if (listTasks) PlaybookListing.tasks(pb, new LinkedHashSet<>(tags), new LinkedHashSet<>(skipTags), System.out);
                 if (listHosts) PlaybookListing.hosts(pb, inv, targets.limit, System.out);
                 if (syntaxCheck && !listTasks && !listHosts) PlaybookListing.syntaxOk(pb, System.out);
                 return ExitCodes.OK;

@@ -1,10 +1,12 @@
 package dev.jplay.cli;
 
 import dev.jplay.engine.playbook.Block;
+import dev.jplay.engine.playbook.FactGathering;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.playbook.Play;
 import dev.jplay.engine.playbook.Playbook;
 import dev.jplay.engine.playbook.Task;
+import dev.jplay.engine.run.TagFilter;
 import dev.jplay.inventory.Host;
 import dev.jplay.inventory.Inventory;
 import java.io.PrintStream;
@@ -25,13 +27,17 @@ final class PlaybookListing {
         out.println("playbook: " + pb.file());
     }
 
-    static void tasks(Playbook pb, PrintStream out) {
+    /**
+     * The tasks a run with {@code --tags wanted} (empty: all) and {@code --skip-tags skip} would run, each with every
+     * tag it has (its own and those it inherits), as ansible-playbook lists them: not the implicit fact gathering.
+     */
+    static void tasks(Playbook pb, Set<String> wanted, Set<String> skip, PrintStream out) {
         syntaxOk(pb, out);
         int n = 0;
         for (Play play : pb.plays()) {
             header(play, ++n, out);
             out.println("    tasks:");
-            list(play.tasks(), new LinkedHashSet<>(play.tags()), out);
+            list(play.tasks(), new LinkedHashSet<>(play.tags()), wanted, skip, out);
         }
     }
 
@@ -57,15 +63,16 @@ final class PlaybookListing {
         out.println("  play #" + n + " (" + play.hosts() + "): " + play.displayName() + "\tTAGS: " + tags(play.tags()));
     }
 
-    private static void list(List<Task> tasks, Set<String> inherited, PrintStream out) {
+    private static void list(List<Task> tasks, Set<String> inherited, Set<String> wanted, Set<String> skip, PrintStream out) {
         for (Task t : tasks) {
             Set<String> tags = new LinkedHashSet<>(inherited);
             tags.addAll(t.tags());
             if (t instanceof Block b) {
-                list(b.block(), tags, out);
-                list(b.rescue(), tags, out);
-                list(b.always(), tags, out);
-            } else if (t instanceof ModuleTask m && !(m.module().equals("meta") && m.name() == null)) {
+                list(b.block(), tags, wanted, skip, out);
+                list(b.rescue(), tags, wanted, skip, out);
+                list(b.always(), tags, wanted, skip, out);
+            } else if (t instanceof ModuleTask m && !(m.module().equals("meta") && m.name() == null)
+                    && !FactGathering.isGathering(m) && TagFilter.selects(tags, wanted, skip)) {
                 out.println("      " + m.displayName() + "\tTAGS: " + tags(new ArrayList<>(tags)));
             }
         }

@@ -89,7 +89,7 @@ public final class SetupCommand implements Callable<Integer> {
     /** One play on all hosts, one host_setup task, no facts: YAML flow lists keep names verbatim. */
     static String playbook(List<String> cniPlugins, List<String> tools) {
         StringBuilder y = new StringBuilder("# Written by jplay setup: prepares the hosts for containers.\n"
-                + "- name: prepare hosts for containers\n  hosts: all\n  tasks:\n    - name: host_setup\n      host_setup:\n");
+                + "- name: prepare hosts for containers\n  hosts: all\n  gather_facts: false\n  tasks:\n    - name: host_setup\n      host_setup:\n");
         y.append("        cni_plugins: ").append(cniPlugins.isEmpty() ? "null" : flow(cniPlugins)).append('\n');
         y.append("        tools: ").append(flow(tools)).append('\n');
         return y.toString();

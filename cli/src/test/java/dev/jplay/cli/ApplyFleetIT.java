@@ -73,7 +73,7 @@ class ApplyFleetIT {
         assertEquals(5, r.recap().size());
         for (int h = 1; h <= 5; h++) {
             HostRecap recap = r.recap().get(fleet.name(h));
-            assertEquals(25, recap.ok(), "20 tasks + 5 asserts on " + fleet.name(h));
+            assertEquals(26, recap.ok(), "Gathering Facts + 20 tasks + 5 asserts on " + fleet.name(h));
             assertEquals(0, recap.failed());
             // each host wrote its own files, in its own /tmp
             assertEquals("n=" + fleet.name(h) + " i=1", fleet.exec(h, "cat", "/tmp/f1").trim());
@@ -109,7 +109,7 @@ class ApplyFleetIT {
 
         RunReport second = apply(pb);
         assertEquals(0, second.exitCode());
-        assertTrue(second.recap().values().stream().allMatch(rc -> rc.changed() == 0 && rc.ok() == 4), second.recap().toString());
+        assertTrue(second.recap().values().stream().allMatch(rc -> rc.changed() == 0 && rc.ok() == 5), second.recap().toString());
 
         // a changed variable changes exactly the template, and --diff shows it
         RunReport third = apply(pb, "-e", "port=9090", "--diff");
@@ -140,8 +140,8 @@ class ApplyFleetIT {
         assertEquals("NON_ZERO_RC", f.code());
         assertEquals(3, f.detail().get("rc"));
         assertTrue(String.valueOf(f.detail().get("stderr_tail")).contains("boom"));
-        assertEquals(0, r.recap().get(fleet.name(2)).ok(), "a failed host runs no more tasks in the play");
-        assertEquals(2, r.recap().get(fleet.name(1)).ok());
+        assertEquals(1, r.recap().get(fleet.name(2)).ok(), "its facts, then no more tasks in the play after the failed one");
+        assertEquals(3, r.recap().get(fleet.name(1)).ok());
     }
 
     @Test
@@ -155,9 +155,10 @@ class ApplyFleetIT {
         RunReport r = ReportFiles.read(runDir.resolve(ReportFiles.REPORT));
         assertEquals(ExitCodes.HOST_UNREACHABLE, code);
         assertEquals(1, r.recap().get("dead-host").unreachable());
-        assertEquals(2, r.recap().get(fleet.name(5)).ok());
+        assertEquals(3, r.recap().get(fleet.name(5)).ok());
         FailureInfo f = r.failures().stream().filter(x -> x.host().equals("dead-host")).findFirst().orElseThrow();
         assertEquals("connect", f.step());
+        assertEquals("Gathering Facts", f.task(), "the first task to reach the host");
         assertTrue(f.cause().contains("dead-host"), f.cause());
     }
 
@@ -180,7 +181,7 @@ class ApplyFleetIT {
         assertEquals(fleet.name(1), f.host());
         assertEquals("hostkey", f.step());
         assertTrue(f.cause().contains(fleet.name(1)), f.cause());
-        assertEquals(1, r.recap().get(fleet.name(2)).ok());
+        assertEquals(2, r.recap().get(fleet.name(2)).ok());
     }
 
     @Test

@@ -77,6 +77,7 @@ class ConnectionFaultsIT {
         Path pb = runs.playbook("freeze.yml", """
                 - name: rollout
                   hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: slow step
                       command: sleep 2
@@ -84,6 +85,7 @@ class ConnectionFaultsIT {
                       command: sleep 2
                 - name: verify
                   hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: still there
                       command: "true"
@@ -129,11 +131,13 @@ class ConnectionFaultsIT {
         Path pb = runs.playbook("link.yml", """
                 - name: rollout
                   hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: slow step
                       command: sleep 2
                 - name: verify
                   hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: still there
                       command: "true"
@@ -172,11 +176,13 @@ class ConnectionFaultsIT {
         Path pb = runs.playbook("kill.yml", """
                 - name: rollout
                   hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: long step
                       command: sleep 3
                 - name: verify
                   hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: fresh agent
                       command: sleep 1
@@ -224,12 +230,14 @@ class ConnectionFaultsIT {
         Path pb = runs.playbook("kill-remote-user.yml", """
                 - name: rollout
                   hosts: fleet
+                  gather_facts: false
                   remote_user: root
                   tasks:
                     - name: long step
                       command: sleep 3
                 - name: verify
                   hosts: fleet
+                  gather_facts: false
                   remote_user: root
                   tasks:
                     - name: fresh agent
@@ -255,6 +263,7 @@ class ConnectionFaultsIT {
     void agentKilledBetweenTasksIsReconnectedBeforeTheNextTask() throws Exception {
         Path pb = runs.playbook("between.yml", """
                 - hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: hold the play
                       shell: "test {{ inventory_hostname }} != %s || sleep 3"
@@ -287,7 +296,7 @@ class ConnectionFaultsIT {
         assertTrue(inventory.contains(hostLine), inventory);
         Path inv = work.resolve("wrong-key.yml");
         Files.writeString(inv, inventory.replace(hostLine, hostLine + "          ansible_ssh_private_key_file: " + wrongKey + "\n"));
-        Path pb = runs.playbook("auth.yml", "- hosts: fleet\n  tasks:\n    - name: reach\n      ping:\n");
+        Path pb = runs.playbook("auth.yml", "- hosts: fleet\n  gather_facts: false\n  tasks:\n    - name: reach\n      ping:\n");
 
         RunReport r = runs.apply(pb, inv, runs.newRunDir());
         assertEquals(ExitCodes.HOST_UNREACHABLE, r.exitCode());
@@ -304,7 +313,7 @@ class ConnectionFaultsIT {
 
     @Test
     void hostFrozenBeforeTheRunIsAConnectTimeoutNotAHang() throws Exception {
-        Path pb = runs.playbook("frozen.yml", "- hosts: fleet\n  tasks:\n    - name: reach\n      ping:\n");
+        Path pb = runs.playbook("frozen.yml", "- hosts: fleet\n  gather_facts: false\n  tasks:\n    - name: reach\n      ping:\n");
         RunReport r;
         fleet.pkill(2, "sshd", "STOP"); // accepts TCP (the kernel's backlog), never says a word
         try {

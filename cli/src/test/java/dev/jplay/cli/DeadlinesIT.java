@@ -69,6 +69,7 @@ class DeadlinesIT {
     void commandBlockedOnAFifoTimesOutWithWhatItRanAndTheOtherHostsGoOn() throws Exception {
         Path pb = runs.playbook("fifo.yml", """
                 - hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: make a fifo
                       shell: rm -f /tmp/deadline.fifo && mkfifo /tmp/deadline.fifo
@@ -102,6 +103,7 @@ class DeadlinesIT {
     void stalledRegistryBodyEndsThePullAfterItsProgressTimeout() throws Exception {
         Path pb = runs.playbook("stall.yml", """
                 - hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: pull from a stalling registry
                       image: {name: "%s", insecure: true, pull_progress_timeout: 2}
@@ -127,6 +129,7 @@ class DeadlinesIT {
     void pullStuckPastTheTaskTimeoutIsAnsweredByTheAgentsWatchdogWithTheLayerAndEntry() throws Exception {
         Path pb = runs.playbook("watchdog.yml", """
                 - hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: pull past its timeout
                       image: {name: "%s", insecure: true}
@@ -154,6 +157,7 @@ class DeadlinesIT {
     void stoppedAgentJvmIsEndedByTheControllersBackstop() throws Exception {
         Path pb = runs.playbook("sigstop.yml", """
                 - hosts: fleet
+                  gather_facts: false
                   tasks:
                     - name: slow step
                       command: sleep 2

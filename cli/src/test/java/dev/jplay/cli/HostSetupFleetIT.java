@@ -104,6 +104,7 @@ class HostSetupFleetIT {
         TestImages.Pushed image = TestImages.pushBusybox(registry, "setup/web:1", "prepared\n");
         Path playbook = Files.writeString(work.resolve("web.yml"), """
                 - hosts: fleet
+                  gather_facts: false
                   become: true
                   tasks:
                     - name: web

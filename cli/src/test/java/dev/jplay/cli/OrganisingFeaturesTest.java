@@ -103,7 +103,7 @@ class OrganisingFeaturesTest {
                 """);
         RunReport r = apply("site.yml");
         assertEquals(0, r.exitCode(), () -> "failures: " + r.failures());
-        assertEquals(List.of("pre=changed", "pre handler=ok", "web : conf=changed", "web : include_tasks: each.yml=ok",
+        assertEquals(List.of("Gathering Facts=ok", "pre=changed", "pre handler=ok", "web : conf=changed", "web : include_tasks: each.yml=ok",
                 "web : include_tasks: each.yml=ok", "web : each=ok", "web : each=ok", "web : include_role=ok",
                 "helper : help=ok", "reload web=ok", "post=ok"), tasks(r, "a"),
                 "pre_tasks' handlers flush before the roles, the roles' after the tasks, before post_tasks");
@@ -111,6 +111,46 @@ class OrganisingFeaturesTest {
                 "role params > play vars > role defaults; role vars");
         assertEquals("from-include hd", result(r, "b", "helper : help").msg());
         assertEquals("80", result(r, "a", "post").msg(), "a play role's defaults are seen by the whole play");
+    }
+
+    @Test
+    void aPublicIncludeRoleShowsItsDefaultsAndVarsToTheTasksAfterIt() throws Exception {
+        write("roles/priv/defaults/main.yml", "priv_default: pd\n");
+        write("roles/priv/tasks/main.yml", "- name: in priv\n  debug: {msg: \"{{ priv_default }}\"}\n");
+        write("roles/pub/defaults/main.yml", "pub_default: d1\nshared: from-pub-defaults\n");
+        write("roles/pub/vars/main.yml", "pub_var: v1\n");
+        write("roles/pub/meta/main.yml", "dependencies: [dep]\n");
+        write("roles/dep/defaults/main.yml", "dep_default: dd\n");
+        write("roles/pub/tasks/main.yml", "- name: in pub\n  debug: {msg: \"{{ pub_var }}\"}\n");
+        write("roles/imp/defaults/main.yml", "imp_default: i1\n");
+        write("roles/imp/tasks/main.yml", "- name: in imp\n  debug: {msg: \"{{ imp_default }}\"}\n");
+        write("site.yml", """
+                - hosts: all
+                  gather_facts: false
+                  vars: {shared: from-play}
+                  tasks:
+                    - name: before
+                      debug: {msg: "{{ pub_var | default('unset') }} {{ imp_default }}"}
+                    - include_role: {name: priv}
+                    - name: after private
+                      debug: {msg: "{{ priv_default | default('unset') }}"}
+                    - include_role: {name: pub, public: true}
+                    - name: after public
+                      debug: {msg: "{{ pub_var }} {{ pub_default }} {{ dep_default }} {{ shared }}"}
+                    - import_role: {name: imp}
+                - hosts: all
+                  gather_facts: false
+                  tasks:
+                    - name: next play
+                      debug: {msg: "{{ pub_var | default('unset') }}"}
+                """);
+        RunReport r = apply("site.yml");
+        assertEquals(0, r.exitCode(), () -> "failures: " + r.failures());
+        assertEquals("unset i1", result(r, "a", "before").msg(), "import_role's defaults reach even earlier tasks; a public include's do not");
+        assertEquals("unset", result(r, "a", "after private").msg(), "include_role keeps its vars to itself by default");
+        assertEquals("v1 d1 dd from-play", result(r, "b", "after public").msg(),
+                "role vars and defaults (its dependencies' too) after a public include; play vars still over role defaults");
+        assertEquals("unset", result(r, "a", "next play").msg(), "for the rest of that play only");
     }
 
     @Test
@@ -162,5 +202,51 @@ class OrganisingFeaturesTest {
         assertFalse(Files.exists(dir.resolve("ran")));
         write("bad.yml", "- hosts: all\n  roles: [missing]\n");
         assertEquals(ExitCodes.BAD_INPUT, Main.execute("apply", dir.resolve("bad.yml").toString(), "-i", inventory.toString(), "--syntax-check"));
+    }
+
+    /** What ansible-playbook 2.14 printed for the same playbook and options (checked by hand against it). */
+    @Test
+    void listTasksShowsWhatTagsAndSkipTagsSelectWithEveryTagATaskHas() throws Exception {
+        write("roles/r1/tasks/main.yml", "- name: in role\n  command: /bin/true\n  tags: [inner]\n");
+        write("site.yml", """
+                - hosts: all
+                  name: first
+                  tags: [play]
+                  roles:
+                    - {role: r1, tags: [rt]}
+                  tasks:
+                    - {name: a, command: /bin/true, tags: [x]}
+                    - {name: b, command: /bin/true}
+                    - {name: c, command: /bin/true, tags: [always]}
+                    - {name: d, command: /bin/true, tags: [never, dbg]}
+                    - block:
+                        - {name: e, command: /bin/true}
+                      tags: [blk]
+                """);
+        String head = "  play #1 (all): first\tTAGS: [play]\n    tasks:\n";
+        assertEquals(head + "      r1 : in role\tTAGS: [inner, play, rt]\n      a\tTAGS: [play, x]\n      b\tTAGS: [play]\n"
+                + "      c\tTAGS: [always, play]\n      e\tTAGS: [blk, play]\n", listTasks(), "no Gathering Facts, no never-tagged task");
+        assertEquals(head + "      a\tTAGS: [play, x]\n      c\tTAGS: [always, play]\n", listTasks("--tags", "x"));
+        assertEquals(head + "      r1 : in role\tTAGS: [inner, play, rt]\n      a\tTAGS: [play, x]\n      b\tTAGS: [play]\n"
+                + "      e\tTAGS: [blk, play]\n", listTasks("--skip-tags", "always"));
+        assertEquals(head + "      c\tTAGS: [always, play]\n      d\tTAGS: [dbg, never, play]\n", listTasks("--tags", "dbg"));
+        assertEquals(head + "      c\tTAGS: [always, play]\n      e\tTAGS: [blk, play]\n", listTasks("--tags", "blk,x", "--skip-tags", "x"));
+    }
+
+    private String listTasks(String... options) {
+        List<String> args = new ArrayList<>(List.of("apply", dir.resolve("site.yml").toString(), "-i", inventory.toString(), "--list-tasks"));
+        args.addAll(List.of(options));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.execute(args.toArray(String[]::new)));
+        } finally {
+            System.setOut(old);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        String prefix = "\nplaybook: " + dir.resolve("site.yml") + "\n\n";
+        assertTrue(text.startsWith(prefix), text);
+        return text.substring(prefix.length());
     }
 }

@@ -40,6 +40,7 @@ class RolloutFaultsIT {
     private static final String ROLLOUT = """
             - name: rollout
               hosts: fleet
+              gather_facts: false
               serial: 2%s
               tasks:
                 - name: deploy

@@ -83,6 +83,7 @@ class SshBastionIT {
     void rawRunsOnBareHostsWithoutJavaDirectlyAndThroughTheBastion() throws Exception {
         RunReport r = apply("""
                 - hosts: all
+                  gather_facts: false
                   tasks:
                     - name: probe
                       raw: "command -v java || echo no-java; echo to-stderr >&2; hostname"
@@ -122,7 +123,7 @@ class SshBastionIT {
 
     @Test
     void theFleetsOwnInventoryWithItsBastionProxyCommandWorks() throws Exception {
-        RunReport r = apply("- hosts: all\n  tasks:\n    - name: who\n      raw: hostname\n", fleet.inventoryYaml(), fleet.knownHosts());
+        RunReport r = apply("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: who\n      raw: hostname\n", fleet.inventoryYaml(), fleet.knownHosts());
         assertEquals(0, r.exitCode(), String.valueOf(r.failures()));
         for (int i = 1; i <= 3; i++) assertEquals(fleet.name(i) + "\n", result(r, fleet.name(i), "who").stdout());
     }
@@ -130,7 +131,7 @@ class SshBastionIT {
     @Test
     void checkModeDoesNotRunRawCommands() throws Exception {
         String marker = "/tmp/raw-check-" + System.nanoTime();
-        RunReport r = apply("- hosts: all\n  tasks:\n    - name: touch\n      raw: touch " + marker + "\n", inventory(),
+        RunReport r = apply("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: touch\n      raw: touch " + marker + "\n", inventory(),
                 fleet.knownHosts(), "--check");
         assertEquals(TaskOutcome.OK, result(r, fleet.name(1), "touch").status());
         assertEquals("absent", fleet.exec(1, "sh", "-c", "test -e " + marker + " && echo present || echo absent").trim());
@@ -142,7 +143,7 @@ class SshBastionIT {
         Files.writeString(config, "Host behind-*\n  HostName " + fleet.address(3) + "\n  User debian\n  IdentityFile "
                 + fleet.clientKey() + "\n  ProxyJump debian@" + fleet.address(1) + "\nHost *\n  User nobody-in-particular\n");
         Path inv = Files.writeString(work.resolve("plain.yml"), "all:\n  hosts:\n    behind-3:\n");
-        Path pb = Files.writeString(work.resolve("pb.yml"), "- hosts: all\n  tasks:\n    - name: who\n      raw: id -un; hostname\n");
+        Path pb = Files.writeString(work.resolve("pb.yml"), "- hosts: all\n  gather_facts: false\n  tasks:\n    - name: who\n      raw: id -un; hostname\n");
         Path runDir = work.resolve("run-config");
         CliRun run = CliRun.of("apply", pb.toString(), "-i", inv.toString(), "--known-hosts", fleet.knownHosts().toString(),
                 "--report-dir", runDir.toString(), "-F", config.toString());
@@ -157,6 +158,7 @@ class SshBastionIT {
                 + fleet.clientKey() + "\n  hosts:\n    " + fleet.name(1) + ":\n      ansible_host: " + fleet.address(1) + "\n");
         RunReport r = apply("""
                 - hosts: all
+                  gather_facts: false
                   remote_user: debian
                   tasks:
                     - name: as the play says
@@ -173,9 +175,9 @@ class SshBastionIT {
         assertEquals("AUTH_FAILED", asRoot.error().code());
         assertTrue(asRoot.error().cause().contains("user root was refused"), asRoot.error().cause());
 
-        RunReport dashU = apply("- hosts: all\n  tasks:\n    - name: who\n      raw: id -un\n", inv, fleet.knownHosts(), "-u", "debian");
+        RunReport dashU = apply("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: who\n      raw: id -un\n", inv, fleet.knownHosts(), "-u", "debian");
         assertEquals("debian\n", result(dashU, fleet.name(1), "who").stdout());
-        RunReport inventoryWins = apply("- hosts: all\n  remote_user: root\n  tasks:\n    - name: who\n      raw: id -un\n",
+        RunReport inventoryWins = apply("- hosts: all\n  gather_facts: false\n  remote_user: root\n  tasks:\n    - name: who\n      raw: id -un\n",
                 inventory(), fleet.knownHosts(), "-u", "root");
         assertEquals("debian\n", result(inventoryWins, fleet.name(1), "who").stdout(), "ansible_user wins, as in Ansible");
     }
@@ -186,6 +188,7 @@ class SshBastionIT {
                 + fleet.clientKey() + "\n  hosts:\n    " + fleet.name(1) + ":\n      ansible_host: " + fleet.address(1) + "\n");
         RunReport r = apply("""
                 - hosts: all
+                  gather_facts: false
                   remote_user: root
                   tasks:
                     - block:
@@ -210,6 +213,7 @@ class SshBastionIT {
                 + "\n    as-root:\n      ansible_host: " + fleet.address(1) + "\n      ansible_user: root\n");
         RunReport r = apply("""
                 - hosts: %s
+                  gather_facts: false
                   remote_user: debian
                   tasks:
                     - name: to a delegate the inventory does not list
@@ -238,7 +242,7 @@ class SshBastionIT {
         Path inv = Files.writeString(work.resolve("behind.yml"), "all:\n  vars:\n    ansible_user: debian\n"
                 + "    ansible_ssh_private_key_file: " + fleet.clientKey() + "\n  hosts:\n    " + fleet.name(3) + ":\n"
                 + "      ansible_host: " + fleet.address(3) + "\n      ansible_ssh_common_args: -J debian@" + bastion + "\n");
-        RunReport r = apply("- hosts: all\n  tasks:\n    - name: probe\n      raw: hostname\n", inv, kh);
+        RunReport r = apply("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: probe\n      raw: hostname\n", inv, kh);
         assertEquals(ExitCodes.HOST_UNREACHABLE, r.exitCode());
         FailureInfo f = r.failures().get(0);
         assertEquals(fleet.name(3), f.host());
@@ -252,7 +256,7 @@ class SshBastionIT {
         List<String> withoutTarget = new ArrayList<>(Files.readAllLines(fleet.knownHosts()));
         withoutTarget.removeIf(l -> l.startsWith(fleet.address(3) + " "));
         Path kh2 = Files.write(work.resolve("known_hosts_no_target"), withoutTarget);
-        RunReport r2 = apply("- hosts: all\n  tasks:\n    - name: probe\n      raw: hostname\n", inv, kh2);
+        RunReport r2 = apply("- hosts: all\n  gather_facts: false\n  tasks:\n    - name: probe\n      raw: hostname\n", inv, kh2);
         FailureInfo f2 = r2.failures().get(0);
         assertEquals("HOST_KEY_UNKNOWN", f2.code());
         assertTrue(f2.cause().contains("of " + fleet.address(3) + " is not in"), f2.cause());

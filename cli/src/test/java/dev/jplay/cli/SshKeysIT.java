@@ -70,7 +70,7 @@ class SshKeysIT {
             Path inv = Files.writeString(work.resolve("inv.yml"), "all:\n  vars:\n    ansible_user: root\n  hosts:\n"
                     + "    " + fleet.name(1) + ":\n      ansible_host: " + fleet.address(1) + "\n"
                     + "    " + fleet.name(2) + ":\n      ansible_host: " + fleet.address(2) + "\n");
-            Path pb = Files.writeString(work.resolve("pb.yml"), "- hosts: all\n  tasks:\n    - name: who\n      command: id -un\n");
+            Path pb = Files.writeString(work.resolve("pb.yml"), "- hosts: all\n  gather_facts: false\n  tasks:\n    - name: who\n      command: id -un\n");
 
             RunReport ok = apply(pb, inv, "-F", config.toString());
             assertEquals(0, ok.exitCode(), String.valueOf(ok.failures()));
@@ -107,7 +107,7 @@ class SshKeysIT {
         Path inv = Files.writeString(work.resolve("inv-locked.yml"), "all:\n  hosts:\n    " + fleet.name(2)
                 + ":\n      ansible_host: " + fleet.address(2) + "\n      ansible_user: root\n      ansible_ssh_private_key_file: "
                 + key + "\n");
-        Path pb = Files.writeString(work.resolve("pb-locked.yml"), "- hosts: all\n  tasks:\n    - name: who\n      command: id -un\n");
+        Path pb = Files.writeString(work.resolve("pb-locked.yml"), "- hosts: all\n  gather_facts: false\n  tasks:\n    - name: who\n      command: id -un\n");
 
         Result right = jplay(Map.of(SshOptions.PASSPHRASE_ENV, secret), pb, inv, "right");
         assertEquals(0, right.exit, right.output);
@@ -138,7 +138,7 @@ class SshKeysIT {
 
     @Test
     void eachHostsKnownHostsFileFromTheInventoryIsCheckedStrictlyAndTheCliFileWins() throws Exception {
-        Path pb = Files.writeString(work.resolve("pb-known.yml"), "- hosts: all\n  tasks:\n    - name: who\n      command: id -un\n");
+        Path pb = Files.writeString(work.resolve("pb-known.yml"), "- hosts: all\n  gather_facts: false\n  tasks:\n    - name: who\n      command: id -un\n");
         // The fleet's own inventory names its known_hosts only as jplay_known_hosts: no --known-hosts, no ssh config.
         RunReport fleetInventory = applyWithout(pb, fleet.inventoryYaml());
         assertEquals(0, fleetInventory.exitCode(), String.valueOf(fleetInventory.failures()));

@@ -19,6 +19,7 @@ final class HostRun {
     final HostTarget target;
     final java.util.List<String> groupNames;
     private PlayContext scopePlay;
+    private int scopeRoles;
     private dev.jplay.engine.vars.VariableScope scope;
     /** set_fact values and registered results: above host and play vars, below task and extra vars. */
     final Map<String, Object> facts = new ConcurrentHashMap<>();
@@ -45,11 +46,13 @@ final class HostRun {
         this.target = target;
     }
 
-    /** Built once per play: the layers that do not change from task to task. */
+    /** Built once per play (and again after a public include_role): the layers that do not change from task to task. */
     synchronized dev.jplay.engine.vars.VariableScope baseScope(PlayContext play) {
-        if (scopePlay != play) {
+        int roles = play.exposedRoles();
+        if (scopePlay != play || scopeRoles != roles) {
             scope = play.baseScopeFor(this);
             scopePlay = play;
+            scopeRoles = roles;
         }
         return scope;
     }

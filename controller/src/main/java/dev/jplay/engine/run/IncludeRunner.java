@@ -15,7 +15,8 @@ import java.util.Map;
  * each host as a task (its {@code when} and {@code loop} evaluated there, each item counted as ok, as Ansible
  * counts "included"), leaving what it included; this reads those files and runs their tasks on the hosts that
  * included the same file with the same item, in item order, with the include's {@code vars} and loop variable.
- * The include's own {@code when} and {@code tags} do not pass to the included tasks (as in Ansible).
+ * The include's own {@code when} and {@code tags} do not pass to the included tasks (as in Ansible). A role included
+ * with {@code public: true} shows its defaults and vars to the rest of the play ({@link PlayContext#exposeIncludedRole}).
  */
 final class IncludeRunner {
     /** Includes inside includes deeper than this are a runaway recursion (a file may include itself under a condition). */
@@ -68,6 +69,7 @@ final class IncludeRunner {
                             t.location(), t.vars(), g.inc.args(), scope.role(), scope.includes());
                     ctx.addIncludedHandlers(role.handlers());
                     tasks = role.tasks();
+                    ctx.exposeIncludedRole(tasks); // public: true marks its blocks' roles exposed; else nothing changes
                     inner = scope.enter(List.of(), List.of(), vars, Map.of(), false)
                             .enterInclude(new IncludeStep(t.location().file(), t.location()));
                 }

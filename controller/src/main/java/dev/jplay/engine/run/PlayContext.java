@@ -24,8 +24,11 @@ final class PlayContext {
     private final Path playbookDir;
     private final ReplicaLayers replicas;
     private final int hostCount;
-    private final Map<String, Object> roleDefaults;
-    private final Map<String, Object> roleVars;
+    /** The defaults and vars of the roles the whole play sees; replaced (not changed) when a public include_role adds to them. */
+    private volatile Map<String, Object> roleDefaults;
+    private volatile Map<String, Object> roleVars;
+    /** Counts the replacements, so that a host's cached base scope ({@link HostRun#baseScope}) knows it is stale. */
+    private volatile int exposedRoles;
     /** Handlers of roles brought in by {@code include_role} while the play runs (notifiable like the play's). */
     private final List<Task> includedHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The play's {@code service:} as it runs, set once the play's hosts are known; null without one. */
@@ -83,6 +86,25 @@ final class PlayContext {
 
     void addIncludedHandlers(List<Task> handlers) {
         for (Task h : handlers) if (!includedHandlers.contains(h)) includedHandlers.add(h);
+    }
+
+    /**
+     * {@code include_role} with {@code public: true} ran: the defaults and vars of its role (and of the role's
+     * dependencies) are seen by the tasks after it, on every host of the play, over those of the play's roles, as
+     * Ansible adds such a role to the play's roles.
+     */
+    synchronized void exposeIncludedRole(List<Task> roleBlocks) {
+        if (roleBlocks.stream().noneMatch(t -> t instanceof Block b && b.role() != null && b.role().exposed())) return;
+        Map<String, Object> defaults = exposedRoleVars(roleBlocks, true, new java.util.LinkedHashMap<>(roleDefaults));
+        Map<String, Object> vars = exposedRoleVars(roleBlocks, false, new java.util.LinkedHashMap<>(roleVars));
+        roleDefaults = java.util.Collections.unmodifiableMap(defaults);
+        roleVars = java.util.Collections.unmodifiableMap(vars);
+        exposedRoles++;
+    }
+
+    /** Changes each time {@link #exposeIncludedRole} adds to what the play's tasks see. */
+    int exposedRoles() {
+        return exposedRoles;
     }
 
     /** The variables of one task on one host inside {@code scope} (precedence is decided by {@link VariableScope}): with its role's defaults and vars when in a role. */

@@ -335,6 +335,7 @@ final class ServicePlay {
     /** The play's first module task: the service runs as it does (become, login user, connection). */
     private static ModuleTask firstModuleTask(List<Task> tasks) {
         for (Task t : tasks) {
+            if (dev.jplay.engine.playbook.FactGathering.isGathering(t)) continue; // runs as the play, not as its tasks
             if (t instanceof ModuleTask m && !m.module().equals("pool_routes")) return m;
             if (t instanceof Block b) {
                 ModuleTask inner = firstModuleTask(b.block());

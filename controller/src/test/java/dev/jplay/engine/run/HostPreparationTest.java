@@ -33,7 +33,7 @@ class HostPreparationTest {
 
     private static ModuleTask task(String yaml) {
         return (ModuleTask) new PlaybookParser(PlaybookRunner.knownModules())
-                .parse("- hosts: all\n  tasks:\n    - " + yaml + "\n", Path.of("/p.yml")).plays().get(0).tasks().get(0);
+                .parse("- hosts: all\n  gather_facts: false\n  tasks:\n    - " + yaml + "\n", Path.of("/p.yml")).plays().get(0).tasks().get(0);
     }
 
     private TaskResult before(String taskYaml, Map<String, Object> args, Map<String, Object> vars, HostTarget target)

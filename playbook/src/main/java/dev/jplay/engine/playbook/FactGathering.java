@@ -15,29 +15,36 @@ import java.util.Map;
  * {@code always}, as the play's connection, login user and become. Its facts are the host's {@code ansible_facts}
  * and {@code ansible_*} variables.
  *
- * <p>When: {@code gather_facts: true} always (Ansible's behaviour, task and recap included); {@code false} never;
- * and when the play does not say, only if the playbook uses facts, i.e. the play, its tasks or its file mention
- * {@code ansible_facts} or an {@code ansible_*} name that is not a connection or magic variable. Facts nobody reads
- * cannot change what a run does, and the request is not free (one more agent round trip and task per host and
- * play: on the bare fleet ...); so playbooks written for jplay before facts existed keep their runs, recaps and
- * timings, and Ansible playbooks that use facts get them.
+ * <p>As in Ansible, every play gathers unless it says {@code gather_facts: false}: the task shows in the output and
+ * counts one ok per host in the recap. Ansible's {@code gathering} setting is read from the environment
+ * ({@code JPLAY_GATHERING}, else {@code ANSIBLE_GATHERING}): {@code explicit} gathers only in plays that say
+ * {@code gather_facts: true}; {@code implicit} (the default) and {@code smart} gather in every play ({@code smart}
+ * skips hosts gathered before, which jplay does within a run in any case). It stays cheap: one agent request per host on the session the play opens
+ * anyway, answered from /proc, /sys and /etc without starting a process, and a later play of the run that asks for
+ * no more reuses the facts instead of asking again.
  */
 public final class FactGathering {
     public static final String NAME = "Gathering Facts";
-    private static final java.util.regex.Pattern ANSIBLE_NAME = java.util.regex.Pattern.compile("\\bansible_(\\w+)");
-    /** Ansible variables that are not facts: connection, become, magic and loop variables. */
-    private static final java.util.Set<String> NOT_FACTS = java.util.Set.of("host", "port", "user", "connection",
-            "password", "private_key_file", "python_interpreter", "check_mode", "diff_mode", "failed_task",
-            "failed_result", "loop", "loop_var", "index_var", "run_tags", "skip_tags", "version", "limit",
-            "verbosity", "forks", "inventory_sources", "config_file", "playbook_python", "search_path",
-            "collection_name", "dependent_role_names", "play_hosts", "play_batch", "play_hosts_all", "play_name",
-            "play_role_names", "role_names", "role_name", "parent_role_names", "parent_role_paths", "timeout",
-            "pipelining", "remote_tmp", "shell_type", "shell_executable", "become", "become_user", "become_method",
-            "become_flags", "become_password", "become_pass", "become_exe", "ssh_common_args", "ssh_extra_args",
-            "ssh_private_key_file", "ssh_host", "ssh_port", "ssh_user", "ssh_pass", "ssh_executable", "sudo_pass",
-            "vault_password", "items", "ssh_args", "scp_extra_args", "sftp_extra_args");
 
     private FactGathering() {}
+
+    /**
+     * False when the environment sets Ansible's gathering to {@code explicit}; an unknown value is an error naming
+     * it, located at the play that needed it.
+     */
+    static boolean byDefault(java.util.function.Function<String, String> env, Location play) {
+        for (String var : List.of("JPLAY_GATHERING", "ANSIBLE_GATHERING")) {
+            String value = env.apply(var);
+            if (value == null || value.isBlank()) continue;
+            return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "implicit", "smart" -> true;
+                case "explicit" -> false;
+                default -> throw new dev.jplay.engine.yaml.PlaybookException(play, "the play does not say gather_facts, and "
+                        + var + "='" + value + "' is not a gathering setting (implicit, explicit or smart)");
+            };
+        }
+        return true;
+    }
 
     /** True for the task {@link #prepend} adds. */
     public static boolean isGathering(Task task) {
@@ -45,22 +52,15 @@ public final class FactGathering {
                 && m.tags().equals(List.of("always"));
     }
 
-    /** True when {@code text} names a fact ({@code ansible_facts}, {@code ansible_os_family}, {@code ansible_eth0}...). */
-    static boolean mentionsFacts(String text) {
-        java.util.regex.Matcher m = ANSIBLE_NAME.matcher(text);
-        while (m.find()) {
-            if (!NOT_FACTS.contains(m.group(1))) return true;
-        }
-        return false;
-    }
-
-    /** {@code tasks} with the gathering task in front when the play gathers facts (see the class comment). */
-    static List<Task> prepend(YamlMapping play, TaskParser.Inherited inherited, List<Task> tasks) {
-        if (!Fields.bool("gather_facts", play.get("gather_facts"), true)) return tasks;
-        if (!play.has("gather_facts") && !mentionsFacts(String.valueOf(play.toJava())) && !mentionsFacts(String.valueOf(tasks))
-                && !fileMentionsFacts(play.location())) {
-            return tasks;
-        }
+    /**
+     * {@code tasks} with the gathering task in front when the play gathers: its {@code gather_facts}, else the
+     * environment's gathering setting ({@link #byDefault}).
+     */
+    static List<Task> prepend(YamlMapping play, TaskParser.Inherited inherited, List<Task> tasks,
+                              java.util.function.Function<String, String> env) {
+        boolean gathers = play.has("gather_facts") ? Fields.bool("gather_facts", play.get("gather_facts"), true)
+                : byDefault(env, play.location());
+        if (!gathers) return tasks;
         Map<String, Object> args = new LinkedHashMap<>();
         YamlNode subset = play.get("gather_subset");
         if (subset != null) {
@@ -79,14 +79,5 @@ public final class FactGathering {
         out.add(gather);
         out.addAll(tasks);
         return out;
-    }
-
-    private static boolean fileMentionsFacts(Location at) {
-        if (at == null || at.file() == null) return false;
-        try {
-            return mentionsFacts(java.nio.file.Files.readString(at.file()));
-        } catch (java.io.IOException | RuntimeException e) {
-            return false; // the parser read it already; a file that vanished since has nothing to say
-        }
     }
 }

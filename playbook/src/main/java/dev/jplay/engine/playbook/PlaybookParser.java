@@ -46,6 +46,7 @@ public final class PlaybookParser {
     private final YamlLoader loader;
     private final Includes includes;
     private final TaskParser tasks;
+    private final java.util.function.Function<String, String> env;
     private VarsPrompter prompter = VarsPrompter.NONE;
 
     /** @param knownModules module names tasks may use (e.g. ModuleRegistry.names() plus controller-side ones) */
@@ -57,10 +58,11 @@ public final class PlaybookParser {
         this(knownModules, loader, System::getenv);
     }
 
-    /** @param env reads JPLAY_ROLES_PATH/ANSIBLE_ROLES_PATH (the process environment, or a test's) */
+    /** @param env reads JPLAY_ROLES_PATH/ANSIBLE_ROLES_PATH and JPLAY_GATHERING/ANSIBLE_GATHERING (the process environment, or a test's) */
     public PlaybookParser(Set<String> knownModules, YamlLoader loader, java.util.function.Function<String, String> env) {
         this.loader = loader;
         this.includes = new Includes(loader, env);
+        this.env = env;
         this.tasks = new TaskParser(Set.copyOf(knownModules), includes);
     }
 
@@ -247,8 +249,8 @@ public final class PlaybookParser {
             taskList.add(TaskParser.implicitFlush(node.keyLocation("post_tasks")));
             taskList.addAll(post);
         }
-        // Facts first, before pre_tasks, as Ansible gathers them; whether to gather looks at every task, roles' too.
-        taskList = new ArrayList<>(FactGathering.prepend(node, inherited, taskList));
+        // Facts first, before pre_tasks, as Ansible gathers them.
+        taskList = new ArrayList<>(FactGathering.prepend(node, inherited, taskList, env));
         List<Task> handlers = new ArrayList<>(roles.handlers); // role handlers first, as Ansible orders them
         handlers.addAll(tasks.tasks("handlers", node.get("handlers"), true, inherited));
         Map<String, Object> playVars = Fields.map("vars", node.get("vars"));

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * {@code --start-at-task NAME}: the playbook without the tasks before the first task named NAME (its title, such as
- * "role : name", or its bare name; shell-style wildcards as in Ansible). Plays before it keep no tasks; a block
+ * "role : name", or its bare name; shell-style wildcards as in Ansible). Plays before it keep no tasks (their fact
+ * gathering neither); the play it is in keeps its gathering, as Ansible's does; a block
  * holding it keeps the tasks from it on, with its rescue and always. Like Ansible's, it sees the tasks the playbook
  * holds when parsed (roles, imports), not those of a dynamic {@code include_tasks}.
  */
@@ -34,7 +35,18 @@ public final class StartAtTask {
     public static Playbook apply(Playbook playbook, String name) {
         StartAtTask s = new StartAtTask(name);
         List<Play> plays = new ArrayList<>();
-        for (Play p : playbook.plays()) plays.add(s.found ? p : p.withTasks(s.from(p.tasks())));
+        for (Play p : playbook.plays()) {
+            if (s.found) {
+                plays.add(p);
+                continue;
+            }
+            List<Task> rest = s.from(p.tasks());
+            Task first = p.tasks().isEmpty() ? null : p.tasks().get(0);
+            if (s.found && FactGathering.isGathering(first) && (rest.isEmpty() || rest.get(0) != first)) {
+                rest.add(0, first); // as in Ansible, the play the task is in still gathers facts first
+            }
+            plays.add(p.withTasks(rest));
+        }
         if (!s.found) throw new IllegalArgumentException("--start-at-task: no task matches '" + name + "'"
                 + " (tasks in files read by include_tasks are not seen: only those of the playbook, its roles and imports)");
         return new Playbook(playbook.file(), plays);

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /** become, become_user, become_method and become_flags: play, block and task keywords, the inner one winning. */
 class BecomeKeywordsParserTest {
     private static final Path FILE = Path.of("/play/site.yml");
-    private final PlaybookParser parser = new PlaybookParser(Set.of("command", "container"));
+    // Reads the tasks as written: the implicit Gathering Facts task (FactGatheringTest) would lead every list.
+    private final PlaybookParser parser = new PlaybookParser(Set.of("command", "container"), new dev.jplay.engine.yaml.YamlLoader(),
+            java.util.Map.of("JPLAY_GATHERING", "explicit")::get);
 
     private Play play(String yaml) {
         return parser.parse(yaml, FILE).plays().get(0);

@@ -2,8 +2,11 @@ package dev.jplay.engine.playbook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jplay.engine.yaml.PlaybookException;
+import dev.jplay.engine.yaml.YamlLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,31 +60,17 @@ class FactGatheringTest {
     }
 
     @Test
-    void byDefaultOnlyPlaybooksThatReadFactsGatherThem() {
-        assertEquals(1, play("""
-                - hosts: web
-                  vars: {user: "{{ ansible_user | default('root') }}"}
-                  tasks:
-                    - command: echo {{ inventory_hostname }} {{ ansible_host | default('') }}
-                """).tasks().size(), "connection variables are not facts");
-        Play reads = play("""
+    void everyPlayGathersByDefaultAsInAnsible(@TempDir Path dir) throws Exception {
+        Play plain = play("""
                 - hosts: web
                   tasks:
                     - command: /bin/true
-                      when: ansible_facts['os_family'] == 'Debian'
                 """);
-        assertTrue(FactGathering.isGathering(reads.tasks().get(0)));
-        Play viaVars = play("""
-                - hosts: web
-                  vars: {ip: "{{ ansible_default_ipv4.address }}"}
-                  tasks:
-                    - command: /bin/true
-                """);
-        assertTrue(FactGathering.isGathering(viaVars.tasks().get(0)));
-    }
-
-    @Test
-    void aPlayGathersWhenALaterPlayOfItsFileReadsFacts(@TempDir Path dir) throws Exception {
+        assertEquals(2, plain.tasks().size(), "a playbook that never reads facts gathers them too, as ansible-playbook does");
+        ModuleTask gather = (ModuleTask) plain.tasks().get(0);
+        assertTrue(FactGathering.isGathering(gather));
+        assertEquals(Map.of(), gather.args(), "setup's default subset: all");
+        assertEquals(1, gather.location().line(), "located at the play when it does not say gather_facts");
         Path file = dir.resolve("site.yml");
         Files.writeString(file, """
                 - hosts: web
@@ -90,17 +79,56 @@ class FactGatheringTest {
                 - hosts: web
                   gather_facts: false
                   tasks:
-                    - debug: {msg: "{{ hostvars[inventory_hostname]['ansible_facts']['hostname'] }}"}
+                    - command: /bin/true
                 """);
         Playbook pb = parser.parse(file);
         assertTrue(FactGathering.isGathering(pb.plays().get(0).tasks().get(0)));
         assertFalse(FactGathering.isGathering(pb.plays().get(1).tasks().get(0)));
+        assertEquals(1, pb.plays().get(1).tasks().size());
     }
 
     @Test
-    void factNamesAreToldFromOtherAnsibleVariables() {
-        assertTrue(FactGathering.mentionsFacts("{{ ansible_eth0.ipv4.address }}"));
-        assertTrue(FactGathering.mentionsFacts("ansible_distribution_major_version | int >= 12"));
-        assertFalse(FactGathering.mentionsFacts("{{ ansible_host }}:{{ ansible_port }} {{ ansible_check_mode }}"));
+    void ansibleGatheringExplicitInTheEnvironmentGathersOnlyWhereThePlaySaysSo() {
+        String yaml = """
+                - hosts: web
+                  tasks:
+                    - command: /bin/true
+                - hosts: web
+                  gather_facts: true
+                  tasks:
+                    - command: /bin/true
+                """;
+        Playbook explicit = parser(Map.of("ANSIBLE_GATHERING", "explicit")).parse(yaml, FILE);
+        assertEquals(1, explicit.plays().get(0).tasks().size());
+        assertTrue(FactGathering.isGathering(explicit.plays().get(1).tasks().get(0)));
+        Playbook jplayWins = parser(Map.of("ANSIBLE_GATHERING", "explicit", "JPLAY_GATHERING", "smart")).parse(yaml, FILE);
+        assertTrue(FactGathering.isGathering(jplayWins.plays().get(0).tasks().get(0)), "JPLAY_GATHERING first");
+        PlaybookException bad = assertThrows(PlaybookException.class,
+                () -> parser(Map.of("ANSIBLE_GATHERING", "sometimes")).parse(yaml, FILE));
+        assertTrue(bad.getMessage().contains("ANSIBLE_GATHERING='sometimes'"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("site.yml:1:"), "located at the play: " + bad.getMessage());
+    }
+
+    @Test
+    void startAtTaskKeepsTheGatheringOfThePlayItStartsInOnly() {
+        Playbook pb = parser.parse("""
+                - hosts: web
+                  tasks:
+                    - {name: x1, command: /bin/true}
+                - hosts: web
+                  tasks:
+                    - {name: y1, command: /bin/true}
+                    - {name: y2, command: /bin/true}
+                """, FILE);
+        Playbook started = StartAtTask.apply(pb, "y2");
+        assertEquals(List.of(), started.plays().get(0).tasks(), "plays before it gather nothing (ansible-playbook 2.14 did the same)");
+        List<Task> second = started.plays().get(1).tasks();
+        assertEquals(2, second.size());
+        assertTrue(FactGathering.isGathering(second.get(0)));
+        assertEquals("y2", ((ModuleTask) second.get(1)).name());
+    }
+
+    private static PlaybookParser parser(Map<String, String> env) {
+        return new PlaybookParser(Set.of("command", "setup"), new YamlLoader(), env::get);
     }
 }

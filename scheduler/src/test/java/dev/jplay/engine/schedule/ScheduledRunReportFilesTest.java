@@ -63,7 +63,7 @@ class ScheduledRunReportFilesTest {
 
         Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(runDir.resolve(JUnitXmlWriter.FILE).toFile());
         Element suites = junit.getDocumentElement();
-        assertEquals("4", suites.getAttribute("tests"));
+        assertEquals("6", suites.getAttribute("tests"), "Gathering Facts, mark and break on b, on each host");
         assertEquals("1", suites.getAttribute("failures"));
         assertEquals("1", suites.getAttribute("skipped"));
         Element failure = (Element) junit.getElementsByTagName("failure").item(0);
