@@ -66,6 +66,14 @@ class TemplaterTest {
     }
 
     @Test
+    void aSingleExpressionKeepsTrailingNewlinesOnTextAsAnsibleDoes() {
+        assertEquals("web\n", render("{{ name }}\n"), "content: \"{{ name }}\\n\" writes a line");
+        assertEquals("d2Vi\n\n", render("{{ name | b64encode }}\n\n"));
+        assertEquals("443\n", render("{{ ports.1 }}\n"), "a number is text here, as in Ansible");
+        assertEquals(List.of(80, 443), render("{{ ports }}\n"), "a list stays a list");
+    }
+
+    @Test
     void collectionsInTextRenderAsJson() {
         assertEquals("ports=[80,443]", render("ports={{ ports }}"));
     }
