@@ -17,6 +17,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +85,31 @@ public final class Templater implements ValueRenderer {
     public String renderString(String template, Map<String, Object> vars, Location where) {
         Object out = render(template, vars, where);
         return out instanceof String s ? s : stringify(out);
+    }
+
+    /**
+     * Renders a template file's text (the {@code template} module, the {@code template} lookup). Jinja statements
+     * ({@code {% if %}}, {@code {% for %}}) are not supported — templates are Mustache-based — so one is an error at
+     * its {@code file:line:col} rather than text copied as it is.
+     */
+    public String renderFile(String text, Map<String, Object> vars, Path file) {
+        int at = text.indexOf("{%");
+        if (at >= 0) {
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int end = text.indexOf("%}", at);
+            String statement = end < 0 ? text.substring(at, Math.min(text.length(), at + 40)) : text.substring(at, end + 2);
+            throw new TemplateException(new Location(file, line, at - lineStart + 1), "Jinja statement '" + statement
+                    + "' is not supported: templates are Mustache-based; use a section ({{#list}}...{{/list}}),"
+                    + " an inline if/else ({{ 'a' if x else 'b' }}) or a filter such as join");
+        }
+        return renderString(text, vars, Location.startOf(file));
     }
 
     private Object render(Object value, RenderContext ctx) {
