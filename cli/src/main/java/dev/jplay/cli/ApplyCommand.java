@@ -151,7 +151,7 @@ public final class ApplyCommand implements Callable<Integer> {
             }
             VaultSecrets.install(vaultOptions.keyring(System.getenv(), false)); // before any file is read
             List<String> sources = targets.inventorySources();
-            inv = Inventory.load(sources);
+            inv = Inventory.load(sources).withPlaybookDirectory(playbook.toAbsolutePath().getParent());
             PlaybookParser parser = new PlaybookParser(PlaybookRunner.knownModules());
             Map<String, Object> extra = ExtraVars.parse(targets.extraVars, f -> parser.loadVarsFile(f, dev.jplay.engine.yaml.Location.startOf(f)));
             pb = parser.withPrompter(new TerminalPrompter(extra)).parse(playbook);

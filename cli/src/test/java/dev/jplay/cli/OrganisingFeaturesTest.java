@@ -105,7 +105,7 @@ class OrganisingFeaturesTest {
         assertEquals(0, r.exitCode(), () -> "failures: " + r.failures());
         assertEquals(List.of("Gathering Facts=ok", "pre=changed", "pre handler=ok", "web : conf=changed", "web : include_tasks: each.yml=ok",
                 "web : include_tasks: each.yml=ok", "web : each=ok", "web : each=ok", "web : include_role=ok",
-                "helper : help=ok", "reload web=ok", "post=ok"), tasks(r, "a"),
+                "helper : help=ok", "web : reload web=ok", "post=ok"), tasks(r, "a"),
                 "pre_tasks' handlers flush before the roles, the roles' after the tasks, before post_tasks");
         assertEquals("port=8080 who=play kind=role-vars\n", Files.readString(dir.resolve("out-a.conf")),
                 "role params > play vars > role defaults; role vars");

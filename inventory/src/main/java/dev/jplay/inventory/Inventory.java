@@ -60,6 +60,24 @@ public final class Inventory {
         return builder.build(varsLayers(sources, builder));
     }
 
+    /**
+     * This inventory with the {@code group_vars/} and {@code host_vars/} beside a playbook, as ansible-playbook reads
+     * them: over those of the inventory sources at each level (playbook {@code group_vars/all} over the inventory's
+     * {@code group_vars/all}, and so on), below the inventory's more specific level. The same directory as an
+     * inventory source's is read once.
+     */
+    public Inventory withPlaybookDirectory(Path dir) {
+        Path base = dir.toAbsolutePath().normalize();
+        for (VarsDirectory.Layer layer : varsLayers) {
+            if (layer.baseDir().toAbsolutePath().normalize().equals(base)) return this;
+        }
+        VarsDirectory.Layer layer = VarsDirectory.load(base, groups.keySet(), hosts.keySet());
+        if (layer.groupVars().isEmpty() && layer.hostVars().isEmpty()) return this;
+        List<VarsDirectory.Layer> layers = new ArrayList<>(varsLayers);
+        layers.add(layer);
+        return new Inventory(hosts, groups, layers, warnings);
+    }
+
     private static List<VarsDirectory.Layer> varsLayers(List<InventorySource> sources, InventoryBuilder builder) {
         List<VarsDirectory.Layer> layers = new ArrayList<>();
         for (InventorySource source : sources) {

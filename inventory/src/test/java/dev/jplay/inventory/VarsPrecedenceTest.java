@@ -95,4 +95,25 @@ class VarsPrecedenceTest {
         assertEquals(List.of("localhost"), TestFiles.names(inv.select("localhost")));
         assertTrue(inv.select("localhost").get(0).implicit());
     }
+
+    @Test
+    void playbookDirectoryVarsSitAboveTheInventorysAtEachLevel() {
+        Path file = write(dir, "inv/hosts.yml",
+                "web: {hosts: {w1: , w2: {h: inv_host}}}");
+        write(dir, "inv/group_vars/all.yml", "a: inv_all", "b: inv_all", "c: inv_all");
+        write(dir, "inv/group_vars/web.yml", "b: inv_web", "d: inv_web");
+        write(dir, "inv/host_vars/w1.yml", "e: inv_w1");
+        write(dir, "play/group_vars/all.yml", "a: play_all", "b: play_all", "d: play_all");
+        write(dir, "play/group_vars/web.yml", "c: play_web");
+        write(dir, "play/host_vars/w1.yml", "e: play_w1", "h: play_w1");
+        Inventory inv = load(file).withPlaybookDirectory(dir.resolve("play"));
+        var w1 = inv.hostVars("w1");
+        assertEquals("play_all", w1.get("a"), "playbook group_vars/all over the inventory's");
+        assertEquals("inv_web", w1.get("b"), "inventory group_vars/web over playbook group_vars/all");
+        assertEquals("play_web", w1.get("c"));
+        assertEquals("inv_web", w1.get("d"));
+        assertEquals("play_w1", w1.get("e"), "playbook host_vars over the inventory's");
+        assertEquals("inv_host", inv.hostVars("w2").get("h"));
+        assertEquals("inv_all", load(file).withPlaybookDirectory(dir.resolve("inv")).hostVars("w2").get("a"));
+    }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Translates an Ansible (Jinja) condition into JEXL, token by token (string literals are never touched):
+ * Translates an Ansible (Jinja) condition into JEXL, token by token (string literals keep their text: each is read
+ * with Python's escapes, as Jinja reads it, and written again as the JEXL literal of that text):
  *
  * <ul>
  *   <li>{@code P is [not] defined|undefined} → {@code [!]jp:defined('P')}: P must be a variable path; the test
@@ -118,9 +119,76 @@ final class ConditionTranslator {
         return out.toString();
     }
 
-    /** A JEXL string literal holding {@code text} (JEXL unescapes {@code \\} and {@code \'}). */
+    /**
+     * A JEXL string literal holding {@code text}: JEXL unescapes {@code \\}, {@code \'}, {@code \n}, {@code \t},
+     * {@code \r} and {@code \\uXXXX}, and refuses a raw line break inside quotes.
+     */
     private static Token quoted(String text) {
-        return new Token(Kind.STRING, "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'", false);
+        StringBuilder out = new StringBuilder(text.length() + 2).append('\'');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\'' -> out.append("\\'");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        return new Token(Kind.STRING, out.append('\'').toString(), false);
+    }
+
+    /**
+     * The text of a Jinja string literal (quotes included), as Jinja reads it: Python's {@code unicode-escape}
+     * ({@code \n}, {@code \t}, {@code \\}, {@code \'}, {@code \xNN}, {@code \\uNNNN}, octal, ...; an unknown
+     * escape such as {@code \d} stays as written, so regular expressions keep their backslashes).
+     */
+    static String pythonUnescape(String literal) {
+        String body = literal.substring(1, literal.length() - 1).replace("\r\n", "\n");
+        StringBuilder out = new StringBuilder(body.length());
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c != '\\' || i + 1 >= body.length()) {
+                out.append(c);
+                continue;
+            }
+            char e = body.charAt(++i);
+            switch (e) {
+                case '\n' -> { } // a backslash at the end of a line joins the lines
+                case '\\', '\'', '"' -> out.append(e);
+                case 'a' -> out.append('\u0007');
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'v' -> out.append('\u000b');
+                case 'x', 'u', 'U' -> {
+                    int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+                    String hex = i + digits < body.length() ? body.substring(i + 1, i + 1 + digits) : "";
+                    if (hex.length() != digits || !hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
+                        throw new IllegalArgumentException("truncated \\" + e + " escape in string literal " + literal);
+                    }
+                    out.appendCodePoint(Integer.parseInt(hex, 16));
+                    i += digits;
+                }
+                default -> {
+                    if (e >= '0' && e <= '7') {
+                        int end = i;
+                        while (end < body.length() && end < i + 3 && body.charAt(end) >= '0' && body.charAt(end) <= '7') end++;
+                        out.append((char) Integer.parseInt(body.substring(i, end), 8));
+                        i = end - 1;
+                    } else {
+                        out.append('\\').append(e);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static final java.util.Set<String> KEYWORDS = java.util.Set.of("in", "and", "or", "not", "is", "if",
@@ -354,7 +422,9 @@ final class ConditionTranslator {
                 while (i < s.length() && s.charAt(i) != c) i += s.charAt(i) == '\\' ? 2 : 1;
                 if (i >= s.length()) throw new IllegalArgumentException("unterminated string starting at column " + (start + 1));
                 i++;
-                kind = Kind.STRING;
+                tokens.add(new Token(Kind.STRING, quoted(pythonUnescape(s.substring(start, i))).text, space));
+                space = false;
+                continue;
             } else if (Character.isDigit(c)) {
                 boolean afterDot = !tokens.isEmpty() && tokens.get(tokens.size() - 1).is(".");
                 while (i < s.length() && (Character.isDigit(s.charAt(i))

@@ -145,7 +145,8 @@ public final class Expressions {
 
     /**
      * A translated sub-expression (the operand of {@code default}) evaluated where being undefined is a value:
-     * an undefined variable or key gives {@link Filters#UNDEFINED}; other errors propagate.
+     * an undefined variable or key, or a filter whose result is undefined ({@link Filters.UndefinedResult}), gives
+     * {@link Filters#UNDEFINED}; other errors propagate.
      */
     private Object attempt(String jexlText, Context context) {
         JexlEngine engine = context.value ? jinja : jexl;
@@ -165,6 +166,9 @@ public final class Expressions {
             return Filters.UNDEFINED;
         } catch (JexlException x) {
             if (x.getCause() instanceof TemplateException te && te.variable() != null) return Filters.UNDEFINED;
+            for (Throwable c = x.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof Filters.UndefinedResult) return Filters.UNDEFINED;
+            }
             throw x;
         } catch (TemplateException te) {
             if (te.variable() != null) return Filters.UNDEFINED;

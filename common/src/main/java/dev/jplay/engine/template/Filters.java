@@ -68,6 +68,16 @@ public final class Filters {
         return out;
     }
 
+    /**
+     * A filter whose result is Jinja's Undefined ({@code first}, {@code last}, {@code min}, {@code max} of an empty
+     * list): undefined where that is a value ({@code | default(...)}, {@code is defined}), this error anywhere else.
+     */
+    static final class UndefinedResult extends IllegalArgumentException {
+        UndefinedResult(String message) {
+            super(message);
+        }
+    }
+
     static Object apply(String name, Object value, Object[] rawArgs) {
         List<Object> args = new ArrayList<>();
         Map<String, Object> kw = new LinkedHashMap<>();
@@ -135,12 +145,12 @@ public final class Filters {
             case "length" -> length(v);
             case "first" -> {
                 List<?> l = sequence(v, name);
-                if (l.isEmpty()) throw new IllegalArgumentException("filter 'first' on an empty list");
+                if (l.isEmpty()) throw new UndefinedResult("filter 'first' on an empty list");
                 yield l.get(0);
             }
             case "last" -> {
                 List<?> l = sequence(v, name);
-                if (l.isEmpty()) throw new IllegalArgumentException("filter 'last' on an empty list");
+                if (l.isEmpty()) throw new UndefinedResult("filter 'last' on an empty list");
                 yield l.get(l.size() - 1);
             }
             case "min", "max" -> minMax(v, a, name.equals("max"));
@@ -518,7 +528,7 @@ public final class Filters {
 
     private static Object minMax(Object v, Args a, boolean max) {
         List<?> l = sequence(v, max ? "max" : "min");
-        if (l.isEmpty()) throw new IllegalArgumentException("filter '" + (max ? "max" : "min") + "' on an empty list");
+        if (l.isEmpty()) throw new UndefinedResult("filter '" + (max ? "max" : "min") + "' on an empty list");
         Object attribute = a.get(-1, "attribute", null);
         boolean cs = a.flag(-1, "case_sensitive");
         Object best = l.get(0);

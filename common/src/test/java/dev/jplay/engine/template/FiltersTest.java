@@ -189,4 +189,24 @@ class FiltersTest {
         assertTrue(error("port.split(',')").getMessage().contains("has no method 'split'"));
         assertTrue(error("names.clear()").getMessage().contains("method"), "other methods stay refused");
     }
+
+    @Test
+    void firstLastMinMaxOfAnEmptyListAreUndefinedAsInJinja() {
+        assertEquals("none", eval("[] | first | default('none')"));
+        assertEquals("none", eval("users | selectattr('name', 'equalto', 'carol') | list | last | d('none')"));
+        assertEquals(false, eval("([] | max) is defined"));
+        assertEquals(1001, eval("(users | map(attribute='uid') | list | min) | default(0)"));
+        assertTrue(error("[] | first").getMessage().contains("filter 'first' on an empty list"));
+    }
+
+    @Test
+    void stringLiteralsTakePythonEscapesAndRawNewlines() {
+        assertEquals("a\nb", eval("['a', 'b'] | join('\\n')"), "Jinja turns \\n in a literal into a newline");
+        assertEquals("a\nb", eval("['a', 'b'] | join('\n')"), "a raw newline inside the quotes (YAML's \"\\n\")");
+        assertEquals("a\tb", eval("'a\\tb'"));
+        assertEquals("a\\b", eval("'a\\\\b'"));
+        assertEquals("it's", eval("'it\\'s'"));
+        assertEquals("say \"hi\"", eval("\"say \\\"hi\\\"\""));
+        assertEquals("\\d+", eval("'\\d+'"), "an unknown escape stays as written, as in Python");
+    }
 }

@@ -78,7 +78,7 @@ final class ControllerModules {
                 } catch (IOException e) {
                     throw new PrepareException("SRC_UNREADABLE", "template: cannot read " + src + ": " + e.getMessage());
                 }
-                String rendered = templater.renderString(text, vars, dev.jplay.engine.yaml.Location.startOf(src));
+                String rendered = templater.renderFile(text, vars, src);
                 a.put("content", rendered);
                 return new TaskExecutor.AgentCall("copy", a);
             }

@@ -36,7 +36,8 @@ final class HandlerRunner {
             if (notified.isEmpty()) continue;
             String title = qualified != null ? qualified : t.displayName();
             listener.taskStarted(ctx.name(), title, t.location().toString(), true);
-            fanOut.runOnHosts(ctx, notified, t, scope);
+            // Its results carry the same title ("role : name", as Ansible's), in the report as on the terminal.
+            fanOut.runOnHosts(ctx, notified, qualified != null ? t.withName(qualified) : t, scope);
         }
     }
 }

@@ -4,7 +4,9 @@ import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.reports.FailureInfo;
 import dev.jplay.reports.HostRecap;
 import dev.jplay.reports.TaskOutcome;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,7 +128,38 @@ final class HostRun {
     }
 
     synchronized void count(TaskOutcome o) {
-        recap = recap.add(o);
+        if (loopItems != null) loopItems.add(o);
+        else recap = recap.add(o);
+    }
+
+    /** Outcomes of the items of the loop running on this host, counted as one task at its end; null outside loops. */
+    private List<TaskOutcome> loopItems;
+
+    /** A looped task starts: its items' outcomes are shown and reported one by one but counted once, as Ansible does. */
+    synchronized void startLoop() {
+        loopItems = new ArrayList<>();
+    }
+
+    /**
+     * The looped task ends: it counts once in the recap — unreachable or failed if an item was (an ignored failure as
+     * ignored), else changed if one changed, ok if one ran, skipped when every item was (nothing when it had none).
+     */
+    synchronized void endLoop() {
+        List<TaskOutcome> items = loopItems;
+        loopItems = null;
+        if (items == null || items.isEmpty()) return;
+        TaskOutcome worst = items.get(0);
+        for (TaskOutcome o : items) {
+            if (LOOP_WEIGHT.indexOf(weight(o)) > LOOP_WEIGHT.indexOf(weight(worst))) worst = o;
+        }
+        recap = recap.add(worst);
+    }
+
+    private static final List<String> LOOP_WEIGHT = List.of(TaskOutcome.SKIPPED, TaskOutcome.OK, TaskOutcome.CHANGED,
+            "ignored", TaskOutcome.FAILED, TaskOutcome.UNREACHABLE);
+
+    private static String weight(TaskOutcome o) {
+        return o.status().equals(TaskOutcome.FAILED) && o.ignored() ? "ignored" : o.status();
     }
 
     synchronized void countRescue() {

@@ -60,13 +60,13 @@ final class IncludeRunner {
                     String name = String.valueOf(file);
                     IncludeStep step = new IncludeStep(PlaybookParser.includedFile(ctx.playbookDir(), name, t.location(),
                             scope.role() == null ? null : scope.role().path()), t.location());
-                    tasks = parser.includeTasks(ctx.playbookDir(), name, t.location(), scope.role(), scope.includes());
+                    tasks = parser.includeTasks(ctx.playbookDir(), name, t.location(), scope.role(), scope.includes(), t);
                     Map<String, Object> all = new LinkedHashMap<>(t.vars());
                     all.putAll(vars);
                     inner = scope.enter(List.of(), List.of(), all, Map.of(), false).enterInclude(step);
                 } else {
                     PlaybookParser.IncludedRole role = parser.includeRole(ctx.playbookDir(), String.valueOf(g.inc.args().get("name")),
-                            t.location(), t.vars(), g.inc.args(), scope.role(), scope.includes());
+                            t.location(), t.vars(), g.inc.args(), scope.role(), scope.includes(), t);
                     ctx.addIncludedHandlers(role.handlers());
                     tasks = role.tasks();
                     ctx.exposeIncludedRole(tasks); // public: true marks its blocks' roles exposed; else nothing changes

@@ -43,6 +43,20 @@ final class ItemLoop {
         } catch (PlaybookException e) {
             return reporter.report(host, task, play, null, TaskReporter.failure(host, task, Step.TEMPLATE, "TEMPLATE", e.getMessage(), null), Instant.now(), 0);
         }
+        // Ansible counts a looped task once per host, but each item of a looped include (one "included" per item).
+        if (COUNTED_PER_ITEM.contains(task.module())) return runItems(play, host, task, scope, alsoFor, vars, loop, items);
+        host.startLoop();
+        try {
+            return runItems(play, host, task, scope, alsoFor, vars, loop, items);
+        } finally {
+            host.endLoop();
+        }
+    }
+
+    private static final java.util.Set<String> COUNTED_PER_ITEM = java.util.Set.of("include_tasks", "include_role");
+
+    private Verdict runItems(PlayContext play, HostRun host, ModuleTask task, TaskScope scope, List<HostRun> alsoFor,
+                             VariableScope vars, Loop loop, List<?> items) {
         List<Object> results = new ArrayList<>();
         boolean anyChanged = false;
         boolean anyFailed = false;

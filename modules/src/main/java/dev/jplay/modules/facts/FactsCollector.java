@@ -150,13 +150,18 @@ public final class FactsCollector {
             Map.entry("Amazon", "RedHat"), Map.entry("Alpine", "Alpine"), Map.entry("Archlinux", "Archlinux"),
             Map.entry("openSUSE Leap", "Suse"), Map.entry("SLES", "Suse"));
 
-    /** Ansible's distribution facts from /etc/os-release (Debian's point release from /etc/debian_version). */
+    /**
+     * Ansible's distribution facts from /etc/os-release. Debian's point release (/etc/debian_version) only where
+     * lsb_release is installed: Ansible takes the most precise of os-release's VERSION_ID ("12") and
+     * {@code lsb_release -r} (which reads /etc/debian_version), so without it the version is "12" (seen with
+     * ansible-core 2.14 on a minimal Debian 12 host, and "12.11" on one with lsb-release).
+     */
     void distribution(Map<String, Object> f) {
         Map<String, String> os = osRelease();
         String id = os.getOrDefault("ID", "").toLowerCase(Locale.ROOT);
         String name = DISTRIBUTIONS.getOrDefault(id, os.getOrDefault("NAME", "OtherLinux"));
         String version = os.getOrDefault("VERSION_ID", "NA");
-        if (name.equals("Debian")) {
+        if (name.equals("Debian") && Files.exists(root.resolve("usr/bin/lsb_release"))) {
             String debian = firstLine("etc/debian_version").orElse("");
             if (debian.matches("\\d+(\\.\\d+)*")) version = debian;
         }

@@ -50,13 +50,17 @@ class FactsCollectorTest {
     }
 
     @Test
-    void debianPointReleaseComesFromDebianVersion(@TempDir Path root) throws Exception {
+    void debianPointReleaseComesFromDebianVersionWhereLsbReleaseIsInstalled(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("etc"));
         Files.writeString(root.resolve("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n");
         Files.writeString(root.resolve("etc/debian_version"), "12.5\n");
         Map<String, Object> f = new FactsCollector(root, List.of()).collect(Set.of("min"));
+        assertEquals("12", f.get("distribution_version"), "without lsb_release Ansible reads os-release's VERSION_ID only");
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/lsb_release"), "#!/usr/bin/python3\n");
+        f = new FactsCollector(root, List.of()).collect(Set.of("min"));
         assertEquals("Debian", f.get("distribution"));
-        assertEquals("12.5", f.get("distribution_version"));
+        assertEquals("12.5", f.get("distribution_version"), "lsb_release -r gives the point release");
         assertEquals("12", f.get("distribution_major_version"));
         assertEquals("bookworm", f.get("distribution_release"));
         Files.writeString(root.resolve("etc/os-release"), "ID=rocky\nNAME=\"Rocky Linux\"\nVERSION_ID=\"9.3\"\n");

@@ -78,10 +78,22 @@ public final class PlaybookParser {
      *
      * @param chain the includes that led here, outermost first (a file already on it is a cycle)
      */
-    public synchronized List<Task> includeTasks(Path playbookDir, String name, Location at, RoleContext role, List<IncludeStep> chain) {
+    public List<Task> includeTasks(Path playbookDir, String name, Location at, RoleContext role, List<IncludeStep> chain) {
+        return includeTasks(playbookDir, name, at, role, chain, null);
+    }
+
+    /**
+     * As above, the included tasks taking what the include task has from itself, its block and its play (Ansible's
+     * inheritance: {@code become*}, {@code connection}, {@code remote_user}, {@code no_log}, {@code run_once},
+     * {@code delegate_to}) unless they set it.
+     *
+     * @param including the include task, or null
+     */
+    public synchronized List<Task> includeTasks(Path playbookDir, String name, Location at, RoleContext role,
+                                                List<IncludeStep> chain, ModuleTask including) {
         return withChain(playbookDir, chain, () -> {
             Path file = includes.taskFile(name, at.file(), role);
-            List<Task> read = includes.taskFile(file, at, role, false, tasks, TaskParser.Inherited.NONE);
+            List<Task> read = includes.taskFile(file, at, role, false, tasks, TaskParser.Inherited.from(including));
             return role == null ? read : Includes.titled(role.name(), read);
         });
     }
@@ -97,13 +109,20 @@ public final class PlaybookParser {
     /** A role {@code include_role} runs: its blocks (dependencies first) and its handlers. */
     public record IncludedRole(List<Task> tasks, List<Task> handlers) {}
 
+    public IncludedRole includeRole(Path playbookDir, String name, Location at, Map<String, Object> params,
+                                    Map<String, Object> args, RoleContext caller, List<IncludeStep> chain) {
+        return includeRole(playbookDir, name, at, params, args, caller, chain, null);
+    }
+
+    /** As above, the role's tasks inheriting from the include task as {@link #includeTasks} describes. */
     public synchronized IncludedRole includeRole(Path playbookDir, String name, Location at, Map<String, Object> params,
-                                                 Map<String, Object> args, RoleContext caller, List<IncludeStep> chain) {
+                                                 Map<String, Object> args, RoleContext caller, List<IncludeStep> chain,
+                                                 ModuleTask including) {
         return withChain(playbookDir, chain, () -> {
             Includes.PlayRoles roles = includes.startPlay();
             List<Task> body = includes.role(new Includes.RoleRequest(name, at, params, Map.of(), str(args.get("tasks_from")),
                     str(args.get("vars_from")), str(args.get("defaults_from")), str(args.get("handlers_from")),
-                    Fields.truthy(args.get("public"))), tasks, TaskParser.Inherited.NONE);
+                    Fields.truthy(args.get("public"))), tasks, TaskParser.Inherited.from(including));
             return new IncludedRole(body, roles.handlers);
         });
     }

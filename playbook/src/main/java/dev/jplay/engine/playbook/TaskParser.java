@@ -76,6 +76,13 @@ final class TaskParser {
                      String remoteUser, Location remoteUserAt) {
         static final Inherited NONE = new Inherited(null, null, false, false, BecomeKeywords.NONE, null, null);
 
+        /** What tasks an include reads at run time take from the include task (which holds its block's and play's). */
+        static Inherited from(ModuleTask including) {
+            if (including == null) return NONE;
+            return new Inherited(including.connection(), including.delegateTo(), including.noLog(), including.runOnce(),
+                    including.become(), including.remoteUser(), including.keyLocations().get("remote_user"));
+        }
+
         /** The values {@code node} sets itself, else these. */
         Inherited under(YamlMapping node) {
             return new Inherited(

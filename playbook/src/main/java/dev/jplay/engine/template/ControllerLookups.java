@@ -44,7 +44,10 @@ public final class ControllerLookups implements Lookups {
                     yield value != null ? value : options.getOrDefault("default", "");
                 }
                 case "file" -> strip(read(find(t, "files", where), name), options);
-                case "template" -> templater.renderString(read(find(t, "templates", where), name), vars, where);
+                case "template" -> {
+                    Path file = find(t, "templates", where);
+                    yield templater.renderFile(read(file, name), vars, file);
+                }
                 case "pipe" -> pipe(t, options, where);
                 case "vars" -> {
                     if (vars.containsKey(t)) yield templater.render(vars.get(t), vars, where);

@@ -17,6 +17,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       ({@link Expressions#value}) with the variables and the mustache sections around it; mustache sections
  *       ({@code {{#items}}...{{/items}}}) keep working around both.
  *   <li>A string that is exactly one {@code {{ expression }}} yields the native value (list, map, number...), as
- *       in Ansible.
+ *       in Ansible; followed by newlines (a YAML block scalar, {@code "{{ x }}\n"}) it yields the text and the
+ *       newlines, unless the value is a mapping, list or boolean (Ansible's rule: Jinja drops one newline and Ansible
+ *       puts it back on text only).
  *   <li>Variable values are themselves rendered when used ({@code a: "{{ b }}"}), lazily like Ansible; a cycle
  *       fails after {@value #MAX_DEPTH} levels.
  *   <li>Only maps and lists are navigated (no reflection on Java objects); partials are disabled.
@@ -84,6 +87,31 @@ public final class Templater implements ValueRenderer {
         return out instanceof String s ? s : stringify(out);
     }
 
+    /**
+     * Renders a template file's text (the {@code template} module, the {@code template} lookup). Jinja statements
+     * ({@code {% if %}}, {@code {% for %}}) are not supported — templates are Mustache-based — so one is an error at
+     * its {@code file:line:col} rather than text copied as it is.
+     */
+    public String renderFile(String text, Map<String, Object> vars, Path file) {
+        int at = text.indexOf("{%");
+        if (at >= 0) {
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int end = text.indexOf("%}", at);
+            String statement = end < 0 ? text.substring(at, Math.min(text.length(), at + 40)) : text.substring(at, end + 2);
+            throw new TemplateException(new Location(file, line, at - lineStart + 1), "Jinja statement '" + statement
+                    + "' is not supported: templates are Mustache-based; use a section ({{#list}}...{{/list}}),"
+                    + " an inline if/else ({{ 'a' if x else 'b' }}) or a filter such as join");
+        }
+        return renderString(text, vars, Location.startOf(file));
+    }
+
     private Object render(Object value, RenderContext ctx) {
         if (value instanceof String s) return isTemplate(s) ? renderText(s, ctx) : s;
         if (value instanceof Map<?, ?> map) return renderMap(map, ctx);
@@ -123,12 +151,12 @@ public final class Templater implements ValueRenderer {
             VarPath path = VarPath.parse(content);
             if (path != null) {
                 try {
-                    return resolve(path, List.of(ctx));
+                    return withNewlines(resolve(path, List.of(ctx)), template);
                 } catch (VarPath.Undefined u) {
                     throw undefined(u, template, ctx);
                 }
             }
-            if (TemplateTags.isExpression(content)) return evaluate(content, List.of(ctx));
+            if (TemplateTags.isExpression(content)) return withNewlines(evaluate(content, List.of(ctx)), template);
         }
         Mustache mustache = compile(template, ctx.where);
         StringWriter out = new StringWriter(template.length() + 32);
@@ -142,6 +170,18 @@ public final class Templater implements ValueRenderer {
             throw new TemplateException(ctx.where, "cannot render '" + template + "': " + e.getMessage(), null, e);
         }
         return out.toString();
+    }
+
+    /**
+     * A single tag's value, with the template's trailing newlines when the value is text ({@code "{{ x }}\n"}, as a
+     * YAML block scalar writes it): Jinja drops one trailing newline and Ansible puts them back on a text result; a
+     * mapping, list or boolean stays itself.
+     */
+    private static Object withNewlines(Object value, String template) {
+        int n = 0;
+        while (n < template.length() && template.charAt(template.length() - 1 - n) == '\n') n++;
+        if (n == 0 || value instanceof Map || value instanceof List || value instanceof Boolean) return value;
+        return stringify(value) + "\n".repeat(n);
     }
 
     private static TemplateException undefined(VarPath.Undefined u, String template, RenderContext ctx) {

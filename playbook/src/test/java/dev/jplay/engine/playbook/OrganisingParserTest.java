@@ -219,6 +219,20 @@ class OrganisingParserTest {
     }
 
     @Test
+    void includedTasksInheritBecomeAndConnectionFromTheIncludeAndItsPlay() throws IOException {
+        Play play = parse("- hosts: all\n  become: true\n  tasks:\n    - include_tasks: later.yml\n      become_user: app\n"
+                + "      no_log: true\n").plays().get(0);
+        ModuleTask t = assertInstanceOf(ModuleTask.class, play.tasks().get(0));
+        write("later.yml", "- name: later\n  debug: msg=x\n- name: mine\n  debug: msg=y\n  become: false\n");
+        List<Task> read = parser.includeTasks(dir, "later.yml", t.location(), null, List.of(), t);
+        ModuleTask later = assertInstanceOf(ModuleTask.class, read.get(0));
+        assertEquals(true, later.become().become(), "the play's become");
+        assertEquals("app", later.become().user(), "the include's become_user");
+        assertTrue(later.noLog());
+        assertEquals(false, assertInstanceOf(ModuleTask.class, read.get(1)).become().become(), "a task's own keyword wins");
+    }
+
+    @Test
     void importPlaybookBringsItsPlaysWithVarsTagsAndWhen() throws IOException {
         write("sub/other.yml", "- hosts: web\n  vars: {a: 1, b: 1}\n  tasks: [{name: o, debug: msg=o}]\n");
         Playbook pb = parse("""

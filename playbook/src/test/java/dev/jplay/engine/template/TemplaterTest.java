@@ -66,6 +66,25 @@ class TemplaterTest {
     }
 
     @Test
+    void aJinjaStatementInATemplateFileIsAnErrorAtItsLineAndColumn() {
+        Path file = Path.of("roles/app/templates/app.conf.j2");
+        TemplateException e = assertThrows(TemplateException.class,
+                () -> templater.renderFile("name={{ name }}\n  {% for p in ports %}\n{{ p }}\n{% endfor %}\n", vars, file));
+        assertEquals(new Location(file, 2, 3), e.location());
+        assertTrue(e.problem().startsWith("Jinja statement '{% for p in ports %}' is not supported: templates are Mustache-based"),
+                e.problem());
+        assertEquals("name=web\n", templater.renderFile("name={{ name }}\n", vars, file));
+    }
+
+    @Test
+    void aSingleExpressionKeepsTrailingNewlinesOnTextAsAnsibleDoes() {
+        assertEquals("web\n", render("{{ name }}\n"), "content: \"{{ name }}\\n\" writes a line");
+        assertEquals("d2Vi\n\n", render("{{ name | b64encode }}\n\n"));
+        assertEquals("443\n", render("{{ ports.1 }}\n"), "a number is text here, as in Ansible");
+        assertEquals(List.of(80, 443), render("{{ ports }}\n"), "a list stays a list");
+    }
+
+    @Test
     void collectionsInTextRenderAsJson() {
         assertEquals("ports=[80,443]", render("ports={{ ports }}"));
     }
