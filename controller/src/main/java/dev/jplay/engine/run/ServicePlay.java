@@ -9,7 +9,6 @@ import dev.jplay.engine.playbook.BecomeKeywords;
 import dev.jplay.engine.playbook.Block;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.playbook.Play;
-import dev.jplay.engine.playbook.RollbackPolicy;
 import dev.jplay.engine.playbook.ServiceSpec;
 import dev.jplay.engine.playbook.Task;
 import dev.jplay.engine.playbook.UpdatePolicy;
@@ -113,7 +112,7 @@ final class ServicePlay {
 
     /** The order changed instances are replaced in ({@code update.order}; start-first by default with a service, see UpdatePolicy). */
     UpdatePolicy.Order order() {
-        return update.effectiveOrder(serves(), ctx.play().rollback() != RollbackPolicy.NONE);
+        return update.effectiveOrder(serves());
     }
 
     /** Whether a container call on {@code host} with {@code args} manages one of this play's instances. */
@@ -167,6 +166,7 @@ final class ServicePlay {
             @SuppressWarnings("unchecked")
             Map<String, Object> newArgs = (Map<String, Object>) withAddress(args, oldIp, newIp);
             newArgs.put("name", newContainer);
+            newArgs.put("replaces", oldContainer); // the host keeps the old revision as the new one's to roll back to
             AgentResult started = session.call("container", newArgs, false, diff, timeout, env).get();
             if (started.failed()) { // the old one keeps serving; the half-started new one goes, with its address
                 session.call("container", Map.of("name", newContainer, "state", "absent"), false, false, timeout, null).get();
@@ -236,11 +236,26 @@ final class ServicePlay {
     }
 
     /**
-     * Rollbacks keep the service's order too: an instance leaves every host's service before its container is restored
-     * (then the drain wait) and joins once the restored one runs and passed its health gate.
+     * Rollbacks keep the service's order too. A container that replaced another start-first is rolled back start-first:
+     * the old revision starts beside it under its own name and address, passes its health gate, joins every host's
+     * service while the new one leaves, {@code drain} passes, and the new one is removed; a restore that fails is
+     * removed and the new one keeps serving. A container restored in place leaves every host's service first (then the
+     * drain wait) and joins once the restored one runs and passed its health gate.
      */
     RollbackCalls.Around aroundRollback() {
         return new RollbackCalls.Around() {
+            @Override
+            public boolean inService(String host, String container) {
+                return serves() && backends.isInstance(host, instanceOf(host, container));
+            }
+
+            @Override
+            public void restoredBeside(String host, String container, String restored, String ip) throws InterruptedException {
+                if (!inService(host, container)) return;
+                restoredAs(host, instanceOf(host, container), restored, ip);
+                drain();
+            }
+
             @Override
             public void before(String host, String container) throws InterruptedException {
                 if (serves() && backends.isInstance(host, instanceOf(host, container)) && isServing(host, container)) beforeStop(host, container);
@@ -253,6 +268,21 @@ final class ServicePlay {
                 }
             }
         };
+    }
+
+    /**
+     * The instance's previous revision runs again in {@code restored} at {@code ip} (a start-first rollback): the fleet
+     * state records that container and address, and the instance serves there from one sync that also drops the
+     * address of the container it replaces.
+     */
+    private void restoredAs(String host, String instance, String restored, String ip) {
+        FleetState.Instance current = currentInstance(instance);
+        if (current != null && ip != null) {
+            replicas.containers().replacedBy(current.replaced(ip, FleetState.Instance.revisionOf(restored)));
+            backends.moved(instance, ip);
+        }
+        backends.serving(host, instance);
+        sync(false);
     }
 
     /** A host was found unreachable: its instances leave every other host's service at the next sync. */

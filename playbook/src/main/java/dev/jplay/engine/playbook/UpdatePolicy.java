@@ -79,12 +79,11 @@ public record UpdatePolicy(Order order, String maxSurge, double drainSeconds, Lo
     }
 
     /**
-     * The order this policy means in a play with ({@code hasService}) or without a service, and with or without the
-     * {@code rollback} keyword: start-first by default with a service, unless the play rolls back (a start-first
-     * replacement removes the old container, which a rollback would restore).
+     * The order this policy means in a play with ({@code hasService}) or without a service: start-first by default with
+     * a service (its rollbacks are start-first too: the host keeps the replaced revision for the new container).
      */
-    public Order effectiveOrder(boolean hasService, boolean rollsBack) {
-        return order != null ? order : hasService && !rollsBack ? Order.START_FIRST : Order.STOP_FIRST;
+    public Order effectiveOrder(boolean hasService) {
+        return order != null ? order : hasService ? Order.START_FIRST : Order.STOP_FIRST;
     }
 
     /** At most how many extra instances a host runs at once during an update ({@code max_surge} of its {@code instances}). */
