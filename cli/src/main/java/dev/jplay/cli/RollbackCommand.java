@@ -1,7 +1,10 @@
 package dev.jplay.cli;
 
 import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.fleet.JplayDir;
+import dev.jplay.engine.schedule.FleetStateLock;
+import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.run.ChangedContainers;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.HostTargets;
@@ -57,6 +60,18 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where this rollback's report goes (default: RUN_ID in the runs directory).")
     Path reportDir;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where replica placements and IP leases are kept, as for apply"
+            + " (default: $JPLAY_STATE_DIR/state, else .jplay/state beside --playbook): the fleet services there follow the rollback.")
+    Path stateDir;
+
+    @Option(names = "--drain", defaultValue = "0s", paramLabel = "DURATION",
+            description = "How long an instance that leaves a fleet service keeps its connections before its container goes (as update.drain; default: ${DEFAULT-VALUE}).")
+    String drain;
+
+    @Option(names = "--lock-timeout", defaultValue = "0s", paramLabel = "DURATION",
+            description = "How long to wait for another run's lock on the fleet state (default: ${DEFAULT-VALUE}, fail at once naming the holder).")
+    String lockTimeout;
+
     @Mixin
     SshOptions sshOptions;
 
@@ -81,8 +96,12 @@ public final class RollbackCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         SshSettings ssh;
+        java.time.Duration drainFor;
+        java.time.Duration lockWait;
         try {
             ssh = sshOptions.settings();
+            drainFor = StateLocking.parseTimeout(drain);
+            lockWait = StateLocking.parseTimeout(lockTimeout);
         } catch (IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
@@ -110,10 +129,19 @@ public final class RollbackCommand implements Callable<Integer> {
         Path runDir = reportDir != null ? reportDir : runsDir.resolve(runId);
         String play = "rollback of " + past.runId();
         int exit = ExitCodes.BAD_INPUT; // stays so when the run directory cannot be made: no host was touched
-        try (RunSession session = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(Math.max(1, work.size()))
+        // The fleet services follow the rollback as they follow a play, and the state records where the instances run
+        // afterwards: held for the whole rollback, as apply holds it.
+        Path states = FleetStateStore.locate(stateDir, playbook, System.getenv());
+        RunSession.Services services = new RunSession.Services(new FleetStateStore(states), past.results(),
+                host -> inv.host(host).isEmpty() ? null : HostTargets.of(host, inv.hostVars(host)), drainFor.toMillis() / 1000.0);
+        try (ProcessLock stateLock = StateLocking.lock(states, "rollback", runId, lockWait, err);
+             RunSession session = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(Math.max(1, work.size()))
                 .console(System.out, System.console() != null, verbose.length).open()) {
-            exit = session.rollBack(past.playbook(), play, work, inventory).exitCode();
+            exit = session.rollBack(past.playbook(), play, work, inventory, services).exitCode();
             err.println("report: " + session.writeReport().file());
+        } catch (FleetStateLock.LockedException e) {
+            err.println("jplay: " + e.getMessage());
+            return ExitCodes.STATE_LOCKED;
         } catch (IOException e) {
             err.println("jplay: cannot write the rollback report in " + runDir + ": " + e.getMessage());
         }

@@ -93,4 +93,26 @@ class ServiceKeywordTest {
         String badSurge = error("- hosts: all\n  update: {max_surge: 0}\n  tasks: []\n");
         assertTrue(badSurge.contains("positive count or a percentage"), badSurge);
     }
+
+    @Test
+    void aContainerTaskHasItsOwnUpdateWhichOverridesThePlays() {
+        Playbook pb = parse("- hosts: all\n" + REPLICAS + "  service: {name: web, port: 80}\n  update: {drain: 5s}\n  tasks:\n"
+                + "    - container: {name: a, image: x}\n      update: {order: stop-first, max_surge: 2, drain: 1s}\n"
+                + "    - container: {name: b, image: x}\n");
+        ModuleTask own = (ModuleTask) pb.plays().get(0).tasks().get(0);
+        assertEquals(UpdatePolicy.Order.STOP_FIRST, own.update().effectiveOrder(true));
+        assertEquals(2, own.update().surgeFor(10));
+        assertEquals(1.0, own.update().drainSeconds());
+        assertNull(((ModuleTask) pb.plays().get(0).tasks().get(1)).update(), "none of its own: the play's applies");
+        assertEquals(1.0, own.withName("renamed").update().drainSeconds(), "kept under another title (roles)");
+
+        String elsewhere = error("- hosts: all\n  tasks:\n    - command: echo hi\n      update: {drain: 1s}\n");
+        assertTrue(elsewhere.contains("site.yml:4:7") && elsewhere.contains("only valid on a container task"), elsewhere);
+        String badOrder = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {order: rolling}\n");
+        assertTrue(badOrder.contains("site.yml:4:23") && badOrder.contains("start-first or stop-first"), badOrder);
+        String badKey = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {drian: 1s}\n");
+        assertTrue(badKey.contains("site.yml:4:16") && badKey.contains("unknown update key 'drian'"), badKey);
+        String badDrain = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {drain: soon}\n");
+        assertTrue(badDrain.contains("site.yml:4:23") && badDrain.contains("update drain"), badDrain);
+    }
 }
