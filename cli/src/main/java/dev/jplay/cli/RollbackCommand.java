@@ -3,6 +3,7 @@ package dev.jplay.cli;
 import dev.jplay.engine.connection.SshSettings;
 import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.fleet.JplayDir;
+import dev.jplay.engine.playbook.UpdatePolicy;
 import dev.jplay.engine.schedule.FleetStateLock;
 import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.run.ChangedContainers;
@@ -31,13 +32,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jplay rollback RUN -i INVENTORY}: puts back, on every host, the containers that run RUN replaced (as listed
- * in its report.json), with {@code container: state=rolled_back}. Writes a report of its own.
+ * in its report.json), with {@code container: state=rolled_back}, keeping the fleet services the fleet state records in
+ * step (start-first where a container had replaced another beside it). Writes a report of its own.
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = "Roll back the containers a past run replaced, on every host it changed them.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every rollback ok (or nothing to roll back)", "1:bad input (run, inventory)", "2:a rollback failed",
-                "4:a host was unreachable (6 = both)"})
+                "4:a host was unreachable (6 = both)", "8:the fleet state is locked by another run"})
 public final class RollbackCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "A run id, a run directory, or a report.json.")
     String run;
@@ -96,11 +98,14 @@ public final class RollbackCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         SshSettings ssh;
-        java.time.Duration drainFor;
+        Double drainFor = UpdatePolicy.drainSeconds(drain);
         java.time.Duration lockWait;
+        if (drainFor == null) {
+            err.println("jplay: --drain: '" + drain + "' is not " + UpdatePolicy.DRAIN_SYNTAX);
+            return ExitCodes.BAD_INPUT;
+        }
         try {
             ssh = sshOptions.settings();
-            drainFor = StateLocking.parseTimeout(drain);
             lockWait = StateLocking.parseTimeout(lockTimeout);
         } catch (IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
@@ -133,7 +138,7 @@ public final class RollbackCommand implements Callable<Integer> {
         // afterwards: held for the whole rollback, as apply holds it.
         Path states = FleetStateStore.locate(stateDir, playbook, System.getenv());
         RunSession.Services services = new RunSession.Services(new FleetStateStore(states), past.results(),
-                host -> inv.host(host).isEmpty() ? null : HostTargets.of(host, inv.hostVars(host)), drainFor.toMillis() / 1000.0);
+                host -> inv.host(host).isEmpty() ? null : HostTargets.of(host, inv.hostVars(host)), drainFor);
         try (ProcessLock stateLock = StateLocking.lock(states, "rollback", runId, lockWait, err);
              RunSession session = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(Math.max(1, work.size()))
                 .console(System.out, System.console() != null, verbose.length).open()) {

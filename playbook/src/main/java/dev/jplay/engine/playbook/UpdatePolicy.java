@@ -69,13 +69,21 @@ public record UpdatePolicy(Order order, String maxSurge, double drainSeconds, Lo
         if (node instanceof YamlScalar s && s.value() instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 3600) {
             return n.doubleValue();
         }
-        Matcher d = node instanceof YamlScalar s && s.value() instanceof String str ? DURATION.matcher(str.strip()) : null;
-        if (d != null && d.matches()) {
-            double v = Double.parseDouble(d.group(1));
-            double secs = "ms".equals(d.group(2)) ? v / 1000 : "m".equals(d.group(2)) ? v * 60 : v;
-            if (secs <= 3600) return secs;
-        }
-        throw Fields.wrongType("update drain", node, "seconds from 0 to 3600 (a number, or 500ms / 5s / 1m)");
+        Double secs = node instanceof YamlScalar s && s.value() instanceof String str ? drainSeconds(str) : null;
+        if (secs != null) return secs;
+        throw Fields.wrongType("update drain", node, DRAIN_SYNTAX);
+    }
+
+    /** What a drain may be written as. */
+    public static final String DRAIN_SYNTAX = "seconds from 0 to 3600 (a number, or 500ms / 5s / 1m)";
+
+    /** A drain written as text ({@code 2}, {@code 500ms}, {@code 5s}, {@code 1m}) in seconds; null when it is not one. */
+    public static Double drainSeconds(String text) {
+        Matcher d = DURATION.matcher(text.strip());
+        if (!d.matches()) return null;
+        double v = Double.parseDouble(d.group(1));
+        double secs = "ms".equals(d.group(2)) ? v / 1000 : "m".equals(d.group(2)) ? v * 60 : v;
+        return secs <= 3600 ? secs : null;
     }
 
     /**

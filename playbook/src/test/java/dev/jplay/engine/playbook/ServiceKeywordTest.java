@@ -112,6 +112,9 @@ class ServiceKeywordTest {
         assertTrue(badOrder.contains("site.yml:4:23") && badOrder.contains("start-first or stop-first"), badOrder);
         String badKey = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {drian: 1s}\n");
         assertTrue(badKey.contains("site.yml:4:16") && badKey.contains("unknown update key 'drian'"), badKey);
+        assertEquals(0.5, UpdatePolicy.drainSeconds("500ms"), "jplay rollback --drain takes the same syntax");
+        assertEquals(60.0, UpdatePolicy.drainSeconds("1m"));
+        assertNull(UpdatePolicy.drainSeconds("2h"));
         String badDrain = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {drain: soon}\n");
         assertTrue(badDrain.contains("site.yml:4:23") && badDrain.contains("update drain"), badDrain);
     }
