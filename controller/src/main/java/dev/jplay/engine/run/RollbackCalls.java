@@ -141,8 +141,9 @@ public final class RollbackCalls {
         try {
             AgentSession session = connections.session(target);
             r = session.call("container", rolledBack(name), false, diff, null, null).get();
-            if (!r.failed() && r.changed() && r.data() != null && r.data().get(RESTORED_AS) instanceof String restored) {
-                // start-first in reverse: the restored container serves, then the one that replaced it goes
+            if (!r.failed() && r.data() != null && r.data().get(RESTORED_AS) instanceof String restored) {
+                // start-first in reverse: the restored container serves, then the one that replaced it goes (also when an
+                // interrupted rollback had restored it already: the swap is finished)
                 around.restoredBeside(target.name(), name, restored, r.data().get("ip") instanceof String ip ? ip : null);
                 AgentResult removed = session.call("container", Map.of("name", name, "state", "absent"), false, false, null, null).get();
                 removal = removed.failed() ? "; " + name + " was not removed: " + removed.msg() : "; " + name + " removed";

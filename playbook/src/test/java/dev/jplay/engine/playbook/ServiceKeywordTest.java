@@ -106,7 +106,8 @@ class ServiceKeywordTest {
         assertNull(((ModuleTask) pb.plays().get(0).tasks().get(1)).update(), "none of its own: the play's applies");
         assertEquals(1.0, own.withName("renamed").update().drainSeconds(), "kept under another title (roles)");
 
-        String elsewhere = error("- hosts: all\n  tasks:\n    - command: echo hi\n      update: {drain: 1s}\n");
+        String elsewhere = assertThrows(PlaybookException.class, () -> new PlaybookParser(Set.of("container", "command"))
+                .parse("- hosts: all\n  tasks:\n    - command: echo hi\n      update: {drain: 1s}\n", Path.of("/play/site.yml"))).getMessage();
         assertTrue(elsewhere.contains("site.yml:4:7") && elsewhere.contains("only valid on a container task"), elsewhere);
         String badOrder = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {order: rolling}\n");
         assertTrue(badOrder.contains("site.yml:4:23") && badOrder.contains("start-first or stop-first"), badOrder);
