@@ -1,7 +1,11 @@
 package dev.jplay.cli;
 
 import dev.jplay.engine.connection.SshSettings;
+import dev.jplay.engine.fleet.FleetStateStore;
 import dev.jplay.engine.fleet.JplayDir;
+import dev.jplay.engine.playbook.UpdatePolicy;
+import dev.jplay.engine.schedule.FleetStateLock;
+import dev.jplay.engine.schedule.ProcessLock;
 import dev.jplay.engine.run.ChangedContainers;
 import dev.jplay.engine.run.ExitCodes;
 import dev.jplay.engine.run.HostTargets;
@@ -28,13 +32,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jplay rollback RUN -i INVENTORY}: puts back, on every host, the containers that run RUN replaced (as listed
- * in its report.json), with {@code container: state=rolled_back}. Writes a report of its own.
+ * in its report.json), with {@code container: state=rolled_back}, keeping the fleet services the fleet state records in
+ * step (start-first where a container had replaced another beside it). Writes a report of its own.
  */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
         description = "Roll back the containers a past run replaced, on every host it changed them.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every rollback ok (or nothing to roll back)", "1:bad input (run, inventory)", "2:a rollback failed",
-                "4:a host was unreachable (6 = both)"})
+                "4:a host was unreachable (6 = both)", "8:the fleet state is locked by another run"})
 public final class RollbackCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "A run id, a run directory, or a report.json.")
     String run;
@@ -56,6 +61,18 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where this rollback's report goes (default: RUN_ID in the runs directory).")
     Path reportDir;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where replica placements and IP leases are kept, as for apply"
+            + " (default: $JPLAY_STATE_DIR/state, else .jplay/state beside --playbook): the fleet services there follow the rollback.")
+    Path stateDir;
+
+    @Option(names = "--drain", defaultValue = "0s", paramLabel = "DURATION",
+            description = "How long an instance that leaves a fleet service keeps its connections before its container goes (as update.drain; default: ${DEFAULT-VALUE}).")
+    String drain;
+
+    @Option(names = "--lock-timeout", defaultValue = "0s", paramLabel = "DURATION",
+            description = "How long to wait for another run's lock on the fleet state (default: ${DEFAULT-VALUE}, fail at once naming the holder).")
+    String lockTimeout;
 
     @Mixin
     SshOptions sshOptions;
@@ -81,8 +98,15 @@ public final class RollbackCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         SshSettings ssh;
+        Double drainFor = UpdatePolicy.drainSeconds(drain);
+        java.time.Duration lockWait;
+        if (drainFor == null) {
+            err.println("jplay: --drain: '" + drain + "' is not " + UpdatePolicy.DRAIN_SYNTAX);
+            return ExitCodes.BAD_INPUT;
+        }
         try {
             ssh = sshOptions.settings();
+            lockWait = StateLocking.parseTimeout(lockTimeout);
         } catch (IllegalArgumentException e) {
             err.println("jplay: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
@@ -110,10 +134,19 @@ public final class RollbackCommand implements Callable<Integer> {
         Path runDir = reportDir != null ? reportDir : runsDir.resolve(runId);
         String play = "rollback of " + past.runId();
         int exit = ExitCodes.BAD_INPUT; // stays so when the run directory cannot be made: no host was touched
-        try (RunSession session = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(Math.max(1, work.size()))
+        // The fleet services follow the rollback as they follow a play, and the state records where the instances run
+        // afterwards: held for the whole rollback, as apply holds it.
+        Path states = FleetStateStore.locate(stateDir, playbook, System.getenv());
+        RunSession.Services services = new RunSession.Services(new FleetStateStore(states), past.results(),
+                host -> inv.host(host).isEmpty() ? null : HostTargets.of(host, inv.hostVars(host)), drainFor);
+        try (ProcessLock stateLock = StateLocking.lock(states, "rollback", runId, lockWait, err);
+             RunSession session = RunSession.builder(runId, runDir, Main.VERSION).ssh(ssh).forks(Math.max(1, work.size()))
                 .console(System.out, System.console() != null, verbose.length).open()) {
-            exit = session.rollBack(past.playbook(), play, work, inventory).exitCode();
+            exit = session.rollBack(past.playbook(), play, work, inventory, services).exitCode();
             err.println("report: " + session.writeReport().file());
+        } catch (FleetStateLock.LockedException e) {
+            err.println("jplay: " + e.getMessage());
+            return ExitCodes.STATE_LOCKED;
         } catch (IOException e) {
             err.println("jplay: cannot write the rollback report in " + runDir + ": " + e.getMessage());
         }

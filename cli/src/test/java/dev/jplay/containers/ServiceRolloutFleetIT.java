@@ -15,7 +15,6 @@ import dev.jplay.testing.RegistryServer;
 import dev.jplay.testing.TestFleet;
 import dev.jplay.testing.TestImages;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,8 +57,10 @@ class ServiceRolloutFleetIT {
     static ClientNamespace client;
     /** The play, with SERVICE_STATE, ORDER and ROLLBACK to fill in (play keywords are not templated). */
     static String playbook;
-    /** The play's rollback keyword: none (then updates are start-first, the default with a service) or batch. */
+    /** The play's rollback keyword: none or batch. */
     static String rollback = "none";
+    /** update.order for the next runs; null: jplay.it.serviceOrder, else the default (start-first with a service). */
+    static String order;
 
     @BeforeAll
     static void up(@TempDir Path dir) throws Exception {
@@ -147,9 +147,9 @@ class ServiceRolloutFleetIT {
         assertEquals(0, changed(again), "nothing changed: no container and no service task changes");
 
         // (a) a rolling update, host by host, under load: start-first (the default with a service and no rollback).
-        Load update = Load.start(20, 300);
+        ServiceLoad update = Load.start(20, 300);
         RunReport updated = apply("version=2");
-        Load.Result duringUpdate = update.stop();
+        ServiceLoad.Result duringUpdate = update.stop();
         assertEquals(0, updated.exitCode(), () -> "failures: " + updated.failures());
         assertEquals(List.of(), duringUpdate.failures(), "no request failed during the update");
         assertTrue(duringUpdate.ok().size() > 50, "the client kept sending: " + duringUpdate.ok().size());
@@ -157,7 +157,7 @@ class ServiceRolloutFleetIT {
         assertTrue(hostsServing.size() >= 3, "answered from several hosts: " + hostsServing);
         assertTrue(duringUpdate.ok().stream().anyMatch(b -> b.endsWith(" v1")) && duringUpdate.ok().stream().anyMatch(b -> b.endsWith(" v2")),
                 "old and new versions answered during the update");
-        Load.Result after = Load.start(20, 30).stopAfter(40);
+        ServiceLoad.Result after = Load.start(20, 30).stopAfter(40);
         assertTrue(after.failures().isEmpty() && after.ok().stream().allMatch(b -> b.endsWith(" v2")), "only v2 serves: " + after);
         if (System.getProperty("jplay.it.serviceOrder") == null) {
             FleetState moved = state();
@@ -176,9 +176,9 @@ class ServiceRolloutFleetIT {
 
         // (a') start-first to a version that never serves: each new container fails its health gate (which probes the
         // new container's address, not the old one that still answers) and is removed; the old ones never stop serving.
-        Load refused = Load.start(20, 300);
+        ServiceLoad refused = Load.start(20, 300);
         RunReport neverServes = apply("version=3", "{\"serve\": \"sleep 600\"}");
-        Load.Result duringRefused = refused.stop();
+        ServiceLoad.Result duringRefused = refused.stop();
         assertTrue(neverServes.exitCode() != 0, "the update fails its health gates");
         assertTrue(neverServes.results().stream().anyMatch(r -> "failed".equals(r.status()) && r.error() != null
                 && "health".equals(r.error().step())), () -> "failed at step health: " + neverServes.failures());
@@ -186,18 +186,21 @@ class ServiceRolloutFleetIT {
         assertTrue(duringRefused.ok().stream().allMatch(b -> b.endsWith(" v2")), "only v2 answered: " + duringRefused.ok());
         assertEquals(settledState(), state().instances(), "leases and containers as they were");
 
-        // (b) version 3 never serves: its first batch fails its health gates and is rolled back (rollback: batch, with
-        // which updates are stop-first: each instance leaves the service before it stops, and is back once restored).
+        // (b) version 3 never serves: its first batch fails its health gates and is rolled back (rollback: batch), here
+        // stop-first: each instance leaves the service before it stops, and is back once restored. (Start-first
+        // rollbacks: StartFirstRollbackFleetIT.)
         rollback = "batch";
-        Load rollingBack = Load.start(20, 300);
+        order = "stop-first";
+        ServiceLoad rollingBack = Load.start(20, 300);
         RunReport broken = apply("version=3", "{\"serve\": \"sleep 600\"}");
-        Load.Result duringRollback = rollingBack.stop();
+        ServiceLoad.Result duringRollback = rollingBack.stop();
         rollback = "none";
+        order = null;
         assertTrue(broken.exitCode() != 0, "the broken update fails");
         assertTrue(broken.results().stream().anyMatch(r -> r.task().startsWith("rollback: ") && "changed".equals(r.status())),
                 "containers were rolled back");
         assertEquals(List.of(), duringRollback.failures(), "no request failed during the failed update and its rollback");
-        Load.Result restored = Load.start(20, 30).stopAfter(40);
+        ServiceLoad.Result restored = Load.start(20, 30).stopAfter(40);
         assertTrue(restored.failures().isEmpty() && restored.ok().stream().allMatch(b -> b.endsWith(" v2")), "v2 serves again: " + restored);
     }
 
@@ -213,7 +216,7 @@ class ServiceRolloutFleetIT {
         fleet.setLink(CUT, false);
         RunReport run = apply("version=2");
         assertTrue(run.recap().get(fleet.name(CUT)).unreachable() > 0, "the cut host is unreachable: " + run.recap());
-        Load.Result afterCut = Load.start(20, 30).stopAfter(100);
+        ServiceLoad.Result afterCut = Load.start(20, 30).stopAfter(100);
         assertEquals(List.of(), afterCut.failures(), "the other hosts' instances serve every request");
         assertTrue(afterCut.ok().stream().noneMatch(b -> cutInstances.contains(b.split(" ")[0])),
                 "no request reaches the cut host's instances: " + afterCut.ok());
@@ -221,80 +224,10 @@ class ServiceRolloutFleetIT {
 
     // ---- helpers ----
 
-    /** The client: GET / on host 1's service port at {@code rate} per second, for at most {@code maxSeconds}. */
+    /** The client ({@link ServiceLoad}): GET / on host 1's service port at {@code rate} per second, for at most {@code maxSeconds}. */
     static final class Load {
-        private final Process process;
-        private final Path stop;
-        private final Path out;
-
-        private Load(Process process, Path stop, Path out) {
-            this.process = process;
-            this.stop = stop;
-            this.out = out;
-        }
-
-        record Result(List<String> ok, List<String> failures) {}
-
-        static Load start(int rate, int maxSeconds) throws IOException {
-            Path stop = Files.createTempFile(work, "stop", "");
-            Files.delete(stop);
-            Path out = Files.createTempFile(work, "load", ".txt");
-            String script = """
-                    import os, socket, sys, time
-                    host, port, rate, limit, stop = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-                    start = time.time()
-                    n = 0
-                    while time.time() - start < limit and n < rate * limit and not os.path.exists(stop):
-                        due = start + n / rate
-                        if due > time.time(): time.sleep(due - time.time())
-                        n += 1
-                        try:
-                            s = socket.create_connection((host, port), timeout=3)
-                            s.settimeout(3)
-                            s.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")
-                            data = b""
-                            while True:
-                                chunk = s.recv(4096)
-                                if not chunk: break
-                                data += chunk
-                            s.close()
-                            head, _, body = data.partition(b"\\r\\n\\r\\n")
-                            if not head.startswith(b"HTTP/1.") or b" 200 " not in head.split(b"\\r\\n")[0]:
-                                print("fail", head.split(b"\\r\\n")[0].decode(errors="replace") or "empty answer", flush=True)
-                            else:
-                                print("ok", body.decode(errors="replace").strip(), flush=True)
-                        except Exception as e:
-                            print("fail", type(e).__name__, e, flush=True)
-                    """;
-            ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", client.name(), "/usr/bin/python3", "-c", script, fleet.address(1),
-                    String.valueOf(PORT), String.valueOf(rate), String.valueOf(maxSeconds), stop.toString());
-            pb.redirectOutput(out.toFile());
-            pb.redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()));
-            return new Load(pb.start(), stop, out);
-        }
-
-        /** Lets it send {@code requests} more (bounded by its own time limit), then stops it. */
-        Result stopAfter(int requests) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (Files.readAllLines(out).size() < requests && process.isAlive() && System.nanoTime() < deadline) {
-                process.waitFor(100, TimeUnit.MILLISECONDS);
-            }
-            return stop();
-        }
-
-        Result stop() throws Exception {
-            Files.writeString(stop, "");
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("the load client did not stop");
-            }
-            List<String> ok = new ArrayList<>();
-            List<String> failures = new ArrayList<>();
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-                if (line.startsWith("ok ")) ok.add(line.substring(3));
-                else failures.add(line);
-            }
-            return new Result(ok, failures);
+        static ServiceLoad start(int rate, int maxSeconds) throws IOException {
+            return ServiceLoad.start(work, client, fleet.address(1), PORT, rate, maxSeconds);
         }
     }
 
@@ -305,7 +238,8 @@ class ServiceRolloutFleetIT {
     static RunReport applyWith(String serviceState, String... extraVars) throws Exception {
         Path runDir = Files.createTempDirectory(work, "run");
         Files.writeString(work.resolve("play.yml"), playbook.replace("SERVICE_STATE", serviceState).replace("ROLLBACK", rollback)
-                .replace(" ORDER", System.getProperty("jplay.it.serviceOrder") == null ? "" : ", order: " + System.getProperty("jplay.it.serviceOrder")));
+                .replace(" ORDER", order != null ? ", order: " + order
+                        : System.getProperty("jplay.it.serviceOrder") == null ? "" : ", order: " + System.getProperty("jplay.it.serviceOrder")));
         List<String> args = new ArrayList<>(List.of("apply", work.resolve("play.yml").toString(), "-i", work.resolve("hosts.yml").toString(),
                 "--known-hosts", fleet.knownHosts().toString(), "--report-dir", runDir.toString(), "--state-dir", stateDir.toString()));
         for (String v : extraVars) args.addAll(List.of("-e", v));

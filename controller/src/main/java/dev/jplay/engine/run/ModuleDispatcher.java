@@ -5,6 +5,7 @@ import dev.jplay.engine.connection.ConnectionException;
 import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.playbook.ModuleTask;
+import dev.jplay.engine.playbook.UpdatePolicy;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.Failure;
 import dev.jplay.protocol.Step;
@@ -81,11 +82,12 @@ final class ModuleDispatcher {
             if (instance && service.isServing(host.name, (String) call.args().get("name"))) {
                 // A serving instance changes only in the service's order; the check-mode call says whether it changes.
                 AgentResult preview = session.call(call.module(), call.args(), true, false, timeout, env).get();
-                if (preview.changed() && service.order() == dev.jplay.engine.playbook.UpdatePolicy.Order.START_FIRST) {
-                    AgentResult replaced = service.replaceStartFirst(host.name, session, call.args(), options.diff(), timeout, env);
+                UpdatePolicy policy = service.policyOf(task); // the task's own update:, else the play's
+                if (preview.changed() && service.order(policy) == UpdatePolicy.Order.START_FIRST) {
+                    AgentResult replaced = service.replaceStartFirst(host.name, session, call.args(), policy, options.diff(), timeout, env);
                     if (replaced != null) return TaskResult.of(replaced);
                 }
-                if (preview.changed()) service.beforeStop(host.name, (String) call.args().get("name")); // stop-first
+                if (preview.changed()) service.beforeStop(host.name, (String) call.args().get("name"), policy); // stop-first
             }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             if (instance) service.containerDone(host.name, call.args(), r.failed());

@@ -196,20 +196,42 @@ public final class RunSession implements AutoCloseable {
      * @param playbook the playbook of the run rolled back, for the report
      */
     public Ended rollBack(String playbook, String play, List<RollbackCalls.Work> work, List<String> inventory) {
+        return rollBack(playbook, play, work, inventory, null);
+    }
+
+    /**
+     * As {@link #rollBack(String, String, List, List)}, keeping the fleet services the state in {@code services} records
+     * in step ({@link RollbackServices}: the instances leave and join them in a play's order) and saving where each
+     * instance runs afterwards.
+     */
+    public Ended rollBack(String playbook, String play, List<RollbackCalls.Work> work, List<String> inventory, Services services) {
         Map<String, HostRecap> recap = new LinkedHashMap<>();
         listener.runStarted(playbook);
         listener.playStarted(play, work.stream().map(w -> w.target().name()).toList());
         listener.taskStarted(play, "rollback", playbook, false);
         try (Connections connections = connections()) {
-            for (TaskOutcome o : new RollbackCalls(connections, false, listener).run(play, playbook, work)) {
-                recap.merge(o.host(), HostRecap.ZERO.add(o), (a, b) -> a.add(o));
+            RollbackServices kept = services == null ? null : new RollbackServices(services.store(), services.pastResults(),
+                    services.targetOf(), services.drainSeconds(), connections, listener, play, playbook);
+            List<TaskOutcome> all = new ArrayList<>(new RollbackCalls(connections, false, listener)
+                    .run(play, playbook, work, kept == null ? RollbackCalls.Around.NONE : kept));
+            if (kept != null) {
+                all.addAll(kept.outcomes());
+                kept.states().forEach(services.store()::save);
             }
+            for (TaskOutcome o : all) recap.merge(o.host(), HostRecap.ZERO.add(o), (a, b) -> a.add(o));
         }
         int exit = ExitCodes.of(recap, false);
         listener.runFinished(recap, exit);
         ran = new Ran(playbook, inventory, false, -1, null);
         return new Ended(exit, null);
     }
+
+    /**
+     * The fleet services a rollback keeps in step: the fleet state ({@code store}), the rolled back run's results, how
+     * to reach a host (null when the inventory does not list it) and how long a removed backend drains.
+     */
+    public record Services(dev.jplay.engine.fleet.FleetStateStore store, List<TaskOutcome> pastResults,
+                           java.util.function.Function<String, dev.jplay.engine.connection.HostTarget> targetOf, double drainSeconds) {}
 
     /**
      * Writes report.json, then junit.xml and report.html next to it. Those two are views of it: failing to write them

@@ -9,11 +9,11 @@ import dev.jplay.engine.playbook.BecomeKeywords;
 import dev.jplay.engine.playbook.Block;
 import dev.jplay.engine.playbook.ModuleTask;
 import dev.jplay.engine.playbook.Play;
-import dev.jplay.engine.playbook.RollbackPolicy;
 import dev.jplay.engine.playbook.ServiceSpec;
 import dev.jplay.engine.playbook.Task;
 import dev.jplay.engine.playbook.UpdatePolicy;
 import dev.jplay.protocol.AgentResult;
+import dev.jplay.protocol.Failure;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +56,10 @@ final class ServicePlay {
     private final Object syncLock = new Object();
     private long applied = Long.MIN_VALUE;
     private final ReplicaLayers replicas;
-    /** host → its start-first replacements in flight, at most {@code max_surge} at once. */
-    private final Map<String, Semaphore> surgeSlots = new ConcurrentHashMap<>();
+    /** host and update policy → its start-first replacements in flight, at most {@code max_surge} at once. */
+    private final Map<SurgeKey, Semaphore> surgeSlots = new ConcurrentHashMap<>();
+
+    private record SurgeKey(String host, UpdatePolicy policy) {}
 
     private ServicePlay(PlayContext ctx, TaskExecutor executor, List<HostRun> hosts, ServiceSpec spec, FleetState.Service stale,
                         ServiceBackends backends, RunListener listener, ReplicaLayers replicas) {
@@ -111,9 +113,14 @@ final class ServicePlay {
         if (serves()) sync(false);
     }
 
+    /** The update policy of a container task: its own {@code update:}, else the play's (Swarm's update_config on a service). */
+    UpdatePolicy policyOf(ModuleTask task) {
+        return task.update() != null ? task.update() : update;
+    }
+
     /** The order changed instances are replaced in ({@code update.order}; start-first by default with a service, see UpdatePolicy). */
-    UpdatePolicy.Order order() {
-        return update.effectiveOrder(serves(), ctx.play().rollback() != RollbackPolicy.NONE);
+    UpdatePolicy.Order order(UpdatePolicy policy) {
+        return policy.effectiveOrder(serves());
     }
 
     /** Whether a container call on {@code host} with {@code args} manages one of this play's instances. */
@@ -140,7 +147,7 @@ final class ServicePlay {
      * is removed and the old one keeps serving. Returns the new container's result, or null when the instance has no
      * address of its own to replace it beside (then it is replaced stop-first).
      */
-    AgentResult replaceStartFirst(String host, AgentSession session, Map<String, Object> args,
+    AgentResult replaceStartFirst(String host, AgentSession session, Map<String, Object> args, UpdatePolicy policy,
             boolean diff, Duration timeout, Map<String, String> env) throws InterruptedException, ExecutionException {
         String oldContainer = (String) args.get("name");
         String instance = instanceOf(host, oldContainer);
@@ -151,7 +158,7 @@ final class ServicePlay {
                 || !oldIp.equals(String.valueOf(network.get("ip"))) || current.prefixLen() == null) {
             return null;
         }
-        Semaphore slots = surgeSlots.computeIfAbsent(host, h -> new Semaphore(update.surgeFor(backends.countOn(h))));
+        Semaphore slots = surgeSlots.computeIfAbsent(new SurgeKey(host, policy), k -> new Semaphore(policy.surgeFor(backends.countOn(host))));
         slots.acquire();
         try {
             Cidr subnet = subnetOf(oldIp, current.prefixLen());
@@ -167,16 +174,17 @@ final class ServicePlay {
             @SuppressWarnings("unchecked")
             Map<String, Object> newArgs = (Map<String, Object>) withAddress(args, oldIp, newIp);
             newArgs.put("name", newContainer);
+            newArgs.put("replaces", oldContainer); // the host keeps the old revision as the new one's to roll back to
             AgentResult started = session.call("container", newArgs, false, diff, timeout, env).get();
             if (started.failed()) { // the old one keeps serving; the half-started new one goes, with its address
                 session.call("container", Map.of("name", newContainer, "state", "absent"), false, false, timeout, null).get();
                 spare.giveBack(newIp);
-                return started;
+                return oldKept(started);
             }
             replicas.containers().replacedBy(current.replaced(newIp, revision));
             backends.moved(instance, newIp); // in at its new address, out at its old one: one sync
             sync(false);
-            drain();
+            drain(policy);
             AgentResult removed = session.call("container", Map.of("name", oldContainer, "state", "absent"), false, false,
                     timeout, null).get();
             if (removed.failed()) listener.warning(host + ": the old container " + oldContainer + " of " + instance + " was not removed: " + removed.msg());
@@ -184,6 +192,19 @@ final class ServicePlay {
         } finally {
             slots.release();
         }
+    }
+
+    /**
+     * A failed start-first replacement as the run reports it: the new container's failure (its health gate's says
+     * {@code recreated}) did not replace the old container, which runs on, so there is nothing to roll back.
+     */
+    static AgentResult oldKept(AgentResult failed) {
+        Failure f = failed.error();
+        if (f == null || f.detail() == null || !f.detail().containsKey("recreated")) return failed;
+        Map<String, Object> detail = new LinkedHashMap<>(f.detail());
+        detail.put("recreated", false);
+        return new AgentResult(failed.type(), failed.id(), failed.status(), failed.changed(), failed.rc(), failed.stdout(), failed.stderr(),
+                failed.msg(), failed.diff(), failed.data(), f.withDetail(detail), failed.durationMs());
     }
 
     /** {@code value} with every whole occurrence of the address {@code from} in its strings replaced by {@code to}. */
@@ -214,16 +235,16 @@ final class ServicePlay {
     }
 
     /** The instance's container is about to be stopped or replaced: out of every host's service first, then the drain wait. */
-    void beforeStop(String host, String container) throws InterruptedException {
+    void beforeStop(String host, String container, UpdatePolicy policy) throws InterruptedException {
         String instance = instanceOf(host, container);
         backends.notServing(host, instance);
         sync(false);
-        drain();
+        drain(policy);
     }
 
-    /** Waits {@code update.drain} seconds, for connections an old backend still serves to finish. */
-    void drain() throws InterruptedException {
-        if (update.drainSeconds() > 0) Thread.sleep((long) (update.drainSeconds() * 1000));
+    /** Waits {@code drain} seconds of {@code policy}, for connections an old backend still serves to finish. */
+    private static void drain(UpdatePolicy policy) throws InterruptedException {
+        if (policy.drainSeconds() > 0) Thread.sleep((long) (policy.drainSeconds() * 1000));
     }
 
     /** A container call on an instance ended: it serves (at once, in every host's service) when it runs and passed its gate. */
@@ -236,14 +257,31 @@ final class ServicePlay {
     }
 
     /**
-     * Rollbacks keep the service's order too: an instance leaves every host's service before its container is restored
-     * (then the drain wait) and joins once the restored one runs and passed its health gate.
+     * Rollbacks keep the service's order too. A container that replaced another start-first is rolled back start-first:
+     * the old revision starts beside it under its own name and address, passes its health gate, joins every host's
+     * service while the new one leaves, {@code drain} passes, and the new one is removed; a restore that fails is
+     * removed and the new one keeps serving. A container restored in place leaves every host's service first (then the
+     * drain wait) and joins once the restored one runs and passed its health gate.
      */
     RollbackCalls.Around aroundRollback() {
         return new RollbackCalls.Around() {
             @Override
+            public boolean inService(String host, String container) {
+                return serves() && backends.isInstance(host, instanceOf(host, container));
+            }
+
+            @Override
+            public void restoredBeside(String host, String container, String restored, String ip) throws InterruptedException {
+                if (!inService(host, container)) return;
+                restoredAs(host, instanceOf(host, container), restored, ip);
+                drain(update);
+            }
+
+            @Override
             public void before(String host, String container) throws InterruptedException {
-                if (serves() && backends.isInstance(host, instanceOf(host, container)) && isServing(host, container)) beforeStop(host, container);
+                if (serves() && backends.isInstance(host, instanceOf(host, container)) && isServing(host, container)) {
+                    beforeStop(host, container, update);
+                }
             }
 
             @Override
@@ -253,6 +291,21 @@ final class ServicePlay {
                 }
             }
         };
+    }
+
+    /**
+     * The instance's previous revision runs again in {@code restored} at {@code ip} (a start-first rollback): the fleet
+     * state records that container and address, and the instance serves there from one sync that also drops the
+     * address of the container it replaces.
+     */
+    private void restoredAs(String host, String instance, String restored, String ip) {
+        FleetState.Instance current = currentInstance(instance);
+        if (current != null && ip != null) {
+            replicas.containers().replacedBy(current.replaced(ip, FleetState.Instance.revisionOf(restored)));
+            backends.moved(instance, ip);
+        }
+        backends.serving(host, instance);
+        sync(false);
     }
 
     /** A host was found unreachable: its instances leave every other host's service at the next sync. */

@@ -85,7 +85,9 @@ final class TaskAttempt {
             boolean ignored = failed && (task.ignoreErrors() || scope.ignoreErrors());
             TaskOutcome o = reporter.outcome(host, task, play, shownItem, failed ? TaskOutcome.FAILED : changed ? TaskOutcome.CHANGED : TaskOutcome.OK,
                     changed, ignored, result, started, t0, error);
-            if ("container".equals(task.module()) && args.get("name") instanceof String c) { // for RollbackPlanner
+            if ("container".equals(task.module()) && args.get("name") instanceof String named) { // for RollbackPlanner
+                // the container the result is about: a start-first replacement's new one (NAME.rN), else the one named
+                String c = !failed && result.output().get("container") instanceof Map<?, ?> m && m.get("name") instanceof String n ? n : named;
                 o = o.withContainer(c);
                 if (where.shownAs() == null) host.ranContainerTaskThrough(where.target());
             }

@@ -3,6 +3,7 @@ package dev.jplay.engine.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jplay.engine.fleet.FleetState;
 import dev.jplay.engine.ippool.AddressRange;
@@ -66,5 +67,17 @@ class StartFirstPartsTest {
         assertEquals("10.0.0.250", saved.instances().get(1).ip(), "the lease moved to the new address");
         assertEquals("web-1.r1", saved.instances().get(1).containerName());
         assertEquals("web-0.r1", saved.instances().get(0).containerName(), "the others as they were");
+    }
+
+    @Test
+    void aFailedReplacementLeavesNothingToRollBack() {
+        dev.jplay.protocol.Failure gate = new dev.jplay.protocol.Failure(dev.jplay.protocol.Step.HEALTH, "CHECK_TIMEOUT", "unhealthy",
+                Map.of("recreated", true, "check", "tcp://10.0.0.9:80"), false);
+        dev.jplay.protocol.AgentResult failed = dev.jplay.protocol.AgentResult.failed(7, gate, 5);
+        dev.jplay.protocol.AgentResult reported = ServicePlay.oldKept(failed);
+        assertEquals(false, reported.error().detail().get("recreated"), "the old container was not replaced");
+        assertEquals("tcp://10.0.0.9:80", reported.error().detail().get("check"), "the rest of the detail stays");
+        assertEquals("CHECK_TIMEOUT", reported.error().code());
+        assertTrue(reported.failed());
     }
 }

@@ -50,6 +50,12 @@ public record FleetState(int version, String app, PoolRef pool, Map<String, Stri
             return revision == 0 ? instance : instance + ".r" + revision;
         }
 
+        /** The revision a container name says: N for {@code NAME.rN}, 0 for the instance's own name. */
+        public static int revisionOf(String container) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*\\.r([1-9][0-9]{0,8})").matcher(container);
+            return m.matches() ? Integer.parseInt(m.group(1)) : 0;
+        }
+
         /** This instance moved to {@code ip} in its {@code revision}-th container (a start-first replacement). */
         public Instance replaced(String newIp, int newRevision) {
             return new Instance(name, index, host, newIp, prefixLen, gateway, newRevision == 0 ? null : newRevision);

@@ -181,6 +181,11 @@ final class ContainerHost {
         return revisions.keepAsPrevious(container);
     }
 
+    /** Before a start-first replacement starts {@code container}: {@code replaced}'s revision is the one to roll back to. */
+    boolean keepAsPrevious(String container, String replaced) {
+        return revisions.keepAsPrevious(container, replaced);
+    }
+
     void forgetPrevious(String container) {
         revisions.forgetPrevious(container);
     }

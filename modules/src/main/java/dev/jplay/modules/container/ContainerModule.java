@@ -34,11 +34,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ContainerModule implements TaskModule {
     private static final Set<String> ARGS = new HashSet<>(ContainerArgs.SPEC_ARGS);
     private static final long LOG_TAIL_BYTES = 4000;
+    /** A start-first replacement: the container this one is started beside, whose revision it rolls back to. */
+    static final String REPLACES = "replaces";
 
     static {
         ARGS.addAll(ImageRequest.ARGS);
         ARGS.addAll(List.of("image", "state", "pull", "logs", ContainerNetwork.ARG, ContainerNetwork.PORTS_ARG));
         ARGS.add("healthcheck"); // health gate and rollback: HealthGate, ContainerRollback
+        ARGS.add(REPLACES);
     }
 
     @Override
@@ -67,7 +70,7 @@ public final class ContainerModule implements TaskModule {
             if (state.equals("rolled_back")) return new ContainerRollback(host, ctx).run(spec.name(), health);
             ImageRequest request = ImageRequest.from(args, "image", true, pullPolicy(args));
             return ctx.check() ? check(spec, state, request, host, network)
-                    : apply(spec, state, request, host, network, args.bool("logs", false), health, ctx);
+                    : apply(spec, state, request, host, network, args.bool("logs", false), health, args.string(REPLACES, null), ctx);
         } catch (LaunchException e) {
             throw Failures.launch(e);
         } finally {
@@ -82,7 +85,7 @@ public final class ContainerModule implements TaskModule {
     }
 
     private ModuleResult apply(ContainerSpec spec, String state, ImageRequest request, ContainerHost host,
-            ContainerNetwork network, boolean logs, HealthCheck health, ModuleContext ctx) throws ModuleException {
+            ContainerNetwork network, boolean logs, HealthCheck health, String replaces, ModuleContext ctx) throws ModuleException {
         String name = spec.name();
         long t0 = System.nanoTime();
         EnsuredImage image = new ImageEnsurer(host, ctx).ensure(request);
@@ -97,7 +100,11 @@ public final class ContainerModule implements TaskModule {
         long t2;
         try {
             if (recreate) {
-                ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
+                if (replaces != null && !replaces.equals(name) && before.state() == ContainerState.ABSENT) {
+                    ContainerRollback.keepReplaced(host, name, replaces, ctx); // start-first: the one beside is what a rollback restores
+                } else {
+                    ContainerRollback.keepPrevious(host, name, ctx); // rollback: the replaced revision stays restorable
+                }
                 // A new container gets a new writable layer: drop the old container and whatever rootfs was left.
                 ctx.activity().now(Step.CREATE, "runc: removing the previous container " + name);
                 host.ensureAbsent(name);

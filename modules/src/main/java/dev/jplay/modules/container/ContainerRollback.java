@@ -10,6 +10,10 @@ import dev.jplay.runtime.launch.ContainerImage;
 import dev.jplay.runtime.launch.ContainerResult;
 import dev.jplay.runtime.launch.ContainerRevision;
 import dev.jplay.runtime.launch.ContainerStatus;
+import dev.jplay.runtime.launch.LaunchException;
+import dev.jplay.runtime.network.CniNetworks;
+import dev.jplay.runtime.network.NetworkAttachment;
+import dev.jplay.runtime.network.NetworkException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,10 +41,21 @@ final class ContainerRollback {
         if (host.keepAsPrevious(name)) new HealthRecords(ctx.stateDir()).keepAsPrevious(name);
     }
 
+    /**
+     * Hook before a start-first replacement creates {@code name} beside {@code replaced}: {@code replaced}'s revision, its
+     * healthcheck and its network become what {@code name} rolls back to (then {@code replaced} is removed).
+     */
+    static void keepReplaced(ContainerHost host, String name, String replaced, ModuleContext ctx) throws ModuleException {
+        if (!host.keepAsPrevious(name, replaced)) return;
+        new HealthRecords(ctx.stateDir()).keepAsPrevious(name, replaced);
+        new PreviousNetworks(ctx.stateDir()).keep(name, ContainerNetwork.networks(ctx).attachments().get(replaced));
+    }
+
     /** Hook on removal: nothing to roll back to, and the old image may be pruned. */
     static void forget(ContainerHost host, String name, ModuleContext ctx) throws ModuleException {
         host.forgetPrevious(name);
         new HealthRecords(ctx.stateDir()).forget(name);
+        new PreviousNetworks(ctx.stateDir()).forget(name);
     }
 
     /** @param override the task's healthcheck; null checks the restored revision as it was last checked */
@@ -52,6 +67,7 @@ final class ContainerRollback {
                     .put("rolled_back", false).put("container", summary(host.status(name))).build();
         }
         ContainerRevision target = previous.get();
+        if (!target.spec().name().equals(name)) return new Beside(name, target, current).run();
         if (current.isPresent() && current.get().specHash().equals(target.specHash())) {
             return ModuleResult.ok().msg("container " + name + " already runs its previous revision (" + target.imageDigest() + ")")
                     .put("rolled_back", false).put("container", summary(host.status(name))).build();
@@ -85,6 +101,92 @@ final class ContainerRollback {
         if (health != null) out.put("health", health);
         if (!boot.warnings().isEmpty()) out.put("warnings", boot.warnings());
         return out.build();
+    }
+
+    /**
+     * The previous revision was another container, which {@code name} replaced start-first: it comes back under its own
+     * name and address beside {@code name}, which keeps running (the caller removes it once the restored one serves:
+     * start-first in reverse). A restored container that fails (its health gate above all) is removed again, so a
+     * failed rollback takes nothing away.
+     */
+    private final class Beside {
+        private final String name;
+        private final ContainerRevision target;
+        private final Optional<ContainerRevision> current;
+        private final String restored;
+
+        Beside(String name, ContainerRevision target, Optional<ContainerRevision> current) {
+            this.name = name;
+            this.target = target;
+            this.current = current;
+            this.restored = target.spec().name();
+        }
+
+        ModuleResult run() throws ModuleException {
+            Optional<NetworkAttachment> network = new PreviousNetworks(ctx.stateDir()).of(name);
+            Optional<ContainerRevision> there = host.revision(restored);
+            ContainerStatus status = host.status(restored);
+            if (there.isPresent() && there.get().specHash().equals(target.specHash()) && status.isRunning()) {
+                return done(ModuleResult.ok(), "container " + name + "'s previous revision already runs beside it as " + restored, status, null);
+            }
+            if (ctx.check()) {
+                return done(ModuleResult.changed(true), "container " + name + "'s previous revision would be started beside it as " + restored
+                        + network.map(n -> " at " + n.ip()).orElse(""), status, null);
+            }
+            LocalImages.LocalImage image = previousImage(name, target);
+            CniNetworks cni = ContainerNetwork.networks(ctx);
+            try {
+                host.ensureAbsent(restored); // a leftover of the replaced container, not serving: the fleet state says `name` runs
+                if (network.isPresent()) {
+                    ctx.activity().now(Step.NETWORK, "attaching " + restored + " to its network (CNI) at " + network.get().ip());
+                    cni.attach(restored, network.get());
+                }
+                Path rootfs = host.remountRootfs(restored, image.diffIds());
+                ImageConfig config = image.config();
+                ContainerImage containerImage = new ContainerImage(target.imageDigest(),
+                        new dev.jplay.runtime.launch.ImageConfig(config.entrypoint(), config.cmd(), config.env(), config.workingDir(), config.user()),
+                        rootfs);
+                ContainerResult started = host.ensureStarted(target.spec(), containerImage);
+                HealthRecords records = new HealthRecords(ctx.stateDir());
+                HealthCheck check = records.previousCheck(name);
+                records.saveCurrent(restored, check);
+                String address = network.map(NetworkAttachment::ip).orElse(HealthGate.hostAddress(target.spec()));
+                Map<String, Object> health = check == null ? null
+                        : HealthGate.await(host, restored, check, true, address, ctx.timeout(), ctx.activity());
+                ContainerBoot.Outcome boot = ContainerBoot.converge(host, ctx, restored);
+                ModuleResult.Builder out = ModuleResult.changed(true);
+                if (health != null) out.put("health", health);
+                if (!boot.warnings().isEmpty()) out.put("warnings", boot.warnings());
+                return done(out, "container " + name + " rolled back beside it: " + restored + " runs " + target.imageDigest()
+                        + network.map(n -> " at " + n.ip()).orElse("") + " (remove " + name + " once " + restored + " serves)", started.status(),
+                        network.orElse(null));
+            } catch (ModuleException | LaunchException | NetworkException e) {
+                removeRestored(cni);
+                ModuleException failure = e instanceof ModuleException m ? m : e instanceof LaunchException l ? Failures.launch(l)
+                        : ContainerNetwork.failure((NetworkException) e, restored);
+                throw failure.detail("restored_as", restored).detail("container", name);
+            }
+        }
+
+        /** The restored container goes again: {@code name} keeps serving, nothing is left behind. */
+        private void removeRestored(CniNetworks cni) {
+            try {
+                host.ensureAbsent(restored);
+                host.removeRootfs(restored);
+                cni.detach(restored);
+                new HealthRecords(ctx.stateDir()).saveCurrent(restored, null);
+            } catch (ModuleException | RuntimeException e) {
+                ctx.activity().now(Step.ROLLBACK, "could not remove the restored container " + restored + ": " + e.getMessage());
+            }
+        }
+
+        private ModuleResult done(ModuleResult.Builder out, String msg, ContainerStatus status, NetworkAttachment network) {
+            out.msg(msg).put("rolled_back", true).put("restored_as", restored)
+                    .put("from", current.map(ContainerRollback::revisionData).orElse(null)).put("to", revisionData(target))
+                    .put("container", summary(status));
+            if (network != null) out.put("ip", network.ip());
+            return out.build();
+        }
     }
 
     /** The kept revision's image, complete and unpacked on this host. */

@@ -47,6 +47,20 @@ final class HealthRecords {
         }
     }
 
+    /** {@code replaced}'s current record becomes {@code name}'s previous one (a start-first replacement). */
+    void keepAsPrevious(String name, String replaced) throws ModuleException {
+        try {
+            if (Files.exists(current(replaced))) {
+                Files.createDirectories(dir);
+                Files.copy(current(replaced), previous(name), StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(previous(name));
+            }
+        } catch (IOException e) {
+            throw Failures.store("cannot keep the healthcheck of container '" + replaced + "'", previous(name), e);
+        }
+    }
+
     HealthCheck previousCheck(String name) throws ModuleException {
         Path file = previous(name);
         if (!Files.exists(file)) return null;

@@ -11,7 +11,10 @@ import java.util.Map;
  * connection, runOnce, noLog, remoteUser and become are the effective values (inherited from the block and play);
  * {@code local_action} is parsed into delegateTo {@code localhost}.
  */
-/** {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify). */
+/**
+ * {@code notifies} holds the handler names or listen topics of {@code notify:} ({@code notify} would clash with Object.notify).
+ * {@code update} is a container task's own {@code update:} (null: the play's), Swarm's {@code update_config} on a service.
+ */
 public record ModuleTask(
         String name,
         String module,
@@ -36,7 +39,18 @@ public record ModuleTask(
         BecomeKeywords become,
         List<String> listen,
         Location location,
-        Map<String, Location> keyLocations) implements Task {
+        Map<String, Location> keyLocations,
+        UpdatePolicy update) implements Task {
+
+    /** A task without {@code update:} (only a container task of a replicas play may have one). */
+    public ModuleTask(String name, String module, Map<String, Object> args, List<Object> when, Loop loop, String register,
+            List<String> notifies, boolean ignoreErrors, List<Object> failedWhen, List<Object> changedWhen, List<String> tags,
+            Integer timeoutSeconds, Map<String, Object> environment, String delegateTo, String remoteUser, Map<String, Object> vars,
+            Retry retry, boolean noLog, String connection, boolean runOnce, BecomeKeywords become, List<String> listen,
+            Location location, Map<String, Location> keyLocations) {
+        this(name, module, args, when, loop, register, notifies, ignoreErrors, failedWhen, changedWhen, tags, timeoutSeconds,
+                environment, delegateTo, remoteUser, vars, retry, noLog, connection, runOnce, become, listen, location, keyLocations, null);
+    }
 
     public ModuleTask {
         when = List.copyOf(when);
@@ -66,6 +80,6 @@ public record ModuleTask(
     public ModuleTask withName(String newName) {
         return new ModuleTask(newName, module, args, when, loop, register, notifies, ignoreErrors, failedWhen, changedWhen,
                 tags, timeoutSeconds, environment, delegateTo, remoteUser, vars, retry, noLog, connection, runOnce, become,
-                listen, location, keyLocations);
+                listen, location, keyLocations, update);
     }
 }

@@ -291,11 +291,6 @@ public final class PlaybookParser {
             service = ServiceSpec.parse(node.get(ServiceSpec.KEYWORD));
         }
         UpdatePolicy update = node.has(UpdatePolicy.KEYWORD) ? UpdatePolicy.parse(node.get(UpdatePolicy.KEYWORD)) : null;
-        if (update != null && update.order() == UpdatePolicy.Order.START_FIRST && rollback != RollbackPolicy.NONE) {
-            throw new PlaybookException(node.get(UpdatePolicy.KEYWORD) instanceof YamlMapping m ? m.get("order").location() : node.location(),
-                    "update order start-first cannot be combined with rollback: " + rollback.id() + " (a start-first replacement"
-                    + " removes the old container, so there is nothing to roll back to): use order stop-first, or no rollback");
-        }
         return new Play(
                 Fields.text("name", node.get("name")),
                 hosts(node),

@@ -23,7 +23,7 @@ final class TaskParser {
     static final Set<String> TASK_KEYWORDS = Set.of("name", "when", "loop", "loop_control", "register", "notify",
             "ignore_errors", "failed_when", "changed_when", "tags", "timeout", "environment", "delegate_to", "vars",
             "retries", "until", "delay", "no_log", "listen", "args", "connection", "run_once", "remote_user",
-            "become", "become_user", "become_method", "become_flags");
+            "become", "become_user", "become_method", "become_flags", UpdatePolicy.KEYWORD);
     static final Set<String> BLOCK_KEYWORDS = Set.of("name", "block", "rescue", "always", "when", "tags", "vars",
             "ignore_errors", "environment", "delegate_to", "no_log", "connection", "run_once", "remote_user",
             "become", "become_user", "become_method", "become_flags");
@@ -178,7 +178,18 @@ final class TaskParser {
                 own.become(),
                 listen,
                 node.location(),
-                at);
+                at,
+                update(module, node));
+    }
+
+    /** A container task's own {@code update:} (it overrides the play's); on any other task a mistake, located. */
+    private static UpdatePolicy update(String module, YamlMapping node) {
+        if (!node.has(UpdatePolicy.KEYWORD)) return null;
+        if (!module.equals("container")) {
+            throw new PlaybookException(node.keyLocation(UpdatePolicy.KEYWORD), "'update' is only valid on a container task (how its"
+                    + " instances are replaced) or on the play, not on a '" + module + "' task");
+        }
+        return UpdatePolicy.parse(node.get(UpdatePolicy.KEYWORD));
     }
 
     /**

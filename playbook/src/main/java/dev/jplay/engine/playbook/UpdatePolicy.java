@@ -69,22 +69,29 @@ public record UpdatePolicy(Order order, String maxSurge, double drainSeconds, Lo
         if (node instanceof YamlScalar s && s.value() instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 3600) {
             return n.doubleValue();
         }
-        Matcher d = node instanceof YamlScalar s && s.value() instanceof String str ? DURATION.matcher(str.strip()) : null;
-        if (d != null && d.matches()) {
-            double v = Double.parseDouble(d.group(1));
-            double secs = "ms".equals(d.group(2)) ? v / 1000 : "m".equals(d.group(2)) ? v * 60 : v;
-            if (secs <= 3600) return secs;
-        }
-        throw Fields.wrongType("update drain", node, "seconds from 0 to 3600 (a number, or 500ms / 5s / 1m)");
+        Double secs = node instanceof YamlScalar s && s.value() instanceof String str ? drainSeconds(str) : null;
+        if (secs != null) return secs;
+        throw Fields.wrongType("update drain", node, DRAIN_SYNTAX);
+    }
+
+    /** What a drain may be written as. */
+    public static final String DRAIN_SYNTAX = "seconds from 0 to 3600 (a number, or 500ms / 5s / 1m)";
+
+    /** A drain written as text ({@code 2}, {@code 500ms}, {@code 5s}, {@code 1m}) in seconds; null when it is not one. */
+    public static Double drainSeconds(String text) {
+        Matcher d = DURATION.matcher(text.strip());
+        if (!d.matches()) return null;
+        double v = Double.parseDouble(d.group(1));
+        double secs = "ms".equals(d.group(2)) ? v / 1000 : "m".equals(d.group(2)) ? v * 60 : v;
+        return secs <= 3600 ? secs : null;
     }
 
     /**
-     * The order this policy means in a play with ({@code hasService}) or without a service, and with or without the
-     * {@code rollback} keyword: start-first by default with a service, unless the play rolls back (a start-first
-     * replacement removes the old container, which a rollback would restore).
+     * The order this policy means in a play with ({@code hasService}) or without a service: start-first by default with
+     * a service (its rollbacks are start-first too: the host keeps the replaced revision for the new container).
      */
-    public Order effectiveOrder(boolean hasService, boolean rollsBack) {
-        return order != null ? order : hasService && !rollsBack ? Order.START_FIRST : Order.STOP_FIRST;
+    public Order effectiveOrder(boolean hasService) {
+        return order != null ? order : hasService ? Order.START_FIRST : Order.STOP_FIRST;
     }
 
     /** At most how many extra instances a host runs at once during an update ({@code max_surge} of its {@code instances}). */

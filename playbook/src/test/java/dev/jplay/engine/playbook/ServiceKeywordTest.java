@@ -77,21 +77,46 @@ class ServiceKeywordTest {
     @Test
     void updateTakesSwarmsNames() {
         UpdatePolicy u = play(REPLICAS + "  service: {name: web, port: 80}\n  update: {order: stop-first, max_surge: 25%, drain: 2s}\n").update();
-        assertEquals(UpdatePolicy.Order.STOP_FIRST, u.effectiveOrder(true, false));
+        assertEquals(UpdatePolicy.Order.STOP_FIRST, u.effectiveOrder(true));
         assertEquals(5, u.surgeFor(20));
         assertEquals(1, u.surgeFor(2));
         assertEquals(2.0, u.drainSeconds());
         UpdatePolicy none = play(REPLICAS).update();
-        assertEquals(UpdatePolicy.Order.START_FIRST, none.effectiveOrder(true, false), "start-first is the default with a service");
-        assertEquals(UpdatePolicy.Order.STOP_FIRST, none.effectiveOrder(false, false), "stop-first (the old behaviour) without one");
-        assertEquals(UpdatePolicy.Order.STOP_FIRST, none.effectiveOrder(true, true), "stop-first when the play rolls back");
-        String both = error("- hosts: all\n" + REPLICAS + "  rollback: batch\n  update: {order: start-first}\n  tasks: []\n");
-        assertTrue(both.contains("site.yml:4:") && both.contains("cannot be combined with rollback"), both);
+        assertEquals(UpdatePolicy.Order.START_FIRST, none.effectiveOrder(true), "start-first is the default with a service");
+        assertEquals(UpdatePolicy.Order.STOP_FIRST, none.effectiveOrder(false), "stop-first (the old behaviour) without one");
+        Play both = play(REPLICAS + "  rollback: batch\n  update: {order: start-first}\n");
+        assertEquals(UpdatePolicy.Order.START_FIRST, both.update().effectiveOrder(true), "start-first rolls back start-first");
         assertEquals(1, none.surgeFor(20));
         assertEquals(0.5, play("  update: {drain: 500ms, max_surge: 3}\n").update().drainSeconds());
         String bad = error("- hosts: all\n  update: {order: blue-green}\n  tasks: []\n");
         assertTrue(bad.contains("site.yml:2:") && bad.contains("start-first or stop-first"), bad);
         String badSurge = error("- hosts: all\n  update: {max_surge: 0}\n  tasks: []\n");
         assertTrue(badSurge.contains("positive count or a percentage"), badSurge);
+    }
+
+    @Test
+    void aContainerTaskHasItsOwnUpdateWhichOverridesThePlays() {
+        Playbook pb = parse("- hosts: all\n" + REPLICAS + "  service: {name: web, port: 80}\n  update: {drain: 5s}\n  tasks:\n"
+                + "    - container: {name: a, image: x}\n      update: {order: stop-first, max_surge: 2, drain: 1s}\n"
+                + "    - container: {name: b, image: x}\n");
+        ModuleTask own = (ModuleTask) pb.plays().get(0).tasks().get(0);
+        assertEquals(UpdatePolicy.Order.STOP_FIRST, own.update().effectiveOrder(true));
+        assertEquals(2, own.update().surgeFor(10));
+        assertEquals(1.0, own.update().drainSeconds());
+        assertNull(((ModuleTask) pb.plays().get(0).tasks().get(1)).update(), "none of its own: the play's applies");
+        assertEquals(1.0, own.withName("renamed").update().drainSeconds(), "kept under another title (roles)");
+
+        String elsewhere = assertThrows(PlaybookException.class, () -> new PlaybookParser(Set.of("container", "command"))
+                .parse("- hosts: all\n  tasks:\n    - command: echo hi\n      update: {drain: 1s}\n", Path.of("/play/site.yml"))).getMessage();
+        assertTrue(elsewhere.contains("site.yml:4:7") && elsewhere.contains("only valid on a container task"), elsewhere);
+        String badOrder = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {order: rolling}\n");
+        assertTrue(badOrder.contains("site.yml:4:23") && badOrder.contains("start-first or stop-first"), badOrder);
+        String badKey = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {drian: 1s}\n");
+        assertTrue(badKey.contains("site.yml:4:16") && badKey.contains("unknown update key 'drian'"), badKey);
+        assertEquals(0.5, UpdatePolicy.drainSeconds("500ms"), "jplay rollback --drain takes the same syntax");
+        assertEquals(60.0, UpdatePolicy.drainSeconds("1m"));
+        assertNull(UpdatePolicy.drainSeconds("2h"));
+        String badDrain = error("- hosts: all\n  tasks:\n    - container: {name: a, image: x}\n      update: {drain: soon}\n");
+        assertTrue(badDrain.contains("site.yml:4:23") && badDrain.contains("update drain"), badDrain);
     }
 }

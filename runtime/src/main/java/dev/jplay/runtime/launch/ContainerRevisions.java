@@ -41,6 +41,15 @@ public final class ContainerRevisions {
         return locks.locked(name, () -> keep(name, ContainerFiles.of(containersDir, name)));
     }
 
+    /**
+     * Keeps the current revision of the container {@code replaced} as the one {@code name} rolls back to: a start-first
+     * replacement starts {@code name} beside {@code replaced}, which is then removed. False when {@code replaced} does
+     * not exist.
+     */
+    public boolean keepAsPrevious(String name, String replaced) {
+        return locks.locked(replaced, () -> keep(name, ContainerFiles.of(containersDir, replaced)));
+    }
+
     /** The revision kept by the last {@link #keepAsPrevious}, if any. */
     public Optional<ContainerRevision> previous(String name) {
         return locks.locked(name, () -> read(name));

@@ -164,6 +164,7 @@ public final class CniNetworks {
             Map<String, Object> result = plugins.invoke(CniPlugins.Command.ADD, configs.bridge(attachment), eth);
             CniResult.parse(result, INTERFACE, attachment.bridge()); // fails early on a result we could not report
             if (!attachment.ports().isEmpty()) plugins.invoke(CniPlugins.Command.ADD, configs.portmap(attachment, result), eth);
+            forgetNeighbour(attachment);
             AttachmentRecord record = new AttachmentRecord(container, attachment, netns.toString(), cniId, INTERFACE, result);
             store.write(record);
             return record;
@@ -184,6 +185,23 @@ public final class CniNetworks {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The host forgets the MAC address it last saw at the container's address: a reused address (a start-first spare
+     * given back, a restored revision at its old address, a recreate) otherwise stays unreachable until the kernel's
+     * stale entry for the old veth fails its probes, 5-10 s (measured: every health check of a container restored at
+     * its old address timed out after 3 s). Best effort: without iproute2 the entry ages out as before.
+     */
+    private void forgetNeighbour(NetworkAttachment attachment) {
+        Optional<Path> ip = HostTools.current().find("ip");
+        if (ip.isEmpty()) return;
+        try {
+            dev.jplay.runtime.fs.HostCommand.run(List.of(ip.get().toString(), "neigh", "flush", "dev", attachment.bridge(), "to",
+                    attachment.ip()), java.time.Duration.ofSeconds(10));
+        } catch (dev.jplay.runtime.fs.HostCommand.Failed e) {
+            // the entry ages out as before
         }
     }
 

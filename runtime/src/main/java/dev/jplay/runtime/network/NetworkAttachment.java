@@ -104,7 +104,7 @@ public record NetworkAttachment(
     }
 
     /** The JSON form shown above; optional fields that are null are left out. */
-    Map<String, Object> toJson() {
+    public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bridge", bridge);
         m.put("ip", ip);
@@ -122,7 +122,7 @@ public record NetworkAttachment(
      * From {@link #toJson()}'s form; validated like any other attachment. A record written before masquerade existed
      * has none (the bridge plugin ran with {@code ipMasq: false} then).
      */
-    static NetworkAttachment fromJson(Map<String, Object> m) {
+    public static NetworkAttachment fromJson(Map<String, Object> m) {
         Integer prefixLen = Json.intValue(m, "prefix_len");
         List<String> ports = new ArrayList<>();
         if (m.get("ports") instanceof List<?> list) list.forEach(p -> ports.add(String.valueOf(p)));
