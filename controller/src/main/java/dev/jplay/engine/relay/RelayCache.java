@@ -51,9 +51,9 @@ public final class RelayCache {
         this.maxBytes = maxBytes;
     }
 
-    /** {@code $JPLAY_RELAY_CACHE}, else {@code $XDG_CACHE_HOME/jplay/relay}, else {@code ~/.cache/jplay/relay}. */
+    /** System property {@code jplay.relay.cache} (tests), else {@code $JPLAY_RELAY_CACHE}, else {@code $XDG_CACHE_HOME/jplay/relay}, else {@code ~/.cache/jplay/relay}. */
     public static RelayCache openDefault() throws IOException {
-        String dir = System.getenv("JPLAY_RELAY_CACHE");
+        String dir = System.getProperty("jplay.relay.cache", System.getenv("JPLAY_RELAY_CACHE"));
         Path root;
         if (dir != null && !dir.isBlank()) {
             root = Path.of(dir);

@@ -18,6 +18,7 @@ final class BatchLoop {
     private final RunOptions options;
     private final RunListener listener;
     private volatile BatchGate batchGate = BatchGate.OPEN;
+    private volatile ImagePrestager prestager;
     private volatile RunJournal journal = RunJournal.create(null, null, null, null);
 
     BatchLoop(RunHosts hosts, RollbackPlanner rollbacks, HandlerRunner handlers, StopSignal stop, RunOptions options,
@@ -36,6 +37,10 @@ final class BatchLoop {
 
     void setBatchGate(BatchGate gate) {
         this.batchGate = gate == null ? BatchGate.OPEN : gate;
+    }
+
+    void setPrestager(ImagePrestager prestager) {
+        this.prestager = prestager;
     }
 
     void runBatches(int playIndex, Play play, PlayContext ctx, List<List<HostRun>> computed, PlayStrategy strategy) {
@@ -59,6 +64,10 @@ final class BatchLoop {
             }
             if (planned.size() > 1) listener.batchStarted(play.displayName(), batchNo, entry.hosts());
             journal.mark(playIndex, i, RunJournal.RUNNING);
+            if (prestager != null && i + 1 < planned.size() && !RunJournal.DONE.equals(planned.get(i + 1).status())) {
+                // the next batch fetches its images while this one runs and waits on its health gates
+                prestager.start(ctx, planned.get(i + 1).hosts().stream().map(hosts::get).toList());
+            }
             BatchState state = new BatchState();
             TaskScope scope = TaskScope.root(play.tags());
             try {

@@ -35,6 +35,10 @@ final class ModuleDispatcher {
         this.reporter = reporter;
     }
 
+    ImageRelayStep relays() {
+        return relays;
+    }
+
     /** The module's result, or null when the host is unreachable. */
     TaskResult invoke(PlayContext play, HostRun host, ModuleTask task, Map<String, Object> args,
                                Map<String, String> env, Map<String, Object> vars, ExecutionTargets.Where where) {
