@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Pre-staging during a rolling update: while batch k runs (its containers start, its health gates wait), the hosts
  * of batch k+1 already fetch and unpack the images of the play's {@code container} tasks (pull only: the
- * {@code image} module, nothing is launched or stopped), so their turn finds the image present. A host with
+ * {@code image} module, nothing is launched or stopped), so their turn finds the image present; batch k+1 starts
+ * once its pre-stage is done (it would otherwise wait on the same blobs' ingest locks). A host with
  * {@code jplay_image_pull: relay} gets it relayed.
  *
  * <p>On by default because it cannot change what the run does: only content-addressed blobs and layers are added to
@@ -62,18 +64,23 @@ final class ImagePrestager {
         });
     }
 
-    /** Starts pre-staging {@code next}'s hosts in the background; returns at once. */
-    void start(PlayContext ctx, List<HostRun> next) {
-        if (check) return;
+    /**
+     * Starts pre-staging {@code next}'s hosts in the background; returns at once. The future completes when every
+     * host is done (each fetch within its module's deadline); it never completes exceptionally.
+     */
+    CompletableFuture<Void> start(PlayContext ctx, List<HostRun> next) {
+        if (check) return CompletableFuture.completedFuture(null);
         List<ModuleTask> tasks = new ArrayList<>();
         collect(ctx.play().tasks(), tasks);
-        if (tasks.isEmpty()) return;
+        List<CompletableFuture<Void>> hosts = new ArrayList<>();
+        if (tasks.isEmpty()) return CompletableFuture.completedFuture(null);
         for (HostRun host : next) {
             if (host.failedInPlay() || host.unreachable()) continue;
-            pool.execute(() -> {
+            hosts.add(CompletableFuture.runAsync(() -> {
                 for (ModuleTask task : tasks) prestage(ctx, host, task);
-            });
+            }, pool));
         }
+        return CompletableFuture.allOf(hosts.toArray(CompletableFuture[]::new));
     }
 
     /** Container tasks that always run on the play's hosts: not under a {@code when}, no loop, not delegated. */
