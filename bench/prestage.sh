@@ -5,6 +5,8 @@
 # and without (-e jplay_prestage=false), alternating, ROUNDS times each, in one run.
 #
 #   bench/prestage.sh [HOSTS] [SERIAL]        (defaults 6 2; env ROUNDS=2 LAYER_MB=96 MIN_HEALTHY=3s KEEP=1)
+# PULL=relay: every host gets `jplay_image_pull: relay` (the controller pulls once and relays over SSH; its relay
+# cache is in the work directory), so the same comparison measures the relay too.
 # Needs root, docker-registry, skopeo, umoci, runc. Every address used is on this machine (the fleet's bridge).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +33,10 @@ trap 'exit 130' INT TERM HUP
 [ ! -e "/run/jplay-fleet/$PREFIX" ] || { echo "a fleet '$PREFIX' exists already (not ours: left alone)" >&2; exit 1; }
 FLEET_OURS=1
 "$FLEET" up "$HOSTS" --prefix "$PREFIX" --out "$WORK/fleet" >/dev/null
+if [ "${PULL:-registry}" = relay ]; then
+  sed -i 's/^\(          ansible_host: .*\)$/\1\n          jplay_image_pull: relay/' "$WORK/fleet/inventory.yml"
+  export JPLAY_RELAY_CACHE="$WORK/relay-cache"
+fi
 
 PORT=$(( 20000 + RANDOM % 20000 ))
 while ss -ltn | grep -q ":$PORT "; do PORT=$(( PORT + 1 )); done
@@ -86,7 +92,7 @@ run() { # LABEL IMAGE EXTRA... ; prints wall ms
 
 # The first apply of the fleet starts agents and prepares hosts: untimed, on an image of its own.
 run warm "$(new_image warm)" >/dev/null
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $HOSTS hosts, serial $SERIAL, image layer ${LAYER_MB} MB random"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); $HOSTS hosts, serial $SERIAL, image layer ${LAYER_MB} MB random, pull ${PULL:-registry}"
 printf '| round | with pre-staging (ms) | without (ms) | pre-staged hosts |\n|---|---|---|---|\n'
 for r in $(seq 1 "$ROUNDS"); do
   on_img=$(new_image "on$r"); off_img=$(new_image "off$r")
@@ -99,5 +105,13 @@ for r in $(seq 1 "$ROUNDS"); do
   none=$(grep -c '"event":"image_prestaged"' "$WORK/run-off$r/events.jsonl" || true)
   [ "$none" = 0 ] || { echo "pre-staging ran with jplay_prestage=false" >&2; exit 1; }
   printf '| %d | %d | %d | %d |\n' "$r" "$on" "$off" "$staged"
+  if [ "${PULL:-registry}" = relay ]; then # what the pre-stage events say of each relay: bytes sent and time
+    python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e.get("event") == "image_prestaged" and "relay" in e:
+        r = e["relay"]; print("    relay to %s: %d blobs, %.1f MB in %d ms (incl. verify, ingest and unpack on the host)" % (e["host"], r["blobs_sent"], r["bytes_sent"] / 1e6, r["millis"]))' \
+      "$WORK/run-on$r/events.jsonl"
+  fi
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
