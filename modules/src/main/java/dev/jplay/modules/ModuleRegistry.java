@@ -51,6 +51,7 @@ public final class ModuleRegistry {
         r.add(new dev.jplay.modules.accounts.UserModule());
         r.add(new dev.jplay.modules.accounts.GroupModule());
         r.add(dev.jplay.modules.service.ServiceModule.systemdService());
+        r.add(new dev.jplay.modules.container.ImageRelayModule());
         return r;
     }
 

@@ -40,7 +40,8 @@ public final class ModuleDeadlines {
             Map.entry("get_url", Duration.ofHours(1)),          // a large download; connecting is bounded by its timeout (10 s)
             Map.entry("unarchive", Duration.ofHours(1)),        // a large archive
             Map.entry("user", Duration.ofMinutes(10)),
-            Map.entry("group", Duration.ofMinutes(10)));
+            Map.entry("group", Duration.ofMinutes(10)),
+            Map.entry("image_relay", Duration.ofMinutes(30)));  // one relayed blob copied into the store, or one image's unpack
 
     private ModuleDeadlines() {}
 

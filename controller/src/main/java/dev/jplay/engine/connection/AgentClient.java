@@ -64,6 +64,7 @@ final class AgentClient implements AgentSession {
     @Override public AgentHello hello() { return hello; }
     @Override public StartupReport startup() { return startup; }
     @Override public boolean isOpen() { return failure == null && !closing; }
+    @Override public FileStaging staging() throws IOException { return process.staging(); }
 
     @Override
     public CompletableFuture<AgentResult> call(String module, Map<String, Object> args, boolean check, boolean diff,

@@ -25,4 +25,9 @@ interface AgentProcess {
      * without blocking; {@link #destroy} then ends it even if another agent shares it.
      */
     default void abandon() {}
+
+    /** Files written beside the agent on a channel of their own (see {@link FileStaging}). */
+    default FileStaging staging() throws java.io.IOException {
+        throw new java.io.IOException("this transport cannot stage files");
+    }
 }

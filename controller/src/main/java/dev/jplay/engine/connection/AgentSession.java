@@ -32,6 +32,14 @@ public interface AgentSession extends AutoCloseable {
         return call(module, args, false, false, null, null);
     }
 
+    /**
+     * Opens a way to write files to the host beside this agent, on a channel of their own (an SSH host: SFTP on the
+     * same connection), for the agent to consume; the caller closes it.
+     */
+    default FileStaging staging() throws java.io.IOException {
+        throw new java.io.IOException("files cannot be staged on " + target().describe());
+    }
+
     /** False once the agent died, broke the protocol or the session was closed. */
     boolean isOpen();
 

@@ -42,6 +42,12 @@ final class SshAgentProcess implements AgentProcess {
         return status == null ? null : "exit status " + status;
     }
 
+    /** An SFTP session on the host's connection: a second channel, the agent's lines are not touched. */
+    @Override
+    public FileStaging staging() throws IOException {
+        return SftpStaging.open(connection.client());
+    }
+
     /** Closes this exec channel but keeps the connection (used between provisioning steps). */
     void closeChannel() {
         try {

@@ -18,6 +18,7 @@ final class BatchLoop {
     private final RunOptions options;
     private final RunListener listener;
     private volatile BatchGate batchGate = BatchGate.OPEN;
+    private volatile ImagePrestager prestager;
     private volatile RunJournal journal = RunJournal.create(null, null, null, null);
 
     BatchLoop(RunHosts hosts, RollbackPlanner rollbacks, HandlerRunner handlers, StopSignal stop, RunOptions options,
@@ -38,11 +39,17 @@ final class BatchLoop {
         this.batchGate = gate == null ? BatchGate.OPEN : gate;
     }
 
+    void setPrestager(ImagePrestager prestager) {
+        this.prestager = prestager;
+    }
+
     void runBatches(int playIndex, Play play, PlayContext ctx, List<List<HostRun>> computed, PlayStrategy strategy) {
         List<RunJournal.BatchEntry> planned = journal.batches(playIndex, play.displayName(),
                 computed.stream().map(b -> b.stream().map(h -> h.name).toList()).toList());
+        java.util.concurrent.CompletableFuture<Void> prestaged = java.util.concurrent.CompletableFuture.completedFuture(null);
         for (int i = 0; i < planned.size(); i++) {
             if (stop.stopped()) throw new RunInterruptedException();
+            awaitPrestage(prestaged);
             int batchNo = i + 1;
             RunJournal.BatchEntry entry = planned.get(i);
             List<HostRun> batch = entry.hosts().stream().map(hosts::get).toList();
@@ -59,6 +66,10 @@ final class BatchLoop {
             }
             if (planned.size() > 1) listener.batchStarted(play.displayName(), batchNo, entry.hosts());
             journal.mark(playIndex, i, RunJournal.RUNNING);
+            if (prestager != null && i + 1 < planned.size() && !RunJournal.DONE.equals(planned.get(i + 1).status())) {
+                // the next batch fetches its images while this one runs and waits on its health gates
+                prestaged = prestager.start(ctx, planned.get(i + 1).hosts().stream().map(hosts::get).toList());
+            }
             BatchState state = new BatchState();
             TaskScope scope = TaskScope.root(play.tags());
             try {
@@ -92,6 +103,26 @@ final class BatchLoop {
                 stop.stop();
                 return;
             }
+        }
+    }
+
+    /** Lets this batch's pre-stage (started with the previous batch) finish: its blobs would be the tasks' to wait for. */
+    private void awaitPrestage(java.util.concurrent.CompletableFuture<Void> prestaged) {
+        try {
+            while (true) {
+                if (stop.stopped()) throw new RunInterruptedException(); // a stop does not wait for fetches
+                try {
+                    prestaged.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                    return;
+                } catch (java.util.concurrent.TimeoutException stillFetching) {
+                    // look at the stop signal again
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunInterruptedException();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // never: each host's pre-stage drops its own failures
         }
     }
 

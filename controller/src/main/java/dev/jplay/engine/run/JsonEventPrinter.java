@@ -50,6 +50,13 @@ public final class JsonEventPrinter implements RunListener {
     }
 
     @Override
+    public void imagePrestaged(String host, Map<String, Object> data) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>(data);
+        f.put("host", host);
+        events.emit("image_prestaged", f);
+    }
+
+    @Override
     public void runtimePushed(String host, StartupReport.RuntimePush push) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("host", host);

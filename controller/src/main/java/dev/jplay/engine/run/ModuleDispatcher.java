@@ -22,6 +22,7 @@ final class ModuleDispatcher {
     private final Connections connections;
     private final ControllerModules controllerModules;
     private final HostPreparation preparation;
+    private final ImageRelayStep relays;
     private final RunOptions options;
     private final TaskReporter reporter;
 
@@ -30,8 +31,13 @@ final class ModuleDispatcher {
         this.connections = connections;
         this.controllerModules = controllerModules;
         this.preparation = preparation;
+        this.relays = new ImageRelayStep(options.check());
         this.options = options;
         this.reporter = reporter;
+    }
+
+    ImageRelayStep relays() {
+        return relays;
     }
 
     /** The module's result, or null when the host is unreachable. */
@@ -71,6 +77,8 @@ final class ModuleDispatcher {
         try {
             TaskResult unprepared = preparation.before(host, task, call.args(), vars, where.target(), session);
             if (unprepared != null) return unprepared;
+            ImageRelayStep.Relayed relayed = relays.before(host, task, call.args(), vars, where.target(), session);
+            if (relayed.failed() != null) return relayed.failed();
             boolean gathering = "setup".equals(call.module()) && where.shownAs() == null;
             if (gathering) {
                 TaskResult known = HostFacts.reuse(host, call.args());
@@ -92,6 +100,7 @@ final class ModuleDispatcher {
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
             if (instance) service.containerDone(host.name, call.args(), r.failed());
             TaskResult result = TaskResult.of(r);
+            ImageRelayStep.after(relayed, call.module(), result);
             if (gathering && !r.failed()) HostFacts.remember(host, call.args(), result);
             return result;
         } catch (ExecutionException e) {

@@ -62,6 +62,7 @@ public final class PlaybookRunner implements AutoCloseable {
         this.linear = new LinearStrategy(blocks);
         this.free = new FreeStrategy(blocks, forks);
         this.batches = new BatchLoop(hosts, rollbacks, handlers, stop, options, this.listener);
+        batches.setPrestager(executor.prestager());
     }
 
     /** The modules a playbook may name (controller-side and agent-side). */

@@ -26,6 +26,9 @@ public interface RunListener {
 
     default void runFinished(Map<String, HostRecap> recap, int exitCode) {}
 
+    /** A host of the next batch fetched a container task's image ahead of its turn ({@link ImagePrestager}; any thread). */
+    default void imagePrestaged(String host, Map<String, Object> data) {}
+
     static RunListener all(List<RunListener> listeners) {
         return new RunListener() {
             @Override public void runStarted(String p) { listeners.forEach(l -> l.runStarted(p)); }
@@ -36,6 +39,7 @@ public interface RunListener {
             @Override public void warning(String m) { listeners.forEach(l -> l.warning(m)); }
             @Override public void runtimePushed(String h, StartupReport.RuntimePush p) { listeners.forEach(l -> l.runtimePushed(h, p)); }
             @Override public void runFinished(Map<String, HostRecap> r, int c) { listeners.forEach(l -> l.runFinished(r, c)); }
+            @Override public void imagePrestaged(String h, Map<String, Object> d) { listeners.forEach(l -> l.imagePrestaged(h, d)); }
         };
     }
 }

@@ -40,4 +40,11 @@ final class SecretValuesMask implements RunListener {
 
     @Override public void runtimePushed(String host, StartupReport.RuntimePush push) { next.runtimePushed(host, push); }
     @Override public void runFinished(Map<String, HostRecap> recap, int exitCode) { next.runFinished(recap, exitCode); }
+
+    @Override
+    public void imagePrestaged(String host, Map<String, Object> data) {
+        Map<String, Object> masked = new java.util.LinkedHashMap<>(data);
+        if (masked.get("image") != null) masked.put("image", Redaction.mask(masked.get("image").toString(), VaultSecrets.installed().decryptedValues()));
+        next.imagePrestaged(host, masked);
+    }
 }

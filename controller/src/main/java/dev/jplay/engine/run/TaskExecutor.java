@@ -21,6 +21,7 @@ final class TaskExecutor {
     private final TaskReporter reporter;
     private final TaskAttempt attempt;
     private final ItemLoop items;
+    private final ImagePrestager prestager;
 
     TaskExecutor(Templater templater, Expressions expressions, Connections connections,
                  ControllerModules controllerModules, ExecutionTargets targets, RunOptions options, RunListener listener) {
@@ -31,6 +32,13 @@ final class TaskExecutor {
         RetryLoop retries = new RetryLoop(dispatcher, new ResultOverrides(expressions), expressions);
         this.attempt = new TaskAttempt(templater, expressions, taskTargets, retries, reporter);
         this.items = new ItemLoop(templater, attempt, new ParallelItems(attempt), reporter);
+        this.prestager = new ImagePrestager(templater, taskTargets, connections, dispatcher.relays(), listener, options.check(),
+                options.forks());
+    }
+
+    /** Fetches the next batch's images while a batch runs. */
+    ImagePrestager prestager() {
+        return prestager;
     }
 
     /** The command line's become settings (and password). */

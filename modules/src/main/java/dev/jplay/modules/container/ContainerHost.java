@@ -283,6 +283,8 @@ final class ContainerHost {
 
     ImageService imageService() { return imageService; }
 
+    ContentStore content() { return content; }
+
     LocalImages localImages() { return localImages; }
 
     /** Mounting, runc and cgroups need root; say so before anything half-happens. */

@@ -28,19 +28,23 @@ final class ImageEnsurer {
     private final LocalImages local;
     private final Activity activity;
     private final RegistryAuthenticator authenticator;
+    /** The agent's state, for images the controller relayed in this run ({@link ImageRelayModule}); may be empty. */
+    private final java.util.Map<String, Object> agentState;
 
     /** For {@link #findLocal} only: no registry is asked. */
     ImageEnsurer(ContainerHost host) {
-        this(host, new Activity(), new RegistryAuthenticator());
+        this(host, new Activity(), new RegistryAuthenticator(), java.util.Map.of());
     }
 
     /** Pulls say what they do in the task's activity and share the agent's registry tokens. */
     ImageEnsurer(ContainerHost host, ModuleContext ctx) {
-        this(host, ctx.activity(), RegistryAccess.authenticator(ctx));
+        this(host, ctx.activity(), RegistryAccess.authenticator(ctx), ctx.agentState());
     }
 
-    private ImageEnsurer(ContainerHost host, Activity activity, RegistryAuthenticator authenticator) {
+    private ImageEnsurer(ContainerHost host, Activity activity, RegistryAuthenticator authenticator,
+                         java.util.Map<String, Object> agentState) {
         this.host = host;
+        this.agentState = agentState;
         this.local = host.localImages();
         this.activity = activity;
         this.authenticator = authenticator;
@@ -63,7 +67,10 @@ final class ImageEnsurer {
 
     /** Applies the pull policy: local if allowed and complete, else a pull (which skips blobs already here). */
     EnsuredImage ensure(ImageRequest request) throws ModuleException {
-        if (request.policy() != PullPolicy.ALWAYS) {
+        // A relayed image was resolved by the controller in this run: pull always was honoured there, and this host
+        // cannot reach the registry anyway.
+        boolean relayed = ImageRelayModule.relayedDigest(agentState, request.reference()) != null;
+        if (request.policy() != PullPolicy.ALWAYS || relayed) {
             Optional<EnsuredImage> present = findLocal(request);
             if (present.isPresent()) return present.get();
             if (request.policy() == PullPolicy.NEVER) {
