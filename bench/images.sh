@@ -56,6 +56,8 @@ if [ ! -S /var/run/docker.sock ]; then
   for _ in $(seq 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
 fi
 docker info >/dev/null
+# an earlier run's tags of the same images (another registry port) would keep their layers in docker: pulls then cost nothing
+docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^127\.0\.0\.1:[0-9]+/bench/(img|big):' | xargs -r docker rmi -f >/dev/null
 
 mkdir -p "$WORK"
 rm -rf "$WORK/registry" "$WORK/runs"
