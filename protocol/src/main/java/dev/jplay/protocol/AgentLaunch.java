@@ -14,7 +14,8 @@ import java.util.List;
  *                                                        hello   first   RSS
  * JDK 17, no flags                                        67-100   76-112  45 MB
  * JDK 17, {@link #JVM_FLAGS}                              67       76      40 MB
- *   of which -XX:TieredStopAtLevel=1 alone                76       88      42 MB  (the others: RSS, not time)
+ *   of which -XX:TieredStopAtLevel=1 alone                76       88      42 MB  (the others: RSS, not time;
+ *                                                        since dropped: C1 hashes 10x slower, see JVM_FLAGS)
  * JDK 17, JVM_FLAGS + AppCDS archive of the agent         45       48      37 MB
  * JDK 25, JVM_FLAGS                                       57       72      45 MB
  * JDK 25, JVM_FLAGS + -XX:+AutoCreateSharedArchive        35       45      42 MB
@@ -38,11 +39,19 @@ import java.util.List;
 public final class AgentLaunch {
     /** Flags for every launch, JDK 17 to 25. */
     public static final List<String> JVM_FLAGS = List.of(
-            "-XX:TieredStopAtLevel=1",      // C1 only: the agent is short-lived and I/O-bound
+            // No -XX:TieredStopAtLevel=1 (C1 only) any more: C1 has no SHA-256 intrinsic, and an image pull hashes every
+            // byte twice (blob digest, diff_id). SHA-256 of 60 MB, same moment, loaded 2-core machine: 6.6 s C1-only,
+            // 0.53 s tiered (C2 uses SHA-NI). C2 compiles only the few truly hot loops (thresholds x5 below).
             // Compile 5x later: a run's agent compiles mostly code it runs a few hundred times, and C1 was 15-20%
             // of all CPU of a 10-host first run; truly hot loops (digests, copies) still compile within ms.
             // 10 hosts x 10 containers on 2 cores: 19.4-20.1 -> 16.7 s CPU, 10.8-11.2 -> 9.4 s first run.
             "-XX:CompileThresholdScaling=5",
+            // ...but SHA-256 compiles 20x earlier: C2's SHA-NI intrinsic came 0.7 s after start instead of 1.9 s (loaded
+            // machine), and a cold pull hashes at C2 speed from its first megabytes. "quiet": no CompileCommand echo on
+            // stdout (the protocol channel). No '*' in a flag: the start script passes them to sh unquoted.
+            "-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.SHA2::implCompress0,0.05",
+            "-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.DigestBase::implCompressMultiBlock0,0.05",
             "-XX:+UseSerialGC",             // least memory and threads for a small heap
             "-Xss512k",                     // worker threads only run modules
             "-XX:-UsePerfData",             // no hsperfdata file in /tmp, less start-up

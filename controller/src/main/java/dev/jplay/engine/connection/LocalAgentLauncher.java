@@ -8,6 +8,7 @@ import dev.jplay.protocol.BoundedLineReader;
 import dev.jplay.protocol.Protocol;
 import dev.jplay.protocol.Step;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,11 +38,11 @@ final class LocalAgentLauncher {
                     + System.getProperty("user.name"));
         }
         boolean written = ensureJar(host);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(AgentLaunch.JVM_FLAGS);
-        command.add("-jar");
-        command.add(cacheDir.resolve(jar.fileName()).toString());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path jarFile = cacheDir.resolve(jar.fileName());
+        Path archive = archiveFor(jarFile, System.getProperty("java.home"), System.getProperty("java.vm.version"));
+        boolean recording = !usableArchive(archive, jarFile);
+        List<String> command = recording ? recordingCommand(java, jarFile, archive) : archivedCommand(java, jarFile, archive);
         Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
@@ -50,7 +51,7 @@ final class LocalAgentLauncher {
         } catch (IOException e) {
             throw new ConnectionException(host, Step.AGENT, "EXEC_FAILED", "cannot start " + command + ": " + e.getMessage(), e);
         }
-        LocalAgentProcess agent = new LocalAgentProcess(process, target.name());
+        LocalAgentProcess agent = new LocalAgentProcess(process, target.name(), recording);
         BoundedLineReader lines = new BoundedLineReader(agent.stdout(), Protocol.MAX_LINE_BYTES);
         FirstLine first = FirstLine.read(lines, startTimeout, agent::destroy);
         String line = first.line();
@@ -68,6 +69,51 @@ final class LocalAgentLauncher {
             throw new ConnectionException(host, Step.AGENT, "PROTOCOL", "the agent's first line is not a valid hello ("
                     + v.getMessage() + ")");
         }
+    }
+
+    /**
+     * The agent's class-data archive (AppCDS, the agent's own classes; ~25 ms less to its hello, see {@link AgentLaunch})
+     * for one java: beside the cached jar, whose name carries its content hash, and named by that java too, because an
+     * archive maps only into the JVM that wrote it. A new agent build or another java thus gets its own archive.
+     */
+    static Path archiveFor(Path jarFile, String javaHome, String vmVersion) {
+        String javaId = AgentJar.sha256Hex((javaHome + "\n" + vmVersion).getBytes(StandardCharsets.UTF_8));
+        return jarFile.resolveSibling(jarFile.getFileName() + "." + javaId.substring(0, 12) + ".jsa");
+    }
+
+    /**
+     * An archive records its jar's size and mtime; the JVM ignores it if the jar was rewritten since (a deleted and
+     * rewritten cache), and would do so on every start: such an archive is deleted, to be recorded again.
+     */
+    static boolean usableArchive(Path archive, Path jarFile) {
+        try {
+            if (!Files.isRegularFile(archive)) return false;
+            if (Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jarFile)) >= 0) return true;
+            Files.deleteIfExists(archive);
+        } catch (IOException e) {
+            // unreadable or undeletable: start without it; the recording run's rename replaces it
+        }
+        return false;
+    }
+
+    private static List<String> archivedCommand(String java, Path jarFile, Path archive) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(AgentLaunch.JVM_FLAGS);
+        command.add("-XX:SharedArchiveFile=" + archive);
+        command.add("-jar");
+        command.add(jarFile.toString());
+        return command;
+    }
+
+    /**
+     * The first start of a jar on this java records the archive as the agent exits: the same shell as on remote hosts
+     * ({@link AgentLaunch#startScript}), which renames it into place only after a normal exit. The paths come in as
+     * $1 and $2, so no character in them is the shell's.
+     */
+    private static List<String> recordingCommand(String java, Path jarFile, Path archive) {
+        return List.of("/bin/sh", "-c", "J=\"$1\"; A=\"$2\"\n" + AgentLaunch.startScript(AgentLaunch.quote(java), "$A", List.of()),
+                "jplay-agent", jarFile.toString(), archive.toString());
     }
 
     /** Writes the cached jar when missing (temp file, verify, atomic rename); true if it wrote it. */

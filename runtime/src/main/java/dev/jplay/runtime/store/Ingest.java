@@ -11,13 +11,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One blob being written into a {@link ContentStore}; holds the digest's ingest lock until closed. Bytes are
  * hashed as they are appended, so {@link #commit()} verifies without re-reading. A resumed ingest re-hashes the
  * partial file it continues.
+ *
+ * <p>The fsync that {@link #commit()} needs before the blob may appear is started early: every {@link #FLUSH_EVERY}
+ * bytes a background thread flushes what was written so far (fdatasync, while the download goes on), so the disk
+ * writes overlap the download and the commit only waits for the tail, not for a whole blob's writeback.
  */
 public final class Ingest implements Closeable {
+    /** Start a background flush after this many new bytes: a few per ~100 MB layer, each covering the bytes before. */
+    static final long FLUSH_EVERY = 16L << 20;
+    private static final ExecutorService FLUSHER = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "jplay-ingest-flush");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final ContentStore store;
     private final Digest expected;
     private final long expectedSize;
@@ -29,6 +45,11 @@ public final class Ingest implements Closeable {
     private long offset;
     private boolean verified;
     private boolean closed;
+    /** Bytes written since the last background flush started, and that flush (null: none running). */
+    private long unflushed;
+    private Future<?> flushing;
+    /** Background flushes started: a test checks that big blobs get them. */
+    private int flushes;
 
     Ingest(ContentStore store, Digest expected, long expectedSize, Path partial, FileClaim lock) throws IOException {
         this.store = store;
@@ -86,6 +107,38 @@ public final class Ingest implements Closeable {
         while (buffer.hasRemaining()) out.write(buffer);
         hash.update(bytes, from, length);
         offset += length;
+        unflushed += length;
+        if (unflushed >= FLUSH_EVERY && (flushing == null || flushing.isDone())) startFlush();
+    }
+
+    private void startFlush() {
+        unflushed = 0;
+        flushes++;
+        FileChannel channel = out;
+        flushing = FLUSHER.submit(() -> {
+            channel.force(false);
+            return null;
+        });
+    }
+
+    /** Waits for a background flush; its failure is the commit's (the commit's own fsync would fail the same way). */
+    private void awaitFlush() throws IOException {
+        if (flushing == null) return;
+        try {
+            flushing.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException("flushing " + partial + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while flushing " + partial, e);
+        } finally {
+            flushing = null;
+        }
+    }
+
+    int backgroundFlushes() {
+        return flushes;
     }
 
     /** Drops what was written so far and starts again at offset 0. */
@@ -125,6 +178,7 @@ public final class Ingest implements Closeable {
     /** Verifies (unless {@link #verify()} did), fsyncs, then makes the blob visible atomically. */
     public void commit() throws IOException {
         verify();
+        awaitFlush();
         out.force(true);
         out.close();
         store.publish(partial, expected);

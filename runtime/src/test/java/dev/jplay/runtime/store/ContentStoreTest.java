@@ -125,6 +125,42 @@ class ContentStoreTest {
     }
 
     @Test
+    void aBigBlobIsFlushedWhileItIsWrittenAndCommittedWhole() throws Exception {
+        ContentStore store = new ContentStore(root);
+        byte[] content = random((int) (2.5 * Ingest.FLUSH_EVERY), 21);
+        Digest digest = Digest.of(content);
+        try (Ingest ingest = store.ingest(digest, content.length)) {
+            for (int at = 0; at < content.length; at += 128 * 1024) {
+                ingest.write(content, at, Math.min(128 * 1024, content.length - at));
+            }
+            assertTrue(ingest.backgroundFlushes() >= 1, "a flush started once " + Ingest.FLUSH_EVERY + " bytes were written");
+            assertTrue(ingest.backgroundFlushes() <= 2, "at most one flush per " + Ingest.FLUSH_EVERY + " bytes: " + ingest.backgroundFlushes());
+            assertFalse(store.has(digest), "not visible before the commit");
+            ingest.commit();
+        }
+        assertArrayEquals(content, store.read(digest));
+
+        byte[] small = random(100_000, 22);
+        try (Ingest ingest = store.ingest(Digest.of(small), small.length)) {
+            ingest.write(small, 0, small.length);
+            assertEquals(0, ingest.backgroundFlushes(), "a small blob has only the commit's fsync");
+            ingest.commit();
+        }
+        assertArrayEquals(small, store.read(Digest.of(small)));
+    }
+
+    @Test
+    void aBigBlobWithTheWrongDigestIsNotPublishedThoughItWasFlushed() throws Exception {
+        ContentStore store = new ContentStore(root);
+        byte[] content = random((int) Ingest.FLUSH_EVERY + 1000, 23);
+        Digest other = Digest.of(random(10, 24));
+        assertEquals(ContentMismatchException.Kind.DIGEST, assertThrows(ContentMismatchException.class,
+                () -> store.write(other, content.length, new ByteArrayInputStream(content))).kind());
+        assertFalse(store.has(other));
+        assertEquals(0, store.partialOffset(other));
+    }
+
+    @Test
     void putComputesTheDigest() throws Exception {
         ContentStore store = new ContentStore(root);
         byte[] content = "{\"a\":1}".getBytes();
