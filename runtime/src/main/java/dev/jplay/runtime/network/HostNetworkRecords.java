@@ -90,6 +90,20 @@ public final class HostNetworkRecords {
         return out;
     }
 
+    /** Forgets every recorded pool and service (a host that leaves the fleet); true if there was any. */
+    public boolean forgetAll() throws IOException {
+        boolean any = false;
+        for (Path file : files(pools)) {
+            delete(file);
+            any = true;
+        }
+        for (Path file : files(services)) {
+            delete(file);
+            any = true;
+        }
+        return any;
+    }
+
     /** Whether anything is recorded: the boot unit stays while it is. */
     public boolean any() throws IOException {
         return !files(pools).isEmpty() || !files(services).isEmpty();
