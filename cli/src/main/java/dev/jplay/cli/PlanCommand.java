@@ -173,6 +173,25 @@ public final class PlanCommand implements Callable<Integer> {
         return plan.next().instances().stream().filter(i -> i.ip() != null).toList();
     }
 
+    /**
+     * The service's traffic policy as a line of the plan: cluster, or local with each host's own backends (and which
+     * hosts have none, so fall back to every instance, masqueraded).
+     */
+    static String trafficPolicy(ServiceSpec service, List<FleetState.Instance> backends, List<String> hosts) {
+        if (!service.local()) return "traffic policy cluster: every host spreads over all backends, masqueraded (they see the host's address)";
+        Map<String, Integer> own = new java.util.LinkedHashMap<>();
+        for (String h : hosts) own.put(h, 0);
+        for (FleetState.Instance i : backends) own.merge(i.host(), 1, Integer::sum);
+        List<String> counts = new ArrayList<>();
+        List<String> without = new ArrayList<>();
+        own.forEach((h, n) -> {
+            if (n > 0) counts.add(h + " " + n);
+            else without.add(h);
+        });
+        return "traffic policy local: each host sends to its own instances, unmasqueraded (they see the client's address): "
+                + String.join(", ", counts) + (without.isEmpty() ? "" : "; no instance, so every backend (cluster): " + String.join(", ", without));
+    }
+
     /** The service the last run left that this plan deletes (renamed, removed, or {@code state: absent}), or null. */
     private static String staleService(PlannedPlay p) {
         FleetState.Service before = p.plan().previous() == null ? null : p.plan().previous().service();
@@ -222,6 +241,7 @@ public final class PlanCommand implements Callable<Integer> {
                     }
                     out.println(line);
                 }
+                out.println("    " + trafficPolicy(service, backends, p.hosts()));
             }
             Map<PlanDiff.Kind, Integer> counts = plan.diff().counts();
             out.println("  changes vs " + (plan.previous() == null ? "no state (first run)" : store.fileOf(spec.app()).toString()) + ": "
@@ -317,6 +337,7 @@ public final class PlanCommand implements Callable<Integer> {
                     g.writeNumberField("port", service.port());
                     g.writeNumberField("target_port", service.targetPort());
                     g.writeStringField("protocol", service.protocol());
+                    g.writeStringField("traffic_policy", service.trafficPolicy());
                     g.writeArrayFieldStart("backends");
                     for (FleetState.Instance i : backends(plan)) {
                         g.writeStartObject();

@@ -194,14 +194,18 @@ public final class PsCommand implements Callable<Integer> {
         return names;
     }
 
-    /** One line per host and service: its port, target port and how many backends it spreads over. */
+    /**
+     * One line per host and service: its port, target port, how many backends it spreads over and its traffic policy
+     * as the host's table has it (a local service on a host without a serving instance of its own says cluster).
+     */
     static void printServices(PrintStream out, List<Map<String, Object>> services) {
         if (services.isEmpty()) return;
         out.println();
         for (Map<String, Object> s : services) {
             int n = s.get("backends") instanceof List<?> b ? b.size() : 0;
             out.println(text(s.get("host")) + ": service " + text(s.get("name")) + " " + text(s.get("port")) + "/" + text(s.get("protocol"))
-                    + " -> " + text(s.get("target_port")) + ", " + n + " backend" + (n == 1 ? "" : "s"));
+                    + " -> " + text(s.get("target_port")) + ", " + n + " backend" + (n == 1 ? "" : "s")
+                    + (s.get("traffic_policy") == null ? "" : ", traffic policy " + text(s.get("traffic_policy"))));
         }
     }
 

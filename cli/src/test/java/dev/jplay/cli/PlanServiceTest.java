@@ -45,6 +45,22 @@ class PlanServiceTest {
         assertTrue(text.out().contains("service web: port 80/tcp -> target port 8080 on every host (2), 4 backends (4 serving from the start"),
                 text.out());
 
+        assertTrue(text.out().contains("    traffic policy cluster: every host spreads over all backends, masqueraded"), text.out());
+
+        Path local = playbook(dir, "service: {name: web, port: 80, target_port: 8080, traffic_policy: local}");
+        CliRun localText = CliRun.of("plan", local.toString(), "-i", inv.toString(), "--state-dir", state.toString());
+        assertEquals(0, localText.exit(), localText.err());
+        assertTrue(localText.out().contains("    traffic policy local: each host sends to its own instances, unmasqueraded (they see the"
+                + " client's address): web1 2, web2 2\n"), localText.out());
+        CliRun localJson = CliRun.of("plan", local.toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
+        assertEquals("local", new ObjectMapper().readTree(localJson.out()).get("plays").get(0).get("service").get("traffic_policy").asText());
+        Path inv3 = Files.writeString(dir.resolve("hosts3.ini"), "[web]\nweb[1:3] ansible_connection=local\n");
+        Path two = Files.writeString(dir.resolve("two.yml"), Files.readString(local).replace("count: 4", "count: 2"));
+        CliRun fallback = CliRun.of("plan", two.toString(), "-i", inv3.toString(), "--state-dir", dir.resolve("state3").toString());
+        assertEquals(0, fallback.exit(), fallback.err());
+        assertTrue(fallback.out().matches("(?s).*traffic policy local: .*: web\\d 1, web\\d 1; no instance, so every backend \\(cluster\\): web\\d\n.*"),
+                fallback.out());
+
         CliRun removed = CliRun.of("plan", playbook(dir, "").toString(), "-i", inv.toString(), "--json", "--state-dir", state.toString());
         assertEquals(0, removed.exit(), removed.err());
         assertEquals("web", new ObjectMapper().readTree(removed.out()).get("plays").get(0).get("deleted_service").asText(),

@@ -29,6 +29,18 @@ class PsCommandTest {
     }
 
     @Test
+    void eachHostsServicesSayTheirTrafficPolicy() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        PsCommand.printServices(new java.io.PrintStream(bytes, true), java.util.List.of(
+                java.util.Map.of("host", "web1", "name", "web", "port", 80, "protocol", "tcp", "target_port", 8080,
+                        "backends", java.util.List.of("10.0.0.2", "10.0.0.3"), "traffic_policy", "local"),
+                java.util.Map.of("host", "web2", "name", "web", "port", 80, "protocol", "tcp", "target_port", 8080,
+                        "backends", java.util.List.of("10.0.0.2"), "traffic_policy", "cluster")));
+        assertEquals("\nweb1: service web 80/tcp -> 8080, 2 backends, traffic policy local\n"
+                + "web2: service web 80/tcp -> 8080, 1 backend, traffic policy cluster\n", bytes.toString());
+    }
+
+    @Test
     void unreachableHostsAreListedWithTheirStepAndExitCodeFour() throws Exception {
         Path inventory = Files.writeString(dir.resolve("inv.yml"), """
                 all:

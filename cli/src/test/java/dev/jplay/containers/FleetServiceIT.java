@@ -213,9 +213,9 @@ class FleetServiceIT {
         assertEquals(0, query.exitCode(), () -> "failures: " + query.failures());
         assertEquals(0, changed(query));
         for (TaskOutcome r : query.results().stream().filter(r -> r.task().equals("services")).toList()) {
-            assertEquals("q.services: [{name=dns, port=53, target_port=5353, protocol=udp, backends=" + only1 + "}, "
-                    + "{name=self, port=81, target_port=8080, protocol=tcp, backends=[" + self.ip() + "]}, "
-                    + "{name=web, port=80, target_port=8080, protocol=tcp, backends=[]}]", r.msg().replace("\"", ""), r.host());
+            assertEquals("q.services: [{name=dns, port=53, target_port=5353, protocol=udp, backends=" + only1 + ", traffic_policy=cluster}, "
+                    + "{name=self, port=81, target_port=8080, protocol=tcp, backends=[" + self.ip() + "], traffic_policy=cluster}, "
+                    + "{name=web, port=80, target_port=8080, protocol=tcp, backends=[], traffic_policy=cluster}]", r.msg().replace("\"", ""), r.host());
         }
     }
 

@@ -10,6 +10,7 @@ import dev.jplay.modules.container.ImageModule;
 import dev.jplay.modules.files.CopyModule;
 import dev.jplay.modules.files.FileModule;
 import dev.jplay.modules.files.StatModule;
+import dev.jplay.modules.network.FleetLeaveModule;
 import dev.jplay.modules.network.FleetServiceModule;
 import dev.jplay.modules.network.PoolRoutesModule;
 import dev.jplay.modules.setup.HostSetupModule;
@@ -36,6 +37,7 @@ public final class ModuleRegistry {
         r.add(new HostSetupModule());
         r.add(new PoolRoutesModule());
         r.add(new FleetServiceModule());
+        r.add(new FleetLeaveModule());
         r.add(new ContainerLogsModule());
         r.add(new ContainerExecModule());
         r.add(new dev.jplay.modules.facts.SetupModule());

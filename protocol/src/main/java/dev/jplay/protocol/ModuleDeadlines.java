@@ -21,6 +21,7 @@ public final class ModuleDeadlines {
             Map.entry("container_logs", Duration.ofMinutes(1)), // about 1 MiB of log files per call
             Map.entry("fleet_service", Duration.ofMinutes(2)),  // one nft -f and a conntrack per removed UDP backend, each within its own deadline
             Map.entry("pool_routes", Duration.ofMinutes(5)),    // an ip route per other host (ms each), each command within 20 s
+            Map.entry("fleet_leave", Duration.ofMinutes(5)),    // an nft -f per service, an ip route / iptables -D per route and rule (ms each)
             Map.entry("setup", Duration.ofSeconds(60)),         // reads local files: ~0.1 s; network mounts are not statted
             Map.entry("command", Duration.ofHours(1)),          // builds, migrations: long, but not endless
             Map.entry("shell", Duration.ofHours(1)),

@@ -29,7 +29,8 @@ final class ControllerModules {
             "image", "container", "container_info", "host_setup", "pool_routes",
             "fleet_service", "container_logs", "container_exec", "setup",
             "lineinfile", "blockinfile", "apt", "package", "service", "systemd",
-            "uri", "get_url", "unarchive", "user", "group", "systemd_service");
+            "uri", "get_url", "unarchive", "user", "group", "systemd_service",
+            "fleet_leave");
 
     /** Reads include_vars files (a vars file: a mapping, vault-encrypted or not). */
     private static final dev.jplay.engine.playbook.PlaybookParser VARS_FILES = new dev.jplay.engine.playbook.PlaybookParser(Set.of());

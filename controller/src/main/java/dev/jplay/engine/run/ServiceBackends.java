@@ -93,6 +93,24 @@ final class ServiceBackends {
         return ips;
     }
 
+    /** What one host's service sends to: addresses, and whether they are all the host's own (no masquerade). */
+    record HostBackends(List<String> ips, boolean local) {}
+
+    /**
+     * The backends of {@code host}'s service: every serving instance, or with {@code localPolicy} the host's own serving
+     * ones; a local host with none falls back to every serving instance (cluster).
+     */
+    synchronized HostBackends forHost(String host, boolean localPolicy) {
+        if (localPolicy) {
+            List<String> own = new ArrayList<>();
+            planned.forEach((name, p) -> {
+                if (serving.contains(name) && p.host().equals(host)) own.add(p.ip());
+            });
+            if (!own.isEmpty()) return new HostBackends(own, true);
+        }
+        return new HostBackends(backends(), false);
+    }
+
     /** Instance name → whether it is a backend now, in the plan's order (for {@code jplay plan}). */
     synchronized Map<String, Boolean> membership() {
         Map<String, Boolean> out = new LinkedHashMap<>();

@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -317,15 +318,23 @@ final class ServicePlay {
         synchronized (syncLock) { // concurrent requests coalesce: a waiter finds its change already applied
             long v = backends.version();
             if (!force && v == applied) return;
-            runOnAll(presentTask(backends.backends()));
+            runOnAll(h -> presentTask(h.name));
             applied = v;
         }
     }
 
-    /** Runs the task on each host of the play that is still reachable, all at once; a host that fails it fails the play. */
     private void runOnAll(ModuleTask task) {
+        runOnAll(h -> task);
+    }
+
+    /**
+     * Runs each host's task on each host of the play that is still reachable, all at once; a host that fails it fails
+     * the play. The tasks differ only in their arguments (a local service's backends are the host's own).
+     */
+    private void runOnAll(Function<HostRun, ModuleTask> taskOf) {
         List<HostRun> targets = hosts.stream().filter(h -> !h.unreachable()).toList();
         if (targets.isEmpty()) return;
+        ModuleTask task = taskOf.apply(targets.get(0));
         listener.taskStarted(ctx.name(), task.displayName(), task.location().toString(), false);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(targets.size(), MAX_PARALLEL_HOSTS), r -> {
             Thread t = new Thread(r, "jplay-service");
@@ -335,7 +344,10 @@ final class ServicePlay {
         try {
             TaskScope scope = TaskScope.root(List.of());
             List<Future<TaskExecutor.Verdict>> verdicts = new ArrayList<>();
-            for (HostRun h : targets) verdicts.add(pool.submit(() -> executor.run(ctx, h, task, scope)));
+            for (HostRun h : targets) {
+                ModuleTask hostTask = taskOf.apply(h);
+                verdicts.add(pool.submit(() -> executor.run(ctx, h, hostTask, scope)));
+            }
             for (int i = 0; i < targets.size(); i++) {
                 TaskExecutor.Verdict v;
                 try {
@@ -355,13 +367,21 @@ final class ServicePlay {
         }
     }
 
-    private ModuleTask presentTask(List<String> ips) {
+    /**
+     * The service as {@code host} serves it now: every serving instance, or with {@code traffic_policy: local} the
+     * host's own. A local host with none serving falls back to every instance (cluster, masqueraded): jplay has no load
+     * balancer that would stop sending it clients (Kubernetes' Local drops them and relies on the load balancer's health
+     * check), so refusing them would fail requests the rest of the fleet can answer.
+     */
+    private ModuleTask presentTask(String host) {
+        ServiceBackends.HostBackends served = backends.forHost(host, spec.local());
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("name", spec.name());
         args.put("port", spec.port());
         args.put("target_port", spec.targetPort());
         args.put("protocol", spec.protocol());
-        args.put("backends", List.copyOf(ips));
+        args.put("backends", served.ips());
+        if (served.local()) args.put("traffic_policy", ServiceSpec.LOCAL);
         args.put("state", "present");
         return task(spec.name(), args);
     }

@@ -31,6 +31,23 @@ class ServiceBackendsTest {
     }
 
     @Test
+    void aLocalHostSendsToItsOwnServingInstancesAndFallsBackToAllWithoutOne() {
+        FleetState s = state(inst("web-0", 0, "a", "10.0.0.2"), inst("web-1", 1, "b", "10.0.0.3"), inst("web-2", 2, "a", "10.0.0.4"),
+                inst("web-3", 3, "c", "10.0.0.5"));
+        ServiceBackends b = new ServiceBackends(s, s, List.of("a", "b", "c"));
+        assertEquals(new ServiceBackends.HostBackends(List.of("10.0.0.2", "10.0.0.4"), true), b.forHost("a", true));
+        assertEquals(new ServiceBackends.HostBackends(List.of("10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"), false), b.forHost("a", false),
+                "cluster: every host's");
+        assertEquals(new ServiceBackends.HostBackends(List.of("10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"), false), b.forHost("d", true),
+                "a host of the play without instances falls back to cluster");
+        b.notServing("b", "web-1");
+        assertEquals(new ServiceBackends.HostBackends(List.of("10.0.0.2", "10.0.0.4", "10.0.0.5"), false), b.forHost("b", true),
+                "its only instance is being replaced: every other host's instances answer meanwhile");
+        b.notServing("a", "web-0");
+        assertEquals(new ServiceBackends.HostBackends(List.of("10.0.0.4"), true), b.forHost("a", true));
+    }
+
+    @Test
     void keptInstancesServeFromTheStartMovedOrReaddressedOnesDoNot() {
         FleetState before = state(inst("web-0", 0, "a", "10.0.0.2"), inst("web-1", 1, "b", "10.0.0.3"), inst("web-2", 2, "c", "10.0.0.4"),
                 inst("web-3", 3, "a", "10.0.0.5"));

@@ -31,6 +31,7 @@ import java.util.Set;
  *
  * <pre>
  * fleet_service: {name: web, port: 80, target_port: 8080, protocol: tcp, backends: [10.77.0.5, 10.77.0.70], state: present}
+ * fleet_service: {name: web, port: 80, target_port: 8080, backends: [10.77.0.5], traffic_policy: local}  # this host's own instances
  * fleet_service: {state: query}      # every jplay service on this host, read back from the kernel
  * </pre>
  *
@@ -61,7 +62,7 @@ public final class FleetServiceModule implements TaskModule {
 
     @Override
     public ModuleResult run(ModuleArgs args, ModuleContext ctx) throws ModuleException {
-        args.rejectUnknown(Set.of("name", "port", "target_port", "protocol", "backends", "state"));
+        args.rejectUnknown(Set.of("name", "port", "target_port", "protocol", "backends", "state", "traffic_policy"));
         String state = args.string("state", "present");
         try {
             return switch (state) {
@@ -94,7 +95,8 @@ public final class FleetServiceModule implements TaskModule {
         for (String b : args.strings("backends")) backends.add(b.trim());
         if (port > 65535 || target > 65535) throw new ModuleException(Step.ARGS, "BAD_SERVICE", NAME + ": ports must be 1..65535");
         try {
-            return new FleetService(args.string("name"), (int) port, (int) target, protocol, backends);
+            return new FleetService(args.string("name"), (int) port, (int) target, protocol, backends,
+                    args.string("traffic_policy", FleetService.CLUSTER));
         } catch (NetworkException e) {
             throw new ModuleException(Step.ARGS, e.code(), e.getMessage()).detail("service", args.string("name"));
         }
@@ -121,7 +123,7 @@ public final class FleetServiceModule implements TaskModule {
         if (!stale.isEmpty()) what.add(forgetting(stale, forgotten, ctx));
         if (unit) what.add("boot unit updated");
         String summary = wanted.protocol() + " " + wanted.port() + " -> " + (wanted.backends().isEmpty() ? "no backend (rejected)"
-                : wanted.backends().size() + " backend(s) at " + wanted.targetPort());
+                : wanted.backends().size() + (wanted.local() ? " local" : "") + " backend(s) at " + wanted.targetPort());
         ModuleResult.Builder b = ModuleResult.changed(rules || forwarding || unit)
                 .msg(what.isEmpty() ? "service " + wanted.name() + " in place: " + summary
                         : (ctx.check() ? "would set " : "") + String.join("; ", what) + ": " + summary)
@@ -172,6 +174,7 @@ public final class FleetServiceModule implements TaskModule {
         m.put("target_port", s.targetPort());
         m.put("protocol", s.protocol());
         m.put("backends", s.backends());
+        m.put("traffic_policy", s.trafficPolicy());
         return m;
     }
 

@@ -28,8 +28,12 @@ class FleetServiceModuleTest {
                 "backends", List.of("10.77.0.70", " 10.77.0.5")));
         assertEquals(new FleetService("web", 80, 80, "tcp", List.of("10.77.0.5", "10.77.0.70")), s,
                 "target_port defaults to port, protocol to tcp; numbers may come as text");
-        assertEquals(Map.of("name", "web", "port", 80, "target_port", 80, "protocol", "tcp", "backends", List.of("10.77.0.5", "10.77.0.70")),
-                FleetServiceModule.describe(s));
+        assertEquals(Map.of("name", "web", "port", 80, "target_port", 80, "protocol", "tcp", "backends", List.of("10.77.0.5", "10.77.0.70"),
+                "traffic_policy", "cluster"), FleetServiceModule.describe(s));
+        FleetService local = FleetServiceModule.spec(Contexts.args("fleet_service", "name", "web", "port", 80, "backends", List.of("10.77.0.5"),
+                "traffic_policy", "local"));
+        assertEquals(new FleetService("web", 80, 80, "tcp", List.of("10.77.0.5"), FleetService.LOCAL), local);
+        assertEquals("local", FleetServiceModule.describe(local).get("traffic_policy"));
         assertEquals(List.of(), FleetServiceModule.spec(Contexts.args("fleet_service", "name", "web", "port", 80, "target_port", 8080,
                 "protocol", "udp", "backends", List.of())).backends(), "no backend is a service that refuses");
     }
@@ -41,6 +45,9 @@ class FleetServiceModuleTest {
         assertEquals("BAD_SERVICE", name.code());
         assertTrue(name.getMessage().contains("[a-z0-9][a-z0-9-]{0,30}, got 'Web_1'"), name.getMessage());
         assertEquals("BAD_SERVICE", failure("name", "web", "port", 80, "protocol", "sctp").code());
+        ModuleException policy = failure("name", "web", "port", 80, "traffic_policy", "nearest");
+        assertEquals("BAD_SERVICE", policy.code());
+        assertTrue(policy.getMessage().contains("traffic_policy must be cluster or local, got 'nearest'"), policy.getMessage());
         assertEquals("BAD_SERVICE", failure("name", "web", "port", 70000).code());
         assertEquals("BAD_SERVICE", failure("name", "web", "port", 80, "backends", List.of("10.0.0.1", "db.local")).code());
         assertEquals("ARG_TYPE", failure("name", "web", "port", 80, "backends", "10.0.0.1").code());

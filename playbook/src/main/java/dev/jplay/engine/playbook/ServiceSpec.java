@@ -10,14 +10,19 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * A play's {@code service: {name, port, target_port, protocol, state}}: every host of the play accepts connections on
- * {@code port} and spreads them over the app's serving instances' {@code target_port} (the host module
+ * A play's {@code service: {name, port, target_port, protocol, traffic_policy, state}}: every host of the play accepts
+ * connections on {@code port} and spreads them over the app's serving instances' {@code target_port} (the host module
  * {@code fleet_service}; kube-proxy's idea without a cluster). Only for plays with {@code replicas}. {@code target_port}
  * defaults to {@code port}, {@code protocol} to tcp; {@code state: absent} removes the rules (port not needed then).
+ * {@code traffic_policy} (Kubernetes' {@code externalTrafficPolicy}): {@value #CLUSTER} (default) spreads over the
+ * instances of every host; {@value #LOCAL} only over the receiving host's own, unmasqueraded (they see the client's
+ * address), falling back to cluster on a host that has none serving.
  */
-public record ServiceSpec(String name, int port, int targetPort, String protocol, boolean absent, Location location) {
+public record ServiceSpec(String name, int port, int targetPort, String protocol, String trafficPolicy, boolean absent, Location location) {
     public static final String KEYWORD = "service";
-    static final Set<String> KEYS = Set.of("name", "port", "target_port", "protocol", "state");
+    public static final String CLUSTER = "cluster";
+    public static final String LOCAL = "local";
+    static final Set<String> KEYS = Set.of("name", "port", "target_port", "protocol", "traffic_policy", "state");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9_-]{0,30}[a-z0-9])?");
 
     /** The service as written, every mistake located at its key or value. */
@@ -42,16 +47,26 @@ public record ServiceSpec(String name, int port, int targetPort, String protocol
         String protocol = Fields.text("service protocol", m.get("protocol"));
         if (protocol == null) protocol = "tcp";
         if (!protocol.equals("tcp") && !protocol.equals("udp")) throw Fields.wrongType("service protocol", m.get("protocol"), "tcp or udp");
-        if (absent && !m.has("port")) return new ServiceSpec(name, 0, 0, protocol, true, m.location());
+        String policy = Fields.text("service traffic_policy", m.get("traffic_policy"));
+        if (policy == null) policy = CLUSTER;
+        if (!policy.equals(CLUSTER) && !policy.equals(LOCAL)) {
+            throw Fields.wrongType("service traffic_policy", m.get("traffic_policy"), "cluster or local (Kubernetes' externalTrafficPolicy)");
+        }
+        if (absent && !m.has("port")) return new ServiceSpec(name, 0, 0, protocol, policy, true, m.location());
         if (!m.has("port")) throw new PlaybookException(m.location(), "service '" + name + "' needs a port (1-65535)");
         int port = port("service port", m.get("port"));
         int target = m.has("target_port") ? port("service target_port", m.get("target_port")) : port;
-        return new ServiceSpec(name, port, target, protocol, absent, m.location());
+        return new ServiceSpec(name, port, target, protocol, policy, absent, m.location());
     }
 
     private static int port(String keyword, YamlNode node) {
         if (node instanceof YamlScalar s && s.value() instanceof Integer i && i >= 1 && i <= 65535) return i;
         throw Fields.wrongType(keyword, node, "a port number from 1 to 65535");
+    }
+
+    /** True for {@value #LOCAL}: each host sends to its own serving instances, which see the client's address. */
+    public boolean local() {
+        return LOCAL.equals(trafficPolicy);
     }
 
     /** {@code 80/tcp}: what two services of a playbook may not share. */

@@ -37,6 +37,18 @@ class ServiceKeywordTest {
         assertEquals(5353, udp.targetPort());
         assertEquals("53/udp", udp.portKey());
         assertNull(play(REPLICAS).service());
+        assertEquals("cluster", s.trafficPolicy());
+    }
+
+    @Test
+    void trafficPolicyIsClusterOrLocalAsKubernetesExternalTrafficPolicy() {
+        ServiceSpec local = play(REPLICAS + "  service: {name: web, port: 80, traffic_policy: local}\n").service();
+        assertTrue(local.local());
+        assertEquals("local", local.trafficPolicy());
+        String bad = error("- hosts: all\n" + REPLICAS + "  service: {name: web, port: 80, traffic_policy: Local}\n  tasks: []\n");
+        assertTrue(bad.contains("site.yml:3:") && bad.contains("service traffic_policy must be cluster or local") && bad.contains("(Local)"), bad);
+        String typo = error("- hosts: all\n" + REPLICAS + "  service: {name: web, port: 80, trafic_policy: local}\n  tasks: []\n");
+        assertTrue(typo.contains("unknown service key 'trafic_policy'") && typo.contains("traffic_policy"), typo);
     }
 
     @Test

@@ -13,10 +13,15 @@ import java.util.regex.Pattern;
  *
  * @param backends IPv4 addresses, kept sorted (numerically) and without duplicates: the same set in another order is
  *                 the same service, so a controller listing them differently changes nothing on the host
+ * @param trafficPolicy {@value #CLUSTER} (Kubernetes' {@code externalTrafficPolicy: Cluster}: backends anywhere, every
+ *                 connection masqueraded so replies come back through this host) or {@value #LOCAL} ({@code Local}: the
+ *                 backends are this host's own instances, reached without masquerade, so they see the client's address)
  */
-public record FleetService(String name, int port, int targetPort, String protocol, List<String> backends) {
+public record FleetService(String name, int port, int targetPort, String protocol, List<String> backends, String trafficPolicy) {
     /** Every service table's name starts with this; nothing else of the ruleset is ever read or written. */
     public static final String TABLE_PREFIX = "jplay-svc-";
+    public static final String CLUSTER = "cluster";
+    public static final String LOCAL = "local";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,30}");
 
     public FleetService {
@@ -32,6 +37,20 @@ public record FleetService(String name, int port, int targetPort, String protoco
         }
         sorted.sort(Comparator.comparingLong(b -> Ipv4.toInt(b) & 0xffffffffL));
         backends = List.copyOf(sorted);
+        if (trafficPolicy == null) trafficPolicy = CLUSTER;
+        if (!CLUSTER.equals(trafficPolicy) && !LOCAL.equals(trafficPolicy)) {
+            throw bad("traffic_policy must be cluster or local, got '" + trafficPolicy + "'");
+        }
+    }
+
+    /** A service with traffic policy {@value #CLUSTER}. */
+    public FleetService(String name, int port, int targetPort, String protocol, List<String> backends) {
+        this(name, port, targetPort, protocol, backends, CLUSTER);
+    }
+
+    /** True for {@value #LOCAL}: the backends are this host's own instances and see the client's address. */
+    public boolean local() {
+        return LOCAL.equals(trafficPolicy);
     }
 
     /** The name of the service's nftables table (family {@code ip}). */

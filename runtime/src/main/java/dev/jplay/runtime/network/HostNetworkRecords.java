@@ -53,6 +53,7 @@ public final class HostNetworkRecords {
         m.put("target_port", s.targetPort());
         m.put("protocol", s.protocol());
         m.put("backends", s.backends());
+        if (s.local()) m.put("traffic_policy", s.trafficPolicy()); // cluster's records stay as they were written
         write(services.resolve(s.name() + ".json"), m);
     }
 
@@ -84,9 +85,23 @@ public final class HostNetworkRecords {
             List<String> backends = Json.strings(m, "backends");
             out.add(new FleetService(Json.string(m, "name"), ((Number) m.get("port")).intValue(),
                     ((Number) m.get("target_port")).intValue(), Json.string(m, "protocol"),
-                    backends == null ? List.of() : backends));
+                    backends == null ? List.of() : backends, Json.string(m, "traffic_policy")));
         }
         return out;
+    }
+
+    /** Forgets every recorded pool and service (a host that leaves the fleet); true if there was any. */
+    public boolean forgetAll() throws IOException {
+        boolean any = false;
+        for (Path file : files(pools)) {
+            delete(file);
+            any = true;
+        }
+        for (Path file : files(services)) {
+            delete(file);
+            any = true;
+        }
+        return any;
     }
 
     /** Whether anything is recorded: the boot unit stays while it is. */

@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * {@link FleetService} its rules implement, so that what a host serves is never taken from a file that could be stale.
  *
  * @param service what the rules do: the port and protocol of the prerouting match, the backends and target port of
- *                the dnat map (the comment's target port when there is no backend)
+ *                the dnat map (the comment's target port when there is no backend), the comment's traffic policy
  * @param hash    the hash in the {@code service} rule's comment; null when the table is not exactly the four
  *                one-rule chains jplay writes (edited by hand): such a table is always rewritten
  */
 public record InstalledService(FleetService service, String hash) {
     private static final List<String> CHAINS = List.of("prerouting", "output", "service", "postrouting");
     private static final Pattern COMMENT = Pattern.compile(Pattern.quote(ServiceRuleset.COMMENT)
-            + " \\S+ target_port (\\d{1,5}) sha256:([0-9a-f]{16})");
+            + " \\S+ target_port (\\d{1,5})( traffic_policy local)? sha256:([0-9a-f]{16})");
 
     /** True when the kernel's rules are exactly what {@link ServiceRuleset} writes for {@code wanted}. */
     public boolean matches(FleetService wanted) {
@@ -74,13 +74,14 @@ public record InstalledService(FleetService service, String hash) {
         if (port == null || target == null) return Optional.empty();
         FleetService read;
         try {
-            read = new FleetService(name, port, target, protocol, List.copyOf(backends.values()));
+            read = new FleetService(name, port, target, protocol, List.copyOf(backends.values()),
+                    commented && comment.group(2) != null ? FleetService.LOCAL : FleetService.CLUSTER);
         } catch (NetworkException e) {
             return Optional.empty();
         }
         boolean shaped = chains.size() == CHAINS.size() && chains.containsAll(CHAINS)
                 && CHAINS.stream().allMatch(c -> rules.getOrDefault(c, List.of()).size() == 1);
-        return Optional.of(new InstalledService(read, shaped && commented ? comment.group(2) : null));
+        return Optional.of(new InstalledService(read, shaped && commented ? comment.group(3) : null));
     }
 
     @SuppressWarnings("unchecked")

@@ -82,6 +82,40 @@ public final class PoolRouting {
         return new Outcome(diff, forwarding, firewall);
     }
 
+    /** What {@link #removeAll} removed (or, in check mode, would remove). */
+    public record Removed(List<RouteDiff.Route> routes, List<String> firewallRules) {
+        public boolean changed() {
+            return !routes.isEmpty() || !firewallRules.isEmpty();
+        }
+    }
+
+    /**
+     * Removes every route and iptables rule jplay's pools put on this host (routes {@code proto 211}, rules commented
+     * {@code jplay-pool-CIDR}), of any pool: what a host that leaves the fleet keeps otherwise. Forwarding stays on (other
+     * software may need it). Each rule as {@code -t TABLE CHAIN ARGS...}.
+     */
+    public Removed removeAll(boolean check) {
+        List<RouteDiff.Route> routes = tools.find("ip").isPresent() ? routes() : List.of();
+        List<String> rules = new ArrayList<>();
+        if (tools.find("iptables").isPresent()) {
+            for (String table : List.of("nat", "filter")) {
+                for (String line : run(List.of(tools.find("iptables").get().toString(), "-w", "5", "-t", table, "-S")).split("\n")) {
+                    // iptables quotes a comment with a '/' in it (--comment "jplay-pool-10.77.0.0/24"); jplay's have no space.
+                    String[] f = line.trim().replace("\"", "").split("\\s+");
+                    if (f.length > 2 && f[0].equals("-A") && List.of(f).contains("--comment")
+                            && f[List.of(f).indexOf("--comment") + 1].startsWith("jplay-pool-")) {
+                        rules.add("-t " + table + " " + String.join(" ", List.of(f).subList(1, f.length)));
+                    }
+                }
+            }
+        }
+        if (!check) {
+            for (String rule : rules) iptables(List.of("-D"), rule);
+            for (RouteDiff.Route r : routes) ip("route", "del", r.dst(), "via", r.via(), "proto", PROTO);
+        }
+        return new Removed(routes, rules);
+    }
+
     /** jplay's IPv4 routes on this host (any pool). */
     public List<RouteDiff.Route> routes() {
         List<RouteDiff.Route> out = new ArrayList<>();

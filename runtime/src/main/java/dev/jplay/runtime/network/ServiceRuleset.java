@@ -24,6 +24,12 @@ import java.util.List;
  *       table's; the module refuses a port something else on the host receives) are masqueraded, so replies come
  *       back through this host: a backend on another host would otherwise answer the client directly, and an instance
  *       that calls the service and lands on itself or a neighbour would get an answer from an address it did not call.
+ *       With traffic policy {@code local} the backends are this host's own instances, whose replies come back through
+ *       this host anyway (it is their gateway), so nothing is masqueraded and a backend sees the client's own address,
+ *       as with Kubernetes' {@code externalTrafficPolicy: Local}; except an instance that called the service and was
+ *       picked itself (kube-proxy's hairpin rule): its own address as the source would keep the reply inside its
+ *       namespace. A neighbour on the same bridge answers its caller directly on the bridge, where bridge netfilter
+ *       (on in jplay's hosts, as kubelet needs it too) undoes the DNAT.
  * </ul>
  * IPv4 only (the pools are). Nothing outside the table is touched.
  */
@@ -63,7 +69,9 @@ public final class ServiceRuleset {
 
     /** The {@code service} rule's comment: what the rules cannot say (the target port without backends) and the hash. */
     static String comment(FleetService s, String hash) {
-        return COMMENT + " " + s.name() + " target_port " + s.targetPort() + " sha256:" + hash;
+        // cluster writes no policy: the tables written before policies existed keep their hash, and nothing is rewritten.
+        return COMMENT + " " + s.name() + " target_port " + s.targetPort() + (s.local() ? " traffic_policy local" : "")
+                + " sha256:" + hash;
     }
 
     private static String table(FleetService s, String hash) {
@@ -84,9 +92,24 @@ public final class ServiceRuleset {
                 + "\t}\n"
                 + "\tchain postrouting {\n"
                 + "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
-                + "\t\tmeta l4proto " + proto + " ct status dnat ct original proto-dst " + s.port() + " masquerade\n"
+                + "\t\tmeta l4proto " + proto + " ct status dnat ct original proto-dst " + s.port() + masquerading(s) + " masquerade\n"
                 + "\t}\n"
                 + "}\n";
+    }
+
+    /**
+     * What is masqueraded among the connections the service redirected: all of them ({@code cluster}); with
+     * {@code local} only those an instance opened to the service and that were sent back to itself (source and backend
+     * the same address), which no other backend needs: the replies of this host's instances pass through it.
+     */
+    private static String masquerading(FleetService s) {
+        if (!s.local() || s.backends().isEmpty()) return "";
+        StringBuilder pairs = new StringBuilder();
+        for (String b : s.backends()) {
+            if (pairs.length() > 0) pairs.append(", ");
+            pairs.append(b).append(" . ").append(b);
+        }
+        return " ip saddr . ip daddr { " + pairs + " }";
     }
 
     /** The statement that picks a backend, or refuses the connection when there is none. */

@@ -27,11 +27,17 @@ class HostNetworkRecordsTest {
         FleetService web = new FleetService("web", 80, 8080, "tcp", List.of("10.77.0.5", "10.77.0.70"));
         records.recordService(web);
         records.recordService(new FleetService("dns", 53, 53, "udp", List.of()));
+        FleetService api = new FleetService("api", 443, 8443, "tcp", List.of("10.77.0.6"), FleetService.LOCAL);
+        records.recordService(api);
+        assertTrue(Files.readString(state.resolve("network/services/api.json")).contains("\"traffic_policy\" : \"local\""));
+        assertFalse(Files.readString(state.resolve("network/services/web.json")).contains("traffic_policy"),
+                "cluster records are written as before policies existed");
 
         HostNetworkRecords again = new HostNetworkRecords(state); // what the boot reads
         assertTrue(again.any());
         assertEquals(List.of(pool), again.pools());
-        assertEquals(List.of(new FleetService("dns", 53, 53, "udp", List.of()), web), again.services());
+        assertEquals(List.of(api, new FleetService("dns", 53, 53, "udp", List.of()), web), again.services());
+        records.forgetService("api");
         assertTrue(Files.isRegularFile(state.resolve("network/pool-routes/10.77.0.0_24.json")));
         assertTrue(Files.isRegularFile(state.resolve("network/services/web.json")));
 

@@ -38,6 +38,30 @@ class ServiceRulesetTest {
     }
 
     @Test
+    void localPolicyMasqueradesOnlyAnInstanceSentBackToItselfSoBackendsSeeTheClient() {
+        FleetService local = new FleetService("web", 80, 8080, "tcp", List.of("10.77.0.5", "10.77.0.6"), FleetService.LOCAL);
+        String table = ServiceRuleset.table(local);
+        assertTrue(table.contains("\t\tmeta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 10.77.0.5 . 8080, 1 : 10.77.0.6 . 8080 }"
+                + " comment \"jplay fleet_service web target_port 8080 traffic_policy local sha256:" + ServiceRuleset.hash(local) + "\""), table);
+        assertTrue(table.contains("\t\tmeta l4proto tcp ct status dnat ct original proto-dst 80 ip saddr . ip daddr"
+                + " { 10.77.0.5 . 10.77.0.5, 10.77.0.6 . 10.77.0.6 } masquerade\n"), table);
+        assertTrue(table.contains("fib daddr type local tcp dport 80 jump service"), "accepted on every local address as with cluster");
+        assertNotEquals(ServiceRuleset.hash(new FleetService("web", 80, 8080, "tcp", local.backends())), ServiceRuleset.hash(local),
+                "the policy is part of what a re-run compares");
+        String none = ServiceRuleset.table(new FleetService("web", 80, 8080, "tcp", List.of(), FleetService.LOCAL));
+        assertTrue(none.contains("meta l4proto tcp reject with tcp reset comment \"jplay fleet_service web target_port 8080 traffic_policy local"), none);
+    }
+
+    @Test
+    void clusterIsTheDefaultAndAnythingElseIsRefused() {
+        assertEquals(FleetService.CLUSTER, new FleetService("web", 80, 80, "tcp", List.of(), null).trafficPolicy());
+        assertEquals(WEB, new FleetService("web", 80, 8080, "tcp", WEB.backends(), "cluster"));
+        NetworkException e = assertThrows(NetworkException.class, () -> new FleetService("web", 80, 80, "tcp", List.of(), "Local"));
+        assertEquals(NetworkException.BAD_SERVICE, e.code());
+        assertTrue(e.getMessage().contains("traffic_policy must be cluster or local, got 'Local'"), e.getMessage());
+    }
+
+    @Test
     void oneBackendIsAMapOfOne() {
         String table = ServiceRuleset.table(new FleetService("api", 443, 443, "tcp", List.of("10.0.0.9")));
         assertTrue(table.contains("\t\tmeta l4proto tcp dnat ip to numgen random mod 1 map { 0 : 10.0.0.9 . 443 } comment"), table);

@@ -72,6 +72,16 @@ class ServiceTablesIntegrationTest {
         assertTrue(tables.read("dns").orElseThrow().matches(none));
         assertTrue(nft("list", "ruleset").contains("tcp dport 80 counter packets 0 bytes 0 accept"), "the other table is untouched");
 
+        // The local policy reads back as local (its comment), and only its own rules match it.
+        FleetService local = new FleetService("web", 80, 8080, "tcp", List.of("10.77.0.5", "10.77.0.6"), FleetService.LOCAL);
+        tables.apply(local);
+        InstalledService readLocal = tables.read("web").orElseThrow();
+        assertEquals(local, readLocal.service());
+        assertTrue(readLocal.matches(local));
+        assertTrue(!readLocal.matches(new FleetService("web", 80, 8080, "tcp", local.backends())), "cluster is another table");
+        assertTrue(nft("list", "table", "ip", "jplay-svc-web").contains("ip saddr . ip daddr { 10.77.0.5 . 10.77.0.5, 10.77.0.6 . 10.77.0.6 } masquerade"),
+                "the kernel took the hairpin rule");
+
         tables.delete("web");
         tables.delete("web"); // absent already: still fine
         assertEquals(List.of("dns"), tables.names());
