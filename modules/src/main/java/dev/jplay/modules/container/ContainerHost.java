@@ -278,6 +278,9 @@ final class ContainerHost {
 
     ImageService imageService() { return imageService; }
 
+    /** The content store, for the blob server that peers take this host's blobs from. */
+    ContentStore contentStore() { return content; }
+
     LocalImages localImages() { return localImages; }
 
     /** Mounting, runc and cgroups need root; say so before anything half-happens. */

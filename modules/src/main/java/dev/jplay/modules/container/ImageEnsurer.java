@@ -10,6 +10,7 @@ import dev.jplay.runtime.fetch.LayerUnpackException;
 import dev.jplay.runtime.fetch.UnpackWatcher;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.ImageReference;
+import dev.jplay.runtime.registry.PeerSources;
 import dev.jplay.runtime.registry.PullException;
 import dev.jplay.runtime.registry.PullOptions;
 import dev.jplay.runtime.registry.PullResult;
@@ -28,18 +29,20 @@ final class ImageEnsurer {
     private final LocalImages local;
     private final Activity activity;
     private final RegistryAuthenticator authenticator;
+    private final ModuleContext ctx;
 
     /** For {@link #findLocal} only: no registry is asked. */
     ImageEnsurer(ContainerHost host) {
-        this(host, new Activity(), new RegistryAuthenticator());
+        this(host, new Activity(), new RegistryAuthenticator(), null);
     }
 
     /** Pulls say what they do in the task's activity and share the agent's registry tokens. */
     ImageEnsurer(ContainerHost host, ModuleContext ctx) {
-        this(host, ctx.activity(), RegistryAccess.authenticator(ctx));
+        this(host, ctx.activity(), RegistryAccess.authenticator(ctx), ctx);
     }
 
-    private ImageEnsurer(ContainerHost host, Activity activity, RegistryAuthenticator authenticator) {
+    private ImageEnsurer(ContainerHost host, Activity activity, RegistryAuthenticator authenticator, ModuleContext ctx) {
+        this.ctx = ctx;
         this.host = host;
         this.local = host.localImages();
         this.activity = activity;
@@ -55,7 +58,7 @@ final class ImageEnsurer {
             if (request.unpack() && !host.missingLayers(found.get().diffIds()).isEmpty()) return Optional.empty();
             LocalImages.LocalImage image = found.get();
             return Optional.of(new EnsuredImage(request.reference(), image.resolvedDigest(), image.manifestDigest(),
-                    image.configDigest(), image.config(), image.layers(), false, 0, 0, 0, millisSince(start)));
+                    image.configDigest(), image.config(), image.layers(), false, 0, 0, 0, millisSince(start), null));
         } catch (IOException e) {
             throw Failures.store("cannot read image " + request.reference() + " from the content store", host.imageStoreDir(), e);
         }
@@ -63,18 +66,24 @@ final class ImageEnsurer {
 
     /** Applies the pull policy: local if allowed and complete, else a pull (which skips blobs already here). */
     EnsuredImage ensure(ImageRequest request) throws ModuleException {
+        // A host serves its blobs to its peers whether it pulls or already has them.
+        String serveWarning = request.peers() == null || ctx == null ? null
+                : PeerServing.ensure(ctx, host.contentStore(), request.peers()).orElse(null);
         if (request.policy() != PullPolicy.ALWAYS) {
             Optional<EnsuredImage> present = findLocal(request);
-            if (present.isPresent()) return present.get();
+            if (present.isPresent()) {
+                EnsuredImage image = present.get();
+                return request.peers() == null ? image : image.withPeers(new PeerOutcome(null, serveWarning));
+            }
             if (request.policy() == PullPolicy.NEVER) {
                 throw new ModuleException(Step.RESOLVE, "IMAGE_NOT_PRESENT", "image " + request.reference()
                         + " is not on this host and pull is 'never'").detail("image", request.reference().toString());
             }
         }
-        return pull(request);
+        return pull(request, serveWarning);
     }
 
-    private EnsuredImage pull(ImageRequest request) throws ModuleException {
+    private EnsuredImage pull(ImageRequest request, String serveWarning) throws ModuleException {
         long start = System.nanoTime();
         ImageReference ref = request.reference();
         ImageService service = host.imageService();
@@ -85,8 +94,10 @@ final class ImageEnsurer {
             throw Failures.store("cannot remove what interrupted pulls left in the image store", host.imageStoreDir(), e);
         }
         PullActivity pullActivity = new PullActivity(activity);
+        PeerSources peers = request.peers() == null || request.peers().sources().isEmpty() ? null
+                : new PeerSources(request.peers().sources(), request.peers().token(), null);
         PullOptions options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel())
-                .progressTimeout(request.progressTimeout()).progress(pullActivity).build();
+                .progressTimeout(request.progressTimeout()).progress(pullActivity).peers(peers).build();
         ImageService.Unpack unpack = request.unpack()
                 ? ImageService.Unpack.layers(request.limits(), watcher(pullActivity)) : ImageService.Unpack.none();
         FetchResult fetched;
@@ -102,7 +113,8 @@ final class ImageEnsurer {
         List<Descriptor> layers = result.layers().stream()
                 .map(l -> Descriptor.of(l.mediaType(), l.digest(), l.size())).toList();
         return new EnsuredImage(ref, result.resolvedDigest(), result.manifestDigest(), result.configDigest(), result.config(),
-                layers, result.changed(), result.bytesDownloaded(), fetched.unpackedCount(), reclaimed, millisSince(start));
+                layers, result.changed(), result.bytesDownloaded(), fetched.unpackedCount(), reclaimed, millisSince(start),
+                request.peers() == null ? null : new PeerOutcome(peers, serveWarning));
     }
 
     /** One activity lane per unpacking layer; an unpack from the content store is the task's current step too. */
