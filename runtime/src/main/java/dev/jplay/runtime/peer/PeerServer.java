@@ -239,6 +239,11 @@ public final class PeerServer implements AutoCloseable {
             // nothing left to stop
         }
         reaper.interrupt();
+        try {
+            acceptor.join(5000); // the listening socket is gone once the accept loop has ended
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         open.keySet().forEach(client -> {
             try {
                 client.close();
