@@ -95,7 +95,10 @@ final class ImageEnsurer {
         }
         PullActivity pullActivity = new PullActivity(activity);
         PeerSources peers = request.peers() == null || request.peers().sources().isEmpty() ? null
-                : new PeerSources(request.peers().sources(), request.peers().token(), null);
+                : new PeerSources(request.peers().sources(), request.peers().token(),
+                        // a peer may not stall longer than the registry may
+                        request.progressTimeout().compareTo(PeerSources.DEFAULT_STALL_TIMEOUT) < 0
+                                ? request.progressTimeout() : PeerSources.DEFAULT_STALL_TIMEOUT);
         PullOptions options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel())
                 .progressTimeout(request.progressTimeout()).progress(pullActivity).peers(peers).build();
         ImageService.Unpack unpack = request.unpack()
