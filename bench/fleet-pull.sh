@@ -138,9 +138,10 @@ PY
 
 echo "fleet-pull: $HOSTS hosts, image $(( IMAGE_BYTES / 1000000 )) MB (4 layers), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
-  read -r one_ms one_bytes < <(run "single-$round" --limit "$PREFIX-1")
-  read -r ind_ms ind_bytes < <(run "independent-$round" -e jplay_peers=false)
-  read -r peer_ms peer_bytes < <(run "peers-$round")
+  res=$(run "single-$round" --limit "$PREFIX-1"); read -r one_ms one_bytes <<<"$res"
+  res=$(run "independent-$round" -e jplay_peers=false); read -r ind_ms ind_bytes <<<"$res"
+  res=$(run "peers-$round"); read -r peer_ms peer_bytes <<<"$res"
+  echo "  load now: $(cut -d' ' -f1-3 /proc/loadavg)"
   ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
   printf '%-28s %9s %14s %18s %14s\n' "round $round" "time ms" "time/single" "registry bytes" "bytes/image"
   printf '%-28s %9d %14s %18d %14s\n' "one host (yardstick)" "$one_ms" "1.00" "$one_bytes" "$(ratio "$one_bytes" "$IMAGE_BYTES")"

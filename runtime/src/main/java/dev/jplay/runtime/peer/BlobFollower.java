@@ -118,7 +118,8 @@ final class BlobFollower {
                 throw new IOException(digest + " was published from another ingest than the one followed; stream ended after "
                         + sent + " bytes");
             }
-            if (!Files.exists(store.partialPath(digest)) && partial.size() == sent) {
+            // Checked after the partial's absence: a publish renames it, so a blob published meanwhile shows here.
+            if (!Files.exists(store.partialPath(digest)) && !store.has(digest) && partial.size() == sent) {
                 throw new IOException("the ingest of " + digest + " ended without the blob; stream ended after " + sent + " bytes");
             }
             if (System.nanoTime() - lastGrowth > stallLimit.toNanos()) {
