@@ -122,7 +122,7 @@ run() { # NAME [apply options...]
   sleep 1 # the registry logs a response once it is written
   local bytes
   bytes=$(tail -n +$((lines + 1)) "$WORK/registry/log" \
-    | sed -n 's/.*http\.request\.method=GET .*http\.response\.written=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
+    | sed -n 's/.*http\.request\.method=GET .*http\.response\.written=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {printf "%d\n", s}')
   local wall
   wall=$(python3 - "$WORK/run-$name/report.json" <<'PY'
 import json, sys, datetime
