@@ -7,8 +7,10 @@
 # Goals (issue 16): registry bytes <= 1.2 x the image size; time <= 2 x a single host's pull.
 #
 #   bench/fleet-pull.sh [HOSTS] [LAYER_MB]        (defaults 10 100: three layers of LAYER_MB of random data)
-# Env: KEEP=1 keeps the work directory; ROUNDS=N repeats the three runs (default 1). Needs root, docker-registry,
-# skopeo. Every address is on this machine: the fleet's bridge 10.213.0.0/16.
+# Env: KEEP=1 keeps the work directory; ROUNDS=N repeats the three runs (default 1); REGISTRY_MBIT=N shapes the
+# registry's link to N Mbit/s (tbf on its own veth: the registry runs in a network namespace of its own on the
+# fleet's bridge), as a registry across a real network is; default 0, unshaped. Needs root, docker-registry,
+# skopeo, iproute2. Every address is on this machine: the fleet's bridge 10.213.0.0/16.
 # Cold: every run starts with empty stores (each host's images/ is a directory on disk, bind-mounted into the host
 # and emptied) and `echo 3 > /proc/sys/vm/drop_caches`. Disk: HOSTS x (compressed + unpacked), ~6 GB for the
 # defaults, removed after each run and at the end.
@@ -27,10 +29,16 @@ done
 
 WORK=$(mktemp -d /var/tmp/jplay-fleet-pull.XXXXXX)   # on disk, not /tmp's tmpfs: the stores live here
 REGISTRY_PID=
+REGISTRY_MBIT=${REGISTRY_MBIT:-0}
+REG_NS=${PREFIX}reg        # the registry's network namespace and veth, named after the fleet
+REG_VETH=${PREFIX}r
 FLEET_OURS=
 cleanup() {
   set +e
   [ -z "$REGISTRY_PID" ] || kill "$REGISTRY_PID" 2>/dev/null
+  [ -z "$REGISTRY_PID" ] || wait "$REGISTRY_PID" 2>/dev/null
+  ip netns del "$REG_NS" 2>/dev/null
+  ip link del "${REG_VETH}0" 2>/dev/null
   [ -z "$FLEET_OURS" ] || "$FLEET" down --prefix "$PREFIX" >/dev/null 2>&1
   [ -z "${WARM:-}" ] || "$FLEET" down --prefix "$WARM" >/dev/null 2>&1
   [ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"
@@ -85,20 +93,33 @@ done
 PORT=$(( 20000 + RANDOM % 20000 ))
 while ss -ltn | grep -q ":$PORT "; do PORT=$(( PORT + 1 )); done
 mkdir -p "$WORK/registry"
+# The registry in its own namespace on the fleet's bridge, so that its link (its veth) can be shaped alone.
+REG_ADDR=10.213.254.$(( 200 + $$ % 50 ))
+ip -4 addr show | grep -q "inet $REG_ADDR/" && { echo "$REG_ADDR is taken" >&2; exit 1; }
+ip netns add "$REG_NS"
+ip link add "${REG_VETH}0" type veth peer name "${REG_VETH}1"
+ip link set "${REG_VETH}1" netns "$REG_NS"
+ip link set "${REG_VETH}0" master jpbr0 up
+ip netns exec "$REG_NS" ip addr add "$REG_ADDR/16" dev "${REG_VETH}1"
+ip netns exec "$REG_NS" ip link set "${REG_VETH}1" up
+ip netns exec "$REG_NS" ip link set lo up
+if [ "$REGISTRY_MBIT" -gt 0 ]; then
+  ip netns exec "$REG_NS" tc qdisc add dev "${REG_VETH}1" root tbf rate "${REGISTRY_MBIT}mbit" burst 512kb latency 200ms
+fi
 cat >"$WORK/registry/config.yml" <<YAML
 version: 0.1
 log: {level: info, formatter: text}
 storage: {filesystem: {rootdirectory: $WORK/registry/storage}}
-http: {addr: 10.213.0.1:$PORT, secret: jplay-bench}
+http: {addr: $REG_ADDR:$PORT, secret: jplay-bench}
 YAML
-/usr/bin/docker-registry serve "$WORK/registry/config.yml" >"$WORK/registry/log" 2>&1 &
+ip netns exec "$REG_NS" /usr/bin/docker-registry serve "$WORK/registry/config.yml" >"$WORK/registry/log" 2>&1 &
 REGISTRY_PID=$!
-for _ in $(seq 1 100); do curl -fsS "http://10.213.0.1:$PORT/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
-IMAGE=10.213.0.1:$PORT/bench/big:1
+for _ in $(seq 1 100); do curl -fsS "http://$REG_ADDR:$PORT/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+IMAGE=$REG_ADDR:$PORT/bench/big:1
 make_image "$WORK/oci"
 skopeo copy -q --dest-tls-verify=false "oci:$WORK/oci:1" "docker://$IMAGE"
 rm -rf "$WORK/oci"
-IMAGE_BYTES=$(curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://10.213.0.1:$PORT/v2/bench/big/manifests/1" \
+IMAGE_BYTES=$(curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG_ADDR:$PORT/v2/bench/big/manifests/1" \
   | python3 -c 'import json,sys; m=json.load(sys.stdin); print(m["config"]["size"]+sum(l["size"] for l in m["layers"]))')
 
 cat >"$WORK/pull.yml" <<YAML
@@ -122,7 +143,7 @@ run() { # NAME [apply options...]
   sleep 1 # the registry logs a response once it is written
   local bytes
   bytes=$(tail -n +$((lines + 1)) "$WORK/registry/log" \
-    | sed -n 's/.*http\.request\.method=GET .*http\.response\.written=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {printf "%d\n", s}')
+    | sed -n 's/.*http\.request\.method=GET .*http\.response\.written=\([0-9]*\).*/\1/p' | awk '{s+=$1} END {printf "%.0f\n", s}')
   local wall
   wall=$(python3 - "$WORK/run-$name/report.json" <<'PY'
 import json, sys, datetime
@@ -136,7 +157,7 @@ PY
   echo "$wall $bytes"
 }
 
-echo "fleet-pull: $HOSTS hosts, image $(( IMAGE_BYTES / 1000000 )) MB (4 layers), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "fleet-pull: $HOSTS hosts, image $(( IMAGE_BYTES / 1000000 )) MB (4 layers), registry link $( [ "$REGISTRY_MBIT" -gt 0 ] && echo "$REGISTRY_MBIT Mbit/s" || echo unshaped), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
   res=$(run "single-$round" --limit "$PREFIX-1"); read -r one_ms one_bytes <<<"$res"
   res=$(run "independent-$round" -e jplay_peers=false); read -r ind_ms ind_bytes <<<"$res"
