@@ -144,6 +144,19 @@ public final class AgentMain {
         }
         watchdog.interrupt();
         ProcessTrees.killAll();
+        closeAgentState();
+    }
+
+    /** What modules keep for the agent's life and must stop with it (the peer blob server's socket). */
+    private void closeAgentState() {
+        for (Object kept : agentState.values()) {
+            if (!(kept instanceof AutoCloseable closeable)) continue;
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.err.println("jplay-agent: cannot close " + kept.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
     }
 
     private boolean awaitAnswers(long timeoutMs) throws InterruptedException {

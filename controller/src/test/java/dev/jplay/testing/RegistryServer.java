@@ -39,13 +39,21 @@ public final class RegistryServer implements AutoCloseable {
 
     /** On {@code address} (an address of this machine: loopback, or a test bridge). */
     public static RegistryServer start(Path dir, String address) throws Exception {
+        return start(dir, address, "warn");
+    }
+
+    /**
+     * With {@code logLevel} {@code info}, {@link #log()} has a line per request with {@code http.request.uri} and
+     * {@code http.response.written} (the bytes the registry served).
+     */
+    public static RegistryServer start(Path dir, String address, String logLevel) throws Exception {
         Files.createDirectories(dir);
         int port = freePort(address);
         Path config = dir.resolve("config.yml");
         Files.write(config, List.of(
                 "version: 0.1",
                 "log:",
-                "  level: warn",
+                "  level: " + logLevel,
                 "storage:",
                 "  filesystem:",
                 "    rootdirectory: " + dir.resolve("storage"),

@@ -25,6 +25,7 @@ final class ModuleDispatcher {
     private final ImageRelayStep relays;
     private final RunOptions options;
     private final TaskReporter reporter;
+    private final PeerDistribution peers = new PeerDistribution();
 
     ModuleDispatcher(Connections connections, ControllerModules controllerModules, HostPreparation preparation,
                      RunOptions options, TaskReporter reporter) {
@@ -56,12 +57,14 @@ final class ModuleDispatcher {
             }
         }
         TaskExecutor.AgentCall call;
+        HostTarget target = where.target();
         try {
             call = controllerModules.prepareAgentCall(task, args, vars, play);
+            call = new TaskExecutor.AgentCall(call.module(), peers.attach(call.module(), call.args(), host.name, target, vars,
+                    options.check(), where.shownAs() != null));
         } catch (ControllerModules.PrepareException e) {
             return TaskResult.failed(new Failure(Step.ARGS, e.code(), e.getMessage()));
         }
-        HostTarget target = where.target();
         if (where.shownAs() == null) host.reachedThrough(target); // a delegate's session is not the host's, for rollbacks
         AgentSession session;
         try {
@@ -98,6 +101,7 @@ final class ModuleDispatcher {
                 if (preview.changed()) service.beforeStop(host.name, (String) call.args().get("name"), policy); // stop-first
             }
             AgentResult r = session.call(call.module(), call.args(), options.check(), options.diff(), timeout, env).get();
+            if (r.failed()) peers.failed(call.module(), call.args(), host.name);
             if (instance) service.containerDone(host.name, call.args(), r.failed());
             TaskResult result = TaskResult.of(r);
             ImageRelayStep.after(relayed, call.module(), result);

@@ -283,7 +283,8 @@ final class ContainerHost {
 
     ImageService imageService() { return imageService; }
 
-    ContentStore content() { return content; }
+    /** The content store, for the blob server that peers take this host's blobs from. */
+    ContentStore contentStore() { return content; }
 
     LocalImages localImages() { return localImages; }
 

@@ -146,7 +146,7 @@ public final class ContainerModule implements TaskModule {
                 .put("container", describe(result.status(), request, rootfs))
                 .put("image", image.toData())
                 .put("changes", recreate ? changes : List.of())
-                .put("warnings", network.withWarnings(withAll(result.warnings(), boot.warnings())))
+                .put("warnings", network.withWarnings(withAll(withAll(result.warnings(), boot.warnings()), image.warnings())))
                 .put("timings_ms", Map.of("image", millis(t0, t1), "rootfs", millis(t1, t2), "container", millis(t2, t3)));
         if (healthData != null) out.put("health", healthData);
         network.report(out);

@@ -17,9 +17,11 @@ import java.util.Map;
  * @param pulled whether anything was downloaded
  * @param layersUnpacked layers unpacked in this run (0 when all were already in the layer store)
  * @param reclaimedBytes what the pull deleted first of the leftovers of interrupted pulls (no live agent's)
+ * @param peers what peer distribution did, or null when the controller gave this pull no peers
  */
 record EnsuredImage(ImageReference reference, Digest digest, Digest manifestDigest, Digest configDigest, ImageConfig config,
-        List<Descriptor> layers, boolean pulled, long bytesDownloaded, int layersUnpacked, long reclaimedBytes, long millis) {
+        List<Descriptor> layers, boolean pulled, long bytesDownloaded, int layersUnpacked, long reclaimedBytes, long millis,
+        PeerOutcome peers) {
 
     boolean changed() {
         return pulled || layersUnpacked > 0;
@@ -54,7 +56,18 @@ record EnsuredImage(ImageReference reference, Digest digest, Digest manifestDige
         data.put("layers_unpacked", layersUnpacked);
         data.put("reclaimed_bytes", reclaimedBytes);
         data.put("duration_ms", millis);
+        if (peers != null) data.put("peers", peers.toData());
         return data;
+    }
+
+    EnsuredImage withPeers(PeerOutcome outcome) {
+        return new EnsuredImage(reference, digest, manifestDigest, configDigest, config, layers, pulled, bytesDownloaded,
+                layersUnpacked, reclaimedBytes, millis, outcome);
+    }
+
+    /** Dropped peers and serving problems, for the result's warnings. */
+    List<String> warnings() {
+        return peers == null ? List.of() : peers.warnings();
     }
 
     private Map<String, Object> configSummary() {

@@ -10,6 +10,7 @@ import dev.jplay.runtime.fetch.LayerUnpackException;
 import dev.jplay.runtime.fetch.UnpackWatcher;
 import dev.jplay.runtime.image.Descriptor;
 import dev.jplay.runtime.image.ImageReference;
+import dev.jplay.runtime.registry.PeerSources;
 import dev.jplay.runtime.registry.PullException;
 import dev.jplay.runtime.registry.PullOptions;
 import dev.jplay.runtime.registry.PullResult;
@@ -28,23 +29,23 @@ final class ImageEnsurer {
     private final LocalImages local;
     private final Activity activity;
     private final RegistryAuthenticator authenticator;
-    /** The agent's state, for images the controller relayed in this run ({@link ImageRelayModule}); may be empty. */
-    private final java.util.Map<String, Object> agentState;
+    /** The task's context: the agent's state (images the controller relayed in this run, {@link ImageRelayModule})
+     *  and the peers this host serves; null for {@link #findLocal} only. */
+    private final ModuleContext ctx;
 
     /** For {@link #findLocal} only: no registry is asked. */
     ImageEnsurer(ContainerHost host) {
-        this(host, new Activity(), new RegistryAuthenticator(), java.util.Map.of());
+        this(host, new Activity(), new RegistryAuthenticator(), null);
     }
 
     /** Pulls say what they do in the task's activity and share the agent's registry tokens. */
     ImageEnsurer(ContainerHost host, ModuleContext ctx) {
-        this(host, ctx.activity(), RegistryAccess.authenticator(ctx), ctx.agentState());
+        this(host, ctx.activity(), RegistryAccess.authenticator(ctx), ctx);
     }
 
-    private ImageEnsurer(ContainerHost host, Activity activity, RegistryAuthenticator authenticator,
-                         java.util.Map<String, Object> agentState) {
+    private ImageEnsurer(ContainerHost host, Activity activity, RegistryAuthenticator authenticator, ModuleContext ctx) {
+        this.ctx = ctx;
         this.host = host;
-        this.agentState = agentState;
         this.local = host.localImages();
         this.activity = activity;
         this.authenticator = authenticator;
@@ -59,7 +60,7 @@ final class ImageEnsurer {
             if (request.unpack() && !host.missingLayers(found.get().diffIds()).isEmpty()) return Optional.empty();
             LocalImages.LocalImage image = found.get();
             return Optional.of(new EnsuredImage(request.reference(), image.resolvedDigest(), image.manifestDigest(),
-                    image.configDigest(), image.config(), image.layers(), false, 0, 0, 0, millisSince(start)));
+                    image.configDigest(), image.config(), image.layers(), false, 0, 0, 0, millisSince(start), null));
         } catch (IOException e) {
             throw Failures.store("cannot read image " + request.reference() + " from the content store", host.imageStoreDir(), e);
         }
@@ -69,19 +70,25 @@ final class ImageEnsurer {
     EnsuredImage ensure(ImageRequest request) throws ModuleException {
         // A relayed image was resolved by the controller in this run: pull always was honoured there, and this host
         // cannot reach the registry anyway.
-        boolean relayed = ImageRelayModule.relayedDigest(agentState, request.reference()) != null;
+        boolean relayed = ctx != null && ImageRelayModule.relayedDigest(ctx.agentState(), request.reference()) != null;
+        // A host serves its blobs to its peers whether it pulls or already has them.
+        String serveWarning = request.peers() == null || ctx == null ? null
+                : PeerServing.ensure(ctx, host.contentStore(), request.peers()).orElse(null);
         if (request.policy() != PullPolicy.ALWAYS || relayed) {
             Optional<EnsuredImage> present = findLocal(request);
-            if (present.isPresent()) return present.get();
+            if (present.isPresent()) {
+                EnsuredImage image = present.get();
+                return request.peers() == null ? image : image.withPeers(new PeerOutcome(null, serveWarning));
+            }
             if (request.policy() == PullPolicy.NEVER) {
                 throw new ModuleException(Step.RESOLVE, "IMAGE_NOT_PRESENT", "image " + request.reference()
                         + " is not on this host and pull is 'never'").detail("image", request.reference().toString());
             }
         }
-        return pull(request);
+        return pull(request, serveWarning);
     }
 
-    private EnsuredImage pull(ImageRequest request) throws ModuleException {
+    private EnsuredImage pull(ImageRequest request, String serveWarning) throws ModuleException {
         long start = System.nanoTime();
         ImageReference ref = request.reference();
         ImageService service = host.imageService();
@@ -92,8 +99,13 @@ final class ImageEnsurer {
             throw Failures.store("cannot remove what interrupted pulls left in the image store", host.imageStoreDir(), e);
         }
         PullActivity pullActivity = new PullActivity(activity);
+        PeerSources peers = request.peers() == null || request.peers().sources().isEmpty() ? null
+                : new PeerSources(request.peers().sources(), request.peers().token(),
+                        // a peer may not stall longer than the registry may
+                        request.progressTimeout().compareTo(PeerSources.DEFAULT_STALL_TIMEOUT) < 0
+                                ? request.progressTimeout() : PeerSources.DEFAULT_STALL_TIMEOUT);
         PullOptions options = PullOptions.builder().platform(request.platform()).parallelism(request.parallel())
-                .progressTimeout(request.progressTimeout()).progress(pullActivity).build();
+                .progressTimeout(request.progressTimeout()).progress(pullActivity).peers(peers).build();
         ImageService.Unpack unpack = request.unpack()
                 ? ImageService.Unpack.layers(request.limits(), watcher(pullActivity)) : ImageService.Unpack.none();
         FetchResult fetched;
@@ -109,7 +121,8 @@ final class ImageEnsurer {
         List<Descriptor> layers = result.layers().stream()
                 .map(l -> Descriptor.of(l.mediaType(), l.digest(), l.size())).toList();
         return new EnsuredImage(ref, result.resolvedDigest(), result.manifestDigest(), result.configDigest(), result.config(),
-                layers, result.changed(), result.bytesDownloaded(), fetched.unpackedCount(), reclaimed, millisSince(start));
+                layers, result.changed(), result.bytesDownloaded(), fetched.unpackedCount(), reclaimed, millisSince(start),
+                request.peers() == null ? null : new PeerOutcome(peers, serveWarning));
     }
 
     /** One activity lane per unpacking layer; an unpack from the content store is the task's current step too. */

@@ -76,6 +76,7 @@ public final class ImageModule implements TaskModule {
         }
         EnsuredImage image = ensurer.ensure(request);
         result.put("image", image.toData());
+        if (!image.warnings().isEmpty()) result.put("warnings", image.warnings());
         String did = image.pulled() ? "pulled " + image.bytesDownloaded() + " bytes in " + image.millis() + " ms"
                 : image.layersUnpacked() > 0 ? "unpacked " + image.layersUnpacked() + " layers" : "image is present";
         result.msg(image.reclaimedBytes() > 0 ? did + "; reclaimed " + image.reclaimedBytes() + " bytes left by interrupted pulls" : did);

@@ -73,7 +73,7 @@ public final class ImageRelayModule implements TaskModule {
     private static ModuleResult missing(ModuleArgs args, ContainerHost host) throws ModuleException {
         List<String> missing = new ArrayList<>();
         for (String digest : args.strings("digests")) {
-            if (!host.content().has(digest(digest))) missing.add(digest);
+            if (!host.contentStore().has(digest(digest))) missing.add(digest);
         }
         // The host's platform too: the controller picks an index's entry for it, as the host's own pull would.
         return ModuleResult.ok().put("missing", missing).put("platform", Platform.host().toString()).build();
@@ -89,10 +89,10 @@ public final class ImageRelayModule implements TaskModule {
                 throw new ModuleException(Step.FETCH, "RELAY_STAGED_MISSING", "relayed blob " + digest + ": staged file "
                         + staged + " is not a regular file").detail("path", staged.toString());
             }
-            boolean present = host.content().has(digest);
+            boolean present = host.contentStore().has(digest);
             if (!present) {
                 try (InputStream in = Files.newInputStream(staged, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-                    host.content().write(digest, size, in); // verified against digest and size before the rename
+                    host.contentStore().write(digest, size, in); // verified against digest and size before the rename
                 }
             }
             return ModuleResult.changed(!present).put("digest", digest.toString()).put("size", size).build();

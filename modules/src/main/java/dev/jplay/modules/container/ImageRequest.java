@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * Which image, from where and how: the pull arguments shared by {@code image} and {@code container}.
  * {@code pull_progress_timeout} (seconds, default 60): the pull fails when no byte came for that long.
+ * {@code _peers}: the fleet hosts to take blobs from first, set by the controller ({@link PeerRequest}).
  */
 record ImageRequest(ImageReference reference, Platform platform, RegistryAccess access, int parallel, boolean unpack,
-        PullPolicy policy, UnpackLimits limits, Duration progressTimeout) {
+        PullPolicy policy, UnpackLimits limits, Duration progressTimeout, PeerRequest peers) {
 
     /** Argument names this reads, besides the one naming the image. */
     static final List<String> ARGS;
@@ -25,7 +26,7 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
     static {
         List<String> args = new ArrayList<>(RegistryAccess.ARGS);
         args.addAll(List.of("platform", "parallel", "unpack_max_ratio", "unpack_ratio_floor", "unpack_min_free",
-                "pull_progress_timeout"));
+                "pull_progress_timeout", PeerRequest.ARG));
         ARGS = List.copyOf(args);
     }
 
@@ -46,7 +47,7 @@ record ImageRequest(ImageReference reference, Platform platform, RegistryAccess 
             throw new ModuleException(Step.ARGS, "ARG_VALUE", "pull_progress_timeout must be at least 1 (seconds), got " + progress);
         }
         return new ImageRequest(ref, platform, RegistryAccess.from(args), (int) parallel, unpack, policy, limits(args),
-                Duration.ofSeconds(progress));
+                Duration.ofSeconds(progress), PeerRequest.from(args));
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.jplay.runtime.store.Ingest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -109,7 +110,7 @@ public final class ImagePuller {
                 }
             }
             ImageManifest manifest = image.manifest();
-            fetchBlob(manifest.config(), null);
+            fetchBlob(manifest.config(), (LayerFeed) null);
             ImageConfig config = readConfig(manifest);
             List<PulledLayer> layers = fetchLayers(manifest, config);
             return new PullResult(ref, top.digest(), image.digest(), image.mediaType(), manifest.config().digest(), config, layers,
@@ -195,25 +196,18 @@ public final class ImagePuller {
             ExecutorService consumers = Executors.newCachedThreadPool(daemon("jplay-pull-consumer"));
             try {
                 List<Future<?>> downloadFutures = new ArrayList<>();
-                List<Future<?>> consumerFutures = new ArrayList<>();
+                List<LayerFeed> feeds = new ArrayList<>();
                 for (PulledLayer layer : layers) {
                     Descriptor descriptor = manifest.layers().get(layer.index());
-                    StreamPipe pipe = listener == null ? null : new StreamPipe();
-                    if (pipe != null) {
-                        consumerFutures.add(consumers.submit(() -> {
-                            try (InputStream in = pipe.reader()) {
-                                listener.onLayer(layer, in);
-                            }
-                            return null;
-                        }));
-                    }
+                    LayerFeed feed = listener == null ? null : new LayerFeed(layer, listener, consumers);
+                    if (feed != null) feeds.add(feed);
                     downloadFutures.add(downloads.submit(() -> {
-                        fetchBlob(descriptor, pipe);
+                        fetchBlob(descriptor, feed);
                         return null;
                     }));
                 }
                 awaitAll(downloadFutures, Step.FETCH, null);
-                awaitAll(consumerFutures, Step.FETCH, PullException.LAYER_CONSUMER_FAILED);
+                awaitAll(feeds.stream().<Future<?>>map(LayerFeed::consumer).toList(), Step.FETCH, PullException.LAYER_CONSUMER_FAILED);
                 return layers;
             } finally {
                 downloads.shutdownNow();
@@ -240,6 +234,46 @@ public final class ImagePuller {
             }
         }
 
+        /** Makes one blob present in the store, from the pull's peers if any have it, and feeds it to {@code feed} if given. */
+        private void fetchBlob(Descriptor descriptor, LayerFeed feed) throws PullException {
+            PeerSources peers = options.peers();
+            if (peers != null && !store.has(descriptor.digest())) {
+                for (PeerSource peer : peers.live()) {
+                    if (fromPeer(descriptor, feed, peers, peer)) return;
+                }
+            }
+            fetchBlob(descriptor, feed == null ? null : feed.pipe());
+        }
+
+        /**
+         * One try of one peer: true when the blob is verified and stored. On any failure the peer is dropped, nothing
+         * it sent is kept (the partial is discarded, the listener starts over) and false sends the caller on.
+         */
+        private boolean fromPeer(Descriptor descriptor, LayerFeed feed, PeerSources peers, PeerSource peer) throws PullException {
+            Digest digest = descriptor.digest();
+            try (Ingest ingest = store.ingest(digest, descriptor.size())) {
+                if (ingest.isComplete() || ingest.offset() > 0) return false; // stored meanwhile, or a partial to resume
+                StreamPipe pipe = feed == null ? null : feed.pipe();
+                try {
+                    download(descriptor, ingest, pipe, peers, peer);
+                    commit(ingest, descriptor, pipe);
+                } catch (PullException e) {
+                    peers.drop(peer, digest, e);
+                    if (Files.exists(store.partialPath(digest))) ingest.discard();
+                    if (feed != null) feed.restart("peer " + peer + " dropped: " + e.code());
+                    return false;
+                }
+                peers.received(descriptor.size());
+                if (options.progress() != null) options.progress().ended(digest);
+                return true;
+            } catch (IOException e) {
+                throw storeFailure(digest, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw PullException.builder(Step.FETCH, PullException.INTERRUPTED, "pull interrupted").digest(digest).build(e);
+            }
+        }
+
         /** Makes one blob present in the store (downloading it if needed) and feeds it to {@code pipe} if given. */
         private void fetchBlob(Descriptor descriptor, StreamPipe pipe) throws PullException {
             Digest digest = descriptor.digest();
@@ -255,7 +289,7 @@ public final class ImagePuller {
                 if (pipe != null && ingest.offset() > 0) replay(ingest.openWritten(), pipe);
                 for (int attempt = 1; ; attempt++) {
                     try {
-                        download(descriptor, ingest, pipe);
+                        download(descriptor, ingest, pipe, null, null);
                         commit(ingest, descriptor, pipe);
                         if (options.progress() != null) options.progress().ended(digest);
                         return;
@@ -298,11 +332,13 @@ public final class ImagePuller {
             }
         }
 
-        private void download(Descriptor descriptor, Ingest ingest, StreamPipe pipe) throws PullException, IOException {
+        /** From the registry, or from {@code peer} of {@code peers} when given. */
+        private void download(Descriptor descriptor, Ingest ingest, StreamPipe pipe, PeerSources peers, PeerSource peer)
+                throws PullException, IOException {
             Digest digest = descriptor.digest();
             long offset = ingest.offset();
             if (options.progress() != null) options.progress().received(digest, offset, descriptor.size());
-            try (BlobPuller.Body response = registry.openBlob(ref, digest, offset)) {
+            try (BlobPuller.Body response = peer == null ? registry.openBlob(ref, digest, offset) : peers.open(peer, digest)) {
                 fetches.incrementAndGet();
                 long skip = offset - response.start(); // the registry ignored our Range: drop what we have
                 InputStream body = response.stream();

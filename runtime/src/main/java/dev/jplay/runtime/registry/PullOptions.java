@@ -18,9 +18,10 @@ import java.time.Duration;
  *     long (containerd's {@code image_pull_progress_timeout}): a pull may take as long as bytes keep coming, a
  *     stalled registry ends it. Default {@link #DEFAULT_PROGRESS_TIMEOUT}.
  * @param progress optional observer of received bytes, see {@link PullProgress}
+ * @param peers optional fleet hosts to take blobs from before the registry, see {@link PeerSources}
  */
 public record PullOptions(Platform platform, int parallelism, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-        Digest knownDigest, LayerListener layerListener, Duration progressTimeout, PullProgress progress) {
+        Digest knownDigest, LayerListener layerListener, Duration progressTimeout, PullProgress progress, PeerSources peers) {
 
     /**
      * 60 s, where containerd takes 5 min: a registry that sends headers and then nothing for a minute over a live
@@ -42,7 +43,7 @@ public record PullOptions(Platform platform, int parallelism, int maxAttempts, D
     /** These options with {@code listener} consuming the layer streams. */
     public PullOptions withLayerListener(LayerListener listener) {
         return new PullOptions(platform, parallelism, maxAttempts, initialBackoff, maxBackoff, knownDigest, listener,
-                progressTimeout, progress);
+                progressTimeout, progress, peers);
     }
 
     public static PullOptions defaults() {
@@ -63,6 +64,7 @@ public record PullOptions(Platform platform, int parallelism, int maxAttempts, D
         private LayerListener layerListener;
         private Duration progressTimeout = DEFAULT_PROGRESS_TIMEOUT;
         private PullProgress progress;
+        private PeerSources peers;
 
         public Builder platform(Platform platform) {
             this.platform = platform;
@@ -105,9 +107,14 @@ public record PullOptions(Platform platform, int parallelism, int maxAttempts, D
             return this;
         }
 
+        public Builder peers(PeerSources peers) {
+            this.peers = peers;
+            return this;
+        }
+
         public PullOptions build() {
             return new PullOptions(platform, parallelism, maxAttempts, initialBackoff, maxBackoff, knownDigest, layerListener,
-                    progressTimeout, progress);
+                    progressTimeout, progress, peers);
         }
     }
 }

@@ -169,6 +169,14 @@ public final class ContentStore {
         return ingest.resolve(digest.hex() + PARTIAL);
     }
 
+    /**
+     * Where the ingest of {@code digest} writes while it runs (it may not exist): a peer's blob server follows it
+     * to pass a blob on while it is still arriving. Its bytes are unverified until the blob is published.
+     */
+    public Path partialPath(Digest digest) {
+        return partialFile(digest);
+    }
+
     /** Bytes already downloaded for a digest (0 if none): where a resumed download starts. */
     public long partialOffset(Digest digest) {
         try {
