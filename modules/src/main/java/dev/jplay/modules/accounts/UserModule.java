@@ -97,7 +97,7 @@ public final class UserModule implements TaskModule {
 
     /**
      * The {@code password} argument: a crypt hash ({@code $id$...}, as {@code mkpasswd} or Ansible's
-     * {@code password_hash} make), or a lock marker ({@code *}, {@code !...}). Ansible only warns about anything else
+     * {@code password_hash} filter make), or a lock marker ({@code *}, {@code !...}). Ansible only warns about anything else
      * and writes it to /etc/shadow as it is, a plaintext there and a login that never works: refused here, without
      * echoing the value.
      */
@@ -108,8 +108,8 @@ public final class UserModule implements TaskModule {
         boolean crypt = p.matches("\\$[A-Za-z0-9]+\\$[^:\\s]+");
         if (!lock && !crypt) {
             throw new ModuleException(Step.ARGS, "ARG_VALUE", "user: password must be an already-hashed crypt string "
-                    + "($6$..., $y$...: make one with mkpasswd or {{ pw | password_hash('sha512') }}), as Ansible's user "
-                    + "module takes it; the value given is not one (not shown)");
+                    + "($6$..., $y$...: make one with mkpasswd -m sha-512 or openssl passwd -6), as Ansible's user module takes"
+                    + " it; the value given is not one (not shown)");
         }
         if (p.contains("\n")) throw new ModuleException(Step.ARGS, "ARG_VALUE", "user: password must be one line (not shown)");
         return p;

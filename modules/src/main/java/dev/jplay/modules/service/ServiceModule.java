@@ -85,7 +85,7 @@ public final class ServiceModule implements TaskModule {
         }
         if (daemonReload && !ctx.check()) manager.daemonReload();
         ModuleResult.Builder result = ModuleResult.ok().put("manager", manager.id());
-        if (unit == null) return result.msg("daemon reloaded").build();
+        if (unit == null) return result.msg(ctx.check() ? "would reload the daemon" : "daemon reloaded").build();
         result.put("name", unit);
         Map<String, Object> before = new LinkedHashMap<>();
         Map<String, Object> after = new LinkedHashMap<>();
