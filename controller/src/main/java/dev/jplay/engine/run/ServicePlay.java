@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
 
 /**
  * A play's {@code service:} while the play runs: the host module {@code fleet_service} applied on EVERY host of the
- * play (not only the batch's) with the {@link ServiceBackends} of the moment, as an implicit task
+ * play (not only the batch's) with the {@link ServiceBackends} of the moment (with {@code traffic_policy: local}, each
+ * host its own serving instances, or all of them while it has none: {@link ServiceBackends#forHost}), as an implicit task
  * {@code service NAME (jplay)} (tagged always, run as the play's first task runs: its become and login user). It is
  * applied when the play starts, whenever the backends changed at the next task of the play or batch boundary, and at
  * once around a container task that changes an instance: the instance leaves every host's service before its container
