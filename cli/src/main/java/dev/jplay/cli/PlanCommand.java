@@ -156,8 +156,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         if (writeState) {
             try {
-                for (PlannedPlay p : plans) store.save(p.plan().next().withService(p.service() == null || p.service().absent() ? null
-                        : new FleetState.Service(p.service().name(), p.service().port(), p.service().targetPort(), p.service().protocol())));
+                for (PlannedPlay p : plans) store.save(p.plan().next().withService(FleetState.Service.of(p.service())));
             } catch (FleetStateException e) {
                 err.println("jplay: " + e.getMessage());
                 return ExitCodes.BAD_INPUT;

@@ -78,7 +78,7 @@ final class PlayPlanner {
     void playEnded(PlayPlan plan, boolean clean) {
         ReplicaLayers replicas = plan.replicas();
         if (replicas == null || options.check()) return;
-        FleetState state = replicas.stateToSave(clean, ServicePlay.record(plan.ctx().play().service()));
+        FleetState state = replicas.stateToSave(clean, FleetState.Service.of(plan.ctx().play().service()));
         if (state != null) fleetState.save(state);
     }
 

@@ -5,6 +5,7 @@ import dev.jplay.engine.connection.Connections;
 import dev.jplay.engine.connection.HostTarget;
 import dev.jplay.engine.fleet.FleetState;
 import dev.jplay.engine.fleet.FleetStateStore;
+import dev.jplay.engine.playbook.ServiceSpec;
 import dev.jplay.protocol.AgentResult;
 import dev.jplay.protocol.Failure;
 import dev.jplay.protocol.Step;
@@ -64,14 +65,9 @@ final class RollbackServices implements RollbackCalls.Around {
                 long v = backends.version();
                 if (v == applied) return;
                 FleetState.Service s = state.service();
-                Map<String, Object> args = new java.util.LinkedHashMap<>(); // as the play's sync writes it (ServicePlay)
-                args.put("name", s.name());
-                args.put("port", s.port());
-                args.put("target_port", s.targetPort());
-                args.put("protocol", s.protocol());
-                args.put("backends", backends.backends());
-                args.put("state", "present");
-                outcomes.addAll(runOnAll(ServicePlay.taskName(s.name()), args, hosts));
+                boolean local = ServiceSpec.LOCAL.equals(s.trafficPolicy());
+                outcomes.addAll(runOnAll(ServicePlay.taskName(s.name()),
+                        h -> ServicePlay.presentArgs(s, backends.forHost(h.name(), local)), hosts));
                 applied = v;
             }
         }
@@ -170,7 +166,7 @@ final class RollbackServices implements RollbackCalls.Around {
         if (drainSeconds > 0) Thread.sleep((long) (drainSeconds * 1000));
     }
 
-    private List<TaskOutcome> runOnAll(String task, Map<String, Object> args, List<HostTarget> hosts) {
+    private List<TaskOutcome> runOnAll(String task, Function<HostTarget, Map<String, Object>> argsOf, List<HostTarget> hosts) {
         listener.taskStarted(play, task, location, false);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(hosts.size(), MAX_PARALLEL_HOSTS), r -> {
             Thread t = new Thread(r, "jplay-service");
@@ -179,7 +175,7 @@ final class RollbackServices implements RollbackCalls.Around {
         });
         try {
             List<Future<TaskOutcome>> results = new ArrayList<>();
-            for (HostTarget h : hosts) results.add(pool.submit(() -> apply(task, args, h)));
+            for (HostTarget h : hosts) results.add(pool.submit(() -> apply(task, argsOf.apply(h), h)));
             List<TaskOutcome> out = new ArrayList<>();
             for (Future<TaskOutcome> f : results) {
                 try {

@@ -90,11 +90,6 @@ final class ServicePlay {
         return new ServicePlay(ctx, executor, hosts, spec, stale, backends, listener, replicas);
     }
 
-    /** What the fleet state records of the play's service once it ran: null when it has none (or removed it). */
-    static FleetState.Service record(ServiceSpec spec) {
-        return spec == null || spec.absent() ? null : new FleetState.Service(spec.name(), spec.port(), spec.targetPort(), spec.protocol());
-    }
-
     private boolean serves() {
         return spec != null && !spec.absent();
     }
@@ -375,16 +370,20 @@ final class ServicePlay {
      * check), so refusing them would fail requests the rest of the fleet can answer.
      */
     private ModuleTask presentTask(String host) {
-        ServiceBackends.HostBackends served = backends.forHost(host, spec.local());
+        return task(spec.name(), presentArgs(FleetState.Service.of(spec), backends.forHost(host, spec.local())));
+    }
+
+    /** The {@value #MODULE} arguments that make a host serve {@code service} over {@code served}. */
+    static Map<String, Object> presentArgs(FleetState.Service service, ServiceBackends.HostBackends served) {
         Map<String, Object> args = new LinkedHashMap<>();
-        args.put("name", spec.name());
-        args.put("port", spec.port());
-        args.put("target_port", spec.targetPort());
-        args.put("protocol", spec.protocol());
+        args.put("name", service.name());
+        args.put("port", service.port());
+        args.put("target_port", service.targetPort());
+        args.put("protocol", service.protocol());
         args.put("backends", served.ips());
         if (served.local()) args.put("traffic_policy", ServiceSpec.LOCAL);
         args.put("state", "present");
-        return task(spec.name(), args);
+        return args;
     }
 
     private ModuleTask absentTask(String name) {

@@ -73,8 +73,21 @@ public record FleetState(int version, String app, PoolRef pool, Map<String, Stri
         return new FleetState(version, app, pool, hostBlocks, out, service);
     }
 
-    /** A play's {@code service:} as applied to the app's hosts. */
-    public record Service(String name, int port, int targetPort, String protocol) {}
+    /**
+     * A play's {@code service:} as applied to the app's hosts; {@code trafficPolicy} is null for the default (cluster),
+     * so a state written before the policy existed reads the same.
+     */
+    public record Service(String name, int port, int targetPort, String protocol, String trafficPolicy) {
+        public Service(String name, int port, int targetPort, String protocol) {
+            this(name, port, targetPort, protocol, null);
+        }
+
+        /** The service a play's {@code service:} records (null for none or {@code state: absent}). */
+        public static Service of(dev.jplay.engine.playbook.ServiceSpec spec) {
+            return spec == null || spec.absent() ? null : new Service(spec.name(), spec.port(), spec.targetPort(),
+                    spec.protocol(), spec.local() ? dev.jplay.engine.playbook.ServiceSpec.LOCAL : null);
+        }
+    }
 
     /** This state with {@code service} (null: none). */
     public FleetState withService(Service service) {

@@ -48,6 +48,21 @@ class FleetStateStoreTest {
     }
 
     @Test
+    void aServiceKeepsItsTrafficPolicyAndAStateWithoutOneReadsAsCluster(@TempDir Path dir) throws IOException {
+        FleetStateStore store = new FleetStateStore(dir);
+        FleetState local = state("web", 2).withService(new FleetState.Service("web", 80, 8080, "tcp", "local"));
+        store.save(local);
+        assertEquals(local, store.load("web").orElseThrow());
+        assertTrue(Files.readString(dir.resolve("web.json")).contains("\"traffic_policy\" : \"local\""));
+
+        FleetState cluster = state("api", 2).withService(new FleetState.Service("api", 80, 8080, "tcp"));
+        store.save(cluster);
+        String json = Files.readString(dir.resolve("api.json"));
+        assertTrue(!json.contains("traffic_policy"), "the default is not written, so older states read the same: " + json);
+        assertEquals(null, store.load("api").orElseThrow().service().trafficPolicy());
+    }
+
+    @Test
     void appWithoutPoolHasNoAddressFields(@TempDir Path dir) throws IOException {
         FleetStateStore store = new FleetStateStore(dir);
         FleetState s = new FleetState(1, "batch", null, Map.of(), List.of(new FleetState.Instance("batch-0", 0, "h1", null, null, null)));

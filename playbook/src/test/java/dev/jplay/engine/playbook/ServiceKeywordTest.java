@@ -108,7 +108,7 @@ class ServiceKeywordTest {
 
     @Test
     void aContainerTaskHasItsOwnUpdateWhichOverridesThePlays() {
-        Playbook pb = parse("- hosts: all\n" + REPLICAS + "  service: {name: web, port: 80}\n  update: {drain: 5s}\n  tasks:\n"
+        Playbook pb = parse("- hosts: all\n  gather_facts: false\n" + REPLICAS + "  service: {name: web, port: 80}\n  update: {drain: 5s}\n  tasks:\n"
                 + "    - container: {name: a, image: x}\n      update: {order: stop-first, max_surge: 2, drain: 1s}\n"
                 + "    - container: {name: b, image: x}\n");
         ModuleTask own = (ModuleTask) pb.plays().get(0).tasks().get(0);
