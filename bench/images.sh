@@ -283,7 +283,7 @@ done
 tree_of() { (cd "$1" && find . \( -type f -o -type l \) -printf '%P %y %s %m\n' | sort); }
 for image in $IMAGES; do
   case " $ROWS " in *" tar "*) ;; *) continue ;; esac
-  run_tar "$image" >/dev/null
+  (run_tar "$image") >/dev/null # in a subshell: its `wait` must not wait for the registry and dockerd
   i=0
   while read -r diff; do
     i=$((i + 1))
