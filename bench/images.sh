@@ -283,7 +283,10 @@ done
 tree_of() { (cd "$1" && find . \( -type f -o -type l \) -printf '%P %y %s %m\n' | sort); }
 for image in $IMAGES; do
   case " $ROWS " in *" tar "*) ;; *) continue ;; esac
-  run_tar "$image" >/dev/null
+  (run_tar "$image") >/dev/null # in a subshell: its `wait` must not wait for the registry and dockerd
+  # the rows' trees of this image again (the next image's runs emptied the stores)
+  [[ " $ROWS " == *" jplay_apply "* ]] && run_jplay_apply "$image" >/dev/null
+  [[ " $ROWS " == *" jplay "* ]] && run_jplay "$image" >/dev/null
   i=0
   while read -r diff; do
     i=$((i + 1))
