@@ -19,9 +19,9 @@ import java.util.Map;
  * counts one ok per host in the recap. Ansible's {@code gathering} setting is read from the environment
  * ({@code JPLAY_GATHERING}, else {@code ANSIBLE_GATHERING}): {@code explicit} gathers only in plays that say
  * {@code gather_facts: true}; {@code implicit} (the default) and {@code smart} gather in every play ({@code smart}
- * skips hosts gathered before, which jplay does within a run in any case). It stays cheap: one agent request per host on the session the play opens
- * anyway, answered from /proc, /sys and /etc without starting a process, and a later play of the run that asks for
- * no more reuses the facts instead of asking again.
+ * skips hosts gathered before, which jplay does within a run in any case). It stays cheap: one agent request per
+ * host on the session the play opens anyway, answered from /proc, /sys and /etc without starting a process, and a
+ * later play of the run that asks for no more reuses the facts instead of asking again.
  */
 public final class FactGathering {
     public static final String NAME = "Gathering Facts";
