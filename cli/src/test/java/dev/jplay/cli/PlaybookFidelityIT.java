@@ -64,6 +64,7 @@ class PlaybookFidelityIT {
         scratch = Files.createTempDirectory("jplay-fidelity-");
         project = copyProject(scratch.resolve("project"));
         Path debs = FidelityAptRepo.build(scratch.resolve("repo"));
+        fleet = TestFleet.startSystemd(PlaybookFidelityIT.class, 4); // first: it makes the bridge the repository serves on
         repo = HttpServer.create(new InetSocketAddress(BRIDGE, 0), 0);
         repo.createContext("/", x -> {
             Path f = debs.resolve(x.getRequestURI().getPath().substring(1)).normalize();
@@ -78,7 +79,6 @@ class PlaybookFidelityIT {
             x.close();
         });
         repo.start();
-        fleet = TestFleet.startSystemd(PlaybookFidelityIT.class, 4);
         String source = "deb [trusted=yes] http://" + BRIDGE + ":" + repo.getAddress().getPort() + "/ ./";
         for (int i = 1; i <= 4; i++) {
             // What every host has before the playbooks: the repository, python3-apt (Ansible's apt module needs it)
