@@ -64,6 +64,7 @@ class PlaybookFidelityIT {
         scratch = Files.createTempDirectory("jplay-fidelity-");
         project = copyProject(scratch.resolve("project"));
         Path debs = FidelityAptRepo.build(scratch.resolve("repo"));
+        fleet = TestFleet.startSystemd(PlaybookFidelityIT.class, 4); // first: it makes the bridge the repository serves on
         repo = HttpServer.create(new InetSocketAddress(BRIDGE, 0), 0);
         repo.createContext("/", x -> {
             Path f = debs.resolve(x.getRequestURI().getPath().substring(1)).normalize();
@@ -78,7 +79,6 @@ class PlaybookFidelityIT {
             x.close();
         });
         repo.start();
-        fleet = TestFleet.startSystemd(PlaybookFidelityIT.class, 4);
         String source = "deb [trusted=yes] http://" + BRIDGE + ":" + repo.getAddress().getPort() + "/ ./";
         for (int i = 1; i <= 4; i++) {
             // What every host has before the playbooks: the repository, python3-apt (Ansible's apt module needs it)
@@ -150,11 +150,11 @@ class PlaybookFidelityIT {
             Map<String, List<Integer>> ansibleRecap = ansibleRecap(ansible);
             for (int i = 1; i <= 2; i++) {
                 HostRecap r = jplay.report.recap().get(fleet.name(i + 2));
-                List<Integer> j = r == null ? List.of() : List.of(r.ok(), r.changed(), r.unreachable(), r.failed(),
-                        r.skipped(), r.rescued(), r.ignored());
+                List<Integer> j = r == null ? null : List.of(r.ok(), r.changed(), r.unreachable(), r.failed(),
+                        r.skipped(), r.rescued(), r.ignored()); // null: the host is in no play, as site.yml's db host
                 assertEquals(ansibleRecap.get(fleet.name(i)), j, playbook + " run " + run + ": recap of host " + i
                         + " (ok, changed, unreachable, failed, skipped, rescued, ignored)" + both);
-                if (run == 2) assertEquals(0, j.get(1), playbook + ": the second run changes nothing" + both);
+                if (run == 2 && j != null) assertEquals(0, j.get(1), playbook + ": the second run changes nothing" + both);
             }
             if (run == 1) {
                 for (int i = 1; i <= 2; i++) {
