@@ -218,7 +218,12 @@ cmd_up() {
     bare_rootfs
     bare_repo
   fi
-  [ "$profile" != systemd ] || sd_rootfs
+  if [ "$profile" = systemd ]; then
+    sd_rootfs
+    # The bare profile's repository cache too: tests of systemd hosts (PlaybookFidelityIT) take python3-apt from it.
+    bare_rootfs
+    bare_repo
+  fi
   with_lock
   [ ! -e "$state" ] || die "fleet '$prefix' already exists ($state): run 'fleet.sh down --prefix $prefix' first"
   slot="$(allocate_slot)"

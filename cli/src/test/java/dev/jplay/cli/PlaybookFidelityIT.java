@@ -63,8 +63,9 @@ class PlaybookFidelityIT {
         assumeTrue(onPath("ansible-playbook"), "ansible-playbook is not installed");
         scratch = Files.createTempDirectory("jplay-fidelity-");
         project = copyProject(scratch.resolve("project"));
+        // First: the fleet makes the bridge the repository serves on, and the bare profile's cache it takes python3-apt from.
+        fleet = TestFleet.startSystemd(PlaybookFidelityIT.class, 4);
         Path debs = FidelityAptRepo.build(scratch.resolve("repo"));
-        fleet = TestFleet.startSystemd(PlaybookFidelityIT.class, 4); // first: it makes the bridge the repository serves on
         repo = HttpServer.create(new InetSocketAddress(BRIDGE, 0), 0);
         repo.createContext("/", x -> {
             Path f = debs.resolve(x.getRequestURI().getPath().substring(1)).normalize();
