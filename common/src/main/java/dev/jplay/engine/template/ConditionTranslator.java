@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Translates an Ansible (Jinja) condition into JEXL, token by token (string literals keep their text: each is read
- * with Python's escapes, as Jinja reads it, and written again as the JEXL literal of that text):
+ * Translates an Ansible (Jinja) condition into JEXL, token by token (string literals keep their text, as Ansible
+ * reads them in a playbook, and are written again as the JEXL literal of that text):
  *
  * <ul>
  *   <li>{@code P is [not] defined|undefined} → {@code [!]jp:defined('P')}: P must be a variable path; the test
@@ -143,52 +143,14 @@ final class ConditionTranslator {
     }
 
     /**
-     * The text of a Jinja string literal (quotes included), as Jinja reads it: Python's {@code unicode-escape}
-     * ({@code \n}, {@code \t}, {@code \\}, {@code \'}, {@code \xNN}, {@code \\uNNNN}, octal, ...; an unknown
-     * escape such as {@code \d} stays as written, so regular expressions keep their backslashes).
+     * The text of a Jinja string literal (quotes included) as Ansible reads it in a playbook: as written, backslashes
+     * kept. Jinja itself would read Python's escapes, but Ansible doubles every backslash inside an expression's string
+     * literals first (its {@code _escape_backslashes}), so {@code regex_replace('(\\w+)', '\\1')} means what it says;
+     * checked with ansible-playbook 2.14: {@code join('\\n')} joins with a backslash and an n, a raw line break
+     * inside the quotes (YAML's {@code "\\n"}) with a line break.
      */
-    static String pythonUnescape(String literal) {
-        String body = literal.substring(1, literal.length() - 1).replace("\r\n", "\n");
-        StringBuilder out = new StringBuilder(body.length());
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (c != '\\' || i + 1 >= body.length()) {
-                out.append(c);
-                continue;
-            }
-            char e = body.charAt(++i);
-            switch (e) {
-                case '\n' -> { } // a backslash at the end of a line joins the lines
-                case '\\', '\'', '"' -> out.append(e);
-                case 'a' -> out.append('\u0007');
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'n' -> out.append('\n');
-                case 'r' -> out.append('\r');
-                case 't' -> out.append('\t');
-                case 'v' -> out.append('\u000b');
-                case 'x', 'u', 'U' -> {
-                    int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-                    String hex = i + digits < body.length() ? body.substring(i + 1, i + 1 + digits) : "";
-                    if (hex.length() != digits || !hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
-                        throw new IllegalArgumentException("truncated \\" + e + " escape in string literal " + literal);
-                    }
-                    out.appendCodePoint(Integer.parseInt(hex, 16));
-                    i += digits;
-                }
-                default -> {
-                    if (e >= '0' && e <= '7') {
-                        int end = i;
-                        while (end < body.length() && end < i + 3 && body.charAt(end) >= '0' && body.charAt(end) <= '7') end++;
-                        out.append((char) Integer.parseInt(body.substring(i, end), 8));
-                        i = end - 1;
-                    } else {
-                        out.append('\\').append(e);
-                    }
-                }
-            }
-        }
-        return out.toString();
+    static String literalText(String literal) {
+        return literal.substring(1, literal.length() - 1).replace("\r\n", "\n");
     }
 
     private static final java.util.Set<String> KEYWORDS = java.util.Set.of("in", "and", "or", "not", "is", "if",
@@ -422,7 +384,7 @@ final class ConditionTranslator {
                 while (i < s.length() && s.charAt(i) != c) i += s.charAt(i) == '\\' ? 2 : 1;
                 if (i >= s.length()) throw new IllegalArgumentException("unterminated string starting at column " + (start + 1));
                 i++;
-                tokens.add(new Token(Kind.STRING, quoted(pythonUnescape(s.substring(start, i))).text, space));
+                tokens.add(new Token(Kind.STRING, quoted(literalText(s.substring(start, i))).text, space));
                 space = false;
                 continue;
             } else if (Character.isDigit(c)) {
