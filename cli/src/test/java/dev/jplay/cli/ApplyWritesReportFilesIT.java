@@ -54,7 +54,7 @@ class ApplyWritesReportFilesIT {
 
         Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(runDir.resolve("junit.xml").toFile());
         Element suites = junit.getDocumentElement();
-        assertEquals("3", suites.getAttribute("tests"));
+        assertEquals("4", suites.getAttribute("tests"), "Gathering Facts and the three tasks");
         assertEquals("1", suites.getAttribute("failures"));
         assertEquals("1", suites.getAttribute("skipped"));
         Element failure = (Element) junit.getElementsByTagName("failure").item(0);

@@ -63,6 +63,7 @@ class BecomeFleetIT {
 
     private static final String WHO_RUNS_WHAT = """
             - hosts: fleet
+              gather_facts: false
               tasks:
                 - command: id -u
                   register: plain
@@ -133,6 +134,7 @@ class BecomeFleetIT {
         for (int i : new int[] {1, 2}) fleet.exec(i, "sh", "-c", "id app >/dev/null 2>&1 || useradd -m app");
         Path playbook = Files.writeString(work.resolve("app.yml"), """
                 - hosts: fleet
+                  gather_facts: false
                   tasks:
                     - command: id -un
                     - command: id -un
@@ -150,7 +152,7 @@ class BecomeFleetIT {
             assertEquals("become", o.error().step(), o.toString());
             assertEquals("BECOME_JAVA_UNUSABLE", o.error().code(), o.error().cause());
             assertTrue(o.error().cause().contains("jplay_java") && o.error().cause().contains("app"), o.error().cause());
-            assertTrue(o.error().location().endsWith("app.yml:4:7"), o.error().location());
+            assertTrue(o.error().location().endsWith("app.yml:5:7"), o.error().location());
         }
         // With a java app can execute (jplay_java), it runs from its own copy of the jar.
         for (int i : new int[] {1, 2}) {
@@ -200,6 +202,7 @@ class BecomeFleetIT {
     void imageAndContainerWithoutBecomeFailBeforeReachingTheHost() throws Exception {
         Path playbook = Files.writeString(work.resolve("image.yml"), """
                 - hosts: fleet
+                  gather_facts: false
                   tasks:
                     - image:
                         name: 127.0.0.1:5000/busybox:1
@@ -213,7 +216,7 @@ class BecomeFleetIT {
         assertEquals("become", o.error().step());
         assertEquals("BECOME_REQUIRED", o.error().code());
         assertTrue(o.error().cause().contains(fleet.name(1)) && o.error().cause().contains("add become: true"), o.error().cause());
-        assertTrue(o.error().location().endsWith("image.yml:3:7"), o.error().location());
+        assertTrue(o.error().location().endsWith("image.yml:4:7"), o.error().location());
         assertEquals("absent", fleet.exec(1, "sh", "-c", "ls /var/lib/jplay/images /home/debian/.jplay/state/images"
                 + " >/dev/null 2>&1 && echo present || echo absent").trim(), "nothing was touched on the host");
     }
@@ -223,6 +226,7 @@ class BecomeFleetIT {
     private RunReport becomeOnce(int host, String... extra) throws IOException {
         Path playbook = Files.writeString(work.resolve("once.yml"), """
                 - hosts: fleet
+                  gather_facts: false
                   become: true
                   tasks:
                     - command: id -u
@@ -247,7 +251,7 @@ class BecomeFleetIT {
         assertEquals(code, o.error().code(), o.error().cause());
         assertTrue(o.error().cause().contains(hint), o.error().cause());
         assertTrue(o.error().cause().contains(fleet.name(host)), o.error().cause());
-        assertTrue(o.error().location().endsWith("once.yml:4:7"), o.error().location());
+        assertTrue(o.error().location().endsWith("once.yml:5:7"), o.error().location());
         assertFalse(o.error().cause().contains(PASSWORD), "message holds the password");
     }
 

@@ -67,6 +67,7 @@ class DelegationFleetIT {
         Path runDir = work.resolve("run");
         CliRun run = apply(runDir, """
                 - hosts: TARGETS
+                  gather_facts: false
                   tasks:
                     - name: drain on the balancer
                       shell: echo {{ inventory_hostname }} >> /tmp/drained
@@ -110,6 +111,7 @@ class DelegationFleetIT {
         Path controllerLog = work.resolve("once-local.txt");
         CliRun run = apply(work.resolve("run"), """
                 - hosts: TARGETS
+                  gather_facts: false
                   tasks:
                     - name: migrate
                       shell: echo {{ inventory_hostname }} >> /tmp/once; hostname
@@ -125,6 +127,7 @@ class DelegationFleetIT {
                       run_once: true
                     - copy: {content: "{{ leader }}", dest: /tmp/leader}
                 - hosts: TARGETS
+                  gather_facts: false
                   serial: 2
                   tasks:
                     - local_action: shell echo {{ inventory_hostname }} >> CTRL/once-local.txt
@@ -149,6 +152,7 @@ class DelegationFleetIT {
         Path runDir = work.resolve("run");
         CliRun run = apply(runDir, """
                 - hosts: TARGETS
+                  gather_facts: false
                   tasks:
                     - shell: exit 3
                       run_once: true
@@ -170,10 +174,12 @@ class DelegationFleetIT {
     void connectionLocalAndLocalActionRunOnTheController() throws Exception {
         CliRun run = apply(work.resolve("run"), """
                 - hosts: TARGETS
+                  gather_facts: false
                   connection: local
                   tasks:
                     - shell: echo $PPID > CTRL/conn-{{ inventory_hostname }}
                 - hosts: TARGETS
+                  gather_facts: false
                   tasks:
                     - local_action: copy content={{ inventory_hostname }} dest=CTRL/la-{{ inventory_hostname }}
                     - local_action:
@@ -200,6 +206,7 @@ class DelegationFleetIT {
         Path runDir = work.resolve("run");
         CliRun run = apply(runDir, """
                 - hosts: TARGETS
+                  gather_facts: false
                   tasks:
                     - command: touch /tmp/never
                       delegate_to: UNUSED
