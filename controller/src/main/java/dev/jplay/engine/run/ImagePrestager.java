@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -57,11 +56,16 @@ final class ImagePrestager {
         this.listener = listener;
         this.check = check;
         AtomicInteger n = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(Math.max(1, Math.min(forks, 16)), r -> {
+        int threads = Math.max(1, Math.min(forks, 16));
+        // One prestager per run: idle threads end, so a long-lived scheduler does not keep a pool per past run.
+        java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(threads, threads,
+                30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "jplay-prestage-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        executor.allowCoreThreadTimeOut(true);
+        this.pool = executor;
     }
 
     /**

@@ -110,7 +110,7 @@ public final class ImagePuller {
                 }
             }
             ImageManifest manifest = image.manifest();
-            fetchBlob(manifest.config(), (LayerFeed) null);
+            fetchBlob(manifest.config(), null);
             ImageConfig config = readConfig(manifest);
             List<PulledLayer> layers = fetchLayers(manifest, config);
             return new PullResult(ref, top.digest(), image.digest(), image.mediaType(), manifest.config().digest(), config, layers,
@@ -242,7 +242,7 @@ public final class ImagePuller {
                     if (fromPeer(descriptor, feed, peers, peer)) return;
                 }
             }
-            fetchBlob(descriptor, feed == null ? null : feed.pipe());
+            fetchFromRegistry(descriptor, feed == null ? null : feed.pipe());
         }
 
         /**
@@ -275,7 +275,7 @@ public final class ImagePuller {
         }
 
         /** Makes one blob present in the store (downloading it if needed) and feeds it to {@code pipe} if given. */
-        private void fetchBlob(Descriptor descriptor, StreamPipe pipe) throws PullException {
+        private void fetchFromRegistry(Descriptor descriptor, StreamPipe pipe) throws PullException {
             Digest digest = descriptor.digest();
             if (pipe == null && store.has(digest)) return;
             try (Ingest ingest = store.ingest(digest, descriptor.size())) {
